@@ -1,0 +1,163 @@
+"""The shared vocabulary of the core: exercises, doses and routines as typed, frozen values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import IntEnum, StrEnum
+
+
+class Phase(IntEnum):
+    """Where a person is in their programme: gentle mobility, then strengthening, then ball work."""
+
+    MOBILITY = 1
+    STRENGTH = 2
+    BALL = 3
+
+
+class Position(StrEnum):
+    SUPINE = "supine"
+    PRONE = "prone"
+    ALL_FOURS = "all-fours"
+    SEATED = "seated"
+    STANDING = "standing"
+    ON_BALL = "on-ball"
+
+
+class SideMode(StrEnum):
+    """How an exercise treats the two sides of the body."""
+
+    BOTH = "both"  # both sides together, or no side at all
+    LEFT_THEN_RIGHT = "left-then-right"  # all reps on the left, then all on the right
+    ALTERNATING = "alternating"  # left, right, left, right ... within each set
+
+
+class Direction(StrEnum):
+    """Which way an exercise moves the lower spine. Some people's leg symptoms worsen with one direction."""
+
+    FLEXION = "flexion"
+    EXTENSION = "extension"
+    NEUTRAL = "neutral"
+
+
+class Side(StrEnum):
+    NONE = "none"
+    LEFT = "left"
+    RIGHT = "right"
+
+
+@dataclass(frozen=True, slots=True)
+class Dose:
+    """How much of an exercise: hold time, repetitions, sets and the rests between them."""
+
+    hold_s: int
+    reps: int
+    sets: int
+    rest_between_reps_s: int
+    rest_between_sets_s: int
+
+    def with_changes(self, **changes: int) -> Dose:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class Exercise:
+    """One exercise from the catalogue, with its default dose and the words shown to the person."""
+
+    id: str
+    name: str
+    phase: Phase
+    position: Position
+    side_mode: SideMode
+    dose: Dose
+    steps: tuple[str, ...]
+    feel: str
+    stop_if: str
+    contraindications: tuple[str, ...]
+    direction: Direction
+    start_illustration: str
+    hold_illustration: str
+    gentler: str | None = None  # the exercise to fall back to when this one sends symptoms down the leg
+    summary: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RoutineItem:
+    """One exercise in a person's routine with the dose they do it at."""
+
+    exercise_id: str
+    dose: Dose
+    side_mode: SideMode
+
+
+@dataclass(frozen=True, slots=True)
+class Routine:
+    """An ordered list of exercises with their doses; what a session walks through."""
+
+    phase: Phase
+    items: tuple[RoutineItem, ...]
+
+
+class LegReach(StrEnum):
+    """How far down the leg symptoms reach, from none to the foot (the order matters)."""
+
+    NONE = "none"
+    BUTTOCK = "buttock"
+    THIGH = "thigh"
+    KNEE = "knee"
+    CALF = "calf"
+    FOOT = "foot"
+
+
+class SymptomChange(StrEnum):
+    """After an exercise: did leg symptoms move up towards the back, stay the same, or spread further down?"""
+
+    UP = "up"
+    SAME = "same"
+    DOWN = "down"
+
+
+class Outcome(StrEnum):
+    COMPLETED = "completed"
+    ENDED_EARLY = "ended-early"
+    SAFETY_STOP = "safety-stop"
+
+
+@dataclass(frozen=True, slots=True)
+class PainReport:
+    """Pain on the 0-10 scale for back and leg, and how far down the leg symptoms reach."""
+
+    back: int
+    leg: int
+    reach: LegReach = LegReach.NONE
+    new_numbness_or_weakness: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseRecord:
+    """What was actually done of one routine item in a session."""
+
+    exercise_id: str
+    reps_done: int  # repetitions completed, counted per side for one-sided exercises
+    reps_planned: int
+    sets_done: int
+    sets_planned: int
+    hold_s: int
+    skipped: bool = False
+    symptom: SymptomChange | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    """One session as stored: when, what was done, pain before and after, and how it ended."""
+
+    id: str
+    started_at: datetime  # timezone-aware local wall time
+    ended_at: datetime
+    phase: Phase
+    exercises: tuple[ExerciseRecord, ...]
+    outcome: Outcome
+    pain_before: PainReport | None = None
+    pain_after: PainReport | None = None
+    reason: str = ""  # why it ended early or was stopped, in plain words
+    slot: str = ""  # the reminder slot it belongs to, e.g. "08:00", when known

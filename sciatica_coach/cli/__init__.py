@@ -1,0 +1,1 @@
+"""The command line: `sciatica-coach` opens the window; subcommands work without Qt widgets."""

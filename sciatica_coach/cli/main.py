@@ -1,0 +1,69 @@
+"""Entry point and argument parsing. Each subcommand lives in its own module with `register` and `run`.
+
+Contract: exit 0 on success, 2 on bad input with one plain line naming the problem (no traceback).
+Subcommand modules are imported only when their command runs, and never import Qt widgets."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from sciatica_coach import __version__
+
+PROG = "sciatica-coach"
+
+# name -> (module, one-line help). Later issues add entries here.
+SUBCOMMANDS: dict[str, tuple[str, str]] = {}
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see '{PROG} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="A calm coach for your home sciatica exercises.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", help="where your data lives (default: your user data folder)")
+    parser.add_argument("--verbose", action="store_true", help="log more detail to the terminal")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, (module_name, help_text) in SUBCOMMANDS.items():
+        module = importlib.import_module(module_name)
+        module.register(sub.add_parser(name, help=help_text, description=help_text))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    from sciatica_coach.paths import resolve_data_dir
+    from sciatica_coach.storage.repository import DataError
+
+    data_dir = resolve_data_dir(args.data_dir)
+    try:
+        if args.command is None:
+            from sciatica_coach.app import run_gui
+
+            return run_gui(data_dir, sys.argv[:1])
+        module = importlib.import_module(SUBCOMMANDS[args.command][0])
+        return int(module.run(args, data_dir))
+    except (UsageError, DataError) as err:
+        print(f"{PROG}: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,94 @@
+"""One running app per data folder: a lock file first, then a local socket to wake the running one.
+
+The lock (held by the kernel, dropped when the process dies) decides who is first; the first then listens on a
+local socket named after the data folder, removing any stale socket left by a crash. A second launch finds the
+lock taken and asks the first, over the socket, to bring its window to the front."""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+from sciatica_coach.storage.atomic import ensure_private_dir
+from sciatica_coach.storage.lock import FolderLock
+
+log = logging.getLogger(__name__)
+
+RAISE_MESSAGE = b"raise\n"
+CONNECT_TIMEOUT_MS = 1500
+
+
+def server_name(data_dir: Path) -> str:
+    digest = hashlib.sha1(f"{getpass.getuser()}:{data_dir.resolve()}".encode()).hexdigest()[:16]
+    return f"sciatica-coach-{digest}"
+
+
+class SingleInstance(QObject):
+    """`acquire()` returns True for the first instance; `activated` fires when a later launch asks to raise."""
+
+    activated = Signal()
+
+    def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        ensure_private_dir(data_dir)
+        self._lock = FolderLock(data_dir)
+        self._name = server_name(data_dir)
+        self._server: QLocalServer | None = None
+        self._clients: list[QLocalSocket] = []
+
+    def acquire(self) -> bool:
+        if not self._lock.acquire():
+            return False
+        QLocalServer.removeServer(self._name)  # a stale socket from a crash must not block us
+        server = QLocalServer(self)
+        server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        if not server.listen(self._name):
+            log.warning("Could not listen on %s: %s", self._name, server.errorString())
+        server.newConnection.connect(self._on_connection)
+        self._server = server
+        return True
+
+    def notify_running(self) -> bool:
+        """Ask the running instance to show itself. Returns False if it could not be reached."""
+        socket = QLocalSocket()
+        socket.connectToServer(self._name)
+        if not socket.waitForConnected(CONNECT_TIMEOUT_MS):
+            return False
+        socket.write(RAISE_MESSAGE)
+        socket.flush()
+        socket.waitForBytesWritten(CONNECT_TIMEOUT_MS)
+        socket.disconnectFromServer()
+        return True
+
+    def _on_connection(self) -> None:
+        assert self._server is not None
+        while (socket := self._server.nextPendingConnection()) is not None:
+            self._clients.append(socket)
+            socket.readyRead.connect(self._drain)
+            socket.disconnected.connect(self._drain)
+        self._drain()
+
+    def _drain(self) -> None:
+        """Read every waiting message; forget clients that have gone."""
+        for socket in list(self._clients):
+            if socket.bytesAvailable() and bytes(socket.readAll().data()).startswith(RAISE_MESSAGE.strip()):
+                self.activated.emit()
+            if socket.state() == QLocalSocket.LocalSocketState.UnconnectedState:
+                self._clients.remove(socket)
+                socket.deleteLater()
+
+    def release(self) -> None:
+        for socket in self._clients:
+            socket.readyRead.disconnect(self._drain)
+            socket.disconnected.disconnect(self._drain)
+            socket.abort()
+        self._clients.clear()
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+        self._lock.release()

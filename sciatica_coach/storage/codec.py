@@ -1,0 +1,157 @@
+"""Turning core values into plain JSON-ready dicts and back, for the data file and for exports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sciatica_coach.core.model import (
+    ExerciseRecord,
+    LegReach,
+    Outcome,
+    PainReport,
+    Phase,
+    SessionRecord,
+    SymptomChange,
+)
+
+
+class RecordError(ValueError):
+    """A stored or imported record does not have the expected shape; the message says which field."""
+
+
+def pain_to_dict(report: PainReport | None) -> dict[str, Any] | None:
+    if report is None:
+        return None
+    return {
+        "back": report.back,
+        "leg": report.leg,
+        "reach": report.reach.value,
+        "new_numbness_or_weakness": report.new_numbness_or_weakness,
+    }
+
+
+def session_to_dict(record: SessionRecord) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "started_at": record.started_at.isoformat(),
+        "ended_at": record.ended_at.isoformat(),
+        "phase": int(record.phase),
+        "outcome": record.outcome.value,
+        "reason": record.reason,
+        "slot": record.slot,
+        "pain_before": pain_to_dict(record.pain_before),
+        "pain_after": pain_to_dict(record.pain_after),
+        "exercises": [
+            {
+                "exercise_id": ex.exercise_id,
+                "reps_done": ex.reps_done,
+                "reps_planned": ex.reps_planned,
+                "sets_done": ex.sets_done,
+                "sets_planned": ex.sets_planned,
+                "hold_s": ex.hold_s,
+                "skipped": ex.skipped,
+                "symptom": ex.symptom.value if ex.symptom else None,
+            }
+            for ex in record.exercises
+        ],
+    }
+
+
+def _field(doc: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
+    if key not in doc:
+        raise RecordError(f"{where}: the field '{key}' is missing")
+    value = doc[key]
+    if isinstance(value, bool) and kind is int:
+        raise RecordError(f"{where}: the field '{key}' should be a number")
+    if not isinstance(value, kind):
+        raise RecordError(f"{where}: the field '{key}' has the wrong type")
+    return value
+
+
+def _int(doc: dict[str, Any], key: str, where: str, low: int = 0, high: int = 100_000) -> int:
+    value: int = _field(doc, key, int, where)
+    if not low <= value <= high:
+        raise RecordError(f"{where}: '{key}' must be between {low} and {high} (got {value})")
+    return value
+
+
+def _time(doc: dict[str, Any], key: str, where: str) -> datetime:
+    text: str = _field(doc, key, str, where)
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise RecordError(f"{where}: '{key}' is not a date and time ({text!r})") from None
+    if value.tzinfo is None:
+        raise RecordError(f"{where}: '{key}' has no time zone ({text!r})")
+    return value
+
+
+def pain_from_dict(doc: object, where: str) -> PainReport | None:
+    if doc is None:
+        return None
+    if not isinstance(doc, dict):
+        raise RecordError(f"{where}: should be an object")
+    try:
+        reach = LegReach(doc.get("reach", "none"))
+    except ValueError:
+        raise RecordError(f"{where}: 'reach' is not one of {[r.value for r in LegReach]}") from None
+    numb = doc.get("new_numbness_or_weakness", False)
+    if not isinstance(numb, bool):
+        raise RecordError(f"{where}: 'new_numbness_or_weakness' should be true or false")
+    return PainReport(
+        back=_int(doc, "back", where, 0, 10), leg=_int(doc, "leg", where, 0, 10), reach=reach,
+        new_numbness_or_weakness=numb,
+    )
+
+
+def session_from_dict(doc: object, where: str = "session") -> SessionRecord:
+    if not isinstance(doc, dict):
+        raise RecordError(f"{where}: should be an object")
+    where = f"{where} {doc.get('id', '?')!s:.40}"
+    try:
+        outcome = Outcome(_field(doc, "outcome", str, where))
+        phase = Phase(_int(doc, "phase", where, 1, 3))
+    except ValueError as err:
+        raise RecordError(f"{where}: {err}") from None
+    exercises_raw = _field(doc, "exercises", list, where)
+    exercises = []
+    for i, ex in enumerate(exercises_raw):
+        ex_where = f"{where}, exercise {i + 1}"
+        if not isinstance(ex, dict):
+            raise RecordError(f"{ex_where}: should be an object")
+        symptom_raw = ex.get("symptom")
+        try:
+            symptom = SymptomChange(symptom_raw) if symptom_raw is not None else None
+        except ValueError:
+            raise RecordError(f"{ex_where}: 'symptom' must be up, same or down") from None
+        skipped = ex.get("skipped", False)
+        if not isinstance(skipped, bool):
+            raise RecordError(f"{ex_where}: 'skipped' should be true or false")
+        exercises.append(
+            ExerciseRecord(
+                exercise_id=_field(ex, "exercise_id", str, ex_where),
+                reps_done=_int(ex, "reps_done", ex_where),
+                reps_planned=_int(ex, "reps_planned", ex_where),
+                sets_done=_int(ex, "sets_done", ex_where),
+                sets_planned=_int(ex, "sets_planned", ex_where),
+                hold_s=_int(ex, "hold_s", ex_where),
+                skipped=skipped,
+                symptom=symptom,
+            )
+        )
+    started, ended = _time(doc, "started_at", where), _time(doc, "ended_at", where)
+    if ended < started:
+        raise RecordError(f"{where}: it ends before it starts")
+    return SessionRecord(
+        id=_field(doc, "id", str, where),
+        started_at=started,
+        ended_at=ended,
+        phase=phase,
+        exercises=tuple(exercises),
+        outcome=outcome,
+        pain_before=pain_from_dict(doc.get("pain_before"), f"{where}, pain before"),
+        pain_after=pain_from_dict(doc.get("pain_after"), f"{where}, pain after"),
+        reason=str(doc.get("reason", "")),
+        slot=str(doc.get("slot", "")),
+    )

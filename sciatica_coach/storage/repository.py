@@ -1,0 +1,307 @@
+"""The repository: the only module that touches TinyDB and the data file.
+
+It opens the data file safely (moving a broken one aside, refusing a newer one, migrating an older one with a
+backup first), writes atomically, and offers small typed methods for settings, sessions and other state."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tinydb import Query, TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Table
+
+from sciatica_coach.core.model import SessionRecord
+from sciatica_coach.storage.atomic import FILE_MODE, atomic_write, ensure_private_dir
+from sciatica_coach.storage.codec import RecordError, session_from_dict, session_to_dict
+from sciatica_coach.storage.migrations import SCHEMA_VERSION, migrate
+
+log = logging.getLogger(__name__)
+
+DATA_FILE = "sciatica-coach.json"
+TABLES = ("meta", "settings", "sessions", "state")
+
+# Every setting and its default, declared once; stored values are merged over these at start.
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "theme": "system",  # system | light | dark
+    "text_scale": 100,  # percent
+    "language": "system",
+    "sound_on": True,
+    "voice_on": True,
+    "volume": 80,  # percent
+    "disclaimer_accepted_at": None,  # ISO time the user acknowledged the guidance note
+    "window_geometry": None,  # base64 of QWidget.saveGeometry()
+    "told_about_tray": False,
+    "avoid_direction": None,  # "flexion" | "extension" | None
+}
+
+
+class DataError(Exception):
+    """A problem with the data folder or file, worded for the person using the app."""
+
+
+@dataclass
+class OpenResult:
+    """Plain-words notices gathered while opening (e.g. a broken file was moved aside)."""
+
+    notices: list[str] = field(default_factory=list)
+
+
+class AtomicJSONStorage(Storage):  # type: ignore[misc]
+    """A TinyDB storage that keeps the data in memory and replaces the file atomically on every write.
+
+    Stock JSONStorage rewrites the file in place and can be torn by a crash; this one cannot. If a write
+    fails (disk full, folder made read-only), the in-memory copy is rolled back to what is on disk."""
+
+    def __init__(self, path: Path, initial: dict[str, Any]) -> None:
+        self.path = path
+        self._data = initial
+        self._saved_text = json.dumps(initial, ensure_ascii=False, separators=(",", ":"))
+
+    def read(self) -> dict[str, Any]:
+        return self._data
+
+    def write(self, data: dict[str, Any]) -> None:
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        try:
+            atomic_write(self.path, text.encode("utf-8"))
+        except OSError:
+            self._data = json.loads(self._saved_text)
+            raise
+        self._data = data
+        self._saved_text = text
+
+    def close(self) -> None:
+        pass
+
+
+def _stamp() -> str:
+    return datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+def _move_aside(path: Path, why: str) -> Path:
+    """Keep a broken file (or folder) under a new name beside it; never delete it."""
+    target = path.with_name(f"{path.name}.broken-{_stamp()}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.broken-{_stamp()}-{n}")
+    os.replace(path, target)
+    log.warning("Moved %s aside to %s: %s", path, target, why)
+    return target
+
+
+def _empty_data() -> dict[str, Any]:
+    return {"meta": {"1": {"schema_version": SCHEMA_VERSION}}}
+
+
+def _schema_version(raw: dict[str, Any]) -> int | None:
+    meta = raw.get("meta")
+    if not isinstance(meta, dict):
+        return None
+    for doc in meta.values():
+        if isinstance(doc, dict) and isinstance(doc.get("schema_version"), int):
+            version: int = doc["schema_version"]
+            return version
+    return None
+
+
+def _well_formed(raw: object) -> bool:
+    if not isinstance(raw, dict):
+        return False
+    for name, table in raw.items():
+        if not isinstance(name, str) or not isinstance(table, dict):
+            return False
+        if not all(isinstance(doc, dict) for doc in table.values()):
+            return False
+    return True
+
+
+def _load_raw(path: Path, result: OpenResult) -> dict[str, Any]:
+    """Read the data file; a broken one is moved aside and replaced by empty data, with a notice."""
+    if path.is_dir():
+        kept = _move_aside(path, "a folder stood where the data file should be")
+        result.notices.append(
+            f"A folder was in the place of your data file. It was moved, untouched, to {kept}. "
+            "Sciatica Coach started with a fresh data file."
+        )
+        return _empty_data()
+    try:
+        blob = path.read_bytes()
+    except FileNotFoundError:
+        return _empty_data()
+    except PermissionError:
+        raise DataError(
+            f"Sciatica Coach isn't allowed to read its data file {path}. "
+            "Please check the file's permissions; nothing has been changed."
+        ) from None
+    problem = None
+    raw: object = None
+    if not blob.strip():
+        problem = "it was empty"
+    else:
+        try:
+            raw = json.loads(blob.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            problem = "it could not be read (it may have been cut short or damaged)"
+        else:
+            if not _well_formed(raw):
+                problem = "its contents were not in the expected shape"
+            elif _schema_version(raw) is None:  # type: ignore[arg-type]
+                problem = "it had no version mark"
+    if problem is None:
+        assert isinstance(raw, dict)
+        return raw
+    kept = _move_aside(path, problem)
+    result.notices.append(
+        f"Your data file could not be used because {problem}. It has been kept, unchanged, as {kept}. "
+        "Sciatica Coach started with a fresh file; your earlier file is still there if you need it."
+    )
+    return _empty_data()
+
+
+class Repository:
+    """All stored data of one data folder. Open with `Repository.open(folder)`."""
+
+    def __init__(self, folder: Path, db: TinyDB, notices: list[str]) -> None:
+        self.folder = folder
+        self.path = folder / DATA_FILE
+        self.notices = notices
+        self._db = db
+
+    # ---- opening -------------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, folder: Path) -> Repository:
+        result = OpenResult()
+        try:
+            ensure_private_dir(folder)
+        except OSError as err:
+            raise DataError(
+                f"Sciatica Coach can't create its data folder {folder} ({err.strerror}). "
+                "Please choose another folder with --data-dir."
+            ) from None
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise DataError(
+                f"Sciatica Coach can't save in its data folder {folder}: it is read-only. "
+                "Your data there is untouched. Please make the folder writable or choose another one."
+            )
+        path = folder / DATA_FILE
+        raw = _load_raw(path, result)
+        version = _schema_version(raw)
+        assert version is not None
+        if version > SCHEMA_VERSION:
+            raise DataError(
+                f"Your data file {path} was saved by a newer version of Sciatica Coach "
+                f"(data version {version}; this version understands up to {SCHEMA_VERSION}). "
+                "It has been left untouched. Please update Sciatica Coach to open it."
+            )
+        storage = AtomicJSONStorage(path, raw)
+        try:
+            if version < SCHEMA_VERSION:
+                backup = path.with_name(f"{path.name}.v{version}-backup-{_stamp()}")
+                shutil.copy2(path, backup)
+                os.chmod(backup, FILE_MODE)
+                raw = migrate(raw, version)
+                for doc in raw["meta"].values():
+                    doc["schema_version"] = SCHEMA_VERSION
+                storage.write(raw)
+                log.info("Migrated %s from version %d to %d (backup %s)", path, version, SCHEMA_VERSION, backup)
+            elif not path.exists():
+                storage.write(raw)
+            else:
+                os.chmod(path, FILE_MODE)
+        except OSError as err:
+            raise DataError(_write_failure(path, err)) from None
+        return cls(folder, TinyDB(storage=lambda: storage), result.notices)
+
+    # ---- generic helpers ----------------------------------------------------------------------------
+    def _table(self, name: str) -> Table:
+        return self._db.table(name, cache_size=0)
+
+    def _write(self, action: str, fn: Any, *args: Any) -> Any:
+        try:
+            return fn(*args)
+        except OSError as err:
+            self._db.clear_cache()
+            raise DataError(_write_failure(self.path, err, action)) from None
+
+    def _get_kv(self, table: str, key: str, default: Any = None) -> Any:
+        doc = self._table(table).get(Query().key == key)
+        return default if doc is None else doc["value"]
+
+    def _put_kv(self, table: str, key: str, value: Any) -> None:
+        self._write(f"save {key}", self._table(table).upsert, {"key": key, "value": value}, Query().key == key)
+
+    # ---- settings ------------------------------------------------------------------------------------
+    def settings(self) -> dict[str, Any]:
+        merged = dict(DEFAULT_SETTINGS)
+        for doc in self._table("settings").all():
+            merged[doc["key"]] = doc["value"]
+        return merged
+
+    def setting(self, key: str) -> Any:
+        if key not in DEFAULT_SETTINGS:
+            raise KeyError(key)
+        return self._get_kv("settings", key, DEFAULT_SETTINGS[key])
+
+    def set_setting(self, key: str, value: Any) -> None:
+        if key not in DEFAULT_SETTINGS:
+            raise KeyError(key)
+        self._put_kv("settings", key, value)
+
+    # ---- free-form state owned by other parts (reminder state, routine, progression history) ---------
+    def state(self, key: str, default: Any = None) -> Any:
+        return self._get_kv("state", key, default)
+
+    def set_state(self, key: str, value: Any) -> None:
+        self._put_kv("state", key, value)
+
+    # ---- sessions ------------------------------------------------------------------------------------
+    def save_session(self, record: SessionRecord) -> None:
+        """Add a session, or replace the checkpoint of the same session id."""
+        doc = session_to_dict(record)
+        self._write("save the session", self._table("sessions").upsert, doc, Query().id == record.id)
+
+    def add_sessions(self, records: list[SessionRecord]) -> int:
+        """Add many sessions in one write, skipping ids already stored. Returns how many were new."""
+        table = self._table("sessions")
+        known = {doc["id"] for doc in table.all()}
+        new = [session_to_dict(r) for r in records if r.id not in known]
+        if new:
+            self._write("save the sessions", table.insert_multiple, new)
+        return len(new)
+
+    def sessions(self) -> list[SessionRecord]:
+        """Every stored session, oldest first. A damaged record is skipped with a log line, never a crash."""
+        out = []
+        for doc in self._table("sessions").all():
+            try:
+                out.append(session_from_dict(doc))
+            except RecordError as err:
+                log.warning("Skipping a damaged session record: %s", err)
+        out.sort(key=lambda r: r.started_at)
+        return out
+
+    def session_count(self) -> int:
+        return len(self._table("sessions"))
+
+    def has_user_data(self) -> bool:
+        return self.session_count() > 0
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _write_failure(path: Path, err: OSError, action: str = "save") -> str:
+    reason = "the disk is full" if err.errno == 28 else (err.strerror or str(err)).lower()
+    return (
+        f"Sciatica Coach couldn't {action} in {path.parent} because {reason}. "
+        "What was saved before is safe; please free some space or fix the folder, then try again."
+    )

@@ -1,0 +1,184 @@
+"""The main window: a sidebar of pages (Today, Progress, Routine, Reminders, Settings) and a page stack.
+
+Pages are built the first time they are shown, so heavy ones (Progress loads pyqtgraph) cost nothing at start."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sciatica_coach import APP_NAME
+from sciatica_coach.storage.repository import DataError
+from sciatica_coach.views.context import AppContext
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SIZE = (1120, 740)
+MINIMUM_SIZE = (760, 540)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str
+    description: str
+    factory: Callable[[AppContext], QWidget]
+
+
+def placeholder(title: str, text: str) -> Callable[[AppContext], QWidget]:
+    def build(_ctx: AppContext) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(40, 32, 40, 32)
+        heading = QLabel(title)
+        heading.setProperty("role", "title")
+        body = QLabel(text)
+        body.setProperty("role", "subtitle")
+        body.setWordWrap(True)
+        layout.addWidget(heading)
+        layout.addWidget(body)
+        layout.addStretch(1)
+        return page
+
+    return build
+
+
+def default_pages() -> list[PageSpec]:
+    return [
+        PageSpec("today", "Today", "Start a session and see what's next",
+                 placeholder("Today", "Your sessions for today will appear here.")),
+        PageSpec("progress", "Progress", "Your weekly chart, streaks and pain trend",
+                 placeholder("Progress", "Your weekly chart will appear here.")),
+        PageSpec("routine", "Routine", "Your exercises and how much of each",
+                 placeholder("Routine", "Your routine will appear here.")),
+        PageSpec("reminders", "Reminders", "When Sciatica Coach reminds you",
+                 placeholder("Reminders", "Your reminder times will appear here.")),
+        PageSpec("settings", "Settings", "Sound, voice, appearance and safety notes",
+                 placeholder("Settings", "Settings will appear here.")),
+    ]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, pages: list[PageSpec] | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle(APP_NAME)
+        self.setMinimumSize(*MINIMUM_SIZE)
+        self._specs = pages if pages is not None else default_pages()
+        self._built: dict[str, QWidget] = {}
+        self.nav_buttons: dict[str, QPushButton] = {}
+
+        central = QWidget()
+        root = QHBoxLayout(central)
+        root.setContentsMargins(0, 0, 0, 0)
+        root.setSpacing(0)
+
+        sidebar = QWidget()
+        sidebar.setObjectName("Sidebar")
+        sidebar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        side = QVBoxLayout(sidebar)
+        side.setContentsMargins(0, 20, 0, 20)
+        side.setSpacing(4)
+        brand = QLabel(APP_NAME)
+        brand.setProperty("role", "big")
+        brand.setContentsMargins(22, 0, 12, 16)
+        side.addWidget(brand)
+
+        self.stack = QStackedWidget()
+        self._group = QButtonGroup(self)
+        self._group.setExclusive(True)
+        for index, spec in enumerate(self._specs):
+            button = QPushButton(spec.title)
+            button.setProperty("role", "nav")
+            button.setCheckable(True)
+            button.setAccessibleName(spec.title)
+            button.setAccessibleDescription(spec.description)
+            shortcut = f"Ctrl+{index + 1}"
+            button.setToolTip(f"{spec.description} ({shortcut})")
+            button.clicked.connect(lambda _=False, key=spec.key: self.show_page(key))
+            QShortcut(QKeySequence(shortcut), self, activated=lambda key=spec.key: self.show_page(key))
+            self._group.addButton(button)
+            side.addWidget(button)
+            self.nav_buttons[spec.key] = button
+            self.stack.addWidget(QWidget())  # a light stand-in until the page is first shown
+        side.addStretch(1)
+        sidebar.setFixedWidth(230)
+
+        root.addWidget(sidebar)
+        root.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self._restore_geometry()
+        self.show_page(self._specs[0].key)
+
+    # ---- pages ---------------------------------------------------------------------------------------
+    def page(self, key: str) -> QWidget:
+        """The page for `key`, built on first use."""
+        if key not in self._built:
+            index = self._index(key)
+            widget = self._specs[index].factory(self.ctx)
+            old = self.stack.widget(index)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self.stack.insertWidget(index, widget)
+            self._built[key] = widget
+        return self._built[key]
+
+    def show_page(self, key: str) -> None:
+        widget = self.page(key)
+        self.stack.setCurrentWidget(widget)
+        self.nav_buttons[key].setChecked(True)
+
+    def current_key(self) -> str:
+        return self._specs[self.stack.currentIndex()].key
+
+    def built_pages(self) -> set[str]:
+        return set(self._built)
+
+    def _index(self, key: str) -> int:
+        for i, spec in enumerate(self._specs):
+            if spec.key == key:
+                return i
+        raise KeyError(key)
+
+    # ---- geometry ------------------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        saved = self.ctx.repo.setting("window_geometry")
+        if isinstance(saved, str):
+            try:
+                if self.restoreGeometry(QByteArray(base64.b64decode(saved))):
+                    return
+            except ValueError:
+                log.info("Ignoring unreadable saved window geometry")
+        self.resize(*DEFAULT_SIZE)
+
+    def save_geometry(self) -> None:
+        blob = bytes(self.saveGeometry().data())
+        self.ctx.repo.set_setting("window_geometry", base64.b64encode(blob).decode("ascii"))
+
+    def bring_to_front(self) -> None:
+        self.setWindowState((self.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        try:
+            self.save_geometry()
+        except DataError:  # a full disk must not stop the window closing
+            log.exception("Could not save the window geometry")
+        super().closeEvent(event)

@@ -1,0 +1,134 @@
+"""Colours, type sizes and the style sheet, in light and dark, following the system unless the user chose.
+
+One place for every colour: views ask `current_colors()` rather than writing hex values themselves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+BASE_POINT_SIZE = 12.0  # a little larger than most desktops' default: users read from further away
+
+
+@dataclass(frozen=True)
+class Colors:
+    window: str
+    surface: str  # cards and input fields
+    text: str
+    muted: str  # secondary text; still AA on window and surface
+    border: str
+    accent: str  # buttons, focus, the moving body part in drawings
+    on_accent: str
+    green: str
+    amber: str
+    red: str
+    dark: bool
+
+
+LIGHT = Colors(
+    window="#f4f2ee", surface="#ffffff", text="#1b1b1b", muted="#4d4b47", border="#cfcac1",
+    accent="#0b6b66", on_accent="#ffffff", green="#2d6a2f", amber="#8a5300", red="#b3261e", dark=False,
+)
+DARK = Colors(
+    window="#16181b", surface="#212428", text="#f3f3f1", muted="#c4c1bb", border="#3d4147",
+    accent="#63cdc4", on_accent="#0b1f1d", green="#8fd694", amber="#f2b45a", red="#ff8a80", dark=True,
+)
+
+_current = LIGHT
+
+
+def current_colors() -> Colors:
+    return _current
+
+
+def system_prefers_dark() -> bool:
+    hints = QGuiApplication.styleHints()
+    return hints.colorScheme() == Qt.ColorScheme.Dark
+
+
+def choose_colors(mode: str) -> Colors:
+    """mode is "system", "light" or "dark"."""
+    if mode == "dark" or (mode == "system" and system_prefers_dark()):
+        return DARK
+    return LIGHT
+
+
+def _palette(c: Colors) -> QPalette:
+    p = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: c.window,
+        QPalette.ColorRole.WindowText: c.text,
+        QPalette.ColorRole.Base: c.surface,
+        QPalette.ColorRole.AlternateBase: c.window,
+        QPalette.ColorRole.Text: c.text,
+        QPalette.ColorRole.Button: c.surface,
+        QPalette.ColorRole.ButtonText: c.text,
+        QPalette.ColorRole.Highlight: c.accent,
+        QPalette.ColorRole.HighlightedText: c.on_accent,
+        QPalette.ColorRole.ToolTipBase: c.surface,
+        QPalette.ColorRole.ToolTipText: c.text,
+        QPalette.ColorRole.PlaceholderText: c.muted,
+        QPalette.ColorRole.Link: c.accent,
+        QPalette.ColorRole.Accent: c.accent,
+    }
+    for role, value in roles.items():
+        p.setColor(role, QColor(value))
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor(c.muted))
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor(c.muted))
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor(c.muted))
+    return p
+
+
+def style_sheet(c: Colors, scale: float) -> str:
+    def pt(size: float) -> str:
+        return f"{size * scale:.1f}pt"
+
+    return f"""
+    QWidget#Sidebar {{ background: {c.surface}; border-right: 1px solid {c.border}; }}
+    QPushButton[role="nav"] {{
+        text-align: left; padding: 12px 18px; border: none; border-radius: 10px; font-size: {pt(13)};
+        color: {c.text}; background: transparent; margin: 2px 8px;
+    }}
+    QPushButton[role="nav"]:checked {{ background: {c.accent}; color: {c.on_accent}; font-weight: 600; }}
+    QPushButton[role="nav"]:hover:!checked {{ background: {c.window}; }}
+    QPushButton[role="nav"]:focus {{ outline: none; border: 2px solid {c.text}; }}
+    QLabel[role="title"] {{ font-size: {pt(22)}; font-weight: 600; }}
+    QLabel[role="subtitle"] {{ font-size: {pt(15)}; color: {c.muted}; }}
+    QLabel[role="muted"] {{ color: {c.muted}; }}
+    QLabel[role="big"] {{ font-size: {pt(18)}; }}
+    QFrame[role="card"] {{ background: {c.surface}; border: 1px solid {c.border}; border-radius: 14px; }}
+    QFrame[role="banner"] {{ background: {c.surface}; border: 2px solid {c.amber}; border-radius: 10px; }}
+    QPushButton {{
+        padding: 8px 16px; border-radius: 8px; border: 1px solid {c.border}; background: {c.surface};
+        color: {c.text}; min-height: 28px;
+    }}
+    QPushButton:hover {{ border-color: {c.accent}; }}
+    QPushButton:focus {{ border: 2px solid {c.accent}; }}
+    QPushButton:disabled {{ color: {c.muted}; background: {c.window}; }}
+    QPushButton[role="primary"] {{
+        background: {c.accent}; color: {c.on_accent}; border: none; font-size: {pt(16)}; font-weight: 600;
+        padding: 14px 28px; border-radius: 12px;
+    }}
+    QPushButton[role="primary"]:focus {{ border: 3px solid {c.text}; }}
+    QPushButton[role="danger"] {{ background: {c.red}; color: {c.on_accent if c.dark else "#ffffff"}; border: none;
+        font-weight: 600; }}
+    QToolTip {{ color: {c.text}; background: {c.surface}; border: 1px solid {c.border}; padding: 6px; }}
+    """
+
+
+def apply_theme(app: QApplication, mode: str = "system", text_scale_percent: int = 100) -> Colors:
+    """Apply palette, font and style sheet; returns the colours now in use."""
+    global _current  # noqa: PLW0603 - the one theme of the running app
+    colors = choose_colors(mode)
+    _current = colors
+    app.setStyle("Fusion")
+    app.setPalette(_palette(colors))
+    scale = max(50, min(300, text_scale_percent)) / 100
+    font = QFont(app.font())
+    font.setPointSizeF(BASE_POINT_SIZE * scale)
+    app.setFont(font)
+    app.setStyleSheet(style_sheet(colors, scale))
+    return colors

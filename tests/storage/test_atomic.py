@@ -1,0 +1,48 @@
+"""Atomic writes: a crash at any point leaves the old file whole."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from sciatica_coach.storage.atomic import atomic_write
+
+
+def test_writes_new_content_with_private_mode(tmp_path: Path) -> None:
+    target = tmp_path / "data.json"
+    atomic_write(target, b"hello")
+    assert target.read_bytes() == b"hello"
+    assert target.stat().st_mode & 0o777 == 0o600
+
+
+def test_crash_between_temp_write_and_replace_keeps_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    target = folder / "data.json"
+    target.write_bytes(b'{"old": true}')
+
+    def crash(*_args: object) -> None:
+        raise OSError(5, "simulated crash before rename")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError, match="simulated crash"):
+        atomic_write(target, b'{"new": true}')
+    assert target.read_bytes() == b'{"old": true}'
+    assert [p.name for p in folder.iterdir()] == ["data.json"], "the temp file must be cleaned up"
+
+
+def test_failed_fsync_keeps_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "data.json"
+    target.write_bytes(b"old")
+
+    def full_disk(_fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(OSError):
+        atomic_write(target, b"new")
+    assert target.read_bytes() == b"old"

@@ -1,0 +1,86 @@
+"""The main window shell: navigation, lazy pages, remembered geometry, layout at 1024x640."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from pytestqt.qtbot import QtBot
+
+from sciatica_coach.storage.repository import Repository
+from sciatica_coach.views.context import AppContext
+from sciatica_coach.views.main_window import MainWindow, PageSpec
+
+
+def make_window(qtbot: QtBot, data_dir: Path, pages: list[PageSpec] | None = None) -> MainWindow:
+    window = MainWindow(AppContext(Repository.open(data_dir)), pages)
+    qtbot.addWidget(window)
+    return window
+
+
+def test_title_and_navigation(qtbot: QtBot, data_dir: Path) -> None:
+    window = make_window(qtbot, data_dir)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    assert window.windowTitle() == "Sciatica Coach"
+    assert list(window.nav_buttons) == ["today", "progress", "routine", "reminders", "settings"]
+    assert window.current_key() == "today"
+    qtbot.mouseClick(window.nav_buttons["reminders"], Qt.MouseButton.LeftButton)
+    assert window.current_key() == "reminders"
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_key() == "progress"
+    for button in window.nav_buttons.values():
+        assert button.accessibleName()
+        assert "Ctrl+" in button.toolTip()
+
+
+def test_pages_are_built_only_when_first_shown(qtbot: QtBot, data_dir: Path) -> None:
+    built: list[str] = []
+
+    def factory(key: str) -> PageSpec:
+        def build(_ctx: AppContext) -> QWidget:
+            built.append(key)
+            return QLabel(key)
+
+        return PageSpec(key, key.title(), key, build)
+
+    window = make_window(qtbot, data_dir, [factory("today"), factory("progress")])
+    assert built == ["today"]
+    window.show_page("progress")
+    window.show_page("today")
+    window.show_page("progress")
+    assert built == ["today", "progress"]
+
+
+def test_geometry_is_remembered(qtbot: QtBot, data_dir: Path) -> None:
+    window = make_window(qtbot, data_dir)
+    window.show()
+    # the offscreen screen is 800x600 and restoring clamps to the screen, so stay inside it
+    window.resize(790, 560)
+    qtbot.waitUntil(lambda: window.width() == 790)
+    window.close()
+    again = make_window(qtbot, data_dir)
+    assert (again.width(), again.height()) == (790, 560)
+
+
+def test_broken_saved_geometry_is_ignored(qtbot: QtBot, data_dir: Path) -> None:
+    repo = Repository.open(data_dir)
+    repo.set_setting("window_geometry", "not base64 at all!")
+    window = make_window(qtbot, data_dir)
+    assert window.width() > 0
+
+
+def test_layout_holds_at_1024_by_640(qtbot: QtBot, data_dir: Path) -> None:
+    window = make_window(qtbot, data_dir)
+    window.resize(1024, 640)
+    window.show()
+    QApplication.processEvents()
+    for key in window.nav_buttons:
+        window.show_page(key)
+        QApplication.processEvents()
+        page = window.page(key)
+        assert page.width() <= window.width()
+        assert window.minimumSizeHint().width() <= 1024
+        assert window.minimumSizeHint().height() <= 640

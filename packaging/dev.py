@@ -30,7 +30,7 @@ def fail(message: str) -> None:
 
 
 def ensure_venv(extra: str) -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script must explain itself to old Pythons
         fail(f"Sciatica Coach needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     stamp = VENV / ".installed"
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extra.encode()).hexdigest()

@@ -32,7 +32,9 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="A calm coach for your home sciatica exercises.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    parser.add_argument("--data-dir", metavar="DIR", help="where your data lives (default: your user data folder)")
+    parser.add_argument(
+        "--data-dir", metavar="DIR", help="where your data lives (default: your user data folder)"
+    )
     parser.add_argument("--verbose", action="store_true", help="log more detail to the terminal")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (module_name, help_text) in SUBCOMMANDS.items():

@@ -100,7 +100,9 @@ def pain_from_dict(doc: object, where: str) -> PainReport | None:
     if not isinstance(numb, bool):
         raise RecordError(f"{where}: 'new_numbness_or_weakness' should be true or false")
     return PainReport(
-        back=_int(doc, "back", where, 0, 10), leg=_int(doc, "leg", where, 0, 10), reach=reach,
+        back=_int(doc, "back", where, 0, 10),
+        leg=_int(doc, "leg", where, 0, 10),
+        reach=reach,
         new_numbness_or_weakness=numb,
     )
 

@@ -54,7 +54,7 @@ class OpenResult:
     notices: list[str] = field(default_factory=list)
 
 
-class AtomicJSONStorage(Storage):  # type: ignore[misc]
+class AtomicJSONStorage(Storage):
     """A TinyDB storage that keeps the data in memory and replaces the file atomically on every write.
 
     Stock JSONStorage rewrites the file in place and can be torn by a crash; this one cannot. If a write
@@ -212,7 +212,9 @@ class Repository:
                 for doc in raw["meta"].values():
                     doc["schema_version"] = SCHEMA_VERSION
                 storage.write(raw)
-                log.info("Migrated %s from version %d to %d (backup %s)", path, version, SCHEMA_VERSION, backup)
+                log.info(
+                    "Migrated %s from version %d to %d (backup %s)", path, version, SCHEMA_VERSION, backup
+                )
             elif not path.exists():
                 storage.write(raw)
             else:
@@ -237,7 +239,9 @@ class Repository:
         return default if doc is None else doc["value"]
 
     def _put_kv(self, table: str, key: str, value: Any) -> None:
-        self._write(f"save {key}", self._table(table).upsert, {"key": key, "value": value}, Query().key == key)
+        self._write(
+            f"save {key}", self._table(table).upsert, {"key": key, "value": value}, Query().key == key
+        )
 
     # ---- settings ------------------------------------------------------------------------------------
     def settings(self) -> dict[str, Any]:

@@ -60,16 +60,36 @@ def placeholder(title: str, text: str) -> Callable[[AppContext], QWidget]:
 
 def default_pages() -> list[PageSpec]:
     return [
-        PageSpec("today", "Today", "Start a session and see what's next",
-                 placeholder("Today", "Your sessions for today will appear here.")),
-        PageSpec("progress", "Progress", "Your weekly chart, streaks and pain trend",
-                 placeholder("Progress", "Your weekly chart will appear here.")),
-        PageSpec("routine", "Routine", "Your exercises and how much of each",
-                 placeholder("Routine", "Your routine will appear here.")),
-        PageSpec("reminders", "Reminders", "When Sciatica Coach reminds you",
-                 placeholder("Reminders", "Your reminder times will appear here.")),
-        PageSpec("settings", "Settings", "Sound, voice, appearance and safety notes",
-                 placeholder("Settings", "Settings will appear here.")),
+        PageSpec(
+            "today",
+            "Today",
+            "Start a session and see what's next",
+            placeholder("Today", "Your sessions for today will appear here."),
+        ),
+        PageSpec(
+            "progress",
+            "Progress",
+            "Your weekly chart, streaks and pain trend",
+            placeholder("Progress", "Your weekly chart will appear here."),
+        ),
+        PageSpec(
+            "routine",
+            "Routine",
+            "Your exercises and how much of each",
+            placeholder("Routine", "Your routine will appear here."),
+        ),
+        PageSpec(
+            "reminders",
+            "Reminders",
+            "When Sciatica Coach reminds you",
+            placeholder("Reminders", "Your reminder times will appear here."),
+        ),
+        PageSpec(
+            "settings",
+            "Settings",
+            "Sound, voice, appearance and safety notes",
+            placeholder("Settings", "Settings will appear here."),
+        ),
     ]
 
 
@@ -111,7 +131,7 @@ class MainWindow(QMainWindow):
             shortcut = f"Ctrl+{index + 1}"
             button.setToolTip(f"{spec.description} ({shortcut})")
             button.clicked.connect(lambda _=False, key=spec.key: self.show_page(key))
-            QShortcut(QKeySequence(shortcut), self, activated=lambda key=spec.key: self.show_page(key))
+            QShortcut(QKeySequence(shortcut), self, lambda key=spec.key: self.show_page(key))
             self._group.addButton(button)
             side.addWidget(button)
             self.nav_buttons[spec.key] = button
@@ -131,9 +151,10 @@ class MainWindow(QMainWindow):
         if key not in self._built:
             index = self._index(key)
             widget = self._specs[index].factory(self.ctx)
-            old = self.stack.widget(index)
-            self.stack.removeWidget(old)
-            old.deleteLater()
+            stand_in = self.stack.widget(index)
+            assert stand_in is not None
+            self.stack.removeWidget(stand_in)
+            stand_in.deleteLater()
             self.stack.insertWidget(index, widget)
             self._built[key] = widget
         return self._built[key]
@@ -171,7 +192,9 @@ class MainWindow(QMainWindow):
         self.ctx.repo.set_setting("window_geometry", base64.b64encode(blob).decode("ascii"))
 
     def bring_to_front(self) -> None:
-        self.setWindowState((self.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive)
+        self.setWindowState(
+            (self.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive
+        )
         self.show()
         self.raise_()
         self.activateWindow()

@@ -29,12 +29,30 @@ class Colors:
 
 
 LIGHT = Colors(
-    window="#f4f2ee", surface="#ffffff", text="#1b1b1b", muted="#4d4b47", border="#cfcac1",
-    accent="#0b6b66", on_accent="#ffffff", green="#2d6a2f", amber="#8a5300", red="#b3261e", dark=False,
+    window="#f4f2ee",
+    surface="#ffffff",
+    text="#1b1b1b",
+    muted="#4d4b47",
+    border="#cfcac1",
+    accent="#0b6b66",
+    on_accent="#ffffff",
+    green="#2d6a2f",
+    amber="#8a5300",
+    red="#b3261e",
+    dark=False,
 )
 DARK = Colors(
-    window="#16181b", surface="#212428", text="#f3f3f1", muted="#c4c1bb", border="#3d4147",
-    accent="#63cdc4", on_accent="#0b1f1d", green="#8fd694", amber="#f2b45a", red="#ff8a80", dark=True,
+    window="#16181b",
+    surface="#212428",
+    text="#f3f3f1",
+    muted="#c4c1bb",
+    border="#3d4147",
+    accent="#63cdc4",
+    on_accent="#0b1f1d",
+    green="#8fd694",
+    amber="#f2b45a",
+    red="#ff8a80",
+    dark=True,
 )
 
 _current = LIGHT

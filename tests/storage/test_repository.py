@@ -123,8 +123,14 @@ def test_newer_file_is_refused_and_untouched(data_dir: Path) -> None:
 def test_migration_from_version_1_takes_a_backup_first(data_dir: Path) -> None:
     data_dir.mkdir(parents=True)
     old_session = {
-        "id": "old1", "started_at": "2026-01-05T08:00:00+01:00", "ended_at": "2026-01-05T08:10:00+01:00",
-        "phase": 1, "outcome": "completed", "pain_before": None, "pain_after": None, "exercises": [],
+        "id": "old1",
+        "started_at": "2026-01-05T08:00:00+01:00",
+        "ended_at": "2026-01-05T08:10:00+01:00",
+        "phase": 1,
+        "outcome": "completed",
+        "pain_before": None,
+        "pain_after": None,
+        "exercises": [],
     }
     v1 = {"meta": {"1": {"schema_version": 1}}, "sessions": {"1": old_session}}
     (data_dir / DATA_FILE).write_text(json.dumps(v1))
@@ -150,7 +156,9 @@ def test_read_only_folder_gives_clear_message(data_dir: Path) -> None:
     assert (data_dir / DATA_FILE).read_bytes() == before
 
 
-def test_read_only_folder_check_does_not_depend_on_user(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_read_only_folder_check_does_not_depend_on_user(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Root can write anywhere, so the permission case is also simulated through os.access."""
     Repository.open(data_dir).set_setting("volume", 30)
     before = (data_dir / DATA_FILE).read_bytes()

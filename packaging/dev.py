@@ -45,8 +45,8 @@ def ensure_venv(extra: str) -> None:
             fail("could not create a virtual environment. On Debian/Ubuntu: sudo apt install python3-venv")
     print(f"Installing Sciatica Coach{extra} and its dependencies into .venv ...", flush=True)
     pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "--upgrade", "pip"], check=True)
-    subprocess.run([*pip, "-e", f"{ROOT}{extra}"], check=True)
+    if subprocess.call([*pip, "--upgrade", "pip"]) or subprocess.call([*pip, "-e", f"{ROOT}{extra}"]):
+        fail("installing the dependencies failed (pip's message is above); nothing else was changed.")
     stamp.write_text(" ".join([*have, wanted]))
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Protocol
+from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ class DBusScreenKeeper:
     def __init__(self) -> None:
         self._cookie: int | None = None
 
-    def _iface(self):  # type: ignore[no-untyped-def]
+    def _iface(self) -> Any:
         from PySide6.QtDBus import QDBusConnection, QDBusInterface
 
         bus = QDBusConnection.sessionBus()

@@ -17,7 +17,6 @@ from sciatica_coach.platform.single_instance import SingleInstance
 from sciatica_coach.storage.repository import DataError, Repository
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.main_window import MainWindow
-from sciatica_coach.views.theme import apply_theme
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +41,9 @@ def show_error(title: str, text: str) -> None:
 
 
 def build_window(repo: Repository) -> MainWindow:
-    ctx = AppContext(repo)
-    settings = repo.settings()
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    apply_theme(app, settings["theme"], settings["text_scale"])
-    return MainWindow(ctx)
+    window = MainWindow(AppContext(repo))
+    window.apply_appearance()
+    return window
 
 
 def run_gui(data_dir: Path, argv: Sequence[str]) -> int:

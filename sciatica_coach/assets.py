@@ -12,12 +12,12 @@ def assets_dir() -> Path:
     """The folder holding catalogue.json, illustrations/, icons/ and sounds/."""
     here = Path(__file__).resolve().parent
     candidates = [
-        here / "assets",  # installed wheel: the top-level assets/ ships as sciatica_coach/assets
+        here / "_assets",  # installed wheel: the top-level assets/ ships as sciatica_coach/_assets
         here.parent / "assets",  # source checkout or editable install
     ]
     bundle_root = getattr(sys, "_MEIPASS", None)  # a PyInstaller bundle
     if bundle_root:
-        candidates.insert(0, Path(bundle_root) / "sciatica_coach" / "assets")
+        candidates.insert(0, Path(bundle_root) / "sciatica_coach" / "_assets")
     for candidate in candidates:
         if (candidate / "catalogue.json").is_file() or (candidate / "illustrations").is_dir():
             return candidate

@@ -29,3 +29,57 @@ class FakeClock:
 
     def sleep_machine(self, seconds: float) -> None:
         self.jump_wall(seconds)
+
+
+class FakeSound:
+    available = True
+
+    def __init__(self, _volume: int = 80) -> None:
+        self.played: list[str] = []
+        self.volume = _volume
+
+    def play(self, name: str) -> None:
+        self.played.append(name)
+
+    def set_volume(self, percent: int) -> None:
+        self.volume = percent
+
+
+class FakeSpeech:
+    available = True
+
+    def __init__(self, _volume: int = 80) -> None:
+        self.said: list[str] = []
+        self.volume = _volume
+
+    def say(self, text: str) -> None:
+        self.said.append(text)
+
+    def stop(self) -> None:
+        pass
+
+    def set_volume(self, percent: int) -> None:
+        self.volume = percent
+
+
+class FakeScreenKeeper:
+    def __init__(self) -> None:
+        self.awake = False
+
+    def keep_awake(self, reason: str) -> None:
+        self.awake = True
+
+    def release(self) -> None:
+        self.awake = False
+
+
+def fake_services():  # type: ignore[no-untyped-def]
+    """ServiceFactories that hand out recording fakes; the fakes are reachable as attributes."""
+    from sciatica_coach.views.context import ServiceFactories
+
+    sound, speech, screen = FakeSound(), FakeSpeech(), FakeScreenKeeper()
+    factories = ServiceFactories(sound=lambda _v: sound, speech=lambda _v: speech, screen=lambda: screen)
+    factories.fake_sound = sound  # type: ignore[attr-defined]
+    factories.fake_speech = speech  # type: ignore[attr-defined]
+    factories.fake_screen = screen  # type: ignore[attr-defined]
+    return factories

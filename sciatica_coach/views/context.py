@@ -1,22 +1,76 @@
-"""What every page is handed: the repository, the clock and the app-wide change signals."""
+"""What every page is handed: the repository, the clock, platform services and the app-wide change signals."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal
 
 from sciatica_coach.core.clock import Clock, SystemClock
+from sciatica_coach.platform.screen import ScreenKeeper, create_screen_keeper
+from sciatica_coach.platform.sound import Sound, create_sound
+from sciatica_coach.platform.speech import Speech, create_speech
 from sciatica_coach.storage.repository import Repository
 
 
+@dataclass
+class ServiceFactories:
+    """How platform services are made. Tests pass silent fakes; the app passes the real ones."""
+
+    sound: Callable[[int], Sound] = create_sound
+    speech: Callable[[int], Speech] = field(default=lambda volume: create_speech(None, volume))
+    screen: Callable[[], ScreenKeeper] = create_screen_keeper
+
+
 class AppContext(QObject):
-    """Shared by all views. Pages listen to `sessions_changed` / `settings_changed` to refresh themselves."""
+    """Shared by all views. Pages listen to the signals to refresh themselves."""
 
     sessions_changed = Signal()
     settings_changed = Signal()
     routine_changed = Signal()
     start_session_requested = Signal()
 
-    def __init__(self, repo: Repository, clock: Clock | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        repo: Repository,
+        clock: Clock | None = None,
+        services: ServiceFactories | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.repo = repo
         self.clock: Clock = clock or SystemClock()
+        self._factories = services or ServiceFactories()
+        self._sound: Sound | None = None
+        self._speech: Speech | None = None
+        self._screen: ScreenKeeper | None = None
+
+    # Services are made on first use: a speech engine or audio device costs start-up time and memory.
+    @property
+    def sound(self) -> Sound:
+        if self._sound is None:
+            self._sound = self._factories.sound(int(self.repo.setting("volume")))
+        return self._sound
+
+    @property
+    def speech(self) -> Speech:
+        if self._speech is None:
+            self._speech = self._factories.speech(int(self.repo.setting("volume")))
+        return self._speech
+
+    @property
+    def screen(self) -> ScreenKeeper:
+        if self._screen is None:
+            self._screen = self._factories.screen()
+        return self._screen
+
+    def set_setting(self, key: str, value: object) -> None:
+        """Save a setting and tell every page; volume changes reach live services at once."""
+        self.repo.set_setting(key, value)
+        if key == "volume" and isinstance(value, int):
+            if self._sound is not None:
+                self._sound.set_volume(value)
+            if self._speech is not None:
+                self._speech.set_volume(value)
+        self.settings_changed.emit()

@@ -5,13 +5,16 @@ Pages are built the first time they are shown, so heavy ones (Progress loads pyq
 from __future__ import annotations
 
 import base64
+import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QHBoxLayout,
     QLabel,
@@ -25,6 +28,8 @@ from PySide6.QtWidgets import (
 from sciatica_coach import APP_NAME
 from sciatica_coach.storage.repository import DataError
 from sciatica_coach.views.context import AppContext
+from sciatica_coach.views.theme import apply_theme
+from sciatica_coach.views.widgets import Page
 
 log = logging.getLogger(__name__)
 
@@ -40,19 +45,20 @@ class PageSpec:
     factory: Callable[[AppContext], QWidget]
 
 
+def lazy_page(module: str, class_name: str) -> Callable[[AppContext], QWidget]:
+    """A page factory that imports its module only when the page is first shown."""
+
+    def build(ctx: AppContext) -> QWidget:
+        page_class = getattr(importlib.import_module(f"sciatica_coach.views.{module}"), class_name)
+        return cast(QWidget, page_class(ctx))
+
+    return build
+
+
 def placeholder(title: str, text: str) -> Callable[[AppContext], QWidget]:
     def build(_ctx: AppContext) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(40, 32, 40, 32)
-        heading = QLabel(title)
-        heading.setProperty("role", "title")
-        body = QLabel(text)
-        body.setProperty("role", "subtitle")
-        body.setWordWrap(True)
-        layout.addWidget(heading)
-        layout.addWidget(body)
-        layout.addStretch(1)
+        page = Page(title, text)
+        page.body.addStretch(1)
         return page
 
     return build
@@ -60,37 +66,17 @@ def placeholder(title: str, text: str) -> Callable[[AppContext], QWidget]:
 
 def default_pages() -> list[PageSpec]:
     return [
-        PageSpec(
-            "today",
-            "Today",
-            "Start a session and see what's next",
-            placeholder("Today", "Your sessions for today will appear here."),
-        ),
-        PageSpec(
-            "progress",
-            "Progress",
-            "Your weekly chart, streaks and pain trend",
-            placeholder("Progress", "Your weekly chart will appear here."),
-        ),
-        PageSpec(
-            "routine",
-            "Routine",
-            "Your exercises and how much of each",
-            placeholder("Routine", "Your routine will appear here."),
-        ),
-        PageSpec(
-            "reminders",
-            "Reminders",
-            "When Sciatica Coach reminds you",
-            placeholder("Reminders", "Your reminder times will appear here."),
-        ),
-        PageSpec(
-            "settings",
-            "Settings",
-            "Sound, voice, appearance and safety notes",
-            placeholder("Settings", "Settings will appear here."),
-        ),
-    ]
+        PageSpec("today", "Today", "Start a session and see what's next",
+                 placeholder("Today", "Your sessions for today will appear here.")),
+        PageSpec("progress", "Progress", "Your weekly chart, streaks and pain trend",
+                 placeholder("Progress", "Your weekly chart will appear here.")),
+        PageSpec("routine", "Routine", "Your exercises and how much of each",
+                 placeholder("Routine", "Your routine will appear here.")),
+        PageSpec("reminders", "Reminders", "When Sciatica Coach reminds you",
+                 placeholder("Reminders", "Your reminder times will appear here.")),
+        PageSpec("settings", "Settings", "Sound, voice, appearance and safety notes",
+                 lazy_page("settings_page", "SettingsPage")),
+    ]  # fmt: skip
 
 
 class MainWindow(QMainWindow):
@@ -144,6 +130,15 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._restore_geometry()
         self.show_page(self._specs[0].key)
+        ctx.settings_changed.connect(self.apply_appearance)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self.apply_appearance)
+
+    def apply_appearance(self) -> None:
+        """Re-apply colours and text size from the settings (and the system's light/dark choice)."""
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            settings = self.ctx.repo.settings()
+            apply_theme(app, settings["theme"], settings["text_scale"])
 
     # ---- pages ---------------------------------------------------------------------------------------
     def page(self, key: str) -> QWidget:

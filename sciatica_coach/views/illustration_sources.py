@@ -1,0 +1,791 @@
+"""The source of the exercise drawings and the app icon: one posable figure, thirty poses, one icon.
+
+The SVG files under assets/ are generated from this module so that every drawing shares the same canvas,
+floor, body proportions and stroke widths. Change a pose here, then regenerate (and look at the result):
+
+    QT_QPA_PLATFORM=offscreen python -m sciatica_coach.views.illustration_sources
+    QT_QPA_PLATFORM=offscreen python -m sciatica_coach.views.contact_sheet -o docs/illustrations.png
+
+Colours: the body and floor use `currentColor`, props use `currentColor` at reduced opacity, and the moving
+part plus its direction arrow use the one accent `#d9480f`. The renderer swaps both for palette colours.
+All figures face left; the renderer mirrors them for the other side."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sciatica_coach.assets import asset_path
+
+log = logging.getLogger(__name__)
+
+# --- the canvas -------------------------------------------------------------------------------------------
+VIEW_W = 400
+VIEW_H = 300
+FLOOR_Y = 270.0  # centre of the floor line
+FLOOR_W = 4.0
+GROUND = FLOOR_Y - FLOOR_W / 2  # the top of the floor line: where things rest
+INK = "currentColor"
+ACCENT = "#d9480f"
+
+# --- the figure (units of the 400 x 300 canvas) -----------------------------------------------------------
+TORSO = 84.0  # hip to shoulder
+NECK = 24.0  # shoulder to the centre of the head
+HEAD_R = 15.0
+UPPER_ARM = 42.0
+FOREARM = 40.0
+THIGH = 62.0
+SHIN = 58.0
+FOOT = 18.0
+TORSO_W = 20.0
+LIMB_W = 9.0
+FAR_OPACITY = 0.45  # limbs on the far side of the body
+PROP_STROKE_OPACITY = 0.5
+PROP_FILL_OPACITY = 0.14
+PROP_W = 4.0
+ARROW_W = 5.0
+
+# Resting heights: the centre line of a body part lying on the floor.
+LYING_TORSO_Y = GROUND - TORSO_W / 2
+LYING_LIMB_Y = GROUND - LIMB_W / 2
+LYING_HEAD_Y = GROUND - HEAD_R
+
+# The exercise ball: a 65 cm ball against a 45 cm thigh.
+BALL_R = 45.0
+
+Point = tuple[float, float]
+
+
+def polar(origin: Point, angle_deg: float, length: float) -> Point:
+    """The point `length` away from origin at angle_deg (0 = right, 90 = up: screen y points down)."""
+    a = math.radians(angle_deg)
+    return (origin[0] + length * math.cos(a), origin[1] - length * math.sin(a))
+
+
+def angle_of(a: Point, b: Point) -> float:
+    return math.degrees(math.atan2(a[1] - b[1], b[0] - a[0]))
+
+
+def distance(a: Point, b: Point) -> float:
+    return math.hypot(b[0] - a[0], b[1] - a[1])
+
+
+def lerp(a: Point, b: Point, t: float) -> Point:
+    return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+
+
+def two_bone(root: Point, target: Point, first: float, second: float, bend: int) -> tuple[Point, Point]:
+    """Place the middle joint of a two-segment limb reaching from root toward target.
+
+    bend = +1 puts the joint on the left of the root->target direction (as seen on screen, y down),
+    -1 on the right. An unreachable target is approached as far as the limb allows. Returns (joint, end)."""
+    d = distance(root, target)
+    d = max(abs(first - second) + 1e-3, min(first + second - 1e-3, d))
+    base = angle_of(root, target)
+    cos_a = (first * first + d * d - second * second) / (2 * first * d)
+    offset = math.degrees(math.acos(max(-1.0, min(1.0, cos_a))))
+    joint = polar(root, base + bend * offset, first)
+    end = polar(joint, angle_of(joint, target), second)
+    return joint, end
+
+
+def fmt(v: float) -> str:
+    text = f"{v:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def path_d(points: Sequence[Point]) -> str:
+    head, *rest = points
+    return f"M{fmt(head[0])} {fmt(head[1])}" + "".join(f" L{fmt(x)} {fmt(y)}" for x, y in rest)
+
+
+@dataclass
+class Drawing:
+    """Collects SVG elements in painting order: props, far limbs, body, near limbs, marks."""
+
+    title: str
+    props: list[str] = field(default_factory=list)
+    far: list[str] = field(default_factory=list)
+    body: list[str] = field(default_factory=list)
+    near: list[str] = field(default_factory=list)
+    marks: list[str] = field(default_factory=list)
+
+    # --- the figure --------------------------------------------------------------------------------------
+    def limb(self, points: Sequence[Point], *, far: bool = False, accent: bool = False) -> None:
+        colour = ACCENT if accent else INK
+        opacity = f' stroke-opacity="{FAR_OPACITY}"' if far else ""
+        element = (
+            f'<path d="{path_d(points)}" fill="none" stroke="{colour}" stroke-width="{fmt(LIMB_W)}"{opacity}/>'
+        )
+        (self.far if far else self.near).append(element)
+
+    def torso(
+        self,
+        hip: Point,
+        shoulder: Point,
+        bulge: Point = (0.0, 0.0),
+        *,
+        accent: bool = False,
+        accent_pelvis: bool = False,
+    ) -> None:
+        """A thick curved stroke from hip to shoulder; bulge moves the curve's middle (screen units).
+
+        accent_pelvis paints the lower 40% (the pelvis and low back) in the accent colour."""
+        mid = lerp(hip, shoulder, 0.5)
+        control = (mid[0] + 2 * bulge[0], mid[1] + 2 * bulge[1])  # a quadratic reaches half its control
+        width = fmt(TORSO_W)
+        if accent_pelvis:
+            t = 0.4
+            q0, q1 = lerp(hip, control, t), lerp(control, shoulder, t)
+            split = lerp(q0, q1, t)
+            self.body.append(self._curve(split, q1, shoulder, INK, width))
+            self.body.append(self._curve(hip, q0, split, ACCENT, width))
+        else:
+            self.body.append(self._curve(hip, control, shoulder, ACCENT if accent else INK, width))
+
+    @staticmethod
+    def _curve(a: Point, c: Point, b: Point, colour: str, width: str) -> str:
+        d = f"M{fmt(a[0])} {fmt(a[1])} Q{fmt(c[0])} {fmt(c[1])} {fmt(b[0])} {fmt(b[1])}"
+        return f'<path d="{d}" fill="none" stroke="{colour}" stroke-width="{width}"/>'
+
+    def head(self, shoulder: Point, angle_deg: float, *, accent: bool = False) -> Point:
+        """Neck and head from the shoulder at angle_deg; returns the head's centre."""
+        centre = polar(shoulder, angle_deg, NECK)
+        colour = ACCENT if accent else INK
+        self.body.append(
+            f'<path d="{path_d([shoulder, centre])}" fill="none" stroke="{colour}" '
+            f'stroke-width="{fmt(LIMB_W + 2)}"/>'
+        )
+        self.body.append(
+            f'<circle cx="{fmt(centre[0])}" cy="{fmt(centre[1])}" r="{fmt(HEAD_R)}" fill="{colour}" stroke="none"/>'
+        )
+        return centre
+
+    # --- props ---------------------------------------------------------------------------------------------
+    def _prop_style(self, filled: bool = True) -> str:
+        fill = f'fill="{INK}" fill-opacity="{PROP_FILL_OPACITY}"' if filled else 'fill="none"'
+        return f'{fill} stroke="{INK}" stroke-opacity="{PROP_STROKE_OPACITY}" stroke-width="{fmt(PROP_W)}"'
+
+    def ball(self, centre_x: float, *, r: float = BALL_R) -> Point:
+        cy = GROUND - r - PROP_W / 2
+        self.props.append(f'<circle cx="{fmt(centre_x)}" cy="{fmt(cy)}" r="{fmt(r)}" {self._prop_style()}/>')
+        # one seam line so it reads as a ball, not a plate
+        a, b = polar((centre_x, cy), 200, r * 0.62), polar((centre_x, cy), 340, r * 0.62)
+        c = (centre_x, cy + r * 0.15)
+        self.props.append(
+            f'<path d="M{fmt(a[0])} {fmt(a[1])} Q{fmt(c[0])} {fmt(c[1] + r * 0.35)} {fmt(b[0])} {fmt(b[1])}" '
+            f'{self._prop_style(filled=False)}/>'
+        )
+        return (centre_x, cy)
+
+    def pillow(self, centre_x: float, width: float = 64.0, height: float = 14.0) -> float:
+        """A flat cushion on the floor; returns the height of its top."""
+        top = GROUND - height
+        self.props.append(
+            f'<rect x="{fmt(centre_x - width / 2)}" y="{fmt(top)}" width="{fmt(width)}" height="{fmt(height)}" '
+            f'rx="{fmt(height / 2)}" {self._prop_style()}/>'
+        )
+        return top
+
+    def chair(self, front_x: float, seat_y: float, depth: float = 64.0) -> None:
+        """A plain chair facing left: seat from front_x back by depth, a backrest, two legs."""
+        back_x = front_x + depth
+        parts = [
+            path_d([(front_x, seat_y), (back_x, seat_y)]),
+            path_d([(back_x, seat_y), (back_x + 6, seat_y - 82)]),
+            path_d([(front_x + 4, seat_y), (front_x + 4, GROUND)]),
+            path_d([(back_x, seat_y), (back_x, GROUND)]),
+        ]
+        for d in parts:
+            self.props.append(f'<path d="{d}" {self._prop_style(filled=False)} stroke-width="6"/>')
+
+    def wall(self, x: float) -> None:
+        """A wall standing on the floor from x to the right-hand edge."""
+        self.props.append(
+            f'<rect x="{fmt(x)}" y="16" width="{fmt(VIEW_W - 16 - x)}" height="{fmt(GROUND - 16)}" '
+            f'fill="{INK}" fill-opacity="{PROP_FILL_OPACITY}" stroke="none"/>'
+        )
+        self.props.append(
+            f'<path d="{path_d([(x, 16), (x, GROUND)])}" {self._prop_style(filled=False)}/>'
+        )
+
+    # --- marks ---------------------------------------------------------------------------------------------
+    def arrow(self, start: Point, control: Point, end: Point, *, head: float = 13.0) -> None:
+        """A curved accent arrow from start to end bending toward control, with a filled head at end."""
+        direction = math.atan2(end[1] - control[1], end[0] - control[0])
+        tip = end
+        back = (tip[0] - head * math.cos(direction), tip[1] - head * math.sin(direction))
+        side = head * 0.55
+        left = (back[0] + side * math.sin(direction), back[1] - side * math.cos(direction))
+        right = (back[0] - side * math.sin(direction), back[1] + side * math.cos(direction))
+        shaft_end = lerp(tip, back, 0.7)
+        d = f"M{fmt(start[0])} {fmt(start[1])} Q{fmt(control[0])} {fmt(control[1])} {fmt(shaft_end[0])} {fmt(shaft_end[1])}"
+        self.marks.append(f'<path d="{d}" fill="none" stroke="{ACCENT}" stroke-width="{fmt(ARROW_W)}"/>')
+        self.marks.append(
+            f'<path d="{path_d([tip, left, right])} Z" fill="{ACCENT}" stroke="{ACCENT}" '
+            f'stroke-width="2" stroke-linejoin="round"/>'
+        )
+
+    def breath_marks(self, centre: Point) -> None:
+        """Three widening arcs rising from a point on the back: slow, relaxed breathing."""
+        for radius in (12.0, 22.0, 32.0):
+            a, b = polar(centre, 125, radius), polar(centre, 55, radius)
+            self.marks.append(
+                f'<path d="M{fmt(a[0])} {fmt(a[1])} A{fmt(radius)} {fmt(radius)} 0 0 1 {fmt(b[0])} {fmt(b[1])}" '
+                f'fill="none" stroke="{ACCENT}" stroke-width="{fmt(ARROW_W)}"/>'
+            )
+
+    # --- output --------------------------------------------------------------------------------------------
+    def svg(self) -> str:
+        floor = (
+            f'<path d="M16 {fmt(FLOOR_Y)} L{VIEW_W - 16} {fmt(FLOOR_Y)}" stroke="{INK}" '
+            f'stroke-width="{fmt(FLOOR_W)}"/>'
+        )
+        lines = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            f'<svg xmlns="http://www.w3.org/2000/svg" version="1.2" baseProfile="tiny" '
+            f'viewBox="0 0 {VIEW_W} {VIEW_H}" width="{VIEW_W}" height="{VIEW_H}">',
+            f"<title>{self.title}</title>",
+            '<g stroke-linecap="round" stroke-linejoin="round">',
+            *(f"  {e}" for e in self.props),
+            f"  {floor}",
+            *(f"  {e}" for e in self.far),
+            *(f"  {e}" for e in self.body),
+            *(f"  {e}" for e in self.near),
+            *(f"  {e}" for e in self.marks),
+            "</g>",
+            "</svg>",
+        ]
+        return "\n".join(lines) + "\n"
+
+
+# --- building blocks for the poses ------------------------------------------------------------------------
+
+
+def leg(hip: Point, ankle: Point, bend: int, foot_deg: float) -> list[Point]:
+    """Hip, knee, ankle and toe for a leg reaching its ankle toward `ankle`."""
+    knee, end = two_bone(hip, ankle, THIGH, SHIN, bend)
+    return [hip, knee, end, polar(end, foot_deg, FOOT)]
+
+
+def arm(shoulder: Point, wrist: Point, bend: int) -> list[Point]:
+    elbow, end = two_bone(shoulder, wrist, UPPER_ARM, FOREARM, bend)
+    return [shoulder, elbow, end]
+
+
+def flat_foot_ankle(x: float) -> Point:
+    """Where the ankle sits when the foot is flat on the floor."""
+    return (x, LYING_LIMB_Y - 3)
+
+
+SUPINE_HIP: Point = (226.0, LYING_TORSO_Y)
+SUPINE_SHOULDER: Point = (SUPINE_HIP[0] - TORSO, LYING_TORSO_Y)
+SUPINE_HEAD_DEG = 168.0
+BENT_KNEE_ANKLE = flat_foot_ankle(SUPINE_HIP[0] + 92)
+
+
+def supine_base(d: Drawing, *, arms: bool = True, pelvis_accent: bool = False, arch: float = 0.0) -> None:
+    """Lying on the back, head to the left; arch lifts the low back off the floor a little."""
+    d.torso(SUPINE_HIP, SUPINE_SHOULDER, (10.0, -arch), accent_pelvis=pelvis_accent)
+    d.head(SUPINE_SHOULDER, SUPINE_HEAD_DEG)
+    if arms:
+        d.limb(arm(SUPINE_SHOULDER, (SUPINE_HIP[0] + 2, LYING_LIMB_Y), -1))
+
+
+def bent_knee_leg(hip: Point, ankle: Point = BENT_KNEE_ANKLE) -> list[Point]:
+    return leg(hip, ankle, -1, -4)
+
+
+# --- the poses --------------------------------------------------------------------------------------------
+
+
+def pelvic_tilt(hold: bool) -> Drawing:
+    d = Drawing(f"Pelvic tilt: {'hold' if hold else 'start'}")
+    supine_base(d, pelvis_accent=True, arch=0.0 if hold else 6.0)
+    d.limb(bent_knee_leg(SUPINE_HIP))
+    if hold:
+        # the pelvis rocks back: the low back flattens onto the floor
+        d.arrow((SUPINE_HIP[0] + 18, SUPINE_HIP[1] - 34), (SUPINE_HIP[0] - 4, SUPINE_HIP[1] - 44),
+                (SUPINE_HIP[0] - 26, SUPINE_HIP[1] - 26))
+    return d
+
+
+def knee_to_chest(hold: bool) -> Drawing:
+    d = Drawing(f"Knee to chest: {'hold' if hold else 'start'}")
+    supine_base(d, arms=not hold)
+    if not hold:
+        d.limb(bent_knee_leg(SUPINE_HIP))
+        return d
+    d.limb(bent_knee_leg(SUPINE_HIP), far=True)
+    # the near knee drawn up toward the chest, shin folded back
+    knee = polar(SUPINE_HIP, 128, THIGH)
+    ankle = polar(knee, 5, SHIN)
+    d.limb([SUPINE_HIP, knee, ankle, polar(ankle, 40, FOOT)], accent=True)
+    # both hands hold behind the thigh, just below the knee
+    grip = lerp(SUPINE_HIP, knee, 0.78)
+    grip = (grip[0] + 6, grip[1] + 4)
+    d.limb(arm(SUPINE_SHOULDER, grip, 1))
+    d.arrow((SUPINE_HIP[0] + 30, SUPINE_HIP[1] - 86), (SUPINE_HIP[0] - 6, SUPINE_HIP[1] - 110),
+            (SUPINE_HIP[0] - 40, SUPINE_HIP[1] - 88))
+    return d
+
+
+PRONE_HIP: Point = (226.0, LYING_TORSO_Y)
+PRONE_SHOULDER: Point = (PRONE_HIP[0] - TORSO, LYING_TORSO_Y)
+
+
+def prone_legs(d: Drawing, hip: Point) -> None:
+    """Legs straight back along the floor, toes pointing away."""
+    ankle = (hip[0] + THIGH + SHIN - 2, LYING_LIMB_Y - 4)
+    d.limb(leg(hip, ankle, -1, -22))
+
+
+def prone_lying(hold: bool) -> Drawing:
+    d = Drawing(f"Lying face down: {'hold' if hold else 'start'}")
+    top = d.pillow(PRONE_HIP[0] - 6)
+    hip = (PRONE_HIP[0], top - TORSO_W / 2 + 6)  # the pillow lifts the hips a little
+    shoulder = PRONE_SHOULDER
+    d.torso(hip, shoulder, (0.0, 2.0))
+    prone_legs(d, hip)
+    if hold:
+        # arms relaxed by the sides, head turned and resting
+        d.head(shoulder, 176)
+        d.limb(arm(shoulder, (hip[0] - 2, LYING_LIMB_Y), 1))
+        d.breath_marks((lerp(hip, shoulder, 0.45)[0], hip[1] - 20))
+    else:
+        # forehead resting on folded hands
+        hands = (shoulder[0] - 40, LYING_LIMB_Y - 4)
+        d.limb(arm(shoulder, hands, -1))
+        d.head(shoulder, 160)
+    return d
+
+
+def prone_on_elbows(hold: bool) -> Drawing:
+    d = Drawing(f"Lying on elbows: {'hold' if hold else 'start'}")
+    hip = PRONE_HIP
+    prone_legs(d, hip)
+    if not hold:
+        d.torso(hip, PRONE_SHOULDER, accent=True)
+        d.head(PRONE_SHOULDER, 172, accent=False)
+        elbow = (PRONE_SHOULDER[0] - 30, LYING_LIMB_Y)
+        d.limb([PRONE_SHOULDER, elbow, (elbow[0] - FOREARM, LYING_LIMB_Y)])
+        return d
+    elbow = (PRONE_SHOULDER[0] - 22, LYING_LIMB_Y)
+    shoulder = polar(elbow, 92, UPPER_ARM)
+    d.torso(hip, shoulder, (4.0, 6.0), accent=True)
+    d.head(shoulder, 120)
+    d.limb([shoulder, elbow, (elbow[0] - FOREARM, LYING_LIMB_Y)])
+    d.arrow((shoulder[0] + 22, shoulder[1] + 34), (shoulder[0] + 24, shoulder[1] + 4),
+            (shoulder[0] + 4, shoulder[1] - 14))
+    return d
+
+
+def prone_press_up(hold: bool) -> Drawing:
+    d = Drawing(f"Press-up lying face down: {'hold' if hold else 'start'}")
+    hip = PRONE_HIP
+    prone_legs(d, hip)
+    hand = (PRONE_SHOULDER[0] - 8, LYING_LIMB_Y)
+    if not hold:
+        d.torso(hip, PRONE_SHOULDER, accent=True)
+        d.head(PRONE_SHOULDER, 172)
+        d.limb(arm(PRONE_SHOULDER, hand, -1))
+        return d
+    # arms straight, hips stay down: the shoulder sits where a straight arm and the torso meet
+    reach = UPPER_ARM + FOREARM - 3
+    span = distance(hand, hip)
+    a = (span * span + reach * reach - (TORSO - 3) ** 2) / (2 * span)
+    h = math.sqrt(reach * reach - a * a)
+    base = lerp(hand, hip, a / span)
+    ux, uy = (hip[0] - hand[0]) / span, (hip[1] - hand[1]) / span
+    shoulder = (base[0] + h * uy, base[1] - h * ux)
+    d.torso(hip, shoulder, (10.0, 6.0), accent=True)
+    d.head(shoulder, 112)
+    d.limb(arm(shoulder, hand, 1))
+    d.arrow((shoulder[0] + 46, shoulder[1] + 30), (shoulder[0] + 40, shoulder[1] - 4),
+            (shoulder[0] + 14, shoulder[1] - 20))
+    return d
+
+
+# All fours, facing left: hands under shoulders, knees under hips.
+FOURS_HAND: Point = (126.0, LYING_LIMB_Y)
+FOURS_KNEE: Point = (226.0, LYING_LIMB_Y)
+FOURS_HIP: Point = (FOURS_KNEE[0], FOURS_KNEE[1] - THIGH)
+
+
+def fours_shoulder() -> Point:
+    # the torso from the hip, reaching the point straight above the hand
+    dx = FOURS_HIP[0] - FOURS_HAND[0] - 4
+    dy = math.sqrt(max(0.0, TORSO * TORSO - dx * dx))
+    return (FOURS_HIP[0] - dx, FOURS_HIP[1] - dy)
+
+
+def fours_base(
+    d: Drawing,
+    *,
+    bulge: Point = (0.0, 0.0),
+    head_deg: float = 190.0,
+    torso_accent: bool = False,
+    near_arm: bool = True,
+    near_leg: bool = True,
+) -> Point:
+    shoulder = fours_shoulder()
+    hip = FOURS_HIP
+    d.torso(hip, shoulder, bulge, accent=torso_accent)
+    d.head(shoulder, head_deg)
+    shin_end = (FOURS_KNEE[0] + SHIN, LYING_LIMB_Y)
+    if near_leg:
+        d.limb([hip, FOURS_KNEE, shin_end, polar(shin_end, -10, FOOT - 4)])
+    if near_arm:
+        d.limb(arm(shoulder, FOURS_HAND, 1))
+    return shoulder
+
+
+def cat_camel(hold: bool) -> Drawing:
+    d = Drawing(f"Cat and camel: {'camel, back dipped' if hold else 'cat, back rounded'}")
+    if hold:
+        shoulder = fours_base(d, bulge=(0.0, 12.0), head_deg=165, torso_accent=True)
+        d.arrow((FOURS_HIP[0] - 48, shoulder[1] - 26), (FOURS_HIP[0] - 50, shoulder[1] - 2),
+                (FOURS_HIP[0] - 50, shoulder[1] + 10), head=12)
+    else:
+        shoulder = fours_base(d, bulge=(0.0, -16.0), head_deg=222, torso_accent=True)
+        d.arrow((FOURS_HIP[0] - 48, shoulder[1] - 10), (FOURS_HIP[0] - 50, shoulder[1] - 34),
+                (FOURS_HIP[0] - 50, shoulder[1] - 44), head=12)
+    return d
+
+
+def bird_dog(hold: bool) -> Drawing:
+    d = Drawing(f"Bird dog: {'hold' if hold else 'start'}")
+    if not hold:
+        fours_base(d)
+        return d
+    shoulder = fours_base(d, near_leg=False)
+    hip = FOURS_HIP
+    # the far arm reaches forward, the near leg back, both level with the back
+    reach = polar(shoulder, 178, UPPER_ARM + FOREARM)
+    d.limb([shoulder, lerp(shoulder, reach, 0.5), reach], far=True, accent=True)
+    knee = polar(hip, -3, THIGH)
+    ankle = polar(knee, -3, SHIN)
+    d.limb([hip, knee, ankle, polar(ankle, -70, FOOT)], accent=True)
+    # the supporting far knee stays on the floor
+    shin_end = (FOURS_KNEE[0] + SHIN, LYING_LIMB_Y)
+    d.limb([hip, FOURS_KNEE, shin_end, polar(shin_end, -10, FOOT - 4)], far=True)
+    return d
+
+
+# Seated on a chair, facing left.
+CHAIR_SEAT_Y = GROUND - THIGH + 2 - 8
+
+
+def nerve_glide(hold: bool) -> Drawing:
+    d = Drawing(f"Seated nerve glide: {'hold' if hold else 'start'}")
+    d.chair(196, CHAIR_SEAT_Y + LIMB_W)
+    hip: Point = (236.0, CHAIR_SEAT_Y - 2)
+    shoulder = polar(hip, 96, TORSO)
+    d.torso(hip, shoulder, (3.0, 0.0))
+    knee = (hip[0] - THIGH, hip[1])
+    # the far leg stays bent, foot flat on the floor
+    far_ankle = (knee[0] + 4, GROUND - LIMB_W / 2 - 3)
+    d.limb([hip, knee, far_ankle, polar(far_ankle, 180, FOOT)], far=True)
+    if hold:
+        d.head(shoulder, 80)
+        ankle = polar(knee, 192, SHIN)
+        d.limb([hip, knee, ankle, polar(ankle, 98, FOOT)], accent=True)
+        d.arrow((knee[0] - 10, knee[1] + 46), (knee[0] - 44, knee[1] + 40), (knee[0] - 54, knee[1] + 18))
+        d.arrow((shoulder[0] - 34, shoulder[1] - 10), (shoulder[0] - 38, shoulder[1] - 30),
+                (shoulder[0] - 26, shoulder[1] - 46), head=11)
+    else:
+        d.head(shoulder, 118)
+        ankle = polar(knee, 262, SHIN)
+        d.limb([hip, knee, ankle, polar(ankle, 180, FOOT)], accent=True)
+    # hands resting on the thighs
+    d.limb(arm(shoulder, lerp(hip, knee, 0.6), 1))
+    return d
+
+
+def figure_four(hold: bool) -> Drawing:
+    d = Drawing(f"Figure-four stretch: {'hold' if hold else 'start'}")
+    hip = SUPINE_HIP
+    supine_base(d, arms=not hold)
+    if hold:
+        support_ankle = (hip[0] + 60, hip[1] - 78)
+        support = leg(hip, support_ankle, -1, 30)
+    else:
+        support = bent_knee_leg(hip)
+    d.limb(support, far=True)
+    knee = support[1]
+    # the crossed leg: its knee points out toward the viewer, so the thigh looks short
+    cross_knee = lerp(hip, knee, 0.5)
+    cross_knee = (cross_knee[0] + 6, cross_knee[1] + 10 if not hold else cross_knee[1] + 16)
+    ankle = (knee[0] + 4, knee[1] - 10)
+    d.limb([hip, cross_knee, ankle, polar(ankle, 10, FOOT)], accent=True)
+    if hold:
+        grip = lerp(hip, knee, 0.8)
+        d.limb(arm(SUPINE_SHOULDER, grip, 1))
+        d.arrow((knee[0] + 32, knee[1] + 6), (knee[0] + 20, knee[1] - 34), (knee[0] - 18, knee[1] - 38))
+    return d
+
+
+def bridge_hip(shoulder: Point, ankle: Point) -> tuple[Point, list[Point]]:
+    """Lift the hips until knee, hip and shoulder line up; returns the hip and the leg."""
+    best: tuple[float, Point, list[Point]] | None = None
+    for tenth in range(0, 600):
+        angle = tenth / 10
+        hip = polar(shoulder, angle, TORSO)
+        limb = leg(hip, ankle, -1, -4)
+        err = abs(angle_of(shoulder, hip) - angle_of(hip, limb[1]))
+        if abs(distance(limb[2], ankle)) > 0.5:
+            continue
+        if best is None or err < best[0]:
+            best = (err, hip, limb)
+    assert best is not None
+    return best[1], best[2]
+
+
+def bridge(hold: bool) -> Drawing:
+    d = Drawing(f"Bridge: {'hold' if hold else 'start'}")
+    if not hold:
+        supine_base(d, pelvis_accent=True)
+        d.limb(bent_knee_leg(SUPINE_HIP))
+        return d
+    shoulder = SUPINE_SHOULDER
+    hip, limb = bridge_hip(shoulder, BENT_KNEE_ANKLE)
+    d.torso(hip, shoulder, accent_pelvis=True)
+    d.head(shoulder, SUPINE_HEAD_DEG)
+    d.limb(arm(shoulder, (shoulder[0] + UPPER_ARM + FOREARM - 2, LYING_LIMB_Y), -1))
+    d.limb(limb)
+    d.arrow((hip[0], hip[1] + 44), (hip[0] - 2, hip[1] + 30), (hip[0], hip[1] + 16), head=12)
+    return d
+
+
+DEAD_BUG_HIP: Point = SUPINE_HIP
+
+
+def dead_bug(hold: bool) -> Drawing:
+    d = Drawing(f"Dead bug: {'hold' if hold else 'start'}")
+    hip, shoulder = SUPINE_HIP, SUPINE_SHOULDER
+    d.torso(hip, shoulder, (10.0, 0.0))
+    d.head(shoulder, SUPINE_HEAD_DEG)
+    # table-top legs: thighs straight up, shins level
+    knee = polar(hip, 90, THIGH)
+    ankle = polar(knee, 0, SHIN)
+    table_leg = [hip, knee, ankle, polar(ankle, 80, FOOT)]
+    up_arm = [shoulder, polar(shoulder, 90, UPPER_ARM), polar(shoulder, 90, UPPER_ARM + FOREARM)]
+    if not hold:
+        d.limb(table_leg)
+        d.limb(up_arm)
+        return d
+    d.limb(table_leg, far=True)
+    d.limb(up_arm)
+    # the near leg reaches out long and low; the far arm reaches back past the head
+    low_knee = polar(hip, 14, THIGH)
+    low_ankle = polar(low_knee, 12, SHIN)
+    d.limb([hip, low_knee, low_ankle, polar(low_ankle, 70, FOOT)], accent=True)
+    reach = polar(shoulder, 160, UPPER_ARM + FOREARM)
+    d.limb([shoulder, lerp(shoulder, reach, 0.5), reach], far=True, accent=True)
+    d.arrow((ankle[0] + 14, ankle[1] + 4), (low_ankle[0] + 16, ankle[1] + 10), (low_ankle[0] + 14, low_ankle[1] - 16))
+    return d
+
+
+# Sitting on the ball, facing left.
+SIT_BALL_X = 236.0
+
+
+def on_ball(d: Drawing, *, tilt: bool = False, lift: bool = False) -> None:
+    ball = d.ball(SIT_BALL_X + (-6 if tilt else 0))
+    hip: Point = (SIT_BALL_X - (2 if tilt else 0), ball[1] - BALL_R - TORSO_W / 2 + 4)
+    if tilt:
+        shoulder = polar(hip, 98, TORSO - 2)
+        d.torso(hip, shoulder, (6.0, 0.0), accent_pelvis=True)
+    else:
+        shoulder = polar(hip, 92, TORSO)
+        d.torso(hip, shoulder, (-2.0, 0.0), accent_pelvis=True)
+    d.head(shoulder, 94)
+    # feet flat, hip-width, a little in front of the knees
+    ankle = flat_foot_ankle(hip[0] - THIGH - 12)
+    d.limb(leg(hip, ankle, 1, 180), far=True)
+    if lift:
+        knee = polar(hip, 176, THIGH)
+        lifted = polar(knee, 262, SHIN)
+        d.limb([hip, knee, lifted, polar(lifted, 184, FOOT)], accent=True)
+        d.arrow((lifted[0] - 22, GROUND - 10), (lifted[0] - 26, GROUND - 24), (lifted[0] - 22, GROUND - 44), head=11)
+    else:
+        d.limb(leg(hip, ankle, 1, 180), accent=False)
+    # hands resting on the thighs
+    d.limb(arm(shoulder, polar(hip, 180, THIGH * 0.55), 1))
+    if tilt:
+        d.arrow((hip[0] + 30, hip[1] - 26), (hip[0] + 30, hip[1] + 14), (hip[0] + 8, hip[1] + 26), head=11)
+
+
+def ball_pelvic_tilt(hold: bool) -> Drawing:
+    d = Drawing(f"Pelvic tilt on the ball: {'hold' if hold else 'start'}")
+    on_ball(d, tilt=hold)
+    return d
+
+
+def ball_marching(hold: bool) -> Drawing:
+    d = Drawing(f"Marching on the ball: {'hold' if hold else 'start'}")
+    on_ball(d, lift=hold)
+    return d
+
+
+def ball_bridge(hold: bool) -> Drawing:
+    d = Drawing(f"Bridge with calves on the ball: {'hold' if hold else 'start'}")
+    ball = d.ball(318)
+    calf_rest = polar(ball, 112, BALL_R + LIMB_W / 2 + PROP_W / 2)
+    shoulder = SUPINE_SHOULDER
+    if hold:
+        hip = polar(shoulder, 20, TORSO)
+        ankle_target = polar(ball, 70, BALL_R + LIMB_W / 2 + PROP_W / 2)
+        limb = leg(hip, ankle_target, -1, 75)
+        d.torso(hip, shoulder, accent_pelvis=True)
+        d.arrow((hip[0] + 4, GROUND - 8), (hip[0] + 2, hip[1] + 34), (hip[0] + 4, hip[1] + 18), head=12)
+    else:
+        hip = SUPINE_HIP
+        limb = leg(hip, polar(calf_rest, 10, 26), -1, 70)
+        d.torso(hip, shoulder, (10.0, 0.0), accent_pelvis=True)
+    d.head(shoulder, SUPINE_HEAD_DEG)
+    d.limb(arm(shoulder, (shoulder[0] + UPPER_ARM + FOREARM - 2, LYING_LIMB_Y), -1))
+    d.limb(limb)
+    return d
+
+
+def ball_wall_squat(hold: bool) -> Drawing:
+    d = Drawing(f"Wall squat with a ball: {'hold' if hold else 'start'}")
+    wall_x = 286.0
+    d.wall(wall_x)
+    r = 34.0
+    if hold:
+        hip = (wall_x - 2 * r - 10, GROUND - SHIN - 10)
+        ankle = (hip[0] - 56, LYING_LIMB_Y - 3)
+        limb = leg(hip, ankle, 1, 180)
+    else:
+        ankle = (wall_x - 2 * r - 22, LYING_LIMB_Y - 3)
+        hip = (ankle[0] + 6, ankle[1] - math.sqrt((THIGH + SHIN - 3) ** 2 - 36))
+        limb = leg(hip, ankle, 1, 180)
+    shoulder = polar(hip, 94, TORSO)
+    # the ball sits between the low back and the wall
+    back = lerp(hip, shoulder, 0.3)
+    centre = (wall_x - r - PROP_W / 2, back[1])
+    d.props.append(
+        f'<circle cx="{fmt(centre[0])}" cy="{fmt(centre[1])}" r="{fmt(r)}" {d._prop_style()}/>'  # noqa: SLF001
+    )
+    d.torso(hip, shoulder, (2.0, 0.0))
+    d.head(shoulder, 92)
+    d.limb(limb, accent=True)
+    d.limb(arm(shoulder, (shoulder[0] - 8, hip[1] - 4), -1))
+    if hold:
+        d.arrow((hip[0] - 10, shoulder[1] + 10), (hip[0] - 14, shoulder[1] + 40), (hip[0] - 10, shoulder[1] + 62))
+    return d
+
+
+POSES: dict[str, Callable[[bool], Drawing]] = {
+    "pelvic-tilt": pelvic_tilt,
+    "knee-to-chest": knee_to_chest,
+    "prone-lying": prone_lying,
+    "prone-on-elbows": prone_on_elbows,
+    "cat-camel": cat_camel,
+    "prone-press-up": prone_press_up,
+    "nerve-glide": nerve_glide,
+    "figure-four": figure_four,
+    "bridge": bridge,
+    "bird-dog": bird_dog,
+    "dead-bug": dead_bug,
+    "ball-pelvic-tilt": ball_pelvic_tilt,
+    "ball-marching": ball_marching,
+    "ball-bridge": ball_bridge,
+    "ball-wall-squat": ball_wall_squat,
+}
+
+
+# --- the app icon -----------------------------------------------------------------------------------------
+
+ICON_BACKGROUND = "#0b6b66"  # the calm teal of the light theme's accent
+ICON_FIGURE = "#ffffff"
+ICON_WARM = "#f59f00"
+ICON_SIZES_PX = (16, 24, 32, 48, 64, 128, 256, 512)
+
+
+def icon_svg() -> str:
+    """A figure in a gentle bridge on a rounded teal square, a warm sun-coloured head."""
+    return "\n".join(
+        [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<svg xmlns="http://www.w3.org/2000/svg" version="1.2" baseProfile="tiny" '
+            'viewBox="0 0 512 512" width="512" height="512">',
+            "<title>Sciatica Coach</title>",
+            f'<rect x="16" y="16" width="480" height="480" rx="108" fill="{ICON_BACKGROUND}"/>',
+            '<g fill="none" stroke-linecap="round" stroke-linejoin="round">',
+            # the floor
+            f'  <path d="M96 392 L416 392" stroke="{ICON_FIGURE}" stroke-opacity="0.55" stroke-width="28"/>',
+            # shoulders on the floor, hips lifted, knee, foot flat
+            f'  <path d="M150 350 Q215 300 282 236" stroke="{ICON_FIGURE}" stroke-width="60"/>',
+            f'  <path d="M282 236 L356 250 L376 354" stroke="{ICON_FIGURE}" stroke-width="40"/>',
+            "</g>",
+            f'<circle cx="112" cy="318" r="44" fill="{ICON_WARM}"/>',
+            "</svg>",
+        ]
+    ) + "\n"
+
+
+def write_icon_pngs(svg_path: Path, out_dir: Path) -> list[Path]:
+    """Render the icon SVG to square PNGs at ICON_SIZES_PX (needs a Qt GUI application)."""
+    from PySide6.QtCore import QByteArray, QRectF  # noqa: PLC0415 - Qt only when rendering
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtSvg import QSvgRenderer
+
+    renderer = QSvgRenderer(QByteArray(svg_path.read_bytes()))
+    if not renderer.isValid():
+        raise ValueError(f"{svg_path} is not a valid SVG")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for size in ICON_SIZES_PX:
+        image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(0)
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        renderer.render(painter, QRectF(0, 0, size, size))
+        painter.end()
+        target = out_dir / f"sciatica-coach-{size}.png"
+        if not image.save(str(target)):
+            raise OSError(f"could not write {target}")
+        written.append(target)
+    return written
+
+
+def write_all(assets: Path) -> list[Path]:
+    """Write every exercise SVG and the icon (SVG and PNGs) under the given assets folder."""
+    written = []
+    illustrations = assets / "illustrations"
+    illustrations.mkdir(parents=True, exist_ok=True)
+    for exercise_id, pose in POSES.items():
+        for stage, hold in (("start", False), ("hold", True)):
+            target = illustrations / f"{exercise_id}-{stage}.svg"
+            target.write_text(pose(hold).svg(), encoding="utf-8")
+            written.append(target)
+    icons = assets / "icons"
+    icons.mkdir(parents=True, exist_ok=True)
+    icon = icons / "sciatica-coach.svg"
+    icon.write_text(icon_svg(), encoding="utf-8")
+    written.append(icon)
+    from PySide6.QtGui import QGuiApplication  # noqa: PLC0415
+
+    _app = QGuiApplication.instance() or QGuiApplication([])
+    written += write_icon_pngs(icon, icons / "png")
+    return written
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Regenerate the exercise drawings and the app icon.")
+    parser.add_argument("--assets", type=Path, default=asset_path(), help="the assets folder to write into")
+    args = parser.parse_args(argv)
+    for path in write_all(args.assets):
+        print(path)  # noqa: T201 - a command-line tool
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

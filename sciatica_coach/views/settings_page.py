@@ -1,0 +1,115 @@
+"""Settings: appearance, sound and voice, the guidance note and symptom check, and where data lives."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QPushButton,
+    QSlider,
+)
+
+from sciatica_coach.views.context import AppContext
+from sciatica_coach.views.widgets import Page, card, label
+
+THEMES = [("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")]
+TEXT_SCALES = [100, 125, 150, 175, 200]
+
+
+class SettingsPage(Page):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__("Settings", "How Sciatica Coach looks and sounds.")
+        self.ctx = ctx
+        settings = ctx.repo.settings()
+
+        look, look_layout = card("Appearance")
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        self.theme = QComboBox()
+        for key, text in THEMES:
+            self.theme.addItem(text, key)
+        self.theme.setCurrentIndex(max(0, [k for k, _ in THEMES].index(settings["theme"])))
+        self.theme.setAccessibleName("Colour theme")
+        self.theme.currentIndexChanged.connect(lambda: ctx.set_setting("theme", self.theme.currentData()))
+        form.addRow("Colours", self.theme)
+        self.text_scale = QComboBox()
+        for percent in TEXT_SCALES:
+            self.text_scale.addItem(f"{percent} %", percent)
+        scale = settings["text_scale"]
+        self.text_scale.setCurrentIndex(TEXT_SCALES.index(scale) if scale in TEXT_SCALES else 0)
+        self.text_scale.setAccessibleName("Text size")
+        self.text_scale.currentIndexChanged.connect(
+            lambda: ctx.set_setting("text_scale", self.text_scale.currentData())
+        )
+        form.addRow("Text size", self.text_scale)
+        look_layout.addLayout(form)
+        self.body.addWidget(look)
+
+        sound, sound_layout = card("Sound and voice")
+        self.sound_on = QCheckBox("Beeps when a hold starts and ends, and a 3-2-1 tick before each change")
+        self.sound_on.setChecked(bool(settings["sound_on"]))
+        self.sound_on.toggled.connect(lambda on: ctx.set_setting("sound_on", on))
+        self.voice_on = QCheckBox("Spoken cues (“Hold”, “Relax”, “Switch to your left side”)")
+        self.voice_on.setChecked(bool(settings["voice_on"]))
+        self.voice_on.toggled.connect(lambda on: ctx.set_setting("voice_on", on))
+        volume_row = QHBoxLayout()
+        self.volume = QSlider(Qt.Orientation.Horizontal)
+        self.volume.setRange(0, 100)
+        self.volume.setSingleStep(5)
+        self.volume.setPageStep(10)
+        self.volume.setValue(int(settings["volume"]))
+        self.volume.setAccessibleName("Volume")
+        self.volume_value = label(f"{self.volume.value()} %", wrap=False)
+        self.volume.valueChanged.connect(self._volume_changed)
+        volume_row.addWidget(label("Volume", wrap=False))
+        volume_row.addWidget(self.volume, 1)
+        volume_row.addWidget(self.volume_value)
+        self.test_sound = QPushButton("Play a test sound")
+        self.test_sound.setAccessibleName("Play a test sound")
+        self.test_sound.clicked.connect(self._play_test)
+        for widget in (self.sound_on, self.voice_on):
+            sound_layout.addWidget(widget)
+        sound_layout.addLayout(volume_row)
+        sound_layout.addWidget(self.test_sound, 0, Qt.AlignmentFlag.AlignLeft)
+        self.body.addWidget(sound)
+
+        safety, safety_layout = card("Safety")
+        safety_layout.addWidget(
+            label(
+                "Sciatica Coach offers guidance, not a diagnosis. If your symptoms change, "
+                "answer the symptom check again before your next session.",
+                "muted",
+            )
+        )
+        row = QHBoxLayout()
+        self.guidance_button = QPushButton("Read the guidance note again")
+        self.symptoms_button = QPushButton("I have new symptoms")
+        row.addWidget(self.guidance_button)
+        row.addWidget(self.symptoms_button)
+        row.addStretch(1)
+        safety_layout.addLayout(row)
+        self.body.addWidget(safety)
+
+        data, data_layout = card("Your data")
+        data_layout.addWidget(
+            label(
+                "Everything stays on this computer, in one file, and is never sent anywhere.\n"
+                f"Folder: {ctx.repo.folder}",
+                "muted",
+            )
+        )
+        self.body.addWidget(data)
+        self.body.addStretch(1)
+
+    def _volume_changed(self, value: int) -> None:
+        self.volume_value.setText(f"{value} %")
+        self.ctx.set_setting("volume", value)
+
+    def _play_test(self) -> None:
+        if self.sound_on.isChecked():
+            self.ctx.sound.play("hold-start")
+        if self.voice_on.isChecked():
+            self.ctx.speech.say("Hold. Three, two, one. Relax.")

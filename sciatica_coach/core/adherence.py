@@ -46,7 +46,7 @@ import logging
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from fractions import Fraction
 from types import MappingProxyType
@@ -89,7 +89,7 @@ class DayCell:
     target: int  # 0 when excused or before the programme started
     excused: bool
     met: bool  # target > 0 and completed >= target
-    slots: Mapping[str, int]  # sessions (completed or partial) by reminder slot, read-only
+    slots: Mapping[str, int] = field(hash=False)  # sessions (completed or partial) by slot, read-only
     score_pct: float | None  # habit score at the end of this day; None before the start and after today
 
     @property

@@ -567,3 +567,11 @@ def test_property_adding_a_completed_session_never_lowers_its_weeks_adherence(
             assert week_after.adherence_pct >= week_before.adherence_pct
         assert after.score_pct >= before.score_pct  # and the habit score never drops either
         assert after.best_streak >= before.best_streak
+
+
+def test_day_cells_are_hashable_and_read_only() -> None:
+    history = build_history([session(at(date(2026, 3, 4), 9))], tz=LONDON, today=date(2026, 3, 4))
+    cell = history.cell(date(2026, 3, 4))
+    assert hash(cell) == hash(history.cell(date(2026, 3, 4)))
+    with pytest.raises(TypeError):
+        cell.slots[MORNING_SLOT] = 5  # type: ignore[index]

@@ -1,0 +1,723 @@
+"""The guided-session engine: a Qt-free state machine that walks a person through a routine.
+
+How it works
+------------
+`build_plan` turns a routine into a flat list of timed steps (`PlannedStep`). That list is the one source of
+truth: the engine walks it, and `planned_duration_s` sums it, so the routine editor and the session agree.
+
+For each routine item the steps are::
+
+    [NEXT_EXERCISE preview]   (not before the first exercise; a short rest that shows this exercise)
+    GET_READY                 (get into position)
+    HOLD, REST_REP, HOLD ...  (REST_REP between the holds of a set)
+    REST_SET                  (between sets)
+    SWITCH_SIDE               (LEFT_THEN_RIGHT only, between the left block and the right block)
+
+and one DONE step ends the plan. Steps with a zero duration are left out, except HOLD, which lasts at least
+one second.
+
+Side modes and what "rep i/n" means
+-----------------------------------
+- BOTH: side NONE; rep i of n = the i-th hold of the current set.
+- LEFT_THEN_RIGHT: all sets on the LEFT, then SWITCH_SIDE, then all sets on the RIGHT. Rep i of n and
+  set j of m count within the current side, so the right side starts again at rep 1, set 1.
+- ALTERNATING: within a set the holds go left 1, right 1, left 2, right 2 ... with REST_REP between every two
+  holds. Reps count per side: "rep i of n" is the i-th hold on the side shown, n = dose.reps per side.
+
+In every step other than HOLD, rep, set and side describe the hold that comes next (what the person is
+getting ready for). The NEXT_EXERCISE preview belongs to the exercise it previews: during it,
+`exercise_index` and `item` are the upcoming exercise and `finished_index` is the one just finished (the
+moment for the after-exercise symptom question). For the last exercise that moment is DONE.
+
+Progress records count every hold, each side separately: reps_planned = reps x sets x (2 if one-sided).
+sets_planned = dose.sets, and a set counts as done once it is finished on every side.
+
+Time
+----
+Remaining time comes from a monotonic deadline on the injected clock; the UI's timer only calls `tick()` to
+repaint. Deadlines chain (next deadline = previous deadline + duration), so a late tick never shifts later
+steps: there is no cumulative drift. One late tick advances through every step whose deadline has passed.
+
+If the wall clock and the monotonic clock disagree between two ticks by more than
+`CLOCK_JUMP_TOLERANCE_S` (suspend, or a clock change), or two ticks are more than `MAX_TICK_GAP_S` apart
+(the machine froze or slept), the session pauses itself (`PauseReason.SLEEP_OR_CLOCK_JUMP`) with the
+remaining time it had at the last tick, instead of racing ahead. The view must therefore tick at least every
+second or so while a session runs (a repaint interval of 100-250 ms is typical).
+
+Controls (pause, resume, skip, back, end_early) return events too. Skip and back keep a paused session
+paused: the clock never starts behind the person's back.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+
+from sciatica_coach.core import safety
+from sciatica_coach.core.clock import Clock
+from sciatica_coach.core.model import (
+    ExerciseRecord,
+    Routine,
+    RoutineItem,
+    Side,
+    SideMode,
+    SymptomChange,
+)
+
+log = logging.getLogger(__name__)
+
+GET_READY_S = 5
+PREVIEW_S = 10
+SWITCH_SIDE_S = 5
+MIN_HOLD_S = 1
+COUNTDOWN_FROM_S = 3  # CountdownTick 3, 2, 1 before each change
+MAX_TICK_GAP_S = 5.0  # a longer monotonic gap between ticks means the machine froze or slept
+CLOCK_JUMP_TOLERANCE_S = 3.0  # wall vs monotonic disagreement that counts as sleep or a clock change
+
+
+class Step(StrEnum):
+    GET_READY = "get-ready"
+    HOLD = "hold"
+    REST_REP = "rest-rep"
+    SWITCH_SIDE = "switch-side"
+    REST_SET = "rest-set"
+    NEXT_EXERCISE = "next-exercise"
+    DONE = "done"
+
+
+class PauseReason(StrEnum):
+    USER = "user"
+    HURTS = "hurts"
+    SLEEP_OR_CLOCK_JUMP = "sleep-or-clock-jump"
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedStep:
+    """One timed step of the session plan."""
+
+    step: Step
+    duration_s: int
+    exercise_index: int  # == number of items for DONE
+    side: Side = Side.NONE
+    rep: int = 0  # 1-based; the hold itself, or the hold that comes next
+    set_no: int = 0  # 1-based
+    ends_set: bool = False  # HOLD only: completing it completes a set (on every side)
+    ends_exercise: bool = False  # HOLD only: the last hold of the exercise
+
+
+def _first_side(mode: SideMode) -> Side:
+    return Side.NONE if mode is SideMode.BOTH else Side.LEFT
+
+
+def _exercise_steps(item: RoutineItem, index: int, get_ready_s: int, switch_side_s: int) -> list[PlannedStep]:
+    """GET_READY, then holds and rests for one routine item (no preview)."""
+    dose = item.dose
+    hold_s = max(MIN_HOLD_S, dose.hold_s)
+    reps, sets = max(1, dose.reps), max(1, dose.sets)
+    first = _first_side(item.side_mode)
+    steps = [PlannedStep(Step.GET_READY, get_ready_s, index, first, 1, 1)]
+
+    # Each set is a sequence of (side, rep) holds; blocks are run one after another.
+    def one_set(side_order: Sequence[Side]) -> list[tuple[Side, int]]:
+        return [(side, rep) for rep in range(1, reps + 1) for side in side_order]
+
+    if item.side_mode is SideMode.LEFT_THEN_RIGHT:
+        blocks: list[tuple[Side, ...]] = [(Side.LEFT,), (Side.RIGHT,)]
+    elif item.side_mode is SideMode.ALTERNATING:
+        blocks = [(Side.LEFT, Side.RIGHT)]
+    else:
+        blocks = [(Side.NONE,)]
+
+    for block_no, side_order in enumerate(blocks):
+        last_block = block_no == len(blocks) - 1
+        if block_no > 0:
+            steps.append(PlannedStep(Step.SWITCH_SIDE, switch_side_s, index, side_order[0], 1, 1))
+        for set_no in range(1, sets + 1):
+            if set_no > 1:
+                steps.append(
+                    PlannedStep(Step.REST_SET, dose.rest_between_sets_s, index, side_order[0], 1, set_no)
+                )
+            holds = one_set(side_order)
+            for k, (side, rep) in enumerate(holds):
+                if k > 0:
+                    steps.append(
+                        PlannedStep(Step.REST_REP, dose.rest_between_reps_s, index, side, rep, set_no)
+                    )
+                last_in_set = k == len(holds) - 1
+                steps.append(
+                    PlannedStep(
+                        Step.HOLD,
+                        hold_s,
+                        index,
+                        side,
+                        rep,
+                        set_no,
+                        ends_set=last_in_set and last_block,
+                        ends_exercise=last_in_set and last_block and set_no == sets,
+                    )
+                )
+    return steps
+
+
+def build_plan(
+    items: Sequence[RoutineItem],
+    *,
+    get_ready_s: int = GET_READY_S,
+    preview_s: int = PREVIEW_S,
+    switch_side_s: int = SWITCH_SIDE_S,
+) -> tuple[PlannedStep, ...]:
+    """Every timed step of a session over `items`, ending with DONE. Zero-length steps are left out."""
+    steps: list[PlannedStep] = []
+    for index, item in enumerate(items):
+        if index > 0:
+            steps.append(PlannedStep(Step.NEXT_EXERCISE, preview_s, index, _first_side(item.side_mode), 1, 1))
+        steps.extend(_exercise_steps(item, index, get_ready_s, switch_side_s))
+    kept = [s for s in steps if s.step is Step.HOLD or s.duration_s > 0]
+    kept.append(PlannedStep(Step.DONE, 0, len(items)))
+    return tuple(kept)
+
+
+def planned_duration_s(
+    routine: Routine,
+    get_ready_s: int = GET_READY_S,
+    preview_s: int = PREVIEW_S,
+    switch_side_s: int = SWITCH_SIDE_S,
+) -> int:
+    """How long a session over `routine` takes if nothing is paused or skipped, in whole seconds."""
+    plan = build_plan(
+        routine.items, get_ready_s=get_ready_s, preview_s=preview_s, switch_side_s=switch_side_s
+    )
+    return sum(step.duration_s for step in plan)
+
+
+def sides_of(mode: SideMode) -> int:
+    """How many sides each hold is done on: 2 for one-sided exercises, else 1."""
+    return 1 if mode is SideMode.BOTH else 2
+
+
+def _fresh_record(item: RoutineItem) -> ExerciseRecord:
+    dose = item.dose
+    return ExerciseRecord(
+        exercise_id=item.exercise_id,
+        reps_done=0,
+        reps_planned=max(1, dose.reps) * max(1, dose.sets) * sides_of(item.side_mode),
+        sets_done=0,
+        sets_planned=max(1, dose.sets),
+        hold_s=dose.hold_s,
+    )
+
+
+# --- Snapshot and events -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SessionStatus:
+    """An immutable snapshot of the session for the view to render."""
+
+    step: Step
+    remaining_s: float  # of the current step
+    step_duration_s: int
+    rep: int  # 1-based, see the module docstring; 0 at DONE
+    reps: int  # per set, per side
+    set_no: int
+    sets: int
+    side: Side
+    exercise_index: int  # == exercise_count at DONE
+    exercise_count: int
+    item: RoutineItem | None  # None at DONE
+    next_item: RoutineItem | None
+    paused: bool
+    pause_reason: PauseReason | None
+    progress: float  # 0..1 of the planned time
+    total_remaining_s: float
+    started: bool
+    ended_early: bool
+    # During NEXT_EXERCISE: the exercise that just finished; at DONE: the last one, if its holds all ran.
+    # This is the moment for the after-exercise symptom question.
+    finished_index: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class StepStarted:
+    step: Step
+    exercise_index: int
+    exercise_id: str | None  # None at DONE
+    side: Side  # for SWITCH_SIDE: the side to switch to
+    status: SessionStatus
+
+
+@dataclass(frozen=True, slots=True)
+class CountdownTick:
+    """3, 2, 1 before a step ends; each number once per step."""
+
+    seconds_left: int
+    step: Step
+    exercise_index: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseFinished:
+    """The last hold of an exercise is done (not sent for skipped exercises)."""
+
+    index: int
+    exercise_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SessionFinished:
+    ended_early: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SessionPaused:
+    reason: PauseReason
+
+
+@dataclass(frozen=True, slots=True)
+class SessionResumed:
+    pass
+
+
+Event = StepStarted | CountdownTick | ExerciseFinished | SessionFinished | SessionPaused | SessionResumed
+
+
+def cue_text(event: Event, exercise_name: str) -> str | None:
+    """The calm spoken phrase for an event, or None when nothing should be said.
+
+    `exercise_name` is the display name of the event's exercise (for StepStarted, `event.exercise_id`).
+    A late tick can return several StepStarted events; a speech adapter may voice only the last one.
+    """
+    if isinstance(event, CountdownTick):
+        return str(event.seconds_left)
+    if isinstance(event, SessionFinished):
+        if event.ended_early:
+            return "Session ended. Take it easy."
+        return "That's the end of the session. Well done."
+    if isinstance(event, SessionPaused):
+        return safety.HURTS_CUE if event.reason is PauseReason.HURTS else "Paused."
+    if isinstance(event, SessionResumed):
+        return "Carrying on."
+    if isinstance(event, ExerciseFinished):
+        return None
+    side_word = {Side.LEFT: "left", Side.RIGHT: "right"}.get(event.side)
+    item = event.status.item
+    alternating = item is not None and item.side_mode is SideMode.ALTERNATING
+    match event.step:
+        case Step.GET_READY:
+            text = f"{exercise_name}. Get ready."
+            return f"{text} Start on your {side_word} side." if side_word else text
+        case Step.HOLD:
+            return f"{side_word.capitalize()} side. Hold." if alternating and side_word else "Hold."
+        case Step.REST_REP:
+            return "Relax."
+        case Step.REST_SET:
+            return "Relax and rest for a moment."
+        case Step.SWITCH_SIDE:
+            return f"Switch to your {side_word} side." if side_word else "Switch sides."
+        case Step.NEXT_EXERCISE:
+            return f"Rest now. Next: {exercise_name}."
+        case Step.DONE:
+            return None  # SessionFinished says it
+    return None
+
+
+# --- The engine --------------------------------------------------------------------------------------------
+
+
+class SessionEngine:
+    """Runs one session over a routine. Call `start()`, then `tick()` on every repaint."""
+
+    def __init__(
+        self,
+        routine: Routine,
+        clock: Clock,
+        *,
+        get_ready_s: int = GET_READY_S,
+        preview_s: int = PREVIEW_S,
+        switch_side_s: int = SWITCH_SIDE_S,
+        max_tick_gap_s: float = MAX_TICK_GAP_S,
+        clock_jump_tolerance_s: float = CLOCK_JUMP_TOLERANCE_S,
+    ) -> None:
+        self._phase = routine.phase
+        self._clock = clock
+        self._get_ready_s = get_ready_s
+        self._preview_s = preview_s
+        self._switch_side_s = switch_side_s
+        self._max_tick_gap_s = max_tick_gap_s
+        self._jump_tolerance_s = clock_jump_tolerance_s
+        self._items: list[RoutineItem] = list(routine.items)
+        self._records: list[ExerciseRecord] = [_fresh_record(item) for item in self._items]
+        self._plan: tuple[PlannedStep, ...] = ()
+        self._after_s: tuple[int, ...] = ()  # planned seconds after each step
+        self._rebuild_plan()
+        self._pos = 0
+        self._started = False
+        self._ended_early = False
+        self._deadline = 0.0  # monotonic, while running
+        self._paused_remaining: float | None = None
+        self._pause_reason: PauseReason | None = None
+        self._last_mono = 0.0
+        self._last_wall: datetime | None = None
+        self._last_count: int | None = None  # the last CountdownTick number said in this step
+        self._finished_index: int | None = None
+
+    # --- queries ---
+
+    @property
+    def routine(self) -> Routine:
+        """The routine as it stands now (after any remove/replace of upcoming items)."""
+        return Routine(self._phase, tuple(self._items))
+
+    @property
+    def plan(self) -> tuple[PlannedStep, ...]:
+        return self._plan
+
+    @property
+    def deadline_monotonic(self) -> float | None:
+        """The monotonic deadline of the current step while running (at DONE: when the plan ended)."""
+        if not self._started or self._paused_remaining is not None:
+            return None
+        return self._deadline
+
+    @property
+    def done(self) -> bool:
+        return self._current.step is Step.DONE
+
+    @property
+    def _current(self) -> PlannedStep:
+        return self._plan[self._pos]
+
+    @property
+    def _running(self) -> bool:
+        return self._started and self._paused_remaining is None and not self.done
+
+    def exercise_records(self) -> tuple[ExerciseRecord, ...]:
+        return tuple(self._records)
+
+    def status(self) -> SessionStatus:
+        return self._status(self._clock.monotonic())
+
+    def _remaining(self, now: float) -> float:
+        current = self._current
+        if current.step is Step.DONE:
+            return 0.0
+        if not self._started:
+            return float(current.duration_s)
+        if self._paused_remaining is not None:
+            return self._paused_remaining
+        return max(0.0, min(float(current.duration_s), self._deadline - now))
+
+    def _status(self, now: float) -> SessionStatus:
+        current = self._current
+        index = current.exercise_index
+        count = len(self._items)
+        done = current.step is Step.DONE
+        item = None if done else self._items[index]
+        remaining = self._remaining(now)
+        total_remaining = remaining + self._after_s[self._pos]
+        total = self._after_s[0] + self._plan[0].duration_s
+        if done:
+            progress = 1.0
+        elif not self._started or total <= 0:
+            progress = 0.0
+        else:
+            progress = min(1.0, max(0.0, 1.0 - total_remaining / total))
+        finished = None
+        if current.step is Step.NEXT_EXERCISE or (done and self._finished_index == count - 1):
+            finished = self._finished_index
+        return SessionStatus(
+            step=current.step,
+            remaining_s=remaining,
+            step_duration_s=current.duration_s,
+            rep=current.rep,
+            reps=0 if item is None else max(1, item.dose.reps),
+            set_no=current.set_no,
+            sets=0 if item is None else max(1, item.dose.sets),
+            side=current.side,
+            exercise_index=index,
+            exercise_count=count,
+            item=item,
+            next_item=self._items[index + 1] if index + 1 < count else None,
+            paused=self._paused_remaining is not None and not done,
+            pause_reason=None if done else self._pause_reason,
+            progress=progress,
+            total_remaining_s=total_remaining,
+            started=self._started,
+            ended_early=self._ended_early,
+            finished_index=finished,
+        )
+
+    # --- running ---
+
+    def start(self) -> list[Event]:
+        """Begin the session with the first exercise's get-ready step."""
+        if self._started:
+            return []
+        self._started = True
+        now = self._clock.monotonic()
+        self._remember_tick(now, self._clock.now())
+        if self._paused_remaining is not None:  # paused before start: stays paused
+            return [self._step_started(now)]
+        self._deadline = now + self._current.duration_s
+        events: list[Event] = [self._step_started(now)]
+        if self.done:
+            events.append(SessionFinished())
+        return events
+
+    def tick(self) -> list[Event]:
+        """Advance to the clock's present: call it on every repaint. Returns what happened since last time."""
+        now, wall = self._clock.monotonic(), self._clock.now()
+        if not self._running:
+            self._remember_tick(now, wall)
+            return []
+        if self._time_jumped(now, wall):
+            remaining = max(0.0, self._deadline - self._last_mono)
+            log.info("clock jump or sleep detected; pausing with %.1f s left in %s", remaining, self._current)
+            self._paused_remaining = remaining
+            self._pause_reason = PauseReason.SLEEP_OR_CLOCK_JUMP
+            self._remember_tick(now, wall)
+            return [SessionPaused(PauseReason.SLEEP_OR_CLOCK_JUMP)]
+        events = self._advance(now)
+        self._remember_tick(now, wall)
+        return events
+
+    def _remember_tick(self, now: float, wall: datetime) -> None:
+        self._last_mono = now
+        self._last_wall = wall
+
+    def _time_jumped(self, now: float, wall: datetime) -> bool:
+        mono_delta = now - self._last_mono
+        if mono_delta > self._max_tick_gap_s:
+            return True
+        if self._last_wall is None:
+            return False
+        wall_delta = (wall - self._last_wall).total_seconds()
+        return abs(wall_delta - mono_delta) > self._jump_tolerance_s
+
+    def _advance(self, now: float) -> list[Event]:
+        events: list[Event] = []
+        while not self.done and now >= self._deadline:
+            events.extend(self._complete_current())
+            self._pos += 1
+            self._deadline += self._current.duration_s  # chained: no drift from late ticks
+            self._last_count = None
+            events.append(self._step_started(now))
+            if self.done:
+                events.append(SessionFinished())
+        if not self.done:
+            events.extend(self._countdown(now))
+        return events
+
+    def _complete_current(self) -> list[Event]:
+        current = self._current
+        if current.step is not Step.HOLD:
+            return []
+        index = current.exercise_index
+        record = self._records[index]
+        record = replace(record, reps_done=record.reps_done + 1)
+        if current.ends_set:
+            record = replace(record, sets_done=record.sets_done + 1)
+        self._records[index] = record
+        if current.ends_exercise:
+            self._finished_index = index
+            return [ExerciseFinished(index, self._items[index].exercise_id)]
+        return []
+
+    def _countdown(self, now: float) -> list[Event]:
+        current = self._current
+        value = math.ceil(self._deadline - now)
+        if value < 1 or value > COUNTDOWN_FROM_S or value >= current.duration_s:
+            return []
+        if self._last_count is not None and value >= self._last_count:
+            return []
+        self._last_count = value
+        return [CountdownTick(value, current.step, current.exercise_index)]
+
+    def _step_started(self, now: float) -> StepStarted:
+        current = self._current
+        done = current.step is Step.DONE
+        return StepStarted(
+            step=current.step,
+            exercise_index=current.exercise_index,
+            exercise_id=None if done else self._items[current.exercise_index].exercise_id,
+            side=current.side,
+            status=self._status(now),
+        )
+
+    # --- controls ---
+
+    def pause(self, reason: PauseReason = PauseReason.USER) -> list[Event]:
+        """Pause the countdown. Pausing an already paused session only updates the reason (e.g. to HURTS)."""
+        if self.done:
+            return []
+        if self._paused_remaining is not None:
+            if reason is not self._pause_reason:
+                self._pause_reason = reason
+                return [SessionPaused(reason)]
+            return []
+        if not self._started:
+            self._paused_remaining = float(self._current.duration_s)
+            self._pause_reason = reason
+            return [SessionPaused(reason)]
+        events = self.tick()
+        if not self._running:  # it finished, or paused itself after a sleep
+            return events
+        now = self._clock.monotonic()
+        self._paused_remaining = max(0.0, self._deadline - now)
+        self._pause_reason = reason
+        events.append(SessionPaused(reason))
+        return events
+
+    def resume(self) -> list[Event]:
+        """Carry on from the remaining time the session had when it paused."""
+        if self._paused_remaining is None or self.done:
+            return []
+        now = self._clock.monotonic()
+        if self._started:
+            self._deadline = now + self._paused_remaining
+        self._paused_remaining = None
+        self._pause_reason = None
+        self._remember_tick(now, self._clock.now())
+        return [SessionResumed()]
+
+    def skip(self) -> list[Event]:
+        """Skip the current exercise (during a preview: the one previewed) and go to the next one's get-ready."""
+        events = self.tick()
+        if self.done:
+            return events
+        index = self._current.exercise_index
+        self._records[index] = replace(self._records[index], skipped=True)
+        return events + self._enter(self._entry_pos(index + 1))
+
+    def back(self) -> list[Event]:
+        """Restart the previous exercise from its get-ready (the first exercise restarts itself).
+
+        During a NEXT_EXERCISE preview the previous exercise is the one just finished. Progress records of
+        the restarted exercise and of everything after it start again from zero.
+        """
+        events = self.tick()
+        if self.done:
+            return events
+        target = max(0, self._current.exercise_index - 1)
+        for k in range(target, len(self._items)):
+            self._records[k] = _fresh_record(self._items[k])
+        self._finished_index = None
+        return events + self._enter(self._entry_pos(target))
+
+    def end_early(self) -> list[Event]:
+        """Stop the session now. Exercises not done keep their partial counts (they are not marked skipped)."""
+        if self.done:
+            return []
+        events = self.tick()
+        if self.done:
+            return events
+        self._ended_early = True
+        self._paused_remaining = None
+        self._pause_reason = None
+        self._pos = len(self._plan) - 1
+        return [*events, self._step_started(self._clock.monotonic()), SessionFinished(ended_early=True)]
+
+    def record_symptom(self, index: int, change: SymptomChange) -> None:
+        """Attach the after-exercise symptom answer to exercise `index`."""
+        self._records[index] = replace(self._records[index], symptom=change)
+
+    def _entry_pos(self, index: int) -> int:
+        """Where exercise `index` starts when jumped to: its get-ready, past any preview (DONE past the end)."""
+        for pos, planned in enumerate(self._plan):
+            if planned.exercise_index == index and planned.step is not Step.NEXT_EXERCISE:
+                return pos
+        return len(self._plan) - 1
+
+    def _enter(self, pos: int) -> list[Event]:
+        """Jump to step `pos` with its full duration, keeping the paused/running state."""
+        now = self._clock.monotonic()
+        self._pos = pos
+        self._last_count = None
+        if self.done:
+            self._paused_remaining = None
+            self._pause_reason = None
+            if not self._started:
+                return []
+            return [self._step_started(now), SessionFinished()]
+        if self._paused_remaining is not None:
+            self._paused_remaining = float(self._current.duration_s)
+        elif self._started:
+            self._deadline = now + self._current.duration_s
+            self._remember_tick(now, self._clock.now())
+        return [self._step_started(now)] if self._started else []
+
+    # --- changing what comes next ---
+
+    def _first_upcoming_index(self) -> int:
+        """The first routine item not yet begun: a previewed exercise has not begun."""
+        current = self._current
+        if current.step is Step.DONE:
+            return len(self._items)
+        if not self._started or current.step is Step.NEXT_EXERCISE:
+            return current.exercise_index
+        return current.exercise_index + 1
+
+    def remove_upcoming(self, exercise_id: str) -> list[Event]:
+        """Drop every not-yet-begun occurrence of an exercise (stopped for today)."""
+        return self._rewrite_upcoming(exercise_id, None)
+
+    def replace_upcoming(self, exercise_id: str, item: RoutineItem) -> list[Event]:
+        """Swap every not-yet-begun occurrence of an exercise for another item (e.g. the gentler one)."""
+        return self._rewrite_upcoming(exercise_id, item)
+
+    def _rewrite_upcoming(self, exercise_id: str, replacement: RoutineItem | None) -> list[Event]:
+        first = self._first_upcoming_index()
+        items: list[RoutineItem] = []
+        records: list[ExerciseRecord] = []
+        for k, (item, record) in enumerate(zip(self._items, self._records, strict=True)):
+            if k < first or item.exercise_id != exercise_id:
+                items.append(item)
+                records.append(record)
+            elif replacement is not None:
+                items.append(replacement)
+                records.append(_fresh_record(replacement))
+        if items == self._items:
+            return []
+        old = self._current
+        old_id = None if old.step is Step.DONE else self._items[old.exercise_index].exercise_id
+        offset = self._pos - self._block_start(old.exercise_index)
+        self._items, self._records = items, records
+        self._rebuild_plan()
+        index = old.exercise_index
+        if index < first:  # the current exercise is under way and unchanged: same step, same deadline
+            self._pos = self._block_start(index) + offset
+            return []
+        if index >= len(self._items):
+            return self._enter(len(self._plan) - 1)
+        same_kind = [
+            pos for pos, p in enumerate(self._plan) if p.exercise_index == index and p.step is old.step
+        ]
+        self._pos = same_kind[0] if same_kind else self._entry_pos(index)
+        self._last_count = None
+        if self._started and self._items[index].exercise_id != old_id:
+            return [self._step_started(self._clock.monotonic())]
+        return []
+
+    def _block_start(self, index: int) -> int:
+        for pos, planned in enumerate(self._plan):
+            if planned.exercise_index == index:
+                return pos
+        return len(self._plan) - 1
+
+    def _rebuild_plan(self) -> None:
+        self._plan = build_plan(
+            self._items,
+            get_ready_s=self._get_ready_s,
+            preview_s=self._preview_s,
+            switch_side_s=self._switch_side_s,
+        )
+        after: list[int] = []
+        total = 0
+        for planned in reversed(self._plan):
+            after.append(total)
+            total += planned.duration_s
+        self._after_s = tuple(reversed(after))

@@ -1,0 +1,316 @@
+"""Safety rules for the guided session: pain zones, red-flag questions, symptom advice and dose easing.
+
+All safety wording lives here, as module constants, so it can be reviewed and translated in one place.
+The words are plain, warm guidance: never a diagnosis, never alarming, never "push through the pain".
+
+The rules follow the physio traffic-light pain model (0-3 green, 4-5 amber, above 5 or new numbness or
+weakness red), the NHS list of sciatica red flags, and the advice to stop an exercise that sends symptoms
+further down the leg (NHS, NICE NG59,
+the pain monitoring model; May & Aina 2012 on centralisation).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sciatica_coach.core.model import (
+    Outcome,
+    PainReport,
+    Routine,
+    SessionRecord,
+    SymptomChange,
+)
+
+log = logging.getLogger(__name__)
+
+# --- Thresholds (the pain scale is 0-10) -------------------------------------------------------------------
+
+GREEN_MAX_PAIN = 3  # 0-3: fine to carry on
+AMBER_MAX_PAIN = 5  # 4-5: ease off (halve reps next time); above 5: stop
+RED_FLAG_CHECK_INTERVAL = timedelta(days=7)
+AMBER_REPS_FACTOR = 0.5
+
+
+class Zone(StrEnum):
+    """The pain traffic light."""
+
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+
+# --- Wording -----------------------------------------------------------------------------------------------
+
+RED_FLAG_QUESTIONS: tuple[tuple[str, str], ...] = (
+    ("both-legs", "Do you have sciatica-type pain in both legs at the same time?"),
+    (
+        "both-legs-weakness",
+        "Is there weakness or numbness in both legs that is getting worse?",
+    ),
+    (
+        "saddle-numbness",
+        "Is there numbness or a changed feeling around your genitals or back passage (your bottom)?",
+    ),
+    (
+        "bladder",
+        "Have you had new trouble starting, stopping or controlling when you pass urine?",
+    ),
+    (
+        "bowel",
+        "Have you lost control of your bowels, or lost feeling when you open them?",
+    ),
+    (
+        "foot-drop",
+        "Has one foot started to drop or drag, so it catches or slaps when you walk?",
+    ),
+)
+
+RED_FLAG_INTRO = (
+    "Before we start, a few quick questions. Most people answer no to all of them. "
+    "They help make sure home exercises are the right thing for you right now."
+)
+
+RED_FLAG_ADVICE = (
+    "Thank you for answering. Please don't do the exercises today. "
+    "The symptom you mentioned is one that doctors like to check quickly, even though it often turns out "
+    "to have a simple cause. Please contact a doctor today: call your GP surgery or an urgent advice line "
+    "(in the UK, NHS 111). If you can't reach anyone, or the symptoms are getting worse, go to an "
+    "emergency department (A&E)."
+)
+
+RED_PAIN_ADVICE = (
+    "Your pain is quite high right now, so let's stop the exercises for today. "
+    "Rest in whatever position feels most comfortable, and move around gently when you can. "
+    "If the pain doesn't settle over the next day or two, or keeps getting worse, please contact your "
+    "doctor or physiotherapist."
+)
+
+NEW_NUMBNESS_ADVICE = (
+    "You've noticed new numbness or weakness, so let's stop the exercises for now. "
+    "Rest in a comfortable position, and please get advice promptly: contact your doctor or "
+    "physiotherapist today. If numbness spreads to both legs or around your genitals or bottom, or you "
+    "have trouble with your bladder or bowels, get urgent help."
+)
+
+AMBER_PAIN_ADVICE = (
+    "Your pain is in the middle range (4 or 5 out of 10). That's okay, but let's go gently: "
+    "the next session will use half the usual repetitions, to give things a chance to settle."
+)
+
+GREEN_PAIN_ADVICE = ""
+
+SYMPTOM_DOWN_ADVICE = (
+    "Thank you for telling us. When symptoms spread further down the leg, it's a sign that this "
+    "exercise doesn't suit you at the moment, so we'll leave it out for the rest of today. "
+    "If this keeps happening, it's worth talking to your physiotherapist or doctor."
+)
+
+SYMPTOM_DOWN_GENTLER_ADVICE = (
+    "Thank you for telling us. When symptoms spread further down the leg, it's a sign that this "
+    "exercise doesn't suit you at the moment, so we'll leave it out for the rest of today and offer a "
+    "gentler one instead. If this keeps happening, it's worth talking to your physiotherapist or doctor."
+)
+
+SYMPTOM_UP_ADVICE = (
+    "That's encouraging. When leg symptoms move up towards your back during an exercise, "
+    "it's generally a good sign that the exercise suits you."
+)
+
+SYMPTOM_SAME_ADVICE = ""
+
+HURTS_ADVICE = (
+    "Let's stop here. Ease out of the position slowly and rest in whatever way feels most comfortable. "
+    "There's no need to push through pain. When you're ready, you can skip this exercise or end the "
+    "session for today."
+)
+
+HURTS_CUE = "Stop and rest. Ease out of the position slowly."
+
+SEE_GP_ADVICE = (
+    "It's a good idea to see your GP or a physiotherapist if things aren't improving after a couple of "
+    "weeks of exercises, if they're getting worse, or if the exercises are very painful."
+)
+
+REASON_PAIN_NOW_AMBER = (
+    "Your pain today is 4 or 5 out of 10, so this session uses half the usual repetitions."
+)
+REASON_PAIN_NOW_RED = "Your pain today is high, so any session today uses half the usual repetitions."
+REASON_LAST_AFTER_AMBER = (
+    "Your pain after the last session was 4 or 5 out of 10, so this session uses half the usual repetitions."
+)
+REASON_LAST_AFTER_RED = (
+    "Your pain after the last session was high, so this session uses half the usual repetitions."
+)
+REASON_LAST_SAFETY_STOP = (
+    "The last session was stopped to be safe, so this session uses half the usual repetitions."
+)
+REASON_LAST_SPREAD_DOWN = (
+    "Last time an exercise sent symptoms further down your leg, so this session uses half the usual "
+    "repetitions."
+)
+
+
+# --- Types -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RedFlag:
+    """One yes/no screening question. A "yes" to any of them means: no coaching, see a doctor."""
+
+    id: str
+    question: str
+
+
+RED_FLAGS: tuple[RedFlag, ...] = tuple(RedFlag(flag_id, question) for flag_id, question in RED_FLAG_QUESTIONS)
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    """What to tell the person after an exercise, and what the session should do about it."""
+
+    message: str  # "" when there is nothing to say
+    stop_exercise_today: bool = False  # drop this exercise from the rest of today's session
+    exercise_id: str = ""
+    suggested_exercise_id: str | None = None  # a gentler exercise to offer instead, if any
+    encouraging: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PainCheck:
+    """The verdict on a pain report taken before or after a session."""
+
+    zone: Zone
+    stop_session: bool
+    message: str  # "" for green
+
+
+@dataclass(frozen=True, slots=True)
+class DoseAdjustment:
+    """Scale the repetitions of a session. factor 1.0 with an empty reason means no change."""
+
+    factor: float
+    reason: str = ""
+
+    @property
+    def changes_anything(self) -> bool:
+        return self.factor < 1.0
+
+
+NO_ADJUSTMENT = DoseAdjustment(1.0, "")
+
+
+# --- Rules -------------------------------------------------------------------------------------------------
+
+
+def pain_zone(report: PainReport) -> Zone:
+    """The traffic-light zone of a report, from the worse of back and leg pain.
+
+    GREEN 0-3, AMBER 4-5, RED above 5 or any new numbness or weakness.
+    """
+    worst = max(report.back, report.leg)
+    if report.new_numbness_or_weakness or worst > AMBER_MAX_PAIN:
+        return Zone.RED
+    if worst > GREEN_MAX_PAIN:
+        return Zone.AMBER
+    return Zone.GREEN
+
+
+def pain_check(report: PainReport) -> PainCheck:
+    """Before or after a session: RED stops the session with advice; AMBER means a lighter next session."""
+    zone = pain_zone(report)
+    if zone is Zone.RED:
+        message = NEW_NUMBNESS_ADVICE if report.new_numbness_or_weakness else RED_PAIN_ADVICE
+        return PainCheck(zone, stop_session=True, message=message)
+    if zone is Zone.AMBER:
+        return PainCheck(zone, stop_session=False, message=AMBER_PAIN_ADVICE)
+    return PainCheck(zone, stop_session=False, message=GREEN_PAIN_ADVICE)
+
+
+def any_red_flag(answers: Mapping[str, bool]) -> bool:
+    """True if any answer is "yes".
+
+    Erring on the side of caution, a "yes" counts even under an id that is not in RED_FLAGS.
+    """
+    return any(bool(answer) for answer in answers.values())
+
+
+def red_flag_check_due(last_check: datetime | None, now: datetime, new_symptoms: bool) -> bool:
+    """Ask the red-flag questions at first run, then at least weekly, and whenever symptoms are new.
+
+    A last check that lies in the future (the clock was changed) also makes the check due.
+    """
+    if last_check is None or new_symptoms:
+        return True
+    elapsed = now - last_check
+    return elapsed >= RED_FLAG_CHECK_INTERVAL or elapsed < timedelta(0)
+
+
+def symptom_advice(change: SymptomChange, exercise_id: str, gentler_id: str | None) -> Advice:
+    """After an exercise: DOWN (spreading further down the leg) stops it for today and offers the gentler
+    one; UP (moving towards the back) is a good sign; SAME needs no comment."""
+    if change is SymptomChange.DOWN:
+        suggestion = gentler_id if gentler_id and gentler_id != exercise_id else None
+        return Advice(
+            message=SYMPTOM_DOWN_GENTLER_ADVICE if suggestion else SYMPTOM_DOWN_ADVICE,
+            stop_exercise_today=True,
+            exercise_id=exercise_id,
+            suggested_exercise_id=suggestion,
+        )
+    if change is SymptomChange.UP:
+        return Advice(message=SYMPTOM_UP_ADVICE, exercise_id=exercise_id, encouraging=True)
+    return Advice(message=SYMPTOM_SAME_ADVICE, exercise_id=exercise_id)
+
+
+def next_session_adjustment(
+    last_session: SessionRecord | None, pain_now: PainReport | None = None
+) -> DoseAdjustment:
+    """How much to do in the coming session, given the most recent session and today's pain (if asked).
+
+    Any of these halves the repetitions, and the reason says which: today's pain is amber (or red: that
+    session should not start at all, see `pain_check`); the pain after the last session was amber or red;
+    the last session was stopped for safety; an exercise sent symptoms further down the leg last time.
+    """
+    zone_now = pain_zone(pain_now) if pain_now is not None else Zone.GREEN
+    if zone_now is Zone.RED:
+        return DoseAdjustment(AMBER_REPS_FACTOR, REASON_PAIN_NOW_RED)
+    if zone_now is Zone.AMBER:
+        return DoseAdjustment(AMBER_REPS_FACTOR, REASON_PAIN_NOW_AMBER)
+    if last_session is None:
+        return NO_ADJUSTMENT
+    if last_session.pain_after is not None:
+        after = pain_zone(last_session.pain_after)
+        if after is Zone.RED:
+            return DoseAdjustment(AMBER_REPS_FACTOR, REASON_LAST_AFTER_RED)
+        if after is Zone.AMBER:
+            return DoseAdjustment(AMBER_REPS_FACTOR, REASON_LAST_AFTER_AMBER)
+    if last_session.outcome is Outcome.SAFETY_STOP:
+        return DoseAdjustment(AMBER_REPS_FACTOR, REASON_LAST_SAFETY_STOP)
+    if any(record.symptom is SymptomChange.DOWN for record in last_session.exercises):
+        return DoseAdjustment(AMBER_REPS_FACTOR, REASON_LAST_SPREAD_DOWN)
+    return NO_ADJUSTMENT
+
+
+def scaled_reps(reps: int, factor: float) -> int:
+    """Repetitions scaled by factor, rounded DOWN (the gentler choice), never below 1.
+
+    Halving: 10 -> 5, 9 -> 4, 3 -> 1, 2 -> 1, 1 -> 1.
+    """
+    if not 0.0 < factor <= 1.0:
+        raise ValueError(f"a dose factor must be in (0, 1], not {factor}")
+    return max(1, int(reps * factor))
+
+
+def apply_adjustment(routine: Routine, adjustment: DoseAdjustment) -> Routine:
+    """The routine with every item's repetitions scaled (see `scaled_reps`). Sets, holds and rests stay."""
+    if not adjustment.changes_anything:
+        return routine
+    items = tuple(
+        replace(item, dose=item.dose.with_changes(reps=scaled_reps(item.dose.reps, adjustment.factor)))
+        for item in routine.items
+    )
+    log.info("dose adjusted by %s: %s", adjustment.factor, adjustment.reason)
+    return replace(routine, items=items)

@@ -17,7 +17,11 @@ from sciatica_coach import __version__
 PROG = "sciatica-coach"
 
 # name -> (module, one-line help). Later issues add entries here.
-SUBCOMMANDS: dict[str, tuple[str, str]] = {}
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "export": ("sciatica_coach.cli.export_cmd", "export your session history as JSON or CSV"),
+    "import": ("sciatica_coach.cli.import_cmd", "import history from a JSON export"),
+    "stats": ("sciatica_coach.cli.stats_cmd", "print the weekly adherence and pain table"),
+}
 
 
 class UsageError(Exception):

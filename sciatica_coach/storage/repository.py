@@ -10,7 +10,7 @@ import logging
 import os
 import shutil
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -292,6 +292,39 @@ class Repository:
                 log.warning("Skipping a damaged session record: %s", err)
         out.sort(key=lambda r: r.started_at)
         return out
+
+    # ---- flare / excused days and the programme start ------------------------------------------------
+    def excused_days(self) -> set[date]:
+        days = set()
+        for text in self.state("excused_days", []):
+            try:
+                days.add(date.fromisoformat(text))
+            except (TypeError, ValueError):
+                log.warning("Ignoring a damaged excused day: %r", text)
+        return days
+
+    def set_excused(self, day: date, excused: bool) -> None:
+        days = self.excused_days()
+        (days.add if excused else days.discard)(day)
+        self.set_state("excused_days", sorted(d.isoformat() for d in days))
+
+    def add_excused_days(self, new_days: set[date] | frozenset[date]) -> None:
+        self.set_state("excused_days", sorted(d.isoformat() for d in self.excused_days() | new_days))
+
+    def plan_start(self) -> date | None:
+        text = self.state("plan_start")
+        try:
+            return date.fromisoformat(text) if isinstance(text, str) else None
+        except ValueError:
+            return None
+
+    def ensure_plan_start(self, day: date) -> date:
+        """The day the programme started; set to `day` the first time it is asked for."""
+        start = self.plan_start()
+        if start is None:
+            self.set_state("plan_start", day.isoformat())
+            start = day
+        return start
 
     def session_count(self) -> int:
         return len(self._table("sessions"))

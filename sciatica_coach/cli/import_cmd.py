@@ -1,0 +1,35 @@
+"""`sciatica-coach import FILE`: restore history from a JSON export. Nothing changes unless the file is clean."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="a JSON file made by 'sciatica-coach export'")
+
+
+def run(args: argparse.Namespace, data_dir: Path) -> int:
+    from sciatica_coach.cli.common import open_repository
+    from sciatica_coach.cli.main import UsageError
+    from sciatica_coach.storage.exchange import MAX_IMPORT_BYTES, ExchangeError, apply_import, parse_import
+
+    path = Path(args.file).expanduser()
+    try:
+        if path.is_dir():
+            raise UsageError(f"{path} is a folder, not an export file.")
+        with path.open("rb") as handle:
+            blob = handle.read(MAX_IMPORT_BYTES + 1)
+    except FileNotFoundError:
+        raise UsageError(f"there is no file {path}.") from None
+    except OSError as err:
+        raise UsageError(f"could not read {path} ({err.strerror}).") from None
+    try:
+        bundle = parse_import(blob, path.name)
+    except ExchangeError as err:
+        raise UsageError(str(err)) from None
+    with open_repository(data_dir, write=True) as repo:
+        result = apply_import(repo, bundle)
+    print(f"Imported {result.added} session(s); {result.already_there} were already there.")
+    return 0

@@ -1,0 +1,158 @@
+"""History export (JSON and CSV) and import (JSON), shared by the command line and the Progress page.
+
+Import is all or nothing: the whole file is checked first, every problem is listed, and only a clean file
+touches the data. Sessions already stored (same id) are skipped, so importing twice never doubles them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sciatica_coach import __version__
+from sciatica_coach.core.model import SessionRecord, SymptomChange
+from sciatica_coach.storage.codec import RecordError, session_from_dict, session_to_dict
+from sciatica_coach.storage.repository import Repository
+
+EXPORT_FORMAT = "sciatica-coach-history"
+EXPORT_VERSION = 1
+MAX_IMPORT_BYTES = 20 * 1024 * 1024  # ten years of twice-daily sessions is about 5 MB
+MAX_PROBLEMS_LISTED = 10
+
+CSV_COLUMNS = [
+    "id", "date", "start", "end", "minutes", "outcome", "reason", "slot", "phase",
+    "back_before", "leg_before", "reach_before", "back_after", "leg_after", "reach_after",
+    "exercises_done", "exercises_planned", "symptoms_spread_down",
+]  # fmt: skip
+
+
+class ExchangeError(ValueError):
+    """A file that cannot be imported; the message lists the problems in plain words."""
+
+
+@dataclass(frozen=True)
+class ImportBundle:
+    sessions: tuple[SessionRecord, ...]
+    excused_days: frozenset[date]
+    plan_start: date | None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    already_there: int
+
+
+def export_json(repo: Repository, now: datetime) -> str:
+    payload = {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "app_version": __version__,
+        "exported_at": now.isoformat(timespec="seconds"),
+        "plan_start": start.isoformat() if (start := repo.plan_start()) else None,
+        "excused_days": sorted(d.isoformat() for d in repo.excused_days()),
+        "sessions": [session_to_dict(s) for s in repo.sessions()],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
+
+
+def _pain_cells(report: Any) -> list[Any]:
+    return ["", "", ""] if report is None else [report.back, report.leg, report.reach.value]
+
+
+def export_csv(repo: Repository) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for s in repo.sessions():
+        done = sum(1 for e in s.exercises if not e.skipped and e.reps_done > 0)
+        down = " ".join(e.exercise_id for e in s.exercises if e.symptom is SymptomChange.DOWN)
+        writer.writerow(
+            [
+                s.id, s.started_at.date().isoformat(), s.started_at.isoformat(timespec="seconds"),
+                s.ended_at.isoformat(timespec="seconds"),
+                round((s.ended_at - s.started_at).total_seconds() / 60, 1),
+                s.outcome.value, s.reason, s.slot, int(s.phase),
+                *_pain_cells(s.pain_before)[:3], *_pain_cells(s.pain_after),
+                done, len(s.exercises), down,
+            ]
+        )  # fmt: skip
+    return out.getvalue()
+
+
+def _problem_list(problems: list[str]) -> str:
+    shown = problems[:MAX_PROBLEMS_LISTED]
+    more = len(problems) - len(shown)
+    text = "; ".join(shown)
+    return text + (f"; and {more} more problem(s)" if more else "")
+
+
+def parse_import(blob: bytes, source: str = "the file") -> ImportBundle:
+    """Check an export file completely; raise ExchangeError listing every problem."""
+    if len(blob) > MAX_IMPORT_BYTES:
+        raise ExchangeError(
+            f"{source} is too large to be a Sciatica Coach export "
+            f"({len(blob) // (1024 * 1024)} MB; the limit is {MAX_IMPORT_BYTES // (1024 * 1024)} MB)."
+        )
+    if b"\x00" in blob[:4096]:
+        raise ExchangeError(f"{source} is not a text file, so it can't be a Sciatica Coach export.")
+    try:
+        data = json.loads(blob.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ExchangeError(f"{source} is not UTF-8 text, so it can't be a Sciatica Coach export.") from None
+    except json.JSONDecodeError as err:
+        raise ExchangeError(f"{source} is not valid JSON (line {err.lineno}, column {err.colno}).") from None
+    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
+        raise ExchangeError(
+            f"{source} is not a Sciatica Coach history export (its 'format' field is missing)."
+        )
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ExchangeError(f"{source}: the 'version' field should be a whole number.")
+    if version > EXPORT_VERSION:
+        raise ExchangeError(
+            f"{source} was made by a newer Sciatica Coach (export version {version}; this one reads up to "
+            f"{EXPORT_VERSION}). Please update Sciatica Coach to import it."
+        )
+    problems: list[str] = []
+    sessions_raw = data.get("sessions")
+    sessions: list[SessionRecord] = []
+    if not isinstance(sessions_raw, list):
+        problems.append("the 'sessions' field should be a list")
+    else:
+        for i, raw in enumerate(sessions_raw):
+            try:
+                sessions.append(session_from_dict(raw, f"session {i + 1}"))
+            except RecordError as err:
+                problems.append(str(err))
+    excused: set[date] = set()
+    for text in data.get("excused_days", []) if isinstance(data.get("excused_days", []), list) else [None]:
+        try:
+            excused.add(date.fromisoformat(text))
+        except (TypeError, ValueError):
+            problems.append(f"excused day {text!r} is not a date like 2026-03-01")
+    plan_start = None
+    if data.get("plan_start") is not None:
+        try:
+            plan_start = date.fromisoformat(data["plan_start"])
+        except (TypeError, ValueError):
+            problems.append("'plan_start' is not a date like 2026-03-01")
+    if problems:
+        raise ExchangeError(
+            f"{source} could not be imported; nothing was changed. {_problem_list(problems)}."
+        )
+    return ImportBundle(tuple(sessions), frozenset(excused), plan_start)
+
+
+def apply_import(repo: Repository, bundle: ImportBundle) -> ImportResult:
+    added = repo.add_sessions(list(bundle.sessions))
+    if bundle.excused_days - repo.excused_days():
+        repo.add_excused_days(bundle.excused_days)
+    if bundle.plan_start is not None:
+        current = repo.plan_start()
+        if current is None or bundle.plan_start < current:
+            repo.set_state("plan_start", bundle.plan_start.isoformat())
+    return ImportResult(added=added, already_there=len(bundle.sessions) - added)

@@ -1,0 +1,171 @@
+"""Asking about pain: two 0-10 scales (back, leg), how far down the leg symptoms reach, and new numbness.
+
+Big buttons that can be pressed from a kneeling position; every zone is named in words, never by colour alone."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sciatica_coach.core.model import LegReach, PainReport
+from sciatica_coach.core.safety import Zone, pain_zone
+from sciatica_coach.views.theme import current_colors
+from sciatica_coach.views.widgets import label
+
+ZONE_WORDS = {
+    Zone.GREEN: "Green: comfortable to exercise",
+    Zone.AMBER: "Amber: go gently today",
+    Zone.RED: "Red: please don't exercise through this",
+}
+REACH_WORDS = {
+    LegReach.NONE: "No leg symptoms",
+    LegReach.BUTTOCK: "Buttock",
+    LegReach.THIGH: "Thigh",
+    LegReach.KNEE: "Knee",
+    LegReach.CALF: "Calf",
+    LegReach.FOOT: "Foot",
+}
+
+
+def zone_of(value: int) -> Zone:
+    return pain_zone(PainReport(back=value, leg=0))
+
+
+def zone_color(zone: Zone) -> str:
+    colors = current_colors()
+    return {Zone.GREEN: colors.green, Zone.AMBER: colors.amber, Zone.RED: colors.red}[zone]
+
+
+class PainScale(QWidget):
+    """0 to 10 as a row of buttons; the chosen value's zone is spelled out beneath."""
+
+    changed = Signal(int)
+
+    def __init__(self, question: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(label(question, "big"))
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        self.group = QButtonGroup(self)
+        for value in range(11):
+            button = QPushButton(str(value))
+            button.setCheckable(True)
+            button.setMinimumSize(48, 48)
+            zone = zone_of(value)
+            button.setAccessibleName(f"{question} {value} out of 10")
+            button.setAccessibleDescription(ZONE_WORDS[zone])
+            button.setToolTip(ZONE_WORDS[zone])
+            button.setStyleSheet(
+                f"QPushButton {{ border-bottom: 4px solid {zone_color(zone)}; font-size: 15pt; }}"
+                f"QPushButton:checked {{ background: {zone_color(zone)}; color: {current_colors().window};"
+                " font-weight: 700; }"
+            )
+            self.group.addButton(button, value)
+            row.addWidget(button)
+        layout.addLayout(row)
+        ends = QHBoxLayout()
+        ends.addWidget(label("0 = no pain", "muted", wrap=False))
+        ends.addStretch(1)
+        ends.addWidget(label("10 = the worst you can imagine", "muted", wrap=False))
+        layout.addLayout(ends)
+        self.zone_label = label("", "muted")
+        layout.addWidget(self.zone_label)
+        self.group.idClicked.connect(self._clicked)
+
+    def _clicked(self, value: int) -> None:
+        self.zone_label.setText(f"{value} out of 10 — {ZONE_WORDS[zone_of(value)]}")
+        self.changed.emit(value)
+
+    def value(self) -> int | None:
+        checked = self.group.checkedId()
+        return None if checked < 0 else checked
+
+    def set_value(self, value: int) -> None:
+        button = self.group.button(value)
+        button.setChecked(True)
+        self._clicked(value)
+
+
+class PainCheck(QWidget):
+    """The whole pain question: emits `submitted(PainReport)` when the person presses Continue."""
+
+    submitted = Signal(object)
+
+    def __init__(
+        self, heading: str, intro: str, continue_text: str = "Continue", parent: QWidget | None = None
+    ):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(16)
+        layout.addWidget(label(heading, "title"))
+        layout.addWidget(label(intro, "subtitle"))
+        self.back = PainScale("Back pain right now")
+        self.leg = PainScale("Leg pain right now")
+        layout.addWidget(self.back)
+        layout.addWidget(self.leg)
+
+        layout.addWidget(label("How far down the leg do your symptoms reach?", "big"))
+        reach_row = QGridLayout()
+        self.reach_group = QButtonGroup(self)
+        for i, reach in enumerate(LegReach):
+            button = QPushButton(REACH_WORDS[reach])
+            button.setCheckable(True)
+            button.setMinimumHeight(44)
+            button.setAccessibleName(f"Symptoms reach: {REACH_WORDS[reach]}")
+            self.reach_group.addButton(button, i)
+            reach_row.addWidget(button, 0, i)
+        self.reach_group.button(0).setChecked(True)
+        layout.addLayout(reach_row)
+
+        self.numbness = QCheckBox("I have new numbness or weakness in my leg or foot")
+        self.numbness.setAccessibleName("New numbness or weakness")
+        layout.addWidget(self.numbness)
+
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.continue_button = QPushButton(continue_text)
+        self.continue_button.setProperty("role", "primary")
+        self.continue_button.setEnabled(False)
+        self.continue_button.setAccessibleName(continue_text)
+        self.continue_button.clicked.connect(self._submit)
+        buttons.addWidget(self.continue_button)
+        layout.addLayout(buttons)
+        self.hint = QLabel("Choose a number for back and leg pain to continue.")
+        self.hint.setProperty("role", "muted")
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignRight)
+        layout.addWidget(self.hint)
+        layout.addStretch(1)
+        self.back.changed.connect(self._update)
+        self.leg.changed.connect(self._update)
+
+    def _update(self) -> None:
+        ready = self.back.value() is not None and self.leg.value() is not None
+        self.continue_button.setEnabled(ready)
+        self.hint.setVisible(not ready)
+
+    def report(self) -> PainReport | None:
+        back, leg = self.back.value(), self.leg.value()
+        if back is None or leg is None:
+            return None
+        return PainReport(
+            back=back,
+            leg=leg,
+            reach=list(LegReach)[max(0, self.reach_group.checkedId())],
+            new_numbness_or_weakness=self.numbness.isChecked(),
+        )
+
+    def _submit(self) -> None:
+        report = self.report()
+        if report is not None:
+            self.submitted.emit(report)

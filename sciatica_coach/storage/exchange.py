@@ -129,7 +129,11 @@ def parse_import(blob: bytes, source: str = "the file") -> ImportBundle:
             except RecordError as err:
                 problems.append(str(err))
     excused: set[date] = set()
-    for text in data.get("excused_days", []) if isinstance(data.get("excused_days", []), list) else [None]:
+    excused_raw = data.get("excused_days", [])
+    if not isinstance(excused_raw, list):
+        problems.append("the 'excused_days' field should be a list of dates")
+        excused_raw = []
+    for text in excused_raw:
         try:
             excused.add(date.fromisoformat(text))
         except (TypeError, ValueError):

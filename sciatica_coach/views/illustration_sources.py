@@ -118,9 +118,7 @@ class Drawing:
     def limb(self, points: Sequence[Point], *, far: bool = False, accent: bool = False) -> None:
         colour = ACCENT if accent else INK
         opacity = f' stroke-opacity="{FAR_OPACITY}"' if far else ""
-        element = (
-            f'<path d="{path_d(points)}" fill="none" stroke="{colour}" stroke-width="{fmt(LIMB_W)}"{opacity}/>'
-        )
+        element = f'<path d="{path_d(points)}" fill="none" stroke="{colour}" stroke-width="{fmt(LIMB_W)}"{opacity}/>'
         (self.far if far else self.near).append(element)
 
     def torso(
@@ -166,19 +164,19 @@ class Drawing:
         return centre
 
     # --- props ---------------------------------------------------------------------------------------------
-    def _prop_style(self, filled: bool = True) -> str:
+    def prop_style(self, filled: bool = True, width: float = PROP_W) -> str:
         fill = f'fill="{INK}" fill-opacity="{PROP_FILL_OPACITY}"' if filled else 'fill="none"'
-        return f'{fill} stroke="{INK}" stroke-opacity="{PROP_STROKE_OPACITY}" stroke-width="{fmt(PROP_W)}"'
+        return f'{fill} stroke="{INK}" stroke-opacity="{PROP_STROKE_OPACITY}" stroke-width="{fmt(width)}"'
 
     def ball(self, centre_x: float, *, r: float = BALL_R) -> Point:
         cy = GROUND - r - PROP_W / 2
-        self.props.append(f'<circle cx="{fmt(centre_x)}" cy="{fmt(cy)}" r="{fmt(r)}" {self._prop_style()}/>')
+        self.props.append(f'<circle cx="{fmt(centre_x)}" cy="{fmt(cy)}" r="{fmt(r)}" {self.prop_style()}/>')
         # one seam line so it reads as a ball, not a plate
         a, b = polar((centre_x, cy), 200, r * 0.62), polar((centre_x, cy), 340, r * 0.62)
         c = (centre_x, cy + r * 0.15)
         self.props.append(
             f'<path d="M{fmt(a[0])} {fmt(a[1])} Q{fmt(c[0])} {fmt(c[1] + r * 0.35)} {fmt(b[0])} {fmt(b[1])}" '
-            f'{self._prop_style(filled=False)}/>'
+            f"{self.prop_style(filled=False)}/>"
         )
         return (centre_x, cy)
 
@@ -187,7 +185,7 @@ class Drawing:
         top = GROUND - height
         self.props.append(
             f'<rect x="{fmt(centre_x - width / 2)}" y="{fmt(top)}" width="{fmt(width)}" height="{fmt(height)}" '
-            f'rx="{fmt(height / 2)}" {self._prop_style()}/>'
+            f'rx="{fmt(height / 2)}" {self.prop_style()}/>'
         )
         return top
 
@@ -201,7 +199,7 @@ class Drawing:
             path_d([(back_x, seat_y), (back_x, GROUND)]),
         ]
         for d in parts:
-            self.props.append(f'<path d="{d}" {self._prop_style(filled=False)} stroke-width="6"/>')
+            self.props.append(f'<path d="{d}" {self.prop_style(filled=False, width=6)}/>')
 
     def wall(self, x: float) -> None:
         """A wall standing on the floor from x to the right-hand edge."""
@@ -209,9 +207,7 @@ class Drawing:
             f'<rect x="{fmt(x)}" y="16" width="{fmt(VIEW_W - 16 - x)}" height="{fmt(GROUND - 16)}" '
             f'fill="{INK}" fill-opacity="{PROP_FILL_OPACITY}" stroke="none"/>'
         )
-        self.props.append(
-            f'<path d="{path_d([(x, 16), (x, GROUND)])}" {self._prop_style(filled=False)}/>'
-        )
+        self.props.append(f'<path d="{path_d([(x, 16), (x, GROUND)])}" {self.prop_style(filled=False)}/>')
 
     # --- marks ---------------------------------------------------------------------------------------------
     def arrow(self, start: Point, control: Point, end: Point, *, head: float = 13.0) -> None:
@@ -290,14 +286,14 @@ BENT_KNEE_ANKLE = flat_foot_ankle(SUPINE_HIP[0] + 92)
 
 def supine_base(d: Drawing, *, arms: bool = True, pelvis_accent: bool = False, arch: float = 0.0) -> None:
     """Lying on the back, head to the left; arch lifts the low back off the floor a little."""
-    d.torso(SUPINE_HIP, SUPINE_SHOULDER, (10.0, -arch), accent_pelvis=pelvis_accent)
+    d.torso(SUPINE_HIP, SUPINE_SHOULDER, (10.0 + 2 * arch, -arch), accent_pelvis=pelvis_accent)
     d.head(SUPINE_SHOULDER, SUPINE_HEAD_DEG)
     if arms:
         d.limb(arm(SUPINE_SHOULDER, (SUPINE_HIP[0] + 2, LYING_LIMB_Y), -1))
 
 
 def bent_knee_leg(hip: Point, ankle: Point = BENT_KNEE_ANKLE) -> list[Point]:
-    return leg(hip, ankle, -1, -4)
+    return leg(hip, ankle, 1, -4)
 
 
 # --- the poses --------------------------------------------------------------------------------------------
@@ -305,12 +301,15 @@ def bent_knee_leg(hip: Point, ankle: Point = BENT_KNEE_ANKLE) -> list[Point]:
 
 def pelvic_tilt(hold: bool) -> Drawing:
     d = Drawing(f"Pelvic tilt: {'hold' if hold else 'start'}")
-    supine_base(d, pelvis_accent=True, arch=0.0 if hold else 6.0)
+    supine_base(d, pelvis_accent=True, arch=0.0 if hold else 7.0)
     d.limb(bent_knee_leg(SUPINE_HIP))
     if hold:
         # the pelvis rocks back: the low back flattens onto the floor
-        d.arrow((SUPINE_HIP[0] + 18, SUPINE_HIP[1] - 34), (SUPINE_HIP[0] - 4, SUPINE_HIP[1] - 44),
-                (SUPINE_HIP[0] - 26, SUPINE_HIP[1] - 26))
+        d.arrow(
+            (SUPINE_HIP[0] + 18, SUPINE_HIP[1] - 34),
+            (SUPINE_HIP[0] - 4, SUPINE_HIP[1] - 44),
+            (SUPINE_HIP[0] - 26, SUPINE_HIP[1] - 26),
+        )
     return d
 
 
@@ -321,16 +320,14 @@ def knee_to_chest(hold: bool) -> Drawing:
         d.limb(bent_knee_leg(SUPINE_HIP))
         return d
     d.limb(bent_knee_leg(SUPINE_HIP), far=True)
-    # the near knee drawn up toward the chest, shin folded back
-    knee = polar(SUPINE_HIP, 128, THIGH)
-    ankle = polar(knee, 5, SHIN)
-    d.limb([SUPINE_HIP, knee, ankle, polar(ankle, 40, FOOT)], accent=True)
-    # both hands hold behind the thigh, just below the knee
-    grip = lerp(SUPINE_HIP, knee, 0.78)
-    grip = (grip[0] + 6, grip[1] + 4)
+    # the near knee drawn up toward the chest, the heel folded in toward the buttock
+    knee = polar(SUPINE_HIP, 118, THIGH)
+    ankle = polar(knee, -6, SHIN)
+    d.limb([SUPINE_HIP, knee, ankle, polar(ankle, 80, FOOT)], accent=True)
+    # both hands hold behind the thigh, just below the knee (the near arm passes in front of it)
+    grip = lerp(SUPINE_HIP, knee, 0.8)
     d.limb(arm(SUPINE_SHOULDER, grip, 1))
-    d.arrow((SUPINE_HIP[0] + 30, SUPINE_HIP[1] - 86), (SUPINE_HIP[0] - 6, SUPINE_HIP[1] - 110),
-            (SUPINE_HIP[0] - 40, SUPINE_HIP[1] - 88))
+    d.arrow((knee[0] + 40, knee[1] - 26), (knee[0] + 8, knee[1] - 52), (knee[0] - 30, knee[1] - 30))
     return d
 
 
@@ -340,27 +337,22 @@ PRONE_SHOULDER: Point = (PRONE_HIP[0] - TORSO, LYING_TORSO_Y)
 
 def prone_legs(d: Drawing, hip: Point) -> None:
     """Legs straight back along the floor, toes pointing away."""
-    ankle = (hip[0] + THIGH + SHIN - 2, LYING_LIMB_Y - 4)
-    d.limb(leg(hip, ankle, -1, -22))
+    toward = (hip[0] + 2 * (THIGH + SHIN), LYING_LIMB_Y + 4)  # beyond reach: the leg lies straight
+    d.limb(leg(hip, toward, 1, -24))
 
 
 def prone_lying(hold: bool) -> Drawing:
     d = Drawing(f"Lying face down: {'hold' if hold else 'start'}")
-    top = d.pillow(PRONE_HIP[0] - 6)
-    hip = (PRONE_HIP[0], top - TORSO_W / 2 + 6)  # the pillow lifts the hips a little
+    top = d.pillow(PRONE_HIP[0] + 8, width=78, height=16)
+    hip = (PRONE_HIP[0], top - TORSO_W / 2 + 4)  # the pillow lifts the hips a little
     shoulder = PRONE_SHOULDER
-    d.torso(hip, shoulder, (0.0, 2.0))
+    d.torso(hip, shoulder, (0.0, 1.0))
     prone_legs(d, hip)
+    # arms resting by the sides, head turned to one side on the floor
+    d.limb(arm(shoulder, polar(shoulder, angle_of(shoulder, hip) - 3, 2 * TORSO), -1))
+    d.head(shoulder, 174)
     if hold:
-        # arms relaxed by the sides, head turned and resting
-        d.head(shoulder, 176)
-        d.limb(arm(shoulder, (hip[0] - 2, LYING_LIMB_Y), 1))
-        d.breath_marks((lerp(hip, shoulder, 0.45)[0], hip[1] - 20))
-    else:
-        # forehead resting on folded hands
-        hands = (shoulder[0] - 40, LYING_LIMB_Y - 4)
-        d.limb(arm(shoulder, hands, -1))
-        d.head(shoulder, 160)
+        d.breath_marks((lerp(hip, shoulder, 0.5)[0], hip[1] - 22))
     return d
 
 
@@ -369,18 +361,20 @@ def prone_on_elbows(hold: bool) -> Drawing:
     hip = PRONE_HIP
     prone_legs(d, hip)
     if not hold:
+        # elbows bent beside the head, forearms on the floor
         d.torso(hip, PRONE_SHOULDER, accent=True)
-        d.head(PRONE_SHOULDER, 172, accent=False)
-        elbow = (PRONE_SHOULDER[0] - 30, LYING_LIMB_Y)
+        d.head(PRONE_SHOULDER, 172)
+        elbow = (PRONE_SHOULDER[0] - 14, LYING_LIMB_Y)
         d.limb([PRONE_SHOULDER, elbow, (elbow[0] - FOREARM, LYING_LIMB_Y)])
         return d
+    # propped on the forearms, elbows under the shoulders, hips on the floor
     elbow = (PRONE_SHOULDER[0] - 22, LYING_LIMB_Y)
     shoulder = polar(elbow, 92, UPPER_ARM)
     d.torso(hip, shoulder, (4.0, 6.0), accent=True)
     d.head(shoulder, 120)
     d.limb([shoulder, elbow, (elbow[0] - FOREARM, LYING_LIMB_Y)])
-    d.arrow((shoulder[0] + 22, shoulder[1] + 34), (shoulder[0] + 24, shoulder[1] + 4),
-            (shoulder[0] + 4, shoulder[1] - 14))
+    mid = lerp(hip, shoulder, 0.55)
+    d.arrow((mid[0] + 14, mid[1] - 12), (mid[0] - 4, mid[1] - 34), (mid[0] - 34, mid[1] - 40), head=12)
     return d
 
 
@@ -388,39 +382,37 @@ def prone_press_up(hold: bool) -> Drawing:
     d = Drawing(f"Press-up lying face down: {'hold' if hold else 'start'}")
     hip = PRONE_HIP
     prone_legs(d, hip)
-    hand = (PRONE_SHOULDER[0] - 8, LYING_LIMB_Y)
     if not hold:
-        d.torso(hip, PRONE_SHOULDER, accent=True)
-        d.head(PRONE_SHOULDER, 172)
-        d.limb(arm(PRONE_SHOULDER, hand, -1))
+        # hands on the floor under the shoulders, elbows bent up and back
+        shoulder = PRONE_SHOULDER
+        d.torso(hip, shoulder, accent=True)
+        d.head(shoulder, 172)
+        d.limb([shoulder, (shoulder[0] + 22, shoulder[1] - 36), (shoulder[0] + 2, LYING_LIMB_Y)])
         return d
-    # arms straight, hips stay down: the shoulder sits where a straight arm and the torso meet
-    reach = UPPER_ARM + FOREARM - 3
-    span = distance(hand, hip)
-    a = (span * span + reach * reach - (TORSO - 3) ** 2) / (2 * span)
-    h = math.sqrt(reach * reach - a * a)
-    base = lerp(hand, hip, a / span)
-    ux, uy = (hip[0] - hand[0]) / span, (hip[1] - hand[1]) / span
-    shoulder = (base[0] + h * uy, base[1] - h * ux)
-    d.torso(hip, shoulder, (10.0, 6.0), accent=True)
-    d.head(shoulder, 112)
-    d.limb(arm(shoulder, hand, 1))
-    d.arrow((shoulder[0] + 46, shoulder[1] + 30), (shoulder[0] + 40, shoulder[1] - 4),
-            (shoulder[0] + 14, shoulder[1] - 20))
+    # arms straightened, hips stay down: the upper body arches up from the hips
+    shoulder = polar(hip, 142, TORSO - 2)
+    drop = LYING_LIMB_Y - shoulder[1]
+    hand = (shoulder[0] - math.sqrt((UPPER_ARM + FOREARM) ** 2 - drop**2), LYING_LIMB_Y)
+    d.torso(hip, shoulder, (6.0, 7.0), accent=True)
+    d.head(shoulder, 118)
+    d.limb([shoulder, lerp(shoulder, hand, UPPER_ARM / (UPPER_ARM + FOREARM)), hand])
+    mid = lerp(hip, shoulder, 0.55)
+    d.arrow((mid[0] + 14, mid[1] - 12), (mid[0] - 2, mid[1] - 36), (mid[0] - 30, mid[1] - 46), head=12)
     return d
 
 
 # All fours, facing left: hands under shoulders, knees under hips.
-FOURS_HAND: Point = (126.0, LYING_LIMB_Y)
-FOURS_KNEE: Point = (226.0, LYING_LIMB_Y)
-FOURS_HIP: Point = (FOURS_KNEE[0], FOURS_KNEE[1] - THIGH)
+FOURS_HAND: Point = (134.0, LYING_LIMB_Y)
+FOURS_SHOULDER: Point = (FOURS_HAND[0] + 2, FOURS_HAND[1] - (UPPER_ARM + FOREARM - 0.5))
+FOURS_HIP: Point = (
+    FOURS_SHOULDER[0] + math.sqrt(TORSO**2 - (LYING_LIMB_Y - THIGH - FOURS_SHOULDER[1]) ** 2),
+    LYING_LIMB_Y - THIGH,
+)
+FOURS_KNEE: Point = (FOURS_HIP[0], LYING_LIMB_Y)
 
 
 def fours_shoulder() -> Point:
-    # the torso from the hip, reaching the point straight above the hand
-    dx = FOURS_HIP[0] - FOURS_HAND[0] - 4
-    dy = math.sqrt(max(0.0, TORSO * TORSO - dx * dx))
-    return (FOURS_HIP[0] - dx, FOURS_HIP[1] - dy)
+    return FOURS_SHOULDER
 
 
 def fours_base(
@@ -448,12 +440,20 @@ def cat_camel(hold: bool) -> Drawing:
     d = Drawing(f"Cat and camel: {'camel, back dipped' if hold else 'cat, back rounded'}")
     if hold:
         shoulder = fours_base(d, bulge=(0.0, 12.0), head_deg=165, torso_accent=True)
-        d.arrow((FOURS_HIP[0] - 48, shoulder[1] - 26), (FOURS_HIP[0] - 50, shoulder[1] - 2),
-                (FOURS_HIP[0] - 50, shoulder[1] + 10), head=12)
+        d.arrow(
+            (FOURS_HIP[0] - 48, shoulder[1] - 26),
+            (FOURS_HIP[0] - 50, shoulder[1] - 2),
+            (FOURS_HIP[0] - 50, shoulder[1] + 10),
+            head=12,
+        )
     else:
         shoulder = fours_base(d, bulge=(0.0, -16.0), head_deg=222, torso_accent=True)
-        d.arrow((FOURS_HIP[0] - 48, shoulder[1] - 10), (FOURS_HIP[0] - 50, shoulder[1] - 34),
-                (FOURS_HIP[0] - 50, shoulder[1] - 44), head=12)
+        d.arrow(
+            (FOURS_HIP[0] - 48, shoulder[1] - 10),
+            (FOURS_HIP[0] - 50, shoulder[1] - 34),
+            (FOURS_HIP[0] - 50, shoulder[1] - 44),
+            head=12,
+        )
     return d
 
 
@@ -491,14 +491,18 @@ def nerve_glide(hold: bool) -> Drawing:
     far_ankle = (knee[0] + 4, GROUND - LIMB_W / 2 - 3)
     d.limb([hip, knee, far_ankle, polar(far_ankle, 180, FOOT)], far=True)
     if hold:
-        d.head(shoulder, 80)
+        d.head(shoulder, 84)
         ankle = polar(knee, 192, SHIN)
         d.limb([hip, knee, ankle, polar(ankle, 98, FOOT)], accent=True)
         d.arrow((knee[0] - 10, knee[1] + 46), (knee[0] - 44, knee[1] + 40), (knee[0] - 54, knee[1] + 18))
-        d.arrow((shoulder[0] - 34, shoulder[1] - 10), (shoulder[0] - 38, shoulder[1] - 30),
-                (shoulder[0] - 26, shoulder[1] - 46), head=11)
+        d.arrow(
+            (shoulder[0] - 34, shoulder[1] - 10),
+            (shoulder[0] - 38, shoulder[1] - 30),
+            (shoulder[0] - 26, shoulder[1] - 46),
+            head=11,
+        )
     else:
-        d.head(shoulder, 118)
+        d.head(shoulder, 128)
         ankle = polar(knee, 262, SHIN)
         d.limb([hip, knee, ankle, polar(ankle, 180, FOOT)], accent=True)
     # hands resting on the thighs
@@ -511,21 +515,24 @@ def figure_four(hold: bool) -> Drawing:
     hip = SUPINE_HIP
     supine_base(d, arms=not hold)
     if hold:
-        support_ankle = (hip[0] + 60, hip[1] - 78)
-        support = leg(hip, support_ankle, -1, 30)
+        # the supporting thigh is drawn toward the chest, its shin level, foot off the floor
+        knee = polar(hip, 100, THIGH)
+        ankle = polar(knee, -4, SHIN)
+        support = [hip, knee, ankle, polar(ankle, 70, FOOT)]
+        cross_knee = polar(hip, 38, THIGH)
     else:
         support = bent_knee_leg(hip)
-    d.limb(support, far=True)
-    knee = support[1]
-    # the crossed leg: its knee points out toward the viewer, so the thigh looks short
-    cross_knee = lerp(hip, knee, 0.5)
-    cross_knee = (cross_knee[0] + 6, cross_knee[1] + 10 if not hold else cross_knee[1] + 16)
-    ankle = (knee[0] + 4, knee[1] - 10)
-    d.limb([hip, cross_knee, ankle, polar(ankle, 10, FOOT)], accent=True)
+        knee = support[1]
+        cross_knee = polar(hip, 22, THIGH)
+    d.limb(support)
+    # the crossed leg makes the "4": its knee falls out to the side, its shin lies across the other knee
+    rest = (knee[0] - 6, knee[1] - LIMB_W + 2)
+    toe_dir = angle_of(cross_knee, rest)
+    d.limb([hip, cross_knee, rest, polar(rest, toe_dir + 20, FOOT)], accent=True)
     if hold:
-        grip = lerp(hip, knee, 0.8)
-        d.limb(arm(SUPINE_SHOULDER, grip, 1))
-        d.arrow((knee[0] + 32, knee[1] + 6), (knee[0] + 20, knee[1] - 34), (knee[0] - 18, knee[1] - 38))
+        grip = lerp(hip, knee, 0.62)
+        d.limb(arm(SUPINE_SHOULDER, (grip[0] - 4, grip[1]), -1))
+        d.arrow((knee[0] + 70, knee[1] + 10), (knee[0] + 54, knee[1] - 30), (knee[0] + 14, knee[1] - 34))
     return d
 
 
@@ -535,7 +542,7 @@ def bridge_hip(shoulder: Point, ankle: Point) -> tuple[Point, list[Point]]:
     for tenth in range(0, 600):
         angle = tenth / 10
         hip = polar(shoulder, angle, TORSO)
-        limb = leg(hip, ankle, -1, -4)
+        limb = leg(hip, ankle, 1, -4)
         err = abs(angle_of(shoulder, hip) - angle_of(hip, limb[1]))
         if abs(distance(limb[2], ankle)) > 0.5:
             continue
@@ -586,34 +593,44 @@ def dead_bug(hold: bool) -> Drawing:
     d.limb([hip, low_knee, low_ankle, polar(low_ankle, 70, FOOT)], accent=True)
     reach = polar(shoulder, 160, UPPER_ARM + FOREARM)
     d.limb([shoulder, lerp(shoulder, reach, 0.5), reach], far=True, accent=True)
-    d.arrow((ankle[0] + 14, ankle[1] + 4), (low_ankle[0] + 16, ankle[1] + 10), (low_ankle[0] + 14, low_ankle[1] - 16))
+    d.arrow(
+        (ankle[0] + 16, ankle[1] + 2),
+        (low_ankle[0] + 6, ankle[1] + 2),
+        (low_ankle[0] + 10, low_ankle[1] - 18),
+    )
     return d
 
 
 # Sitting on the ball, facing left.
 SIT_BALL_X = 236.0
+SIT_BALL_R = 37.0
 
 
-def on_ball(d: Drawing, *, tilt: bool = False, lift: bool = False) -> None:
-    ball = d.ball(SIT_BALL_X + (-6 if tilt else 0))
-    hip: Point = (SIT_BALL_X - (2 if tilt else 0), ball[1] - BALL_R - TORSO_W / 2 + 4)
+def on_ball(d: Drawing, *, tilt: bool = False, lift: bool = False, pelvis_accent: bool = False) -> None:
+    ball = d.ball(SIT_BALL_X + (-6 if tilt else 0), r=SIT_BALL_R)
+    hip: Point = (SIT_BALL_X - (2 if tilt else 0), ball[1] - SIT_BALL_R - TORSO_W / 2 + 4)
     if tilt:
         shoulder = polar(hip, 98, TORSO - 2)
         d.torso(hip, shoulder, (6.0, 0.0), accent_pelvis=True)
     else:
         shoulder = polar(hip, 92, TORSO)
-        d.torso(hip, shoulder, (-2.0, 0.0), accent_pelvis=True)
+        d.torso(hip, shoulder, (-2.0, 0.0), accent_pelvis=pelvis_accent)
     d.head(shoulder, 94)
     # feet flat, hip-width, a little in front of the knees
-    ankle = flat_foot_ankle(hip[0] - THIGH - 12)
-    d.limb(leg(hip, ankle, 1, 180), far=True)
+    ankle = flat_foot_ankle(hip[0] - THIGH + 2)
+    d.limb(leg(hip, ankle, -1, 180), far=True)
     if lift:
         knee = polar(hip, 176, THIGH)
         lifted = polar(knee, 262, SHIN)
         d.limb([hip, knee, lifted, polar(lifted, 184, FOOT)], accent=True)
-        d.arrow((lifted[0] - 22, GROUND - 10), (lifted[0] - 26, GROUND - 24), (lifted[0] - 22, GROUND - 44), head=11)
+        d.arrow(
+            (lifted[0] - 22, GROUND - 10),
+            (lifted[0] - 26, GROUND - 24),
+            (lifted[0] - 22, GROUND - 44),
+            head=11,
+        )
     else:
-        d.limb(leg(hip, ankle, 1, 180), accent=False)
+        d.limb(leg(hip, ankle, -1, 180))
     # hands resting on the thighs
     d.limb(arm(shoulder, polar(hip, 180, THIGH * 0.55), 1))
     if tilt:
@@ -622,7 +639,7 @@ def on_ball(d: Drawing, *, tilt: bool = False, lift: bool = False) -> None:
 
 def ball_pelvic_tilt(hold: bool) -> Drawing:
     d = Drawing(f"Pelvic tilt on the ball: {'hold' if hold else 'start'}")
-    on_ball(d, tilt=hold)
+    on_ball(d, tilt=hold, pelvis_accent=True)
     return d
 
 
@@ -655,30 +672,29 @@ def ball_bridge(hold: bool) -> Drawing:
 
 def ball_wall_squat(hold: bool) -> Drawing:
     d = Drawing(f"Wall squat with a ball: {'hold' if hold else 'start'}")
-    wall_x = 286.0
+    wall_x = 290.0
     d.wall(wall_x)
     r = 34.0
     if hold:
-        hip = (wall_x - 2 * r - 10, GROUND - SHIN - 10)
-        ankle = (hip[0] - 56, LYING_LIMB_Y - 3)
-        limb = leg(hip, ankle, 1, 180)
+        # thighs near level, shins upright: the knees stay behind the toes
+        hip = (wall_x - 2 * r - 14, GROUND - SHIN - 16)
+        ankle = flat_foot_ankle(hip[0] - THIGH + 4)
     else:
-        ankle = (wall_x - 2 * r - 22, LYING_LIMB_Y - 3)
-        hip = (ankle[0] + 6, ankle[1] - math.sqrt((THIGH + SHIN - 3) ** 2 - 36))
-        limb = leg(hip, ankle, 1, 180)
-    shoulder = polar(hip, 94, TORSO)
+        ankle = flat_foot_ankle(wall_x - 2 * r - 30)
+        hip = (ankle[0] + 2, ankle[1] - math.sqrt((THIGH + SHIN - 0.5) ** 2 - 4))
+    limb = leg(hip, ankle, -1, 180)
+    shoulder = polar(hip, 93, TORSO)
     # the ball sits between the low back and the wall
     back = lerp(hip, shoulder, 0.3)
     centre = (wall_x - r - PROP_W / 2, back[1])
-    d.props.append(
-        f'<circle cx="{fmt(centre[0])}" cy="{fmt(centre[1])}" r="{fmt(r)}" {d._prop_style()}/>'  # noqa: SLF001
-    )
+    d.props.append(f'<circle cx="{fmt(centre[0])}" cy="{fmt(centre[1])}" r="{fmt(r)}" {d.prop_style()}/>')
     d.torso(hip, shoulder, (2.0, 0.0))
     d.head(shoulder, 92)
     d.limb(limb, accent=True)
-    d.limb(arm(shoulder, (shoulder[0] - 8, hip[1] - 4), -1))
+    # arms reach forward a little, for balance
+    d.limb(arm(shoulder, polar(shoulder, 235 if not hold else 200, UPPER_ARM + FOREARM - 4), 1))
     if hold:
-        d.arrow((hip[0] - 10, shoulder[1] + 10), (hip[0] - 14, shoulder[1] + 40), (hip[0] - 10, shoulder[1] + 62))
+        d.arrow((hip[0] - 26, hip[1] - 56), (hip[0] - 29, hip[1] - 34), (hip[0] - 26, hip[1] - 12), head=12)
     return d
 
 
@@ -711,29 +727,32 @@ ICON_SIZES_PX = (16, 24, 32, 48, 64, 128, 256, 512)
 
 def icon_svg() -> str:
     """A figure in a gentle bridge on a rounded teal square, a warm sun-coloured head."""
-    return "\n".join(
-        [
-            '<?xml version="1.0" encoding="UTF-8"?>',
-            '<svg xmlns="http://www.w3.org/2000/svg" version="1.2" baseProfile="tiny" '
-            'viewBox="0 0 512 512" width="512" height="512">',
-            "<title>Sciatica Coach</title>",
-            f'<rect x="16" y="16" width="480" height="480" rx="108" fill="{ICON_BACKGROUND}"/>',
-            '<g fill="none" stroke-linecap="round" stroke-linejoin="round">',
-            # the floor
-            f'  <path d="M96 392 L416 392" stroke="{ICON_FIGURE}" stroke-opacity="0.55" stroke-width="28"/>',
-            # shoulders on the floor, hips lifted, knee, foot flat
-            f'  <path d="M150 350 Q215 300 282 236" stroke="{ICON_FIGURE}" stroke-width="60"/>',
-            f'  <path d="M282 236 L356 250 L376 354" stroke="{ICON_FIGURE}" stroke-width="40"/>',
-            "</g>",
-            f'<circle cx="112" cy="318" r="44" fill="{ICON_WARM}"/>',
-            "</svg>",
-        ]
-    ) + "\n"
+    return (
+        "\n".join(
+            [
+                '<?xml version="1.0" encoding="UTF-8"?>',
+                '<svg xmlns="http://www.w3.org/2000/svg" version="1.2" baseProfile="tiny" '
+                'viewBox="0 0 512 512" width="512" height="512">',
+                "<title>Sciatica Coach</title>",
+                f'<rect x="16" y="16" width="480" height="480" rx="108" fill="{ICON_BACKGROUND}"/>',
+                '<g fill="none" stroke-linecap="round" stroke-linejoin="round">',
+                # the floor
+                f'  <path d="M96 392 L416 392" stroke="{ICON_FIGURE}" stroke-opacity="0.55" stroke-width="28"/>',
+                # shoulders on the floor, hips lifted, knee, foot flat
+                f'  <path d="M150 350 Q215 300 282 236" stroke="{ICON_FIGURE}" stroke-width="60"/>',
+                f'  <path d="M282 236 L356 250 L376 354" stroke="{ICON_FIGURE}" stroke-width="40"/>',
+                "</g>",
+                f'<circle cx="112" cy="318" r="44" fill="{ICON_WARM}"/>',
+                "</svg>",
+            ]
+        )
+        + "\n"
+    )
 
 
 def write_icon_pngs(svg_path: Path, out_dir: Path) -> list[Path]:
     """Render the icon SVG to square PNGs at ICON_SIZES_PX (needs a Qt GUI application)."""
-    from PySide6.QtCore import QByteArray, QRectF  # noqa: PLC0415 - Qt only when rendering
+    from PySide6.QtCore import QByteArray, QRectF
     from PySide6.QtGui import QImage, QPainter
     from PySide6.QtSvg import QSvgRenderer
 
@@ -771,7 +790,7 @@ def write_all(assets: Path) -> list[Path]:
     icon = icons / "sciatica-coach.svg"
     icon.write_text(icon_svg(), encoding="utf-8")
     written.append(icon)
-    from PySide6.QtGui import QGuiApplication  # noqa: PLC0415
+    from PySide6.QtGui import QGuiApplication
 
     _app = QGuiApplication.instance() or QGuiApplication([])
     written += write_icon_pngs(icon, icons / "png")
@@ -783,7 +802,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--assets", type=Path, default=asset_path(), help="the assets folder to write into")
     args = parser.parse_args(argv)
     for path in write_all(args.assets):
-        print(path)  # noqa: T201 - a command-line tool
+        print(path)
     return 0
 
 

@@ -1,0 +1,235 @@
+"""Exercise drawings: find them, colour them for the current palette, and paint them.
+
+The SVG files draw the body in `currentColor` and the moving part in the accent `#d9480f`. Qt's SVG renderer
+(SVG Tiny 1.2) does not resolve `currentColor` reliably, so the text is recoloured before it is parsed. A
+one-sided exercise has one drawing; the other side is the same drawing mirrored here."""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QEvent, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPalette, QResizeEvent
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from sciatica_coach.assets import asset_path
+
+log = logging.getLogger(__name__)
+
+INK_TOKEN = "currentColor"
+ACCENT_TOKEN = "#d9480f"  # the one accent colour written in the drawings
+ILLUSTRATION_ASPECT = 4 / 3  # every drawing's viewBox is 400 x 300
+THUMBNAIL_WIDTH_PX = 160
+
+
+class IllustrationNotFoundError(LookupError):
+    """No drawing with that id is bundled."""
+
+
+def illustration_path(illustration_id: str) -> Path:
+    """The SVG file for an id such as "bridge-hold" (it may not exist)."""
+    if not illustration_id or "/" in illustration_id or "\\" in illustration_id or ".." in illustration_id:
+        raise IllustrationNotFoundError(f"not an illustration id: {illustration_id!r}")
+    return asset_path("illustrations", f"{illustration_id}.svg")
+
+
+@cache
+def illustration_source(illustration_id: str) -> str:
+    """The SVG text of a drawing, read once per id."""
+    path = illustration_path(illustration_id)
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise IllustrationNotFoundError(f"no drawing for {illustration_id!r} at {path}") from exc
+
+
+def recolour(svg_text: str, ink: QColor, accent: QColor) -> str:
+    """Swap the drawing's colour tokens for real colours (opacity stays in the SVG's own attributes)."""
+    return svg_text.replace(INK_TOKEN, ink.name()).replace(ACCENT_TOKEN, accent.name())
+
+
+def fitted_rect(bounds: QSize, aspect: float) -> QRectF:
+    """The largest rect of the given aspect (width / height) centred in bounds."""
+    width, height = float(bounds.width()), float(bounds.height())
+    if width <= 0 or height <= 0:
+        return QRectF()
+    if width / height > aspect:
+        fitted_w, fitted_h = height * aspect, height
+    else:
+        fitted_w, fitted_h = width, width / aspect
+    return QRectF((width - fitted_w) / 2, (height - fitted_h) / 2, fitted_w, fitted_h)
+
+
+def _renderer(illustration_id: str, ink: QColor, accent: QColor) -> QSvgRenderer:
+    text = recolour(illustration_source(illustration_id), ink, accent)
+    renderer = QSvgRenderer(QByteArray(text.encode("utf-8")))
+    if not renderer.isValid():
+        raise ValueError(f"the drawing {illustration_id!r} is not a valid SVG")
+    renderer.setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
+    return renderer
+
+
+def paint_illustration(
+    painter: QPainter,
+    target: QRectF,
+    illustration_id: str,
+    ink: QColor,
+    accent: QColor,
+    *,
+    mirrored: bool = False,
+) -> None:
+    """Paint a drawing into target (aspect kept, centred), optionally mirrored left to right."""
+    renderer = _renderer(illustration_id, ink, accent)
+    view = renderer.viewBoxF()
+    aspect = view.width() / view.height() if view.height() > 0 else ILLUSTRATION_ASPECT
+    box = fitted_rect(QSize(round(target.width()), round(target.height())), aspect)
+    box.translate(target.topLeft())
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    if mirrored:
+        painter.translate(box.center().x() * 2, 0)
+        painter.scale(-1, 1)
+    renderer.render(painter, box)
+    painter.restore()
+
+
+def render_illustration(
+    illustration_id: str,
+    size: QSize,
+    ink: QColor,
+    accent: QColor,
+    *,
+    mirrored: bool = False,
+) -> QImage:
+    """The drawing on a transparent image of `size`, aspect kept and centred."""
+    image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    if size.isEmpty():
+        return image
+    painter = QPainter(image)
+    try:
+        paint_illustration(
+            painter,
+            QRectF(0, 0, size.width(), size.height()),
+            illustration_id,
+            ink,
+            accent,
+            mirrored=mirrored,
+        )
+    finally:
+        painter.end()
+    return image
+
+
+class IllustrationWidget(QWidget):
+    """Shows one exercise drawing scaled to fit, in the widget's palette colours.
+
+    Ink is the palette's WindowText; the accent is the colour given, else the palette's Highlight. The
+    rendered image is kept until the size, palette, drawing or side changes."""
+
+    def __init__(
+        self,
+        illustration_id: str | None = None,
+        *,
+        accent: QColor | None = None,
+        description: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._illustration_id: str | None = None
+        self._mirrored = False
+        self._accent = QColor(accent) if accent is not None else None
+        self._image: QImage | None = None
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(THUMBNAIL_WIDTH_PX // 2, round(THUMBNAIL_WIDTH_PX / 2 / ILLUSTRATION_ASPECT))
+        self.set_illustration(illustration_id, description=description)
+
+    # --- state ---------------------------------------------------------------------------------------------
+    def illustration_id(self) -> str | None:
+        return self._illustration_id
+
+    def is_mirrored(self) -> bool:
+        return self._mirrored
+
+    def set_illustration(
+        self, illustration_id: str | None, *, mirrored: bool = False, description: str = ""
+    ) -> None:
+        """Show a drawing (None shows nothing). description becomes the accessible description."""
+        self._illustration_id = illustration_id
+        self._mirrored = mirrored
+        self.setAccessibleName("Exercise illustration" if illustration_id else "")
+        self.setAccessibleDescription(description)
+        self.setToolTip(description)
+        self._invalidate()
+
+    def set_accent(self, accent: QColor | None) -> None:
+        """A fixed accent colour, or None to follow the palette's Highlight."""
+        self._accent = QColor(accent) if accent is not None else None
+        self._invalidate()
+
+    def ink_color(self) -> QColor:
+        return self.palette().color(QPalette.ColorRole.WindowText)
+
+    def accent_color(self) -> QColor:
+        return (
+            QColor(self._accent)
+            if self._accent is not None
+            else self.palette().color(QPalette.ColorRole.Highlight)
+        )
+
+    # --- Qt ------------------------------------------------------------------------------------------------
+    def sizeHint(self) -> QSize:
+        return QSize(320, round(320 / ILLUSTRATION_ASPECT))
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return round(width / ILLUSTRATION_ASPECT)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._invalidate()
+        super().resizeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            self._invalidate()
+        super().changeEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        image = self._current_image()
+        if image is None:
+            return
+        painter = QPainter(self)
+        painter.drawImage(QRectF(self.rect()), image)
+        painter.end()
+
+    # --- rendering -----------------------------------------------------------------------------------------
+    def _invalidate(self) -> None:
+        self._image = None
+        self.update()
+
+    def _current_image(self) -> QImage | None:
+        if self._illustration_id is None or self.width() <= 0 or self.height() <= 0:
+            return None
+        if self._image is None:
+            ratio = self.devicePixelRatioF()
+            size = QSize(round(self.width() * ratio), round(self.height() * ratio))
+            try:
+                image = render_illustration(
+                    self._illustration_id,
+                    size,
+                    self.ink_color(),
+                    self.accent_color(),
+                    mirrored=self._mirrored,
+                )
+            except (IllustrationNotFoundError, ValueError):
+                log.warning("cannot show the drawing %r", self._illustration_id, exc_info=True)
+                self._illustration_id = None
+                return None
+            image.setDevicePixelRatio(ratio)
+            self._image = image
+        return self._image

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import time
-from datetime import datetime
+from datetime import datetime, tzinfo
+from functools import cache
+from pathlib import Path
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class Clock(Protocol):
     """What the core asks of time. Real code passes SystemClock; tests pass a fake they advance by hand."""
 
     def now(self) -> datetime:
-        """The current local wall time, timezone-aware."""
+        """The current local wall time, aware, ideally in a named zone (so DST changes are known)."""
         ...
 
     def monotonic(self) -> float:
@@ -19,11 +23,45 @@ class Clock(Protocol):
         ...
 
 
+def _zone_name_from_system() -> str | None:
+    tz_env = os.environ.get("TZ", "").lstrip(":")
+    if tz_env and "/" in tz_env:
+        return tz_env
+    localtime = Path("/etc/localtime")
+    try:
+        target = str(localtime.resolve())
+    except OSError:
+        return None
+    marker = "zoneinfo/"
+    if marker in target:
+        return target.split(marker, 1)[1]
+    timezone_file = Path("/etc/timezone")
+    if timezone_file.is_file():
+        return timezone_file.read_text().strip() or None
+    return None
+
+
+@cache
+def local_zone() -> tzinfo:
+    """The machine's named time zone where it can be found (Linux, macOS), else its current fixed offset.
+
+    Cached: call `local_zone.cache_clear()` when the system reports a time-zone change."""
+    name = _zone_name_from_system()
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    fixed = datetime.now().astimezone().tzinfo
+    assert fixed is not None
+    return fixed
+
+
 class SystemClock:
     """The real clocks."""
 
     def now(self) -> datetime:
-        return datetime.now().astimezone()
+        return datetime.now(local_zone())
 
     def monotonic(self) -> float:
         return time.monotonic()

@@ -1,0 +1,216 @@
+"""Safety rules: pain zones at the borders, red flags, when to ask them, symptom advice and dose easing."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sciatica_coach.core import safety
+from sciatica_coach.core.model import (
+    Dose,
+    ExerciseRecord,
+    Outcome,
+    PainReport,
+    Phase,
+    Routine,
+    RoutineItem,
+    SessionRecord,
+    SideMode,
+    SymptomChange,
+)
+from sciatica_coach.core.safety import (
+    RED_FLAGS,
+    DoseAdjustment,
+    Zone,
+    any_red_flag,
+    apply_adjustment,
+    next_session_adjustment,
+    pain_check,
+    pain_zone,
+    red_flag_check_due,
+    scaled_reps,
+    symptom_advice,
+)
+
+NOW = datetime(2026, 3, 9, 8, 0, tzinfo=ZoneInfo("Europe/London"))
+
+
+@pytest.mark.parametrize(
+    ("back", "leg", "numb", "zone"),
+    [
+        (0, 0, False, Zone.GREEN),
+        (3, 3, False, Zone.GREEN),
+        (3, 0, False, Zone.GREEN),
+        (4, 0, False, Zone.AMBER),  # 3/4 border, back
+        (0, 4, False, Zone.AMBER),  # 3/4 border, leg
+        (5, 5, False, Zone.AMBER),
+        (5, 6, False, Zone.RED),  # 5/6 border: the worse one counts
+        (6, 0, False, Zone.RED),
+        (10, 10, False, Zone.RED),
+        (0, 0, True, Zone.RED),  # new numbness/weakness is red whatever the score
+        (2, 1, True, Zone.RED),
+    ],
+)
+def test_pain_zone(back: int, leg: int, numb: bool, zone: Zone) -> None:
+    assert pain_zone(PainReport(back, leg, new_numbness_or_weakness=numb)) is zone
+
+
+@pytest.mark.parametrize(
+    ("report", "stop", "message"),
+    [
+        (PainReport(3, 2), False, safety.GREEN_PAIN_ADVICE),
+        (PainReport(4, 2), False, safety.AMBER_PAIN_ADVICE),
+        (PainReport(2, 6), True, safety.RED_PAIN_ADVICE),
+        (PainReport(1, 1, new_numbness_or_weakness=True), True, safety.NEW_NUMBNESS_ADVICE),
+    ],
+)
+def test_pain_check_stops_on_red_with_the_right_advice(report: PainReport, stop: bool, message: str) -> None:
+    check = pain_check(report)
+    assert (check.stop_session, check.message) == (stop, message)
+
+
+def test_red_pain_advice_says_what_to_do() -> None:
+    assert "comfortable" in safety.RED_PAIN_ADVICE
+    assert "doctor or physiotherapist" in safety.RED_PAIN_ADVICE
+    assert "promptly" in safety.NEW_NUMBNESS_ADVICE
+
+
+def test_red_flags_cover_the_six_questions() -> None:
+    ids = [flag.id for flag in RED_FLAGS]
+    assert ids == ["both-legs", "both-legs-weakness", "saddle-numbness", "bladder", "bowel", "foot-drop"]
+    assert all(flag.question.endswith("?") for flag in RED_FLAGS)
+
+
+def test_any_red_flag() -> None:
+    all_no = {flag.id: False for flag in RED_FLAGS}
+    assert not any_red_flag(all_no)
+    assert not any_red_flag({})
+    for flag in RED_FLAGS:
+        assert any_red_flag({**all_no, flag.id: True}), flag.id
+    assert any_red_flag({"something-new": True})  # caution: any yes counts
+
+
+@pytest.mark.parametrize(
+    ("last", "new_symptoms", "due"),
+    [
+        (None, False, True),  # first run
+        (NOW - timedelta(days=6, hours=23, minutes=59), False, False),
+        (NOW - timedelta(days=6), False, False),
+        (NOW - timedelta(days=7), False, True),  # weekly
+        (NOW - timedelta(days=30), False, True),
+        (NOW - timedelta(hours=1), True, True),  # new symptoms
+        (NOW + timedelta(days=2), False, True),  # clock went back: ask again
+    ],
+)
+def test_red_flag_check_due(last: datetime | None, new_symptoms: bool, due: bool) -> None:
+    assert red_flag_check_due(last, NOW, new_symptoms) is due
+
+
+def test_symptom_down_stops_the_exercise_and_suggests_the_gentler_one() -> None:
+    advice = symptom_advice(SymptomChange.DOWN, "press-up", "prone-lying")
+    assert advice.stop_exercise_today
+    assert advice.suggested_exercise_id == "prone-lying"
+    assert advice.exercise_id == "press-up"
+    assert advice.message == safety.SYMPTOM_DOWN_GENTLER_ADVICE
+
+
+def test_symptom_down_without_a_gentler_one() -> None:
+    advice = symptom_advice(SymptomChange.DOWN, "prone-lying", None)
+    assert (advice.stop_exercise_today, advice.suggested_exercise_id) == (True, None)
+    assert advice.message == safety.SYMPTOM_DOWN_ADVICE
+    # An exercise never suggests itself.
+    assert symptom_advice(SymptomChange.DOWN, "prone-lying", "prone-lying").suggested_exercise_id is None
+
+
+def test_symptom_up_is_a_good_sign_and_same_says_nothing() -> None:
+    up = symptom_advice(SymptomChange.UP, "press-up", "prone-lying")
+    assert (up.stop_exercise_today, up.encouraging, up.suggested_exercise_id) == (False, True, None)
+    assert "good sign" in up.message
+    same = symptom_advice(SymptomChange.SAME, "press-up", "prone-lying")
+    assert (same.stop_exercise_today, same.message) == (False, "")
+
+
+def session(
+    *,
+    after: PainReport | None = None,
+    outcome: Outcome = Outcome.COMPLETED,
+    symptom: SymptomChange | None = None,
+) -> SessionRecord:
+    record = ExerciseRecord("bridge", 10, 10, 2, 2, 5, symptom=symptom)
+    return SessionRecord("s1", NOW, NOW, Phase.MOBILITY, (record,), outcome, PainReport(1, 1), after)
+
+
+@pytest.mark.parametrize(
+    ("last", "pain_now", "factor", "reason"),
+    [
+        (None, None, 1.0, ""),
+        (session(after=PainReport(3, 3)), PainReport(2, 2), 1.0, ""),
+        (session(after=PainReport(4, 0)), None, 0.5, safety.REASON_LAST_AFTER_AMBER),
+        (session(after=PainReport(7, 0)), None, 0.5, safety.REASON_LAST_AFTER_RED),
+        (session(after=PainReport(2, 2)), PainReport(5, 3), 0.5, safety.REASON_PAIN_NOW_AMBER),
+        (None, PainReport(3, 4), 0.5, safety.REASON_PAIN_NOW_AMBER),
+        (None, PainReport(8, 4), 0.5, safety.REASON_PAIN_NOW_RED),
+        (session(outcome=Outcome.SAFETY_STOP), None, 0.5, safety.REASON_LAST_SAFETY_STOP),
+        (session(symptom=SymptomChange.DOWN), None, 0.5, safety.REASON_LAST_SPREAD_DOWN),
+        (session(symptom=SymptomChange.UP), None, 1.0, ""),
+    ],
+)
+def test_next_session_adjustment(
+    last: SessionRecord | None, pain_now: PainReport | None, factor: float, reason: str
+) -> None:
+    assert next_session_adjustment(last, pain_now) == DoseAdjustment(factor, reason)
+
+
+@pytest.mark.parametrize(
+    ("reps", "halved"),
+    [(1, 1), (2, 1), (3, 1), (4, 2), (5, 2), (9, 4), (10, 5), (15, 7)],  # odd numbers round down
+)
+def test_halving_rounds_down_and_never_below_one(reps: int, halved: int) -> None:
+    assert scaled_reps(reps, 0.5) == halved
+
+
+@pytest.mark.parametrize("factor", [0.0, -0.5, 1.5])
+def test_scaled_reps_refuses_nonsense_factors(factor: float) -> None:
+    with pytest.raises(ValueError, match="factor"):
+        scaled_reps(10, factor)
+
+
+def test_apply_adjustment_halves_reps_only() -> None:
+    routine = Routine(
+        Phase.STRENGTH,
+        (
+            RoutineItem("bridge", Dose(5, 9, 2, 3, 30), SideMode.BOTH),
+            RoutineItem("figure-four", Dose(30, 1, 1, 10, 0), SideMode.LEFT_THEN_RIGHT),
+        ),
+    )
+    halved = apply_adjustment(routine, DoseAdjustment(0.5, safety.REASON_PAIN_NOW_AMBER))
+    assert [i.dose for i in halved.items] == [Dose(5, 4, 2, 3, 30), Dose(30, 1, 1, 10, 0)]
+    assert [(i.exercise_id, i.side_mode) for i in halved.items] == [
+        ("bridge", SideMode.BOTH),
+        ("figure-four", SideMode.LEFT_THEN_RIGHT),
+    ]
+    assert halved.phase is Phase.STRENGTH
+    assert apply_adjustment(routine, safety.NO_ADJUSTMENT) is routine
+
+
+def _all_messages() -> list[str]:
+    return [
+        value for name, value in vars(safety).items() if name.isupper() and isinstance(value, str) and value
+    ] + [flag.question for flag in RED_FLAGS]
+
+
+def test_wording_is_calm_and_never_diagnoses_or_urges_pushing_on() -> None:
+    messages = _all_messages()
+    assert len(messages) > 15
+    for text in messages:
+        assert "!" not in text, text
+        assert not re.search(r"\b[A-Z]{4,}\b", text.replace("NHS", "")), text  # no shouting
+        lowered = text.lower()
+        diagnosis = r"(?<!do )\byou (have|may have|might have|'ve got) (a |an )?(sciatica|slipped|herniat|disc|stenosis|nerve)"
+        assert not re.search(diagnosis, lowered), text
+        for banned in ("diagnos", "cauda equina", "emergency!", "push through the pain", "no pain, no gain"):
+            assert banned not in lowered, (banned, text)
+    assert "no need to push through pain" in safety.HURTS_ADVICE.lower()

@@ -645,3 +645,22 @@ def test_cue_texts_are_calm_and_carry_name_and_side() -> None:
     assert cue_text(SessionPaused(PauseReason.USER), "") == "Paused."
     hurts = cue_text(SessionPaused(PauseReason.HURTS), "")
     assert hurts is not None and "rest" in hurts.lower()
+
+
+def test_pause_before_start_then_start_stays_paused_until_resumed() -> None:
+    engine, clock = make(item(hold=5, reps=1))
+    assert engine.pause() == [SessionPaused(PauseReason.USER)]
+    engine.start()
+    clock.advance(TICK_S)
+    assert engine.tick() == []
+    assert (engine.status().paused, engine.status().remaining_s) == (True, 5.0)
+    engine.resume()
+    assert engine.deadline_monotonic == clock.monotonic() + 5
+
+
+def test_alternating_status_shows_rep_of_reps_per_side() -> None:
+    engine, clock = make(item("dead-bug", SideMode.ALTERNATING, reps=3, sets=2))
+    holds = [e.status for _, e in run(engine, clock) if isinstance(e, StepStarted) and e.step is H]
+    assert len(holds) == 12  # 3 per side x 2 sides x 2 sets
+    assert {(s.reps, s.sets) for s in holds} == {(3, 2)}
+    assert [(s.side, s.rep) for s in holds[:6]] == [(L, 1), (R, 1), (L, 2), (R, 2), (L, 3), (R, 3)]

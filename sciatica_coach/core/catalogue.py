@@ -196,8 +196,12 @@ def _describe(value: object) -> str:
     if isinstance(value, Mapping):
         return "an object"
     if isinstance(value, list | tuple):
-        return "a list"
+        return "a list" if value else "an empty list"
     return type(value).__name__
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
@@ -267,7 +271,7 @@ class _Fields:
             return None
         value = self.obj[name]
         if not isinstance(value, list) or not min_items <= len(value) <= max_items:
-            got = f"{len(value)} items" if isinstance(value, list) else _describe(value)
+            got = _count(len(value), "item") if isinstance(value, list) else _describe(value)
             self.note(name, f"must be a list of {min_items} to {max_items} lines of text (got {got})")
             return None
         texts = [self.text_value(text, f"{name}[{n}]", max_chars) for n, text in enumerate(value, 1)]
@@ -443,16 +447,18 @@ def _check_gentler(exercises: Mapping[str, Exercise], source: str, problems: lis
             )
     if len(problems) > before:
         return
+    reported: set[frozenset[str]] = set()
     for exercise in exercises.values():
         chain = [exercise.id]
         current = exercise.gentler
-        while current is not None:
-            if current in chain:
-                fields = _Fields({}, f'{source}: exercise "{exercise.id}"', problems)
-                fields.note("gentler", f"goes round in a circle ({' -> '.join([*chain, current])})")
-                break
+        while current is not None and current not in chain:
             chain.append(current)
             current = exercises[current].gentler
+        # Report each circle once, at the first of its exercises in the file.
+        if current == exercise.id and frozenset(chain) not in reported:
+            reported.add(frozenset(chain))
+            fields = _Fields({}, f'{source}: exercise "{exercise.id}"', problems)
+            fields.note("gentler", f"goes round in a circle ({' -> '.join([*chain, current])})")
 
 
 # --- routines --------------------------------------------------------------------------------------------
@@ -460,10 +466,12 @@ def _check_gentler(exercises: Mapping[str, Exercise], source: str, problems: lis
 
 @dataclass(frozen=True)
 class _Known:
-    """The exercises a routine may name: those that parsed, and every id seen (some had problems)."""
+    """The exercises a routine may name: those that parsed, and every id seen (some had problems).
+    When the exercise list itself could not be read, routines are checked for shape only."""
 
     exercises: Mapping[str, Exercise]
     ids: frozenset[str]
+    readable: bool = True
 
 
 def _parse_routines(value: object, known: _Known, source: str, problems: list[str]) -> dict[Phase, Routine]:
@@ -522,14 +530,16 @@ def _parse_routine_item(
         return None
     exercise = known.exercises.get(exercise_id)
     if exercise is None:
-        if exercise_id not in known.ids:  # otherwise the exercise's own problems were reported already
+        if known.readable and exercise_id not in known.ids:  # else its problems were reported already
             fields.note(
                 "exercise", f'names an unknown exercise "{exercise_id}"' + _suggest(exercise_id, known.ids)
             )
         return None
     if exercise.phase > phase:
         fields.note(
-            "exercise", f'"{exercise_id}" belongs to phase {exercise.phase.value}, later than this routine'
+            "exercise",
+            f'names "{exercise_id}" from phase {exercise.phase.value}; '
+            "a routine uses exercises of its own phase or earlier",
         )
     dose = fields.dose(base=exercise.dose)
     side_mode = fields.choice("side_mode", SideMode) if "side_mode" in raw_item else exercise.side_mode
@@ -610,10 +620,10 @@ def _parse_exercises(top: _Fields, source: str) -> _Known:
     raw_exercises = top.obj.get("exercises")
     if "exercises" not in top.obj:
         top.note("exercises", "is missing")
-        return _Known(exercises, frozenset())
+        return _Known(exercises, frozenset(), readable=False)
     if not isinstance(raw_exercises, list) or not raw_exercises:
         top.note("exercises", f"must be a non-empty list (got {_describe(raw_exercises)})")
-        return _Known(exercises, frozenset())
+        return _Known(exercises, frozenset(), readable=False)
     for index, raw in enumerate(raw_exercises):
         if not isinstance(raw, Mapping):
             problems.append(f"{source}: exercise #{index + 1}: must be an object (got {_describe(raw)})")

@@ -253,7 +253,7 @@ def _duplicate_bridge(data: dict[str, Any]) -> None:
     data["exercises"].append(copy.deepcopy(exercise_in(data, "bridge")))
 
 
-def _routine_item(phase: str, item: dict[str, Any]) -> Mutation:
+def _routine_item(phase: str, item: object) -> Mutation:
     return lambda data: data["routines"][phase].append(item)
 
 

@@ -7,36 +7,37 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QPainter
+from PySide6.QtCore import QByteArray, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QImageWriter, QPainter
 
+from sciatica_coach.core.catalogue import load_catalogue
 from sciatica_coach.views.illustrations import ILLUSTRATION_ASPECT, paint_illustration
 
 log = logging.getLogger(__name__)
 
-# The exercises in catalogue order (id -> name); the catalogue module will own these once it exists.
-EXERCISES: tuple[tuple[str, str], ...] = (
-    ("pelvic-tilt", "Pelvic tilt"),
-    ("knee-to-chest", "Knee to chest"),
-    ("prone-lying", "Lying face down"),
-    ("prone-on-elbows", "Lying on elbows"),
-    ("cat-camel", "Cat and camel"),
-    ("prone-press-up", "Press-up lying face down"),
-    ("nerve-glide", "Seated nerve glide"),
-    ("figure-four", "Figure-four stretch"),
-    ("bridge", "Bridge"),
-    ("bird-dog", "Bird dog"),
-    ("dead-bug", "Dead bug"),
-    ("ball-pelvic-tilt", "Pelvic tilt on the ball"),
-    ("ball-marching", "Marching on the ball"),
-    ("ball-bridge", "Bridge with calves on the ball"),
-    ("ball-wall-squat", "Wall squat with a ball"),
-)
-STAGES = ("start", "hold")
+
+@dataclass(frozen=True)
+class SheetEntry:
+    """One exercise on the sheet: its name and its two drawings."""
+
+    name: str
+    start_illustration: str
+    hold_illustration: str
+
+
+def catalogue_entries() -> list[SheetEntry]:
+    """Every exercise in the bundled catalogue, in catalogue order."""
+    return [
+        SheetEntry(exercise.name, exercise.start_illustration, exercise.hold_illustration)
+        for exercise in load_catalogue().exercises.values()
+    ]
+
 
 COLUMNS = 3  # exercises per row
 CELL_W_PX = 300  # one drawing
@@ -62,7 +63,7 @@ DARK_SCHEME = {
 }
 
 
-def render_sheet(exercises: Sequence[tuple[str, str]], *, dark: bool = False) -> QImage:
+def render_sheet(exercises: Sequence[SheetEntry], *, dark: bool = False) -> QImage:
     """Every exercise's start and hold drawings in a grid, named and captioned."""
     scheme = DARK_SCHEME if dark else LIGHT_SCHEME
     rows = max(1, -(-len(exercises) // COLUMNS))
@@ -83,7 +84,7 @@ def render_sheet(exercises: Sequence[tuple[str, str]], *, dark: bool = False) ->
     caption_font = QFont()
     caption_font.setPixelSize(16)
     try:
-        for index, (exercise_id, name) in enumerate(exercises):
+        for index, entry in enumerate(exercises):
             row, column = divmod(index, COLUMNS)
             left = MARGIN_PX + column * (block_w + 2 * GAP_PX)
             top = MARGIN_PX + row * (block_h + 2 * GAP_PX)
@@ -92,14 +93,15 @@ def render_sheet(exercises: Sequence[tuple[str, str]], *, dark: bool = False) ->
             painter.drawText(
                 QRectF(left, top, block_w, NAME_H_PX),
                 int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                name,
+                entry.name,
             )
-            for position, stage in enumerate(STAGES):
+            stages = (("start", entry.start_illustration), ("hold", entry.hold_illustration))
+            for position, (stage, illustration_id) in enumerate(stages):
                 cell = QRectF(left + position * (CELL_W_PX + GAP_PX), top + NAME_H_PX, CELL_W_PX, CELL_H_PX)
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(QColor(scheme["card"]))
                 painter.drawRoundedRect(cell, 12, 12)
-                paint_illustration(painter, cell, f"{exercise_id}-{stage}", ink, accent)
+                paint_illustration(painter, cell, illustration_id, ink, accent)
                 painter.setPen(muted)
                 painter.setFont(caption_font)
                 painter.drawText(
@@ -117,11 +119,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("-o", "--output", type=Path, required=True, help="the PNG file to write")
     parser.add_argument("--dark", action="store_true", help="light drawings on a dark background")
     args = parser.parse_args(argv)
+    if QGuiApplication.instance() is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # drawing into an image needs no display
     _app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
-    image = render_sheet(EXERCISES, dark=args.dark)
+    image = render_sheet(catalogue_entries(), dark=args.dark)
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    if not image.save(str(args.output), "PNG"):
-        log.error("could not write %s", args.output)
+    writer = QImageWriter(str(args.output), QByteArray(b"PNG"))
+    if not writer.write(image):
+        log.error("could not write %s: %s", args.output, writer.errorString())
         return 1
     return 0
 

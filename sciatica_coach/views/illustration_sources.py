@@ -3,8 +3,8 @@
 The SVG files under assets/ are generated from this module so that every drawing shares the same canvas,
 floor, body proportions and stroke widths. Change a pose here, then regenerate (and look at the result):
 
-    QT_QPA_PLATFORM=offscreen python -m sciatica_coach.views.illustration_sources
-    QT_QPA_PLATFORM=offscreen python -m sciatica_coach.views.contact_sheet -o docs/illustrations.png
+    python -m sciatica_coach.views.illustration_sources
+    python -m sciatica_coach.views.contact_sheet -o docs/illustrations.png
 
 Colours: the body and floor use `currentColor`, props use `currentColor` at reduced opacity, and the moving
 part plus its direction arrow use the one accent `#d9480f`. The renderer swaps both for palette colours.
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import logging
 import math
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -337,8 +338,9 @@ PRONE_SHOULDER: Point = (PRONE_HIP[0] - TORSO, LYING_TORSO_Y)
 
 def prone_legs(d: Drawing, hip: Point) -> None:
     """Legs straight back along the floor, toes pointing away."""
-    toward = (hip[0] + 2 * (THIGH + SHIN), LYING_LIMB_Y + 4)  # beyond reach: the leg lies straight
-    d.limb(leg(hip, toward, 1, -24))
+    toward = (hip[0] + 2 * (THIGH + SHIN), LYING_LIMB_Y + 6)  # beyond reach: the leg lies straight
+    ankle = leg(hip, toward, 1, 0)[2]
+    d.limb(leg(hip, toward, 1, angle_of(ankle, (ankle[0] + FOOT, LYING_LIMB_Y))))
 
 
 def prone_lying(hold: bool) -> Drawing:
@@ -430,7 +432,7 @@ def fours_base(
     d.head(shoulder, head_deg)
     shin_end = (FOURS_KNEE[0] + SHIN, LYING_LIMB_Y)
     if near_leg:
-        d.limb([hip, FOURS_KNEE, shin_end, polar(shin_end, -10, FOOT - 4)])
+        d.limb([hip, FOURS_KNEE, shin_end, polar(shin_end, -3, FOOT - 4)])
     if near_arm:
         d.limb(arm(shoulder, FOURS_HAND, 1))
     return shoulder
@@ -472,7 +474,7 @@ def bird_dog(hold: bool) -> Drawing:
     d.limb([hip, knee, ankle, polar(ankle, -70, FOOT)], accent=True)
     # the supporting far knee stays on the floor
     shin_end = (FOURS_KNEE[0] + SHIN, LYING_LIMB_Y)
-    d.limb([hip, FOURS_KNEE, shin_end, polar(shin_end, -10, FOOT - 4)], far=True)
+    d.limb([hip, FOURS_KNEE, shin_end, polar(shin_end, -3, FOOT - 4)], far=True)
     return d
 
 
@@ -510,29 +512,39 @@ def nerve_glide(hold: bool) -> Drawing:
     return d
 
 
+def rotate(point: Point, centre: Point, degrees: float) -> Point:
+    """point turned about centre (positive = anticlockwise on screen)."""
+    return polar(centre, angle_of(centre, point) + degrees, distance(centre, point))
+
+
+FIGURE_FOUR_LIFT_DEG = 55.0  # how far both legs turn toward the chest in the hold
+
+
 def figure_four(hold: bool) -> Drawing:
     d = Drawing(f"Figure-four stretch: {'hold' if hold else 'start'}")
     hip = SUPINE_HIP
     supine_base(d, arms=not hold)
-    if hold:
-        # the supporting thigh is drawn toward the chest, its shin level, foot off the floor
-        knee = polar(hip, 100, THIGH)
-        ankle = polar(knee, -4, SHIN)
-        support = [hip, knee, ankle, polar(ankle, 70, FOOT)]
-        cross_knee = polar(hip, 38, THIGH)
-    else:
-        support = bent_knee_leg(hip)
-        knee = support[1]
-        cross_knee = polar(hip, 22, THIGH)
-    d.limb(support)
+    support = bent_knee_leg(hip)
+    knee = support[1]
     # the crossed leg makes the "4": its knee falls out to the side, its shin lies across the other knee
-    rest = (knee[0] - 6, knee[1] - LIMB_W + 2)
-    toe_dir = angle_of(cross_knee, rest)
-    d.limb([hip, cross_knee, rest, polar(rest, toe_dir + 20, FOOT)], accent=True)
+    cross_knee = polar(hip, 12, THIGH)
+    rest = (knee[0] - 10, knee[1] - LIMB_W + 1)
+    toe = polar(rest, angle_of(cross_knee, rest) + 15, FOOT)
+    crossed = [hip, cross_knee, rest, toe]
     if hold:
-        grip = lerp(hip, knee, 0.62)
-        d.limb(arm(SUPINE_SHOULDER, (grip[0] - 4, grip[1]), -1))
-        d.arrow((knee[0] + 70, knee[1] + 10), (knee[0] + 54, knee[1] - 30), (knee[0] + 14, knee[1] - 34))
+        # both legs turn together toward the chest, the supporting foot leaves the floor
+        support = [rotate(p, hip, FIGURE_FOUR_LIFT_DEG) for p in support]
+        crossed = [rotate(p, hip, FIGURE_FOUR_LIFT_DEG) for p in crossed]
+        knee = support[1]
+    d.limb(support)
+    d.limb(crossed, accent=True)
+    if hold:
+        grip = lerp(hip, knee, 0.7)
+        d.limb(arm(SUPINE_SHOULDER, grip, -1))
+        ankle = support[2]
+        d.arrow(
+            (ankle[0] + 22, ankle[1] + 14), (ankle[0] + 14, ankle[1] - 30), (ankle[0] - 26, ankle[1] - 36)
+        )
     return d
 
 
@@ -562,9 +574,9 @@ def bridge(hold: bool) -> Drawing:
     hip, limb = bridge_hip(shoulder, BENT_KNEE_ANKLE)
     d.torso(hip, shoulder, accent_pelvis=True)
     d.head(shoulder, SUPINE_HEAD_DEG)
-    d.limb(arm(shoulder, (shoulder[0] + UPPER_ARM + FOREARM - 2, LYING_LIMB_Y), -1))
+    d.limb(arm(shoulder, (shoulder[0] + 2 * TORSO, LYING_LIMB_Y), -1))  # straight along the floor
     d.limb(limb)
-    d.arrow((hip[0], hip[1] + 44), (hip[0] - 2, hip[1] + 30), (hip[0], hip[1] + 16), head=12)
+    d.arrow((hip[0], hip[1] - 16), (hip[0] - 2, hip[1] - 32), (hip[0], hip[1] - 50), head=12)
     return d
 
 
@@ -594,9 +606,9 @@ def dead_bug(hold: bool) -> Drawing:
     reach = polar(shoulder, 160, UPPER_ARM + FOREARM)
     d.limb([shoulder, lerp(shoulder, reach, 0.5), reach], far=True, accent=True)
     d.arrow(
-        (ankle[0] + 16, ankle[1] + 2),
-        (low_ankle[0] + 6, ankle[1] + 2),
-        (low_ankle[0] + 10, low_ankle[1] - 18),
+        (ankle[0] + 18, ankle[1] - 4),
+        (low_ankle[0] + 8, ankle[1] - 6),
+        (low_ankle[0] + 12, low_ankle[1] - 18),
     )
     return d
 
@@ -659,13 +671,13 @@ def ball_bridge(hold: bool) -> Drawing:
         ankle_target = polar(ball, 70, BALL_R + LIMB_W / 2 + PROP_W / 2)
         limb = leg(hip, ankle_target, -1, 75)
         d.torso(hip, shoulder, accent_pelvis=True)
-        d.arrow((hip[0] + 4, GROUND - 8), (hip[0] + 2, hip[1] + 34), (hip[0] + 4, hip[1] + 18), head=12)
+        d.arrow((hip[0], hip[1] - 16), (hip[0] - 2, hip[1] - 32), (hip[0], hip[1] - 50), head=12)
     else:
         hip = SUPINE_HIP
         limb = leg(hip, polar(calf_rest, 10, 26), -1, 70)
         d.torso(hip, shoulder, (10.0, 0.0), accent_pelvis=True)
     d.head(shoulder, SUPINE_HEAD_DEG)
-    d.limb(arm(shoulder, (shoulder[0] + UPPER_ARM + FOREARM - 2, LYING_LIMB_Y), -1))
+    d.limb(arm(shoulder, (shoulder[0] + 2 * TORSO, LYING_LIMB_Y), -1))  # straight along the floor
     d.limb(limb)
     return d
 
@@ -737,12 +749,12 @@ def icon_svg() -> str:
                 f'<rect x="16" y="16" width="480" height="480" rx="108" fill="{ICON_BACKGROUND}"/>',
                 '<g fill="none" stroke-linecap="round" stroke-linejoin="round">',
                 # the floor
-                f'  <path d="M96 392 L416 392" stroke="{ICON_FIGURE}" stroke-opacity="0.55" stroke-width="28"/>',
+                f'  <path d="M84 404 L428 404" stroke="{ICON_FIGURE}" stroke-opacity="0.55" stroke-width="30"/>',
                 # shoulders on the floor, hips lifted, knee, foot flat
-                f'  <path d="M150 350 Q215 300 282 236" stroke="{ICON_FIGURE}" stroke-width="60"/>',
-                f'  <path d="M282 236 L356 250 L376 354" stroke="{ICON_FIGURE}" stroke-width="40"/>',
+                f'  <path d="M168 352 Q232 296 296 196" stroke="{ICON_FIGURE}" stroke-width="72"/>',
+                f'  <path d="M296 196 L396 226 L412 352" stroke="{ICON_FIGURE}" stroke-width="50"/>',
                 "</g>",
-                f'<circle cx="112" cy="318" r="44" fill="{ICON_WARM}"/>',
+                f'<circle cx="118" cy="322" r="52" fill="{ICON_WARM}"/>',
                 "</svg>",
             ]
         )
@@ -792,6 +804,8 @@ def write_all(assets: Path) -> list[Path]:
     written.append(icon)
     from PySide6.QtGui import QGuiApplication
 
+    if QGuiApplication.instance() is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # drawing into an image needs no display
     _app = QGuiApplication.instance() or QGuiApplication([])
     written += write_icon_pngs(icon, icons / "png")
     return written

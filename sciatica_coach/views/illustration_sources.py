@@ -318,7 +318,7 @@ def knee_to_chest(hold: bool) -> Drawing:
     d = Drawing(f"Knee to chest: {'hold' if hold else 'start'}")
     supine_base(d, arms=not hold)
     if not hold:
-        d.limb(bent_knee_leg(SUPINE_HIP))
+        d.limb(bent_knee_leg(SUPINE_HIP), accent=True)  # the leg that will come up
         return d
     d.limb(bent_knee_leg(SUPINE_HIP), far=True)
     # the near knee drawn up toward the chest, the heel folded in toward the buttock
@@ -425,6 +425,7 @@ def fours_base(
     torso_accent: bool = False,
     near_arm: bool = True,
     near_leg: bool = True,
+    leg_accent: bool = False,
 ) -> Point:
     shoulder = fours_shoulder()
     hip = FOURS_HIP
@@ -432,7 +433,7 @@ def fours_base(
     d.head(shoulder, head_deg)
     shin_end = (FOURS_KNEE[0] + SHIN, LYING_LIMB_Y)
     if near_leg:
-        d.limb([hip, FOURS_KNEE, shin_end, polar(shin_end, -3, FOOT - 4)])
+        d.limb([hip, FOURS_KNEE, shin_end, polar(shin_end, -3, FOOT - 4)], accent=leg_accent)
     if near_arm:
         d.limb(arm(shoulder, FOURS_HAND, 1))
     return shoulder
@@ -462,7 +463,7 @@ def cat_camel(hold: bool) -> Drawing:
 def bird_dog(hold: bool) -> Drawing:
     d = Drawing(f"Bird dog: {'hold' if hold else 'start'}")
     if not hold:
-        fours_base(d)
+        fours_base(d, leg_accent=True)
         return d
     shoulder = fours_base(d, near_leg=False)
     hip = FOURS_HIP
@@ -594,7 +595,7 @@ def dead_bug(hold: bool) -> Drawing:
     table_leg = [hip, knee, ankle, polar(ankle, 80, FOOT)]
     up_arm = [shoulder, polar(shoulder, 90, UPPER_ARM), polar(shoulder, 90, UPPER_ARM + FOREARM)]
     if not hold:
-        d.limb(table_leg)
+        d.limb(table_leg, accent=True)
         d.limb(up_arm)
         return d
     d.limb(table_leg, far=True)
@@ -618,7 +619,14 @@ SIT_BALL_X = 236.0
 SIT_BALL_R = 37.0
 
 
-def on_ball(d: Drawing, *, tilt: bool = False, lift: bool = False, pelvis_accent: bool = False) -> None:
+def on_ball(
+    d: Drawing,
+    *,
+    tilt: bool = False,
+    lift: bool = False,
+    pelvis_accent: bool = False,
+    leg_accent: bool = False,
+) -> None:
     ball = d.ball(SIT_BALL_X + (-6 if tilt else 0), r=SIT_BALL_R)
     hip: Point = (SIT_BALL_X - (2 if tilt else 0), ball[1] - SIT_BALL_R - TORSO_W / 2 + 4)
     if tilt:
@@ -642,7 +650,7 @@ def on_ball(d: Drawing, *, tilt: bool = False, lift: bool = False, pelvis_accent
             head=11,
         )
     else:
-        d.limb(leg(hip, ankle, -1, 180))
+        d.limb(leg(hip, ankle, -1, 180), accent=leg_accent)
     # hands resting on the thighs
     d.limb(arm(shoulder, polar(hip, 180, THIGH * 0.55), 1))
     if tilt:
@@ -657,7 +665,7 @@ def ball_pelvic_tilt(hold: bool) -> Drawing:
 
 def ball_marching(hold: bool) -> Drawing:
     d = Drawing(f"Marching on the ball: {'hold' if hold else 'start'}")
-    on_ball(d, lift=hold)
+    on_ball(d, lift=hold, leg_accent=True)
     return d
 
 
@@ -704,7 +712,7 @@ def ball_wall_squat(hold: bool) -> Drawing:
     d.head(shoulder, 92)
     d.limb(limb, accent=True)
     # arms reach forward a little, for balance
-    d.limb(arm(shoulder, polar(shoulder, 235 if not hold else 200, UPPER_ARM + FOREARM - 4), 1))
+    d.limb(arm(shoulder, polar(shoulder, 258 if not hold else 200, UPPER_ARM + FOREARM - 4), 1))
     if hold:
         d.arrow((hip[0] - 26, hip[1] - 56), (hip[0] - 29, hip[1] - 34), (hip[0] - 26, hip[1] - 12), head=12)
     return d

@@ -70,9 +70,6 @@ NAME_MAX_CHARS: Final = 40
 CONTRAINDICATIONS_MAX: Final = 6
 TEXT_MAX_CHARS: Final = 200  # summary, feel, stop_if
 
-# Used by the duration estimate: time to get into position before the first repetition.
-GET_READY_S: Final = 5
-
 _ID_PATTERN: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _START_SUFFIX: Final = "-start"
 _HOLD_SUFFIX: Final = "-hold"
@@ -154,29 +151,6 @@ class Catalogue:
             return routine
         items = tuple(item for item in routine.items if self.get(item.exercise_id).direction != avoid)
         return Routine(phase=routine.phase, items=items)
-
-
-# --- duration estimate -----------------------------------------------------------------------------------
-
-
-def sides_for(side_mode: SideMode) -> int:
-    """How many times each repetition is done: twice for one-sided exercises (reps count per side)."""
-    return 1 if side_mode is SideMode.BOTH else 2
-
-
-def item_duration_s(item: RoutineItem, get_ready_s: int = GET_READY_S) -> int:
-    """Estimated seconds for one routine item: get-ready time, every hold, and the rests between
-    repetitions (within a set, including the change of side) and between sets. Movement time is not
-    counted, so real sessions run a little longer."""
-    dose = item.dose
-    holds_per_set = sides_for(item.side_mode) * dose.reps
-    per_set_s = holds_per_set * dose.hold_s + (holds_per_set - 1) * dose.rest_between_reps_s
-    return get_ready_s + dose.sets * per_set_s + (dose.sets - 1) * dose.rest_between_sets_s
-
-
-def routine_duration_s(routine: Routine, get_ready_s: int = GET_READY_S) -> int:
-    """Estimated seconds for a whole routine: the sum of :func:`item_duration_s`."""
-    return sum(item_duration_s(item, get_ready_s) for item in routine.items)
 
 
 # --- plain-words helpers ---------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ class AppContext(QObject):
     settings_changed = Signal()
     routine_changed = Signal()
     start_session_requested = Signal()
+    save_failed = Signal(str)  # a plain-words message; the main window shows it
 
     def __init__(
         self,

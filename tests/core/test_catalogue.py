@@ -13,7 +13,6 @@ import pytest
 from sciatica_coach.core.catalogue import (
     CATALOGUE_VERSION,
     DOSE_FIELDS,
-    GET_READY_S,
     HOLD_S_MAX,
     REPS_MAX,
     STEP_MAX_CHARS,
@@ -23,12 +22,11 @@ from sciatica_coach.core.catalogue import (
     catalogue_problems,
     clear_catalogue_cache,
     dose_problems,
-    item_duration_s,
     load_catalogue,
     parse_catalogue,
-    routine_duration_s,
     validate_dose,
 )
+from sciatica_coach.core.engine import planned_duration_s
 from sciatica_coach.core.model import Direction, Dose, Phase, Position, RoutineItem, SideMode
 
 EXPECTED_IDS = {
@@ -171,7 +169,7 @@ def test_phase_1_routine_is_the_five_mobility_exercises(catalogue: Catalogue) ->
 
 
 def test_phase_1_routine_takes_8_to_12_minutes(catalogue: Catalogue) -> None:
-    duration_s = routine_duration_s(catalogue.default_routine(Phase.MOBILITY))
+    duration_s = planned_duration_s(catalogue.default_routine(Phase.MOBILITY))
     assert 8 * 60 <= duration_s <= 12 * 60, f"{duration_s / 60:.1f} min"
 
 
@@ -219,21 +217,6 @@ def test_avoiding_neutral_is_refused(catalogue: Catalogue) -> None:
 def test_default_item_uses_the_catalogue_dose(catalogue: Catalogue) -> None:
     item = catalogue.default_item("figure-four")
     assert item == RoutineItem("figure-four", catalogue.get("figure-four").dose, SideMode.LEFT_THEN_RIGHT)
-
-
-@pytest.mark.parametrize(
-    ("dose", "side_mode", "expected_s"),
-    [
-        # get ready + holds + rests between reps (+ between sets)
-        (Dose(5, 10, 1, 5, 30), SideMode.BOTH, GET_READY_S + 10 * 5 + 9 * 5),
-        (Dose(5, 10, 2, 5, 30), SideMode.BOTH, GET_READY_S + 2 * (10 * 5 + 9 * 5) + 30),
-        (Dose(20, 3, 1, 10, 30), SideMode.LEFT_THEN_RIGHT, GET_READY_S + 6 * 20 + 5 * 10),
-        (Dose(6, 6, 2, 3, 45), SideMode.ALTERNATING, GET_READY_S + 2 * (12 * 6 + 11 * 3) + 45),
-        (Dose(120, 1, 1, 0, 0), SideMode.BOTH, GET_READY_S + 120),
-    ],
-)
-def test_item_duration(dose: Dose, side_mode: SideMode, expected_s: int) -> None:
-    assert item_duration_s(RoutineItem("x", dose, side_mode)) == expected_s
 
 
 # --- bad catalogues give a clear error naming the entry and the field -----------------------------------

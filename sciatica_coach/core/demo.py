@@ -1,0 +1,281 @@
+"""A deterministic demo history, for trying the app and for screenshots (`sciatica-coach demo-data`).
+
+Qt-free. Given a seed, the same weeks and the same "now", it always makes the same sessions, so tests and
+screenshots are repeatable. The story it tells is a realistic one:
+
+* twice-daily sessions in the reminder slots "08:00" and "19:00", with adherence that drifts from week to
+  week (a keen start, busy weeks, a summer dip) and more morning than evening sessions;
+* back and leg pain (reported before each session) that start high and fall over the first months, with
+  day-to-day noise and small bumps;
+* a flare part-way through: a few excused days with higher pain and little exercise;
+* one session stopped for safety because leg symptoms spread further down, and a handful of
+  "spread further down" answers after extension exercises, which is what a physiotherapist wants to see;
+* some sessions ended early, and the phase moving on from gentle mobility to strengthening to ball work.
+
+Session ids start with ``demo-`` so demo sessions can be told apart from real ones.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from sciatica_coach.core.model import (
+    ExerciseRecord,
+    LegReach,
+    Outcome,
+    PainReport,
+    Phase,
+    SessionRecord,
+    SymptomChange,
+)
+
+DEMO_ID_PREFIX = "demo-"
+DEFAULT_SEED = 7
+DEFAULT_KEENNESS = 0.86  # typical share of planned sessions done; weeks drift around it
+MORNING_SLOT = "08:00"
+EVENING_SLOT = "19:00"
+IMPROVEMENT_DAYS = 112  # pain falls over the first 16 weeks (or the whole history, when shorter)
+FLARE_DAYS = 4
+START_BACK_PAIN = 6.0
+START_LEG_PAIN = 6.5
+SETTLED_BACK_PAIN = 2.5
+SETTLED_LEG_PAIN = 2.0
+FLARE_EXTRA_PAIN = 2.5
+
+# The default routine of each phase: (exercise id, reps, sets, hold seconds). Kept here so the generator
+# stays stdlib-only and does not depend on the catalogue file being present.
+_ROUTINES: dict[Phase, tuple[tuple[str, int, int, int], ...]] = {
+    Phase.MOBILITY: (
+        ("pelvic-tilt", 10, 1, 5),
+        ("knee-to-chest", 5, 1, 20),
+        ("prone-lying", 1, 1, 120),
+        ("prone-on-elbows", 3, 1, 30),
+        ("cat-camel", 10, 1, 0),
+    ),
+    Phase.STRENGTH: (
+        ("cat-camel", 10, 1, 0),
+        ("prone-press-up", 10, 1, 2),
+        ("nerve-glide", 10, 1, 0),
+        ("figure-four", 3, 1, 30),
+        ("bridge", 10, 2, 5),
+        ("bird-dog", 8, 2, 5),
+        ("dead-bug", 8, 2, 0),
+    ),
+    Phase.BALL: (
+        ("cat-camel", 10, 1, 0),
+        ("ball-pelvic-tilt", 10, 1, 0),
+        ("ball-marching", 10, 2, 0),
+        ("ball-bridge", 10, 2, 5),
+        ("ball-wall-squat", 10, 2, 5),
+        ("bird-dog", 8, 2, 5),
+        ("dead-bug", 8, 2, 0),
+    ),
+}
+_EXTENSION_EXERCISES = ("prone-on-elbows", "prone-press-up", "prone-lying")
+_EARLY_REASONS = (
+    "Ran out of time",
+    "Interrupted",
+    "Felt too tired today",
+    "Back felt stiff, stopped early",
+)
+SAFETY_REASON = "Leg symptoms spread further down, so the session was stopped"
+
+
+@dataclass(frozen=True)
+class DemoHistory:
+    sessions: tuple[SessionRecord, ...]
+    excused_days: frozenset[date]
+    plan_start: date
+    flare: tuple[date, date] | None  # first and last excused day of the flare, inclusive
+    safety_stop_day: date | None
+
+
+def _clamp_pain(value: float) -> int:
+    return max(0, min(10, round(value)))
+
+
+def _reach_for(leg: int) -> LegReach:
+    if leg <= 1:
+        return LegReach.NONE
+    if leg <= 3:
+        return LegReach.BUTTOCK
+    if leg <= 5:
+        return LegReach.THIGH
+    if leg <= 7:
+        return LegReach.KNEE
+    return LegReach.CALF
+
+
+def _phase_for(day_index: int, total_days: int) -> Phase:
+    if total_days < 6 * 7:
+        return Phase.MOBILITY
+    fraction = day_index / total_days
+    if day_index < 28 or fraction < 0.3:
+        return Phase.MOBILITY
+    if fraction < 0.7:
+        return Phase.STRENGTH
+    return Phase.BALL
+
+
+def generate_demo_history(
+    weeks: int,
+    now: datetime,
+    *,
+    tz: tzinfo | None = None,
+    seed: int = DEFAULT_SEED,
+    keenness: float = DEFAULT_KEENNESS,
+) -> DemoHistory:
+    """`weeks` weeks of history ending at `now` (sessions later than `now` are left out).
+
+    `tz` is the person's zone (default: the zone of `now`); session times are local wall times in it.
+    `keenness` (0..1) is the typical share of planned sessions done; 1.0 does nearly every session (the
+    benchmark uses it for the largest realistic history)."""
+    if weeks < 1:
+        raise ValueError("weeks must be at least 1")
+    zone = tz or now.tzinfo
+    if zone is None:
+        raise ValueError("now must be an aware datetime")
+    now = now.astimezone(zone)
+    rng = random.Random(seed)
+    today = now.date()
+    total_days = weeks * 7
+    start = today - timedelta(days=total_days - 1)
+
+    flare: tuple[date, date] | None = None
+    if weeks >= 3:
+        flare_first = start + timedelta(days=max(10, int(total_days * 0.45)))
+        flare = (flare_first, flare_first + timedelta(days=FLARE_DAYS - 1))
+    safety_day = flare[0] - timedelta(days=1) if flare else start + timedelta(days=min(total_days - 1, 3))
+
+    sessions: list[SessionRecord] = []
+    excused: set[date] = set()
+    keenness = min(1.0, max(0.0, keenness))
+    week_will = keenness  # how keen this week is; drifts week to week
+    for day_index in range(total_days):
+        day = start + timedelta(days=day_index)
+        if day.weekday() == 0 or day_index == 0:
+            drift = rng.uniform(-0.16, 0.12) * (1.0 - keenness + 0.2)
+            if day.month in (7, 8) and rng.random() < 0.5:
+                drift -= 0.12 * (1.0 - keenness + 0.1)  # summer holidays
+            week_will = min(1.0, max(0.35, week_will + drift + 0.4 * (keenness - week_will)))
+        in_flare = flare is not None and flare[0] <= day <= flare[1]
+        if in_flare:
+            excused.add(day)
+
+        improvement = min(1.0, day_index / min(IMPROVEMENT_DAYS, max(1, total_days - 8)))
+        eased = 1 - (1 - improvement) ** 1.6  # quick early gains that level off
+        back_level = START_BACK_PAIN + (SETTLED_BACK_PAIN - START_BACK_PAIN) * eased
+        leg_level = START_LEG_PAIN + (SETTLED_LEG_PAIN - START_LEG_PAIN) * eased
+        if flare is not None:
+            since_flare = (day - flare[0]).days
+            if 0 <= since_flare < FLARE_DAYS + 5:
+                bump = FLARE_EXTRA_PAIN * (1.0 if since_flare < FLARE_DAYS else 0.5 ** (since_flare - 3))
+                back_level += bump
+                leg_level += bump
+        back_level += 0.6 * math.sin(day_index / 9.0)  # slow ups and downs
+
+        phase = _phase_for(day_index, total_days)
+        for slot, base, spread_min in ((MORNING_SLOT, time(8, 0), 40), (EVENING_SLOT, time(19, 0), 70)):
+            chance = week_will + 0.04 if slot == MORNING_SLOT else week_will - 0.06
+            if day.weekday() >= 5:
+                chance -= 0.06
+            if in_flare:
+                chance = 0.25 if slot == MORNING_SLOT else 0.0
+            is_safety_day = day == safety_day and slot == EVENING_SLOT
+            if not is_safety_day and rng.random() >= chance:
+                continue
+            offset = rng.randint(-spread_min // 2, spread_min)
+            started = datetime.combine(day, base, tzinfo=zone) + timedelta(minutes=offset)
+            if started > now:
+                continue
+            back = _clamp_pain(back_level + rng.gauss(0, 0.7))
+            leg = _clamp_pain(leg_level + rng.gauss(0, 0.8))
+            if is_safety_day:
+                outcome = Outcome.SAFETY_STOP
+            elif in_flare or rng.random() < 0.07:
+                outcome = Outcome.ENDED_EARLY
+            else:
+                outcome = Outcome.COMPLETED
+            exercises, minutes = _exercises(rng, phase, outcome, leg)
+            reason = ""
+            if outcome is Outcome.SAFETY_STOP:
+                reason = SAFETY_REASON
+            elif outcome is Outcome.ENDED_EARLY:
+                reason = "Pain flared up" if in_flare else rng.choice(_EARLY_REASONS)
+            pain_before = None
+            if rng.random() < 0.93 or is_safety_day:
+                pain_before = PainReport(back=back, leg=leg, reach=_reach_for(leg))
+            after_leg = leg + (1 if outcome is Outcome.SAFETY_STOP else -rng.choice((0, 1, 1)))
+            pain_after = PainReport(
+                back=max(0, back - rng.choice((0, 1, 1))),
+                leg=_clamp_pain(after_leg),
+                reach=_reach_for(_clamp_pain(after_leg)),
+            )
+            sessions.append(
+                SessionRecord(
+                    id=f"{DEMO_ID_PREFIX}{day.isoformat()}-{slot.replace(':', '')}",
+                    started_at=started,
+                    ended_at=started + timedelta(minutes=minutes),
+                    phase=phase,
+                    exercises=exercises,
+                    outcome=outcome,
+                    pain_before=pain_before,
+                    pain_after=pain_after,
+                    reason=reason,
+                    slot=slot,
+                )
+            )
+    return DemoHistory(
+        sessions=tuple(sessions),
+        excused_days=frozenset(excused),
+        plan_start=start,
+        flare=flare,
+        safety_stop_day=safety_day if any(s.outcome is Outcome.SAFETY_STOP for s in sessions) else None,
+    )
+
+
+def _exercises(
+    rng: random.Random, phase: Phase, outcome: Outcome, leg: int
+) -> tuple[tuple[ExerciseRecord, ...], int]:
+    """The exercise records of one session, and its length in minutes."""
+    routine = _ROUTINES[phase]
+    stop_at = len(routine)
+    if outcome is Outcome.ENDED_EARLY:
+        stop_at = rng.randint(1, len(routine) - 1)
+    elif outcome is Outcome.SAFETY_STOP:
+        stop_at = next(
+            (i + 1 for i, item in enumerate(routine) if item[0] in _EXTENSION_EXERCISES), len(routine)
+        )
+    records = []
+    minutes = 2
+    for index, (exercise_id, reps, sets, hold_s) in enumerate(routine):
+        done = index < stop_at
+        symptom: SymptomChange | None = None
+        if done:
+            stopped_here = outcome is Outcome.SAFETY_STOP and index == stop_at - 1
+            spread = exercise_id in _EXTENSION_EXERCISES and leg >= 4 and rng.random() < 0.04
+            if stopped_here or spread:
+                symptom = SymptomChange.DOWN
+            else:
+                symptom = SymptomChange.UP if rng.random() < 0.25 else SymptomChange.SAME
+            minutes += max(1, round(reps * sets * (hold_s + 4) / 60))
+        records.append(
+            ExerciseRecord(
+                exercise_id=exercise_id,
+                reps_done=reps if done else 0,
+                reps_planned=reps,
+                sets_done=sets if done else 0,
+                sets_planned=sets,
+                hold_s=hold_s,
+                skipped=not done,
+                symptom=symptom,
+            )
+        )
+    return tuple(records), minutes
+
+
+def is_demo_session(record: SessionRecord) -> bool:
+    return record.id.startswith(DEMO_ID_PREFIX)

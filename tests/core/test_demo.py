@@ -1,0 +1,81 @@
+"""The demo history: deterministic for a seed, and realistic enough to show every part of Progress."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sciatica_coach.core.adherence import build_history
+from sciatica_coach.core.demo import (
+    EVENING_SLOT,
+    MORNING_SLOT,
+    generate_demo_history,
+    is_demo_session,
+)
+from sciatica_coach.core.model import Outcome, SymptomChange
+
+TZ = ZoneInfo("Europe/Berlin")
+NOW = datetime(2026, 3, 4, 12, 30, tzinfo=TZ)
+
+
+def test_same_seed_same_history_other_seed_differs() -> None:
+    first = generate_demo_history(16, NOW, seed=3)
+    again = generate_demo_history(16, NOW, seed=3)
+    other = generate_demo_history(16, NOW, seed=4)
+    assert first == again
+    assert first.sessions != other.sessions
+
+
+def test_sessions_stay_inside_the_period_and_before_now() -> None:
+    demo = generate_demo_history(12, NOW)
+    assert demo.plan_start == NOW.date() - timedelta(days=12 * 7 - 1)
+    assert all(demo.plan_start <= s.started_at.date() <= NOW.date() for s in demo.sessions)
+    assert all(s.started_at <= NOW and s.ended_at > s.started_at for s in demo.sessions)
+    assert {s.slot for s in demo.sessions} == {MORNING_SLOT, EVENING_SLOT}
+    assert len({s.id for s in demo.sessions}) == len(demo.sessions)
+    assert all(is_demo_session(s) for s in demo.sessions)
+
+
+def test_story_has_a_flare_a_safety_stop_spread_down_and_improving_pain() -> None:
+    demo = generate_demo_history(16, NOW)
+    assert demo.flare is not None
+    first, last = demo.flare
+    assert (last - first).days + 1 == len(demo.excused_days) >= 3
+    assert [s for s in demo.sessions if s.outcome is Outcome.SAFETY_STOP]
+    assert demo.safety_stop_day is not None
+    assert any(e.symptom is SymptomChange.DOWN for s in demo.sessions for e in s.exercises)
+    assert any(s.outcome is Outcome.ENDED_EARLY for s in demo.sessions)
+
+    history = build_history(
+        demo.sessions, tz=TZ, today=NOW.date(), excused=demo.excused_days, plan_start=demo.plan_start
+    )
+    summary = history.summary()
+    assert summary.leg_change is not None and summary.leg_change.change <= -2
+    assert summary.leg_change.meaningful
+    assert summary.back_change is not None and summary.back_change.change < 0
+    assert summary.safety_stops == 1
+    assert summary.spread_down
+    rates = [row.adherence_pct for row in history.weekly_table(16)[:-1] if row.adherence_pct is not None]
+    assert 55 <= sum(rates) / len(rates) <= 95  # realistic: most sessions, not all
+    assert max(rates) - min(rates) >= 15  # and it varies week to week
+
+
+@pytest.mark.parametrize("weeks", [1, 2, 4])
+def test_short_histories_work(weeks: int) -> None:
+    demo = generate_demo_history(weeks, NOW)
+    assert demo.sessions
+    assert any(s.outcome is Outcome.SAFETY_STOP for s in demo.sessions)
+
+
+def test_ten_years_is_about_twice_daily_when_keen() -> None:
+    demo = generate_demo_history(522, NOW, keenness=1.0)
+    assert 6_500 <= len(demo.sessions) <= 7_310
+
+
+def test_bad_arguments_are_refused() -> None:
+    with pytest.raises(ValueError, match="weeks"):
+        generate_demo_history(0, NOW)
+    with pytest.raises(ValueError, match="aware"):
+        generate_demo_history(4, datetime(2026, 3, 4, 12, 0))

@@ -21,6 +21,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "export": ("sciatica_coach.cli.export_cmd", "export your session history as JSON or CSV"),
     "import": ("sciatica_coach.cli.import_cmd", "import history from a JSON export"),
     "stats": ("sciatica_coach.cli.stats_cmd", "print the weekly adherence and pain table"),
+    "demo-data": ("sciatica_coach.cli.demo_cmd", "fill a fresh data folder with a demo history to try the app"),
+    "reminders": ("sciatica_coach.cli.reminders_cmd", "list, set or preview your reminder times"),
 }
 
 

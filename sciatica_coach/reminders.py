@@ -1,0 +1,410 @@
+"""The reminder service: drives the Qt-free `ReminderScheduler` with one coarse timer and tells the UI.
+
+How it keeps time without polling every second and without misfiring after a suspend:
+
+* One single-shot timer is armed for the next wakeup the scheduler reports, but never for longer than
+  `MAX_WAIT_MS` (60 s). Qt timers run on a monotonic clock that stops while the machine sleeps, so a long
+  timer would fire late after a suspend; comparing the wall clock at least once a minute bounds that.
+* After every fire, on resume (logind's PrepareForSleep, see platform/sleep_watch.py), on a clock change and
+  on a time-zone change it re-asks `due(now)` and re-arms. A time-zone change is also noticed by itself
+  once a minute: the zone's fingerprint (the TZ variable and /etc/localtime) is compared, and on a change
+  `local_zone.cache_clear()` is called so the clock reads the new zone.
+* The scheduler state (what was shown, a pending snooze, a paused day, when we last looked) is kept in
+  `repo.state("reminder_state")`, so a restart shows one "missed" notice rather than none or a burst.
+
+The clock and the timer are injected; tests pass a fake clock and a fake timer and never sleep.
+`install_reminders(window, ctx)` wires the service to the tray, the desktop notifications and logind."""
+
+from __future__ import annotations
+
+import logging
+import os
+import weakref
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+
+from sciatica_coach.core.clock import Clock, local_zone
+from sciatica_coach.core.schedule import (
+    Due,
+    DueKind,
+    PlanError,
+    ReminderPlan,
+    ReminderScheduler,
+    ReminderStatus,
+    StateError,
+    check,
+    plan_to_dict,
+    slot_for,
+    state_from_dict,
+    state_to_dict,
+)
+from sciatica_coach.progress_data import PLAN_KEY, reminder_plan
+from sciatica_coach.storage.repository import DataError, Repository
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from sciatica_coach.views.context import AppContext
+
+log = logging.getLogger(__name__)
+
+STATE_KEY = "reminder_state"
+MAX_WAIT_MS = 60_000  # look at the wall clock at least once a minute
+WAKE_SLACK_MS = 250  # wake a little after the fire time; a coarse timer may fire slightly early
+SEEN_SAVE_EVERY = timedelta(minutes=15)  # how often "last looked at" is saved when nothing else changes
+JUMP_TOLERANCE_S = 90.0  # wall and monotonic time disagreeing by more than this: a clock jump or a sleep
+SESSION_MINUTES_HINT = 10  # what a notice says a session takes
+
+
+class WakeTimer(Protocol):
+    """A single-shot timer. `start(ms)` (re)arms it; the factory that made it was given its callback."""
+
+    def start(self, msec: int) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+TimerFactory = Callable[[Callable[[], None]], WakeTimer]
+
+
+def qt_timer_factory(parent: QObject) -> TimerFactory:
+    """Real timers: coarse single-shot QTimers owned by `parent` (so none outlives it)."""
+
+    def make(callback: Callable[[], None]) -> WakeTimer:
+        timer = QTimer(parent)
+        timer.setSingleShot(True)
+        timer.setTimerType(Qt.TimerType.CoarseTimer)
+        timer.timeout.connect(callback)
+        return timer
+
+    return make
+
+
+def system_zone_fingerprint() -> tuple[str, str]:
+    """What the machine's time zone is read from: the TZ variable and where /etc/localtime points."""
+    try:
+        target = os.path.realpath("/etc/localtime")
+    except OSError:
+        target = ""
+    return os.environ.get("TZ", ""), target
+
+
+def notice_text(notice: Due) -> tuple[str, str]:
+    """The title and body a notice shows, in plain, unhurried words."""
+    if notice.kind is DueKind.MISSED:
+        return (
+            "Your exercises are still there for today",
+            f"The {notice.slot} reminder came while Sciatica Coach wasn't running. "
+            "You can do the session now, a little later, or skip it today.",
+        )
+    return (
+        "Time for your exercises",
+        f"Your {notice.slot} session — about {SESSION_MINUTES_HINT} minutes, whenever you're ready.",
+    )
+
+
+class ReminderService(QObject):
+    """Owns the scheduler, its timer and its stored state; tells the UI when a notice is due.
+
+    Signals carry a `core.schedule.Due`. `reminder_due` is for on-time and snoozed notices, `missed_notice`
+    for one missed while the app was closed or the machine asleep (one at most, never a burst)."""
+
+    reminder_due = Signal(object)
+    missed_notice = Signal(object)
+    status_changed = Signal()  # next reminder, snooze or pause changed: views re-read `status()`
+    start_requested = Signal()  # the person chose "Start now" on a notice or in the tray
+    open_requested = Signal()  # the person asked to see the window
+
+    def __init__(
+        self,
+        repo: Repository,
+        clock: Clock,
+        *,
+        timer_factory: TimerFactory | None = None,
+        zone_fingerprint: Callable[[], object] = system_zone_fingerprint,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._repo = repo
+        self._clock = clock
+        self._zone_fingerprint = zone_fingerprint
+        self._zone_seen = zone_fingerprint()
+        self._timer = (timer_factory or qt_timer_factory(self))(self.check)
+        self._scheduler = ReminderScheduler(reminder_plan(repo), is_done=self.is_done)
+        self._saved: dict[str, object] | None = None
+        self._saved_seen: datetime | None = None
+        self._checked_at: tuple[datetime, float] | None = None
+        self._started = False
+        self.pending: Due | None = None  # the notice on screen, if any
+
+    # -- life cycle ---------------------------------------------------------------------------------
+
+    def start(self) -> Due | None:
+        """Restore the saved state, report a reminder missed while the app was closed, and arm the timer."""
+        state = None
+        raw = self._repo.state(STATE_KEY)
+        if raw is not None:
+            try:
+                state = state_from_dict(raw)
+            except StateError as err:
+                log.warning("Starting the reminders afresh: %s", err)
+        self._scheduler = ReminderScheduler(reminder_plan(self._repo), is_done=self.is_done, state=state)
+        self._started = True
+        now = self._clock.now()
+        missed = self._scheduler.missed_on_start(state.last_seen if state else None, now)
+        self._save(force=True)
+        if missed is not None:
+            self._show(missed)
+        self.check()
+        return missed
+
+    def stop(self) -> None:
+        """Stop the timer and save the state (on quit)."""
+        self._timer.stop()
+        if self._started:
+            self._save(force=True)
+        self._started = False
+
+    @property
+    def scheduler(self) -> ReminderScheduler:
+        return self._scheduler
+
+    @property
+    def plan(self) -> ReminderPlan:
+        return self._scheduler.plan
+
+    # -- the timer and the re-checks ----------------------------------------------------------------
+
+    def check(self) -> list[Due]:
+        """Look at the wall clock now: show what is due, save, and arm the timer for the next look."""
+        if not self._started:
+            return []
+        self._notice_zone_change()
+        now = self._clock.now()
+        self._notice_jump(now)
+        notices = self._scheduler.due(now)
+        for notice in notices:
+            self._show(notice)
+        self._save()
+        self._arm(now)
+        return notices
+
+    def resumed(self) -> None:
+        """The machine woke from sleep: look again at once."""
+        log.info("Resumed from sleep; checking the reminders")
+        self.check()
+
+    def clock_changed(self) -> None:
+        """The system clock was set: look again at once."""
+        self.check()
+        self.status_changed.emit()
+
+    def time_zone_changed(self) -> None:
+        """The time zone changed (travel or a system setting): re-read it and look again."""
+        local_zone.cache_clear()
+        self._zone_seen = self._zone_fingerprint()
+        self.check()
+        self.status_changed.emit()
+
+    def next_wait_ms(self, now: datetime | None = None) -> int:
+        """How long the timer waits from `now`: until the next wakeup, capped at `MAX_WAIT_MS`."""
+        now = now or self._clock.now()
+        wake = self._scheduler.next_wakeup(now)
+        if wake is None:
+            return MAX_WAIT_MS
+        wait_ms = int((wake - now).total_seconds() * 1000) + WAKE_SLACK_MS
+        return max(0, min(MAX_WAIT_MS, wait_ms))
+
+    def _arm(self, now: datetime) -> None:
+        self._timer.start(self.next_wait_ms(now))
+
+    def _notice_zone_change(self) -> None:
+        seen = self._zone_fingerprint()
+        if seen != self._zone_seen:
+            log.info("The time zone changed; reading it again")
+            self._zone_seen = seen
+            local_zone.cache_clear()
+            self.status_changed.emit()
+
+    def _notice_jump(self, now: datetime) -> None:
+        mono = self._clock.monotonic()
+        if self._checked_at is not None:
+            then, then_mono = self._checked_at
+            drift = (now - then).total_seconds() - (mono - then_mono)
+            if abs(drift) > JUMP_TOLERANCE_S:
+                log.info(
+                    "The wall clock moved %+.0f s more than the monotonic clock (sleep or clock change)",
+                    drift,
+                )
+                self.status_changed.emit()
+        self._checked_at = (now, mono)
+
+    # -- what the person does -----------------------------------------------------------------------
+
+    def snooze(self) -> datetime:
+        """Put the current notice off for the plan's snooze minutes; returns when it comes back."""
+        now = self._clock.now()
+        until = self._scheduler.snooze(now, self.pending)
+        self.pending = None
+        self._after_action(now)
+        return until
+
+    def skip(self) -> None:
+        """Not this time: the notice goes away and nothing comes back for it."""
+        self._scheduler.skip()
+        self.pending = None
+        self._after_action(self._clock.now())
+
+    def start_now(self) -> None:
+        """Start a session now (from a notice or the tray)."""
+        self._scheduler.skip()
+        self.pending = None
+        self._after_action(self._clock.now())
+        self.start_requested.emit()
+
+    def pause_today(self) -> None:
+        """No reminders until midnight."""
+        now = self._clock.now()
+        self._scheduler.pause_today(now)
+        self.pending = None
+        self._after_action(now)
+
+    def resume_today(self) -> None:
+        """Undo `pause_today`."""
+        self._scheduler.resume()
+        self._after_action(self._clock.now())
+
+    def set_plan(self, plan: ReminderPlan) -> None:
+        """Check, store and use a new plan. Raises PlanError (and stores nothing) when it is not valid."""
+        check(plan)
+        self._repo.set_state(PLAN_KEY, plan_to_dict(plan))
+        self._scheduler.set_plan(plan)
+        if self._started:
+            self._arm(self._clock.now())
+        self.status_changed.emit()
+
+    def status(self) -> ReminderStatus:
+        return self._scheduler.status(self._clock.now())
+
+    def _after_action(self, now: datetime) -> None:
+        self._save(force=True)
+        if self._started:
+            self._arm(now)
+        self.status_changed.emit()
+
+    # -- "already done" ------------------------------------------------------------------------------
+
+    def is_done(self, day: date, slot: str) -> bool:
+        """Whether a stored session that day belongs to `slot` (its own slot, or the nearest reminder)."""
+        zone = self._clock.now().tzinfo
+        for session in self._repo.sessions():
+            started = session.started_at.astimezone(zone)
+            if started.date() != day:
+                continue
+            if (session.slot or slot_for(self._scheduler.plan, started)) == slot:
+                return True
+        return False
+
+    # -- internals ----------------------------------------------------------------------------------
+
+    def _show(self, notice: Due) -> None:
+        self.pending = notice
+        log.info("Reminder %s (%s) for %s", notice.slot, notice.kind.value, notice.day)
+        if notice.kind is DueKind.MISSED:
+            self.missed_notice.emit(notice)
+        else:
+            self.reminder_due.emit(notice)
+        self.status_changed.emit()
+
+    def _save(self, *, force: bool = False) -> None:
+        state = self._scheduler.state
+        data = state_to_dict(state)
+        without_seen = {k: v for k, v in data.items() if k != "last_seen"}
+        seen = state.last_seen
+        stale = seen is not None and (
+            self._saved_seen is None or abs(seen - self._saved_seen) >= SEEN_SAVE_EVERY
+        )
+        if not force and without_seen == self._saved and not stale:
+            return
+        try:
+            self._repo.set_state(STATE_KEY, data)
+        except DataError:
+            log.exception("Could not save the reminder state")
+            return
+        self._saved, self._saved_seen = without_seen, seen
+
+
+# --------------------------------------------------------------------------------------------------
+# Wiring into the app
+
+_services: weakref.WeakKeyDictionary[QObject, ReminderService] = weakref.WeakKeyDictionary()
+
+
+def reminder_service(ctx: QObject) -> ReminderService | None:
+    """The service installed for `ctx` (the app's AppContext), if any; pages use it to apply a new plan."""
+    return _services.get(ctx)
+
+
+def install_reminders(app_or_window: QApplication | QWidget, ctx: AppContext) -> ReminderService:
+    """Create and start the reminders for the running app: the service, the tray icon when the desktop
+    has a tray, the notifier chosen for this desktop, and the wake-from-sleep watch.
+
+    `app_or_window` is the main window (preferred: notices can raise it and show a banner) or the
+    QApplication when the window is not built yet. Returns the started service; it stops and saves its
+    state when the application quits."""
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from sciatica_coach.platform.notifications import create_notifier
+    from sciatica_coach.platform.sleep_watch import create_sleep_watch
+    from sciatica_coach.platform.tray import create_tray
+
+    window = app_or_window if isinstance(app_or_window, QWidget) else None
+    service = ReminderService(ctx.repo, ctx.clock, parent=ctx)
+    _services[ctx] = service
+    tray = create_tray(service, window)
+    notifier = create_notifier(tray=tray, window=window)
+    service.reminder_due.connect(lambda notice: notifier.notify(notice))
+    service.missed_notice.connect(lambda notice: notifier.notify(notice))
+    notifier.action_invoked.connect(lambda action: _on_action(service, action))
+    service.start_requested.connect(ctx.start_session_requested)
+    if window is not None:
+        bring = getattr(window, "bring_to_front", window.show)
+        service.open_requested.connect(bring)
+        service.start_requested.connect(bring)
+    sleep_watch = create_sleep_watch(parent=service)
+    sleep_watch.resumed.connect(service.resumed)
+    service.notifier = notifier  # type: ignore[attr-defined]
+    service.tray = tray  # type: ignore[attr-defined]
+    service.sleep_watch = sleep_watch  # type: ignore[attr-defined]
+    app = QApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(service.stop)
+    service.start()
+    log.info("Reminders armed; notices go to the %s", notifier.kind)
+    return service
+
+
+def _on_action(service: ReminderService, action: str) -> None:
+    if action == "start":
+        service.start_now()
+    elif action == "snooze":
+        service.snooze()
+    elif action == "skip":
+        service.skip()
+    elif action == "open":
+        service.open_requested.emit()
+
+
+__all__ = [
+    "MAX_WAIT_MS",
+    "STATE_KEY",
+    "PlanError",
+    "ReminderService",
+    "install_reminders",
+    "notice_text",
+    "qt_timer_factory",
+    "reminder_service",
+]

@@ -7,16 +7,31 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from sciatica_coach.core.catalogue import Catalogue, CatalogueError, UnknownExerciseError, validate_dose
-from sciatica_coach.core.model import Direction, Phase, Routine, RoutineItem, SideMode
+from sciatica_coach.core.catalogue import Catalogue, CatalogueError, parse_routine_items
+from sciatica_coach.core.clock import Clock
+from sciatica_coach.core.model import Direction, Phase, Routine, RoutineItem
+from sciatica_coach.core.prescription import dumps_prescription, read_prescription
+from sciatica_coach.core.progression import (
+    Decision,
+    Proposal,
+    decide,
+    decision_from_dict,
+    decision_to_dict,
+    propose,
+)
+from sciatica_coach.core.progression import apply as apply_proposal
 from sciatica_coach.storage.repository import Repository
 
 log = logging.getLogger(__name__)
 
 ROUTINE_KEY = "routine"
 STOPPED_TODAY_KEY = "stopped_today"
+HISTORY_KEY = "progression_history"
+AVOID_SETTING = "avoid_direction"
+MAX_HISTORY = 500  # decisions kept; a few a week for years
 
 
 def item_to_dict(item: RoutineItem) -> dict[str, Any]:
@@ -37,33 +52,21 @@ def routine_to_dict(routine: Routine) -> dict[str, Any]:
 
 
 def routine_from_dict(data: Any, catalogue: Catalogue, where: str = "routine") -> Routine:
-    """A stored routine; CatalogueError (listing the problems) when it doesn't fit the catalogue."""
-    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+    """A stored routine; CatalogueError listing every problem when it doesn't fit the catalogue. The items
+    are checked by the same code as the catalogue's own routines and prescription files."""
+    if not isinstance(data, dict):
         raise CatalogueError(f"{where}: not a routine")
-    try:
-        phase = Phase(data.get("phase", 1))
-    except ValueError:
-        raise CatalogueError(f"{where}: unknown phase {data.get('phase')!r}") from None
-    items = []
-    for n, raw in enumerate(data["items"], start=1):
-        if not isinstance(raw, dict):
-            raise CatalogueError(f"{where}, item {n}: not an exercise entry")
-        try:
-            exercise = catalogue.get(str(raw.get("exercise")))
-        except UnknownExerciseError as err:
-            raise CatalogueError(f"{where}, item {n}: {err}") from None
-        dose_fields = {k: v for k, v in raw.items() if k not in ("exercise", "side_mode")}
-        dose = validate_dose(dose_fields, f"{where}, item {n}", base=exercise.dose)
-        try:
-            side_mode = SideMode(raw.get("side_mode", exercise.side_mode.value))
-        except ValueError:
-            raise CatalogueError(f"{where}, item {n}: unknown side mode {raw.get('side_mode')!r}") from None
-        items.append(RoutineItem(exercise.id, dose, side_mode))
-    return Routine(phase, tuple(items))
+    phase_value = data.get("phase", 1)
+    if isinstance(phase_value, bool) or phase_value not in [int(p) for p in Phase]:
+        raise CatalogueError(f"{where}: unknown phase {phase_value!r}")
+    routine, problems = parse_routine_items(data.get("items"), Phase(phase_value), catalogue, where)
+    if routine is None:
+        raise CatalogueError(problems)
+    return routine
 
 
 def avoided_direction(repo: Repository) -> Direction | None:
-    value = repo.setting("avoid_direction")
+    value = repo.setting(AVOID_SETTING)
     return Direction(value) if value in (Direction.FLEXION.value, Direction.EXTENSION.value) else None
 
 
@@ -79,7 +82,98 @@ def active_routine(repo: Repository, catalogue: Catalogue) -> Routine:
 
 
 def save_routine(repo: Repository, routine: Routine) -> None:
+    """Store the routine; it applies from the next session (past records keep what was actually done)."""
     repo.set_state(ROUTINE_KEY, routine_to_dict(routine))
+
+
+def set_avoided_direction(repo: Repository, direction: Direction | None) -> None:
+    """Remember a direction to avoid (flexion or extension), or None for no preference."""
+    if direction is Direction.NEUTRAL:
+        raise ValueError("only flexion or extension can be avoided")
+    repo.set_setting(AVOID_SETTING, direction.value if direction is not None else None)
+
+
+def avoided_items(routine: Routine, catalogue: Catalogue, avoid: Direction | None) -> list[str]:
+    """The exercise ids in the routine that move the back in the avoided direction (e.g. from a physio's
+    file): kept, because a clinician chose them, but worth pointing out."""
+    if avoid is None:
+        return []
+    return [
+        item.exercise_id
+        for item in routine.items
+        if item.exercise_id in catalogue.exercises and catalogue.get(item.exercise_id).direction is avoid
+    ]
+
+
+# --- prescription files -----------------------------------------------------------------------------------
+
+
+def export_prescription(path: Path, routine: Routine) -> None:
+    """Write the routine as a prescription file, atomically (never half a file). OSError on failure."""
+    from sciatica_coach.storage.atomic import atomic_write
+
+    atomic_write(path, dumps_prescription(routine).encode("utf-8"), mode=0o600)
+
+
+def import_prescription(repo: Repository, path: Path, catalogue: Catalogue) -> Routine:
+    """Read, check and save a prescription file as the routine. PrescriptionError (listing every problem)
+    leaves the stored routine unchanged."""
+    routine = read_prescription(path, catalogue)
+    save_routine(repo, routine)
+    return routine
+
+
+# --- progression --------------------------------------------------------------------------------------------
+
+
+def progression_history(repo: Repository) -> list[Decision]:
+    """Every accepted or declined proposal, oldest first (damaged entries are skipped with a log line)."""
+    raw = repo.state(HISTORY_KEY) or []
+    decisions = []
+    for entry in raw if isinstance(raw, list) else []:
+        try:
+            decisions.append(decision_from_dict(entry))
+        except ValueError as err:
+            log.warning("Skipping a damaged progression entry: %s", err)
+    return decisions
+
+
+def current_proposal(repo: Repository, catalogue: Catalogue, clock: Clock) -> Proposal | None:
+    """The one change suggested now, from the stored sessions, routine and decisions; None when there is
+    nothing to suggest. Cheap enough to call after every session and whenever a page is shown."""
+    from sciatica_coach.progress_data import load_history
+
+    now = clock.now()
+    assert now.tzinfo is not None
+    return propose(
+        repo.sessions(),
+        active_routine(repo, catalogue),
+        catalogue,
+        now.date(),
+        progression_history(repo),
+        tz=now.tzinfo,
+        adherence=load_history(repo, clock),
+        avoid=avoided_direction(repo),
+    )
+
+
+def _record(repo: Repository, decision: Decision) -> None:
+    raw = repo.state(HISTORY_KEY) or []
+    entries = [*(raw if isinstance(raw, list) else []), decision_to_dict(decision)]
+    repo.set_state(HISTORY_KEY, entries[-MAX_HISTORY:])
+
+
+def accept(repo: Repository, catalogue: Catalogue, clock: Clock, proposal: Proposal) -> Routine:
+    """Apply the proposal to the active routine, save it, and note the decision. Returns the new routine."""
+    routine = apply_proposal(proposal, active_routine(repo, catalogue))
+    save_routine(repo, routine)
+    _record(repo, decide(proposal, True, clock.now()))
+    return routine
+
+
+def decline(repo: Repository, clock: Clock, proposal: Proposal) -> None:
+    """Note that the person said "not now"; the routine stays as it is."""
+    _record(repo, decide(proposal, False, clock.now()))
 
 
 def stopped_today(repo: Repository, today: date) -> set[str]:
@@ -108,3 +202,8 @@ def todays_routine(routine: Routine, catalogue: Catalogue, stopped: set[str]) ->
             items.append(catalogue.default_item(gentler))
             present.add(gentler)
     return Routine(routine.phase, tuple(items))
+
+
+def routine_for_today(repo: Repository, catalogue: Catalogue, today: date) -> Routine:
+    """What the next session holds: the active routine without today's set-aside exercises."""
+    return todays_routine(active_routine(repo, catalogue), catalogue, stopped_today(repo, today))

@@ -314,3 +314,20 @@ def apply_adjustment(routine: Routine, adjustment: DoseAdjustment) -> Routine:
     )
     log.info("dose adjusted by %s: %s", adjustment.factor, adjustment.reason)
     return replace(routine, items=items)
+
+
+# --- The guidance note shown before the first session (and again from Settings) --------------------------
+
+GUIDANCE_NOTE_TITLE = "Before you begin"
+GUIDANCE_NOTE = (
+    "Sciatica Coach helps you do the home exercises that are commonly given for sciatica. "
+    "It offers guidance, not a diagnosis, and it can't examine you.",
+    "Please check with your doctor or physiotherapist that these exercises suit you before you start, "
+    "especially if you have another health condition, are pregnant, or have had back surgery.",
+    "Move only to the point of comfort. A mild stretch is fine; sharp pain is not. "
+    "If an exercise makes pain spread further down your leg, stop it: the app will ask you about this "
+    "after each exercise.",
+    "If you notice numbness around your genitals or bottom, new trouble with your bladder or bowels, "
+    "or weakness or numbness in both legs, stop and get medical help straight away.",
+)
+GUIDANCE_NOTE_ACCEPT = "I understand"

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal
 
 from sciatica_coach.core.clock import Clock, SystemClock
+from sciatica_coach.core.model import SessionRecord
 from sciatica_coach.platform.screen import ScreenKeeper, create_screen_keeper
 from sciatica_coach.platform.sound import Sound, create_sound
 from sciatica_coach.platform.speech import Speech, create_speech
-from sciatica_coach.storage.repository import Repository
+from sciatica_coach.storage.repository import DataError, Repository
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -65,6 +69,17 @@ class AppContext(QObject):
         if self._screen is None:
             self._screen = self._factories.screen()
         return self._screen
+
+    def save_session(self, record: SessionRecord) -> bool:
+        """Store a session record and tell the pages; a failed save is reported, never raised."""
+        try:
+            self.repo.save_session(record)
+        except DataError as err:
+            log.error("Could not save the session: %s", err)
+            self.save_failed.emit(str(err))
+            return False
+        self.sessions_changed.emit()
+        return True
 
     def set_setting(self, key: str, value: object) -> None:
         """Save a setting and tell every page; volume changes reach live services at once."""

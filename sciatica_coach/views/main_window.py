@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -26,8 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from sciatica_coach import APP_NAME
+from sciatica_coach.core.catalogue import load_catalogue
+from sciatica_coach.routines import routine_for_today
 from sciatica_coach.storage.repository import DataError
 from sciatica_coach.views.context import AppContext
+from sciatica_coach.views.session_view import SessionView
 from sciatica_coach.views.theme import apply_theme
 from sciatica_coach.views.widgets import Page
 
@@ -66,10 +70,9 @@ def placeholder(title: str, text: str) -> Callable[[AppContext], QWidget]:
 
 def default_pages() -> list[PageSpec]:
     return [
-        PageSpec("today", "Today", "Start a session and see what's next",
-                 placeholder("Today", "Your sessions for today will appear here.")),
+        PageSpec("today", "Today", "Start a session and see what's next", lazy_page("today_page", "TodayPage")),
         PageSpec("progress", "Progress", "Your weekly chart, streaks and pain trend",
-                 placeholder("Progress", "Your weekly chart will appear here.")),
+                 lazy_page("progress_page", "ProgressPage")),
         PageSpec("routine", "Routine", "Your exercises and how much of each",
                  placeholder("Routine", "Your routine will appear here.")),
         PageSpec("reminders", "Reminders", "When Sciatica Coach reminds you",
@@ -130,6 +133,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._restore_geometry()
         self.show_page(self._specs[0].key)
+        self.session_view: SessionView | None = None
+        self.sidebar = sidebar
+        ctx.start_session_requested.connect(self.start_session)
+        ctx.save_failed.connect(self._show_save_failure)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.start_session)
         ctx.settings_changed.connect(self.apply_appearance)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self.apply_appearance)
 
@@ -160,6 +168,8 @@ class MainWindow(QMainWindow):
         self.nav_buttons[key].setChecked(True)
 
     def current_key(self) -> str:
+        if self.session_view is not None and self.stack.currentWidget() is self.session_view:
+            return "session"
         return self._specs[self.stack.currentIndex()].key
 
     def built_pages(self) -> set[str]:
@@ -170,6 +180,45 @@ class MainWindow(QMainWindow):
             if spec.key == key:
                 return i
         raise KeyError(key)
+
+    # ---- the session ---------------------------------------------------------------------------------
+    def start_session(self) -> None:
+        """Open the guided session in place of the pages (or bring back the one already open)."""
+        self.bring_to_front()
+        if self.session_view is not None:
+            return
+        catalogue = load_catalogue()
+        routine = routine_for_today(self.ctx.repo, catalogue, self.ctx.clock.now().date())
+        view = SessionView(self.ctx, catalogue, routine)
+        view.closed.connect(self.close_session)
+        view.floor_mode_changed.connect(self._floor_mode)
+        self.stack.addWidget(view)
+        self.stack.setCurrentWidget(view)
+        self.sidebar.hide()
+        self.session_view = view
+        view.begin()
+
+    def close_session(self) -> None:
+        view = self.session_view
+        if view is None:
+            return
+        self._floor_mode(False)
+        self.session_view = None
+        self.stack.removeWidget(view)
+        view.deleteLater()
+        self.sidebar.show()
+        self.show_page("today")
+
+    def _floor_mode(self, on: bool) -> None:
+        if on:
+            self._was_maximized = self.isMaximized()
+            self.showFullScreen()
+        elif self.isFullScreen():
+            self.showMaximized() if getattr(self, "_was_maximized", False) else self.showNormal()
+
+    def _show_save_failure(self, message: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, message, QMessageBox.StandardButton.Ok, self)
+        box.open()
 
     # ---- geometry ------------------------------------------------------------------------------------
     def _restore_geometry(self) -> None:

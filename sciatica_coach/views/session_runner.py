@@ -26,7 +26,6 @@ from sciatica_coach.core.engine import (
     cue_text,
 )
 from sciatica_coach.core.model import Outcome, PainReport, Routine, SessionRecord, SymptomChange
-from sciatica_coach.storage.repository import DataError
 from sciatica_coach.views.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -139,11 +138,12 @@ class SessionRunner(QObject):
             if any(isinstance(e, ExerciseFinished) for e in events):
                 self.checkpoint()
             self.events.emit(events)
-            if any(isinstance(e, SessionFinished) for e in events):
-                self.timer.stop()
-                self.ctx.screen.release()
-                self.finished.emit(self.engine.status().ended_early)
-        self.status_changed.emit(self.engine.status())
+        status = self.engine.status()
+        self.status_changed.emit(status)
+        if any(isinstance(e, SessionFinished) for e in events):
+            self.timer.stop()
+            self.ctx.screen.release()
+            self.finished.emit(status.ended_early)
 
     def _play(self, events: list[Event]) -> None:
         settings = self.ctx.repo.settings()
@@ -206,10 +206,4 @@ class SessionRunner(QObject):
         return record
 
     def _save(self, record: SessionRecord) -> None:
-        try:
-            self.ctx.repo.save_session(record)
-        except DataError as err:
-            log.error("Could not save the session: %s", err)
-            self.ctx.save_failed.emit(str(err))
-            return
-        self.ctx.sessions_changed.emit()
+        self.ctx.save_session(record)

@@ -1,0 +1,633 @@
+"""The guided session, as a person on a mat two metres away sees it.
+
+Stages: pain check before → the running session (with the after-exercise symptom question) → pain check
+after → a kind summary. Red pain, the "it hurts" button and red-flag answers lead to a calm stop screen.
+Everything is driven by keys too: Space pause/resume, → skip, ← back, Esc end (asks first), F floor mode,
+H "it hurts", and 1/2/3 answer the symptom question."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sciatica_coach import safety_state
+from sciatica_coach.core import safety
+from sciatica_coach.core.catalogue import Catalogue
+from sciatica_coach.core.engine import PauseReason, SessionStatus, Step
+from sciatica_coach.core.model import Outcome, PainReport, Routine, SessionRecord, Side, SymptomChange
+from sciatica_coach.core.schedule import slot_for
+from sciatica_coach.progress_data import reminder_plan
+from sciatica_coach.routines import stop_for_today
+from sciatica_coach.views.context import AppContext
+from sciatica_coach.views.countdown import CountdownRing
+from sciatica_coach.views.illustrations import IllustrationWidget
+from sciatica_coach.views.pain_check import PainCheck
+from sciatica_coach.views.safety_pages import GuidancePage, RedFlagPage
+from sciatica_coach.views.session_runner import SessionRunner
+from sciatica_coach.views.theme import current_colors
+from sciatica_coach.views.widgets import label
+
+STEP_WORDS = {
+    Step.GET_READY: "GET READY",
+    Step.HOLD: "HOLD",
+    Step.REST_REP: "RELAX",
+    Step.REST_SET: "REST",
+    Step.SWITCH_SIDE: "SWITCH SIDES",
+    Step.NEXT_EXERCISE: "NEXT UP",
+    Step.DONE: "DONE",
+}
+SIDE_WORDS = {Side.LEFT: "Left side", Side.RIGHT: "Right side", Side.NONE: ""}
+PAUSE_TEXT = {
+    PauseReason.USER: "Paused. Press Space or Resume when you're ready.",
+    PauseReason.HURTS: safety.HURTS_ADVICE,
+    PauseReason.SLEEP_OR_CLOCK_JUMP: (
+        "Paused, because the computer was asleep or its clock changed. "
+        "Press Space or Resume when you're ready to carry on."
+    ),
+}
+SYMPTOM_QUESTION = "How are your leg symptoms after {name}?"
+SYMPTOM_CHOICES = (
+    (SymptomChange.UP, "1  Moved up, towards my back"),
+    (SymptomChange.SAME, "2  About the same"),
+    (SymptomChange.DOWN, "3  Spread further down my leg"),
+)
+END_CONFIRM_TEXT = "End the session now? What you've done so far is kept."
+
+
+def _minutes_text(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    return "less than a minute left" if minutes < 1 else f"about {minutes} min left"
+
+
+class SymptomQuestion(QFrame):
+    """Big, skippable buttons: did leg symptoms move up, stay the same, or spread further down?"""
+
+    answered = Signal(object)  # SymptomChange | None (skipped)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "card")
+        layout = QVBoxLayout(self)
+        self.question = label("", "big")
+        layout.addWidget(self.question)
+        row = QHBoxLayout()
+        self.buttons: dict[SymptomChange, QPushButton] = {}
+        for change, text in SYMPTOM_CHOICES:
+            button = QPushButton(text)
+            button.setMinimumHeight(56)
+            button.setAccessibleName(text[3:])
+            button.setToolTip(f"Key {text[0]}")
+            button.clicked.connect(lambda _=False, c=change: self.answered.emit(c))
+            row.addWidget(button)
+            self.buttons[change] = button
+        skip = QPushButton("Skip")
+        skip.setAccessibleName("Skip the question")
+        skip.clicked.connect(lambda: self.answered.emit(None))
+        row.addWidget(skip)
+        layout.addLayout(row)
+        self.advice = label("", "muted")
+        self.advice.hide()
+        layout.addWidget(self.advice)
+        self.exercise_index: int | None = None
+
+    def ask(self, index: int, name: str) -> None:
+        self.exercise_index = index
+        self.question.setText(SYMPTOM_QUESTION.format(name=name))
+        self.advice.hide()
+        for button in self.buttons.values():
+            button.setEnabled(True)
+        self.show()
+
+
+class RunningPanel(QWidget):
+    """What the person follows: name, drawing, step word, countdown, counters, cue and what's next."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        root = QVBoxLayout(self)
+        root.setContentsMargins(28, 18, 28, 14)
+        root.setSpacing(8)
+
+        top = QHBoxLayout()
+        titles = QVBoxLayout()
+        self.name = QLabel()
+        self.name.setWordWrap(True)
+        self.position = QLabel()
+        self.position.setProperty("role", "muted")
+        titles.addWidget(self.name)
+        titles.addWidget(self.position)
+        top.addLayout(titles, 1)
+        self.hurts = QPushButton("It hurts (H)")
+        self.hurts.setProperty("role", "danger")
+        self.hurts.setAccessibleName("It hurts: stop and rest")
+        self.hurts.setMinimumHeight(52)
+        top.addWidget(self.hurts, 0, Qt.AlignmentFlag.AlignTop)
+        root.addLayout(top)
+
+        middle = QHBoxLayout()
+        middle.setSpacing(24)
+        self.picture = IllustrationWidget()
+        middle.addWidget(self.picture, 3)
+        right = QVBoxLayout()
+        self.step_word = QLabel()
+        self.step_word.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.step_word.setAccessibleName("Step")
+        self.ring = CountdownRing()
+        self.counters = QLabel()
+        self.counters.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.counters.setAccessibleName("Repetition and set")
+        right.addWidget(self.step_word)
+        right.addWidget(self.ring, 1)
+        right.addWidget(self.counters)
+        middle.addLayout(right, 2)
+        root.addLayout(middle, 1)
+
+        self.cue = QLabel()
+        self.cue.setWordWrap(True)
+        self.cue.setAccessibleName("What to do now")
+        root.addWidget(self.cue)
+        self.symptom = SymptomQuestion()
+        self.symptom.hide()
+        root.addWidget(self.symptom)
+        self.confirm = QFrame()
+        self.confirm.setProperty("role", "banner")
+        confirm_row = QHBoxLayout(self.confirm)
+        confirm_row.addWidget(label(END_CONFIRM_TEXT, "big"), 1)
+        self.confirm_end = QPushButton("End session (Enter)")
+        self.confirm_keep = QPushButton("Keep going (Esc)")
+        confirm_row.addWidget(self.confirm_end)
+        confirm_row.addWidget(self.confirm_keep)
+        self.confirm.hide()
+        root.addWidget(self.confirm)
+
+        bottom = QHBoxLayout()
+        self.next_label = QLabel()
+        self.next_label.setProperty("role", "muted")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.progress.setFixedHeight(12)
+        self.progress.setAccessibleName("Session progress")
+        self.time_left = QLabel()
+        self.time_left.setProperty("role", "muted")
+        bottom.addWidget(self.next_label, 1)
+        bottom.addWidget(self.progress, 1)
+        bottom.addWidget(self.time_left)
+        root.addLayout(bottom)
+
+        controls = QHBoxLayout()
+        self.back = QPushButton("◀  Back (←)")
+        self.pause = QPushButton("Pause (Space)")
+        self.skip = QPushButton("Skip  ▶ (→)")
+        self.floor = QPushButton("Floor mode (F)")
+        self.floor.setCheckable(True)
+        self.end = QPushButton("End (Esc)")
+        for button, name in (
+            (self.back, "Back one exercise"),
+            (self.pause, "Pause or resume"),
+            (self.skip, "Skip this exercise"),
+            (self.floor, "Floor mode: full screen, very large text"),
+            (self.end, "End the session"),
+        ):
+            button.setAccessibleName(name)
+            button.setMinimumHeight(48)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Space belongs to pause, not to a focused button
+            controls.addWidget(button)
+        root.addLayout(controls)
+        self.hurts.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self._floor_mode = False
+        self._apply_sizes()
+
+    def set_floor_mode(self, on: bool) -> None:
+        self._floor_mode = on
+        self.floor.setChecked(on)
+        self._apply_sizes()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._apply_sizes()
+
+    def _apply_sizes(self) -> None:
+        """Type sizes follow the panel's height, and grow further in floor mode."""
+        unit = max(6.0, self.height() / 100) * (1.25 if self._floor_mode else 1.0)
+        colors = current_colors()
+        self.name.setStyleSheet(f"font-size: {unit * 5.2:.0f}px; font-weight: 700;")
+        self.position.setStyleSheet(f"font-size: {unit * 2.8:.0f}px; color: {colors.muted};")
+        self.step_word.setStyleSheet(
+            f"font-size: {unit * 7:.0f}px; font-weight: 800; color: {colors.accent};"
+        )
+        self.counters.setStyleSheet(f"font-size: {unit * 3.6:.0f}px; font-weight: 600;")
+        self.cue.setStyleSheet(f"font-size: {unit * 3.4:.0f}px;")
+        for small in (self.next_label, self.time_left):
+            small.setStyleSheet(f"font-size: {unit * 2.6:.0f}px; color: {colors.muted};")
+
+    def show_status(self, status: SessionStatus, catalogue: Catalogue) -> None:
+        colors = current_colors()
+        if status.item is None:
+            self.step_word.setText(STEP_WORDS[Step.DONE])
+            self.ring.set_state(0, 1)
+            self.progress.setValue(1000)
+            return
+        exercise = catalogue.get(status.item.exercise_id)
+        self.name.setText(exercise.name)
+        side = SIDE_WORDS[status.side]
+        where = f"Exercise {status.exercise_index + 1} of {status.exercise_count}"
+        self.position.setText(f"{where}  ·  {side}" if side else where)
+        word = "PAUSED" if status.paused else STEP_WORDS[status.step]
+        self.step_word.setText(word)
+        ring_color = QColor(colors.muted if status.paused else colors.accent)
+        self.ring.set_state(status.remaining_s, status.step_duration_s, ring_color)
+        self.counters.setText(
+            f"Rep {status.rep} of {status.reps}   ·   Set {status.set_no} of {status.sets}"
+            if status.rep
+            else ""
+        )
+        pose = exercise.hold_illustration if status.step is Step.HOLD else exercise.start_illustration
+        self.picture.set_illustration(
+            pose, mirrored=status.side is Side.RIGHT, description=f"{exercise.name}: {exercise.summary}"
+        )
+        self.cue.setText(self._cue(status, catalogue))
+        self.pause.setText("Resume (Space)" if status.paused else "Pause (Space)")
+        upcoming = status.next_item
+        if status.step is Step.NEXT_EXERCISE:
+            self.next_label.setText("Coming up now")
+        elif upcoming is not None:
+            self.next_label.setText(f"Next: {catalogue.get(upcoming.exercise_id).name}")
+        else:
+            self.next_label.setText("Last exercise")
+        self.progress.setValue(int(status.progress * 1000))
+        self.time_left.setText(_minutes_text(status.total_remaining_s))
+
+    @staticmethod
+    def _cue(status: SessionStatus, catalogue: Catalogue) -> str:
+        assert status.item is not None
+        exercise = catalogue.get(status.item.exercise_id)
+        if status.paused and status.pause_reason is not None:
+            return PAUSE_TEXT[status.pause_reason]
+        match status.step:
+            case Step.GET_READY:
+                return " ".join(exercise.steps[:2])
+            case Step.HOLD:
+                return f"{exercise.steps[min(2, len(exercise.steps) - 1)]} {exercise.feel}"
+            case Step.REST_REP:
+                return "Relax and breathe. " + exercise.steps[-1]
+            case Step.REST_SET:
+                return f"Rest for a moment. Next: set {status.set_no} of {status.sets}."
+            case Step.SWITCH_SIDE:
+                return f"Switch to your {status.side.value} side, slowly."
+            case Step.NEXT_EXERCISE:
+                return f"Rest. Coming up: {exercise.name}. {exercise.summary}"
+        return ""
+
+
+class StopPanel(QWidget):
+    """A calm full-page message (urgent care, high pain, it hurts) with one way back."""
+
+    closed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(60, 48, 60, 48)
+        layout.setSpacing(20)
+        self.heading = label("", "title")
+        self.body = label("", "big")
+        self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.body)
+        layout.addStretch(1)
+        self.button = QPushButton("Back to Today")
+        self.button.setProperty("role", "primary")
+        self.button.clicked.connect(self.closed.emit)
+        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def show_message(self, heading: str, body: str) -> None:
+        self.heading.setText(heading)
+        self.body.setText(body)
+        self.setAccessibleName(heading)
+        self.setAccessibleDescription(body)
+
+
+class SessionView(QWidget):
+    """One session from the pain check to the summary. Emits `closed` when the person is done here."""
+
+    closed = Signal()
+    floor_mode_changed = Signal(bool)
+
+    def __init__(
+        self, ctx: AppContext, catalogue: Catalogue, routine: Routine, adjustment_note: str = "",
+        parent: QWidget | None = None,
+    ) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.ctx = ctx
+        self.catalogue = catalogue
+        self.routine = routine
+        self.adjustment_note = adjustment_note
+        self.runner: SessionRunner | None = None
+        self.pain_after: PainReport | None = None
+        self.stack = QStackedWidget()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+        self.before = PainCheck(
+            "Before we start",
+            "How is your pain right now? This helps keep today's session at the right level.",
+            "Start the session",
+        )
+        self.before.submitted.connect(self._on_pain_before)
+        self.running = RunningPanel()
+        self.after = PainCheck(
+            "How do you feel now?", "Your pain after the session, as it is right now.", "Finish"
+        )
+        self.after.submitted.connect(self._on_pain_after)
+        self.stop = StopPanel()
+        self.stop.closed.connect(self.closed.emit)
+        self.guidance = GuidancePage()
+        self.guidance.accepted.connect(self._on_guidance_accepted)
+        self.guidance.declined.connect(self.closed.emit)
+        self.red_flags = RedFlagPage()
+        self.red_flags.answered.connect(self._on_red_flags)
+        for page in (self.guidance, self.red_flags, self.before, self.running, self.after, self.stop):
+            self.stack.addWidget(page)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+        self._floor_mode = False
+        r = self.running
+        r.pause.clicked.connect(self.toggle_pause)
+        r.skip.clicked.connect(self.skip)
+        r.back.clicked.connect(self.back)
+        r.end.clicked.connect(self.ask_end)
+        r.floor.clicked.connect(lambda: self.set_floor_mode(not self._floor_mode))
+        r.hurts.clicked.connect(self.hurts)
+        r.confirm_end.clicked.connect(self.end_now)
+        r.confirm_keep.clicked.connect(self.cancel_end)
+        r.symptom.answered.connect(self._on_symptom)
+        self._shortcuts: list[QShortcut] = []
+        keys = {
+            "Space": self.toggle_pause, "Right": self.skip, "Left": self.back, "Escape": self._escape,
+            "F": lambda: self.set_floor_mode(not self._floor_mode), "H": self.hurts, "Return": self._enter,
+            "Enter": self._enter, "1": lambda: self._answer_key(0), "2": lambda: self._answer_key(1),
+            "3": lambda: self._answer_key(2),
+        }  # fmt: skip
+        for key, slot in keys.items():
+            shortcut = QShortcut(QKeySequence(key), self, slot)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.setEnabled(False)
+            self._shortcuts.append(shortcut)
+
+    # ---- stages ------------------------------------------------------------------------------------
+    def begin(self) -> None:
+        """Show the first stage that applies: the guidance note, the red-flag check, then the pain check."""
+        repo, now = self.ctx.repo, self.ctx.clock.now()
+        if safety_state.coaching_paused_today(repo, now.date()):
+            self._show_urgent()
+        elif not safety_state.guidance_accepted(repo):
+            self.stack.setCurrentWidget(self.guidance)
+        elif safety_state.red_flag_check_due(repo, now):
+            self.stack.setCurrentWidget(self.red_flags)
+        else:
+            self.stack.setCurrentWidget(self.before)
+
+    def _on_guidance_accepted(self) -> None:
+        safety_state.accept_guidance(self.ctx.repo, self.ctx.clock.now())
+        self.begin()
+
+    def _on_red_flags(self, answers: dict[str, bool]) -> None:
+        if safety_state.record_red_flag_answers(self.ctx.repo, self.ctx.clock.now(), answers):
+            self._show_urgent()
+        else:
+            self.stack.setCurrentWidget(self.before)
+
+    def _show_urgent(self) -> None:
+        self.stop.show_message("Please contact a doctor today", safety.RED_FLAG_ADVICE)
+        self.stop.button.setText("Close")
+        self.stack.setCurrentWidget(self.stop)
+
+    def _on_pain_before(self, report: PainReport) -> None:
+        check = safety.pain_check(report)
+        if check.stop_session:
+            self._record_pre_stop(report, check.message)
+            return
+        now = self.ctx.clock.now()
+        self.ctx.repo.ensure_plan_start(now.date())
+        adjustment = safety.next_session_adjustment(self._last_session(), report)
+        routine = safety.apply_adjustment(self.routine, adjustment)
+        slot = slot_for(reminder_plan(self.ctx.repo), now)
+        self.runner = SessionRunner(self.ctx, self.catalogue, routine, report, slot, self)
+        self.runner.status_changed.connect(self._on_status)
+        self.runner.finished.connect(self._on_finished)
+        note = adjustment.reason if adjustment.changes_anything else self.adjustment_note
+        self.stack.setCurrentWidget(self.running)
+        self._set_shortcuts(True)
+        self.setFocus()
+        self.runner.start()
+        if note:
+            self.running.cue.setText(note)
+
+    def _last_session(self) -> SessionRecord | None:
+        sessions = self.ctx.repo.sessions()
+        return sessions[-1] if sessions else None
+
+    def _record_pre_stop(self, report: PainReport, message: str) -> None:
+        """High pain before starting: no exercises today; noted for the report as a safety stop."""
+        now = self.ctx.clock.now()
+        self.ctx.save_session(
+            SessionRecord(
+                id=uuid.uuid4().hex, started_at=now, ended_at=now, phase=self.routine.phase, exercises=(),
+                outcome=Outcome.SAFETY_STOP, pain_before=report, reason=PRE_STOP_REASON,
+            )
+        )  # fmt: skip
+        self.stop.show_message("Let's rest today", message)
+        self.stack.setCurrentWidget(self.stop)
+
+    def _on_status(self, status: SessionStatus) -> None:
+        self.running.show_status(status, self.catalogue)
+        symptom = self.running.symptom
+        index = status.finished_index
+        if (
+            index is not None
+            and self.runner is not None
+            and status.step in (Step.NEXT_EXERCISE, Step.DONE)
+            and symptom.exercise_index != index
+        ):
+            finished = self.runner.engine.routine.items[index]
+            symptom.ask(index, self.catalogue.get(finished.exercise_id).name)
+        elif status.step is Step.HOLD and symptom.isVisible() and not symptom.advice.isVisible():
+            symptom.hide()  # unanswered by the time the next hold starts: taken as skipped
+
+    def _on_symptom(self, change: SymptomChange | None) -> None:
+        symptom = self.running.symptom
+        index = symptom.exercise_index
+        if change is None or self.runner is None or index is None:
+            symptom.hide()
+            self._maybe_finish()
+            return
+        self.runner.record_symptom(index, change)
+        item = self.runner.engine.routine.items[index]
+        advice = safety.symptom_advice(change, item.exercise_id, self.catalogue.get(item.exercise_id).gentler)
+        if advice.stop_exercise_today:
+            stop_for_today(self.ctx.repo, self.ctx.clock.now().date(), item.exercise_id)
+            self.runner.drop_for_today(item.exercise_id)
+            if advice.suggested_exercise_id:
+                gentler = self.catalogue.get(advice.suggested_exercise_id).name
+                advice_text = f"{advice.message} A gentler choice is {gentler}."
+            else:
+                advice_text = advice.message
+            self.runner.pause()
+            symptom.advice.setText(advice_text + " Press Space or Resume to carry on, or Esc to end here.")
+        elif advice.message:
+            symptom.advice.setText(advice.message)
+        else:
+            symptom.hide()
+            self._maybe_finish()
+            return
+        symptom.advice.show()
+        for button in symptom.buttons.values():
+            button.setEnabled(False)
+        self._maybe_finish()
+
+    def _maybe_finish(self) -> None:
+        """At the end of the session, move on to the pain check once the last question is dealt with."""
+        if self.runner is not None and self.runner.engine.done and not self.running.symptom.isVisible():
+            self._go_after()
+
+    def _on_finished(self, ended_early: bool) -> None:
+        if ended_early or not self.running.symptom.isVisible():
+            self._go_after()
+
+    def _go_after(self) -> None:
+        self._set_shortcuts(False)
+        self.running.confirm.hide()
+        if self._floor_mode:
+            self.set_floor_mode(False)
+        self.stack.setCurrentWidget(self.after)
+
+    def _on_pain_after(self, report: PainReport) -> None:
+        assert self.runner is not None
+        self.pain_after = report
+        ended_early = self.runner.engine.status().ended_early
+        check = safety.pain_check(report)
+        outcome = Outcome.ENDED_EARLY if ended_early else Outcome.COMPLETED
+        reason = self._end_reason if ended_early else ""
+        if check.stop_session and outcome is Outcome.ENDED_EARLY and self._end_reason == HURTS_REASON:
+            outcome = Outcome.SAFETY_STOP
+        record = self.runner.finish(outcome, reason, report)
+        done = sum(1 for e in record.exercises if e.reps_done > 0 and not e.skipped)
+        if check.stop_session:
+            self.stop.show_message("Please rest now", check.message)
+        elif ended_early:
+            self.stop.show_message(
+                "Session saved", f"You did {done} of {len(record.exercises)} exercises. Every bit counts. "
+                + (check.message or "Rest, and come back to it when you're ready.")
+            )  # fmt: skip
+        else:
+            self.stop.show_message(
+                "Well done",
+                f"That's the whole session: {done} exercises. "
+                + (check.message or "Take a moment to rest before you get up, slowly."),
+            )
+        self.stack.setCurrentWidget(self.stop)
+
+    # ---- controls ----------------------------------------------------------------------------------
+    _end_reason = ""
+
+    def toggle_pause(self) -> None:
+        if self.runner is None:
+            return
+        if self.running.confirm.isVisible():
+            self.cancel_end()
+            return
+        if self.runner.status().paused:
+            if self._end_reason == HURTS_REASON:
+                self._end_reason = ""  # carrying on after "it hurts" eased
+            if self.running.symptom.advice.isVisible():
+                self.running.symptom.hide()
+        self.runner.toggle_pause()
+        self._maybe_finish()
+
+    def skip(self) -> None:
+        if self.runner is not None and not self.running.confirm.isVisible():
+            self.runner.skip()
+
+    def back(self) -> None:
+        if self.runner is not None and not self.running.confirm.isVisible():
+            self.running.symptom.hide()
+            self.running.symptom.exercise_index = None  # the repeated exercise is asked about again
+            self.runner.back()
+
+    def hurts(self) -> None:
+        if self.runner is None:
+            return
+        self.runner.pause(PauseReason.HURTS)
+        self._end_reason = HURTS_REASON
+
+    def ask_end(self) -> None:
+        if self.runner is None:
+            return
+        self.runner.pause()
+        self.running.confirm.show()
+        self.running.confirm_end.setFocus()
+
+    def cancel_end(self) -> None:
+        self.running.confirm.hide()
+        if self.runner is not None and self._end_reason != HURTS_REASON:
+            self.runner.resume()
+
+    def end_now(self) -> None:
+        if self.runner is None:
+            return
+        self.running.confirm.hide()
+        if not self._end_reason:
+            self._end_reason = "Ended early by choice."
+        self.running.symptom.hide()
+        self.runner.end_early()
+
+    def _escape(self) -> None:
+        if self.running.confirm.isVisible():
+            self.cancel_end()
+        else:
+            self.ask_end()
+
+    def _enter(self) -> None:
+        if self.running.confirm.isVisible():
+            self.end_now()
+
+    def _answer_key(self, position: int) -> None:
+        symptom = self.running.symptom
+        if symptom.isVisible() and not symptom.advice.isVisible():
+            symptom.answered.emit(SYMPTOM_CHOICES[position][0])
+
+    def set_floor_mode(self, on: bool) -> None:
+        self._floor_mode = on
+        self.running.set_floor_mode(on)
+        self.setProperty("floor", on)
+        self.floor_mode_changed.emit(on)
+
+    def is_floor_mode(self) -> bool:
+        return self._floor_mode
+
+    def _set_shortcuts(self, enabled: bool) -> None:
+        for shortcut in self._shortcuts:
+            shortcut.setEnabled(enabled)
+
+    def today(self) -> date:
+        return self.ctx.clock.now().date()
+
+
+HURTS_REASON = "Stopped because it hurt."
+PRE_STOP_REASON = "Pain was high before starting, so no exercises were done."

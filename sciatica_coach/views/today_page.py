@@ -1,0 +1,188 @@
+"""Today: what's done, what's next, and one big button to start.
+
+Also the place for gentle notes (a lighter session today and why, an exercise set aside for today), marking a
+flare day, and reporting new symptoms. The session itself opens in the main window (see MainWindow)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QPixmap
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from sciatica_coach import safety_state
+from sciatica_coach.core import safety
+from sciatica_coach.core.catalogue import Catalogue, load_catalogue
+from sciatica_coach.core.engine import planned_duration_s
+from sciatica_coach.core.model import Routine, RoutineItem, SideMode
+from sciatica_coach.core.schedule import next_fire, sessions_planned_on
+from sciatica_coach.progress_data import load_history, reminder_plan
+from sciatica_coach.routines import routine_for_today, stopped_today
+from sciatica_coach.views.context import AppContext
+from sciatica_coach.views.illustrations import THUMBNAIL_WIDTH_PX, render_illustration
+from sciatica_coach.views.theme import current_colors
+from sciatica_coach.views.widgets import Page, card, label
+
+THUMB = QSize(THUMBNAIL_WIDTH_PX, THUMBNAIL_WIDTH_PX * 3 // 4)
+
+
+def dose_text(item: RoutineItem) -> str:
+    d = item.dose
+    per_side = " each side" if item.side_mode is not SideMode.BOTH else ""
+    reps = "1 repetition" if d.reps == 1 else f"{d.reps} repetitions"
+    hold = f", hold {d.hold_s} s" if d.hold_s > 1 else ""
+    sets = f" × {d.sets} sets" if d.sets > 1 else ""
+    return f"{reps}{per_side}{sets}{hold}"
+
+
+def duration_text(seconds: int) -> str:
+    return f"about {max(1, round(seconds / 60))} minutes"
+
+
+class TodayPage(Page):
+    def __init__(self, ctx: AppContext, catalogue: Catalogue | None = None) -> None:
+        super().__init__("Today", "")
+        self.ctx = ctx
+        self.catalogue = catalogue or load_catalogue()
+
+        start_card, start_layout = card()
+        self.sessions_line = label("", "big")
+        start_layout.addWidget(self.sessions_line)
+        self.slots_line = label("", "muted")
+        start_layout.addWidget(self.slots_line)
+        row = QHBoxLayout()
+        self.start_button = QPushButton("Start session")
+        self.start_button.setProperty("role", "primary")
+        self.start_button.setAccessibleName("Start session")
+        self.start_button.setToolTip("Start today's exercises (Ctrl+Return)")
+        self.start_button.clicked.connect(ctx.start_session_requested.emit)
+        row.addWidget(self.start_button)
+        self.duration = label("", "subtitle", wrap=False)
+        row.addWidget(self.duration)
+        row.addStretch(1)
+        start_layout.addLayout(row)
+        self.notes = label("", "muted")
+        start_layout.addWidget(self.notes)
+        self.body.addWidget(start_card)
+
+        routine_card, routine_layout = card("Today's exercises")
+        self.exercise_grid = QGridLayout()
+        self.exercise_grid.setHorizontalSpacing(16)
+        self.exercise_grid.setVerticalSpacing(10)
+        routine_layout.addLayout(self.exercise_grid)
+        self.body.addWidget(routine_card)
+
+        care_card, care_layout = card("Looking after yourself")
+        self.flare = QCheckBox("Having a flare today? Mark it as a rest day (it won't break your streak)")
+        self.flare.setAccessibleName("Rest day for a flare")
+        self.flare.toggled.connect(self._toggle_flare)
+        care_layout.addWidget(self.flare)
+        symptoms_row = QHBoxLayout()
+        self.symptoms_button = QPushButton("I have new symptoms")
+        self.symptoms_button.setToolTip("You'll be asked the safety questions again before your next session")
+        self.symptoms_button.clicked.connect(self._new_symptoms)
+        symptoms_row.addWidget(self.symptoms_button)
+        self.symptoms_note = label("", "muted")
+        symptoms_row.addWidget(self.symptoms_note, 1)
+        care_layout.addLayout(symptoms_row)
+        care_layout.addWidget(label(safety.SEE_GP_ADVICE, "muted"))
+        self.body.addWidget(care_card)
+        self.body.addStretch(1)
+
+        ctx.sessions_changed.connect(self.refresh)
+        ctx.routine_changed.connect(self.refresh)
+        ctx.settings_changed.connect(self.refresh)
+        self.refresh()
+
+    def routine_for_today(self) -> Routine:
+        return routine_for_today(self.ctx.repo, self.catalogue, self.ctx.clock.now().date())
+
+    def refresh(self) -> None:
+        repo, now = self.ctx.repo, self.ctx.clock.now()
+        today = now.date()
+        self.subtitle.setText(now.strftime("%A %d %B").replace(" 0", " "))
+        self.subtitle.show()
+        plan = reminder_plan(repo)
+        cell = load_history(repo, self.ctx.clock).cell(today)
+        target = sessions_planned_on(plan, today)
+        done = cell.completed
+        if cell.excused:
+            self.sessions_line.setText(
+                "Today is a rest day. Be kind to yourself; gentle movement still helps."
+            )
+        elif target and done >= target:
+            self.sessions_line.setText(f"All done for today: {done} of {target} sessions. Well done.")
+        elif target:
+            self.sessions_line.setText(f"{done} of {target} sessions done today.")
+        else:
+            self.sessions_line.setText(f"{done} sessions today. No reminders are set for today.")
+        slots = [
+            f"{r.slot} {'✓ done' if cell.slots.get(r.slot) else '— to do'}"
+            for r in plan.enabled_on(today.weekday())
+        ]
+        upcoming = next_fire(plan, now)
+        extra = (
+            f"Next reminder: {upcoming.strftime('%A %H:%M') if upcoming.date() != today else upcoming.strftime('%H:%M')}"
+            if upcoming
+            else ""
+        )
+        self.slots_line.setText("   ".join(slots) + (f"     {extra}" if extra else ""))
+
+        routine = self.routine_for_today()
+        self.duration.setText(
+            f"{duration_text(planned_duration_s(routine))} · {len(routine.items)} exercises"
+        )
+        notes = []
+        sessions = repo.sessions()
+        adjustment = safety.next_session_adjustment(sessions[-1] if sessions else None)
+        if adjustment.changes_anything:
+            notes.append(adjustment.reason)
+        for exercise_id in sorted(stopped_today(repo, today)):
+            notes.append(
+                f"{self.catalogue.get(exercise_id).name} is set aside for today, to be kind to your leg."
+            )
+        if safety_state.coaching_paused_today(repo, today):
+            notes.append("Coaching is paused today because of your answers to the safety questions.")
+        self.notes.setText("\n".join(notes))
+        self.notes.setVisible(bool(notes))
+        self.flare.blockSignals(True)
+        self.flare.setChecked(cell.excused)
+        self.flare.blockSignals(False)
+        self._fill_exercises(routine)
+
+    def _fill_exercises(self, routine: Routine) -> None:
+        while self.exercise_grid.count():
+            layout_item = self.exercise_grid.takeAt(0)
+            widget = layout_item.widget() if layout_item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        colors = current_colors()
+        for n, item in enumerate(routine.items):
+            exercise = self.catalogue.get(item.exercise_id)
+            thumb = QLabel()
+            image = render_illustration(
+                exercise.hold_illustration, THUMB, QColor(colors.text), QColor(colors.accent)
+            )
+            thumb.setPixmap(QPixmap.fromImage(image))
+            thumb.setAccessibleName(f"Drawing of {exercise.name}")
+            thumb.setAccessibleDescription(exercise.summary)
+            text = QWidget()
+            text_layout = QVBoxLayout(text)
+            text_layout.setContentsMargins(0, 0, 0, 0)
+            text_layout.addWidget(label(f"{n + 1}. {exercise.name}", "big"))
+            text_layout.addWidget(label(dose_text(item), "muted"))
+            text_layout.addWidget(label(exercise.summary, "muted"))
+            row, col = divmod(n, 2)
+            self.exercise_grid.addWidget(thumb, row, col * 2, Qt.AlignmentFlag.AlignTop)
+            self.exercise_grid.addWidget(text, row, col * 2 + 1, Qt.AlignmentFlag.AlignTop)
+        self.exercise_grid.setColumnStretch(1, 1)
+        self.exercise_grid.setColumnStretch(3, 1)
+
+    def _toggle_flare(self, on: bool) -> None:
+        self.ctx.repo.set_excused(self.ctx.clock.now().date(), on)
+        self.ctx.sessions_changed.emit()
+
+    def _new_symptoms(self) -> None:
+        safety_state.report_new_symptoms(self.ctx.repo)
+        self.symptoms_note.setText(
+            "Thank you. You'll be asked the safety questions before your next session."
+        )

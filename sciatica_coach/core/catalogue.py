@@ -522,6 +522,31 @@ def _parse_routine_item(
     return RoutineItem(exercise_id=exercise_id, dose=dose, side_mode=side_mode)
 
 
+def parse_routine_items(
+    raw_items: object, phase: Phase, catalogue: Catalogue, where: str
+) -> tuple[Routine | None, list[str]]:
+    """A routine of ``phase`` from a JSON-like list of items (``{"exercise": "bridge", "reps": 8, ...}``),
+    checked exactly as the catalogue's own routines are: known exercises of ``phase`` or earlier, dose
+    fields within the bounds (missing ones taken from the catalogue), a known side mode, no repeats and no
+    unknown fields. Returns ``(routine, [])`` or ``(None, problems)`` listing every problem, each sentence
+    starting with ``where`` and naming the item and field. Used by the stored routine and the prescription
+    import, so one set of rules applies everywhere."""
+    problems: list[str] = []
+    if not isinstance(raw_items, list) or not raw_items:
+        problems.append(f"{where}: must be a non-empty list of exercises (got {_describe(raw_items)})")
+        return None, problems
+    known = _Known(catalogue.exercises, frozenset(catalogue.exercises))
+    items: list[RoutineItem] = []
+    for index, raw_item in enumerate(raw_items):
+        item = _parse_routine_item(raw_item, Phase(phase), known, f"{where}, item {index + 1}", problems)
+        if item is not None:
+            items.append(item)
+    _check_repeats(raw_items, where, problems)
+    if problems:
+        return None, problems
+    return Routine(phase=Phase(phase), items=tuple(items)), problems
+
+
 def _check_repeats(raw_items: Sequence[object], routine_where: str, problems: list[str]) -> None:
     first_item: dict[str, int] = {}
     for index, raw_item in enumerate(raw_items):

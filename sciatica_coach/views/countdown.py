@@ -10,7 +10,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from sciatica_coach.views.theme import current_colors
+from sciatica_coach.views.theme import Colors, current_colors
 
 
 def seconds_text(remaining_s: float) -> str:
@@ -26,7 +26,8 @@ class CountdownRing(QWidget):
         super().__init__(parent)
         self._fraction = 1.0
         self._text = ""
-        self._color: QColor | None = None
+        self._paused = False
+        self._colors: Colors | None = None
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(140, 140)
         self.setAccessibleName("Time left")
@@ -34,11 +35,16 @@ class CountdownRing(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(320, 320)
 
-    def set_state(self, remaining_s: float, duration_s: float, color: QColor | None = None) -> None:
+    def set_colors(self, colors: Colors | None) -> None:
+        """Fixed colours (floor mode), or None to follow the theme."""
+        self._colors = colors
+        self.update()
+
+    def set_state(self, remaining_s: float, duration_s: float, *, paused: bool = False) -> None:
         fraction = 0.0 if duration_s <= 0 else max(0.0, min(1.0, remaining_s / duration_s))
         text = seconds_text(remaining_s)
-        if (fraction, text, color) != (self._fraction, self._text, self._color):
-            self._fraction, self._text, self._color = fraction, text, color
+        if (fraction, text, paused) != (self._fraction, self._text, self._paused):
+            self._fraction, self._text, self._paused = fraction, text, paused
             self.setAccessibleDescription(f"{text} seconds left")
             self.update()
 
@@ -46,7 +52,7 @@ class CountdownRing(QWidget):
         return self._text
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        colors = current_colors()
+        colors = self._colors or current_colors()
         side = min(self.width(), self.height())
         thickness = max(8.0, side * 0.07)
         rect = QRectF(
@@ -60,7 +66,7 @@ class CountdownRing(QWidget):
         track = QPen(QColor(colors.border), thickness)
         painter.setPen(track)
         painter.drawEllipse(rect)
-        arc = QPen(self._color or QColor(colors.accent), thickness)
+        arc = QPen(QColor(colors.muted if self._paused else colors.accent), thickness)
         arc.setCapStyle(Qt.PenCapStyle.RoundCap)
         painter.setPen(arc)
         painter.drawArc(rect, 90 * 16, int(-360 * 16 * self._fraction))

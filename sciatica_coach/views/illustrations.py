@@ -80,9 +80,13 @@ def paint_illustration(
     accent: QColor,
     *,
     mirrored: bool = False,
+    view_box: QRectF | None = None,
 ) -> None:
-    """Paint a drawing into target (aspect kept, centred), optionally mirrored left to right."""
+    """Paint a drawing into target (aspect kept, centred), optionally mirrored left to right.
+    `view_box` shows only that part of the drawing (see `content_view_box`)."""
     renderer = _renderer(illustration_id, ink, accent)
+    if view_box is not None and not view_box.isEmpty():
+        renderer.setViewBox(view_box)
     view = renderer.viewBoxF()
     aspect = view.width() / view.height() if view.height() > 0 else ILLUSTRATION_ASPECT
     box = fitted_rect(QSize(round(target.width()), round(target.height())), aspect)
@@ -103,6 +107,7 @@ def render_illustration(
     accent: QColor,
     *,
     mirrored: bool = False,
+    view_box: QRectF | None = None,
 ) -> QImage:
     """The drawing on a transparent image of `size`, aspect kept and centred."""
     image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
@@ -118,10 +123,52 @@ def render_illustration(
             ink,
             accent,
             mirrored=mirrored,
+            view_box=view_box,
         )
     finally:
         painter.end()
     return image
+
+
+CONTENT_PROBE_SIZE = QSize(200, 150)
+CONTENT_MARGIN = 0.06  # of the drawing's width, kept around the figure
+
+
+@cache
+def content_view_box(illustration_ids: tuple[str, ...], aspect: float = ILLUSTRATION_ASPECT) -> QRectF:
+    """The part of the drawings' shared canvas that holds ink in any of them, padded and widened to
+    `aspect`. Using the same box for an exercise's start and hold poses keeps the figure the same size
+    in both, while a figure lying on the floor no longer floats in empty space."""
+    probe = CONTENT_PROBE_SIZE
+    top, bottom, left, right = probe.height(), -1, probe.width(), -1
+    canvas = QRectF(0, 0, 400, 300)
+    for illustration_id in illustration_ids:
+        canvas = _renderer(illustration_id, QColor("black"), QColor("black")).viewBoxF()
+        image = render_illustration(illustration_id, probe, QColor("black"), QColor("black"))
+        alpha = image.convertToFormat(QImage.Format.Format_Alpha8)
+        data = bytes(alpha.constBits())[: alpha.bytesPerLine() * alpha.height()]
+        stride = alpha.bytesPerLine()
+        for y in range(alpha.height()):
+            row = data[y * stride : y * stride + alpha.width()]
+            if row.strip(b"\x00"):
+                top, bottom = min(top, y), max(bottom, y)
+                left = min(left, len(row) - len(row.lstrip(b"\x00")))
+                right = max(right, len(row.rstrip(b"\x00")) - 1)
+    if bottom < 0:
+        return canvas
+    scale = canvas.width() / probe.width()
+    margin = canvas.width() * CONTENT_MARGIN
+    box = QRectF(left * scale, top * scale, (right - left + 1) * scale, (bottom - top + 1) * scale)
+    box.adjust(-margin, -margin, margin, margin)
+    if box.width() / box.height() < aspect:  # too tall: widen around the centre
+        extra = box.height() * aspect - box.width()
+        box.adjust(-extra / 2, 0, extra / 2, 0)
+    else:  # too wide: add height, mostly above the floor line
+        extra = box.width() / aspect - box.height()
+        box.adjust(0, -extra * 0.8, 0, extra * 0.2)
+    return box.intersected(
+        canvas.adjusted(-canvas.width(), -canvas.height(), canvas.width(), canvas.height())
+    )
 
 
 class IllustrationWidget(QWidget):
@@ -141,6 +188,7 @@ class IllustrationWidget(QWidget):
         super().__init__(parent)
         self._illustration_id: str | None = None
         self._mirrored = False
+        self._view_box: QRectF | None = None
         self._accent = QColor(accent) if accent is not None else None
         self._image: QImage | None = None
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -155,11 +203,25 @@ class IllustrationWidget(QWidget):
         return self._mirrored
 
     def set_illustration(
-        self, illustration_id: str | None, *, mirrored: bool = False, description: str = ""
+        self,
+        illustration_id: str | None,
+        *,
+        mirrored: bool = False,
+        description: str = "",
+        view_box: QRectF | None = None,
     ) -> None:
-        """Show a drawing (None shows nothing). description becomes the accessible description."""
+        """Show a drawing (None shows nothing). description becomes the accessible description.
+        `view_box` crops to part of the canvas (see `content_view_box`)."""
+        if (illustration_id, mirrored, description, view_box) == (
+            self._illustration_id,
+            self._mirrored,
+            self.accessibleDescription(),
+            self._view_box,
+        ):
+            return  # unchanged: keep the rendered image (this is called on every repaint of a session)
         self._illustration_id = illustration_id
         self._mirrored = mirrored
+        self._view_box = view_box
         self.setAccessibleName("Exercise illustration" if illustration_id else "")
         self.setAccessibleDescription(description)
         self.setToolTip(description)
@@ -225,6 +287,7 @@ class IllustrationWidget(QWidget):
                     self.ink_color(),
                     self.accent_color(),
                     mirrored=self._mirrored,
+                    view_box=self._view_box,
                 )
             except (IllustrationNotFoundError, ValueError):
                 log.warning("cannot show the drawing %r", self._illustration_id, exc_info=True)

@@ -11,7 +11,7 @@ import uuid
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QPalette, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -34,11 +34,11 @@ from sciatica_coach.progress_data import reminder_plan
 from sciatica_coach.routines import stop_for_today
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.countdown import CountdownRing
-from sciatica_coach.views.illustrations import IllustrationWidget
+from sciatica_coach.views.illustrations import IllustrationWidget, content_view_box
 from sciatica_coach.views.pain_check import PainCheck
 from sciatica_coach.views.safety_pages import GuidancePage, RedFlagPage
 from sciatica_coach.views.session_runner import SessionRunner
-from sciatica_coach.views.theme import current_colors
+from sciatica_coach.views.theme import FLOOR_COLORS, current_colors
 from sciatica_coach.views.widgets import label
 
 STEP_WORDS = {
@@ -134,7 +134,8 @@ class RunningPanel(QWidget):
         self.hurts = QPushButton("It hurts (H)")
         self.hurts.setProperty("role", "danger")
         self.hurts.setAccessibleName("It hurts: stop and rest")
-        self.hurts.setMinimumHeight(52)
+        self.hurts.setMinimumHeight(60)
+        self.hurts.setMinimumWidth(200)
         top.addWidget(self.hurts, 0, Qt.AlignmentFlag.AlignTop)
         root.addLayout(top)
 
@@ -144,10 +145,12 @@ class RunningPanel(QWidget):
         middle.addWidget(self.picture, 3)
         right = QVBoxLayout()
         self.step_word = QLabel()
+        self.step_word.setWordWrap(True)
         self.step_word.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.step_word.setAccessibleName("Step")
         self.ring = CountdownRing()
         self.counters = QLabel()
+        self.counters.setWordWrap(True)
         self.counters.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.counters.setAccessibleName("Repetition and set")
         right.addWidget(self.step_word)
@@ -222,21 +225,30 @@ class RunningPanel(QWidget):
         self._apply_sizes()
 
     def _apply_sizes(self) -> None:
-        """Type sizes follow the panel's height, and grow further in floor mode."""
-        unit = max(6.0, self.height() / 100) * (1.25 if self._floor_mode else 1.0)
-        colors = current_colors()
-        self.name.setStyleSheet(f"font-size: {unit * 5.2:.0f}px; font-weight: 700;")
-        self.position.setStyleSheet(f"font-size: {unit * 2.8:.0f}px; color: {colors.muted};")
-        self.step_word.setStyleSheet(
-            f"font-size: {unit * 7:.0f}px; font-weight: 800; color: {colors.accent};"
-        )
-        self.counters.setStyleSheet(f"font-size: {unit * 3.6:.0f}px; font-weight: 600;")
-        self.cue.setStyleSheet(f"font-size: {unit * 3.4:.0f}px;")
-        for small in (self.next_label, self.time_left):
-            small.setStyleSheet(f"font-size: {unit * 2.6:.0f}px; color: {colors.muted};")
+        """Type sizes follow the panel's height; floor mode is larger still, white and yellow on black."""
+        unit = max(6.0, self.height() / 100) * (1.2 if self._floor_mode else 1.0)
+        colors = FLOOR_COLORS if self._floor_mode else current_colors()
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor(colors.window))
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(colors.text))
+        self.setPalette(palette)
+        self.picture.setPalette(palette)
+        self.setAutoFillBackground(self._floor_mode)
+        self.ring.set_colors(FLOOR_COLORS if self._floor_mode else None)
+        self.picture.set_accent(QColor(colors.accent))
+        styles = {
+            self.name: f"font-size: {unit * 5.2:.0f}px; font-weight: 700; color: {colors.text};",
+            self.position: f"font-size: {unit * 2.8:.0f}px; color: {colors.muted};",
+            self.step_word: f"font-size: {unit * 7:.0f}px; font-weight: 800; color: {colors.accent};",
+            self.counters: f"font-size: {unit * 3.6:.0f}px; font-weight: 600; color: {colors.text};",
+            self.cue: f"font-size: {unit * 3.4:.0f}px; color: {colors.text};",
+            self.next_label: f"font-size: {unit * 2.6:.0f}px; color: {colors.muted};",
+            self.time_left: f"font-size: {unit * 2.6:.0f}px; color: {colors.muted};",
+        }
+        for widget, style in styles.items():
+            widget.setStyleSheet(style)
 
     def show_status(self, status: SessionStatus, catalogue: Catalogue) -> None:
-        colors = current_colors()
         if status.item is None:
             self.step_word.setText(STEP_WORDS[Step.DONE])
             self.ring.set_state(0, 1)
@@ -249,16 +261,17 @@ class RunningPanel(QWidget):
         self.position.setText(f"{where}  ·  {side}" if side else where)
         word = "PAUSED" if status.paused else STEP_WORDS[status.step]
         self.step_word.setText(word)
-        ring_color = QColor(colors.muted if status.paused else colors.accent)
-        self.ring.set_state(status.remaining_s, status.step_duration_s, ring_color)
-        self.counters.setText(
-            f"Rep {status.rep} of {status.reps}   ·   Set {status.set_no} of {status.sets}"
-            if status.rep
-            else ""
-        )
+        self.ring.set_state(status.remaining_s, status.step_duration_s, paused=status.paused)
+        nbsp = "\u00a0"  # keep "Rep 2 of 10" together; wrap only between the two counters
+        rep_text = f"Rep {status.rep} of {status.reps}".replace(" ", nbsp)
+        set_text = f"Set {status.set_no} of {status.sets}".replace(" ", nbsp)
+        self.counters.setText(f"{rep_text}   {set_text}" if status.rep else "")
         pose = exercise.hold_illustration if status.step is Step.HOLD else exercise.start_illustration
         self.picture.set_illustration(
-            pose, mirrored=status.side is Side.RIGHT, description=f"{exercise.name}: {exercise.summary}"
+            pose,
+            mirrored=status.side is Side.RIGHT,
+            description=f"{exercise.name}: {exercise.summary}",
+            view_box=content_view_box((exercise.start_illustration, exercise.hold_illustration)),
         )
         self.cue.setText(self._cue(status, catalogue))
         self.pause.setText("Resume (Space)" if status.paused else "Pause (Space)")
@@ -284,7 +297,7 @@ class RunningPanel(QWidget):
             case Step.HOLD:
                 return f"{exercise.steps[min(2, len(exercise.steps) - 1)]} {exercise.feel}"
             case Step.REST_REP:
-                return "Relax and breathe. " + exercise.steps[-1]
+                return "Relax and breathe."
             case Step.REST_SET:
                 return f"Rest for a moment. Next: set {status.set_no} of {status.sets}."
             case Step.SWITCH_SIDE:

@@ -55,6 +55,21 @@ DARK = Colors(
     dark=True,
 )
 
+# Floor mode: read from a mat two metres away, whatever the theme. White and yellow on black (AAA contrast).
+FLOOR_COLORS = Colors(
+    window="#000000",
+    surface="#111111",
+    text="#ffffff",
+    muted="#e0e0e0",
+    border="#555555",
+    accent="#ffd54a",
+    on_accent="#000000",
+    green="#8fd694",
+    amber="#ffd54a",
+    red="#ff8a80",
+    dark=True,
+)
+
 _current = LIGHT
 
 
@@ -105,6 +120,7 @@ def style_sheet(c: Colors, scale: float) -> str:
         return f"{size * scale:.1f}pt"
 
     return f"""
+    QWidget {{ font-size: {pt(BASE_POINT_SIZE)}; }}
     QWidget#Sidebar {{ background: {c.surface}; border-right: 1px solid {c.border}; }}
     QPushButton[role="nav"] {{
         text-align: left; padding: 12px 18px; border: none; border-radius: 10px; font-size: {pt(13)};
@@ -132,7 +148,8 @@ def style_sheet(c: Colors, scale: float) -> str:
     }}
     QPushButton[role="primary"]:focus {{ border: 3px solid {c.text}; }}
     QPushButton[role="danger"] {{ background: {c.red}; color: {c.on_accent if c.dark else "#ffffff"}; border: none;
-        font-weight: 600; }}
+        font-weight: 700; font-size: {pt(15)}; padding: 10px 22px; border-radius: 12px; }}
+    QPushButton[role="danger"]:focus {{ border: 3px solid {c.text}; }}
     QToolTip {{ color: {c.text}; background: {c.surface}; border: 1px solid {c.border}; padding: 6px; }}
     """
 

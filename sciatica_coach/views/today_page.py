@@ -18,7 +18,7 @@ from sciatica_coach.core.schedule import next_fire, sessions_planned_on
 from sciatica_coach.progress_data import load_history, reminder_plan
 from sciatica_coach.routines import routine_for_today, stopped_today
 from sciatica_coach.views.context import AppContext
-from sciatica_coach.views.illustrations import THUMBNAIL_WIDTH_PX, render_illustration
+from sciatica_coach.views.illustrations import THUMBNAIL_WIDTH_PX, content_view_box, render_illustration
 from sciatica_coach.views.theme import current_colors
 from sciatica_coach.views.widgets import Page, card, label
 
@@ -160,8 +160,9 @@ class TodayPage(Page):
             exercise = self.catalogue.get(item.exercise_id)
             thumb = QLabel()
             image = render_illustration(
-                exercise.hold_illustration, THUMB, QColor(colors.text), QColor(colors.accent)
-            )
+                exercise.hold_illustration, THUMB, QColor(colors.text), QColor(colors.accent),
+                view_box=content_view_box((exercise.start_illustration, exercise.hold_illustration)),
+            )  # fmt: skip
             thumb.setPixmap(QPixmap.fromImage(image))
             thumb.setAccessibleName(f"Drawing of {exercise.name}")
             thumb.setAccessibleDescription(exercise.summary)

@@ -12,7 +12,9 @@ from PySide6.QtWidgets import (
     QSlider,
 )
 
+from sciatica_coach import safety_state
 from sciatica_coach.views.context import AppContext
+from sciatica_coach.views.safety_pages import GuidanceDialog
 from sciatica_coach.views.widgets import Page, card, label
 
 THEMES = [("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")]
@@ -87,10 +89,14 @@ class SettingsPage(Page):
         row = QHBoxLayout()
         self.guidance_button = QPushButton("Read the guidance note again")
         self.symptoms_button = QPushButton("I have new symptoms")
+        self.guidance_button.clicked.connect(self._show_guidance)
+        self.symptoms_button.clicked.connect(self._new_symptoms)
         row.addWidget(self.guidance_button)
         row.addWidget(self.symptoms_button)
         row.addStretch(1)
         safety_layout.addLayout(row)
+        self.safety_note = label("", "muted")
+        safety_layout.addWidget(self.safety_note)
         self.body.addWidget(safety)
 
         data, data_layout = card("Your data")
@@ -107,6 +113,15 @@ class SettingsPage(Page):
     def _volume_changed(self, value: int) -> None:
         self.volume_value.setText(f"{value} %")
         self.ctx.set_setting("volume", value)
+
+    def _show_guidance(self) -> None:
+        dialog = GuidanceDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def _new_symptoms(self) -> None:
+        safety_state.report_new_symptoms(self.ctx.repo)
+        self.safety_note.setText("Thank you. You'll be asked the safety questions before your next session.")
 
     def _play_test(self) -> None:
         if self.sound_on.isChecked():

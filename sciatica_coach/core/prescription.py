@@ -121,9 +121,6 @@ def prescription_problems(
     def note(field: str, message: str) -> None:
         problems.append(f'{source}: field "{field}" {message}')
 
-    for key in data:
-        if key not in _TOP_LEVEL_FIELDS:
-            note(key, f"is not a known field (the fields are {', '.join(_TOP_LEVEL_FIELDS)})")
     if data.get("format") != FORMAT_NAME:
         if "format" not in data:
             note("format", f'is missing; a routine file starts with "format": "{FORMAT_NAME}"')
@@ -134,6 +131,9 @@ def prescription_problems(
                 "routine file?",
             )
         return None, problems  # some other file: the rest would only be noise
+    for key in data:
+        if key not in _TOP_LEVEL_FIELDS:
+            note(key, f"is not a known field (the fields are {', '.join(_TOP_LEVEL_FIELDS)})")
 
     version = data.get("version")
     version_ok = False

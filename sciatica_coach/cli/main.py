@@ -22,6 +22,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "import": ("sciatica_coach.cli.import_cmd", "import history from a JSON export"),
     "stats": ("sciatica_coach.cli.stats_cmd", "print the weekly adherence and pain table"),
     "demo-data": ("sciatica_coach.cli.demo_cmd", "fill a fresh data folder with a demo history to try the app"),
+    "report": ("sciatica_coach.cli.report_cmd", "make a one-page PDF report for your physiotherapist"),
     "reminders": ("sciatica_coach.cli.reminders_cmd", "list, set or preview your reminder times"),
 }
 

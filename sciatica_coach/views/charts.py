@@ -1,0 +1,473 @@
+"""The Progress charts: weekly sessions as stacked bars with the plan's target and the pain trend on a second
+axis (pyqtgraph), and a calendar heatmap of days (plain QPainter).
+
+Only the Progress page imports this module, so pyqtgraph and numpy load the first time Progress is opened.
+The charts render a list of rows from :mod:`sciatica_coach.core.adherence` and nothing else; every figure they
+show is also in their tooltips, their accessible description and the page's table.
+
+Bars are placed at week *indices* (0, 1, 2 …) with date tick labels: bars at epoch-second x values vanish in
+pyqtgraph (the bar width becomes a rounding error)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QApplication, QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
+
+from sciatica_coach.core.adherence import DayCell, WeekRow
+from sciatica_coach.views.progress_text import (
+    calendar_summary,
+    day_tooltip,
+    short_date,
+    week_tooltip,
+    weeks_summary,
+)
+from sciatica_coach.views.theme import Colors, current_colors
+
+log = logging.getLogger(__name__)
+
+BAR_WIDTH = 0.72  # in weeks
+PAIN_MAX = 10
+CHART_MIN_HEIGHT_PX = 320
+PAIN_SYMBOL_SIZE_PX = 11
+LINE_WIDTH_PX = 3
+IN_PROGRESS_ALPHA = 110  # the current week's bars are lighter
+CELL_MAX_PX = 26
+CELL_MIN_PX = 11
+CELL_GAP_PX = 3
+DAY_LABEL_WIDTH_PX = 44
+MONTH_LABEL_HEIGHT_PX = 22
+LEGEND_HEIGHT_PX = 34
+SO_FAR_LABEL_MAX_WEEKS = 13  # wider ranges have no room above the bar; the legend explains the pale bar
+
+pg.setConfigOptions(antialias=True, foreground="k", background="w")
+
+
+def _color(value: str, alpha: int = 255) -> QColor:
+    color = QColor(value)
+    color.setAlpha(alpha)
+    return color
+
+
+def series_colors(c: Colors) -> dict[str, str]:
+    """The colour of each series, shared by the chart, its legend and the PDF report."""
+    return {"completed": c.accent, "partial": c.amber, "target": c.muted, "back": c.text, "leg": c.red}
+
+
+TICK_STEPS = (1, 2, 4, 8, 13)
+TICK_LABEL_ROOM = 1.5  # a date label needs this many times its own width
+
+
+def tick_step(count: int, px_per_week: float, label_px: float) -> int:
+    """Label every n-th week so labels never overlap at this width."""
+    for step in TICK_STEPS:
+        if step * px_per_week >= label_px * TICK_LABEL_ROOM:
+            return step
+    return max(1, count // 4)
+
+
+def week_ticks(rows: Sequence[WeekRow], step: int = 1) -> list[tuple[float, str]]:
+    """Date labels for the week indices, every `step` weeks; the current week is always labelled."""
+    last = len(rows) - 1
+    return [(float(i), short_date(rows[i].start)) for i in range(last, -1, -step)][::-1]
+
+
+class _Legend(QLabel):
+    """Coloured keys under the chart, as one wrapping line of text (bigger and clearer than pyqtgraph's own
+    legend, and it wraps instead of widening the page)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setWordWrap(True)
+        self.entries: list[str] = []
+
+    def set_entries(self, entries: Sequence[tuple[str, str, str]]) -> None:
+        """entries: (swatch characters, colour, text)."""
+        self.entries = [text for _, _, text in entries]
+        keys = [
+            f'<span style="color:{color}">{mark}</span>&nbsp;{text.replace(" ", "&nbsp;")}'
+            for mark, color, text in entries
+        ]
+        self.setText(" &nbsp; &nbsp; ".join(keys))
+        self.setAccessibleName("Chart key: " + ", ".join(self.entries))
+
+
+class WeeklyChart(QWidget):
+    """Completed and partial sessions per week as stacked bars, the target as a dashed step line, and mean
+    back and leg pain (before exercise) as lines on a right-hand 0–10 axis that shares the week axis."""
+
+    hovered = Signal(int)  # the week index under the mouse, -1 when none
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[WeekRow] = []
+        self.plot = pg.PlotWidget()
+        self.plot.setMinimumHeight(CHART_MIN_HEIGHT_PX)
+        self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.plot.setAccessibleName("Weekly sessions and pain chart")
+        item = self.plot.getPlotItem()
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        item.vb.setMouseEnabled(x=False, y=False)
+        item.vb.setDefaultPadding(0.0)
+        item.showAxis("right")
+        self.pain_view = pg.ViewBox(enableMouse=False)
+        self.pain_view.setMouseEnabled(x=False, y=False)
+        self.pain_view.setZValue(10)  # pain lines over the bars
+        item.scene().addItem(self.pain_view)
+        item.getAxis("right").linkToView(self.pain_view)
+        self.pain_view.setXLink(item.vb)
+        item.vb.sigResized.connect(self._sync_pain_view)
+        self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
+        self.legend = _Legend()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.legend)
+        # The graphics are made once and updated in place: re-creating pyqtgraph items on every redraw
+        # churns the scene (and, with PySide6 6.12, upset its reference counting at interpreter exit).
+        self._bars = {
+            (kind, now): pg.BarGraphItem(x=[0.0], height=[0.0], width=BAR_WIDTH)
+            for kind in ("completed", "partial")
+            for now in (False, True)
+        }
+        for bar in self._bars.values():
+            item.addItem(bar)
+        self._target_line = pg.PlotDataItem()
+        item.addItem(self._target_line)
+        self._so_far = pg.TextItem("so far", anchor=(0.5, 1.0))
+        item.addItem(self._so_far)
+        self._pain_lines: dict[str, tuple[pg.PlotDataItem, pg.PlotDataItem]] = {}
+        for key in ("back", "leg"):
+            halo, line = pg.PlotDataItem(), pg.PlotDataItem()
+            self.pain_view.addItem(halo)
+            self.pain_view.addItem(line)
+            self._pain_lines[key] = (halo, line)
+        self._hover_index = -1
+
+    # ---- drawing ------------------------------------------------------------------------------------
+    def _sync_pain_view(self) -> None:
+        item = self.plot.getPlotItem()
+        self.pain_view.setGeometry(item.vb.sceneBoundingRect())
+        self.pain_view.linkedViewChanged(item.vb, self.pain_view.XAxis)
+        self._update_ticks()
+
+    def _update_ticks(self) -> None:
+        if not self.rows:
+            return
+        axis = self.plot.getPlotItem().getAxis("bottom")
+        width = self.plot.getPlotItem().vb.width() or self.plot.width()
+        label_px = QFontMetricsF(axis.style.get("tickFont") or QApplication.font()).horizontalAdvance(
+            "22 Dec"
+        )
+        step = tick_step(len(self.rows), width / len(self.rows), label_px)
+        axis.setTicks([week_ticks(self.rows, step), []])
+
+    def set_rows(self, rows: Sequence[WeekRow]) -> None:
+        self.rows = list(rows)
+        self.apply_colors(current_colors())
+
+    def apply_colors(self, c: Colors) -> None:
+        """(Re)draw everything in the given colours; called for new rows and when light/dark changes."""
+        item = self.plot.getPlotItem()
+        series = series_colors(c)
+        self.plot.setBackground(c.surface)
+        font = QFont(QApplication.font())
+        font.setPointSizeF(max(10.0, font.pointSizeF() * 0.95))
+        for side in ("left", "bottom", "right"):
+            axis = item.getAxis(side)
+            axis.setPen(pg.mkPen(c.border))
+            axis.setTextPen(pg.mkPen(c.text))
+            axis.setStyle(tickFont=font, tickTextOffset=8, tickLength=-6)
+        label_style = {"color": c.text, "font-size": f"{font.pointSizeF():.0f}pt"}
+        item.setLabel("left", "Sessions a week", **label_style)
+        item.setLabel("right", "Pain before exercise (0–10)", **label_style)
+        item.showGrid(x=False, y=True, alpha=0.18)
+
+        rows = self.rows
+        count = len(rows)
+        if count == 0:
+            for graphic in (*self._bars.values(), self._target_line, self._so_far):
+                graphic.setVisible(False)
+            for halo, line in self._pain_lines.values():
+                halo.setVisible(False)
+                line.setVisible(False)
+            self._set_description()
+            return
+        x = np.arange(count, dtype=float)
+        completed = np.array([row.completed for row in rows], dtype=float)
+        partial = np.array([row.partial for row in rows], dtype=float)
+        targets = np.array([row.target for row in rows], dtype=float)
+        in_progress = np.array([row.in_progress for row in rows], dtype=bool)
+        for (kind, now), bar in self._bars.items():
+            mask = in_progress if now else ~in_progress
+            if not mask.any():
+                bar.setVisible(False)
+                continue
+            bar.setVisible(True)
+            color = _color(series[kind], IN_PROGRESS_ALPHA if now else 255)
+            pen = (pg.mkPen(c.text, width=1.5, style=Qt.PenStyle.DashLine) if now
+                   else pg.mkPen(c.surface, width=1))  # fmt: skip
+            bottom = completed[mask] if kind == "partial" else np.zeros(int(mask.sum()))
+            height = partial[mask] if kind == "partial" else completed[mask]
+            bar.setOpts(
+                x=x[mask], y0=bottom, height=height, width=BAR_WIDTH, brush=pg.mkBrush(color), pen=pen
+            )
+
+        edges = np.arange(count + 1, dtype=float) - 0.5
+        self._target_line.setData(
+            edges, targets, stepMode="center",
+            pen=pg.mkPen(series["target"], width=2.5, style=Qt.PenStyle.DashLine),
+        )  # fmt: skip
+        self._target_line.setVisible(True)
+
+        top = float(max(1.0, targets.max(), (completed + partial).max()))
+        self._so_far.setVisible(bool(in_progress.any()) and count <= SO_FAR_LABEL_MAX_WEEKS)
+        if in_progress.any():
+            index = int(np.flatnonzero(in_progress)[-1])
+            self._so_far.setColor(QColor(c.text))
+            self._so_far.setFont(font)
+            self._so_far.setPos(index, completed[index] + partial[index] + top * 0.02)
+
+        for key, values in (
+            ("back", [r.back_pain_mean for r in rows]),
+            ("leg", [r.leg_pain_mean for r in rows]),
+        ):
+            halo, line = self._pain_lines[key]
+            points = [(i, v) for i, v in enumerate(values) if v is not None]
+            halo.setVisible(bool(points))
+            line.setVisible(bool(points))
+            if not points:
+                continue
+            px = np.array([p[0] for p in points], dtype=float)
+            py = np.array([p[1] for p in points], dtype=float)
+            halo.setData(px, py, pen=pg.mkPen(c.surface, width=LINE_WIDTH_PX + 4))
+            line.setData(
+                px, py, pen=pg.mkPen(series[key], width=LINE_WIDTH_PX), symbol="s" if key == "back" else "o",
+                symbolSize=PAIN_SYMBOL_SIZE_PX, symbolBrush=pg.mkBrush(series[key]),
+                symbolPen=pg.mkPen(c.surface, width=2),
+            )  # fmt: skip
+
+        item.vb.setRange(xRange=(-0.6, count - 0.4), yRange=(0, top * 1.15), padding=0)
+        self.pain_view.setRange(yRange=(0, PAIN_MAX * 1.15), padding=0)
+        tick_every = 2 if top <= 20 else 5
+        item.getAxis("left").setTicks(
+            [[(float(v), str(v)) for v in range(0, int(top * 1.15) + 1, tick_every)], []]
+        )
+        right = item.getAxis("right")
+        right.setTicks([[(float(v), str(v)) for v in range(0, PAIN_MAX + 1, 2)], []])
+        self.legend.set_entries(
+            [
+                ("■", series["completed"], "Done"),
+                ("■", series["partial"], "Partial (ended early)"),
+                ("▯", c.text, "This week, so far"),
+                ("- -", series["target"], "Planned"),
+                ("━■━", series["back"], "Back pain"),
+                ("━●━", series["leg"], "Leg pain"),
+            ]
+        )
+        self._sync_pain_view()
+        self._set_description()
+
+    def _set_description(self) -> None:
+        self.plot.setAccessibleDescription(weeks_summary(self.rows))
+
+    # ---- hover --------------------------------------------------------------------------------------
+    def index_at_scene(self, pos: QPointF) -> int:
+        item = self.plot.getPlotItem()
+        if not self.rows or not item.vb.sceneBoundingRect().contains(pos):
+            return -1
+        index = round(item.vb.mapSceneToView(pos).x())
+        return index if 0 <= index < len(self.rows) else -1
+
+    def tooltip_for(self, index: int) -> str:
+        return week_tooltip(self.rows[index]) if 0 <= index < len(self.rows) else ""
+
+    def _on_mouse_moved(self, pos: QPointF) -> None:
+        index = self.index_at_scene(pos)
+        if index == self._hover_index:
+            return
+        self._hover_index = index
+        self.hovered.emit(index)
+        if index < 0:
+            QToolTip.hideText()
+            return
+        global_pos = self.plot.mapToGlobal(self.plot.mapFromScene(pos))
+        QToolTip.showText(global_pos, self.tooltip_for(index), self.plot)
+
+
+class CalendarHeatmap(QWidget):
+    """Days as squares, one column per week (Monday at the top), coloured by how much of the day's plan was
+    done. Flare days are marked, today is outlined, and hovering a day shows its sessions by slot."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: list[DayCell] = []
+        self.today = date.today()
+        self._first_monday = self.today
+        self._cell = CELL_MAX_PX
+        self.setMouseTracking(True)
+        self.setAccessibleName("Calendar of days")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def set_cells(self, cells: Sequence[DayCell], today: date) -> None:
+        self.cells = list(cells)
+        self.today = today
+        self._first_monday = cells[0].day - timedelta(days=cells[0].day.weekday()) if cells else today
+        self.setAccessibleDescription(calendar_summary(self.cells, today))
+        self._update_geometry()
+        self.update()
+
+    def _weeks(self) -> int:
+        if not self.cells:
+            return 0
+        return (self.cells[-1].day - self._first_monday).days // 7 + 1
+
+    def _cell_size(self, width: int) -> int:
+        weeks = max(1, self._weeks())
+        fit = (width - DAY_LABEL_WIDTH_PX) // weeks - CELL_GAP_PX
+        return max(CELL_MIN_PX, min(CELL_MAX_PX, fit))
+
+    def _update_geometry(self) -> None:
+        self._cell = self._cell_size(self.width())
+        height = MONTH_LABEL_HEIGHT_PX + 7 * (self._cell + CELL_GAP_PX) + LEGEND_HEIGHT_PX + 8
+        self.setFixedHeight(height)
+
+    def resizeEvent(self, event: object) -> None:
+        self._update_geometry()
+        super().resizeEvent(event)  # type: ignore[arg-type]
+
+    def sizeHint(self) -> QSize:
+        return QSize(DAY_LABEL_WIDTH_PX + max(1, self._weeks()) * (CELL_MAX_PX + CELL_GAP_PX), self.height())
+
+    def cell_rect(self, cell: DayCell) -> QRectF:
+        offset = (cell.day - self._first_monday).days
+        column, row = divmod(offset, 7)
+        step = self._cell + CELL_GAP_PX
+        return QRectF(
+            DAY_LABEL_WIDTH_PX + column * step, MONTH_LABEL_HEIGHT_PX + row * step, self._cell, self._cell
+        )
+
+    def cell_at(self, pos: QPointF) -> DayCell | None:
+        step = self._cell + CELL_GAP_PX
+        column = int((pos.x() - DAY_LABEL_WIDTH_PX) // step)
+        row = int((pos.y() - MONTH_LABEL_HEIGHT_PX) // step)
+        if column < 0 or not 0 <= row < 7 or not self.cells:
+            return None
+        day = self._first_monday + timedelta(days=column * 7 + row)
+        index = (day - self.cells[0].day).days
+        if 0 <= index < len(self.cells):
+            return self.cells[index]
+        return None
+
+    def _fill(self, cell: DayCell, c: Colors) -> QBrush | None:
+        if cell.day > self.today:
+            return None
+        if cell.excused:
+            return QBrush(_color(c.amber, 150), Qt.BrushStyle.BDiagPattern)
+        if cell.target == 0:
+            return None
+        if cell.met:
+            return QBrush(QColor(c.accent))
+        share = min(1.0, cell.credit / cell.target)
+        if share == 0:
+            return QBrush(QColor(c.window))
+        return QBrush(_color(c.accent, 70 + round(110 * share)))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        c = current_colors()
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        font = QFont(self.font())
+        font.setPointSizeF(max(9.0, font.pointSizeF() * 0.85))
+        painter.setFont(font)
+        text_pen = QPen(QColor(c.text))
+        step = self._cell + CELL_GAP_PX
+        painter.setPen(text_pen)
+        for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri"), (6, "Sun")):
+            rect = QRectF(0, MONTH_LABEL_HEIGHT_PX + row * step, DAY_LABEL_WIDTH_PX - 8, self._cell)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, name)
+        last_month = None
+        last_label_x = -1000.0
+        for column in range(self._weeks()):
+            monday = self._first_monday + timedelta(weeks=column)
+            sunday = monday + timedelta(days=6)
+            if sunday.month != last_month:
+                x = DAY_LABEL_WIDTH_PX + column * step
+                if x - last_label_x >= 3 * step or last_month is None:
+                    label_day = sunday.replace(day=1) if column else monday
+                    text = label_day.strftime("%b")
+                    painter.drawText(
+                        QRectF(x, 0, 4 * step, MONTH_LABEL_HEIGHT_PX - 4),
+                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, text,
+                    )  # fmt: skip
+                    last_label_x = x
+                last_month = sunday.month
+        border = QPen(QColor(c.border), 1)
+        for cell in self.cells:
+            rect = self.cell_rect(cell)
+            fill = self._fill(cell, c)
+            painter.setPen(border)
+            painter.setBrush(QBrush(QColor(c.surface)))
+            if fill is not None and fill.style() == Qt.BrushStyle.BDiagPattern:
+                painter.drawRoundedRect(rect, 3, 3)
+            painter.setBrush(fill if fill is not None else Qt.BrushStyle.NoBrush)
+            if fill is None:
+                painter.setPen(QPen(QColor(c.border), 1, Qt.PenStyle.DotLine))
+            painter.drawRoundedRect(rect, 3, 3)
+            if cell.safety_stops:
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(QColor(c.red))
+                radius = max(2.5, self._cell * 0.16)
+                painter.drawEllipse(rect.topRight() + QPointF(-radius - 1.5, radius + 1.5), radius, radius)
+            if cell.day == self.today:
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.setPen(QPen(QColor(c.text), 2))
+                painter.drawRoundedRect(rect.adjusted(-1.5, -1.5, 1.5, 1.5), 4, 4)
+        self._paint_legend(painter, c, MONTH_LABEL_HEIGHT_PX + 7 * step + 8)
+        painter.end()
+
+    def _paint_legend(self, painter: QPainter, c: Colors, top: float) -> None:
+        size = 14.0
+        x = float(DAY_LABEL_WIDTH_PX)
+        metrics = painter.fontMetrics()
+        entries: list[tuple[QBrush | None, str, bool]] = [
+            (QBrush(QColor(c.window)), "none", False),
+            (QBrush(_color(c.accent, 125)), "some", False),
+            (QBrush(QColor(c.accent)), "plan met", False),
+            (QBrush(_color(c.amber, 150), Qt.BrushStyle.BDiagPattern), "flare day", False),
+            (QBrush(QColor(c.red)), "stopped for safety", True),
+        ]
+        for brush, text, dot in entries:
+            rect = QRectF(x, top + 6, size, size)
+            if dot:
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(brush or Qt.BrushStyle.NoBrush)
+                painter.drawEllipse(rect.center(), 4.0, 4.0)
+            else:
+                painter.setPen(QPen(QColor(c.border), 1))
+                painter.setBrush(QBrush(QColor(c.surface)))
+                painter.drawRoundedRect(rect, 3, 3)
+                painter.setBrush(brush or Qt.BrushStyle.NoBrush)
+                painter.drawRoundedRect(rect, 3, 3)
+            painter.setPen(QPen(QColor(c.text)))
+            text_rect = QRectF(x + size + 6, top, metrics.horizontalAdvance(text) + 4, size + 12)
+            painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+            x = text_rect.right() + 18
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        cell = self.cell_at(event.position())
+        if cell is None:
+            QToolTip.hideText()
+        else:
+            QToolTip.showText(event.globalPosition().toPoint(), day_tooltip(cell, self.today), self)
+        super().mouseMoveEvent(event)

@@ -1,0 +1,436 @@
+"""The Progress page: headline cards, the weekly chart with pain, a calendar of days, the same numbers as a
+table, and buttons to export, import, save the chart and make the report for the physiotherapist.
+
+It renders one snapshot, :func:`sciatica_coach.progress_data.load_history`, the same one `sciatica-coach
+stats` and the PDF report use; it only formats. Importing this module loads pyqtgraph (through charts), which
+is why the main window builds this page only when it is first shown."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, Qt, QTimer
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QButtonGroup,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from sciatica_coach.core.adherence import AdherenceHistory, Summary, WeekRow
+from sciatica_coach.progress_data import load_history
+from sciatica_coach.storage.atomic import atomic_write
+from sciatica_coach.storage.repository import DataError
+from sciatica_coach.views.charts import CalendarHeatmap, WeeklyChart
+from sciatica_coach.views.context import AppContext
+from sciatica_coach.views.progress_text import (
+    DEFAULT_RANGE_WEEKS,
+    RANGES_WEEKS,
+    fmt_pain,
+    fmt_pct,
+    headline_pain_text,
+    plural,
+    short_date,
+    streak_text,
+    this_week_text,
+    weeks_summary,
+)
+from sciatica_coach.views.theme import current_colors
+from sciatica_coach.views.widgets import Page, card, label
+
+log = logging.getLogger(__name__)
+
+TABLE_COLUMNS = ("Week of", "Done", "Partial", "Planned", "Adherence", "Back pain", "Leg pain", "Flare days",
+                 "Safety stops")  # fmt: skip
+FIGURE_SCALE = 1.9  # headline numbers, relative to the body text
+CALENDAR_MIN_WEEKS = 12  # the calendar shows at least this much, so a 4-week chart still has context
+
+
+class ProgressPage(Page):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__("Progress", "How regularly you exercise, next to how your pain is doing.")
+        self.ctx = ctx
+        self.weeks = DEFAULT_RANGE_WEEKS
+        self.history: AdherenceHistory | None = None
+        self.rows: list[WeekRow] = []
+        self._dirty = True
+        self._recolor_pending = False
+
+        # ---- headline cards ----
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(14)
+        grid.setVerticalSpacing(14)
+        self.figures: dict[str, QLabel] = {}
+        self.figure_notes: dict[str, QLabel] = {}
+        for column, (key, title) in enumerate(
+            (("this_week", "This week"), ("adherence_4w", "Last 4 weeks"), ("streak", "Streak"),
+             ("score", "Habit score"))
+        ):  # fmt: skip
+            frame, box = card()
+            heading = label(title, "muted")
+            value = label("–", wrap=False)
+            value.setProperty("figure", "yes")
+            value.setAccessibleName(title)
+            note = label("", "muted")
+            box.addWidget(heading)
+            box.addWidget(value)
+            box.addWidget(note)
+            box.addStretch(1)
+            grid.addWidget(frame, 0, column)
+            self.figures[key] = value
+            self.figure_notes[key] = note
+        pain_frame, pain_box = card()
+        pain_box.addWidget(label("Pain since you started", "muted"))
+        self.pain_text = label("")
+        self.pain_text.setAccessibleName("Pain since you started")
+        pain_box.addWidget(self.pain_text)
+        grid.addWidget(pain_frame, 1, 0, 1, 4)
+        self.body.addLayout(grid)
+
+        # ---- weekly chart ----
+        chart_frame, chart_box = card("Sessions each week")
+        ranges = QHBoxLayout()
+        ranges.setSpacing(8)
+        ranges.addWidget(label("Show the last", wrap=False))
+        self.range_group = QButtonGroup(self)
+        self.range_buttons: dict[int, QPushButton] = {}
+        for weeks in RANGES_WEEKS:
+            button = QPushButton(f"{weeks} weeks")
+            button.setCheckable(True)
+            button.setProperty("range", "yes")
+            button.setAccessibleName(f"Show the last {weeks} weeks")
+            button.setChecked(weeks == self.weeks)
+            button.clicked.connect(lambda _=False, w=weeks: self.set_range(w))
+            self.range_group.addButton(button)
+            self.range_buttons[weeks] = button
+            ranges.addWidget(button)
+        ranges.addStretch(1)
+        chart_box.addLayout(ranges)
+        self.chart = WeeklyChart()
+        chart_box.addWidget(self.chart)
+        self.chart_summary = label("")
+        self.chart_summary.setAccessibleName("The chart in words")
+        self.chart_summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        chart_box.addWidget(self.chart_summary)
+        self.table_toggle = QPushButton("Show the numbers as a table")
+        self.table_toggle.setCheckable(True)
+        self.table_toggle.toggled.connect(self._toggle_table)
+        toggle_row = QHBoxLayout()
+        toggle_row.addWidget(self.table_toggle)
+        toggle_row.addStretch(1)
+        chart_box.addLayout(toggle_row)
+        self.table = QTableWidget(0, len(TABLE_COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(TABLE_COLUMNS))
+        self.table.setAccessibleName("Weekly numbers")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setMinimumHeight(260)
+        self.table.setVisible(False)
+        chart_box.addWidget(self.table)
+        self.body.addWidget(chart_frame)
+
+        # ---- calendar ----
+        calendar_frame, calendar_box = card("Your days")
+        self.calendar = CalendarHeatmap()
+        calendar_box.addWidget(self.calendar)
+        self.calendar_summary = label("", "muted")
+        self.calendar_summary.setAccessibleName("The calendar in words")
+        calendar_box.addWidget(self.calendar_summary)
+        self.body.addWidget(calendar_frame)
+
+        # ---- notes for the physiotherapist ----
+        self.notes_frame, notes_box = card("Worth mentioning to your physiotherapist")
+        self.notes_text = label("")
+        self.notes_text.setAccessibleName("Notes for your physiotherapist")
+        notes_box.addWidget(self.notes_text)
+        self.body.addWidget(self.notes_frame)
+
+        # ---- keep and share ----
+        share_frame, share_box = card("Keep and share")
+        share_box.addWidget(
+            label("Your history stays on this computer. Save a copy, or make a one-page report to take to "
+                  "your physiotherapist or doctor.", "muted")
+        )  # fmt: skip
+        buttons = QGridLayout()
+        buttons.setHorizontalSpacing(10)
+        buttons.setVerticalSpacing(10)
+        self.report_button = QPushButton("Make a report for your physio (PDF)…")
+        self.png_button = QPushButton("Save the chart as a picture (PNG)…")
+        self.csv_button = QPushButton("Export for a spreadsheet (CSV)…")
+        self.json_button = QPushButton("Export a backup (JSON)…")
+        self.import_button = QPushButton("Import a backup (JSON)…")
+        self.report_button.clicked.connect(self._ask_report)
+        self.png_button.clicked.connect(self._ask_png)
+        self.csv_button.clicked.connect(lambda: self._ask_export("csv"))
+        self.json_button.clicked.connect(lambda: self._ask_export("json"))
+        self.import_button.clicked.connect(self._ask_import)
+        for index, button in enumerate(
+            (self.report_button, self.png_button, self.csv_button, self.json_button, self.import_button)
+        ):
+            button.setAccessibleName(button.text().rstrip("…"))
+            buttons.addWidget(button, index // 2, index % 2)
+        share_box.addLayout(buttons)
+        self.message_frame = QFrame()
+        self.message_frame.setProperty("role", "banner")
+        message_box = QVBoxLayout(self.message_frame)
+        message_box.setContentsMargins(14, 10, 14, 10)
+        self.message = label("")
+        self.message.setAccessibleName("Message")
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        message_box.addWidget(self.message)
+        self.message_frame.setVisible(False)
+        share_box.addWidget(self.message_frame)
+        self.body.addWidget(share_frame)
+        self.body.addStretch(1)
+
+        ctx.sessions_changed.connect(self._on_sessions_changed)
+        self.refresh()
+
+    # ---- data ---------------------------------------------------------------------------------------
+    def _on_sessions_changed(self) -> None:
+        self._dirty = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._dirty:
+            self.refresh()
+        super().showEvent(event)
+
+    def refresh(self) -> None:
+        """Reload the history from storage and redraw everything."""
+        self.history = load_history(self.ctx.repo, self.ctx.clock)
+        self._dirty = False
+        self._render_headline(self.history.summary())
+        self._render_range()
+
+    def set_range(self, weeks: int) -> None:
+        if weeks not in RANGES_WEEKS:
+            raise ValueError(f"unsupported range {weeks}")
+        self.weeks = weeks
+        self.range_buttons[weeks].setChecked(True)
+        if self.history is not None:
+            self._render_range()
+
+    # ---- rendering ----------------------------------------------------------------------------------
+    def _render_headline(self, summary: Summary) -> None:
+        self.figures["this_week"].setText(this_week_text(summary))
+        self.figure_notes["this_week"].setText("sessions so far")
+        self.figures["adherence_4w"].setText(fmt_pct(summary.adherence_4w_pct))
+        self.figure_notes["adherence_4w"].setText("of planned sessions")
+        self.figures["streak"].setText(plural(summary.current_streak, "day"))
+        self.figure_notes["streak"].setText(f"best {plural(summary.best_streak, 'day')}")
+        self.figures["score"].setText(f"{summary.score_pct:.0f}%")
+        self.figure_notes["score"].setText("rises as you keep going")
+        for key, value in self.figures.items():
+            value.setAccessibleDescription(f"{value.text()} {self.figure_notes[key].text()}")
+        self.figures["streak"].setAccessibleDescription(streak_text(summary))
+        self.pain_text.setText(headline_pain_text(summary))
+        self._style_figures()
+
+        notes = []
+        if summary.safety_stops:
+            days = ", ".join(short_date(day) for day in summary.safety_stop_days[-5:])
+            notes.append(
+                f"You stopped {plural(summary.safety_stops, 'session')} for safety ({days}). "
+                "Stopping was the right thing to do."
+            )
+        for note in summary.spread_down[:3]:
+            notes.append(
+                f"Leg symptoms spread further down after {_exercise_name(note.exercise_id)} "
+                f"({plural(note.times, 'time')}, last on {short_date(note.last_day)})."
+            )
+        if summary.numbness_or_weakness_days:
+            notes.append(
+                f"New numbness or weakness noted on {plural(len(summary.numbness_or_weakness_days), 'day')}."
+            )
+        self.notes_text.setText("\n".join(notes))
+        self.notes_frame.setVisible(bool(notes))
+
+    def _style_figures(self) -> None:
+        """Page-local styles that follow the theme and text size: big headline figures and the checked range
+        button. (One style sheet: a widget style sheet would override fonts set on child labels.)"""
+        c = current_colors()
+        figure_pt = QApplication.font().pointSizeF() * FIGURE_SCALE
+        sheet = (
+            f'QLabel[figure="yes"] {{ font-size: {figure_pt:.1f}pt; font-weight: 600; }}\n'
+            f'QPushButton[range="yes"]:checked {{ background: {c.accent}; color: {c.on_accent}; '
+            f"border-color: {c.accent}; }}"
+        )
+        if self.styleSheet() != sheet:  # setting it again would re-polish (and re-signal) for nothing
+            self.setStyleSheet(sheet)
+
+    def _render_range(self) -> None:
+        assert self.history is not None
+        history = self.history
+        self.rows = history.weekly_table(self.weeks)
+        self.chart.set_rows(self.rows)
+        self.chart_summary.setText(weeks_summary(self.rows, history.today))
+        self._fill_table()
+        calendar_weeks = max(self.weeks, CALENDAR_MIN_WEEKS)
+        today = history.today
+        start = today - timedelta(days=today.weekday()) - timedelta(weeks=calendar_weeks - 1)
+        cells = history.calendar_days(start, today + timedelta(days=6 - today.weekday()))
+        self.calendar.set_cells(cells, today)
+        self.calendar_summary.setText(
+            f"The last {calendar_weeks} weeks: {self.calendar.accessibleDescription()} "
+            "Hover over a day to see its sessions."
+        )
+
+    def _fill_table(self) -> None:
+        self.table.setRowCount(len(self.rows))
+        for row_index, row in enumerate(reversed(self.rows)):
+            week = short_date(row.start) + (" (so far)" if row.in_progress else "")
+            values = (week, str(row.completed), str(row.partial), str(row.target), fmt_pct(row.adherence_pct),
+                      fmt_pain(row.back_pain_mean), fmt_pain(row.leg_pain_mean), str(row.excused_days),
+                      str(row.safety_stops))  # fmt: skip
+            for column, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row_index, column, item)
+
+    def _toggle_table(self, shown: bool) -> None:
+        self.table.setVisible(shown)
+        self.table_toggle.setText("Hide the table" if shown else "Show the numbers as a table")
+
+    def changeEvent(self, event: QEvent) -> None:
+        # The app's palette changes when light/dark mode or the text size changes: redraw the charts once.
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange) and not self._recolor_pending:
+            self._recolor_pending = True
+            QTimer.singleShot(0, self._recolor)
+        super().changeEvent(event)
+
+    def _recolor(self) -> None:
+        self._recolor_pending = False
+        self._style_figures()
+        self.chart.apply_colors(current_colors())
+        self.calendar.update()
+
+    # ---- keep and share -----------------------------------------------------------------------------
+    def _ask_save_path(self, caption: str, suggested: str, file_filter: str) -> str:
+        start = str(Path.home() / suggested)
+        path, _ = QFileDialog.getSaveFileName(self, caption, start, file_filter)
+        return path
+
+    def _ask_open_path(self, caption: str, file_filter: str) -> str:
+        path, _ = QFileDialog.getOpenFileName(self, caption, str(Path.home()), file_filter)
+        return path
+
+    def _stamp(self) -> str:
+        return self.ctx.clock.now().date().isoformat()
+
+    def show_message(self, text: str, problem: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setProperty("problem", problem)
+        self.message_frame.setVisible(True)
+
+    def _ask_export(self, fmt: str) -> None:
+        kind = "CSV files (*.csv)" if fmt == "csv" else "JSON files (*.json)"
+        path = self._ask_save_path("Export your history", f"sciatica-coach-{self._stamp()}.{fmt}", kind)
+        if path:
+            self.export_to(Path(path), fmt)
+
+    def export_to(self, path: Path, fmt: str) -> bool:
+        from sciatica_coach.storage.exchange import export_csv, export_json
+
+        text = export_csv(self.ctx.repo) if fmt == "csv" else export_json(self.ctx.repo, self.ctx.clock.now())
+        return self._write_file(path, text.encode("utf-8"), "Your history was saved to")
+
+    def _write_file(self, path: Path, data: bytes, success: str) -> bool:
+        try:
+            atomic_write(path, data, mode=0o600)
+        except OSError as err:
+            self.show_message(
+                f"Couldn't save {path} ({err.strerror or err}). Nothing else was changed.", True
+            )
+            return False
+        self.show_message(f"{success} {path}.")
+        return True
+
+    def _ask_import(self) -> None:
+        path = self._ask_open_path("Import a backup", "JSON files (*.json);;All files (*)")
+        if path:
+            self.import_from(Path(path))
+
+    def import_from(self, path: Path) -> bool:
+        """Import a JSON export with the same checks as `sciatica-coach import`; nothing changes on failure."""
+        from sciatica_coach.storage.exchange import (
+            MAX_IMPORT_BYTES,
+            ExchangeError,
+            apply_import,
+            parse_import,
+        )
+
+        try:
+            with path.open("rb") as handle:
+                blob = handle.read(MAX_IMPORT_BYTES + 1)
+            bundle = parse_import(blob, path.name)
+            result = apply_import(self.ctx.repo, bundle)
+        except OSError as err:
+            self.show_message(f"Couldn't read {path} ({err.strerror or err}). Your data is unchanged.", True)
+            return False
+        except (ExchangeError, DataError) as err:
+            self.show_message(f"{err} Your data is unchanged.", True)
+            return False
+        self.show_message(
+            f"Imported {plural(result.added, 'session')}; {result.already_there} were already there."
+        )
+        self.ctx.sessions_changed.emit()
+        return True
+
+    def _ask_png(self) -> None:
+        path = self._ask_save_path(
+            "Save the chart as a picture", f"sciatica-coach-chart-{self._stamp()}.png", "PNG images (*.png)"
+        )
+        if path:
+            self.save_chart_png(Path(path))
+
+    def save_chart_png(self, path: Path) -> bool:
+        pixmap = self.chart.grab()
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        pixmap.save(buffer, "PNG")
+        data: QByteArray = buffer.data()
+        return self._write_file(path, bytes(data.data()), "The chart was saved to")
+
+    def _ask_report(self) -> None:
+        path = self._ask_save_path(
+            "Save the report", f"sciatica-coach-report-{self._stamp()}.pdf", "PDF files (*.pdf)"
+        )
+        if path:
+            self.make_report(Path(path))
+
+    def make_report(self, path: Path) -> bool:
+        from sciatica_coach.report import render_report_pdf
+
+        try:
+            data = render_report_pdf(self.ctx.repo, self.ctx.clock, weeks=max(self.weeks, 4))
+        except DataError as err:
+            self.show_message(str(err), True)
+            return False
+        return self._write_file(path, data, "The report was saved to")
+
+
+def _exercise_name(exercise_id: str) -> str:
+    try:
+        from sciatica_coach.core.catalogue import load_catalogue
+
+        return load_catalogue().get(exercise_id).name.lower()
+    except (KeyError, ValueError, OSError):
+        return exercise_id.replace("-", " ")

@@ -65,6 +65,14 @@ def routine_from_dict(data: Any, catalogue: Catalogue, where: str = "routine") -
     return routine
 
 
+def duration_words(seconds: int) -> str:
+    """A session length as people say it: "9 min 40 s", "12 min", "45 s"."""
+    minutes, secs = divmod(max(0, int(seconds)), 60)
+    if minutes == 0:
+        return f"{secs} s"
+    return f"{minutes} min {secs} s" if secs else f"{minutes} min"
+
+
 def avoided_direction(repo: Repository) -> Direction | None:
     value = repo.setting(AVOID_SETTING)
     return Direction(value) if value in (Direction.FLEXION.value, Direction.EXTENSION.value) else None

@@ -24,6 +24,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "demo-data": ("sciatica_coach.cli.demo_cmd", "fill a fresh data folder with a demo history to try the app"),
     "report": ("sciatica_coach.cli.report_cmd", "make a one-page PDF report for your physiotherapist"),
     "reminders": ("sciatica_coach.cli.reminders_cmd", "list, set or preview your reminder times"),
+    "routine": ("sciatica_coach.cli.routine_cmd", "show your routine, or export/import a routine file"),
 }
 
 

@@ -207,3 +207,19 @@ def test_a_damaged_stored_routine_lists_every_problem(catalogue: Catalogue) -> N
     assert len(info.value.problems) == 2
     with pytest.raises(CatalogueError, match="unknown phase"):
         routine_from_dict({"phase": 7, "items": []}, catalogue)
+
+
+def test_the_documented_example_is_valid(catalogue: Catalogue) -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "prescription-format.md").read_text(encoding="utf-8")
+    example = doc.split("```json\n", 1)[1].split("```", 1)[0]
+    routine = loads_prescription(example.encode(), catalogue, "example.json")
+    assert [i.exercise_id for i in routine.items] == [
+        "cat-camel",
+        "nerve-glide",
+        "bridge",
+        "bird-dog",
+        "prone-lying",
+    ]
+    assert routine.items[2].dose.rest_between_sets_s == 45
+    for exercise in catalogue.exercises.values():  # every id is in the table
+        assert f"`{exercise.id}` | {exercise.name} |" in doc

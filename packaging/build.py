@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Build the standalone Sciatica Coach bundle with one command.
+
+    python packaging/build.py            # install PyInstaller if missing, build dist/sciatica-coach/, report size
+    python packaging/build.py --smoke    # the same, then run packaging/smoke_test.py on the result
+
+Run it with the Python that has the app's dependencies (e.g. .venv/bin/python after `packaging/dev.py run`).
+The bundle is built from packaging/sciatica-coach.spec into dist/ (work files in build/pyinstaller/)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PACKAGING_DIR = Path(__file__).resolve().parent
+ROOT = PACKAGING_DIR.parent
+SPEC = PACKAGING_DIR / "sciatica-coach.spec"
+DIST_DIR = ROOT / "dist"
+WORK_DIR = ROOT / "build" / "pyinstaller"
+BUNDLE_NAME = "sciatica-coach"
+PYINSTALLER_REQUIREMENT = "pyinstaller>=6.10"
+LARGEST_SHOWN = 15
+MB = 1024 * 1024
+
+
+def ensure_pyinstaller() -> None:
+    if importlib.util.find_spec("PyInstaller") is not None:
+        return
+    print(f"Installing {PYINSTALLER_REQUIREMENT} into {sys.prefix} ...", flush=True)
+    pip = [sys.executable, "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    if subprocess.call([*pip, PYINSTALLER_REQUIREMENT]):
+        raise SystemExit("build.py: installing PyInstaller failed (pip's message is above).")
+
+
+def bundle_dir() -> Path:
+    return DIST_DIR / BUNDLE_NAME
+
+
+def executable(bundle: Path) -> Path:
+    return bundle / (f"{BUNDLE_NAME}.exe" if os.name == "nt" else BUNDLE_NAME)
+
+
+def tree_size(path: Path) -> int:
+    if path.is_file() or path.is_symlink():
+        return path.lstat().st_size
+    return sum(p.lstat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def components(bundle: Path) -> list[tuple[int, str]]:
+    """Sizes of the bundle's parts: each top-level Qt library, plugin folder, Python package or file."""
+    parts: list[tuple[int, str]] = []
+    internal = bundle / "_internal"
+    qt_dir = internal / "PySide6" / "Qt"
+    for path in sorted(internal.iterdir()) if internal.is_dir() else []:
+        if path == internal / "PySide6":
+            for sub in sorted(path.iterdir()):
+                if sub != qt_dir:
+                    parts.append((tree_size(sub), str(sub.relative_to(bundle))))
+            for sub in sorted(qt_dir.iterdir()):
+                children = sorted(sub.iterdir()) if sub.name in {"lib", "plugins"} else [sub]
+                parts.extend((tree_size(child), str(child.relative_to(bundle))) for child in children)
+        else:
+            parts.append((tree_size(path), str(path.relative_to(bundle))))
+    return sorted(parts, reverse=True)
+
+
+def check_contents(bundle: Path) -> list[str]:
+    """Problems with what the bundle holds: a required Qt plugin missing, or an unwanted Qt module present."""
+    sys.path.insert(0, str(PACKAGING_DIR))
+    from bundle_contents import FORBIDDEN_IN_BUNDLE, REQUIRED_PLUGINS_BY_PLATFORM
+
+    files = [p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file()]
+    plugins = [f.split("/plugins/", 1)[1] for f in files if "/Qt/plugins/" in f]
+    problems = [
+        f"required Qt plugin {required}* is missing"
+        for required in REQUIRED_PLUGINS_BY_PLATFORM.get(sys.platform, ())
+        if not any(plugin.startswith(required) for plugin in plugins)
+    ]
+    for name in files:
+        base = name.rsplit("/", 1)[-1]
+        if not base.endswith((".py", ".pyi", ".pyc", ".qm", ".json", ".svg", ".png", ".wav")):
+            problems.extend(
+                f"unwanted Qt part in the bundle: {name}" for part in FORBIDDEN_IN_BUNDLE if part in base
+            )
+    return problems
+
+
+def report_size(bundle: Path) -> int:
+    total = tree_size(bundle)
+    print(f"\nBundle: {bundle}  {total / MB:.1f} MB on disk (uncompressed)")
+    print("Largest parts:")
+    for size, name in components(bundle)[:LARGEST_SHOWN]:
+        print(f"  {size / MB:7.1f} MB  {name}")
+    return total
+
+
+def build() -> Path:
+    ensure_pyinstaller()
+    command = [
+        sys.executable,
+        "-m",
+        "PyInstaller",
+        "--noconfirm",
+        "--clean",
+        "--log-level=WARN",
+        f"--distpath={DIST_DIR}",
+        f"--workpath={WORK_DIR}",
+        str(SPEC),
+    ]
+    print("Building:", " ".join(command), flush=True)
+    started = time.monotonic()
+    if subprocess.call(command, cwd=ROOT):
+        raise SystemExit("build.py: PyInstaller failed (its message is above).")
+    print(f"Built in {time.monotonic() - started:.0f} s.")
+    bundle = bundle_dir()
+    if not executable(bundle).is_file():
+        raise SystemExit(f"build.py: PyInstaller finished but {executable(bundle)} is missing.")
+    return bundle
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--smoke", action="store_true", help="run the smoke test on the built bundle")
+    args = parser.parse_args(argv)
+    bundle = build()
+    report_size(bundle)
+    problems = check_contents(bundle)
+    for problem in problems:
+        print(f"build.py: {problem}", file=sys.stderr)
+    if problems:
+        return 1
+    print("Contents check passed: required Qt plugins present, excluded Qt modules absent.")
+    if args.smoke:
+        smoke = [sys.executable, str(PACKAGING_DIR / "smoke_test.py"), str(executable(bundle))]
+        return subprocess.call(smoke, cwd=ROOT)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

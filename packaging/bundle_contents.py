@@ -1,0 +1,203 @@
+"""What the PyInstaller bundle holds and leaves out: plain data shared by sciatica-coach.spec and the tests.
+
+Kept small on purpose. Every exclusion here was measured against the app (tests/test_packaging.py imports
+every sciatica_coach module and draws a pyqtgraph plot with these modules blocked), and every kept Qt plugin
+has a reason beside it."""
+
+from __future__ import annotations
+
+# Imported lazily or by name at run time, so PyInstaller's import scan can't see them (all sciatica_coach
+# submodules are added as well: CLI subcommands and window pages are imported by name).
+HIDDEN_IMPORTS = (
+    "PySide6.QtMultimedia",  # platform/sound.py
+    "PySide6.QtTextToSpeech",  # platform/speech.py
+    "PySide6.QtSvg",  # illustrations and the icon
+    "PySide6.QtDBus",  # platform/screen.py (screen lock)
+    "PySide6.QtNetwork",  # platform/single_instance.py (QLocalServer only)
+    "pyqtgraph",  # views/charts.py, Progress page
+)
+
+# Qt for Python modules the app never imports. PyInstaller's PySide6 and pyqtgraph hooks would otherwise
+# pull several in (each with its Qt library, plugins and translations). pyqtgraph itself needs QtOpenGL and
+# QtOpenGLWidgets at import time, so those two stay.
+EXCLUDED_QT_MODULES = tuple(
+    f"PySide6.{name}"
+    for name in [
+        "Qt3DAnimation",
+        "Qt3DCore",
+        "Qt3DExtras",
+        "Qt3DInput",
+        "Qt3DLogic",
+        "Qt3DRender",
+        "QtAxContainer",
+        "QtBluetooth",
+        "QtCharts",
+        "QtDataVisualization",
+        "QtDesigner",
+        "QtGraphs",
+        "QtGraphsWidgets",
+        "QtHelp",
+        "QtHttpServer",
+        "QtLocation",
+        "QtMultimediaWidgets",
+        "QtNetworkAuth",
+        "QtNfc",
+        "QtPdf",
+        "QtPdfWidgets",
+        "QtPositioning",
+        "QtPrintSupport",
+        "QtQml",
+        "QtQuick",
+        "QtQuick3D",
+        "QtQuickControls2",
+        "QtQuickTest",
+        "QtQuickWidgets",
+        "QtRemoteObjects",
+        "QtScxml",
+        "QtSensors",
+        "QtSerialBus",
+        "QtSerialPort",
+        "QtSpatialAudio",
+        "QtSql",
+        "QtStateMachine",
+        "QtSvgWidgets",
+        "QtTest",
+        "QtUiTools",
+        "QtWebChannel",
+        "QtWebEngineCore",
+        "QtWebEngineQuick",
+        "QtWebEngineWidgets",
+        "QtWebSockets",
+        "QtWebView",
+        "QtXml",
+    ]
+)
+
+EXCLUDED_PYTHON_MODULES = (
+    # other Qt bindings pyqtgraph could use
+    "PyQt5",
+    "PyQt6",
+    "PySide2",
+    # pyqtgraph's optional parts the charts don't use
+    "pyqtgraph.opengl",
+    "pyqtgraph.examples",
+    "pyqtgraph.console",
+    "pyqtgraph.jupyter",
+    "pyqtgraph.canvas",
+    "pyqtgraph.flowchart",
+    "OpenGL",
+    "matplotlib",
+    "scipy",
+    "pandas",
+    "h5py",
+    "IPython",
+    "tkinter",
+    "_tkinter",
+    "pytest",
+    "setuptools",
+    # no network access at all: no TLS, so no OpenSSL (hashlib falls back to its built-in sha1/sha256)
+    "ssl",
+    "_ssl",
+    "_hashlib",
+)
+
+# Qt plugins (paths below PySide6/Qt/plugins) dropped after PyInstaller's Qt hooks collected them; the
+# libraries only they linked against are pruned too. Kept: platforms xcb, wayland, offscreen, minimal
+# (cocoa on macOS, windows on Windows), imageformats svg/ico/icns/jpeg/gif, iconengines svg, texttospeech,
+# platforminputcontexts (compose key, IBus), platformthemes xdgdesktopportal, xcbglintegrations, wayland-*.
+EXCLUDED_PLUGINS = (
+    # QSoundEffect plays WAVs through Qt Multimedia's own PulseAudio/PipeWire (Linux), WASAPI or CoreAudio
+    # code without any backend plugin (measured here: the sounds play with plugins/multimedia removed). The
+    # FFmpeg backend is for media players; it costs ~20 MB of FFmpeg and links QtQuick and QtQml.
+    "multimedia/",
+    "tls/",  # no network access at all, so no TLS backends
+    "networkinformation/",
+    "networkaccess/",
+    "egldeviceintegrations/",  # only for eglfs on kiosk hardware
+    "generic/",  # evdev/tuio raw input for eglfs/linuxfb
+    "platforms/libqeglfs",
+    "platforms/libqlinuxfb",
+    "platforms/libqminimalegl",
+    "platforms/libqvnc",
+    "platforms/libqvkkhrdisplay",
+    "platforms/qdirect2d",
+    "platformthemes/libqgtk3",  # would bundle the build machine's GTK stack; the portal theme stays
+    "platforminputcontexts/libqtvirtualkeyboardplugin",  # needs QtQuick
+    "wayland-graphics-integration-client/libdmabuf-server",  # these four: only inside a Qt-made compositor
+    "wayland-graphics-integration-client/libdrm-egl-server",
+    "wayland-graphics-integration-client/libshm-emulation-server",
+    "wayland-graphics-integration-client/libvulkan-server",
+    "wayland-shell-integration/libfullscreen-shell-v1",
+    "wayland-shell-integration/libivi-shell",  # in-car shells
+    "imageformats/libqpdf",  # needs QtPdf
+    "imageformats/qpdf",
+    "imageformats/libqtiff",
+    "imageformats/qtiff",
+    "imageformats/libqwebp",
+    "imageformats/qwebp",
+    "imageformats/libqtga",
+    "imageformats/qtga",
+    "imageformats/libqwbmp",
+    "imageformats/qwbmp",
+    "texttospeech/libqtexttospeech_mock",
+    "texttospeech/qtexttospeech_mock",
+)
+
+# Shared libraries PyInstaller's QtNetwork hook adds for Qt's TLS plugin (which is dropped). Kept after all
+# if anything that stays links against them.
+EXCLUDED_LIBRARIES = ("libssl", "libcrypto")
+
+# Big Qt parts that must never end up in the bundle (checked by packaging/build.py after building).
+FORBIDDEN_IN_BUNDLE = (
+    "WebEngine",
+    "Quick",
+    "Qml",
+    "Qt63D",
+    "Charts",
+    "DataVisualization",
+    "Graphs",
+    "Pdf",
+    "WebSockets",
+    "Bluetooth",
+    "Designer",
+    "avcodec",
+    "ffmpegmediaplugin",
+    "opensslbackend",
+)
+
+# Plugins the bundle must keep, by folder and name start (checked by packaging/build.py after building).
+REQUIRED_PLUGINS_BY_PLATFORM = {
+    "linux": (
+        "platforms/libqxcb",
+        "platforms/libqwayland",
+        "platforms/libqoffscreen",
+        "imageformats/libqsvg",
+        "iconengines/libqsvgicon",
+        "texttospeech/libqtexttospeech_speechd",
+    ),
+    "win32": ("platforms/qwindows", "platforms/qoffscreen", "imageformats/qsvg", "iconengines/qsvgicon"),
+    "darwin": (
+        "platforms/libqcocoa",
+        "platforms/libqoffscreen",
+        "imageformats/libqsvg",
+        "iconengines/libqsvgicon",
+    ),
+}
+
+
+def normalised(path: str) -> str:
+    return path.replace("\\", "/")
+
+
+def wanted(dest: str) -> bool:
+    """Whether a file PyInstaller collected (by its path inside the bundle) belongs in the bundle."""
+    dest = normalised(dest)
+    if "/plugins/" in dest and dest.split("/plugins/", 1)[1].startswith(EXCLUDED_PLUGINS):
+        return False
+    base = dest.rsplit("/", 1)[-1]
+    if "/" not in dest and base.lower().startswith(EXCLUDED_LIBRARIES):
+        return False
+    # The app installs no QTranslator (its text is English only), so Qt's own .qm catalogues are dead weight.
+    if "/translations/" in dest and base.endswith(".qm"):
+        return False
+    return not base.startswith(".keep")

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from sciatica_coach import APP_ID, APP_NAME, __version__
 from sciatica_coach.assets import asset_path
-from sciatica_coach.platform.single_instance import SingleInstance
+from sciatica_coach.platform.single_instance import RAISE, START_SESSION, SingleInstance
 from sciatica_coach.storage.repository import DataError, Repository
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.main_window import MainWindow
 
 log = logging.getLogger(__name__)
+
+_STARTED = time.perf_counter()  # as early as this module loads; the entry point imports it first thing
 
 
 def make_application(argv: Sequence[str]) -> QApplication:
@@ -46,7 +49,26 @@ def build_window(repo: Repository) -> MainWindow:
     return window
 
 
-def run_gui(data_dir: Path, argv: Sequence[str]) -> int:
+class _FirstPaint(QObject):
+    """Reports the first paint of the main window (for --quit-after-shown: benchmarks and smoke tests)."""
+
+    def __init__(self, quit_after: bool) -> None:
+        super().__init__()
+        self._quit_after = quit_after
+        self._seen = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._seen:
+            self._seen = True
+            print(f"shown after {(time.perf_counter() - _STARTED) * 1000:.0f} ms", flush=True)
+            if self._quit_after:
+                QTimer.singleShot(0, QApplication.quit)
+        return False
+
+
+def run_gui(
+    data_dir: Path, argv: Sequence[str], *, start_session: bool = False, quit_after_shown: bool = False
+) -> int:
     app = make_application(argv)
     try:
         instance = SingleInstance(data_dir)
@@ -54,7 +76,7 @@ def run_gui(data_dir: Path, argv: Sequence[str]) -> int:
         show_error(APP_NAME, f"Sciatica Coach can't use its data folder {data_dir} ({err.strerror}).")
         return 2
     if not instance.acquire():
-        if instance.notify_running():
+        if instance.notify_running(START_SESSION if start_session else RAISE):
             print("Sciatica Coach is already open; its window has been brought to the front.")
             return 0
         show_error(APP_NAME, "Sciatica Coach is already running with this data folder.")
@@ -66,10 +88,20 @@ def run_gui(data_dir: Path, argv: Sequence[str]) -> int:
         instance.release()
         return 2
     window = build_window(repo)
-    instance.activated.connect(window.bring_to_front)
+
+    def on_message(message: str) -> None:
+        window.bring_to_front()
+        if message == START_SESSION:
+            window.start_session()
+
+    instance.activated.connect(on_message)
+    first_paint = _FirstPaint(quit_after_shown)
+    window.installEventFilter(first_paint)
     window.show()
     for notice in repo.notices:
         QTimer.singleShot(0, lambda text=notice: QMessageBox.information(window, APP_NAME, text))
+    if start_session:
+        QTimer.singleShot(0, window.start_session)
     code = app.exec()
     instance.release()
     repo.close()

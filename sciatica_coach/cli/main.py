@@ -21,7 +21,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "export": ("sciatica_coach.cli.export_cmd", "export your session history as JSON or CSV"),
     "import": ("sciatica_coach.cli.import_cmd", "import history from a JSON export"),
     "stats": ("sciatica_coach.cli.stats_cmd", "print the weekly adherence and pain table"),
-    "demo-data": ("sciatica_coach.cli.demo_cmd", "fill a fresh data folder with a demo history to try the app"),
+    "demo-data": (
+        "sciatica_coach.cli.demo_cmd",
+        "fill a fresh data folder with a demo history to try the app",
+    ),
     "report": ("sciatica_coach.cli.report_cmd", "make a one-page PDF report for your physiotherapist"),
     "reminders": ("sciatica_coach.cli.reminders_cmd", "list, set or preview your reminder times"),
     "routine": ("sciatica_coach.cli.routine_cmd", "show your routine, or export/import a routine file"),
@@ -44,6 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-dir", metavar="DIR", help="where your data lives (default: your user data folder)"
     )
     parser.add_argument("--verbose", action="store_true", help="log more detail to the terminal")
+    parser.add_argument("--start-session", action="store_true", help="open straight into today's session")
+    parser.add_argument(
+        "--quit-after-shown", action="store_true", help=argparse.SUPPRESS
+    )  # benchmarks, smoke test
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (module_name, help_text) in SUBCOMMANDS.items():
         module = importlib.import_module(module_name)
@@ -65,7 +72,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from sciatica_coach.app import run_gui
 
-            return run_gui(data_dir, sys.argv[:1])
+            return run_gui(
+                data_dir,
+                sys.argv[:1],
+                start_session=args.start_session,
+                quit_after_shown=args.quit_after_shown,
+            )
         module = importlib.import_module(SUBCOMMANDS[args.command][0])
         return int(module.run(args, data_dir))
     except (UsageError, DataError) as err:

@@ -19,7 +19,9 @@ from sciatica_coach.storage.lock import FolderLock
 
 log = logging.getLogger(__name__)
 
-RAISE_MESSAGE = b"raise\n"
+RAISE = "raise"
+START_SESSION = "start-session"
+MESSAGES = (RAISE, START_SESSION)
 CONNECT_TIMEOUT_MS = 1500
 
 
@@ -29,9 +31,10 @@ def server_name(data_dir: Path) -> str:
 
 
 class SingleInstance(QObject):
-    """`acquire()` returns True for the first instance; `activated` fires when a later launch asks to raise."""
+    """`acquire()` returns True for the first instance; `activated(message)` fires when a later launch asks
+    the first to come to the front ("raise") or to start a session ("start-session")."""
 
-    activated = Signal()
+    activated = Signal(str)
 
     def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -53,13 +56,13 @@ class SingleInstance(QObject):
         self._server = server
         return True
 
-    def notify_running(self) -> bool:
-        """Ask the running instance to show itself. Returns False if it could not be reached."""
+    def notify_running(self, message: str = RAISE) -> bool:
+        """Ask the running instance to show itself (or start a session). False if it could not be reached."""
         socket = QLocalSocket()
         socket.connectToServer(self._name)
         if not socket.waitForConnected(CONNECT_TIMEOUT_MS):
             return False
-        socket.write(RAISE_MESSAGE)
+        socket.write(f"{message}\n".encode())
         socket.flush()
         socket.waitForBytesWritten(CONNECT_TIMEOUT_MS)
         socket.disconnectFromServer()
@@ -76,8 +79,10 @@ class SingleInstance(QObject):
     def _drain(self) -> None:
         """Read every waiting message; forget clients that have gone."""
         for socket in list(self._clients):
-            if socket.bytesAvailable() and bytes(socket.readAll().data()).startswith(RAISE_MESSAGE.strip()):
-                self.activated.emit()
+            if socket.bytesAvailable():
+                for line in bytes(socket.readAll().data()).decode("utf-8", "replace").splitlines():
+                    if line.strip() in MESSAGES:
+                        self.activated.emit(line.strip())
             if socket.state() == QLocalSocket.LocalSocketState.UnconnectedState:
                 self._clients.remove(socket)
                 socket.deleteLater()

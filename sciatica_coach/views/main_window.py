@@ -9,7 +9,7 @@ import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
@@ -31,9 +31,11 @@ from sciatica_coach.core.catalogue import load_catalogue
 from sciatica_coach.routines import routine_for_today
 from sciatica_coach.storage.repository import DataError
 from sciatica_coach.views.context import AppContext
-from sciatica_coach.views.session_view import SessionView
 from sciatica_coach.views.theme import apply_theme
 from sciatica_coach.views.widgets import Page
+
+if TYPE_CHECKING:
+    from sciatica_coach.views.session_view import SessionView
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +76,7 @@ def default_pages() -> list[PageSpec]:
         PageSpec("progress", "Progress", "Your weekly chart, streaks and pain trend",
                  lazy_page("progress_page", "ProgressPage")),
         PageSpec("routine", "Routine", "Your exercises and how much of each",
-                 placeholder("Routine", "Your routine will appear here.")),
+                 lazy_page("routine_page", "RoutinePage")),
         PageSpec("reminders", "Reminders", "When Sciatica Coach reminds you",
                  placeholder("Reminders", "Your reminder times will appear here.")),
         PageSpec("settings", "Settings", "Sound, voice, appearance and safety notes",
@@ -187,6 +189,8 @@ class MainWindow(QMainWindow):
         self.bring_to_front()
         if self.session_view is not None:
             return
+        from sciatica_coach.views.session_view import SessionView  # built on first use: start-up stays light
+
         catalogue = load_catalogue()
         routine = routine_for_today(self.ctx.repo, catalogue, self.ctx.clock.now().date())
         view = SessionView(self.ctx, catalogue, routine)

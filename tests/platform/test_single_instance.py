@@ -16,8 +16,12 @@ def test_second_instance_is_refused_and_raises_the_first(qtbot: QtBot, data_dir:
     second = SingleInstance(data_dir)
     try:
         assert not second.acquire()
-        with qtbot.waitSignal(first.activated, timeout=5000):
+        with qtbot.waitSignal(first.activated, timeout=5000) as raised:
             assert second.notify_running()
+        assert raised.args == ["raise"]
+        with qtbot.waitSignal(first.activated, timeout=5000) as started:
+            assert second.notify_running("start-session")
+        assert started.args == ["start-session"]
     finally:
         first.release()
 

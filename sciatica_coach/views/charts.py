@@ -108,6 +108,7 @@ class WeeklyChart(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[WeekRow] = []
+        self.today: date | None = None
         self.plot = pg.PlotWidget()
         self.plot.setMinimumHeight(CHART_MIN_HEIGHT_PX)
         self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -172,8 +173,9 @@ class WeeklyChart(QWidget):
         step = tick_step(len(self.rows), width / len(self.rows), label_px)
         axis.setTicks([week_ticks(self.rows, step), []])
 
-    def set_rows(self, rows: Sequence[WeekRow]) -> None:
+    def set_rows(self, rows: Sequence[WeekRow], today: date | None = None) -> None:
         self.rows = list(rows)
+        self.today = today
         self.apply_colors(current_colors())
 
     def apply_colors(self, c: Colors) -> None:
@@ -279,7 +281,7 @@ class WeeklyChart(QWidget):
         self._set_description()
 
     def _set_description(self) -> None:
-        self.plot.setAccessibleDescription(weeks_summary(self.rows))
+        self.plot.setAccessibleDescription(weeks_summary(self.rows, self.today))
 
     # ---- hover --------------------------------------------------------------------------------------
     def index_at_scene(self, pos: QPointF) -> int:

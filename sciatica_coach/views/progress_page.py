@@ -66,7 +66,10 @@ class ProgressPage(Page):
         self.history: AdherenceHistory | None = None
         self.rows: list[WeekRow] = []
         self._dirty = True
-        self._recolor_pending = False
+        self._recolor_timer = QTimer(self)  # a child, so it can never fire after the page is gone
+        self._recolor_timer.setSingleShot(True)
+        self._recolor_timer.setInterval(0)
+        self._recolor_timer.timeout.connect(self._recolor)
 
         # ---- headline cards ----
         grid = QGridLayout()
@@ -279,7 +282,7 @@ class ProgressPage(Page):
         assert self.history is not None
         history = self.history
         self.rows = history.weekly_table(self.weeks)
-        self.chart.set_rows(self.rows)
+        self.chart.set_rows(self.rows, history.today)
         self.chart_summary.setText(weeks_summary(self.rows, history.today))
         self._fill_table()
         calendar_weeks = max(self.weeks, CALENDAR_MIN_WEEKS)
@@ -311,13 +314,15 @@ class ProgressPage(Page):
 
     def changeEvent(self, event: QEvent) -> None:
         # The app's palette changes when light/dark mode or the text size changes: redraw the charts once.
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange) and not self._recolor_pending:
-            self._recolor_pending = True
-            QTimer.singleShot(0, self._recolor)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
+            self._recolor_timer.start()
         super().changeEvent(event)
 
+    @property
+    def recolor_pending(self) -> bool:
+        return self._recolor_timer.isActive()
+
     def _recolor(self) -> None:
-        self._recolor_pending = False
         self._style_figures()
         self.chart.apply_colors(current_colors())
         self.calendar.update()

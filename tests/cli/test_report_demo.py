@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -62,3 +64,56 @@ def test_demo_data_bad_weeks_exit_2(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 PDFTOTEXT = shutil.which("pdftotext")
+
+
+def test_report_command_writes_a_pdf_with_the_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                      qapp: object) -> None:  # fmt: skip
+    data = tmp_path / "data"
+    assert main(["--data-dir", str(data), "demo-data", "--weeks", "8"]) == 0
+    out = tmp_path / "report.pdf"
+    assert main(["--data-dir", str(data), "report", "-o", str(out), "--weeks", "6"]) == 0
+    assert "Saved the report" in capsys.readouterr().out
+    assert out.read_bytes().startswith(b"%PDF-")
+    if PDFTOTEXT is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed, so the PDF's text can't be read back")
+    text = subprocess.run([PDFTOTEXT, str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Exercise and pain summary" in text and "(6 weeks;" in text
+    assert "Habit score" in text and "Sessions stopped for safety" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["report"], "required"),
+        (["report", "-o", "{folder}"], "is a folder"),
+        (["report", "-o", "{nowhere}"], "does not exist"),
+        (["report", "-o", "{txt}"], "should end in .pdf"),
+        (["report", "-o", "{pdf}", "--weeks", "0"], "--weeks"),
+    ],
+)
+def test_report_bad_input_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    names = {"folder": tmp_path, "nowhere": tmp_path / "no" / "r.pdf", "txt": tmp_path / "r.txt",
+             "pdf": tmp_path / "r.pdf"}  # fmt: skip
+    filled = [a.format(**{k: str(v) for k, v in names.items()}) for a in args]
+    try:
+        code = main(["--data-dir", str(tmp_path / "data"), *filled])
+    except SystemExit as exit_info:
+        code = int(exit_info.code or 0)
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0]
+
+
+def test_report_command_never_imports_qt_widgets(tmp_path: Path) -> None:
+    code = (
+        "import sys; from sciatica_coach.cli.main import main; "
+        f"main(['--data-dir', {str(tmp_path / 'd')!r}, 'report', '-o', {str(tmp_path / 'r.pdf')!r}]); "
+        "print('PySide6.QtWidgets' in sys.modules, 'pyqtgraph' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.split()[-2:] == ["False", "False"]
+    assert (tmp_path / "r.pdf").is_file()

@@ -1,0 +1,93 @@
+"""The clinician report: one page, the headline figures readable as text, tolerant of any stored routine."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from sciatica_coach.core.demo import generate_demo_history
+from sciatica_coach.progress_data import load_history
+from sciatica_coach.report import gather, render_report_pdf, routine_lines
+from sciatica_coach.storage.repository import Repository
+from tests.helpers import FakeClock
+
+NOW = datetime(2026, 3, 4, 12, 30, tzinfo=ZoneInfo("Europe/London"))
+PDFTOTEXT = shutil.which("pdftotext")
+
+
+@pytest.fixture
+def demo_repo(data_dir: Path) -> Repository:
+    repo = Repository.open(data_dir)
+    demo = generate_demo_history(20, NOW)
+    repo.add_sessions(list(demo.sessions))
+    repo.add_excused_days(demo.excused_days)
+    repo.set_state("plan_start", demo.plan_start.isoformat())
+    return repo
+
+
+def pdf_text(path: Path) -> str:
+    done = subprocess.run(
+        [PDFTOTEXT or "pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+def test_report_is_one_pdf_page_with_the_headline_figures(
+    qtbot: QtBot, demo_repo: Repository, tmp_path: Path
+) -> None:
+    clock = FakeClock(NOW)
+    blob = render_report_pdf(demo_repo, clock, weeks=12)
+    assert blob.startswith(b"%PDF-")
+    data = gather(demo_repo, clock, weeks=12)
+    summary = load_history(demo_repo, clock).summary()
+    assert len(data.rows) == 12 and data.safety_sessions
+    if PDFTOTEXT is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed, so the PDF's text can't be read back")
+    path = tmp_path / "r.pdf"
+    path.write_bytes(blob)
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+        assert re.search(r"^Pages:\s+1$", info.stdout, re.MULTILINE)
+    text = " ".join(pdf_text(path).split())
+    assert "Exercise and pain summary" in text
+    assert f"{data.done} of {data.planned}" in text
+    assert f"{summary.adherence_4w_pct:.0f}%" in text
+    assert f"{summary.score_pct:.0f}%" in text
+    assert f"best {summary.best_streak}" in text
+    assert "Default phase 1 routine" in text
+    assert "Sessions stopped for safety" in text and "Leg symptoms spread further down" in text
+    assert summary.leg_change is not None
+    assert f"Leg pain is {abs(summary.leg_change.change):.1f} points lower" in text
+    assert "not a diagnosis" in text
+
+
+def test_report_with_no_history_still_makes_a_page(qtbot: QtBot, data_dir: Path) -> None:
+    repo = Repository.open(data_dir)
+    blob = render_report_pdf(repo, FakeClock(NOW), weeks=4)
+    assert blob.startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(
+    ("stored", "expected"),
+    [
+        (None, "Default phase 1 routine (gentle mobility)."),
+        ("garbage", "Default phase 1 routine (gentle mobility)."),
+        ({"phase": 2, "items": [{"exercise_id": "bridge", "dose": {"reps": 10, "sets": 2, "hold_s": 5}}]},
+         "Phase 2 (strengthening): Bridge (2 × 10, hold 5 s)."),
+        ({"phase": 1, "items": [{"exercise": "pelvic-tilt", "reps": 10, "sets": 1}, "junk", {"x": 1}]},
+         "Phase 1 (gentle mobility): Pelvic tilt (10 reps)."),
+        ({"phase": 7, "items": [{"exercise_id": "no-such-thing"}]}, "Routine: No such thing."),
+    ],
+)  # fmt: skip
+def test_routine_is_read_tolerantly(data_dir: Path, stored: object, expected: str) -> None:
+    repo = Repository.open(data_dir)
+    if stored is not None:
+        repo.set_state("routine", stored)
+    assert routine_lines(repo) == expected

@@ -1,0 +1,248 @@
+"""The Progress page shows the numbers of a known history, switches ranges, and keeps and shares data."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtCore import QPointF
+from pytestqt.qtbot import QtBot
+
+from sciatica_coach.core.demo import generate_demo_history
+from sciatica_coach.core.model import ExerciseRecord, Outcome, PainReport, Phase, SessionRecord
+from sciatica_coach.storage.repository import Repository
+from sciatica_coach.views.context import AppContext
+from tests.helpers import FakeClock
+
+TZ = ZoneInfo("Europe/London")
+NOW = datetime(2026, 3, 4, 12, 0, tzinfo=TZ)  # a Wednesday
+MONDAY = date(2026, 3, 2)
+
+
+def session(
+    n: int, day: date, hour: int, outcome: Outcome = Outcome.COMPLETED, leg: int = 4
+) -> SessionRecord:
+    start = datetime(day.year, day.month, day.day, hour, 0, tzinfo=TZ)
+    return SessionRecord(
+        id=f"k{n}", started_at=start, ended_at=start + timedelta(minutes=12), phase=Phase.MOBILITY,
+        exercises=(ExerciseRecord("pelvic-tilt", 10, 10, 1, 1, 5),), outcome=outcome,
+        pain_before=PainReport(back=3, leg=leg), slot="08:00" if hour < 14 else "19:00",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def known(data_dir: Path) -> Repository:
+    """This week: Monday both sessions, Tuesday one done + one ended early, Wednesday morning done.
+    Last week: every day twice (14 of 14). Programme started two weeks ago on Monday."""
+    repo = Repository.open(data_dir)
+    records = []
+    n = 0
+    for offset in range(7):
+        for hour in (8, 19):
+            n += 1
+            records.append(session(n, MONDAY - timedelta(days=7 - offset), hour))
+    records += [
+        session(100, MONDAY, 8), session(101, MONDAY, 19), session(102, MONDAY + timedelta(days=1), 8),
+        session(103, MONDAY + timedelta(days=1), 19, Outcome.ENDED_EARLY),
+        session(104, MONDAY + timedelta(days=2), 8),
+    ]  # fmt: skip
+    repo.add_sessions(records)
+    repo.set_state("plan_start", (MONDAY - timedelta(days=7)).isoformat())
+    return repo
+
+
+def make_page(qtbot: QtBot, repo: Repository):  # type: ignore[no-untyped-def]
+    from sciatica_coach.views.progress_page import ProgressPage
+
+    page = ProgressPage(AppContext(repo, FakeClock(NOW)))
+    qtbot.addWidget(page)
+    page.resize(1000, 800)
+    page.show()
+    return page
+
+
+def test_headline_cards_show_the_known_numbers(qtbot: QtBot, known: Repository) -> None:
+    page = make_page(qtbot, known)
+    assert page.figures["this_week"].text() == "4 of 14 (+1 partial)"
+    # 7 days last week + Monday met the plan; Tuesday (one ended early) did not, and today is not done yet
+    assert page.figures["streak"].text() == "0 days"
+    assert page.figure_notes["streak"].text() == "best 8 days"
+    assert page.figures["adherence_4w"].text().endswith("%")
+    for value in page.figures.values():
+        assert value.accessibleName() and value.accessibleDescription()
+
+
+def test_streak_is_broken_by_a_missed_day(qtbot: QtBot, known: Repository) -> None:
+    page = make_page(qtbot, known)
+    history = page.history
+    assert history is not None
+    summary = history.summary()
+    assert (
+        page.figures["streak"].text()
+        == f"{summary.current_streak} day{'s' if summary.current_streak != 1 else ''}"
+    )
+    assert page.figure_notes["streak"].text() == f"best {summary.best_streak} days"
+
+
+def test_ranges_switch_the_chart_and_table(qtbot: QtBot, known: Repository) -> None:
+    page = make_page(qtbot, known)
+    assert page.weeks == 12 and len(page.chart.rows) == 12
+    for weeks in (4, 26, 52, 12):
+        page.range_buttons[weeks].click()
+        assert page.weeks == weeks
+        assert len(page.chart.rows) == weeks
+        assert page.table.rowCount() == weeks
+        assert page.range_buttons[weeks].isChecked()
+    page.range_buttons[4].click()
+    # newest week first in the table; the current week is marked "so far"
+    assert page.table.item(0, 0).text() == "2 Mar (so far)"
+    assert [page.table.item(0, c).text() for c in (1, 2, 3)] == ["4", "1", "14"]
+    assert [page.table.item(1, c).text() for c in (1, 2, 3, 4)] == ["14", "0", "14", "100%"]
+    assert "4 of 14" in page.chart_summary.text()
+    assert page.chart.plot.accessibleDescription() == page.chart_summary.text()
+
+
+def test_chart_tooltips_have_exact_numbers(qtbot: QtBot, known: Repository) -> None:
+    page = make_page(qtbot, known)
+    page.set_range(4)
+    last = page.chart.tooltip_for(3)
+    assert "(so far)" in last and "Done: 4 of 14" in last and "Partial (ended early): 1" in last
+    assert "Adherence: 100%" in page.chart.tooltip_for(2)
+    assert page.chart.tooltip_for(99) == ""
+    # the mouse over the middle of the plot finds a week
+    view = page.chart.plot.getPlotItem().vb
+    centre = view.mapViewToScene(QPointF(3, 1))
+    assert page.chart.index_at_scene(centre) == 3
+
+
+def test_calendar_has_the_days_with_slot_detail(qtbot: QtBot, known: Repository) -> None:
+    page = make_page(qtbot, known)
+    cells = {cell.day: cell for cell in page.calendar.cells}
+    tuesday = cells[MONDAY + timedelta(days=1)]
+    rect = page.calendar.cell_rect(tuesday)
+    assert page.calendar.cell_at(rect.center()) == tuesday
+    from sciatica_coach.views.progress_text import day_tooltip
+
+    text = day_tooltip(tuesday, NOW.date())
+    assert "08:00, 19:00" in text and "Done 1 of 2" in text and "Partial (ended early): 1" in text
+    assert "planned day" in page.calendar.accessibleDescription()
+
+
+def test_pain_change_is_called_out_carefully(qtbot: QtBot, data_dir: Path) -> None:
+    repo = Repository.open(data_dir)
+    start = MONDAY - timedelta(days=27)
+    repo.add_sessions([session(i, start + timedelta(days=i), 8, leg=6 if i < 7 else 3) for i in range(28)])
+    page = make_page(qtbot, repo)
+    text = page.pain_text.text()
+    assert "Leg pain is 3.0 points lower than when you started — a change that usually matters." in text
+    assert "diagnos" not in text.lower()
+
+
+def test_empty_history_shows_calm_placeholders(qtbot: QtBot, data_dir: Path) -> None:
+    page = make_page(qtbot, Repository.open(data_dir))
+    assert page.figures["this_week"].text() == "0 of 10"  # the programme starts today, a Wednesday
+    assert "Not enough pain ratings yet" in page.pain_text.text()
+    assert not page.notes_frame.isVisibleTo(page)
+
+
+def test_new_sessions_refresh_the_page(qtbot: QtBot, known: Repository) -> None:
+    page = make_page(qtbot, known)
+    known.save_session(session(200, MONDAY + timedelta(days=2), 19))
+    page.ctx.sessions_changed.emit()
+    assert page.figures["this_week"].text() == "5 of 14 (+1 partial)"
+
+
+def test_export_import_png_and_report(qtbot: QtBot, known: Repository, tmp_path: Path) -> None:
+    page = make_page(qtbot, known)
+    out = tmp_path / "out"
+    out.mkdir()
+    assert page.export_to(out / "h.json", "json")
+    assert len(json.loads((out / "h.json").read_text())["sessions"]) == 19
+    assert page.export_to(out / "h.csv", "csv")
+    assert (out / "h.csv").read_text().startswith("id,date")
+    assert page.save_chart_png(out / "chart.png")
+    assert (out / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert page.make_report(out / "report.pdf")
+    assert (out / "report.pdf").read_bytes()[:5] == b"%PDF-"
+    assert "saved to" in page.message.text()
+
+    # importing into another folder adds the sessions and refreshes
+    other = Repository.open(tmp_path / "other")
+    fresh = make_page(qtbot, other)
+    with qtbot.waitSignal(fresh.ctx.sessions_changed):
+        assert fresh.import_from(out / "h.json")
+    assert other.session_count() == 19
+    assert fresh.message.text() == "Imported 19 sessions; 0 were already there."
+    assert fresh.figures["this_week"].text() == "4 of 14 (+1 partial)"
+
+
+def test_a_bad_import_changes_nothing_and_says_why(qtbot: QtBot, known: Repository, tmp_path: Path) -> None:
+    page = make_page(qtbot, known)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "sciatica-coach-history", "version": 99, "sessions": []}')
+    before = known.session_count()
+    assert not page.import_from(bad)
+    assert "newer Sciatica Coach" in page.message.text() and "unchanged" in page.message.text()
+    assert not page.import_from(tmp_path / "missing.json")
+    assert "Couldn't read" in page.message.text()
+    assert known.session_count() == before
+
+
+def test_export_failure_is_reported(qtbot: QtBot, known: Repository, tmp_path: Path) -> None:
+    page = make_page(qtbot, known)
+    assert not page.export_to(tmp_path / "no" / "such" / "h.json", "json")
+    assert "Couldn't save" in page.message.text()
+
+
+def test_dialog_buttons_use_the_chosen_path(qtbot: QtBot, known: Repository, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    page = make_page(qtbot, known)
+    target = tmp_path / "via-dialog.csv"
+    monkeypatch.setattr(page, "_ask_save_path", lambda *_args: str(target))
+    page.csv_button.click()
+    assert target.is_file()
+    monkeypatch.setattr(page, "_ask_save_path", lambda *_args: "")  # cancelled
+    page.json_button.click()
+    assert not list(tmp_path.glob("*.json"))
+
+
+def test_light_and_dark_both_render(qtbot: QtBot, known: Repository) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from sciatica_coach.views.theme import apply_theme
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    page = make_page(qtbot, known)
+    for mode in ("dark", "light"):
+        colors = apply_theme(app, mode)
+        qtbot.waitUntil(lambda: not page.recolor_pending)
+        assert page.chart.plot.backgroundBrush().color().name() == colors.surface
+        assert not page.grab().isNull()
+
+
+def test_big_demo_history_opens(qtbot: QtBot, data_dir: Path) -> None:
+    repo = Repository.open(data_dir)
+    demo = generate_demo_history(60, NOW)
+    repo.add_sessions(list(demo.sessions))
+    repo.add_excused_days(demo.excused_days)
+    page = make_page(qtbot, repo)
+    page.set_range(52)
+    assert page.notes_frame.isVisibleTo(page)
+    assert "for safety" in page.notes_text.text()
+
+
+def test_starting_the_app_does_not_load_pyqtgraph() -> None:
+    code = (
+        "import sys; import sciatica_coach.app, sciatica_coach.views.main_window; "
+        "print('pyqtgraph' in sys.modules, 'numpy' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.split() == ["False", "False"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -100,6 +101,8 @@ def report_size(bundle: Path) -> int:
 
 
 def build() -> Path:
+    if sys.platform.startswith("linux") and shutil.which("objdump") is None:
+        raise SystemExit("build.py: PyInstaller needs objdump on Linux: sudo apt install binutils")
     ensure_pyinstaller()
     command = [
         sys.executable,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 RawData = dict[str, Any]
 
@@ -21,8 +21,15 @@ def _v1_to_v2(raw: RawData) -> RawData:
     return raw
 
 
+def _v2_to_v3(raw: RawData) -> RawData:
+    """Version 3 keeps sessions in a file per year (see Repository.open, which moves any "sessions" table
+    it finds in the main file there). Nothing else in the main file changes."""
+    return raw
+
+
 MIGRATIONS: dict[int, Callable[[RawData], RawData]] = {
     1: _v1_to_v2,
+    2: _v2_to_v3,
 }
 
 

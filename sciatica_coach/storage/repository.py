@@ -25,8 +25,8 @@ from sciatica_coach.storage.migrations import SCHEMA_VERSION, migrate
 
 log = logging.getLogger(__name__)
 
-DATA_FILE = "sciatica-coach.json"
-TABLES = ("meta", "settings", "sessions", "state")
+DATA_FILE = "sciatica-coach.json"  # settings and state; sessions are in HISTORY_FOLDER, a file per year
+HISTORY_FOLDER = "history"
 
 # Every setting and its default, declared once; stored values are merged over these at start.
 DEFAULT_SETTINGS: dict[str, Any] = {
@@ -167,14 +167,62 @@ def _load_raw(path: Path, result: OpenResult) -> dict[str, Any]:
     return _empty_data()
 
 
+def _check_version(raw: dict[str, Any], path: Path) -> int:
+    version = _schema_version(raw)
+    assert version is not None
+    if version > SCHEMA_VERSION:
+        raise DataError(
+            f"Your data file {path} was saved by a newer version of Sciatica Coach "
+            f"(data version {version}; this version understands up to {SCHEMA_VERSION}). "
+            "It has been left untouched. Please update Sciatica Coach to open it."
+        )
+    return version
+
+
+def history_file(folder: Path, year: int) -> Path:
+    """Sessions live in one file per year, so recording a session rewrites a year, not a decade."""
+    return folder / HISTORY_FOLDER / f"sessions-{year}.json"
+
+
+def _year_of(doc: dict[str, Any]) -> int:
+    try:
+        return datetime.fromisoformat(str(doc.get("started_at"))).year
+    except ValueError:
+        return 0  # a damaged date still keeps its record, in a file of its own
+
+
+class _JsonFile:
+    """One TinyDB file behind an AtomicJSONStorage."""
+
+    def __init__(self, path: Path, raw: dict[str, Any]) -> None:
+        self.path = path
+        self.storage = AtomicJSONStorage(path, raw)
+        storage = self.storage
+        self.db = TinyDB(storage=lambda: storage)
+
+    def table(self, name: str) -> Table:
+        return self.db.table(name, cache_size=0)
+
+    def write(self, action: str, fn: Any, *args: Any) -> Any:
+        try:
+            return fn(*args)
+        except OSError as err:
+            self.db.clear_cache()
+            raise DataError(_write_failure(self.path, err, action)) from None
+
+
 class Repository:
     """All stored data of one data folder. Open with `Repository.open(folder)`."""
 
-    def __init__(self, folder: Path, db: TinyDB, notices: list[str]) -> None:
+    def __init__(
+        self, folder: Path, main: _JsonFile, years: dict[int, _JsonFile], notices: list[str]
+    ) -> None:
         self.folder = folder
         self.path = folder / DATA_FILE
         self.notices = notices
-        self._db = db
+        self._main = main
+        self._years = years
+        self._decoded: dict[int, dict[str, SessionRecord]] = {}  # decoded sessions by year, read on demand
 
     # ---- opening -------------------------------------------------------------------------------------
     @classmethod
@@ -194,15 +242,9 @@ class Repository:
             )
         path = folder / DATA_FILE
         raw = _load_raw(path, result)
-        version = _schema_version(raw)
-        assert version is not None
-        if version > SCHEMA_VERSION:
-            raise DataError(
-                f"Your data file {path} was saved by a newer version of Sciatica Coach "
-                f"(data version {version}; this version understands up to {SCHEMA_VERSION}). "
-                "It has been left untouched. Please update Sciatica Coach to open it."
-            )
-        storage = AtomicJSONStorage(path, raw)
+        version = _check_version(raw, path)
+        years = cls._open_years(folder, result)
+        main = _JsonFile(path, raw)
         try:
             if version < SCHEMA_VERSION:
                 backup = path.with_name(f"{path.name}.v{version}-backup-{_stamp()}")
@@ -211,35 +253,76 @@ class Repository:
                 raw = migrate(raw, version)
                 for doc in raw["meta"].values():
                     doc["schema_version"] = SCHEMA_VERSION
-                storage.write(raw)
                 log.info(
-                    "Migrated %s from version %d to %d (backup %s)", path, version, SCHEMA_VERSION, backup
+                    "Migrating %s from version %d to %d (backup %s)", path, version, SCHEMA_VERSION, backup
                 )
-            elif not path.exists():
-                storage.write(raw)
+            if "sessions" in raw:
+                # Older layouts kept sessions in the main file: move them to the yearly files first, then
+                # save the main file without them (a crash in between leaves them in both; upserting by id
+                # makes the next start finish the job without doubling anything).
+                cls._move_sessions_to_years(folder, raw.pop("sessions"), years)
+            if version < SCHEMA_VERSION or not path.exists() or "sessions" in main.storage.read():
+                main.storage.write(raw)
             else:
                 os.chmod(path, FILE_MODE)
         except OSError as err:
             raise DataError(_write_failure(path, err)) from None
-        return cls(folder, TinyDB(storage=lambda: storage), result.notices)
+        return cls(folder, main, years, result.notices)
+
+    @staticmethod
+    def _open_years(folder: Path, result: OpenResult) -> dict[int, _JsonFile]:
+        years: dict[int, _JsonFile] = {}
+        history = folder / HISTORY_FOLDER
+        if not history.is_dir():
+            return years
+        for path in sorted(history.glob("sessions-*.json")):
+            try:
+                year = int(path.stem.removeprefix("sessions-"))
+            except ValueError:
+                continue
+            raw = _load_raw(path, result)
+            _check_version(raw, path)
+            years[year] = _JsonFile(path, raw)
+        return years
+
+    @staticmethod
+    def _year_store(folder: Path, years: dict[int, _JsonFile], year: int) -> _JsonFile:
+        if year not in years:
+            ensure_private_dir(folder / HISTORY_FOLDER)
+            years[year] = _JsonFile(history_file(folder, year), _empty_data())
+        return years[year]
+
+    @classmethod
+    def _move_sessions_to_years(
+        cls, folder: Path, table: dict[str, Any], years: dict[int, _JsonFile]
+    ) -> None:
+        by_year: dict[int, list[dict[str, Any]]] = {}
+        for doc in table.values():
+            if isinstance(doc, dict):
+                by_year.setdefault(_year_of(doc), []).append(doc)
+        for year, docs in by_year.items():
+            store = cls._year_store(folder, years, year)
+            data = store.storage.read()
+            sessions = data.setdefault("sessions", {})
+            known = {d.get("id") for d in sessions.values() if isinstance(d, dict)}
+            next_id = max((int(k) for k in sessions if str(k).isdigit()), default=0) + 1
+            for doc in docs:
+                if doc.get("id") not in known:
+                    sessions[str(next_id)] = doc
+                    next_id += 1
+            store.storage.write(data)
+            store.db.clear_cache()
 
     # ---- generic helpers ----------------------------------------------------------------------------
     def _table(self, name: str) -> Table:
-        return self._db.table(name, cache_size=0)
-
-    def _write(self, action: str, fn: Any, *args: Any) -> Any:
-        try:
-            return fn(*args)
-        except OSError as err:
-            self._db.clear_cache()
-            raise DataError(_write_failure(self.path, err, action)) from None
+        return self._main.table(name)
 
     def _get_kv(self, table: str, key: str, default: Any = None) -> Any:
         doc = self._table(table).get(Query().key == key)
         return default if doc is None else doc["value"]
 
     def _put_kv(self, table: str, key: str, value: Any) -> None:
-        self._write(
+        self._main.write(
             f"save {key}", self._table(table).upsert, {"key": key, "value": value}, Query().key == key
         )
 
@@ -268,28 +351,65 @@ class Repository:
         self._put_kv("state", key, value)
 
     # ---- sessions ------------------------------------------------------------------------------------
+    def _year(self, year: int) -> _JsonFile:
+        return self._year_store(self.folder, self._years, year)
+
+    def _decoded_year(self, year: int) -> dict[str, SessionRecord]:
+        if year not in self._decoded:
+            decoded: dict[str, SessionRecord] = {}
+            store = self._years.get(year)
+            for doc in store.table("sessions").all() if store is not None else ():
+                try:
+                    record = session_from_dict(doc)
+                except RecordError as err:
+                    log.warning("Skipping a damaged session record: %s", err)
+                    continue
+                decoded[record.id] = record
+            self._decoded[year] = decoded
+        return self._decoded[year]
+
     def save_session(self, record: SessionRecord) -> None:
-        """Add a session, or replace the checkpoint of the same session id."""
-        doc = session_to_dict(record)
-        self._write("save the session", self._table("sessions").upsert, doc, Query().id == record.id)
+        """Add a session, or replace the checkpoint of the same session id. Rewrites only its year's file."""
+        year = record.started_at.year
+        store = self._year(year)
+        decoded = self._decoded_year(year)
+        store.write(
+            "save the session",
+            store.table("sessions").upsert,
+            session_to_dict(record),
+            Query().id == record.id,
+        )
+        decoded[record.id] = record
 
     def add_sessions(self, records: list[SessionRecord]) -> int:
-        """Add many sessions in one write, skipping ids already stored. Returns how many were new."""
-        table = self._table("sessions")
-        known = {doc["id"] for doc in table.all()}
-        new = [session_to_dict(r) for r in records if r.id not in known]
-        if new:
-            self._write("save the sessions", table.insert_multiple, new)
-        return len(new)
+        """Add many sessions, one write per year, skipping ids already stored. Returns how many were new."""
+        known = {record.id for record in self.sessions()}
+        by_year: dict[int, list[SessionRecord]] = {}
+        for record in records:
+            if record.id not in known:
+                known.add(record.id)
+                by_year.setdefault(record.started_at.year, []).append(record)
+        for year, new in sorted(by_year.items()):
+            store = self._year(year)
+            decoded = self._decoded_year(year)
+            store.write(
+                "save the sessions",
+                store.table("sessions").insert_multiple,
+                [session_to_dict(r) for r in new],
+            )
+            decoded.update((r.id, r) for r in new)
+        return sum(len(new) for new in by_year.values())
 
-    def sessions(self) -> list[SessionRecord]:
-        """Every stored session, oldest first. A damaged record is skipped with a log line, never a crash."""
-        out = []
-        for doc in self._table("sessions").all():
-            try:
-                out.append(session_from_dict(doc))
-            except RecordError as err:
-                log.warning("Skipping a damaged session record: %s", err)
+    def sessions(self, since: date | None = None) -> list[SessionRecord]:
+        """Stored sessions (those starting on or after `since`, if given), oldest first. A damaged record
+        is skipped with a log line, never a crash. Decoded once per year and kept."""
+        out: list[SessionRecord] = []
+        for year in sorted(self._years):
+            if since is not None and year < since.year:
+                continue
+            out.extend(self._decoded_year(year).values())
+        if since is not None:
+            out = [r for r in out if r.started_at.date() >= since]
         out.sort(key=lambda r: r.started_at)
         return out
 
@@ -327,13 +447,15 @@ class Repository:
         return start
 
     def session_count(self) -> int:
-        return len(self._table("sessions"))
+        return sum(len(store.table("sessions")) for store in self._years.values())
 
     def has_user_data(self) -> bool:
         return self.session_count() > 0
 
     def close(self) -> None:
-        self._db.close()
+        self._main.db.close()
+        for store in self._years.values():
+            store.db.close()
 
 
 def _write_failure(path: Path, err: OSError, action: str = "save") -> str:

@@ -6,7 +6,7 @@ import errno
 import json
 import os
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -14,8 +14,9 @@ import pytest
 
 from sciatica_coach.core.model import ExerciseRecord, Outcome, PainReport, Phase, SessionRecord
 from sciatica_coach.storage import atomic
+from sciatica_coach.storage.codec import session_to_dict
 from sciatica_coach.storage.migrations import SCHEMA_VERSION
-from sciatica_coach.storage.repository import DATA_FILE, DEFAULT_SETTINGS, DataError, Repository
+from sciatica_coach.storage.repository import DATA_FILE, DEFAULT_SETTINGS, DataError, Repository, history_file
 
 TZ = ZoneInfo("Europe/Berlin")
 
@@ -139,8 +140,43 @@ def test_migration_from_version_1_takes_a_backup_first(data_dir: Path) -> None:
     assert len(backups) == 1 and json.loads(backups[0].read_text()) == v1
     migrated = json.loads((data_dir / DATA_FILE).read_text())
     assert migrated["meta"]["1"]["schema_version"] == SCHEMA_VERSION
-    assert migrated["sessions"]["1"]["slot"] == "" and migrated["sessions"]["1"]["reason"] == ""
+    assert "sessions" not in migrated, "sessions moved to the yearly files"
+    year_file = json.loads(history_file(data_dir, 2026).read_text())
+    [moved] = year_file["sessions"].values()
+    assert moved["slot"] == "" and moved["reason"] == ""
     assert [s.id for s in repo.sessions()] == ["old1"]
+    again = Repository.open(data_dir)  # opening again changes nothing and doubles nothing
+    assert [s.id for s in again.sessions()] == ["old1"]
+
+
+def test_crash_while_moving_sessions_out_does_not_double_them(data_dir: Path) -> None:
+    """A v2 file whose sessions were already copied to the yearly file before a crash."""
+    data_dir.mkdir(parents=True)
+    doc = session_to_dict(make_session(1))
+    (data_dir / DATA_FILE).write_text(
+        json.dumps({"meta": {"1": {"schema_version": 2}}, "sessions": {"1": doc}})
+    )
+    history_file(data_dir, 2026).parent.mkdir()
+    history_file(data_dir, 2026).write_text(
+        json.dumps({"meta": {"1": {"schema_version": SCHEMA_VERSION}}, "sessions": {"7": doc}})
+    )
+    repo = Repository.open(data_dir)
+    assert [s.id for s in repo.sessions()] == ["s1"]
+    assert repo.session_count() == 1
+
+
+def test_sessions_since_reads_recent_years_only(data_dir: Path) -> None:
+    repo = Repository.open(data_dir)
+    old = replace(make_session(1), id="old", started_at=datetime(2024, 5, 1, 8, tzinfo=TZ),
+                  ended_at=datetime(2024, 5, 1, 8, 10, tzinfo=TZ))  # fmt: skip
+    repo.save_session(old)
+    repo.save_session(make_session(2))
+    assert sorted(p.name for p in (data_dir / "history").iterdir()) == [
+        "sessions-2024.json",
+        "sessions-2026.json",
+    ]
+    assert [s.id for s in repo.sessions(since=date(2026, 1, 1))] == ["s2"]
+    assert [s.id for s in Repository.open(data_dir).sessions()] == ["old", "s2"]
 
 
 @pytest.mark.skipif(os.geteuid() == 0 if hasattr(os, "geteuid") else True, reason="root ignores permissions")
@@ -173,7 +209,7 @@ def test_disk_full_on_write_keeps_saved_data_and_memory_consistent(
 ) -> None:
     repo = Repository.open(data_dir)
     repo.save_session(make_session(1))
-    before = (data_dir / DATA_FILE).read_bytes()
+    before = history_file(data_dir, 2026).read_bytes()
 
     def full(*_a: object, **_k: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -181,7 +217,7 @@ def test_disk_full_on_write_keeps_saved_data_and_memory_consistent(
     monkeypatch.setattr("sciatica_coach.storage.repository.atomic_write", full)
     with pytest.raises(DataError, match="disk is full"):
         repo.save_session(make_session(2))
-    assert (data_dir / DATA_FILE).read_bytes() == before
+    assert history_file(data_dir, 2026).read_bytes() == before
     assert [s.id for s in repo.sessions()] == ["s1"], "memory rolls back to what is on disk"
     monkeypatch.setattr("sciatica_coach.storage.repository.atomic_write", atomic.atomic_write)
     repo.save_session(make_session(3))
@@ -205,7 +241,23 @@ def test_unreadable_file_is_refused_without_changes(data_dir: Path, monkeypatch:
 def test_damaged_session_record_is_skipped_not_fatal(data_dir: Path) -> None:
     repo = Repository.open(data_dir)
     repo.save_session(make_session(1))
-    raw = json.loads((data_dir / DATA_FILE).read_text())
+    path = history_file(data_dir, 2026)
+    raw = json.loads(path.read_text())
     raw["sessions"]["2"] = {"id": "broken", "phase": "x"}
-    (data_dir / DATA_FILE).write_text(json.dumps(raw))
+    path.write_text(json.dumps(raw))
     assert [s.id for s in Repository.open(data_dir).sessions()] == ["s1"]
+
+
+def test_broken_year_file_is_moved_aside_and_other_years_kept(data_dir: Path) -> None:
+    repo = Repository.open(data_dir)
+    repo.save_session(make_session(1))
+    repo.save_session(replace(make_session(2), id="old", started_at=datetime(2025, 1, 5, 8, tzinfo=TZ),
+                              ended_at=datetime(2025, 1, 5, 8, 9, tzinfo=TZ)))  # fmt: skip
+    repo.set_setting("volume", 20)
+    broken = history_file(data_dir, 2026)
+    broken.write_bytes(b'{"meta": {"1": {"schema_version": 3}}, "sessions": {"1": {"id": "s1", "sta')
+    reopened = Repository.open(data_dir)
+    assert len(reopened.notices) == 1 and "sessions-2026.json" in reopened.notices[0]
+    assert [s.id for s in reopened.sessions()] == ["old"]
+    assert reopened.setting("volume") == 20
+    assert any(p.name.startswith("sessions-2026.json.broken-") for p in broken.parent.iterdir())

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
+import socket
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QSocketNotifier, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -66,6 +69,26 @@ class _FirstPaint(QObject):
         return False
 
 
+def quit_on_termination(app: QApplication) -> None:
+    """SIGTERM and SIGINT close the app cleanly (state saved, lock released) without any polling timer:
+    Python's wake-up fd tells a socket notifier, which wakes the Qt event loop only when a signal comes."""
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: None)  # the real work happens in the notifier below
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def woken() -> None:
+        with contextlib.suppress(OSError):
+            reader.recv(64)
+        app.quit()
+
+    notifier.activated.connect(woken)
+    app.setProperty("_termination_sockets", (reader, writer))  # keep both ends alive with the app
+
+
 def run_gui(
     data_dir: Path, argv: Sequence[str], *, start_session: bool = False, quit_after_shown: bool = False
 ) -> int:
@@ -95,6 +118,7 @@ def run_gui(
             window.start_session()
 
     instance.activated.connect(on_message)
+    quit_on_termination(app)
     first_paint = _FirstPaint(quit_after_shown)
     window.installEventFilter(first_paint)
     window.show()

@@ -22,7 +22,7 @@ import os
 import weakref
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
@@ -129,16 +129,21 @@ class ReminderService(QObject):
     ) -> None:
         super().__init__(parent)
         self._repo = repo
+        self.repo = repo
         self._clock = clock
         self._zone_fingerprint = zone_fingerprint
         self._zone_seen = zone_fingerprint()
-        self._timer = (timer_factory or qt_timer_factory(self))(self.check)
+        self._timer = (timer_factory or qt_timer_factory(self))(self._tick)
         self._scheduler = ReminderScheduler(reminder_plan(repo), is_done=self.is_done)
         self._saved: dict[str, object] | None = None
         self._saved_seen: datetime | None = None
         self._checked_at: tuple[datetime, float] | None = None
         self._started = False
         self.pending: Due | None = None  # the notice on screen, if any
+        # set by install_reminders: how notices are shown, the tray icon (None without a tray), logind
+        self.notifier: Any = None
+        self.tray: Any = None
+        self.sleep_watch: Any = None
 
     # -- life cycle ---------------------------------------------------------------------------------
 
@@ -191,6 +196,9 @@ class ReminderService(QObject):
         self._save()
         self._arm(now)
         return notices
+
+    def _tick(self) -> None:
+        self.check()
 
     def resumed(self) -> None:
         """The machine woke from sleep: look again at once."""
@@ -366,8 +374,8 @@ def install_reminders(app_or_window: QApplication | QWidget, ctx: AppContext) ->
     _services[ctx] = service
     tray = create_tray(service, window)
     notifier = create_notifier(tray=tray, window=window)
-    service.reminder_due.connect(lambda notice: notifier.notify(notice))
-    service.missed_notice.connect(lambda notice: notifier.notify(notice))
+    service.reminder_due.connect(notifier.notify)
+    service.missed_notice.connect(notifier.notify)
     notifier.action_invoked.connect(lambda action: _on_action(service, action))
     service.start_requested.connect(ctx.start_session_requested)
     if window is not None:
@@ -376,9 +384,7 @@ def install_reminders(app_or_window: QApplication | QWidget, ctx: AppContext) ->
         service.start_requested.connect(bring)
     sleep_watch = create_sleep_watch(parent=service)
     sleep_watch.resumed.connect(service.resumed)
-    service.notifier = notifier  # type: ignore[attr-defined]
-    service.tray = tray  # type: ignore[attr-defined]
-    service.sleep_watch = sleep_watch  # type: ignore[attr-defined]
+    service.notifier, service.tray, service.sleep_watch = notifier, tray, sleep_watch
     app = QApplication.instance()
     if app is not None:
         app.aboutToQuit.connect(service.stop)

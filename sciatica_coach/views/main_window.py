@@ -78,7 +78,7 @@ def default_pages() -> list[PageSpec]:
         PageSpec("routine", "Routine", "Your exercises and how much of each",
                  lazy_page("routine_page", "RoutinePage")),
         PageSpec("reminders", "Reminders", "When Sciatica Coach reminds you",
-                 placeholder("Reminders", "Your reminder times will appear here.")),
+                 lazy_page("reminders_page", "RemindersPage")),
         PageSpec("settings", "Settings", "Sound, voice, appearance and safety notes",
                  lazy_page("settings_page", "SettingsPage")),
     ]  # fmt: skip

@@ -1,0 +1,428 @@
+"""Showing a reminder notice: one `Notifier` interface, chosen once at start for this desktop.
+
+1. A system tray is available: a balloon from the tray icon (its menu has Start / Snooze / Pause).
+2. No tray (e.g. GNOME without the AppIndicator extension) but a notification server on the session bus:
+   a desktop notification (org.freedesktop.Notifications) with the actions "Start now" and "Snooze";
+   the server's ActionInvoked signal comes back as `action_invoked`.
+3. Neither: the window comes to the front with a banner at its top (Start now / Snooze / Not now).
+4. No window either: silence (`NullNotifier`).
+
+Why the D-Bus notifier talks to libdbus through ctypes rather than QtDBus: `Notify` takes its
+`replaces_id` as a D-Bus uint32, and PySide6 cannot marshal one (a Python int goes out as int32, and
+`QDBusArgument << int` as uint16; tested with PySide6 6.12), so strict servers such as dunst and GNOME Shell
+(GDBus) refuse the call. Servers send ActionInvoked only to the connection that sent the notification,
+so the same private libdbus connection listens for it, woken by a QSocketNotifier on its socket (no polling)."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import logging
+import os
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QSocketNotifier, Qt, Signal
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMainWindow, QSystemTrayIcon, QWidget
+
+    from sciatica_coach.core.schedule import Due
+
+log = logging.getLogger(__name__)
+
+APP_LABEL = "Sciatica Coach"
+NOTIFY_SERVICE = "org.freedesktop.Notifications"
+NOTIFY_PATH = "/org/freedesktop/Notifications"
+NOTIFY_INTERFACE = "org.freedesktop.Notifications"
+ICON_NAME = "io.github.sciatica_coach.SciaticaCoach"
+# action key -> button label. "default" is clicking the notification itself (servers show no button for
+# it); it starts the session like "Start now".
+NOTIFICATION_ACTIONS = (("default", "Start now"), ("start", "Start now"), ("snooze", "Snooze"))
+CALL_TIMEOUT_MS = 2000
+BALLOON_MS = 30_000
+
+
+def notice_words(notice: Due) -> tuple[str, str]:
+    from sciatica_coach.reminders import notice_text
+
+    return notice_text(notice)
+
+
+class Notifier(QObject):
+    """Shows one reminder notice at a time. `action_invoked` carries "start", "snooze", "skip" or "open"."""
+
+    action_invoked = Signal(str)
+    kind = "nothing"  # for the log: "tray", "desktop notifications", "window banner", "nothing"
+
+    def notify(self, notice: Due) -> None:
+        raise NotImplementedError
+
+    def withdraw(self) -> None:
+        """Take the notice away (the person acted on it elsewhere)."""
+
+
+class NullNotifier(Notifier):
+    """Used when there is nowhere to show a notice; silently does nothing."""
+
+    def notify(self, notice: Due) -> None:
+        log.info("No way to show a reminder here; %s passes quietly", notice.slot)
+
+
+class TrayNotifier(Notifier):
+    """A balloon from the tray icon; clicking it starts the session."""
+
+    kind = "tray"
+
+    def __init__(self, tray: Any, parent: QObject | None = None) -> None:
+        """`tray` is a QSystemTrayIcon or platform.tray.Tray (anything with showMessage/messageClicked)."""
+        super().__init__(parent)
+        self._tray = tray
+        tray.messageClicked.connect(lambda: self.action_invoked.emit("start"))
+
+    def notify(self, notice: Due) -> None:
+        from PySide6.QtWidgets import QSystemTrayIcon
+
+        title, body = notice_words(notice)
+        self._tray.showMessage(
+            title, f"{body}\nClick here to start.", QSystemTrayIcon.MessageIcon.Information, BALLOON_MS
+        )
+
+
+# --------------------------------------------------------------------------------------------------
+# Desktop notifications over D-Bus (libdbus through ctypes)
+
+_DBUS_BUS_SESSION = 0
+_TYPE_STRING = ord("s")
+_TYPE_UINT32 = ord("u")
+_TYPE_INT32 = ord("i")
+_TYPE_ARRAY = ord("a")
+_MESSAGE_TYPE_SIGNAL = 4
+_ITER_BYTES = 128  # sizeof(DBusMessageIter) is 72 on 64-bit; leave room
+_ERROR_BYTES = 64  # sizeof(DBusError) is 32 on 64-bit
+
+
+def _load_libdbus() -> Any | None:
+    name = ctypes.util.find_library("dbus-1") or "libdbus-1.so.3"
+    try:
+        lib = ctypes.CDLL(name)
+    except OSError:
+        return None
+    vp, cp, i, u = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.c_uint
+    signatures: dict[str, tuple[Any, list[Any]]] = {
+        "dbus_error_init": (None, [vp]),
+        "dbus_error_free": (None, [vp]),
+        "dbus_error_is_set": (u, [vp]),
+        "dbus_bus_get_private": (vp, [i, vp]),
+        "dbus_connection_set_exit_on_disconnect": (None, [vp, u]),
+        "dbus_connection_close": (None, [vp]),
+        "dbus_connection_unref": (None, [vp]),
+        "dbus_connection_get_unix_fd": (u, [vp, ctypes.POINTER(i)]),
+        "dbus_connection_read_write": (u, [vp, i]),
+        "dbus_connection_pop_message": (vp, [vp]),
+        "dbus_connection_send_with_reply_and_block": (vp, [vp, vp, i, vp]),
+        "dbus_connection_flush": (None, [vp]),
+        "dbus_bus_add_match": (None, [vp, cp, vp]),
+        "dbus_bus_name_has_owner": (u, [vp, cp, vp]),
+        "dbus_message_new_method_call": (vp, [cp, cp, cp, cp]),
+        "dbus_message_unref": (None, [vp]),
+        "dbus_message_get_type": (i, [vp]),
+        "dbus_message_is_signal": (u, [vp, cp, cp]),
+        "dbus_message_iter_init_append": (None, [vp, vp]),
+        "dbus_message_iter_append_basic": (u, [vp, i, vp]),
+        "dbus_message_iter_open_container": (u, [vp, i, cp, vp]),
+        "dbus_message_iter_close_container": (u, [vp, vp]),
+        "dbus_message_iter_init": (u, [vp, vp]),
+        "dbus_message_iter_get_arg_type": (i, [vp]),
+        "dbus_message_iter_get_basic": (None, [vp, vp]),
+        "dbus_message_iter_next": (u, [vp]),
+    }
+    try:
+        for fn_name, (restype, argtypes) in signatures.items():
+            fn = getattr(lib, fn_name)
+            fn.restype = restype
+            fn.argtypes = argtypes
+    except AttributeError:
+        return None
+    return lib
+
+
+class DBusNotifications(QObject):
+    """A private session-bus connection for org.freedesktop.Notifications: `notify(...)` and the
+    `action`/`closed` signals of notifications it sent. Raises OSError when there is no bus or no server."""
+
+    action = Signal(int, str)  # notification id, action key
+    closed = Signal(int, int)  # notification id, reason
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        if not os.environ.get("DBUS_SESSION_BUS_ADDRESS") and not os.environ.get("XDG_RUNTIME_DIR"):
+            raise OSError("no session bus")
+        lib = _load_libdbus()
+        if lib is None:
+            raise OSError("libdbus-1 is not available")
+        self._lib = lib
+        error = ctypes.create_string_buffer(_ERROR_BYTES)
+        lib.dbus_error_init(error)
+        conn = lib.dbus_bus_get_private(_DBUS_BUS_SESSION, error)
+        if not conn or lib.dbus_error_is_set(error):
+            lib.dbus_error_free(error)
+            raise OSError("could not connect to the session bus")
+        self._conn: int | None = conn
+        lib.dbus_connection_set_exit_on_disconnect(conn, 0)
+        if not lib.dbus_bus_name_has_owner(conn, NOTIFY_SERVICE.encode(), None):
+            self.close()
+            raise OSError("no notification server on the session bus")
+        rule = f"type='signal',interface='{NOTIFY_INTERFACE}',path='{NOTIFY_PATH}'"
+        lib.dbus_bus_add_match(conn, rule.encode(), error)
+        if lib.dbus_error_is_set(error):
+            lib.dbus_error_free(error)
+            self.close()
+            raise OSError("could not listen for notification actions")
+        fd = ctypes.c_int(-1)
+        if not lib.dbus_connection_get_unix_fd(conn, ctypes.byref(fd)):
+            self.close()
+            raise OSError("the session bus connection has no socket")
+        self._watch = QSocketNotifier(fd.value, QSocketNotifier.Type.Read, self)
+        self._watch.activated.connect(self._readable)
+
+    def notify(self, title: str, body: str, actions: tuple[tuple[str, str], ...], timeout_ms: int = 0) -> int:
+        """Send a notification; returns its id. Raises OSError when the server refuses or is gone."""
+        lib, conn = self._lib, self._conn
+        if conn is None:
+            raise OSError("the notification connection is closed")
+        msg = lib.dbus_message_new_method_call(
+            NOTIFY_SERVICE.encode(), NOTIFY_PATH.encode(), NOTIFY_INTERFACE.encode(), b"Notify"
+        )
+        if not msg:
+            raise OSError("out of memory")
+        try:
+            it = ctypes.create_string_buffer(_ITER_BYTES)
+            lib.dbus_message_iter_init_append(msg, it)
+            keep: list[Any] = []  # the C strings must live until the message is sent
+
+            def string(text: str, target: Any = it) -> None:
+                value = ctypes.c_char_p(text.encode("utf-8"))
+                keep.append(value)
+                lib.dbus_message_iter_append_basic(target, _TYPE_STRING, ctypes.byref(value))
+
+            string(APP_LABEL)
+            replaces = ctypes.c_uint32(0)
+            lib.dbus_message_iter_append_basic(it, _TYPE_UINT32, ctypes.byref(replaces))
+            string(ICON_NAME)
+            string(title)
+            string(body)
+            sub = ctypes.create_string_buffer(_ITER_BYTES)
+            lib.dbus_message_iter_open_container(it, _TYPE_ARRAY, b"s", sub)
+            for key, label in actions:
+                string(key, sub)
+                string(label, sub)
+            lib.dbus_message_iter_close_container(it, sub)
+            hints = ctypes.create_string_buffer(_ITER_BYTES)
+            lib.dbus_message_iter_open_container(it, _TYPE_ARRAY, b"{sv}", hints)
+            lib.dbus_message_iter_close_container(it, hints)
+            timeout = ctypes.c_int32(timeout_ms)
+            lib.dbus_message_iter_append_basic(it, _TYPE_INT32, ctypes.byref(timeout))
+            error = ctypes.create_string_buffer(_ERROR_BYTES)
+            lib.dbus_error_init(error)
+            reply = lib.dbus_connection_send_with_reply_and_block(conn, msg, CALL_TIMEOUT_MS, error)
+        finally:
+            lib.dbus_message_unref(msg)
+        if not reply or lib.dbus_error_is_set(error):
+            message = ctypes.c_char_p.from_buffer(error, 8).value  # DBusError.message
+            lib.dbus_error_free(error)
+            raise OSError(f"the notification was refused: {(message or b'').decode(errors='replace')}")
+        try:
+            args = self._read_args(reply)
+        finally:
+            lib.dbus_message_unref(reply)
+        self._drain()  # signals that arrived while we waited for the reply
+        return int(args[0]) if args else 0
+
+    def close(self) -> None:
+        if self._conn is not None:
+            if hasattr(self, "_watch"):
+                self._watch.setEnabled(False)
+            self._lib.dbus_connection_close(self._conn)
+            self._lib.dbus_connection_unref(self._conn)
+            self._conn = None
+
+    def _readable(self) -> None:
+        if self._conn is None:
+            return
+        if not self._lib.dbus_connection_read_write(self._conn, 0):
+            log.info("The session bus went away; desktop notifications stop")
+            self.close()
+            return
+        self._drain()
+
+    def _drain(self) -> None:
+        lib, conn = self._lib, self._conn
+        while conn is not None:
+            msg = lib.dbus_connection_pop_message(conn)
+            if not msg:
+                return
+            try:
+                if lib.dbus_message_get_type(msg) != _MESSAGE_TYPE_SIGNAL:
+                    continue
+                if lib.dbus_message_is_signal(msg, NOTIFY_INTERFACE.encode(), b"ActionInvoked"):
+                    args = self._read_args(msg)
+                    if len(args) >= 2:
+                        self.action.emit(int(args[0]), str(args[1]))
+                elif lib.dbus_message_is_signal(msg, NOTIFY_INTERFACE.encode(), b"NotificationClosed"):
+                    args = self._read_args(msg)
+                    if len(args) >= 2:
+                        self.closed.emit(int(args[0]), int(args[1]))
+            finally:
+                lib.dbus_message_unref(msg)
+
+    def _read_args(self, msg: int) -> list[int | str]:
+        """The leading uint32 and string arguments of a message (all we ever read)."""
+        lib = self._lib
+        it = ctypes.create_string_buffer(_ITER_BYTES)
+        out: list[int | str] = []
+        if not lib.dbus_message_iter_init(msg, it):
+            return out
+        while True:
+            kind = lib.dbus_message_iter_get_arg_type(it)
+            if kind == _TYPE_UINT32:
+                number = ctypes.c_uint32()
+                lib.dbus_message_iter_get_basic(it, ctypes.byref(number))
+                out.append(number.value)
+            elif kind == _TYPE_STRING:
+                text = ctypes.c_char_p()
+                lib.dbus_message_iter_get_basic(it, ctypes.byref(text))
+                out.append((text.value or b"").decode("utf-8", errors="replace"))
+            else:
+                break
+            if not lib.dbus_message_iter_next(it):
+                break
+        return out
+
+
+class DBusNotifier(Notifier):
+    """Desktop notifications with "Start now" and "Snooze" buttons."""
+
+    kind = "desktop notifications"
+
+    def __init__(self, channel: DBusNotifications | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.channel = channel or DBusNotifications(self)
+        self.channel.action.connect(self._on_action)
+        self.channel.closed.connect(self._on_closed)
+        self.current_id: int | None = None
+
+    def notify(self, notice: Due) -> None:
+        title, body = notice_words(notice)
+        try:
+            self.current_id = self.channel.notify(title, body, NOTIFICATION_ACTIONS)
+        except OSError as err:
+            log.warning("Could not show a desktop notification: %s", err)
+
+    def _on_action(self, notification_id: int, key: str) -> None:
+        if notification_id != self.current_id:
+            return
+        self.current_id = None
+        self.action_invoked.emit("start" if key == "default" else key)
+
+    def _on_closed(self, notification_id: int, _reason: int) -> None:
+        if notification_id == self.current_id:
+            self.current_id = None
+
+
+# --------------------------------------------------------------------------------------------------
+# The window banner
+
+
+class WindowNotifier(Notifier):
+    """Brings the window to the front with a banner across its top."""
+
+    kind = "window banner"
+
+    def __init__(self, window: QWidget, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._window = window
+        self.banner: QWidget | None = None
+        self._text: Any = None
+        self._bar: Any = None
+
+    def notify(self, notice: Due) -> None:
+        title, body = notice_words(notice)
+        self._ensure_banner()
+        assert self._text is not None
+        self._text.setText(f"<b>{title}</b><br>{body}")
+        if self._bar is not None:
+            self._bar.setVisible(True)
+        bring = getattr(self._window, "bring_to_front", None)
+        if callable(bring):
+            bring()
+        else:
+            self._window.show()
+            self._window.raise_()
+            self._window.activateWindow()
+
+    def withdraw(self) -> None:
+        if self._bar is not None:
+            self._bar.setVisible(False)
+
+    def _choose(self, action: str) -> None:
+        self.withdraw()
+        self.action_invoked.emit(action)
+
+    def _ensure_banner(self) -> None:
+        if self.banner is not None:
+            return
+        from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMainWindow, QPushButton, QToolBar
+
+        frame = QFrame()
+        frame.setProperty("role", "banner")
+        frame.setAccessibleName("Reminder")
+        row = QHBoxLayout(frame)
+        row.setContentsMargins(16, 10, 16, 10)
+        text = QLabel()
+        text.setWordWrap(True)
+        text.setTextFormat(Qt.TextFormat.RichText)
+        row.addWidget(text, 1)
+        for key, label in (("start", "Start now"), ("snooze", "Snooze"), ("skip", "Not now")):
+            button = QPushButton(label)
+            button.setAccessibleName(label)
+            if key == "start":
+                button.setProperty("role", "primary")
+            button.clicked.connect(lambda _=False, k=key: self._choose(k))
+            row.addWidget(button)
+        self.banner, self._text = frame, text
+        if isinstance(self._window, QMainWindow):
+            bar = QToolBar("Reminder")
+            bar.setObjectName("ReminderBanner")
+            bar.setMovable(False)
+            bar.setFloatable(False)
+            bar.toggleViewAction().setEnabled(False)
+            bar.addWidget(frame)
+            window: QMainWindow = self._window
+            window.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+            self._bar = bar
+        else:
+            frame.setParent(self._window)
+            self._bar = frame
+
+
+def create_notifier(
+    *,
+    tray: QSystemTrayIcon | Any | None = None,
+    window: QWidget | QMainWindow | None = None,
+    use_dbus: bool | None = None,
+) -> Notifier:
+    """The best notifier for this desktop, chosen once: tray, desktop notifications, window banner, none.
+
+    `use_dbus=False` skips the D-Bus probe (tests); None means "try it on Linux"."""
+    if tray is not None and tray.isVisible():
+        return TrayNotifier(tray)
+    if use_dbus is None:
+        use_dbus = os.name == "posix" and os.uname().sysname != "Darwin"
+    if use_dbus:
+        try:
+            return DBusNotifier()
+        except OSError as err:
+            log.info("No desktop notifications (%s)", err)
+    if window is not None:
+        return WindowNotifier(window)
+    return NullNotifier()

@@ -1,0 +1,143 @@
+"""The tray icon: a menu to start a session, see the next reminder, open the window, pause for today or quit.
+
+Made only when the desktop has a system tray (`create_tray` returns None otherwise). When the window is
+closed while the tray icon is there, the app keeps running in the tray; the person is told so once
+(setting "told_about_tray"). `keep_in_tray_on_close` is the function the main window calls for that."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QCloseEvent, QIcon
+from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QWidget
+
+if TYPE_CHECKING:
+    from sciatica_coach.reminders import ReminderService
+    from sciatica_coach.storage.repository import Repository
+
+log = logging.getLogger(__name__)
+
+TOLD_ABOUT_TRAY = "told_about_tray"
+TRAY_MESSAGE = (
+    "Sciatica Coach is still here in the tray, so your reminders keep coming. "
+    "Choose Quit from this icon's menu to close it completely."
+)
+
+
+class Tray(QObject):
+    """The tray icon and its menu, kept in step with the reminder service's status."""
+
+    def __init__(
+        self, service: ReminderService, window: QWidget | None = None, parent: QObject | None = None
+    ):
+        super().__init__(parent if parent is not None else service)
+        self._service = service
+        self._window = window
+        self.quitting = False
+        app = QApplication.instance()
+        icon = app.windowIcon() if isinstance(app, QApplication) else QIcon()
+        self.icon = QSystemTrayIcon(icon, self)
+        self.icon.setToolTip("Sciatica Coach")
+        self.menu = QMenu()
+        self.start_action = self._add("Start a session now", service.start_now)
+        self.next_action = self._add("No reminders set", None)
+        self.next_action.setEnabled(False)
+        self.menu.addSeparator()
+        self.open_action = self._add("Open Sciatica Coach", service.open_requested.emit)
+        self.pause_action = self._add("Pause reminders for today", self._toggle_pause)
+        self.menu.addSeparator()
+        self.quit_action = self._add("Quit", self.quit)
+        self.icon.setContextMenu(self.menu)
+        self.icon.activated.connect(self._activated)
+        service.status_changed.connect(self.refresh)
+        self.refresh()
+        self.icon.show()
+
+    def _add(self, text: str, slot: object) -> QAction:
+        action = QAction(text, self.menu)
+        if callable(slot):
+            action.triggered.connect(lambda _=False, fn=slot: fn())
+        self.menu.addAction(action)
+        return action
+
+    def refresh(self) -> None:
+        status = self._service.status()
+        if status.paused_today:
+            self.pause_action.setText("Resume reminders today")
+        else:
+            self.pause_action.setText("Pause reminders for today")
+        if status.snoozed_until is not None:
+            text = f"Snoozed until {status.snoozed_until:%H:%M}"
+        elif status.next_at is not None:
+            text = f"Next reminder at {status.next_at:%H:%M}"
+        else:
+            text = "No reminders set"
+        self.next_action.setText(text)
+        self.icon.setToolTip(f"Sciatica Coach — {text[0].lower()}{text[1:]}")
+
+    def isVisible(self) -> bool:  # the notifier asks this
+        return self.icon.isVisible()
+
+    def showMessage(self, title: str, body: str, icon: QSystemTrayIcon.MessageIcon, msecs: int) -> None:
+        self.icon.showMessage(title, body, icon, msecs)
+
+    @property
+    def messageClicked(self):  # type: ignore[no-untyped-def]
+        return self.icon.messageClicked
+
+    def _toggle_pause(self) -> None:
+        if self._service.status().paused_today:
+            self._service.resume_today()
+        else:
+            self._service.pause_today()
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason in (QSystemTrayIcon.ActivationReason.Trigger, QSystemTrayIcon.ActivationReason.DoubleClick):
+            self._service.open_requested.emit()
+
+    def quit(self) -> None:
+        """Really quit: close the window (so it saves its size) and leave the event loop."""
+        self.quitting = True
+        if self._window is not None:
+            self._window.close()
+        self.icon.hide()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
+
+def create_tray(service: ReminderService, window: QWidget | None = None) -> Tray | None:
+    """A tray icon when the desktop has a tray; None otherwise (the caller then uses notifications)."""
+    if not QSystemTrayIcon.isSystemTrayAvailable():
+        log.info("No system tray on this desktop")
+        return None
+    tray = Tray(service, window)
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        app.setQuitOnLastWindowClosed(False)  # closing the window leaves the app in the tray
+    return tray
+
+
+def keep_in_tray_on_close(window: QWidget, event: QCloseEvent, ctx: QObject) -> bool:
+    """Call first thing in the main window's closeEvent: `if keep_in_tray_on_close(self, event, self.ctx):
+    return`. When there is a tray icon (and the person did not choose Quit), the window hides instead of
+    closing and the app keeps running in the tray; the first time, a short balloon says so. Returns True
+    when it kept the app running (the caller then returns at once)."""
+    from sciatica_coach.reminders import reminder_service
+
+    service = reminder_service(ctx)
+    tray = service.tray if service is not None else None
+    if tray is None or tray.quitting or not tray.isVisible():
+        return False
+    event.ignore()
+    window.hide()
+    repo: Repository = service.repo  # type: ignore[union-attr]
+    if not repo.setting(TOLD_ABOUT_TRAY):
+        tray.showMessage("Still here", TRAY_MESSAGE, QSystemTrayIcon.MessageIcon.Information, 10_000)
+        try:
+            repo.set_setting(TOLD_ABOUT_TRAY, True)
+        except Exception:  # a full disk must not stop the window hiding
+            log.exception("Could not save that the tray was explained")
+    return True

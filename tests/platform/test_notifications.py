@@ -1,0 +1,182 @@
+"""Choosing and using the notifier without a real desktop: the window banner, the D-Bus notifier's action
+handling with a stand-in channel, the tray balloon with a stand-in tray, and install_reminders wiring."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMainWindow, QPushButton
+from pytestqt.qtbot import QtBot
+
+from sciatica_coach.core.schedule import Due, DueKind
+from sciatica_coach.platform import notifications
+from sciatica_coach.platform.notifications import (
+    NOTIFICATION_ACTIONS,
+    DBusNotifier,
+    NullNotifier,
+    TrayNotifier,
+    WindowNotifier,
+    create_notifier,
+)
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NOTICE = Due("08:00", date(2026, 3, 2), datetime(2026, 3, 2, 8, 0, tzinfo=BERLIN), DueKind.ON_TIME)
+MISSED = Due("08:00", date(2026, 3, 2), datetime(2026, 3, 2, 8, 0, tzinfo=BERLIN), DueKind.MISSED)
+
+
+class FakeChannel(QObject):
+    action = Signal(int, str)
+    closed = Signal(int, int)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent: list[tuple[str, str, tuple[tuple[str, str], ...]]] = []
+        self.fail = False
+
+    def notify(self, title: str, body: str, actions: tuple[tuple[str, str], ...], timeout_ms: int = 0) -> int:
+        if self.fail:
+            raise OSError("server gone")
+        self.sent.append((title, body, actions))
+        return len(self.sent)
+
+
+def test_dbus_notifier_sends_actions_and_maps_them() -> None:
+    channel = FakeChannel()
+    notifier = DBusNotifier(channel)  # type: ignore[arg-type]
+    got: list[str] = []
+    notifier.action_invoked.connect(got.append)
+    notifier.notify(NOTICE)
+    title, body, actions = channel.sent[0]
+    assert title == "Time for your exercises"
+    assert "08:00" in body and "about 10 minutes" in body
+    assert ("start", "Start now") in actions and ("snooze", "Snooze") in actions
+    channel.action.emit(99, "start")  # another notification: ignored
+    assert got == []
+    channel.action.emit(1, "snooze")
+    assert got == ["snooze"]
+    notifier.notify(NOTICE)
+    channel.action.emit(2, "default")  # clicking the notification itself
+    assert got == ["snooze", "start"]
+
+
+def test_dbus_notifier_survives_a_vanished_server(caplog: pytest.LogCaptureFixture) -> None:
+    channel = FakeChannel()
+    channel.fail = True
+    notifier = DBusNotifier(channel)  # type: ignore[arg-type]
+    notifier.notify(NOTICE)
+    assert "Could not show a desktop notification" in caplog.text
+
+
+def test_missed_notice_words_are_kind() -> None:
+    channel = FakeChannel()
+    DBusNotifier(channel).notify(MISSED)  # type: ignore[arg-type]
+    title, body, _ = channel.sent[0]
+    words = (title + body).lower()
+    assert "missed" not in words and "!" not in words
+    assert "skip it today" in body
+
+
+def test_window_banner_raises_the_window_and_offers_three_choices(qtbot: QtBot) -> None:
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    notifier = WindowNotifier(window)
+    got: list[str] = []
+    notifier.action_invoked.connect(got.append)
+    notifier.notify(NOTICE)
+    assert window.isVisible()
+    assert notifier.banner is not None
+    buttons = {b.text(): b for b in notifier.banner.findChildren(QPushButton)}
+    assert set(buttons) == {"Start now", "Snooze", "Not now"}
+    buttons["Snooze"].click()
+    assert got == ["snooze"]
+    assert not notifier.banner.isVisibleTo(window)
+    notifier.notify(NOTICE)
+    assert notifier.banner.isVisibleTo(window)
+    buttons["Start now"].click()
+    assert got == ["snooze", "start"]
+
+
+class FakeTray(QObject):
+    messageClicked = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[tuple[str, str]] = []
+
+    def isVisible(self) -> bool:
+        return True
+
+    def showMessage(self, title: str, body: str, *_args: object) -> None:
+        self.messages.append((title, body))
+
+
+def test_tray_is_preferred_and_its_balloon_starts_a_session() -> None:
+    tray = FakeTray()
+    notifier = create_notifier(tray=tray, window=None, use_dbus=True)
+    assert isinstance(notifier, TrayNotifier)
+    got: list[str] = []
+    notifier.action_invoked.connect(got.append)
+    notifier.notify(NOTICE)
+    assert tray.messages[0][0] == "Time for your exercises"
+    tray.messageClicked.emit()
+    assert got == ["start"]
+
+
+def test_choice_without_tray(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    assert isinstance(create_notifier(window=window, use_dbus=False), WindowNotifier)
+    assert isinstance(create_notifier(use_dbus=False), NullNotifier)
+
+    def no_bus(*_a: object, **_k: object) -> None:
+        raise OSError("no session bus")
+
+    monkeypatch.setattr(notifications, "DBusNotifications", no_bus)
+    assert isinstance(create_notifier(window=window, use_dbus=True), WindowNotifier)
+    channel = FakeChannel()
+    monkeypatch.setattr(notifications, "DBusNotifications", lambda *_a: channel)
+    assert isinstance(create_notifier(window=window, use_dbus=True), DBusNotifier)
+
+
+def test_no_session_bus_is_a_quiet_oserror(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    with pytest.raises(OSError):
+        notifications.DBusNotifications()
+
+
+def test_actions_include_start_and_snooze() -> None:
+    keys = [key for key, _ in NOTIFICATION_ACTIONS]
+    assert "start" in keys and "snooze" in keys
+
+
+def test_install_reminders_wires_notices_to_the_window(
+    qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sciatica_coach.platform import tray as tray_module
+    from sciatica_coach.reminders import install_reminders, reminder_service
+    from sciatica_coach.storage.repository import Repository
+    from sciatica_coach.views.context import AppContext
+    from tests.helpers import FakeClock
+
+    monkeypatch.setattr(tray_module, "create_tray", lambda *_a: None)
+    monkeypatch.setattr(notifications, "DBusNotifications", lambda *_a: (_ for _ in ()).throw(OSError("no")))
+    clock = FakeClock(datetime(2026, 3, 2, 7, 59, 30, tzinfo=BERLIN))
+    ctx = AppContext(Repository.open(data_dir), clock=clock)
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    started: list[bool] = []
+    ctx.start_session_requested.connect(lambda: started.append(True))
+    service = install_reminders(window, ctx)
+    assert reminder_service(ctx) is service
+    assert isinstance(service.notifier, WindowNotifier)
+    clock.advance(60)
+    service.check()
+    assert window.isVisible() and service.pending is not None
+    service.notifier.action_invoked.emit("start")
+    assert started == [True] and service.pending is None
+    service.stop()

@@ -101,7 +101,7 @@ def test_window_banner_raises_the_window_and_offers_three_choices(qtbot: QtBot) 
 
 
 class FakeTray(QObject):
-    messageClicked = Signal()
+    messageClicked = Signal()  # noqa: N815 - the name QSystemTrayIcon uses
 
     def __init__(self) -> None:
         super().__init__()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Protocol
+from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,11 @@ class QtSpeech:
         self._tts.setVolume(max(0, min(100, percent)) / 100)
 
 
+def available_engines(tts_class: Any) -> list[str]:
+    """The speech engines Qt can load here (a seam for tests: Qt's own classes are not patched)."""
+    return [str(name) for name in tts_class.availableEngines()]
+
+
 def create_speech(locale_name: str | None = None, volume_percent: int = 80) -> Speech:
     """A real speech engine if the system has one (never Qt's test engine); otherwise silence. Never raises."""
     try:
@@ -69,7 +74,7 @@ def create_speech(locale_name: str | None = None, volume_percent: int = 80) -> S
     except ImportError as err:
         log.warning("Spoken cues are off: Qt's speech library could not load (%s)", err)
         return NullSpeech()
-    engines = [name for name in QTextToSpeech.availableEngines() if name != TEST_ENGINE]
+    engines = [name for name in available_engines(QTextToSpeech) if name != TEST_ENGINE]
     if not engines:
         log.warning("Spoken cues are off: no speech engine is installed")
         return NullSpeech()

@@ -14,9 +14,10 @@ from sciatica_coach.core import safety
 from sciatica_coach.core.catalogue import Catalogue, load_catalogue
 from sciatica_coach.core.engine import planned_duration_s
 from sciatica_coach.core.model import Routine, RoutineItem, SideMode
+from sciatica_coach.core.progression import Proposal
 from sciatica_coach.core.schedule import next_fire, sessions_planned_on
 from sciatica_coach.progress_data import load_history, reminder_plan
-from sciatica_coach.routines import routine_for_today, stopped_today
+from sciatica_coach.routines import accept, current_proposal, decline, routine_for_today, stopped_today
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.illustrations import THUMBNAIL_WIDTH_PX, content_view_box, render_illustration
 from sciatica_coach.views.theme import current_colors
@@ -63,6 +64,23 @@ class TodayPage(Page):
         self.notes = label("", "muted")
         start_layout.addWidget(self.notes)
         self.body.addWidget(start_card)
+
+        self.proposal_card, proposal_layout = card()
+        self.proposal_title = label("", "big")
+        self.proposal_text = label("", "muted")
+        proposal_layout.addWidget(self.proposal_title)
+        proposal_layout.addWidget(self.proposal_text)
+        proposal_row = QHBoxLayout()
+        self.accept_button = QPushButton("Yes, make this change")
+        self.accept_button.clicked.connect(self._accept_proposal)
+        self.decline_button = QPushButton("Not now")
+        self.decline_button.clicked.connect(self._decline_proposal)
+        proposal_row.addWidget(self.accept_button)
+        proposal_row.addWidget(self.decline_button)
+        proposal_row.addStretch(1)
+        proposal_layout.addLayout(proposal_row)
+        self.proposal: Proposal | None = None
+        self.body.addWidget(self.proposal_card)
 
         routine_card, routine_layout = card("Today's exercises")
         self.exercise_grid = QGridLayout()
@@ -144,6 +162,7 @@ class TodayPage(Page):
             notes.append("Coaching is paused today because of your answers to the safety questions.")
         self.notes.setText("\n".join(notes))
         self.notes.setVisible(bool(notes))
+        self._show_proposal()
         self.flare.blockSignals(True)
         self.flare.setChecked(cell.excused)
         self.flare.blockSignals(False)
@@ -177,6 +196,27 @@ class TodayPage(Page):
             self.exercise_grid.addWidget(text, row, col * 2 + 1, Qt.AlignmentFlag.AlignTop)
         self.exercise_grid.setColumnStretch(1, 1)
         self.exercise_grid.setColumnStretch(3, 1)
+
+    def _show_proposal(self) -> None:
+        """A suggested change to the routine, from the person's own sessions; nothing changes unless accepted."""
+        self.proposal = current_proposal(self.ctx.repo, self.catalogue, self.ctx.clock)
+        self.proposal_card.setVisible(self.proposal is not None)
+        if self.proposal is not None:
+            self.proposal_card.setProperty("role", "banner" if self.proposal.easing else "card")
+            self.proposal_card.style().unpolish(self.proposal_card)
+            self.proposal_card.style().polish(self.proposal_card)
+            self.proposal_title.setText(self.proposal.title)
+            self.proposal_text.setText(self.proposal.question)
+
+    def _accept_proposal(self) -> None:
+        if self.proposal is not None:
+            accept(self.ctx.repo, self.catalogue, self.ctx.clock, self.proposal)
+            self.ctx.routine_changed.emit()
+
+    def _decline_proposal(self) -> None:
+        if self.proposal is not None:
+            decline(self.ctx.repo, self.ctx.clock, self.proposal)
+            self.refresh()
 
     def _toggle_flare(self, on: bool) -> None:
         self.ctx.repo.set_excused(self.ctx.clock.now().date(), on)

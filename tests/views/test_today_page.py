@@ -1,0 +1,92 @@
+"""Today: progress through the day, gentle notes, a flare day, the progression card and the start button."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pytestqt.qtbot import QtBot
+
+from sciatica_coach.core.catalogue import load_catalogue
+from sciatica_coach.core.model import Outcome, PainReport, Phase
+from sciatica_coach.routines import active_routine, progression_history, stop_for_today
+from sciatica_coach.storage.repository import Repository
+from sciatica_coach.views.context import AppContext
+from sciatica_coach.views.main_window import MainWindow
+from sciatica_coach.views.today_page import TodayPage
+from tests.core.test_progression import session
+from tests.helpers import FakeClock, fake_services
+
+TZ = ZoneInfo("Europe/London")
+NOW = datetime(2026, 3, 16, 12, 0, tzinfo=TZ)
+
+
+def make(qtbot: QtBot, data_dir: Path, repo: Repository | None = None) -> tuple[MainWindow, TodayPage]:
+    window = MainWindow(AppContext(repo or Repository.open(data_dir), FakeClock(NOW), fake_services()))
+    qtbot.addWidget(window)
+    page = window.page("today")
+    assert isinstance(page, TodayPage)
+    return window, page
+
+
+def test_fresh_start(qtbot: QtBot, data_dir: Path) -> None:
+    _window, page = make(qtbot, data_dir)
+    assert page.sessions_line.text() == "0 of 2 sessions done today."
+    assert "08:00 — to do" in page.slots_line.text() and "Next reminder: 19:00" in page.slots_line.text()
+    assert page.duration.text() == "about 11 minutes · 5 exercises"
+    assert page.exercise_grid.count() == 10  # a drawing and a description for each exercise
+    assert page.proposal_card.isHidden()
+
+
+def test_done_sessions_notes_and_flare_day(qtbot: QtBot, data_dir: Path) -> None:
+    repo = Repository.open(data_dir)
+    routine = active_routine(repo, load_catalogue())
+    morning = replace(session(routine, 0, 8, before=4, after=4), slot="08:00")
+    repo.save_session(morning)
+    stop_for_today(repo, NOW.date(), "knee-to-chest")
+    window, page = make(qtbot, data_dir, repo)
+    assert page.sessions_line.text() == "1 of 2 sessions done today."
+    assert "08:00 ✓ done" in page.slots_line.text() and "19:00 — to do" in page.slots_line.text()
+    notes = page.notes.text()
+    assert "half the usual repetitions" in notes, "amber pain after the last session is explained"
+    assert "Knee to chest is set aside for today" in notes
+    assert page.duration.text().endswith("4 exercises"), "its gentler exercise is already in the routine"
+    page.flare.setChecked(True)
+    assert NOW.date() in repo.excused_days()
+    assert page.sessions_line.text().startswith("Today is a rest day")
+
+
+def test_progression_card_accept_and_decline(qtbot: QtBot, data_dir: Path) -> None:
+    repo = Repository.open(data_dir)
+    routine = active_routine(repo, load_catalogue())
+    for days_ago in (3, 2, 1):
+        for hour in (9, 18):
+            repo.save_session(session(routine, days_ago, hour, before=2))
+    window, page = make(qtbot, data_dir, repo)
+    assert not page.proposal_card.isHidden()
+    assert page.proposal is not None and page.proposal_title.text() == page.proposal.title
+    before = active_routine(repo, load_catalogue())
+    page.accept_button.click()
+    assert active_routine(repo, load_catalogue()) != before
+    assert [d.accepted for d in progression_history(repo)] == [True]
+    assert page.proposal is None or page.proposal.title != progression_history(repo)[0].title
+
+
+def test_start_button_opens_the_session(qtbot: QtBot, data_dir: Path) -> None:
+    window, page = make(qtbot, data_dir)
+    page.start_button.click()
+    assert window.session_view is not None and window.current_key() == "session"
+    assert not window.sidebar.isVisible()
+
+
+def test_red_pain_session_counts_as_partial_not_done(qtbot: QtBot, data_dir: Path) -> None:
+    repo = Repository.open(data_dir)
+    start = datetime.combine(NOW.date(), time(8, 5), tzinfo=TZ)
+    from sciatica_coach.core.model import SessionRecord
+
+    repo.save_session(SessionRecord("x", start, start + timedelta(minutes=1), Phase.MOBILITY, (),
+                                    Outcome.SAFETY_STOP, PainReport(7, 7)))  # fmt: skip
+    _window, page = make(qtbot, data_dir, repo)
+    assert page.sessions_line.text() == "0 of 2 sessions done today."

@@ -46,7 +46,7 @@ def test_done_sessions_notes_and_flare_day(qtbot: QtBot, data_dir: Path) -> None
     morning = replace(session(routine, 0, 8, before=4, after=4), slot="08:00")
     repo.save_session(morning)
     stop_for_today(repo, NOW.date(), "knee-to-chest")
-    window, page = make(qtbot, data_dir, repo)
+    _window, page = make(qtbot, data_dir, repo)
     assert page.sessions_line.text() == "1 of 2 sessions done today."
     assert "08:00 ✓ done" in page.slots_line.text() and "19:00 — to do" in page.slots_line.text()
     notes = page.notes.text()
@@ -64,7 +64,7 @@ def test_progression_card_accept_and_decline(qtbot: QtBot, data_dir: Path) -> No
     for days_ago in (3, 2, 1):
         for hour in (9, 18):
             repo.save_session(session(routine, days_ago, hour, before=2))
-    window, page = make(qtbot, data_dir, repo)
+    _window, page = make(qtbot, data_dir, repo)
     assert not page.proposal_card.isHidden()
     assert page.proposal is not None and page.proposal_title.text() == page.proposal.title
     before = active_routine(repo, load_catalogue())

@@ -6,6 +6,7 @@ agree."""
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from sciatica_coach.core.adherence import AdherenceHistory, build_history
 from sciatica_coach.core.clock import Clock, SystemClock
@@ -35,12 +36,14 @@ def reminder_plan(repo: Repository) -> ReminderPlan:
         return default_plan()
 
 
-def load_history(repo: Repository, clock: Clock | None = None) -> AdherenceHistory:
+def load_history(repo: Repository, clock: Clock | None = None, since: date | None = None) -> AdherenceHistory:
+    """The adherence numbers for everything stored (or, with `since`, for the sessions from that day on:
+    enough for today's figures without reading years of history)."""
     now = (clock or SystemClock()).now()
     plan = reminder_plan(repo)
     assert now.tzinfo is not None
     return build_history(
-        repo.sessions(),
+        repo.sessions(since),
         tz=now.tzinfo,
         today=now.date(),
         excused=repo.excused_days(),

@@ -27,8 +27,6 @@ from PySide6.QtWidgets import (
 )
 
 from sciatica_coach import APP_NAME
-from sciatica_coach.core.catalogue import load_catalogue
-from sciatica_coach.routines import routine_for_today
 from sciatica_coach.storage.repository import DataError
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.theme import apply_theme
@@ -189,7 +187,9 @@ class MainWindow(QMainWindow):
         self.bring_to_front()
         if self.session_view is not None:
             return
-        from sciatica_coach.views.session_view import SessionView  # built on first use: start-up stays light
+        from sciatica_coach.core.catalogue import load_catalogue  # loaded on first use: start-up stays light
+        from sciatica_coach.routines import routine_for_today
+        from sciatica_coach.views.session_view import SessionView
 
         catalogue = load_catalogue()
         routine = routine_for_today(self.ctx.repo, catalogue, self.ctx.clock.now().date())

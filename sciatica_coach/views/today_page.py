@@ -5,25 +5,29 @@ flare day, and reporting new symptoms. The session itself opens in the main wind
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QPixmap
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from sciatica_coach import safety_state
 from sciatica_coach.core import safety
 from sciatica_coach.core.catalogue import Catalogue, load_catalogue
-from sciatica_coach.core.engine import planned_duration_s
 from sciatica_coach.core.model import Routine, RoutineItem, SideMode
-from sciatica_coach.core.progression import Proposal
 from sciatica_coach.core.schedule import next_fire, sessions_planned_on
 from sciatica_coach.progress_data import load_history, reminder_plan
-from sciatica_coach.routines import accept, current_proposal, decline, routine_for_today, stopped_today
+from sciatica_coach.routines import stopped_today
 from sciatica_coach.views.context import AppContext
-from sciatica_coach.views.illustrations import THUMBNAIL_WIDTH_PX, content_view_box, render_illustration
 from sciatica_coach.views.theme import current_colors
 from sciatica_coach.views.widgets import Page, card, label
 
-THUMB = QSize(THUMBNAIL_WIDTH_PX, THUMBNAIL_WIDTH_PX * 3 // 4)
+if TYPE_CHECKING:
+    from sciatica_coach.core.progression import Proposal
+
+THUMB = QSize(160, 120)  # the drawings' 4:3 canvas at thumbnail width
+RECENT_FOR_ADJUSTMENT = timedelta(days=30)  # an older last session no longer changes today's dose
 
 
 def dose_text(item: RoutineItem) -> str:
@@ -43,7 +47,7 @@ class TodayPage(Page):
     def __init__(self, ctx: AppContext, catalogue: Catalogue | None = None) -> None:
         super().__init__("Today", "")
         self.ctx = ctx
-        self.catalogue = catalogue or load_catalogue()
+        self._catalogue = catalogue
 
         start_card, start_layout = card()
         self.sessions_line = label("", "big")
@@ -109,18 +113,32 @@ class TodayPage(Page):
         ctx.sessions_changed.connect(self.refresh)
         ctx.routine_changed.connect(self.refresh)
         ctx.settings_changed.connect(self.refresh)
-        self.refresh()
+        self._refresh_day()
+        QTimer.singleShot(0, self._refresh_routine)
+
+    @property
+    def catalogue(self) -> Catalogue:
+        if self._catalogue is None:
+            self._catalogue = load_catalogue()
+        return self._catalogue
 
     def routine_for_today(self) -> Routine:
+        from sciatica_coach.routines import routine_for_today
+
         return routine_for_today(self.ctx.repo, self.catalogue, self.ctx.clock.now().date())
 
     def refresh(self) -> None:
+        self._refresh_day()
+        self._refresh_routine()
+
+    def _refresh_day(self) -> None:
+        """The top of the page: today's sessions, the reminder slots, and the flare-day switch."""
         repo, now = self.ctx.repo, self.ctx.clock.now()
         today = now.date()
         self.subtitle.setText(now.strftime("%A %d %B").replace(" 0", " "))
         self.subtitle.show()
         plan = reminder_plan(repo)
-        cell = load_history(repo, self.ctx.clock).cell(today)
+        cell = load_history(repo, self.ctx.clock, since=today).cell(today)
         target = sessions_planned_on(plan, today)
         done = cell.completed
         if cell.excused:
@@ -144,14 +162,23 @@ class TodayPage(Page):
             else ""
         )
         self.slots_line.setText("   ".join(slots) + (f"     {extra}" if extra else ""))
+        self.flare.blockSignals(True)
+        self.flare.setChecked(cell.excused)
+        self.flare.blockSignals(False)
 
+    def _refresh_routine(self) -> None:
+        """Today's exercises, their length, gentle notes and any suggested change. At start-up this part is
+        filled just after the window first appears, so the window shows without waiting for the drawings."""
+        from sciatica_coach.core.engine import planned_duration_s
+
+        repo, today = self.ctx.repo, self.ctx.clock.now().date()
         routine = self.routine_for_today()
         self.duration.setText(
             f"{duration_text(planned_duration_s(routine))} · {len(routine.items)} exercises"
         )
         notes = []
-        sessions = repo.sessions()
-        adjustment = safety.next_session_adjustment(sessions[-1] if sessions else None)
+        recent = repo.sessions(since=today - RECENT_FOR_ADJUSTMENT)
+        adjustment = safety.next_session_adjustment(recent[-1] if recent else None)
         if adjustment.changes_anything:
             notes.append(adjustment.reason)
         for exercise_id in sorted(stopped_today(repo, today)):
@@ -163,12 +190,11 @@ class TodayPage(Page):
         self.notes.setText("\n".join(notes))
         self.notes.setVisible(bool(notes))
         self._show_proposal()
-        self.flare.blockSignals(True)
-        self.flare.setChecked(cell.excused)
-        self.flare.blockSignals(False)
         self._fill_exercises(routine)
 
     def _fill_exercises(self, routine: Routine) -> None:
+        from sciatica_coach.views.illustrations import content_view_box, render_illustration
+
         while self.exercise_grid.count():
             layout_item = self.exercise_grid.takeAt(0)
             widget = layout_item.widget() if layout_item is not None else None
@@ -199,6 +225,8 @@ class TodayPage(Page):
 
     def _show_proposal(self) -> None:
         """A suggested change to the routine, from the person's own sessions; nothing changes unless accepted."""
+        from sciatica_coach.routines import current_proposal
+
         self.proposal = current_proposal(self.ctx.repo, self.catalogue, self.ctx.clock)
         self.proposal_card.setVisible(self.proposal is not None)
         if self.proposal is not None:
@@ -209,11 +237,15 @@ class TodayPage(Page):
             self.proposal_text.setText(self.proposal.question)
 
     def _accept_proposal(self) -> None:
+        from sciatica_coach.routines import accept
+
         if self.proposal is not None:
             accept(self.ctx.repo, self.catalogue, self.ctx.clock, self.proposal)
             self.ctx.routine_changed.emit()
 
     def _decline_proposal(self) -> None:
+        from sciatica_coach.routines import decline
+
         if self.proposal is not None:
             decline(self.ctx.repo, self.ctx.clock, self.proposal)
             self.refresh()

@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from sciatica_coach.core.catalogue import load_catalogue
@@ -28,6 +29,7 @@ def make(qtbot: QtBot, data_dir: Path, repo: Repository | None = None) -> tuple[
     qtbot.addWidget(window)
     page = window.page("today")
     assert isinstance(page, TodayPage)
+    QApplication.processEvents()  # the exercise list is filled just after the page first shows
     return window, page
 
 

@@ -14,16 +14,15 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QPush
 
 from sciatica_coach import safety_state
 from sciatica_coach.core import safety
-from sciatica_coach.core.catalogue import Catalogue, load_catalogue
 from sciatica_coach.core.model import Routine, RoutineItem, SideMode
 from sciatica_coach.core.schedule import next_fire, sessions_planned_on
 from sciatica_coach.progress_data import load_history, reminder_plan
-from sciatica_coach.routines import stopped_today
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.theme import current_colors
 from sciatica_coach.views.widgets import Page, card, label
 
 if TYPE_CHECKING:
+    from sciatica_coach.core.catalogue import Catalogue
     from sciatica_coach.core.progression import Proposal
 
 THUMB = QSize(160, 120)  # the drawings' 4:3 canvas at thumbnail width
@@ -119,6 +118,8 @@ class TodayPage(Page):
     @property
     def catalogue(self) -> Catalogue:
         if self._catalogue is None:
+            from sciatica_coach.core.catalogue import load_catalogue
+
             self._catalogue = load_catalogue()
         return self._catalogue
 
@@ -170,6 +171,7 @@ class TodayPage(Page):
         """Today's exercises, their length, gentle notes and any suggested change. At start-up this part is
         filled just after the window first appears, so the window shows without waiting for the drawings."""
         from sciatica_coach.core.engine import planned_duration_s
+        from sciatica_coach.routines import stopped_today
 
         repo, today = self.ctx.repo, self.ctx.clock.now().date()
         routine = self.routine_for_today()

@@ -68,6 +68,11 @@ def test_sound_files_are_the_generated_ones(tmp_path) -> None:  # type: ignore[n
 
 def test_synthesized_notes_fade_in_and_out() -> None:
     pcm = synthesize([(440.0, 0.1)])
-    first, last = int.from_bytes(pcm[:2], "little", signed=True), int.from_bytes(pcm[-2:], "little", signed=True)
+    first, last = (
+        int.from_bytes(pcm[:2], "little", signed=True),
+        int.from_bytes(pcm[-2:], "little", signed=True),
+    )
     assert first == 0 and abs(last) < 200, "no click at the start or end"
-    assert max(abs(int.from_bytes(pcm[i : i + 2], "little", signed=True)) for i in range(0, len(pcm), 2)) > 10000
+    assert (
+        max(abs(int.from_bytes(pcm[i : i + 2], "little", signed=True)) for i in range(0, len(pcm), 2)) > 10000
+    )

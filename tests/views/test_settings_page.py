@@ -55,7 +55,7 @@ def test_volume_reaches_live_services_and_switches_are_saved(qtbot: QtBot, data_
 
 
 def test_safety_buttons(qtbot: QtBot, data_dir: Path) -> None:
-    _window, page, _ = make(qtbot, data_dir)
+    window, page, _ = make(qtbot, data_dir)
     page.symptoms_button.click()
     assert window.ctx.repo.state(safety_state.NEW_SYMPTOMS_KEY) is True
     assert safety_state.red_flag_check_due(window.ctx.repo, window.ctx.clock.now())

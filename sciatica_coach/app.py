@@ -20,6 +20,7 @@ from sciatica_coach.assets import asset_path
 from sciatica_coach.platform.single_instance import RAISE, START_SESSION, SingleInstance
 from sciatica_coach.storage.repository import DataError, Repository
 from sciatica_coach.views.context import AppContext
+from sciatica_coach.views.locale_support import apply_language
 from sciatica_coach.views.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,7 @@ def run_gui(
         show_error(APP_NAME, str(err))
         instance.release()
         return 2
+    apply_language(str(repo.setting("language")))  # before any page is built: text is translated once
     window = build_window(repo)
 
     def on_message(message: str) -> None:

@@ -17,13 +17,14 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Final, TypeVar
 
+from sciatica_coach import i18n
 from sciatica_coach.assets import asset_path
 from sciatica_coach.core.model import (
     Direction,
@@ -647,15 +648,41 @@ def _parse_exercises(top: _Fields, source: str) -> _Known:
 
 def load_catalogue(path: Path | None = None) -> Catalogue:
     """Read and check the catalogue file; the bundled ``catalogue.json`` when ``path`` is None (read once
-    and cached). :class:`CatalogueError` if the file cannot be read, is not JSON or is not valid."""
+    and cached, its texts in the current language: see :func:`translated`). :class:`CatalogueError` if the
+    file cannot be read, is not JSON or is not valid."""
     if path is None:
-        return _load_bundled()
+        return _load_translated(i18n.current_language())
     return _load_file(path)
+
+
+def translated(catalogue: Catalogue) -> Catalogue:
+    """The catalogue with each exercise's name, summary, steps, feel and stop_if in the current language,
+    from the translation's overlay keyed by exercise id and field; untranslated fields stay English."""
+    if i18n.current_language() == i18n.SOURCE_LANGUAGE:
+        return catalogue
+    exercises = {
+        exercise_id: replace(
+            exercise,
+            name=i18n.exercise_text(exercise_id, "name", exercise.name),
+            summary=i18n.exercise_text(exercise_id, "summary", exercise.summary),
+            steps=i18n.exercise_steps(exercise_id, exercise.steps),
+            feel=i18n.exercise_text(exercise_id, "feel", exercise.feel),
+            stop_if=i18n.exercise_text(exercise_id, "stop_if", exercise.stop_if),
+        )
+        for exercise_id, exercise in catalogue.exercises.items()
+    }
+    return replace(catalogue, exercises=MappingProxyType(exercises))
+
+
+@cache
+def _load_translated(language: str) -> Catalogue:
+    return translated(_load_bundled()) if language != i18n.SOURCE_LANGUAGE else _load_bundled()
 
 
 def clear_catalogue_cache() -> None:
     """Forget the cached bundled catalogue (for tests, or after the assets folder changes)."""
     _load_bundled.cache_clear()
+    _load_translated.cache_clear()
 
 
 @cache

@@ -67,6 +67,7 @@ from sciatica_coach.core.model import (
     SideMode,
     SymptomChange,
 )
+from sciatica_coach.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -295,31 +296,43 @@ def cue_text(event: Event, exercise_name: str) -> str | None:
         return str(event.seconds_left)
     if isinstance(event, SessionFinished):
         if event.ended_early:
-            return "Session ended. Take it easy."
-        return "That's the end of the session. Well done."
+            return _("Session ended. Take it easy.")
+        return _("That's the end of the session. Well done.")
     if isinstance(event, SessionPaused):
-        return safety.HURTS_CUE if event.reason is PauseReason.HURTS else "Paused."
+        return _(safety.HURTS_CUE) if event.reason is PauseReason.HURTS else _("Paused.")
     if isinstance(event, SessionResumed):
-        return "Carrying on."
+        return _("Carrying on.")
     if isinstance(event, ExerciseFinished):
         return None
-    side_word = {Side.LEFT: "left", Side.RIGHT: "right"}.get(event.side)
+    side = event.side if event.side in (Side.LEFT, Side.RIGHT) else None
     item = event.status.item
     alternating = item is not None and item.side_mode is SideMode.ALTERNATING
     match event.step:
         case Step.GET_READY:
-            text = f"{exercise_name}. Get ready."
-            return f"{text} Start on your {side_word} side." if side_word else text
+            text = _("{name}. Get ready.").format(name=exercise_name)
+            if side is Side.LEFT:
+                return f"{text} {_('Start on your left side.')}"
+            if side is Side.RIGHT:
+                return f"{text} {_('Start on your right side.')}"
+            return text
         case Step.HOLD:
-            return f"{side_word.capitalize()} side. Hold." if alternating and side_word else "Hold."
+            if alternating and side is Side.LEFT:
+                return _("Left side. Hold.")
+            if alternating and side is Side.RIGHT:
+                return _("Right side. Hold.")
+            return _("Hold.")
         case Step.REST_REP:
-            return "Relax."
+            return _("Relax.")
         case Step.REST_SET:
-            return "Relax and rest for a moment."
+            return _("Relax and rest for a moment.")
         case Step.SWITCH_SIDE:
-            return f"Switch to your {side_word} side." if side_word else "Switch sides."
+            if side is Side.LEFT:
+                return _("Switch to your left side.")
+            if side is Side.RIGHT:
+                return _("Switch to your right side.")
+            return _("Switch sides.")
         case Step.NEXT_EXERCISE:
-            return f"Rest now. Next: {exercise_name}."
+            return _("Rest now. Next: {name}.").format(name=exercise_name)
         case Step.DONE:
             return None  # SessionFinished says it
     return None

@@ -24,6 +24,7 @@ from sciatica_coach.core.model import (
     SessionRecord,
     SymptomChange,
 )
+from sciatica_coach.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -46,35 +47,35 @@ class Zone(StrEnum):
 # --- Wording -----------------------------------------------------------------------------------------------
 
 RED_FLAG_QUESTIONS: tuple[tuple[str, str], ...] = (
-    ("both-legs", "Do you have sciatica-type pain in both legs at the same time?"),
+    ("both-legs", N_("Do you have sciatica-type pain in both legs at the same time?")),
     (
         "both-legs-weakness",
-        "Is there weakness or numbness in both legs that is getting worse?",
+        N_("Is there weakness or numbness in both legs that is getting worse?"),
     ),
     (
         "saddle-numbness",
-        "Is there numbness or a changed feeling around your genitals or back passage (your bottom)?",
+        N_("Is there numbness or a changed feeling around your genitals or back passage (your bottom)?"),
     ),
     (
         "bladder",
-        "Have you had new trouble starting, stopping or controlling when you pass urine?",
+        N_("Have you had new trouble starting, stopping or controlling when you pass urine?"),
     ),
     (
         "bowel",
-        "Have you lost control of your bowels, or lost feeling when you open them?",
+        N_("Have you lost control of your bowels, or lost feeling when you open them?"),
     ),
     (
         "foot-drop",
-        "Has one foot started to drop or drag, so it catches or slaps when you walk?",
+        N_("Has one foot started to drop or drag, so it catches or slaps when you walk?"),
     ),
 )
 
-RED_FLAG_INTRO = (
+RED_FLAG_INTRO = N_(
     "Before we start, a few quick questions. Most people answer no to all of them. "
     "They help make sure home exercises are the right thing for you right now."
 )
 
-RED_FLAG_ADVICE = (
+RED_FLAG_ADVICE = N_(
     "Thank you for answering. Please don't do the exercises today. "
     "The symptom you mentioned is one that doctors like to check quickly, even though it often turns out "
     "to have a simple cause. Please contact a doctor today: call your GP surgery or an urgent advice line "
@@ -82,73 +83,73 @@ RED_FLAG_ADVICE = (
     "emergency department (A&E)."
 )
 
-RED_PAIN_ADVICE = (
+RED_PAIN_ADVICE = N_(
     "Your pain is quite high right now, so let's stop the exercises for today. "
     "Rest in whatever position feels most comfortable, and move around gently when you can. "
     "If the pain doesn't settle over the next day or two, or keeps getting worse, please contact your "
     "doctor or physiotherapist."
 )
 
-NEW_NUMBNESS_ADVICE = (
+NEW_NUMBNESS_ADVICE = N_(
     "You've noticed new numbness or weakness, so let's stop the exercises for now. "
     "Rest in a comfortable position, and please get advice promptly: contact your doctor or "
     "physiotherapist today. If numbness spreads to both legs or around your genitals or bottom, or you "
     "have trouble with your bladder or bowels, get urgent help."
 )
 
-AMBER_PAIN_ADVICE = (
+AMBER_PAIN_ADVICE = N_(
     "Your pain is in the middle range (4 or 5 out of 10). That's okay, but let's go gently: "
     "the next session will use half the usual repetitions, to give things a chance to settle."
 )
 
 GREEN_PAIN_ADVICE = ""
 
-SYMPTOM_DOWN_ADVICE = (
+SYMPTOM_DOWN_ADVICE = N_(
     "Thank you for telling us. When symptoms spread further down the leg, it's a sign that this "
     "exercise doesn't suit you at the moment, so we'll leave it out for the rest of today. "
     "If this keeps happening, it's worth talking to your physiotherapist or doctor."
 )
 
-SYMPTOM_DOWN_GENTLER_ADVICE = (
+SYMPTOM_DOWN_GENTLER_ADVICE = N_(
     "Thank you for telling us. When symptoms spread further down the leg, it's a sign that this "
     "exercise doesn't suit you at the moment, so we'll leave it out for the rest of today and offer a "
     "gentler one instead. If this keeps happening, it's worth talking to your physiotherapist or doctor."
 )
 
-SYMPTOM_UP_ADVICE = (
+SYMPTOM_UP_ADVICE = N_(
     "That's encouraging. When leg symptoms move up towards your back during an exercise, "
     "it's generally a good sign that the exercise suits you."
 )
 
 SYMPTOM_SAME_ADVICE = ""
 
-HURTS_ADVICE = (
+HURTS_ADVICE = N_(
     "Let's stop here. Ease out of the position slowly and rest in whatever way feels most comfortable. "
     "There's no need to push through pain. When you're ready, you can skip this exercise or end the "
     "session for today."
 )
 
-HURTS_CUE = "Stop and rest. Ease out of the position slowly."
+HURTS_CUE = N_("Stop and rest. Ease out of the position slowly.")
 
-SEE_GP_ADVICE = (
+SEE_GP_ADVICE = N_(
     "It's a good idea to see your GP or a physiotherapist if things aren't improving after a couple of "
     "weeks of exercises, if they're getting worse, or if the exercises are very painful."
 )
 
-REASON_PAIN_NOW_AMBER = (
+REASON_PAIN_NOW_AMBER = N_(
     "Your pain today is 4 or 5 out of 10, so this session uses half the usual repetitions."
 )
-REASON_PAIN_NOW_RED = "Your pain today is high, so any session today uses half the usual repetitions."
-REASON_LAST_AFTER_AMBER = (
+REASON_PAIN_NOW_RED = N_("Your pain today is high, so any session today uses half the usual repetitions.")
+REASON_LAST_AFTER_AMBER = N_(
     "Your pain after the last session was 4 or 5 out of 10, so this session uses half the usual repetitions."
 )
-REASON_LAST_AFTER_RED = (
+REASON_LAST_AFTER_RED = N_(
     "Your pain after the last session was high, so this session uses half the usual repetitions."
 )
-REASON_LAST_SAFETY_STOP = (
+REASON_LAST_SAFETY_STOP = N_(
     "The last session was stopped to be safe, so this session uses half the usual repetitions."
 )
-REASON_LAST_SPREAD_DOWN = (
+REASON_LAST_SPREAD_DOWN = N_(
     "Last time an exercise sent symptoms further down your leg, so this session uses half the usual "
     "repetitions."
 )
@@ -224,9 +225,9 @@ def pain_check(report: PainReport) -> PainCheck:
     zone = pain_zone(report)
     if zone is Zone.RED:
         message = NEW_NUMBNESS_ADVICE if report.new_numbness_or_weakness else RED_PAIN_ADVICE
-        return PainCheck(zone, stop_session=True, message=message)
+        return PainCheck(zone, stop_session=True, message=_(message))
     if zone is Zone.AMBER:
-        return PainCheck(zone, stop_session=False, message=AMBER_PAIN_ADVICE)
+        return PainCheck(zone, stop_session=False, message=_(AMBER_PAIN_ADVICE))
     return PainCheck(zone, stop_session=False, message=GREEN_PAIN_ADVICE)
 
 
@@ -255,13 +256,13 @@ def symptom_advice(change: SymptomChange, exercise_id: str, gentler_id: str | No
     if change is SymptomChange.DOWN:
         suggestion = gentler_id if gentler_id and gentler_id != exercise_id else None
         return Advice(
-            message=SYMPTOM_DOWN_GENTLER_ADVICE if suggestion else SYMPTOM_DOWN_ADVICE,
+            message=_(SYMPTOM_DOWN_GENTLER_ADVICE if suggestion else SYMPTOM_DOWN_ADVICE),
             stop_exercise_today=True,
             exercise_id=exercise_id,
             suggested_exercise_id=suggestion,
         )
     if change is SymptomChange.UP:
-        return Advice(message=SYMPTOM_UP_ADVICE, exercise_id=exercise_id, encouraging=True)
+        return Advice(message=_(SYMPTOM_UP_ADVICE), exercise_id=exercise_id, encouraging=True)
     return Advice(message=SYMPTOM_SAME_ADVICE, exercise_id=exercise_id)
 
 
@@ -276,21 +277,21 @@ def next_session_adjustment(
     """
     zone_now = pain_zone(pain_now) if pain_now is not None else Zone.GREEN
     if zone_now is Zone.RED:
-        return DoseAdjustment(AMBER_REPS_FACTOR, REASON_PAIN_NOW_RED)
+        return DoseAdjustment(AMBER_REPS_FACTOR, _(REASON_PAIN_NOW_RED))
     if zone_now is Zone.AMBER:
-        return DoseAdjustment(AMBER_REPS_FACTOR, REASON_PAIN_NOW_AMBER)
+        return DoseAdjustment(AMBER_REPS_FACTOR, _(REASON_PAIN_NOW_AMBER))
     if last_session is None:
         return NO_ADJUSTMENT
     if last_session.pain_after is not None:
         after = pain_zone(last_session.pain_after)
         if after is Zone.RED:
-            return DoseAdjustment(AMBER_REPS_FACTOR, REASON_LAST_AFTER_RED)
+            return DoseAdjustment(AMBER_REPS_FACTOR, _(REASON_LAST_AFTER_RED))
         if after is Zone.AMBER:
-            return DoseAdjustment(AMBER_REPS_FACTOR, REASON_LAST_AFTER_AMBER)
+            return DoseAdjustment(AMBER_REPS_FACTOR, _(REASON_LAST_AFTER_AMBER))
     if last_session.outcome is Outcome.SAFETY_STOP:
-        return DoseAdjustment(AMBER_REPS_FACTOR, REASON_LAST_SAFETY_STOP)
+        return DoseAdjustment(AMBER_REPS_FACTOR, _(REASON_LAST_SAFETY_STOP))
     if any(record.symptom is SymptomChange.DOWN for record in last_session.exercises):
-        return DoseAdjustment(AMBER_REPS_FACTOR, REASON_LAST_SPREAD_DOWN)
+        return DoseAdjustment(AMBER_REPS_FACTOR, _(REASON_LAST_SPREAD_DOWN))
     return NO_ADJUSTMENT
 
 
@@ -318,16 +319,24 @@ def apply_adjustment(routine: Routine, adjustment: DoseAdjustment) -> Routine:
 
 # --- The guidance note shown before the first session (and again from Settings) --------------------------
 
-GUIDANCE_NOTE_TITLE = "Before you begin"
+GUIDANCE_NOTE_TITLE = N_("Before you begin")
 GUIDANCE_NOTE = (
-    "Sciatica Coach helps you do the home exercises that are commonly given for sciatica. "
-    "It offers guidance, not a diagnosis, and it can't examine you.",
-    "Please check with your doctor or physiotherapist that these exercises suit you before you start, "
-    "especially if you have another health condition, are pregnant, or have had back surgery.",
-    "Move only to the point of comfort. A mild stretch is fine; sharp pain is not. "
-    "If an exercise makes pain spread further down your leg, stop it: the app will ask you about this "
-    "after each exercise.",
-    "If you notice numbness around your genitals or bottom, new trouble with your bladder or bowels, "
-    "or weakness or numbness in both legs, stop and get medical help straight away.",
+    N_(
+        "Sciatica Coach helps you do the home exercises that are commonly given for sciatica. "
+        "It offers guidance, not a diagnosis, and it can't examine you."
+    ),
+    N_(
+        "Please check with your doctor or physiotherapist that these exercises suit you before you start, "
+        "especially if you have another health condition, are pregnant, or have had back surgery."
+    ),
+    N_(
+        "Move only to the point of comfort. A mild stretch is fine; sharp pain is not. "
+        "If an exercise makes pain spread further down your leg, stop it: the app will ask you about this "
+        "after each exercise."
+    ),
+    N_(
+        "If you notice numbness around your genitals or bottom, new trouble with your bladder or bowels, "
+        "or weakness or numbness in both legs, stop and get medical help straight away.",
+    ),
 )
-GUIDANCE_NOTE_ACCEPT = "I understand"
+GUIDANCE_NOTE_ACCEPT = N_("I understand")

@@ -1,0 +1,86 @@
+"""The app's language and locale on the Qt side: picks the language (setting or system), loads our
+translation (sciatica_coach.i18n) and Qt's own (standard dialogs), and formats dates, times and weekdays
+the way the person's locale does (12/24 h, day and month order, first day of the week)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date, datetime, time
+
+from PySide6.QtCore import QCoreApplication, QDate, QLibraryInfo, QLocale, QTime, QTranslator
+
+from sciatica_coach import i18n
+
+log = logging.getLogger(__name__)
+
+_locale: QLocale | None = None
+_qt_translator: QTranslator | None = None
+
+
+def apply_language(setting: str) -> str:
+    """Use the language the setting asks for ("system" follows the system's preferred languages), with Qt's
+    own translation for standard dialogs and a matching locale for dates and times. Returns the code used.
+    Call before building the window: text already shown keeps its language until the next start."""
+    global _locale, _qt_translator  # noqa: PLW0603 - the one language of the running app
+    system = QLocale.system()
+    language = i18n.resolve_language(setting, system.uiLanguages() or [system.name()])
+    i18n.set_language(language)
+    system_base = system.name().split("_")[0]
+    # Keep the system's regional formats (en_GB vs en_US, de_AT…) when the language matches it.
+    _locale = system if system_base == language else QLocale(language)
+    QLocale.setDefault(_locale)
+    app = QCoreApplication.instance()
+    if app is not None:
+        if _qt_translator is not None:
+            app.removeTranslator(_qt_translator)
+            _qt_translator = None
+        if language != i18n.SOURCE_LANGUAGE:
+            translator = QTranslator(app)
+            folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+            if translator.load(_locale, "qtbase", "_", folder):
+                app.installTranslator(translator)
+                _qt_translator = translator
+            else:
+                log.info("No Qt translation for %s in %s", language, folder)
+    return language
+
+
+def reset_language() -> None:
+    """Back to English and the system locale (for tests)."""
+    global _locale  # noqa: PLW0603
+    apply_language(i18n.SOURCE_LANGUAGE)
+    _locale = None
+    QLocale.setDefault(QLocale.system())
+
+
+def app_locale() -> QLocale:
+    return _locale if _locale is not None else QLocale()
+
+
+def long_date(day: date) -> str:
+    """e.g. "Monday 2 March" / "Montag, 2. März": the locale's long date without the year."""
+    locale = app_locale()
+    pattern = re.sub(r"[\s,]*y+[年년]?", "", locale.dateFormat(QLocale.FormatType.LongFormat)).strip(" ,")
+    return locale.toString(QDate(day.year, day.month, day.day), pattern or "dddd d MMMM")
+
+
+def short_date(day: date) -> str:
+    return app_locale().toString(QDate(day.year, day.month, day.day), QLocale.FormatType.ShortFormat)
+
+
+def clock_time(moment: time | datetime) -> str:
+    """Hours and minutes, 12 h or 24 h as the locale does it."""
+    return app_locale().toString(QTime(moment.hour, moment.minute), QLocale.FormatType.ShortFormat)
+
+
+def weekday_name(weekday: int, short: bool = False) -> str:
+    """``weekday`` counted from Monday = 0 (Python's convention), in the locale's language."""
+    kind = QLocale.FormatType.ShortFormat if short else QLocale.FormatType.LongFormat
+    return app_locale().dayName(weekday + 1, kind)
+
+
+def week_order() -> list[int]:
+    """Python weekday numbers (Monday = 0) starting on the locale's first day of the week."""
+    first = app_locale().firstDayOfWeek().value - 1  # Qt: Monday = 1 … Sunday = 7
+    return [(first + i) % 7 for i in range(7)]

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from sciatica_coach import APP_NAME
+from sciatica_coach.i18n import _
 from sciatica_coach.storage.repository import DataError
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.theme import apply_theme
@@ -70,14 +71,14 @@ def placeholder(title: str, text: str) -> Callable[[AppContext], QWidget]:
 
 def default_pages() -> list[PageSpec]:
     return [
-        PageSpec("today", "Today", "Start a session and see what's next", lazy_page("today_page", "TodayPage")),
-        PageSpec("progress", "Progress", "Your weekly chart, streaks and pain trend",
+        PageSpec("today", _("Today"), _("Start a session and see what's next"), lazy_page("today_page", "TodayPage")),
+        PageSpec("progress", _("Progress"), _("Your weekly chart, streaks and pain trend"),
                  lazy_page("progress_page", "ProgressPage")),
-        PageSpec("routine", "Routine", "Your exercises and how much of each",
+        PageSpec("routine", _("Routine"), _("Your exercises and how much of each"),
                  lazy_page("routine_page", "RoutinePage")),
-        PageSpec("reminders", "Reminders", "When Sciatica Coach reminds you",
+        PageSpec("reminders", _("Reminders"), _("When Sciatica Coach reminds you"),
                  lazy_page("reminders_page", "RemindersPage")),
-        PageSpec("settings", "Settings", "Sound, voice, appearance and safety notes",
+        PageSpec("settings", _("Settings"), _("Sound, voice, appearance and safety notes"),
                  lazy_page("settings_page", "SettingsPage")),
     ]  # fmt: skip
 
@@ -118,7 +119,9 @@ class MainWindow(QMainWindow):
             button.setAccessibleName(spec.title)
             button.setAccessibleDescription(spec.description)
             shortcut = f"Ctrl+{index + 1}"
-            button.setToolTip(f"{spec.description} ({shortcut})")
+            button.setToolTip(
+                f"{spec.description} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})"
+            )
             button.clicked.connect(lambda _=False, key=spec.key: self.show_page(key))
             QShortcut(QKeySequence(shortcut), self, lambda key=spec.key: self.show_page(key))
             self._group.addButton(button)

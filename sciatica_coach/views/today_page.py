@@ -9,15 +9,17 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QPixmap
+from PySide6.QtGui import QColor, QKeySequence, QPixmap
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from sciatica_coach import safety_state
 from sciatica_coach.core import safety
 from sciatica_coach.core.model import Routine, RoutineItem, SideMode
 from sciatica_coach.core.schedule import next_fire, sessions_planned_on
+from sciatica_coach.i18n import _, ngettext
 from sciatica_coach.progress_data import load_history, reminder_plan
 from sciatica_coach.views.context import AppContext
+from sciatica_coach.views.locale_support import clock_time, long_date, weekday_name
 from sciatica_coach.views.theme import current_colors
 from sciatica_coach.views.widgets import Page, card, label
 
@@ -31,20 +33,21 @@ RECENT_FOR_ADJUSTMENT = timedelta(days=30)  # an older last session no longer ch
 
 def dose_text(item: RoutineItem) -> str:
     d = item.dose
-    per_side = " each side" if item.side_mode is not SideMode.BOTH else ""
-    reps = "1 repetition" if d.reps == 1 else f"{d.reps} repetitions"
-    hold = f", hold {d.hold_s} s" if d.hold_s > 1 else ""
-    sets = f" × {d.sets} sets" if d.sets > 1 else ""
+    per_side = " " + _("each side") if item.side_mode is not SideMode.BOTH else ""
+    reps = ngettext("{n} repetition", "{n} repetitions", d.reps).format(n=d.reps)
+    hold = ", " + _("hold {seconds} s").format(seconds=d.hold_s) if d.hold_s > 1 else ""
+    sets = " × " + ngettext("{n} set", "{n} sets", d.sets).format(n=d.sets) if d.sets > 1 else ""
     return f"{reps}{per_side}{sets}{hold}"
 
 
 def duration_text(seconds: int) -> str:
-    return f"about {max(1, round(seconds / 60))} minutes"
+    minutes = max(1, round(seconds / 60))
+    return ngettext("about {n} minute", "about {n} minutes", minutes).format(n=minutes)
 
 
 class TodayPage(Page):
     def __init__(self, ctx: AppContext, catalogue: Catalogue | None = None) -> None:
-        super().__init__("Today", "")
+        super().__init__(_("Today"), "")
         self.ctx = ctx
         self._catalogue = catalogue
 
@@ -54,10 +57,14 @@ class TodayPage(Page):
         self.slots_line = label("", "muted")
         start_layout.addWidget(self.slots_line)
         row = QHBoxLayout()
-        self.start_button = QPushButton("Start session")
+        self.start_button = QPushButton(_("Start session"))
         self.start_button.setProperty("role", "primary")
-        self.start_button.setAccessibleName("Start session")
-        self.start_button.setToolTip("Start today's exercises (Ctrl+Return)")
+        self.start_button.setAccessibleName(_("Start session"))
+        self.start_button.setToolTip(
+            _("Start today's exercises ({shortcut})").format(
+                shortcut=QKeySequence("Ctrl+Return").toString(QKeySequence.SequenceFormat.NativeText)
+            )
+        )
         self.start_button.clicked.connect(ctx.start_session_requested.emit)
         row.addWidget(self.start_button)
         self.duration = label("", "subtitle", wrap=False)
@@ -74,9 +81,9 @@ class TodayPage(Page):
         proposal_layout.addWidget(self.proposal_title)
         proposal_layout.addWidget(self.proposal_text)
         proposal_row = QHBoxLayout()
-        self.accept_button = QPushButton("Yes, make this change")
+        self.accept_button = QPushButton(_("Yes, make this change"))
         self.accept_button.clicked.connect(self._accept_proposal)
-        self.decline_button = QPushButton("Not now")
+        self.decline_button = QPushButton(_("Not now"))
         self.decline_button.clicked.connect(self._decline_proposal)
         proposal_row.addWidget(self.accept_button)
         proposal_row.addWidget(self.decline_button)
@@ -85,27 +92,29 @@ class TodayPage(Page):
         self.proposal: Proposal | None = None
         self.body.addWidget(self.proposal_card)
 
-        routine_card, routine_layout = card("Today's exercises")
+        routine_card, routine_layout = card(_("Today's exercises"))
         self.exercise_grid = QGridLayout()
         self.exercise_grid.setHorizontalSpacing(16)
         self.exercise_grid.setVerticalSpacing(10)
         routine_layout.addLayout(self.exercise_grid)
         self.body.addWidget(routine_card)
 
-        care_card, care_layout = card("Looking after yourself")
-        self.flare = QCheckBox("Having a flare today? Mark it as a rest day (it won't break your streak)")
-        self.flare.setAccessibleName("Rest day for a flare")
+        care_card, care_layout = card(_("Looking after yourself"))
+        self.flare = QCheckBox(_("Having a flare today? Mark it as a rest day (it won't break your streak)"))
+        self.flare.setAccessibleName(_("Rest day for a flare"))
         self.flare.toggled.connect(self._toggle_flare)
         care_layout.addWidget(self.flare)
         symptoms_row = QHBoxLayout()
-        self.symptoms_button = QPushButton("I have new symptoms")
-        self.symptoms_button.setToolTip("You'll be asked the safety questions again before your next session")
+        self.symptoms_button = QPushButton(_("I have new symptoms"))
+        self.symptoms_button.setToolTip(
+            _("You'll be asked the safety questions again before your next session")
+        )
         self.symptoms_button.clicked.connect(self._new_symptoms)
         symptoms_row.addWidget(self.symptoms_button)
         self.symptoms_note = label("", "muted")
         symptoms_row.addWidget(self.symptoms_note, 1)
         care_layout.addLayout(symptoms_row)
-        care_layout.addWidget(label(safety.SEE_GP_ADVICE, "muted"))
+        care_layout.addWidget(label(_(safety.SEE_GP_ADVICE), "muted"))
         self.body.addWidget(care_card)
         self.body.addStretch(1)
 
@@ -136,7 +145,7 @@ class TodayPage(Page):
         """The top of the page: today's sessions, the reminder slots, and the flare-day switch."""
         repo, now = self.ctx.repo, self.ctx.clock.now()
         today = now.date()
-        self.subtitle.setText(now.strftime("%A %d %B").replace(" 0", " "))
+        self.subtitle.setText(long_date(today))
         self.subtitle.show()
         plan = reminder_plan(repo)
         cell = load_history(repo, self.ctx.clock, since=today).cell(today)
@@ -144,21 +153,43 @@ class TodayPage(Page):
         done = cell.completed
         if cell.excused:
             self.sessions_line.setText(
-                "Today is a rest day. Be kind to yourself; gentle movement still helps."
+                _("Today is a rest day. Be kind to yourself; gentle movement still helps.")
             )
         elif target and done >= target:
-            self.sessions_line.setText(f"All done for today: {done} of {target} sessions. Well done.")
+            self.sessions_line.setText(
+                ngettext(
+                    "All done for today: {done} of {target} session. Well done.",
+                    "All done for today: {done} of {target} sessions. Well done.",
+                    target,
+                ).format(done=done, target=target)
+            )
         elif target:
-            self.sessions_line.setText(f"{done} of {target} sessions done today.")
+            self.sessions_line.setText(
+                ngettext(
+                    "{done} of {target} session done today.",
+                    "{done} of {target} sessions done today.",
+                    target,
+                ).format(done=done, target=target)
+            )
         else:
-            self.sessions_line.setText(f"{done} sessions today. No reminders are set for today.")
+            self.sessions_line.setText(
+                ngettext(
+                    "{n} session today. No reminders are set for today.",
+                    "{n} sessions today. No reminders are set for today.",
+                    done,
+                ).format(n=done)
+            )
         slots = [
-            f"{r.slot} {'✓ done' if cell.slots.get(r.slot) else '— to do'}"
+            f"{clock_time(r.time)} {_('✓ done') if cell.slots.get(r.slot) else _('— to do')}"
             for r in plan.enabled_on(today.weekday())
         ]
         upcoming = next_fire(plan, now)
         extra = (
-            f"Next reminder: {upcoming.strftime('%A %H:%M') if upcoming.date() != today else upcoming.strftime('%H:%M')}"
+            _("Next reminder: {when}").format(
+                when=f"{weekday_name(upcoming.weekday())} {clock_time(upcoming)}"
+                if upcoming.date() != today
+                else clock_time(upcoming)
+            )
             if upcoming
             else ""
         )
@@ -176,7 +207,8 @@ class TodayPage(Page):
         repo, today = self.ctx.repo, self.ctx.clock.now().date()
         routine = self.routine_for_today()
         self.duration.setText(
-            f"{duration_text(planned_duration_s(routine))} · {len(routine.items)} exercises"
+            f"{duration_text(planned_duration_s(routine))} · "
+            + ngettext("{n} exercise", "{n} exercises", len(routine.items)).format(n=len(routine.items))
         )
         notes = []
         recent = repo.sessions(since=today - RECENT_FOR_ADJUSTMENT)
@@ -185,10 +217,12 @@ class TodayPage(Page):
             notes.append(adjustment.reason)
         for exercise_id in sorted(stopped_today(repo, today)):
             notes.append(
-                f"{self.catalogue.get(exercise_id).name} is set aside for today, to be kind to your leg."
+                _("{name} is set aside for today, to be kind to your leg.").format(
+                    name=self.catalogue.get(exercise_id).name
+                )
             )
         if safety_state.coaching_paused_today(repo, today):
-            notes.append("Coaching is paused today because of your answers to the safety questions.")
+            notes.append(_("Coaching is paused today because of your answers to the safety questions."))
         self.notes.setText("\n".join(notes))
         self.notes.setVisible(bool(notes))
         self._show_proposal()
@@ -211,7 +245,7 @@ class TodayPage(Page):
                 view_box=content_view_box((exercise.start_illustration, exercise.hold_illustration)),
             )  # fmt: skip
             thumb.setPixmap(QPixmap.fromImage(image))
-            thumb.setAccessibleName(f"Drawing of {exercise.name}")
+            thumb.setAccessibleName(_("Drawing of {name}").format(name=exercise.name))
             thumb.setAccessibleDescription(exercise.summary)
             text = QWidget()
             text_layout = QVBoxLayout(text)
@@ -259,5 +293,5 @@ class TodayPage(Page):
     def _new_symptoms(self) -> None:
         safety_state.report_new_symptoms(self.ctx.repo)
         self.symptoms_note.setText(
-            "Thank you. You'll be asked the safety questions before your next session."
+            _("Thank you. You'll be asked the safety questions before your next session.")
         )

@@ -30,6 +30,7 @@ from sciatica_coach.core.catalogue import Catalogue
 from sciatica_coach.core.engine import PauseReason, SessionStatus, Step
 from sciatica_coach.core.model import Outcome, PainReport, Routine, SessionRecord, Side, SymptomChange
 from sciatica_coach.core.schedule import slot_for
+from sciatica_coach.i18n import N_, _, ngettext
 from sciatica_coach.progress_data import reminder_plan
 from sciatica_coach.routines import stop_for_today
 from sciatica_coach.views.context import AppContext
@@ -42,35 +43,35 @@ from sciatica_coach.views.theme import FLOOR_COLORS, current_colors
 from sciatica_coach.views.widgets import label
 
 STEP_WORDS = {
-    Step.GET_READY: "GET READY",
-    Step.HOLD: "HOLD",
-    Step.REST_REP: "RELAX",
-    Step.REST_SET: "REST",
-    Step.SWITCH_SIDE: "SWITCH SIDES",
-    Step.NEXT_EXERCISE: "NEXT UP",
-    Step.DONE: "DONE",
+    Step.GET_READY: N_("GET READY"),
+    Step.HOLD: N_("HOLD"),
+    Step.REST_REP: N_("RELAX"),
+    Step.REST_SET: N_("REST"),
+    Step.SWITCH_SIDE: N_("SWITCH SIDES"),
+    Step.NEXT_EXERCISE: N_("NEXT UP"),
+    Step.DONE: N_("DONE"),
 }
-SIDE_WORDS = {Side.LEFT: "Left side", Side.RIGHT: "Right side", Side.NONE: ""}
+SIDE_WORDS = {Side.LEFT: N_("Left side"), Side.RIGHT: N_("Right side"), Side.NONE: ""}
 PAUSE_TEXT = {
-    PauseReason.USER: "Paused. Press Space or Resume when you're ready.",
+    PauseReason.USER: N_("Paused. Press Space or Resume when you're ready."),
     PauseReason.HURTS: safety.HURTS_ADVICE,
-    PauseReason.SLEEP_OR_CLOCK_JUMP: (
+    PauseReason.SLEEP_OR_CLOCK_JUMP: N_(
         "Paused, because the computer was asleep or its clock changed. "
         "Press Space or Resume when you're ready to carry on."
     ),
 }
-SYMPTOM_QUESTION = "How are your leg symptoms after {name}?"
+SYMPTOM_QUESTION = N_("How are your leg symptoms after {name}?")
 SYMPTOM_CHOICES = (
-    (SymptomChange.UP, "1  Moved up, towards my back"),
-    (SymptomChange.SAME, "2  About the same"),
-    (SymptomChange.DOWN, "3  Spread further down my leg"),
+    (SymptomChange.UP, N_("1  Moved up, towards my back")),
+    (SymptomChange.SAME, N_("2  About the same")),
+    (SymptomChange.DOWN, N_("3  Spread further down my leg")),
 )
-END_CONFIRM_TEXT = "End the session now? What you've done so far is kept."
+END_CONFIRM_TEXT = N_("End the session now? What you've done so far is kept.")
 
 
 def _minutes_text(seconds: float) -> str:
     minutes = round(seconds / 60)
-    return "less than a minute left" if minutes < 1 else f"about {minutes} min left"
+    return _("less than a minute left") if minutes < 1 else _("about {n} min left").format(n=minutes)
 
 
 class SymptomQuestion(QFrame):
@@ -86,16 +87,17 @@ class SymptomQuestion(QFrame):
         layout.addWidget(self.question)
         row = QHBoxLayout()
         self.buttons: dict[SymptomChange, QPushButton] = {}
-        for change, text in SYMPTOM_CHOICES:
+        for change, source in SYMPTOM_CHOICES:
+            text = _(source)  # the translation keeps the leading "1  ", "2  ", "3  "
             button = QPushButton(text)
             button.setMinimumHeight(56)
             button.setAccessibleName(text[3:])
-            button.setToolTip(f"Key {text[0]}")
+            button.setToolTip(_("Key {key}").format(key=text[0]))
             button.clicked.connect(lambda _=False, c=change: self.answered.emit(c))
             row.addWidget(button)
             self.buttons[change] = button
-        skip = QPushButton("Skip")
-        skip.setAccessibleName("Skip the question")
+        skip = QPushButton(_("Skip"))
+        skip.setAccessibleName(_("Skip the question"))
         skip.clicked.connect(lambda: self.answered.emit(None))
         row.addWidget(skip)
         layout.addLayout(row)
@@ -106,7 +108,7 @@ class SymptomQuestion(QFrame):
 
     def ask(self, index: int, name: str) -> None:
         self.exercise_index = index
-        self.question.setText(SYMPTOM_QUESTION.format(name=name))
+        self.question.setText(_(SYMPTOM_QUESTION).format(name=name))
         self.advice.hide()
         for button in self.buttons.values():
             button.setEnabled(True)
@@ -131,9 +133,10 @@ class RunningPanel(QWidget):
         titles.addWidget(self.name)
         titles.addWidget(self.position)
         top.addLayout(titles, 1)
-        self.hurts = QPushButton("It hurts (H)")
+        self.hurts = QPushButton(_("It hurts (H)"))
         self.hurts.setProperty("role", "danger")
-        self.hurts.setAccessibleName("It hurts: stop and rest")
+        self.hurts.setAccessibleName(_("It hurts: stop and rest"))
+        self.hurts.setToolTip(_("Stop and rest (key H)"))
         self.hurts.setMinimumHeight(60)
         self.hurts.setMinimumWidth(200)
         top.addWidget(self.hurts, 0, Qt.AlignmentFlag.AlignTop)
@@ -147,12 +150,12 @@ class RunningPanel(QWidget):
         self.step_word = QLabel()
         self.step_word.setWordWrap(True)
         self.step_word.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.step_word.setAccessibleName("Step")
+        self.step_word.setAccessibleName(_("Step"))
         self.ring = CountdownRing()
         self.counters = QLabel()
         self.counters.setWordWrap(True)
         self.counters.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.counters.setAccessibleName("Repetition and set")
+        self.counters.setAccessibleName(_("Repetition and set"))
         right.addWidget(self.step_word)
         right.addWidget(self.ring, 1)
         right.addWidget(self.counters)
@@ -161,7 +164,7 @@ class RunningPanel(QWidget):
 
         self.cue = QLabel()
         self.cue.setWordWrap(True)
-        self.cue.setAccessibleName("What to do now")
+        self.cue.setAccessibleName(_("What to do now"))
         root.addWidget(self.cue)
         self.symptom = SymptomQuestion()
         self.symptom.hide()
@@ -169,9 +172,11 @@ class RunningPanel(QWidget):
         self.confirm = QFrame()
         self.confirm.setProperty("role", "banner")
         confirm_row = QHBoxLayout(self.confirm)
-        confirm_row.addWidget(label(END_CONFIRM_TEXT, "big"), 1)
-        self.confirm_end = QPushButton("End session (Enter)")
-        self.confirm_keep = QPushButton("Keep going (Esc)")
+        confirm_row.addWidget(label(_(END_CONFIRM_TEXT), "big"), 1)
+        self.confirm_end = QPushButton(_("End session (Enter)"))
+        self.confirm_keep = QPushButton(_("Keep going (Esc)"))
+        self.confirm_end.setToolTip(_("End the session now (key Enter)"))
+        self.confirm_keep.setToolTip(_("Carry on with the session (key Esc)"))
         confirm_row.addWidget(self.confirm_end)
         confirm_row.addWidget(self.confirm_keep)
         self.confirm.hide()
@@ -184,7 +189,7 @@ class RunningPanel(QWidget):
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(False)
         self.progress.setFixedHeight(12)
-        self.progress.setAccessibleName("Session progress")
+        self.progress.setAccessibleName(_("Session progress"))
         self.time_left = QLabel()
         self.time_left.setProperty("role", "muted")
         bottom.addWidget(self.next_label, 1)
@@ -193,20 +198,21 @@ class RunningPanel(QWidget):
         root.addLayout(bottom)
 
         controls = QHBoxLayout()
-        self.back = QPushButton("◀  Back (←)")
-        self.pause = QPushButton("Pause (Space)")
-        self.skip = QPushButton("Skip  ▶ (→)")
-        self.floor = QPushButton("Floor mode (F)")
+        self.back = QPushButton(_("◀  Back (←)"))
+        self.pause = QPushButton(_("Pause (Space)"))
+        self.skip = QPushButton(_("Skip  ▶ (→)"))
+        self.floor = QPushButton(_("Floor mode (F)"))
         self.floor.setCheckable(True)
-        self.end = QPushButton("End (Esc)")
-        for button, name in (
-            (self.back, "Back one exercise"),
-            (self.pause, "Pause or resume"),
-            (self.skip, "Skip this exercise"),
-            (self.floor, "Floor mode: full screen, very large text"),
-            (self.end, "End the session"),
+        self.end = QPushButton(_("End (Esc)"))
+        for button, name, key in (
+            (self.back, _("Back one exercise"), _("Left arrow")),
+            (self.pause, _("Pause or resume"), _("Space")),
+            (self.skip, _("Skip this exercise"), _("Right arrow")),
+            (self.floor, _("Floor mode: full screen, very large text"), "F"),
+            (self.end, _("End the session"), _("Esc")),
         ):
             button.setAccessibleName(name)
+            button.setToolTip(_("{action} (key {key})").format(action=name, key=key))
             button.setMinimumHeight(48)
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Space belongs to pause, not to a focused button
             controls.addWidget(button)
@@ -250,21 +256,21 @@ class RunningPanel(QWidget):
 
     def show_status(self, status: SessionStatus, catalogue: Catalogue) -> None:
         if status.item is None:
-            self.step_word.setText(STEP_WORDS[Step.DONE])
+            self.step_word.setText(_(STEP_WORDS[Step.DONE]))
             self.ring.set_state(0, 1)
             self.progress.setValue(1000)
             return
         exercise = catalogue.get(status.item.exercise_id)
         self.name.setText(exercise.name)
-        side = SIDE_WORDS[status.side]
-        where = f"Exercise {status.exercise_index + 1} of {status.exercise_count}"
+        side = _(SIDE_WORDS[status.side]) if SIDE_WORDS[status.side] else ""
+        where = _("Exercise {n} of {count}").format(n=status.exercise_index + 1, count=status.exercise_count)
         self.position.setText(f"{where}  ·  {side}" if side else where)
-        word = "PAUSED" if status.paused else STEP_WORDS[status.step]
+        word = _("PAUSED") if status.paused else _(STEP_WORDS[status.step])
         self.step_word.setText(word)
         self.ring.set_state(status.remaining_s, status.step_duration_s, paused=status.paused)
         nbsp = "\u00a0"  # keep "Rep 2 of 10" together; wrap only between the two counters
-        rep_text = f"Rep {status.rep} of {status.reps}".replace(" ", nbsp)
-        set_text = f"Set {status.set_no} of {status.sets}".replace(" ", nbsp)
+        rep_text = _("Rep {n} of {count}").format(n=status.rep, count=status.reps).replace(" ", nbsp)
+        set_text = _("Set {n} of {count}").format(n=status.set_no, count=status.sets).replace(" ", nbsp)
         self.counters.setText(f"{rep_text}   {set_text}" if status.rep else "")
         pose = exercise.hold_illustration if status.step is Step.HOLD else exercise.start_illustration
         self.picture.set_illustration(
@@ -274,14 +280,14 @@ class RunningPanel(QWidget):
             view_box=content_view_box((exercise.start_illustration, exercise.hold_illustration)),
         )
         self.cue.setText(self._cue(status, catalogue))
-        self.pause.setText("Resume (Space)" if status.paused else "Pause (Space)")
+        self.pause.setText(_("Resume (Space)") if status.paused else _("Pause (Space)"))
         upcoming = status.next_item
         if status.step is Step.NEXT_EXERCISE:
-            self.next_label.setText("Coming up now")
+            self.next_label.setText(_("Coming up now"))
         elif upcoming is not None:
-            self.next_label.setText(f"Next: {catalogue.get(upcoming.exercise_id).name}")
+            self.next_label.setText(_("Next: {name}").format(name=catalogue.get(upcoming.exercise_id).name))
         else:
-            self.next_label.setText("Last exercise")
+            self.next_label.setText(_("Last exercise"))
         self.progress.setValue(int(status.progress * 1000))
         self.time_left.setText(_minutes_text(status.total_remaining_s))
 
@@ -290,20 +296,28 @@ class RunningPanel(QWidget):
         assert status.item is not None
         exercise = catalogue.get(status.item.exercise_id)
         if status.paused and status.pause_reason is not None:
-            return PAUSE_TEXT[status.pause_reason]
+            return _(PAUSE_TEXT[status.pause_reason])
         match status.step:
             case Step.GET_READY:
                 return " ".join(exercise.steps[:2])
             case Step.HOLD:
                 return f"{exercise.steps[min(2, len(exercise.steps) - 1)]} {exercise.feel}"
             case Step.REST_REP:
-                return "Relax and breathe."
+                return _("Relax and breathe.")
             case Step.REST_SET:
-                return f"Rest for a moment. Next: set {status.set_no} of {status.sets}."
+                return _("Rest for a moment. Next: set {n} of {count}.").format(
+                    n=status.set_no, count=status.sets
+                )
             case Step.SWITCH_SIDE:
-                return f"Switch to your {status.side.value} side, slowly."
+                if status.side is Side.LEFT:
+                    return _("Switch to your left side, slowly.")
+                if status.side is Side.RIGHT:
+                    return _("Switch to your right side, slowly.")
+                return _("Switch sides, slowly.")
             case Step.NEXT_EXERCISE:
-                return f"Rest. Coming up: {exercise.name}. {exercise.summary}"
+                return _("Rest. Coming up: {name}. {summary}").format(
+                    name=exercise.name, summary=exercise.summary
+                )
         return ""
 
 
@@ -323,7 +337,7 @@ class StopPanel(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.body)
         layout.addStretch(1)
-        self.button = QPushButton("Back to Today")
+        self.button = QPushButton(_("Back to Today"))
         self.button.setProperty("role", "primary")
         self.button.clicked.connect(self.closed.emit)
         layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -358,14 +372,14 @@ class SessionView(QWidget):
         layout.addWidget(self.stack)
 
         self.before = PainCheck(
-            "Before we start",
-            "How is your pain right now? This helps keep today's session at the right level.",
-            "Start the session",
+            _("Before we start"),
+            _("How is your pain right now? This helps keep today's session at the right level."),
+            _("Start the session"),
         )
         self.before.submitted.connect(self._on_pain_before)
         self.running = RunningPanel()
         self.after = PainCheck(
-            "How do you feel now?", "Your pain after the session, as it is right now.", "Finish"
+            _("How do you feel now?"), _("Your pain after the session, as it is right now."), _("Finish")
         )
         self.after.submitted.connect(self._on_pain_after)
         self.stop = StopPanel()
@@ -427,8 +441,8 @@ class SessionView(QWidget):
             self.stack.setCurrentWidget(self.before)
 
     def _show_urgent(self) -> None:
-        self.stop.show_message("Please contact a doctor today", safety.RED_FLAG_ADVICE)
-        self.stop.button.setText("Close")
+        self.stop.show_message(_("Please contact a doctor today"), _(safety.RED_FLAG_ADVICE))
+        self.stop.button.setText(_("Close"))
         self.stack.setCurrentWidget(self.stop)
 
     def _on_pain_before(self, report: PainReport) -> None:
@@ -465,7 +479,7 @@ class SessionView(QWidget):
                 outcome=Outcome.SAFETY_STOP, pain_before=report, reason=PRE_STOP_REASON,
             )
         )  # fmt: skip
-        self.stop.show_message("Let's rest today", message)
+        self.stop.show_message(_("Let's rest today"), message)
         self.stack.setCurrentWidget(self.stop)
 
     def _on_status(self, status: SessionStatus) -> None:
@@ -498,11 +512,13 @@ class SessionView(QWidget):
             self.runner.drop_for_today(item.exercise_id)
             if advice.suggested_exercise_id:
                 gentler = self.catalogue.get(advice.suggested_exercise_id).name
-                advice_text = f"{advice.message} A gentler choice is {gentler}."
+                advice_text = f"{advice.message} " + _("A gentler choice is {name}.").format(name=gentler)
             else:
                 advice_text = advice.message
             self.runner.pause()
-            symptom.advice.setText(advice_text + " Press Space or Resume to carry on, or Esc to end here.")
+            symptom.advice.setText(
+                advice_text + " " + _("Press Space or Resume to carry on, or Esc to end here.")
+            )
         elif advice.message:
             symptom.advice.setText(advice.message)
         else:
@@ -542,17 +558,28 @@ class SessionView(QWidget):
         record = self.runner.finish(outcome, reason, report)
         done = sum(1 for e in record.exercises if e.reps_done > 0 and not e.skipped)
         if check.stop_session:
-            self.stop.show_message("Please rest now", check.message)
+            self.stop.show_message(_("Please rest now"), check.message)
         elif ended_early:
             self.stop.show_message(
-                "Session saved", f"You did {done} of {len(record.exercises)} exercises. Every bit counts. "
-                + (check.message or "Rest, and come back to it when you're ready.")
+                _("Session saved"),
+                ngettext(
+                    "You did {done} of {count} exercise. Every bit counts.",
+                    "You did {done} of {count} exercises. Every bit counts.",
+                    len(record.exercises),
+                ).format(done=done, count=len(record.exercises))
+                + " "
+                + (check.message or _("Rest, and come back to it when you're ready."))
             )  # fmt: skip
         else:
             self.stop.show_message(
-                "Well done",
-                f"That's the whole session: {done} exercises. "
-                + (check.message or "Take a moment to rest before you get up, slowly."),
+                _("Well done"),
+                ngettext(
+                    "That's the whole session: {n} exercise.",
+                    "That's the whole session: {n} exercises.",
+                    done,
+                ).format(n=done)
+                + " "
+                + (check.message or _("Take a moment to rest before you get up, slowly.")),
             )
         self.stack.setCurrentWidget(self.stop)
 

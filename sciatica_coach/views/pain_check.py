@@ -18,21 +18,22 @@ from PySide6.QtWidgets import (
 
 from sciatica_coach.core.model import LegReach, PainReport
 from sciatica_coach.core.safety import Zone, pain_zone
+from sciatica_coach.i18n import N_, _
 from sciatica_coach.views.theme import current_colors
 from sciatica_coach.views.widgets import label
 
 ZONE_WORDS = {
-    Zone.GREEN: "Green: comfortable to exercise",
-    Zone.AMBER: "Amber: go gently today",
-    Zone.RED: "Red: please don't exercise through this",
+    Zone.GREEN: N_("Green: comfortable to exercise"),
+    Zone.AMBER: N_("Amber: go gently today"),
+    Zone.RED: N_("Red: please don't exercise through this"),
 }
 REACH_WORDS = {
-    LegReach.NONE: "No leg symptoms",
-    LegReach.BUTTOCK: "Buttock",
-    LegReach.THIGH: "Thigh",
-    LegReach.KNEE: "Knee",
-    LegReach.CALF: "Calf",
-    LegReach.FOOT: "Foot",
+    LegReach.NONE: N_("No leg symptoms"),
+    LegReach.BUTTOCK: N_("Buttock"),
+    LegReach.THIGH: N_("Thigh"),
+    LegReach.KNEE: N_("Knee"),
+    LegReach.CALF: N_("Calf"),
+    LegReach.FOOT: N_("Foot"),
 }
 
 
@@ -63,9 +64,11 @@ class PainScale(QWidget):
             button.setCheckable(True)
             button.setMinimumSize(48, 48)
             zone = zone_of(value)
-            button.setAccessibleName(f"{question} {value} out of 10")
-            button.setAccessibleDescription(ZONE_WORDS[zone])
-            button.setToolTip(ZONE_WORDS[zone])
+            button.setAccessibleName(
+                _("{question}: {value} out of 10").format(question=question, value=value)
+            )
+            button.setAccessibleDescription(_(ZONE_WORDS[zone]))
+            button.setToolTip(_(ZONE_WORDS[zone]))
             button.setStyleSheet(
                 f"QPushButton {{ border-bottom: 4px solid {zone_color(zone)}; font-size: 15pt; }}"
                 f"QPushButton:checked {{ background: {zone_color(zone)}; color: {current_colors().window};"
@@ -75,16 +78,18 @@ class PainScale(QWidget):
             row.addWidget(button)
         layout.addLayout(row)
         ends = QHBoxLayout()
-        ends.addWidget(label("0 = no pain", "muted", wrap=False))
+        ends.addWidget(label(_("0 = no pain"), "muted", wrap=False))
         ends.addStretch(1)
-        ends.addWidget(label("10 = the worst you can imagine", "muted", wrap=False))
+        ends.addWidget(label(_("10 = the worst you can imagine"), "muted", wrap=False))
         layout.addLayout(ends)
         self.zone_label = label("", "muted")
         layout.addWidget(self.zone_label)
         self.group.idClicked.connect(self._clicked)
 
     def _clicked(self, value: int) -> None:
-        self.zone_label.setText(f"{value} out of 10 — {ZONE_WORDS[zone_of(value)]}")
+        self.zone_label.setText(
+            _("{value} out of 10 — {zone}").format(value=value, zone=_(ZONE_WORDS[zone_of(value)]))
+        )
         self.changed.emit(value)
 
     def value(self) -> int | None:
@@ -102,34 +107,33 @@ class PainCheck(QWidget):
 
     submitted = Signal(object)
 
-    def __init__(
-        self, heading: str, intro: str, continue_text: str = "Continue", parent: QWidget | None = None
-    ):
+    def __init__(self, heading: str, intro: str, continue_text: str = "", parent: QWidget | None = None):
         super().__init__(parent)
+        continue_text = continue_text or _("Continue")
         layout = QVBoxLayout(self)
         layout.setSpacing(16)
         layout.addWidget(label(heading, "title"))
         layout.addWidget(label(intro, "subtitle"))
-        self.back = PainScale("Back pain right now")
-        self.leg = PainScale("Leg pain right now")
+        self.back = PainScale(_("Back pain right now"))
+        self.leg = PainScale(_("Leg pain right now"))
         layout.addWidget(self.back)
         layout.addWidget(self.leg)
 
-        layout.addWidget(label("How far down the leg do your symptoms reach?", "big"))
+        layout.addWidget(label(_("How far down the leg do your symptoms reach?"), "big"))
         reach_row = QGridLayout()
         self.reach_group = QButtonGroup(self)
         for i, reach in enumerate(LegReach):
-            button = QPushButton(REACH_WORDS[reach])
+            button = QPushButton(_(REACH_WORDS[reach]))
             button.setCheckable(True)
             button.setMinimumHeight(44)
-            button.setAccessibleName(f"Symptoms reach: {REACH_WORDS[reach]}")
+            button.setAccessibleName(_("Symptoms reach: {where}").format(where=_(REACH_WORDS[reach])))
             self.reach_group.addButton(button, i)
             reach_row.addWidget(button, 0, i)
         self.reach_group.button(0).setChecked(True)
         layout.addLayout(reach_row)
 
-        self.numbness = QCheckBox("I have new numbness or weakness in my leg or foot")
-        self.numbness.setAccessibleName("New numbness or weakness")
+        self.numbness = QCheckBox(_("I have new numbness or weakness in my leg or foot"))
+        self.numbness.setAccessibleName(_("New numbness or weakness"))
         layout.addWidget(self.numbness)
 
         buttons = QHBoxLayout()
@@ -141,7 +145,7 @@ class PainCheck(QWidget):
         self.continue_button.clicked.connect(self._submit)
         buttons.addWidget(self.continue_button)
         layout.addLayout(buttons)
-        self.hint = QLabel("Choose a number for back and leg pain to continue.")
+        self.hint = QLabel(_("Choose a number for back and leg pain to continue."))
         self.hint.setProperty("role", "muted")
         self.hint.setAlignment(Qt.AlignmentFlag.AlignRight)
         layout.addWidget(self.hint)

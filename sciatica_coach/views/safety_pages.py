@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from sciatica_coach.core import safety
+from sciatica_coach.i18n import _
 from sciatica_coach.views.widgets import label
 
 
@@ -23,7 +24,7 @@ def guidance_body() -> QWidget:
     layout.setContentsMargins(0, 0, 0, 0)
     layout.setSpacing(14)
     for paragraph in safety.GUIDANCE_NOTE:
-        layout.addWidget(label(paragraph, "big"))
+        layout.addWidget(label(_(paragraph), "big"))
     return body
 
 
@@ -38,14 +39,14 @@ class GuidancePage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(60, 40, 60, 40)
         layout.setSpacing(18)
-        layout.addWidget(label(safety.GUIDANCE_NOTE_TITLE, "title"))
+        layout.addWidget(label(_(safety.GUIDANCE_NOTE_TITLE), "title"))
         layout.addWidget(guidance_body())
         layout.addStretch(1)
         row = QHBoxLayout()
-        self.accept_button = QPushButton(safety.GUIDANCE_NOTE_ACCEPT)
+        self.accept_button = QPushButton(_(safety.GUIDANCE_NOTE_ACCEPT))
         self.accept_button.setProperty("role", "primary")
         self.accept_button.clicked.connect(self.accepted.emit)
-        self.later_button = QPushButton("Not now")
+        self.later_button = QPushButton(_("Not now"))
         self.later_button.clicked.connect(self.declined.emit)
         row.addWidget(self.accept_button)
         row.addWidget(self.later_button)
@@ -58,12 +59,12 @@ class GuidanceDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(safety.GUIDANCE_NOTE_TITLE)
+        self.setWindowTitle(_(safety.GUIDANCE_NOTE_TITLE))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 24)
-        layout.addWidget(label(safety.GUIDANCE_NOTE_TITLE, "title"))
+        layout.addWidget(label(_(safety.GUIDANCE_NOTE_TITLE), "title"))
         layout.addWidget(guidance_body())
-        close = QPushButton("Close")
+        close = QPushButton(_("Close"))
         close.clicked.connect(self.accept)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
         self.resize(720, 520)
@@ -79,21 +80,21 @@ class RedFlagPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(60, 32, 60, 32)
         layout.setSpacing(14)
-        layout.addWidget(label("A quick safety check", "title"))
-        layout.addWidget(label(safety.RED_FLAG_INTRO, "subtitle"))
+        layout.addWidget(label(_("A quick safety check"), "title"))
+        layout.addWidget(label(_(safety.RED_FLAG_INTRO), "subtitle"))
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(10)
         self.groups: dict[str, QButtonGroup] = {}
         for row, flag in enumerate(safety.RED_FLAGS):
-            question = label(flag.question, "big")
+            question = label(_(flag.question), "big")
             grid.addWidget(question, row, 0)
             group = QButtonGroup(self)
-            for column, (text, value) in enumerate((("No", 0), ("Yes", 1)), start=1):
+            for column, (text, value) in enumerate(((_("No"), 0), (_("Yes"), 1)), start=1):
                 button = QPushButton(text)
                 button.setCheckable(True)
                 button.setMinimumSize(88, 44)
-                button.setAccessibleName(f"{text}: {flag.question}")
+                button.setAccessibleName(f"{text}: {_(flag.question)}")
                 group.addButton(button, value)
                 grid.addWidget(button, row, column)
             group.idClicked.connect(self._update)
@@ -101,7 +102,7 @@ class RedFlagPage(QWidget):
         grid.setColumnStretch(0, 1)
         layout.addLayout(grid)
         layout.addStretch(1)
-        self.continue_button = QPushButton("Continue")
+        self.continue_button = QPushButton(_("Continue"))
         self.continue_button.setProperty("role", "primary")
         self.continue_button.setEnabled(False)
         self.continue_button.clicked.connect(self._submit)

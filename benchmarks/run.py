@@ -20,6 +20,7 @@ BENCHMARKS = [
     ("session_bench.py", [], ["--skip-real"]),
     ("progress_bench.py", [], []),
     ("idle_cpu.py", ["--seconds", "60"], ["--seconds", "10"]),
+    ("crash_bench.py", [], ["--kills", "100"]),
 ]
 
 

@@ -455,12 +455,12 @@ def test_checker_notices_a_torn_write(tmp_path: Path) -> None:
     folder = tmp_path / "data"
     model = prefill(folder)
     repo = Repository.open(folder)
-    repo.save_session(crash_record(1, 1))
+    repo.save_session(crash_record(0, 1))  # into the 2025 file
     repo.close()
-    model.apply("sessions", 3)  # crash-1 version 0 ... then 1
-    model.apply("sessions", 4)
+    model.apply("sessions", 0)
+    model.apply("sessions", 1)
     path = folder / HISTORY_FOLDER / "sessions-2025.json"
     path.write_bytes(path.read_bytes()[:-40])
     stats = CrashStats()
-    check_after_kill(folder, "sessions", model, model.copy(), 5, stats)
+    check_after_kill(folder, "sessions", model, model.copy(), 2, stats)
     assert stats.corrupt_files == 1 and stats.notices == 1 and stats.lost_writes == 1

@@ -18,12 +18,19 @@ from sciatica_coach.storage.repository import DataError, Repository
 log = logging.getLogger(__name__)
 
 
+def _speech_locale() -> str:
+    """The voice speaks the app's language (chosen in Settings or following the system)."""
+    from sciatica_coach.views.locale_support import app_locale
+
+    return app_locale().name()
+
+
 @dataclass
 class ServiceFactories:
     """How platform services are made. Tests pass silent fakes; the app passes the real ones."""
 
     sound: Callable[[int], Sound] = create_sound
-    speech: Callable[[int], Speech] = field(default=lambda volume: create_speech(None, volume))
+    speech: Callable[[int], Speech] = field(default=lambda volume: create_speech(_speech_locale(), volume))
     screen: Callable[[], ScreenKeeper] = create_screen_keeper
 
 

@@ -29,6 +29,8 @@ pytestmark = pytest.mark.xvfb
 
 NEEDED = ("Xvfb", "dbus-daemon", "dunst", "dunstctl", "dbus-monitor", "gdbus")
 START_TIMEOUT_S = 15.0
+FIRST_DISPLAY = 300
+DUNST_WAIT_S = 15
 NOTICE = Due(
     "08:00", date(2026, 3, 2), datetime(2026, 3, 2, 8, 0, tzinfo=ZoneInfo("Europe/Berlin")), DueKind.ON_TIME
 )
@@ -82,26 +84,49 @@ def _stop(process: subprocess.Popen[str] | subprocess.Popen[bytes]) -> None:
             process.wait(timeout=5)
 
 
-@pytest.fixture
-def desktop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Desktop]:
-    missing = [name for name in NEEDED if shutil.which(name) is None]
-    if missing:
-        pytest.skip(f"needs {', '.join(missing)} (Debian packages xvfb, dbus, dunst, libglib2.0-bin)")
-    started: list[subprocess.Popen[str] | subprocess.Popen[bytes]] = []
-    try:
+def _start_xvfb(started: list[subprocess.Popen[str] | subprocess.Popen[bytes]], pipes: list[int]) -> str:
+    """Start Xvfb on a free display away from :0-:9 (which desktops and other tools use); its number.
+    The pipe Xvfb reports on stays open until the end: Xvfb dies if a later write to it fails."""
+    first = FIRST_DISPLAY + os.getpid() % 200
+    for number in range(first, first + 20):
+        if Path(f"/tmp/.X{number}-lock").exists() or Path(f"/tmp/.X11-unix/X{number}").exists():
+            continue
         read_fd, write_fd = os.pipe()
         xvfb = subprocess.Popen(
-            ["Xvfb", "-displayfd", str(write_fd), "-nolisten", "tcp", "-screen", "0", "1024x768x24"],
+            [
+                "Xvfb",
+                f":{number}",
+                "-displayfd",
+                str(write_fd),
+                "-nolisten",
+                "tcp",
+                "-screen",
+                "0",
+                "1024x768x24",
+            ],
             pass_fds=(write_fd,),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         started.append(xvfb)
         os.close(write_fd)
+        pipes.append(read_fd)
         try:
-            display = _read_line(read_fd, START_TIMEOUT_S)
-        finally:
-            os.close(read_fd)
+            return _read_line(read_fd, START_TIMEOUT_S)
+        except RuntimeError:
+            _stop(xvfb)  # that display was taken after all: try the next
+    raise RuntimeError("Xvfb could not start on any display")
+
+
+@pytest.fixture
+def desktop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Desktop]:
+    missing = [name for name in NEEDED if shutil.which(name) is None]
+    if missing:
+        pytest.skip(f"needs {', '.join(missing)} (Debian packages xvfb, dbus, dunst, libglib2.0-bin)")
+    started: list[subprocess.Popen[str] | subprocess.Popen[bytes]] = []
+    pipes: list[int] = []
+    try:
+        display = _start_xvfb(started, pipes)
         bus = subprocess.Popen(
             ["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"],
             stdout=subprocess.PIPE,
@@ -120,22 +145,16 @@ def desktop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Desktop
             "XDG_CONFIG_HOME": str(tmp_path / "config"),  # no user dunstrc
         }
         env.pop("WAYLAND_DISPLAY", None)
-        dunst = subprocess.Popen(["dunst"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        dunst_log = tmp_path / "dunst.log"
+        with dunst_log.open("w") as log_file:
+            dunst = subprocess.Popen(["dunst"], env=env, stdout=subprocess.DEVNULL, stderr=log_file)
         started.append(dunst)
-        waited = subprocess.run(
-            [
-                "gdbus",
-                "wait",
-                "--session",
-                "--timeout",
-                str(int(START_TIMEOUT_S)),
-                "org.freedesktop.Notifications",
-            ],
-            env=env,
-            capture_output=True,
-            timeout=START_TIMEOUT_S + 5,
+        wait = ["gdbus", "wait", "--session", "--timeout", str(DUNST_WAIT_S), "org.freedesktop.Notifications"]
+        waited = subprocess.run(wait, env=env, capture_output=True, timeout=DUNST_WAIT_S + 5)
+        assert waited.returncode == 0, (
+            f"dunst did not take org.freedesktop.Notifications on {env['DISPLAY']} "
+            f"(Xvfb running: {started[0].poll() is None}): {dunst_log.read_text()}"
         )
-        assert waited.returncode == 0, "dunst did not take org.freedesktop.Notifications"
         monitor = subprocess.Popen(
             [
                 "dbus-monitor",
@@ -158,6 +177,8 @@ def desktop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Desktop
             for stream in (process.stdout, process.stderr):
                 if stream is not None:
                     stream.close()
+        for fd in pipes:
+            os.close(fd)
 
 
 def test_a_real_notification_arrives_with_its_actions(qtbot: QtBot, desktop: Desktop) -> None:

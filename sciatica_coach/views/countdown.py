@@ -10,6 +10,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from sciatica_coach.i18n import _, ngettext
 from sciatica_coach.views.theme import Colors, current_colors
 
 
@@ -30,7 +31,7 @@ class CountdownRing(QWidget):
         self._colors: Colors | None = None
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(140, 140)
-        self.setAccessibleName("Time left")
+        self.setAccessibleName(_("Time left"))
 
     def sizeHint(self) -> QSize:
         return QSize(320, 320)
@@ -45,7 +46,11 @@ class CountdownRing(QWidget):
         text = seconds_text(remaining_s)
         if (fraction, text, paused) != (self._fraction, self._text, self._paused):
             self._fraction, self._text, self._paused = fraction, text, paused
-            self.setAccessibleDescription(f"{text} seconds left")
+            self.setAccessibleDescription(
+                ngettext("{n} second left", "{n} seconds left", int(text)).format(n=text)
+                if text.isdigit()
+                else _("{time} left").format(time=text)
+            )
             self.update()
 
     def text(self) -> str:

@@ -16,6 +16,7 @@ from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from sciatica_coach.assets import asset_path
+from sciatica_coach.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -222,7 +223,7 @@ class IllustrationWidget(QWidget):
         self._illustration_id = illustration_id
         self._mirrored = mirrored
         self._view_box = view_box
-        self.setAccessibleName("Exercise illustration" if illustration_id else "")
+        self.setAccessibleName(_("Exercise illustration") if illustration_id else "")
         self.setAccessibleDescription(description)
         self.setToolTip(description)
         self._invalidate()

@@ -1,0 +1,162 @@
+"""The translation layer: lookups, plural forms, the catalogue overlay, spoken cues, and the shipped
+translation being complete (every marked string, every catalogue text, within the catalogue's limits)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sciatica_coach import i18n
+from sciatica_coach.core import catalogue as catalogue_module
+from sciatica_coach.core import safety
+from sciatica_coach.core.catalogue import load_catalogue
+from sciatica_coach.core.engine import PauseReason, SessionFinished, SessionPaused, cue_text
+from sciatica_coach.core.model import PainReport
+
+PACKAGE = Path(i18n.__file__).resolve().parent
+
+
+@pytest.fixture(autouse=True)
+def english_after() -> Iterator[None]:
+    yield
+    i18n.set_language("en")
+
+
+def write(folder: Path, language: str, **sections: object) -> None:
+    (folder / f"{language}.json").write_text(json.dumps({"language": language, **sections}), encoding="utf-8")
+
+
+def test_english_is_the_source_and_returns_its_argument() -> None:
+    assert i18n._("Hold.") == "Hold."
+    assert i18n.ngettext("{n} set", "{n} sets", 1) == "{n} set"
+    assert i18n.ngettext("{n} set", "{n} sets", 0) == "{n} sets"
+    assert i18n.ngettext("{n} set", "{n} sets", 2) == "{n} sets"
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"), [(0, "{n} Sätze"), (1, "{n} Satz"), (2, "{n} Sätze"), (21, "{n} Sätze")]
+)
+def test_german_plural_forms(n: int, expected: str) -> None:
+    i18n.set_language("de")
+    assert i18n.ngettext("{n} set", "{n} sets", n) == expected
+
+
+def test_french_rule_counts_zero_as_singular(tmp_path: Path) -> None:
+    write(tmp_path, "fr", plurals={"{n} set": ["{n} série", "{n} séries"]})
+    translation = i18n.load_translation("fr", tmp_path)
+    assert [translation.plural_index(n) for n in (0, 1, 2)] == [0, 0, 1]
+
+
+def test_region_and_missing_languages(tmp_path: Path) -> None:
+    write(tmp_path, "de", messages={"Hold.": "Halten."})
+    assert i18n.load_translation("de_AT", tmp_path).messages["Hold."] == "Halten."
+    assert i18n.load_translation("de-CH", tmp_path).language == "de"
+    assert i18n.load_translation("xx", tmp_path) is i18n.ENGLISH
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    assert i18n.load_translation("bad", tmp_path) is i18n.ENGLISH
+
+
+def test_resolve_language_follows_system_then_setting() -> None:
+    assert i18n.resolve_language("system", ["de-DE", "en-GB"]) == "de"
+    assert i18n.resolve_language("system", ["fi-FI", "de-DE"]) == "de", "the first language we have"
+    assert i18n.resolve_language("system", ["fi-FI"]) == "en"
+    assert i18n.resolve_language("en", ["de-DE"]) == "en", "a choice in Settings wins over the system"
+    assert i18n.resolve_language("de", ["en-US"]) == "de"
+    assert i18n.resolve_language("xx", ["de-DE"]) == "en"
+
+
+def test_available_languages_lists_german_by_its_own_name() -> None:
+    assert ("de", "Deutsch") in i18n.available_languages()
+    assert i18n.available_languages()[0] == ("en", "English")
+
+
+def test_catalogue_overlay_translates_texts_and_keeps_the_rest() -> None:
+    english = load_catalogue()
+    i18n.set_language("de")
+    german = load_catalogue()
+    bridge_en, bridge_de = english.get("bridge"), german.get("bridge")
+    assert bridge_de.name == "Brücke" and bridge_de.steps[0].startswith("Auf den Rücken")
+    assert (bridge_de.dose, bridge_de.gentler, bridge_de.hold_illustration) == (
+        bridge_en.dose,
+        bridge_en.gentler,
+        bridge_en.hold_illustration,
+    )
+    i18n.set_language("en")
+    assert load_catalogue().get("bridge").name == "Bridge", "the cache is per language"
+
+
+def test_untranslated_catalogue_fields_stay_english(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "nl", catalogue={"bridge": {"name": "Brug", "steps": ["too few"]}})
+    monkeypatch.setattr(i18n, "translations_dir", lambda: tmp_path)
+    i18n.set_language("nl")
+    catalogue_module.clear_catalogue_cache()
+    try:
+        bridge = load_catalogue().get("bridge")
+        assert bridge.name == "Brug"
+        assert bridge.steps[0] == "Lie on your back, knees bent, feet flat.", "partial steps are not mixed in"
+        assert bridge.feel.startswith("Your buttocks")
+    finally:
+        i18n.set_language("en")
+        catalogue_module.clear_catalogue_cache()
+
+
+def test_spoken_cues_and_safety_advice_are_translated() -> None:
+    i18n.set_language("de")
+    assert cue_text(SessionFinished(ended_early=False), "") == "Das war die ganze Einheit. Gut gemacht."
+    assert (
+        cue_text(SessionPaused(PauseReason.HURTS), "")
+        == "Aufhören und ausruhen. Lösen Sie sich langsam aus der Haltung."
+    )
+    assert safety.pain_check(PainReport(back=8, leg=2)).message.startswith("Ihre Schmerzen sind gerade")
+    assert "116 117" in i18n._(safety.RED_FLAG_ADVICE)
+    i18n.set_language("en")
+    assert safety.pain_check(PainReport(back=8, leg=2)).message == safety.RED_PAIN_ADVICE
+
+
+def test_shipped_german_is_complete() -> None:
+    marked = i18n.extract(PACKAGE)
+    assert len(marked) > 150, "the extraction finds the marked strings"
+    german = i18n.load_translation("de")
+    missing = sorted({m.text for m in i18n.missing_translations(marked, german)})
+    assert not missing, f"untranslated: {missing}"
+    ids = list(load_catalogue().exercises)
+    assert not i18n.missing_catalogue_texts(ids, german)
+
+
+def test_german_keeps_placeholders_and_catalogue_limits() -> None:
+    german = i18n.load_translation("de")
+    for source, text in german.messages.items():
+        assert set(_placeholders(source)) == set(_placeholders(text)), (source, text)
+    for source, forms in german.plurals.items():
+        assert all(set(_placeholders(source)) == set(_placeholders(form)) for form in forms), source
+    for exercise_id, fields in german.catalogue.items():
+        steps = fields["steps"]
+        assert isinstance(steps, list) and len(steps) == len(load_catalogue().get(exercise_id).steps)
+        assert all(len(step) <= catalogue_module.STEP_MAX_CHARS for step in steps), exercise_id
+        assert len(str(fields["name"])) <= catalogue_module.NAME_MAX_CHARS
+        for name in ("summary", "feel", "stop_if"):
+            assert len(str(fields[name])) <= catalogue_module.TEXT_MAX_CHARS, (exercise_id, name)
+
+
+def test_symptom_choices_keep_their_key_numbers() -> None:
+    german = i18n.load_translation("de")
+    for number in "123":
+        [source] = [s for s in german.messages if s.startswith(f"{number}  ")]
+        assert german.messages[source].startswith(f"{number}  ")
+
+
+def test_extract_command_reports_missing(capsys: pytest.CaptureFixture[str]) -> None:
+    assert i18n.main(["--extract", "de"]) == 0
+    assert "de: 0 missing" in capsys.readouterr().out
+    assert i18n.main(["--extract", "fi"]) == 1, "a language with no file misses everything"
+    assert "missing: " in capsys.readouterr().out
+    assert i18n.main([]) == 2
+
+
+def _placeholders(text: str) -> list[str]:
+    import string
+
+    return [name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name is not None]

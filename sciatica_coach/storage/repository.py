@@ -273,6 +273,11 @@ class Repository:
     def _open_years(folder: Path, result: OpenResult) -> dict[int, _JsonFile]:
         years: dict[int, _JsonFile] = {}
         history = folder / HISTORY_FOLDER
+        if history.exists() and not history.is_dir():
+            kept = _move_aside(history, "a file stood where the history folder should be")
+            result.notices.append(
+                f"A file was in the place of your session history folder. It was moved, untouched, to {kept}."
+            )
         if not history.is_dir():
             return years
         for path in sorted(history.glob("sessions-*.json")):

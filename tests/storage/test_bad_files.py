@@ -4,7 +4,6 @@ Each case: a clear message, the original kept (aside, or untouched when refused)
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import json
 import os
@@ -179,20 +178,15 @@ def test_disk_full_during_an_import_keeps_every_file_whole(
     assert apply_import(reopened, bundle).added == 2, "importing again once there is space works"
 
 
-@pytest.mark.xfail(
-    reason="a file named 'history' in place of the history folder raises FileExistsError from "
-    "save_session (Repository._year_store) instead of a DataError, and gets no notice on open",
-    raises=FileExistsError,
-)
 def test_file_in_place_of_the_history_folder(data_dir: Path) -> None:
     Repository.open(data_dir).close()
     (data_dir / HISTORY_FOLDER).write_text("not a folder")
     repo = Repository.open(data_dir)
-    with contextlib.suppress(DataError):  # a clear refusal would do as well as moving the file aside
-        repo.save_session(session_in(2026))
-    assert (data_dir / HISTORY_FOLDER).read_text() == "not a folder" or any(
-        p.name.startswith(f"{HISTORY_FOLDER}.broken-") for p in data_dir.iterdir()
-    )
+    assert len(repo.notices) == 1 and "history folder" in repo.notices[0]
+    kept = [p for p in data_dir.iterdir() if p.name.startswith(f"{HISTORY_FOLDER}.broken-")]
+    assert len(kept) == 1 and kept[0].read_text() == "not a folder"
+    repo.save_session(session_in(2026))
+    assert [s.id for s in Repository.open(data_dir).sessions()] == [session_in(2026).id]
 
 
 # ---- the same through the command line -------------------------------------------------------------------

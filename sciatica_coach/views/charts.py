@@ -113,6 +113,9 @@ class WeeklyChart(QWidget):
         self.plot.setMinimumHeight(CHART_MIN_HEIGHT_PX)
         self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.plot.setAccessibleName("Weekly sessions and pain chart")
+        # Nothing in the chart responds to keys, and its figures are in the text and table beside it: Tab
+        # skips it rather than stopping on an invisible focus.
+        self.plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         item = self.plot.getPlotItem()
         item.setMenuEnabled(False)
         item.hideButtons()

@@ -342,6 +342,7 @@ class RemindersPage(Page):
             QPushButton[role="day"] {{ min-width: 38px; padding: 8px 3px; border-radius: 8px; }}
             QPushButton[role="day"]:checked {{ background: {c.accent}; color: {c.on_accent};
                 border: 1px solid {c.accent}; font-weight: 600; }}
+            QPushButton[role="day"]:checked:focus {{ border: 3px solid {c.text}; }}
             QLabel[role="problem"] {{ color: {c.red}; font-weight: 600; }}
             QCheckBox {{ spacing: 10px; }}
             QCheckBox::indicator {{ width: 22px; height: 22px; }}

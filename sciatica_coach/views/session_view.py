@@ -11,7 +11,15 @@ import uuid
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QPalette, QResizeEvent, QShortcut
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleAnnouncementEvent,
+    QColor,
+    QKeySequence,
+    QPalette,
+    QResizeEvent,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -26,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from sciatica_coach import safety_state
 from sciatica_coach.core import safety
+from sciatica_coach.core.announce import Announced, Due, announcement_due, whole_seconds_left
 from sciatica_coach.core.catalogue import Catalogue
 from sciatica_coach.core.engine import PauseReason, SessionStatus, Step
 from sciatica_coach.core.model import Outcome, PainReport, Routine, SessionRecord, Side, SymptomChange
@@ -366,6 +375,8 @@ class SessionView(QWidget):
         self.adjustment_note = adjustment_note
         self.runner: SessionRunner | None = None
         self.pain_after: PainReport | None = None
+        self._announced: Announced | None = None
+        self.announcements: list[str] = []  # what screen readers were told, newest last (kept short)
         self.stack = QStackedWidget()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -484,6 +495,7 @@ class SessionView(QWidget):
 
     def _on_status(self, status: SessionStatus) -> None:
         self.running.show_status(status, self.catalogue)
+        self._announce(status)
         symptom = self.running.symptom
         index = status.finished_index
         if (
@@ -496,6 +508,28 @@ class SessionView(QWidget):
             symptom.ask(index, self.catalogue.get(finished.exercise_id).name)
         elif status.step is Step.HOLD and symptom.isVisible() and not symptom.advice.isVisible():
             symptom.hide()  # unanswered by the time the next hold starts: taken as skipped
+
+    def _announce(self, status: SessionStatus) -> None:
+        """Tell screen readers about step changes and the last seconds of a step (policy: core.announce)."""
+        due, self._announced = announcement_due(self._announced, status)
+        if due is None:
+            return
+        seconds = whole_seconds_left(status)
+        seconds_text = ngettext("{n} second", "{n} seconds", seconds).format(n=seconds)
+        if due is Due.SECONDS:
+            message = seconds_text
+        else:
+            word = _("PAUSED") if status.paused else _(STEP_WORDS[status.step])
+            parts = [word[:1] + word[1:].lower()]
+            if status.item is not None and status.step in (Step.GET_READY, Step.NEXT_EXERCISE):
+                parts.append(self.catalogue.get(status.item.exercise_id).name)
+            if SIDE_WORDS[status.side] and status.step is not Step.DONE:
+                parts.append(_(SIDE_WORDS[status.side]))
+            if not status.paused and status.step is not Step.DONE:
+                parts.append(seconds_text)
+            message = ". ".join(parts) + "."
+        self.announcements = [*self.announcements[-20:], message]
+        QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self.running.step_word, message))
 
     def _on_symptom(self, change: SymptomChange | None) -> None:
         symptom = self.running.symptom

@@ -151,6 +151,13 @@ def style_sheet(c: Colors, scale: float) -> str:
         font-weight: 700; font-size: {pt(15)}; padding: 10px 22px; border-radius: 12px; }}
     QPushButton[role="danger"]:focus {{ border: 3px solid {c.text}; }}
     QToolTip {{ color: {c.text}; background: {c.surface}; border: 1px solid {c.border}; padding: 6px; }}
+    QCheckBox, QRadioButton {{ border: 2px solid transparent; border-radius: 6px; padding: 2px 4px; }}
+    QCheckBox:focus, QRadioButton:focus {{ border-color: {c.accent}; }}
+    QScrollArea[role="page"] {{ border: 2px solid transparent; }}
+    QComboBox:focus, QSpinBox:focus, QTimeEdit:focus, QLineEdit:focus {{ border: 2px solid {c.accent}; border-radius: 6px; }}
+    QSlider {{ border: 2px solid transparent; border-radius: 6px; }}
+    QSlider:focus, QGraphicsView:focus, QAbstractItemView:focus {{ border: 2px solid {c.accent}; }}
+    QScrollArea[role="page"]:focus {{ border-color: {c.accent}; }}
     """
 
 

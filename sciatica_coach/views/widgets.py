@@ -37,6 +37,7 @@ class Page(QScrollArea):
         super().__init__()
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setProperty("role", "page")  # focusable for scrolling by keyboard; the theme draws its focus
         body = QWidget()
         self.body = QVBoxLayout(body)
         self.body.setContentsMargins(*PAGE_MARGINS)

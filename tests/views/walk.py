@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -31,6 +33,24 @@ SHORT = Routine(
 )
 
 
+@pytest.fixture
+def themed_app() -> Iterator[QApplication]:
+    """The app as it really runs (style sheet, palette, font from the theme); put back as it was after."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    style_sheet, palette, font, style = (
+        app.styleSheet(),
+        QGuiApplication.palette(),
+        QFont(app.font()),
+        app.style().name(),
+    )
+    yield app
+    app.setStyleSheet(style_sheet)
+    app.setStyle(style)
+    app.setPalette(palette)
+    app.setFont(font)
+
+
 def make_window(
     qtbot: QtBot, data_dir: Path, size: tuple[int, int] = (1280, 800)
 ) -> tuple[MainWindow, FakeClock]:
@@ -42,6 +62,7 @@ def make_window(
     window = MainWindow(AppContext(repo, clock, fake_services()))
     qtbot.addWidget(window)
     window.resize(*size)
+    window.apply_appearance()  # the theme's style sheet, as the app applies it (use with `themed_app`)
     window.show()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)

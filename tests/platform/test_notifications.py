@@ -180,3 +180,73 @@ def test_install_reminders_wires_notices_to_the_window(
     service.notifier.action_invoked.emit("start")
     assert started == [True] and service.pending is None
     service.stop()
+
+
+# the offscreen platform has no tray; showing the icon there only logs that
+@pytest.mark.qt_log_ignore(
+    "QObject::connect: No such signal QPlatformNativeInterface::systemTrayWindowChanged.*"
+)
+def test_tray_menu_follows_the_service_and_close_keeps_the_app(
+    qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QCloseEvent, QIcon, QPixmap
+
+    from sciatica_coach.platform.tray import Tray, keep_in_tray_on_close
+    from sciatica_coach.reminders import ReminderService, _services
+    from sciatica_coach.storage.repository import Repository
+    from sciatica_coach.views.context import AppContext
+    from tests.helpers import FakeClock
+    from tests.test_reminders_service import FakeTimer
+
+    pixmap = QPixmap(16, 16)
+    pixmap.fill()
+    monkeypatch.setattr("PySide6.QtWidgets.QApplication.windowIcon", lambda *_a: QIcon(pixmap))
+    clock = FakeClock(datetime(2026, 3, 2, 7, 0, tzinfo=BERLIN))
+    ctx = AppContext(Repository.open(data_dir), clock=clock)
+    service = ReminderService(ctx.repo, clock, timer_factory=FakeTimer, parent=ctx)
+    service.start()
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    tray = Tray(service, window)
+    assert tray.next_action.text() == "Next reminder at 08:00"
+    tray.pause_action.trigger()
+    assert service.status().paused_today
+    assert tray.pause_action.text() == "Resume reminders today"
+    assert tray.next_action.text() == "Next reminder at 08:00"  # tomorrow's
+    tray.pause_action.trigger()
+    assert tray.pause_action.text() == "Pause reminders for today"
+    started: list[bool] = []
+    service.start_requested.connect(lambda: started.append(True))
+    tray.start_action.trigger()
+    assert started == [True]
+
+    # closing the window: kept in the tray, told once
+    service.tray = tray
+    _services[ctx] = service
+    messages: list[str] = []
+    monkeypatch.setattr(tray, "showMessage", lambda title, body, *_a: messages.append(body))
+    monkeypatch.setattr(tray, "isVisible", lambda: True)
+    window.show()
+    event = QCloseEvent()
+    assert keep_in_tray_on_close(window, event, ctx)
+    assert not event.isAccepted() and not window.isVisible()
+    assert ctx.repo.setting("told_about_tray") is True and len(messages) == 1
+    assert keep_in_tray_on_close(window, QCloseEvent(), ctx)
+    assert len(messages) == 1  # told once
+    tray.quitting = True
+    assert not keep_in_tray_on_close(window, QCloseEvent(), ctx)
+    tray.icon.hide()
+    service.stop()
+
+
+def test_close_without_a_tray_closes(qtbot: QtBot, data_dir: Path) -> None:
+    from PySide6.QtGui import QCloseEvent
+
+    from sciatica_coach.platform.tray import keep_in_tray_on_close
+    from sciatica_coach.storage.repository import Repository
+    from sciatica_coach.views.context import AppContext
+
+    ctx = AppContext(Repository.open(data_dir))
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    assert not keep_in_tray_on_close(window, QCloseEvent(), ctx)

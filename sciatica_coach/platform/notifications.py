@@ -155,7 +155,11 @@ class DBusNotifications(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        if not os.environ.get("DBUS_SESSION_BUS_ADDRESS") and not os.environ.get("XDG_RUNTIME_DIR"):
+        runtime = os.environ.get("XDG_RUNTIME_DIR")
+        if not os.environ.get("DBUS_SESSION_BUS_ADDRESS") and not (
+            runtime and os.path.exists(f"{runtime}/bus")
+        ):
+            # without an address libdbus would "autolaunch" a bus of its own; we want the desktop's or none
             raise OSError("no session bus")
         lib = _load_libdbus()
         if lib is None:

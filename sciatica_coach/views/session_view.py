@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
@@ -347,6 +348,7 @@ class StopPanel(QWidget):
         layout.addWidget(self.body)
         layout.addStretch(1)
         self.button = QPushButton(_("Back to Today"))
+        self.button.setMinimumWidth(240)
         self.button.setProperty("role", "primary")
         self.button.clicked.connect(self.closed.emit)
         layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -380,7 +382,14 @@ class SessionView(QWidget):
         self.stack = QStackedWidget()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.stack)
+        # With large text (up to 200 %) a stage can need more room than the window has: it scrolls rather
+        # than squeezing labels and buttons until their text is cut off.
+        self.scroller = QScrollArea()
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space and the arrows belong to the session
+        self.scroller.setWidget(self.stack)
+        layout.addWidget(self.scroller)
 
         self.before = PainCheck(
             _("Before we start"),
@@ -453,7 +462,6 @@ class SessionView(QWidget):
 
     def _show_urgent(self) -> None:
         self.stop.show_message(_("Please contact a doctor today"), _(safety.RED_FLAG_ADVICE))
-        self.stop.button.setText(_("Close"))
         self.stack.setCurrentWidget(self.stop)
 
     def _on_pain_before(self, report: PainReport) -> None:

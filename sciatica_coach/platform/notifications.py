@@ -91,7 +91,6 @@ class TrayNotifier(Notifier):
 # --------------------------------------------------------------------------------------------------
 # Desktop notifications over D-Bus (libdbus through ctypes)
 
-_DBUS_BUS_SESSION = 0
 _TYPE_STRING = ord("s")
 _TYPE_UINT32 = ord("u")
 _TYPE_INT32 = ord("i")
@@ -99,6 +98,17 @@ _TYPE_ARRAY = ord("a")
 _MESSAGE_TYPE_SIGNAL = 4
 _ITER_BYTES = 128  # sizeof(DBusMessageIter) is 72 on 64-bit; leave room
 _ERROR_BYTES = 64  # sizeof(DBusError) is 32 on 64-bit
+
+
+def session_bus_address() -> str | None:
+    """The desktop's session bus: $DBUS_SESSION_BUS_ADDRESS, else $XDG_RUNTIME_DIR/bus; None without one."""
+    address = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
+    if address:
+        return address
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime and os.path.exists(os.path.join(runtime, "bus")):
+        return f"unix:path={os.path.join(runtime, 'bus')}"
+    return None
 
 
 def _load_libdbus() -> Any | None:
@@ -112,7 +122,8 @@ def _load_libdbus() -> Any | None:
         "dbus_error_init": (None, [vp]),
         "dbus_error_free": (None, [vp]),
         "dbus_error_is_set": (u, [vp]),
-        "dbus_bus_get_private": (vp, [i, vp]),
+        "dbus_connection_open_private": (vp, [cp, vp]),
+        "dbus_bus_register": (u, [vp, vp]),
         "dbus_connection_set_exit_on_disconnect": (None, [vp, u]),
         "dbus_connection_close": (None, [vp]),
         "dbus_connection_unref": (None, [vp]),
@@ -155,10 +166,8 @@ class DBusNotifications(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        runtime = os.environ.get("XDG_RUNTIME_DIR")
-        if not os.environ.get("DBUS_SESSION_BUS_ADDRESS") and not (
-            runtime and os.path.exists(f"{runtime}/bus")
-        ):
+        address = session_bus_address()
+        if address is None:
             # without an address libdbus would "autolaunch" a bus of its own; we want the desktop's or none
             raise OSError("no session bus")
         lib = _load_libdbus()
@@ -167,10 +176,16 @@ class DBusNotifications(QObject):
         self._lib = lib
         error = ctypes.create_string_buffer(_ERROR_BYTES)
         lib.dbus_error_init(error)
-        conn = lib.dbus_bus_get_private(_DBUS_BUS_SESSION, error)
+        # The address is read here each time: libdbus's own dbus_bus_get* remember the first one they saw
+        conn = lib.dbus_connection_open_private(address.encode(), error)
         if not conn or lib.dbus_error_is_set(error):
             lib.dbus_error_free(error)
             raise OSError("could not connect to the session bus")
+        if not lib.dbus_bus_register(conn, error):
+            lib.dbus_error_free(error)
+            lib.dbus_connection_close(conn)
+            lib.dbus_connection_unref(conn)
+            raise OSError("the session bus did not accept us")
         self._conn: int | None = conn
         lib.dbus_connection_set_exit_on_disconnect(conn, 0)
         if not lib.dbus_bus_name_has_owner(conn, NOTIFY_SERVICE.encode(), None):

@@ -48,6 +48,33 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def remove_stale_temp_files(folder: Path) -> list[Path]:
+    """Delete temp files left by a writer that was killed before its rename (they were never the real
+    file, so nothing is lost). A temp file of a process that is still running is left alone."""
+    removed = []
+    for path in folder.glob(".*.tmp"):
+        try:
+            pid = int(path.name.rsplit(".", 2)[-2])
+        except ValueError:
+            continue
+        if pid == os.getpid() or _process_alive(pid):
+            continue
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists but not ours, or can't tell: keep its file
+    return True
+
+
 def ensure_private_dir(folder: Path) -> None:
     """Create the data folder if needed, readable only by its owner."""
     folder.mkdir(parents=True, exist_ok=True)

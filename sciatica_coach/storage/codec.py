@@ -87,6 +87,13 @@ def _time(doc: dict[str, Any], key: str, where: str) -> datetime:
     return value
 
 
+def _optional_text(doc: dict[str, Any], key: str, where: str) -> str:
+    value = doc.get(key, "")
+    if not isinstance(value, str):
+        raise RecordError(f"{where}: '{key}' should be text")
+    return value
+
+
 def pain_from_dict(doc: object, where: str) -> PainReport | None:
     if doc is None:
         return None
@@ -154,6 +161,6 @@ def session_from_dict(doc: object, where: str = "session") -> SessionRecord:
         outcome=outcome,
         pain_before=pain_from_dict(doc.get("pain_before"), f"{where}, pain before"),
         pain_after=pain_from_dict(doc.get("pain_after"), f"{where}, pain after"),
-        reason=str(doc.get("reason", "")),
-        slot=str(doc.get("slot", "")),
+        reason=_optional_text(doc, "reason", where),
+        slot=_optional_text(doc, "slot", where),
     )

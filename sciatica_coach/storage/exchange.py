@@ -1,7 +1,9 @@
 """History export (JSON and CSV) and import (JSON), shared by the command line and the Progress page.
 
-Import is all or nothing: the whole file is checked first, every problem is listed, and only a clean file
-touches the data. Sessions already stored (same id) are skipped, so importing twice never doubles them."""
+The whole file is checked before anything changes: every problem is listed, and only a clean file touches the
+data. Sessions are then written one year's file at a time, each atomically; if the computer stops part-way, the
+years already written are kept, and importing the same file again completes the rest, because sessions already
+stored (same id) are skipped. Importing twice never doubles anything."""
 
 from __future__ import annotations
 
@@ -105,6 +107,10 @@ def parse_import(blob: bytes, source: str = "the file") -> ImportBundle:
         raise ExchangeError(f"{source} is not UTF-8 text, so it can't be a Sciatica Coach export.") from None
     except json.JSONDecodeError as err:
         raise ExchangeError(f"{source} is not valid JSON (line {err.lineno}, column {err.colno}).") from None
+    except (ValueError, RecursionError):  # a number too long to read, or nesting too deep to follow
+        raise ExchangeError(
+            f"{source} is not a Sciatica Coach export (its contents can't be read)."
+        ) from None
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
         raise ExchangeError(
             f"{source} is not a Sciatica Coach history export (its 'format' field is missing)."

@@ -19,7 +19,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from sciatica_coach.core.model import SessionRecord
-from sciatica_coach.storage.atomic import FILE_MODE, atomic_write, ensure_private_dir
+from sciatica_coach.storage.atomic import FILE_MODE, atomic_write, ensure_private_dir, remove_stale_temp_files
 from sciatica_coach.storage.codec import RecordError, session_from_dict, session_to_dict
 from sciatica_coach.storage.migrations import SCHEMA_VERSION, migrate
 
@@ -241,6 +241,9 @@ class Repository:
                 "Your data there is untouched. Please make the folder writable or choose another one."
             )
         path = folder / DATA_FILE
+        for stale_folder in (folder, folder / HISTORY_FOLDER):
+            if stale_folder.is_dir():
+                remove_stale_temp_files(stale_folder)
         raw = _load_raw(path, result)
         version = _check_version(raw, path)
         years = cls._open_years(folder, result)

@@ -46,3 +46,23 @@ def test_failed_fsync_keeps_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyP
     with pytest.raises(OSError):
         atomic_write(target, b"new")
     assert target.read_bytes() == b"old"
+
+
+def test_stale_temp_files_of_dead_writers_are_swept(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from sciatica_coach.storage.atomic import remove_stale_temp_files
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    dead_pid = int(dead.stdout)
+    stale = tmp_path / f".sciatica-coach.json.{dead_pid}.tmp"
+    stale.write_text("half a write")
+    mine = tmp_path / f".sciatica-coach.json.{os.getpid()}.tmp"
+    mine.write_text("a write in progress")
+    other = tmp_path / "notes.tmp"
+    other.write_text("not ours")
+    assert remove_stale_temp_files(tmp_path) == [stale]
+    assert not stale.exists() and mine.exists() and other.exists()

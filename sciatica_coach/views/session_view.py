@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleAnnouncementEvent,
@@ -360,6 +360,31 @@ class StopPanel(QWidget):
         self.setAccessibleDescription(body)
 
 
+class CurrentSizedStack(QStackedWidget):
+    """A stack as large as the stage shown, not as its largest stage: in a scroll area, the running view
+    stays on one screen at large text even though the guidance note needs scrolling there."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.currentChanged.connect(self.updateGeometry)
+
+    def sizeHint(self) -> QSize:
+        current = self.currentWidget()
+        return current.sizeHint() if current is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        current = self.currentWidget()
+        return current.minimumSizeHint() if current is not None else super().minimumSizeHint()
+
+    def hasHeightForWidth(self) -> bool:
+        current = self.currentWidget()
+        return current is not None and current.hasHeightForWidth()
+
+    def heightForWidth(self, width: int) -> int:
+        current = self.currentWidget()
+        return current.heightForWidth(width) if current is not None else -1
+
+
 class SessionView(QWidget):
     """One session from the pain check to the summary. Emits `closed` when the person is done here."""
 
@@ -379,7 +404,7 @@ class SessionView(QWidget):
         self.pain_after: PainReport | None = None
         self._announced: Announced | None = None
         self.announcements: list[str] = []  # what screen readers were told, newest last (kept short)
-        self.stack = QStackedWidget()
+        self.stack = CurrentSizedStack()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         # With large text (up to 200 %) a stage can need more room than the window has: it scrolls rather

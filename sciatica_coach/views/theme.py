@@ -119,6 +119,11 @@ def style_sheet(c: Colors, scale: float) -> str:
     def pt(size: float) -> str:
         return f"{size * scale:.1f}pt"
 
+    def line(size: float) -> str:
+        """A text line's height at `size` pt (scaled), as a min-height: Qt's style sheet sizes a button from
+        min-height and padding, not from a font-size set in the same rule, which cut big text off."""
+        return f"{max(28.0, size * scale * 96 / 72 * 1.25):.0f}px"
+
     return f"""
     QWidget {{ font-size: {pt(BASE_POINT_SIZE)}; }}
     QWidget#Sidebar {{ background: {c.surface}; border-right: 1px solid {c.border}; }}
@@ -144,11 +149,11 @@ def style_sheet(c: Colors, scale: float) -> str:
     QPushButton:disabled {{ color: {c.muted}; background: {c.window}; }}
     QPushButton[role="primary"] {{
         background: {c.accent}; color: {c.on_accent}; border: none; font-size: {pt(16)}; font-weight: 600;
-        padding: 14px 28px; border-radius: 12px;
+        padding: 14px 28px; border-radius: 12px; min-height: {line(16)};
     }}
     QPushButton[role="primary"]:focus {{ border: 3px solid {c.text}; }}
     QPushButton[role="danger"] {{ background: {c.red}; color: {c.on_accent if c.dark else "#ffffff"}; border: none;
-        font-weight: 700; font-size: {pt(15)}; padding: 10px 22px; border-radius: 12px; }}
+        font-weight: 700; font-size: {pt(15)}; padding: 10px 22px; border-radius: 12px; min-height: {line(15)}; }}
     QPushButton[role="danger"]:focus {{ border: 3px solid {c.text}; }}
     QToolTip {{ color: {c.text}; background: {c.surface}; border: 1px solid {c.border}; padding: 6px; }}
     QCheckBox, QRadioButton {{ border: 2px solid transparent; border-radius: 6px; padding: 2px 4px; }}
@@ -158,6 +163,11 @@ def style_sheet(c: Colors, scale: float) -> str:
     QSlider {{ border: 2px solid transparent; border-radius: 6px; }}
     QSlider:focus, QGraphicsView:focus, QAbstractItemView:focus {{ border: 2px solid {c.accent}; }}
     QScrollArea[role="page"]:focus {{ border-color: {c.accent}; }}
+    QCheckBox::indicator, QRadioButton::indicator {{ width: {line(11)}; height: {line(11)}; }}
+    QComboBox, QSpinBox, QTimeEdit, QLineEdit {{ min-height: {line(13)}; padding: 2px 8px; }}
+    QSpinBox::up-button, QSpinBox::down-button, QTimeEdit::up-button, QTimeEdit::down-button {{ width: 22px; }}
+    QProgressBar {{ border: none; border-radius: 6px; background: {c.border}; min-height: 12px; max-height: 12px; }}
+    QProgressBar::chunk {{ border-radius: 6px; background: {c.accent}; }}
     """
 
 

@@ -111,6 +111,7 @@ class SettingsPage(Page):
         row.addStretch(1)
         safety_layout.addLayout(row)
         self.safety_note = label("", "muted")
+        self.safety_note.hide()
         safety_layout.addWidget(self.safety_note)
         self.body.addWidget(safety)
 
@@ -146,6 +147,7 @@ class SettingsPage(Page):
 
     def _new_symptoms(self) -> None:
         safety_state.report_new_symptoms(self.ctx.repo)
+        self.safety_note.show()
         self.safety_note.setText(
             _("Thank you. You'll be asked the safety questions before your next session.")
         )

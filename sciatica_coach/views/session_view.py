@@ -344,8 +344,12 @@ class StopPanel(QWidget):
         self.heading = label("", "title")
         self.body = label("", "big")
         self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.frame = QFrame()  # an amber-edged card when the message asks for action (urgent care)
+        frame_layout = QVBoxLayout(self.frame)
+        frame_layout.setContentsMargins(24, 20, 24, 20)
+        frame_layout.addWidget(self.body)
         layout.addWidget(self.heading)
-        layout.addWidget(self.body)
+        layout.addWidget(self.frame)
         layout.addStretch(1)
         self.button = QPushButton(_("Back to Today"))
         self.button.setMinimumWidth(240)
@@ -353,9 +357,12 @@ class StopPanel(QWidget):
         self.button.clicked.connect(self.closed.emit)
         layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignLeft)
 
-    def show_message(self, heading: str, body: str) -> None:
+    def show_message(self, heading: str, body: str, *, urgent: bool = False) -> None:
         self.heading.setText(heading)
         self.body.setText(body)
+        self.frame.setProperty("role", "banner" if urgent else "")
+        self.frame.style().unpolish(self.frame)
+        self.frame.style().polish(self.frame)
         self.setAccessibleName(heading)
         self.setAccessibleDescription(body)
 
@@ -486,7 +493,7 @@ class SessionView(QWidget):
             self.stack.setCurrentWidget(self.before)
 
     def _show_urgent(self) -> None:
-        self.stop.show_message(_("Please contact a doctor today"), _(safety.RED_FLAG_ADVICE))
+        self.stop.show_message(_("Please contact a doctor today"), _(safety.RED_FLAG_ADVICE), urgent=True)
         self.stack.setCurrentWidget(self.stop)
 
     def _on_pain_before(self, report: PainReport) -> None:
@@ -523,7 +530,7 @@ class SessionView(QWidget):
                 outcome=Outcome.SAFETY_STOP, pain_before=report, reason=PRE_STOP_REASON,
             )
         )  # fmt: skip
-        self.stop.show_message(_("Let's rest today"), message)
+        self.stop.show_message(_("Let's rest today"), message, urgent=True)
         self.stack.setCurrentWidget(self.stop)
 
     def _on_status(self, status: SessionStatus) -> None:
@@ -625,7 +632,7 @@ class SessionView(QWidget):
         record = self.runner.finish(outcome, reason, report)
         done = sum(1 for e in record.exercises if e.reps_done > 0 and not e.skipped)
         if check.stop_session:
-            self.stop.show_message(_("Please rest now"), check.message)
+            self.stop.show_message(_("Please rest now"), check.message, urgent=True)
         elif ended_early:
             self.stop.show_message(
                 _("Session saved"),

@@ -61,7 +61,9 @@ def app_locale() -> QLocale:
 def long_date(day: date) -> str:
     """e.g. "Monday 2 March" / "Montag, 2. März": the locale's long date without the year."""
     locale = app_locale()
-    pattern = re.sub(r"(?:[\s,]*'[^']*')?[\s,]*y+[年년]?", "", locale.dateFormat(QLocale.FormatType.LongFormat)).strip(" ,")
+    pattern = re.sub(
+        r"(?:[\s,]*'[^']*')?[\s,]*y+[年년]?", "", locale.dateFormat(QLocale.FormatType.LongFormat)
+    ).strip(" ,")
     return locale.toString(QDate(day.year, day.month, day.day), pattern or "dddd d MMMM")
 
 

@@ -113,6 +113,9 @@ def run_gui(
         return 2
     apply_language(str(repo.setting("language")))  # before any page is built: text is translated once
     window = build_window(repo)
+    from sciatica_coach.reminders import install_reminders  # after the window: notices can raise it
+
+    install_reminders(window, window.ctx)
 
     def on_message(message: str) -> None:
         window.bring_to_front()

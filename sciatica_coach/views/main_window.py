@@ -255,4 +255,8 @@ class MainWindow(QMainWindow):
             self.save_geometry()
         except DataError:  # a full disk must not stop the window closing
             log.exception("Could not save the window geometry")
+        from sciatica_coach.platform.tray import keep_in_tray_on_close
+
+        if keep_in_tray_on_close(self, event, self.ctx):
+            return
         super().closeEvent(event)

@@ -136,6 +136,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._restore_geometry()
         self.show_page(self._specs[0].key)
+        first = self.page(self._specs[0].key)
+        getattr(first, "initial_focus", first).setFocus()  # start in the page's main action, not the sidebar
         self.session_view: SessionView | None = None
         self.sidebar = sidebar
         ctx.start_session_requested.connect(self.start_session)

@@ -66,6 +66,7 @@ class TodayPage(Page):
             )
         )
         self.start_button.clicked.connect(ctx.start_session_requested.emit)
+        self.initial_focus = self.start_button  # where the keyboard starts when the window opens
         row.addWidget(self.start_button)
         self.duration = label("", "subtitle", wrap=False)
         row.addWidget(self.duration)

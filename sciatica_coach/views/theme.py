@@ -11,6 +11,8 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 BASE_POINT_SIZE = 12.0  # a little larger than most desktops' default: users read from further away
+TYPICAL_SYSTEM_POINT_SIZE = 10.0  # most desktops' default text size; a larger system size scales us up too
+_system_point_size: float | None = None  # the platform's text size, read before we first change it
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,13 @@ def style_sheet(c: Colors, scale: float) -> str:
     """
 
 
+def system_text_factor(system_point_size: float) -> float:
+    """How much larger than usual the person has set their desktop's text (never smaller than 1)."""
+    if system_point_size <= 0:
+        return 1.0
+    return min(2.0, max(1.0, system_point_size / TYPICAL_SYSTEM_POINT_SIZE))
+
+
 def apply_theme(app: QApplication, mode: str = "system", text_scale_percent: int = 100) -> Colors:
     """Apply palette, font and style sheet; returns the colours now in use."""
     global _current  # noqa: PLW0603 - the one theme of the running app
@@ -178,7 +187,10 @@ def apply_theme(app: QApplication, mode: str = "system", text_scale_percent: int
     _current = colors
     app.setStyle("Fusion")
     app.setPalette(_palette(colors))
-    scale = max(50, min(300, text_scale_percent)) / 100
+    global _system_point_size  # noqa: PLW0603 - read once, before the app's font is first replaced
+    if _system_point_size is None:
+        _system_point_size = app.font().pointSizeF()
+    scale = max(50, min(300, text_scale_percent)) / 100 * system_text_factor(_system_point_size)
     font = QFont(app.font())
     font.setPointSizeF(BASE_POINT_SIZE * scale)
     app.setFont(font)

@@ -63,3 +63,13 @@ def test_safety_buttons(qtbot: QtBot, data_dir: Path) -> None:
     dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, GuidanceDialog) and w.isVisible()]
     assert len(dialogs) == 1
     dialogs[0].close()
+
+
+def test_a_larger_system_text_size_scales_the_app_too() -> None:
+    from sciatica_coach.views.theme import system_text_factor
+
+    assert system_text_factor(9.0) == 1.0, "a small desktop default keeps our own larger base"
+    assert system_text_factor(10.0) == 1.0
+    assert system_text_factor(15.0) == 1.5
+    assert system_text_factor(40.0) == 2.0, "capped, like the in-app setting"
+    assert system_text_factor(-1.0) == 1.0  # pixel-sized fonts report -1

@@ -23,7 +23,8 @@ import ast
 import json
 import logging
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,6 +123,17 @@ def set_language(language: str) -> Translation:
 
 def current_language() -> str:
     return _current.language
+
+
+@contextmanager
+def source_language() -> Iterator[None]:
+    """English for the duration of a ``with`` block, whatever the app shows (the PDF report stays English)."""
+    global _current  # noqa: PLW0603 - swapped for the block, put back after
+    saved, _current = _current, ENGLISH
+    try:
+        yield
+    finally:
+        _current = saved
 
 
 def current_translation() -> Translation:

@@ -35,6 +35,7 @@ from sciatica_coach import APP_NAME, __version__
 from sciatica_coach.core.adherence import AdherenceHistory, Summary, WeekRow
 from sciatica_coach.core.clock import Clock, SystemClock
 from sciatica_coach.core.model import Outcome, SessionRecord
+from sciatica_coach.i18n import source_language
 from sciatica_coach.progress_data import load_history
 from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.progress_text import (
@@ -188,8 +189,14 @@ def gather(repo: Repository, clock: Clock | None = None, weeks: int = DEFAULT_RE
 def render_report_pdf(
     repo: Repository, clock: Clock | None = None, weeks: int = DEFAULT_REPORT_WEEKS
 ) -> bytes:
-    """The report as PDF bytes (write them with an atomic write)."""
+    """The report as PDF bytes (write them with an atomic write). Always English (docs/translating.md), also
+    when the app that makes it shows another language: its words come from the translated progress_text."""
     ensure_gui_application()
+    with source_language():
+        return _render_report_pdf(repo, clock, weeks)
+
+
+def _render_report_pdf(repo: Repository, clock: Clock | None, weeks: int) -> bytes:
     data = gather(repo, clock, weeks)
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)

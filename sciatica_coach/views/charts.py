@@ -21,6 +21,8 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QMouseEvent, QPa
 from PySide6.QtWidgets import QApplication, QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
 from sciatica_coach.core.adherence import DayCell, WeekRow
+from sciatica_coach.i18n import _
+from sciatica_coach.views.locale_support import month_name, weekday_name
 from sciatica_coach.views.progress_text import (
     calendar_summary,
     day_tooltip,
@@ -90,13 +92,13 @@ class _Legend(QLabel):
 
     def set_entries(self, entries: Sequence[tuple[str, str, str]]) -> None:
         """entries: (swatch characters, colour, text)."""
-        self.entries = [text for _, _, text in entries]
+        self.entries = [text for _mark, _color, text in entries]
         keys = [
             f'<span style="color:{color}">{mark}</span>&nbsp;{text.replace(" ", "&nbsp;")}'
             for mark, color, text in entries
         ]
         self.setText(" &nbsp; &nbsp; ".join(keys))
-        self.setAccessibleName("Chart key: " + ", ".join(self.entries))
+        self.setAccessibleName(_("Chart key: {entries}").format(entries=", ".join(self.entries)))
 
 
 class WeeklyChart(QWidget):
@@ -112,7 +114,7 @@ class WeeklyChart(QWidget):
         self.plot = pg.PlotWidget()
         self.plot.setMinimumHeight(CHART_MIN_HEIGHT_PX)
         self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.plot.setAccessibleName("Weekly sessions and pain chart")
+        self.plot.setAccessibleName(_("Weekly sessions and pain chart"))
         # Nothing in the chart responds to keys, and its figures are in the text and table beside it: Tab
         # skips it rather than stopping on an invisible focus.
         self.plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -148,7 +150,7 @@ class WeeklyChart(QWidget):
             item.addItem(bar)
         self._target_line = pg.PlotDataItem()
         item.addItem(self._target_line)
-        self._so_far = pg.TextItem("so far", anchor=(0.5, 1.0))
+        self._so_far = pg.TextItem(_("so far"), anchor=(0.5, 1.0))
         item.addItem(self._so_far)
         self._pain_lines: dict[str, tuple[pg.PlotDataItem, pg.PlotDataItem]] = {}
         for key in ("back", "leg"):
@@ -194,8 +196,8 @@ class WeeklyChart(QWidget):
             axis.setTextPen(pg.mkPen(c.text))
             axis.setStyle(tickFont=font, tickTextOffset=8, tickLength=-6)
         label_style = {"color": c.text, "font-size": f"{font.pointSizeF():.0f}pt"}
-        item.setLabel("left", "Sessions a week", **label_style)
-        item.setLabel("right", "Pain before exercise (0–10)", **label_style)
+        item.setLabel("left", _("Sessions a week"), **label_style)
+        item.setLabel("right", _("Pain before exercise (0–10)"), **label_style)
         item.showGrid(x=False, y=True, alpha=0.18)
 
         rows = self.rows
@@ -272,12 +274,12 @@ class WeeklyChart(QWidget):
         right.setTicks([[(float(v), str(v)) for v in range(0, PAIN_MAX + 1, 2)], []])
         self.legend.set_entries(
             [
-                ("■", series["completed"], "Done"),
-                ("■", series["partial"], "Partial (ended early)"),
-                ("▯", c.text, "This week, so far"),
-                ("- -", series["target"], "Planned"),
-                ("━■━", series["back"], "Back pain"),
-                ("━●━", series["leg"], "Leg pain"),
+                ("■", series["completed"], _("Done")),
+                ("■", series["partial"], _("Partial (ended early)")),
+                ("▯", c.text, _("This week, so far")),
+                ("- -", series["target"], _("Planned")),
+                ("━■━", series["back"], _("Back pain")),
+                ("━●━", series["leg"], _("Leg pain")),
             ]
         )
         self._sync_pain_view()
@@ -321,7 +323,7 @@ class CalendarHeatmap(QWidget):
         self._first_monday = self.today
         self._cell = CELL_MAX_PX
         self.setMouseTracking(True)
-        self.setAccessibleName("Calendar of days")
+        self.setAccessibleName(_("Calendar of days"))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def set_cells(self, cells: Sequence[DayCell], today: date) -> None:
@@ -398,7 +400,8 @@ class CalendarHeatmap(QWidget):
         text_pen = QPen(QColor(c.text))
         step = self._cell + CELL_GAP_PX
         painter.setPen(text_pen)
-        for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri"), (6, "Sun")):
+        for row in (0, 2, 4, 6):  # Monday at the top
+            name = weekday_name(row, short=True)
             rect = QRectF(0, MONTH_LABEL_HEIGHT_PX + row * step, DAY_LABEL_WIDTH_PX - 8, self._cell)
             painter.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, name)
         last_month = None
@@ -410,7 +413,7 @@ class CalendarHeatmap(QWidget):
                 x = DAY_LABEL_WIDTH_PX + column * step
                 if x - last_label_x >= 3 * step or last_month is None:
                     label_day = sunday.replace(day=1) if column else monday
-                    text = label_day.strftime("%b")
+                    text = month_name(label_day.month, short=True)
                     painter.drawText(
                         QRectF(x, 0, 4 * step, MONTH_LABEL_HEIGHT_PX - 4),
                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, text,
@@ -446,11 +449,11 @@ class CalendarHeatmap(QWidget):
         x = float(DAY_LABEL_WIDTH_PX)
         metrics = painter.fontMetrics()
         entries: list[tuple[QBrush | None, str, bool]] = [
-            (QBrush(QColor(c.window)), "none", False),
-            (QBrush(_color(c.accent, 125)), "some", False),
-            (QBrush(QColor(c.accent)), "plan met", False),
-            (QBrush(_color(c.amber, 150), Qt.BrushStyle.BDiagPattern), "flare day", False),
-            (QBrush(QColor(c.red)), "stopped for safety", True),
+            (QBrush(QColor(c.window)), _("none"), False),
+            (QBrush(_color(c.accent, 125)), _("some"), False),
+            (QBrush(QColor(c.accent)), _("plan met"), False),
+            (QBrush(_color(c.amber, 150), Qt.BrushStyle.BDiagPattern), _("flare day"), False),
+            (QBrush(QColor(c.red)), _("stopped for safety"), True),
         ]
         for brush, text, dot in entries:
             rect = QRectF(x, top + 6, size, size)

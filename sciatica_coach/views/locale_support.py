@@ -61,10 +61,38 @@ def app_locale() -> QLocale:
 def long_date(day: date) -> str:
     """e.g. "Monday 2 March" / "Montag, 2. März": the locale's long date without the year."""
     locale = app_locale()
-    pattern = re.sub(
-        r"(?:[\s,]*'[^']*')?[\s,]*y+[年년]?", "", locale.dateFormat(QLocale.FormatType.LongFormat)
-    ).strip(" ,")
+    pattern = _without_year(locale.dateFormat(QLocale.FormatType.LongFormat))
     return locale.toString(QDate(day.year, day.month, day.day), pattern or "dddd d MMMM")
+
+
+def _without_year(pattern: str) -> str:
+    return re.sub(r"(?:[\s,]*'[^']*')?[\s,]*y+[年년]?", "", pattern).strip(" ,")
+
+
+def day_month(day: date) -> str:
+    """e.g. "3 Mar" / "3. März": the locale's day and short month, without weekday or year."""
+    locale = app_locale()
+    pattern = _without_year(locale.dateFormat(QLocale.FormatType.LongFormat))
+    pattern = re.sub(r"d{4}[\s,]*", "", pattern).replace("MMMM", "MMM").strip(" ,")
+    return locale.toString(QDate(day.year, day.month, day.day), pattern or "d MMM")
+
+
+def weekday_date(day: date) -> str:
+    """e.g. "Tue, 3 Mar 2026" / "Di., 3. März 2026": short weekday, day, short month and year."""
+    locale = app_locale()
+    pattern = locale.dateFormat(QLocale.FormatType.LongFormat).replace("dddd", "ddd").replace("MMMM", "MMM")
+    return locale.toString(QDate(day.year, day.month, day.day), pattern)
+
+
+def month_name(month: int, short: bool = False) -> str:
+    """``month`` 1…12 in the locale's language."""
+    kind = QLocale.FormatType.ShortFormat if short else QLocale.FormatType.LongFormat
+    return app_locale().monthName(month, kind)
+
+
+def decimal(value: float, places: int = 1) -> str:
+    """``value`` with the locale's decimal sign ("2.5" / "2,5")."""
+    return app_locale().toString(float(value), "f", places)
 
 
 def short_date(day: date) -> str:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from sciatica_coach.core.adherence import AdherenceHistory, Summary, WeekRow
+from sciatica_coach.i18n import N_, SOURCE_LANGUAGE, _, current_language, ngettext
 from sciatica_coach.progress_data import load_history
 from sciatica_coach.storage.atomic import atomic_write
 from sciatica_coach.storage.repository import DataError
@@ -38,10 +39,10 @@ from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.progress_text import (
     DEFAULT_RANGE_WEEKS,
     RANGES_WEEKS,
+    days_text,
     fmt_pain,
     fmt_pct,
     headline_pain_text,
-    plural,
     short_date,
     streak_text,
     this_week_text,
@@ -52,15 +53,15 @@ from sciatica_coach.views.widgets import Page, card, label
 
 log = logging.getLogger(__name__)
 
-TABLE_COLUMNS = ("Week of", "Done", "Partial", "Planned", "Adherence", "Back pain", "Leg pain", "Flare days",
-                 "Safety stops")  # fmt: skip
+TABLE_COLUMNS = (N_("Week of"), N_("Done"), N_("Partial"), N_("Planned"), N_("Adherence"), N_("Back pain"),
+                 N_("Leg pain"), N_("Flare days"), N_("Safety stops"))  # fmt: skip
 FIGURE_SCALE = 1.9  # headline numbers, relative to the body text
 CALENDAR_MIN_WEEKS = 12  # the calendar shows at least this much, so a 4-week chart still has context
 
 
 class ProgressPage(Page):
     def __init__(self, ctx: AppContext) -> None:
-        super().__init__("Progress", "How regularly you exercise, next to how your pain is doing.")
+        super().__init__(_("Progress"), _("How regularly you exercise, next to how your pain is doing."))
         self.ctx = ctx
         self.weeks = DEFAULT_RANGE_WEEKS
         self.history: AdherenceHistory | None = None
@@ -77,10 +78,11 @@ class ProgressPage(Page):
         grid.setVerticalSpacing(14)
         self.figures: dict[str, QLabel] = {}
         self.figure_notes: dict[str, QLabel] = {}
-        for column, (key, title) in enumerate(
-            (("this_week", "This week"), ("adherence_4w", "Last 4 weeks"), ("streak", "Streak"),
-             ("score", "Habit score"))
+        for column, (key, english) in enumerate(
+            (("this_week", N_("This week")), ("adherence_4w", N_("Last 4 weeks")), ("streak", N_("Streak")),
+             ("score", N_("Habit score")))
         ):  # fmt: skip
+            title = _(english)
             frame, box = card()
             heading = label(title, "muted")
             value = label("–", wrap=False)
@@ -95,25 +97,27 @@ class ProgressPage(Page):
             self.figures[key] = value
             self.figure_notes[key] = note
         pain_frame, pain_box = card()
-        pain_box.addWidget(label("Pain since you started", "muted"))
+        pain_box.addWidget(label(_("Pain since you started"), "muted"))
         self.pain_text = label("")
-        self.pain_text.setAccessibleName("Pain since you started")
+        self.pain_text.setAccessibleName(_("Pain since you started"))
         pain_box.addWidget(self.pain_text)
         grid.addWidget(pain_frame, 1, 0, 1, 4)
         self.body.addLayout(grid)
 
         # ---- weekly chart ----
-        chart_frame, chart_box = card("Sessions each week")
+        chart_frame, chart_box = card(_("Sessions each week"))
         ranges = QHBoxLayout()
         ranges.setSpacing(8)
-        ranges.addWidget(label("Show the last", wrap=False))
+        ranges.addWidget(label(_("Show the last"), wrap=False))
         self.range_group = QButtonGroup(self)
         self.range_buttons: dict[int, QPushButton] = {}
         for weeks in RANGES_WEEKS:
-            button = QPushButton(f"{weeks} weeks")
+            button = QPushButton(ngettext("{n} week", "{n} weeks", weeks).format(n=weeks))
             button.setCheckable(True)
             button.setProperty("range", "yes")
-            button.setAccessibleName(f"Show the last {weeks} weeks")
+            button.setAccessibleName(
+                ngettext("Show the last {n} week", "Show the last {n} weeks", weeks).format(n=weeks)
+            )
             button.setChecked(weeks == self.weeks)
             button.clicked.connect(lambda _=False, w=weeks: self.set_range(w))
             self.range_group.addButton(button)
@@ -124,10 +128,10 @@ class ProgressPage(Page):
         self.chart = WeeklyChart()
         chart_box.addWidget(self.chart)
         self.chart_summary = label("")
-        self.chart_summary.setAccessibleName("The chart in words")
+        self.chart_summary.setAccessibleName(_("The chart in words"))
         self.chart_summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         chart_box.addWidget(self.chart_summary)
-        self.table_toggle = QPushButton("Show the numbers as a table")
+        self.table_toggle = QPushButton(_("Show the numbers as a table"))
         self.table_toggle.setCheckable(True)
         self.table_toggle.toggled.connect(self._toggle_table)
         toggle_row = QHBoxLayout()
@@ -135,8 +139,8 @@ class ProgressPage(Page):
         toggle_row.addStretch(1)
         chart_box.addLayout(toggle_row)
         self.table = QTableWidget(0, len(TABLE_COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(TABLE_COLUMNS))
-        self.table.setAccessibleName("Weekly numbers")
+        self.table.setHorizontalHeaderLabels([_(column) for column in TABLE_COLUMNS])
+        self.table.setAccessibleName(_("Weekly numbers"))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
@@ -148,35 +152,35 @@ class ProgressPage(Page):
         self.body.addWidget(chart_frame)
 
         # ---- calendar ----
-        calendar_frame, calendar_box = card("Your days")
+        calendar_frame, calendar_box = card(_("Your days"))
         self.calendar = CalendarHeatmap()
         calendar_box.addWidget(self.calendar)
         self.calendar_summary = label("", "muted")
-        self.calendar_summary.setAccessibleName("The calendar in words")
+        self.calendar_summary.setAccessibleName(_("The calendar in words"))
         calendar_box.addWidget(self.calendar_summary)
         self.body.addWidget(calendar_frame)
 
         # ---- notes for the physiotherapist ----
-        self.notes_frame, notes_box = card("Worth mentioning to your physiotherapist")
+        self.notes_frame, notes_box = card(_("Worth mentioning to your physiotherapist"))
         self.notes_text = label("")
-        self.notes_text.setAccessibleName("Notes for your physiotherapist")
+        self.notes_text.setAccessibleName(_("Notes for your physiotherapist"))
         notes_box.addWidget(self.notes_text)
         self.body.addWidget(self.notes_frame)
 
         # ---- keep and share ----
-        share_frame, share_box = card("Keep and share")
+        share_frame, share_box = card(_("Keep and share"))
         share_box.addWidget(
-            label("Your history stays on this computer. Save a copy, or make a one-page report to take to "
-                  "your physiotherapist or doctor.", "muted")
+            label(_("Your history stays on this computer. Save a copy, or make a one-page report to take to "
+                    "your physiotherapist or doctor."), "muted")
         )  # fmt: skip
         buttons = QGridLayout()
         buttons.setHorizontalSpacing(10)
         buttons.setVerticalSpacing(10)
-        self.report_button = QPushButton("Make a report for your physio (PDF)…")
-        self.png_button = QPushButton("Save the chart as a picture (PNG)…")
-        self.csv_button = QPushButton("Export for a spreadsheet (CSV)…")
-        self.json_button = QPushButton("Export a backup (JSON)…")
-        self.import_button = QPushButton("Import a backup (JSON)…")
+        self.report_button = QPushButton(_("Make a report for your physio (PDF)…"))
+        self.png_button = QPushButton(_("Save the chart as a picture (PNG)…"))
+        self.csv_button = QPushButton(_("Export for a spreadsheet (CSV)…"))
+        self.json_button = QPushButton(_("Export a backup (JSON)…"))
+        self.import_button = QPushButton(_("Import a backup (JSON)…"))
         self.report_button.clicked.connect(self._ask_report)
         self.png_button.clicked.connect(self._ask_png)
         self.csv_button.clicked.connect(lambda: self._ask_export("csv"))
@@ -193,7 +197,7 @@ class ProgressPage(Page):
         message_box = QVBoxLayout(self.message_frame)
         message_box.setContentsMargins(14, 10, 14, 10)
         self.message = label("")
-        self.message.setAccessibleName("Message")
+        self.message.setAccessibleName(_("Message"))
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         message_box.addWidget(self.message)
         self.message_frame.setVisible(False)
@@ -233,13 +237,14 @@ class ProgressPage(Page):
     # ---- rendering ----------------------------------------------------------------------------------
     def _render_headline(self, summary: Summary) -> None:
         self.figures["this_week"].setText(this_week_text(summary))
-        self.figure_notes["this_week"].setText("sessions so far")
+        self.figure_notes["this_week"].setText(_("sessions so far"))
         self.figures["adherence_4w"].setText(fmt_pct(summary.adherence_4w_pct))
-        self.figure_notes["adherence_4w"].setText("of planned sessions")
-        self.figures["streak"].setText(plural(summary.current_streak, "day"))
-        self.figure_notes["streak"].setText(f"best {plural(summary.best_streak, 'day')}")
-        self.figures["score"].setText(f"{summary.score_pct:.0f}%")
-        self.figure_notes["score"].setText("rises as you keep going")
+        self.figure_notes["adherence_4w"].setText(_("of planned sessions"))
+        self.figures["streak"].setText(days_text(summary.current_streak))
+        best = summary.best_streak
+        self.figure_notes["streak"].setText(ngettext("best {n} day", "best {n} days", best).format(n=best))
+        self.figures["score"].setText(fmt_pct(summary.score_pct))
+        self.figure_notes["score"].setText(_("rises as you keep going"))
         for key, value in self.figures.items():
             value.setAccessibleDescription(f"{value.text()} {self.figure_notes[key].text()}")
         self.figures["streak"].setAccessibleDescription(streak_text(summary))
@@ -249,18 +254,30 @@ class ProgressPage(Page):
         notes = []
         if summary.safety_stops:
             days = ", ".join(short_date(day) for day in summary.safety_stop_days[-5:])
+            stops = summary.safety_stops
             notes.append(
-                f"You stopped {plural(summary.safety_stops, 'session')} for safety ({days}). "
-                "Stopping was the right thing to do."
+                ngettext(
+                    "You stopped {n} session for safety ({days}). Stopping was the right thing to do.",
+                    "You stopped {n} sessions for safety ({days}). Stopping was the right thing to do.",
+                    stops,
+                ).format(n=stops, days=days)
             )
         for note in summary.spread_down[:3]:
             notes.append(
-                f"Leg symptoms spread further down after {_exercise_name(note.exercise_id)} "
-                f"({plural(note.times, 'time')}, last on {short_date(note.last_day)})."
+                ngettext(
+                    "Leg symptoms spread further down after {name} ({n} time, last on {day}).",
+                    "Leg symptoms spread further down after {name} ({n} times, last on {day}).",
+                    note.times,
+                ).format(name=_exercise_name(note.exercise_id), n=note.times, day=short_date(note.last_day))
             )
         if summary.numbness_or_weakness_days:
+            count = len(summary.numbness_or_weakness_days)
             notes.append(
-                f"New numbness or weakness noted on {plural(len(summary.numbness_or_weakness_days), 'day')}."
+                ngettext(
+                    "New numbness or weakness noted on {n} day.",
+                    "New numbness or weakness noted on {n} days.",
+                    count,
+                ).format(n=count)
             )
         self.notes_text.setText("\n".join(notes))
         self.notes_frame.setVisible(bool(notes))
@@ -291,14 +308,19 @@ class ProgressPage(Page):
         cells = history.calendar_days(start, today + timedelta(days=6 - today.weekday()))
         self.calendar.set_cells(cells, today)
         self.calendar_summary.setText(
-            f"The last {calendar_weeks} weeks: {self.calendar.accessibleDescription()} "
-            "Hover over a day to see its sessions."
+            _("The last {n} weeks: {summary} Hover over a day to see its sessions.").format(
+                n=calendar_weeks, summary=self.calendar.accessibleDescription()
+            )
         )
 
     def _fill_table(self) -> None:
         self.table.setRowCount(len(self.rows))
         for row_index, row in enumerate(reversed(self.rows)):
-            week = short_date(row.start) + (" (so far)" if row.in_progress else "")
+            week = (
+                _("{date} (so far)").format(date=short_date(row.start))
+                if row.in_progress
+                else short_date(row.start)
+            )
             values = (week, str(row.completed), str(row.partial), str(row.target), fmt_pct(row.adherence_pct),
                       fmt_pain(row.back_pain_mean), fmt_pain(row.leg_pain_mean), str(row.excused_days),
                       str(row.safety_stops))  # fmt: skip
@@ -310,7 +332,7 @@ class ProgressPage(Page):
 
     def _toggle_table(self, shown: bool) -> None:
         self.table.setVisible(shown)
-        self.table_toggle.setText("Hide the table" if shown else "Show the numbers as a table")
+        self.table_toggle.setText(_("Hide the table") if shown else _("Show the numbers as a table"))
 
     def changeEvent(self, event: QEvent) -> None:
         # The app's palette changes when light/dark mode or the text size changes: redraw the charts once.
@@ -330,11 +352,11 @@ class ProgressPage(Page):
     # ---- keep and share -----------------------------------------------------------------------------
     def _ask_save_path(self, caption: str, suggested: str, file_filter: str) -> str:
         start = str(Path.home() / suggested)
-        path, _ = QFileDialog.getSaveFileName(self, caption, start, file_filter)
+        path, _chosen = QFileDialog.getSaveFileName(self, caption, start, file_filter)
         return path
 
     def _ask_open_path(self, caption: str, file_filter: str) -> str:
-        path, _ = QFileDialog.getOpenFileName(self, caption, str(Path.home()), file_filter)
+        path, _chosen = QFileDialog.getOpenFileName(self, caption, str(Path.home()), file_filter)
         return path
 
     def _stamp(self) -> str:
@@ -346,8 +368,8 @@ class ProgressPage(Page):
         self.message_frame.setVisible(True)
 
     def _ask_export(self, fmt: str) -> None:
-        kind = "CSV files (*.csv)" if fmt == "csv" else "JSON files (*.json)"
-        path = self._ask_save_path("Export your history", f"sciatica-coach-{self._stamp()}.{fmt}", kind)
+        kind = _("CSV files (*.csv)") if fmt == "csv" else _("JSON files (*.json)")
+        path = self._ask_save_path(_("Export your history"), f"sciatica-coach-{self._stamp()}.{fmt}", kind)
         if path:
             self.export_to(Path(path), fmt)
 
@@ -355,21 +377,25 @@ class ProgressPage(Page):
         from sciatica_coach.storage.exchange import export_csv, export_json
 
         text = export_csv(self.ctx.repo) if fmt == "csv" else export_json(self.ctx.repo, self.ctx.clock.now())
-        return self._write_file(path, text.encode("utf-8"), "Your history was saved to")
+        return self._write_file(path, text.encode("utf-8"), N_("Your history was saved to {path}."))
 
     def _write_file(self, path: Path, data: bytes, success: str) -> bool:
+        """``success``: a message marked with N_, with a {path} placeholder."""
         try:
             atomic_write(path, data, mode=0o600)
         except OSError as err:
             self.show_message(
-                f"Couldn't save {path} ({err.strerror or err}). Nothing else was changed.", True
+                _("Couldn't save {path} ({error}). Nothing else was changed.").format(
+                    path=path, error=err.strerror or err
+                ),
+                True,
             )
             return False
-        self.show_message(f"{success} {path}.")
+        self.show_message(_(success).format(path=path))
         return True
 
     def _ask_import(self) -> None:
-        path = self._ask_open_path("Import a backup", "JSON files (*.json);;All files (*)")
+        path = self._ask_open_path(_("Import a backup"), _("JSON files (*.json);;All files (*)"))
         if path:
             self.import_from(Path(path))
 
@@ -388,20 +414,31 @@ class ProgressPage(Page):
             bundle = parse_import(blob, path.name)
             result = apply_import(self.ctx.repo, bundle)
         except OSError as err:
-            self.show_message(f"Couldn't read {path} ({err.strerror or err}). Your data is unchanged.", True)
+            self.show_message(
+                _("Couldn't read {path} ({error}). Your data is unchanged.").format(
+                    path=path, error=err.strerror or err
+                ),
+                True,
+            )
             return False
         except (ExchangeError, DataError) as err:
-            self.show_message(f"{err} Your data is unchanged.", True)
+            self.show_message(_("{problem} Your data is unchanged.").format(problem=err), True)
             return False
         self.show_message(
-            f"Imported {plural(result.added, 'session')}; {result.already_there} were already there."
+            ngettext(
+                "Imported {n} session; {already} were already there.",
+                "Imported {n} sessions; {already} were already there.",
+                result.added,
+            ).format(n=result.added, already=result.already_there)
         )
         self.ctx.sessions_changed.emit()
         return True
 
     def _ask_png(self) -> None:
         path = self._ask_save_path(
-            "Save the chart as a picture", f"sciatica-coach-chart-{self._stamp()}.png", "PNG images (*.png)"
+            _("Save the chart as a picture"),
+            f"sciatica-coach-chart-{self._stamp()}.png",
+            _("PNG images (*.png)"),
         )
         if path:
             self.save_chart_png(Path(path))
@@ -412,11 +449,11 @@ class ProgressPage(Page):
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
         pixmap.save(buffer, "PNG")
         data: QByteArray = buffer.data()
-        return self._write_file(path, bytes(data.data()), "The chart was saved to")
+        return self._write_file(path, bytes(data.data()), N_("The chart was saved to {path}."))
 
     def _ask_report(self) -> None:
         path = self._ask_save_path(
-            "Save the report", f"sciatica-coach-report-{self._stamp()}.pdf", "PDF files (*.pdf)"
+            _("Save the report"), f"sciatica-coach-report-{self._stamp()}.pdf", _("PDF files (*.pdf)")
         )
         if path:
             self.make_report(Path(path))
@@ -429,13 +466,15 @@ class ProgressPage(Page):
         except DataError as err:
             self.show_message(str(err), True)
             return False
-        return self._write_file(path, data, "The report was saved to")
+        return self._write_file(path, data, N_("The report was saved to {path}."))
 
 
 def _exercise_name(exercise_id: str) -> str:
     try:
         from sciatica_coach.core.catalogue import load_catalogue
 
-        return load_catalogue().get(exercise_id).name.lower()
+        name = load_catalogue().get(exercise_id).name
+        # English runs the name into the sentence in lower case; German nouns keep their capital.
+        return name.lower() if current_language() == SOURCE_LANGUAGE else name
     except (KeyError, ValueError, OSError):
         return exercise_id.replace("-", " ")

@@ -1,8 +1,12 @@
 """The words of the Progress page and the clinician report, in one place so both say the same thing.
 
-Qt-free: plain functions that turn the core's numbers (:mod:`sciatica_coach.core.adherence`) into short,
-careful sentences. Guidance, never diagnosis: a pain change of 2 points or more is described as one that
-"usually matters", nothing stronger."""
+Plain functions that turn the core's numbers (:mod:`sciatica_coach.core.adherence`) into short, careful
+sentences. Guidance, never diagnosis: a pain change of 2 points or more is described as one that "usually
+matters", nothing stronger.
+
+The sentences are translated (sciatica_coach.i18n); the PDF report renders them with English forced
+(``i18n.source_language``). In English the module needs no Qt and writes dates as "3 Mar"; in another
+language dates and decimals come from the locale (views.locale_support), imported only then."""
 
 from __future__ import annotations
 
@@ -10,102 +14,173 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from sciatica_coach.core.adherence import DayCell, PainChange, Summary, WeekRow
+from sciatica_coach.i18n import N_, SOURCE_LANGUAGE, _, current_language, ngettext
 
 RANGES_WEEKS = (4, 12, 26, 52)
 DEFAULT_RANGE_WEEKS = 12
 
 
+def _english() -> bool:
+    return current_language() == SOURCE_LANGUAGE
+
+
 def short_date(day: date) -> str:
-    """'3 Mar' — day and short month, no leading zero."""
-    return f"{day.day} {day.strftime('%b')}"
+    """'3 Mar' — day and short month, no leading zero ('3. März' in German)."""
+    if _english():
+        return f"{day.day} {day.strftime('%b')}"
+    from sciatica_coach.views.locale_support import day_month
+
+    return day_month(day)
 
 
 def long_date(day: date) -> str:
-    """'Tue 3 Mar 2026'."""
-    return f"{day.strftime('%a')} {day.day} {day.strftime('%b')} {day.year}"
+    """'Tue 3 Mar 2026' ('Di., 3. März 2026' in German)."""
+    if _english():
+        return f"{day.strftime('%a')} {day.day} {day.strftime('%b')} {day.year}"
+    from sciatica_coach.views.locale_support import weekday_date
+
+    return weekday_date(day)
+
+
+def decimal(value: float, places: int = 1) -> str:
+    """'2.5' ('2,5' in German)."""
+    if _english():
+        return f"{value:.{places}f}"
+    from sciatica_coach.views.locale_support import decimal as locale_decimal
+
+    return locale_decimal(value, places)
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
+    """English only (the PDF report); translated text uses ``ngettext``."""
     return f"{count} {word if count == 1 else (many or word + 's')}"
 
 
+def days_text(count: int) -> str:
+    return ngettext("{n} day", "{n} days", count).format(n=count)
+
+
 def fmt_pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}%"
+    return "–" if value is None else _("{percent}%").format(percent=f"{value:.0f}")
 
 
 def fmt_pain(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
+    return "–" if value is None else decimal(value)
 
 
 def this_week_text(summary: Summary) -> str:
-    done = f"{summary.this_week_completed} of {summary.this_week_target}"
+    done, target = summary.this_week_completed, summary.this_week_target
     if summary.this_week_partial:
-        done += f" (+{summary.this_week_partial} partial)"
-    return done
+        return _("{done} of {target} (+{partial} partial)").format(
+            done=done, target=target, partial=summary.this_week_partial
+        )
+    return _("{done} of {target}").format(done=done, target=target)
 
 
 def streak_text(summary: Summary) -> str:
-    return f"{plural(summary.current_streak, 'day')} (best {summary.best_streak})"
+    n = summary.current_streak
+    return ngettext("{n} day (best {best})", "{n} days (best {best})", n).format(
+        n=n, best=summary.best_streak
+    )
+
+
+# Whole sentences for each part of the body (word order and grammar differ between languages).
+_PAIN_SENTENCES = {
+    ("leg", "none"): N_("Leg pain: not enough reports yet (two weeks of pain ratings are needed)."),
+    ("back", "none"): N_("Back pain: not enough reports yet (two weeks of pain ratings are needed)."),
+    ("leg", "same"): N_("Leg pain is about the same as when you started ({value} out of 10)."),
+    ("back", "same"): N_("Back pain is about the same as when you started ({value} out of 10)."),
+    ("leg", "lower"): N_("Leg pain is {points} points lower than when you started."),
+    ("back", "lower"): N_("Back pain is {points} points lower than when you started."),
+    ("leg", "lower, matters"): N_(
+        "Leg pain is {points} points lower than when you started — a change that usually matters."
+    ),
+    ("back", "lower, matters"): N_(
+        "Back pain is {points} points lower than when you started — a change that usually matters."
+    ),
+    ("leg", "higher"): N_("Leg pain is {points} points higher than when you started."),
+    ("back", "higher"): N_("Back pain is {points} points higher than when you started."),
+    ("leg", "higher, matters"): N_(
+        "Leg pain is {points} points higher than when you started. A change this size is worth mentioning "
+        "to your physiotherapist or doctor."
+    ),
+    ("back", "higher, matters"): N_(
+        "Back pain is {points} points higher than when you started. A change this size is worth mentioning "
+        "to your physiotherapist or doctor."
+    ),
+}
+_WEEKLY_PAIN = {
+    ("leg", "same"): N_("Weekly leg pain stayed at about {value}."),
+    ("back", "same"): N_("Weekly back pain stayed at about {value}."),
+    ("leg", "went"): N_("Weekly leg pain went from {first} to {last}."),
+    ("back", "went"): N_("Weekly back pain went from {first} to {last}."),
+}
 
 
 def pain_change_sentence(part: str, change: PainChange | None) -> str:
-    """e.g. 'Leg pain is 2.5 points lower than when you started — a change that usually matters.'"""
-    name = part.capitalize()
+    """e.g. 'Leg pain is 2.5 points lower than when you started — a change that usually matters.'
+    ``part`` is "leg" or "back"."""
     if change is None:
-        return f"{name} pain: not enough reports yet (two weeks of pain ratings are needed)."
+        return _(_PAIN_SENTENCES[(part, "none")])
     points = abs(change.change)
     if points < 0.05:
-        return f"{name} pain is about the same as when you started ({change.last_mean:.1f} out of 10)."
-    direction = "lower" if change.change < 0 else "higher"
-    sentence = f"{name} pain is {points:.1f} points {direction} than when you started"
+        return _(_PAIN_SENTENCES[(part, "same")]).format(value=decimal(change.last_mean))
+    kind = "lower" if change.change < 0 else "higher"
     if change.meaningful:
-        if change.change < 0:
-            return sentence + " — a change that usually matters."
-        return sentence + ". A change this size is worth mentioning to your physiotherapist or doctor."
-    return sentence + "."
+        kind += ", matters"
+    return _(_PAIN_SENTENCES[(part, kind)]).format(points=decimal(points))
 
 
 def pain_change_short(change: PainChange | None) -> str:
     if change is None:
         return "–"
     sign = "−" if change.change < 0 else "+"
-    return f"{change.first_mean:.1f} → {change.last_mean:.1f} ({sign}{abs(change.change):.1f})"
+    return f"{decimal(change.first_mean)} → {decimal(change.last_mean)} ({sign}{decimal(abs(change.change))})"
 
 
 def headline_pain_text(summary: Summary) -> str:
     """The pain card: the more meaningful of leg and back first."""
     changes = [("leg", summary.leg_change), ("back", summary.back_change)]
     if all(change is None for _, change in changes):
-        return "Not enough pain ratings yet. After two weeks of ratings, the change will show here."
+        return _("Not enough pain ratings yet. After two weeks of ratings, the change will show here.")
     return " ".join(pain_change_sentence(part, change) for part, change in changes if change is not None)
 
 
 def _went(part: str, values: Sequence[float]) -> str:
     first, last = values[0], values[-1]
     if abs(last - first) < 0.3:
-        return f"Weekly {part} pain stayed at about {last:.1f}."
-    return f"Weekly {part} pain went from {first:.1f} to {last:.1f}."
+        return _(_WEEKLY_PAIN[(part, "same")]).format(value=decimal(last))
+    return _(_WEEKLY_PAIN[(part, "went")]).format(first=decimal(first), last=decimal(last))
 
 
 def weeks_summary(rows: Sequence[WeekRow], today: date | None = None) -> str:
     """A text version of the weekly chart, for screen readers and anyone who prefers words."""
     if not rows:
-        return "No weeks to show yet."
+        return _("No weeks to show yet.")
     done = sum(row.completed for row in rows)
     partial = sum(row.partial for row in rows)
     target = sum(row.target for row in rows)
     finished = [row for row in rows if not row.in_progress and row.adherence_pct is not None]
     end = today if today is not None and rows[0].start <= today <= rows[-1].end else rows[-1].end
     parts = [
-        f"From {short_date(rows[0].start)} to {short_date(end)}: "
-        f"{plural(done, 'session')} done and {partial} partial, of {target} planned."
+        ngettext(
+            "From {start} to {end}: {n} session done and {partial} partial, of {target} planned.",
+            "From {start} to {end}: {n} sessions done and {partial} partial, of {target} planned.",
+            done,
+        ).format(start=short_date(rows[0].start), end=short_date(end), n=done, partial=partial, target=target)
     ]
     if finished:
         best = max(finished, key=lambda row: (row.adherence_pct or 0, row.start))
-        parts.append(f"Best week: {short_date(best.start)} ({fmt_pct(best.adherence_pct)}).")
+        parts.append(
+            _("Best week: {week} ({percent}).").format(
+                week=short_date(best.start), percent=fmt_pct(best.adherence_pct)
+            )
+        )
     current = rows[-1]
     if current.in_progress:
-        parts.append(f"This week so far: {current.completed} of {current.target}.")
+        parts.append(
+            _("This week so far: {done} of {target}.").format(done=current.completed, target=current.target)
+        )
     backs = [row.back_pain_mean for row in rows if row.back_pain_mean is not None]
     legs = [row.leg_pain_mean for row in rows if row.leg_pain_mean is not None]
     if len(legs) >= 2:
@@ -117,49 +192,58 @@ def weeks_summary(rows: Sequence[WeekRow], today: date | None = None) -> str:
 
 def week_tooltip(row: WeekRow) -> str:
     """Exact numbers for one week of the chart."""
-    heading = f"Week of {short_date(row.start)} – {short_date(row.end)}"
-    if row.in_progress:
-        heading += " (so far)"
-    lines = [heading, f"Done: {row.completed} of {row.target} planned"]
+    heading = _("Week of {start} – {end} (so far)") if row.in_progress else _("Week of {start} – {end}")
+    lines = [
+        heading.format(start=short_date(row.start), end=short_date(row.end)),
+        _("Done: {done} of {target} planned").format(done=row.completed, target=row.target),
+    ]
     if row.partial:
-        lines.append(f"Partial (ended early): {row.partial}")
+        lines.append(_("Partial (ended early): {n}").format(n=row.partial))
     if row.safety_stops:
-        lines.append(f"Stopped for safety: {row.safety_stops}")
+        lines.append(_("Stopped for safety: {n}").format(n=row.safety_stops))
     if row.excused_days:
-        lines.append(f"Flare days (excused): {row.excused_days}")
-    lines.append(f"Adherence: {fmt_pct(row.adherence_pct)}")
+        lines.append(_("Flare days (excused): {n}").format(n=row.excused_days))
+    lines.append(_("Adherence: {percent}").format(percent=fmt_pct(row.adherence_pct)))
     if row.pain_reports:
         lines.append(
-            f"Pain before exercise: back {fmt_pain(row.back_pain_mean)}, leg {fmt_pain(row.leg_pain_mean)}"
+            _("Pain before exercise: back {back}, leg {leg}").format(
+                back=fmt_pain(row.back_pain_mean), leg=fmt_pain(row.leg_pain_mean)
+            )
         )
     else:
-        lines.append("No pain ratings this week")
+        lines.append(_("No pain ratings this week"))
     return "\n".join(lines)
 
 
 def slot_text(slots: Mapping[str, int]) -> str:
     if not slots:
-        return "no sessions"
+        return _("no sessions")
     return ", ".join(f"{slot} ×{count}" if count > 1 else slot for slot, count in sorted(slots.items()))
 
 
 def day_tooltip(cell: DayCell, today: date) -> str:
     """Exact detail for one calendar day."""
-    lines = [long_date(cell.day) + (" (today)" if cell.day == today else "")]
+    day = long_date(cell.day)
+    lines = [_("{date} (today)").format(date=day) if cell.day == today else day]
     if cell.day > today:
-        lines.append("Still to come")
+        lines.append(_("Still to come"))
         return "\n".join(lines)
-    lines.append(f"Sessions: {slot_text(cell.slots)}")
+    lines.append(_("Sessions: {slots}").format(slots=slot_text(cell.slots)))
     if cell.excused:
-        lines.append("Flare day — excused, it doesn't break your streak")
+        lines.append(_("Flare day — excused, it doesn't break your streak"))
     elif cell.target == 0:
-        lines.append("Before your programme started")
+        lines.append(_("Before your programme started"))
     else:
-        lines.append(f"Done {cell.completed} of {cell.target} planned" + (" — plan met" if cell.met else ""))
+        done = (
+            _("Done {done} of {target} planned — plan met")
+            if cell.met
+            else _("Done {done} of {target} planned")
+        )
+        lines.append(done.format(done=cell.completed, target=cell.target))
     if cell.partial:
-        lines.append(f"Partial (ended early): {cell.partial}")
+        lines.append(_("Partial (ended early): {n}").format(n=cell.partial))
     if cell.safety_stops:
-        lines.append(f"Stopped for safety: {cell.safety_stops}")
+        lines.append(_("Stopped for safety: {n}").format(n=cell.safety_stops))
     return "\n".join(lines)
 
 
@@ -168,7 +252,9 @@ def calendar_summary(cells: Sequence[DayCell], today: date) -> str:
     planned = [cell for cell in past if cell.target > 0]
     met = sum(1 for cell in planned if cell.met)
     excused = sum(1 for cell in past if cell.excused)
-    text = f"{met} of {plural(len(planned), 'planned day')} met the plan"
+    text = ngettext(
+        "{met} of {n} planned day met the plan.", "{met} of {n} planned days met the plan.", len(planned)
+    ).format(met=met, n=len(planned))
     if excused:
-        text += f"; {plural(excused, 'flare day')} excused"
-    return text + "."
+        text += " " + ngettext("{n} flare day excused.", "{n} flare days excused.", excused).format(n=excused)
+    return text

@@ -15,7 +15,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 from pathlib import Path
 
@@ -23,27 +22,8 @@ GOAL_PERCENT = 0.03
 SETTLE_S = 5.0
 ROOT = Path(__file__).resolve().parent.parent
 
-# The child: the same start as app.run_gui (window, appearance), plus the reminders when app.py does not
-# install them itself yet. It prints "ready" once the event loop runs.
-CHILD = textwrap.dedent(
-    """
-    import sys
-    from pathlib import Path
-    from PySide6.QtCore import QTimer
-    from sciatica_coach.app import build_window, make_application
-    from sciatica_coach.reminders import install_reminders, reminder_service
-    from sciatica_coach.storage.repository import Repository
-
-    app = make_application(sys.argv[:1])
-    repo = Repository.open(Path(sys.argv[1]))
-    window = build_window(repo)
-    window.show()
-    service = reminder_service(window.ctx) or install_reminders(window, window.ctx)
-    assert service.status().next_at is not None, "no reminder armed"
-    QTimer.singleShot(0, lambda: print("ready", service.status().next_at, flush=True))
-    sys.exit(app.exec())
-    """
-)
+# The child is the real app (`python -m sciatica_coach`), which arms its reminders at start and prints
+# "shown after N ms" when its window first paints.
 
 
 def cpu_seconds(pid: int) -> float:
@@ -79,7 +59,7 @@ def measure(seconds: float, settle_s: float = SETTLE_S) -> tuple[float, int]:
             "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
         }
         child = subprocess.Popen(
-            [sys.executable, "-c", CHILD, str(Path(tmp) / "data")],
+            [sys.executable, "-m", "sciatica_coach", "--data-dir", str(Path(tmp) / "data")],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -88,7 +68,7 @@ def measure(seconds: float, settle_s: float = SETTLE_S) -> tuple[float, int]:
         try:
             assert child.stdout is not None
             line = child.stdout.readline()
-            if not line.startswith("ready"):
+            if not line.startswith("shown"):
                 raise SystemExit(f"idle_cpu: the app did not start (exit {child.poll()})")
             time.sleep(settle_s)  # start-up work (imports, first layout) is not idle time
             cpu_before, switches_before, wall_before = (

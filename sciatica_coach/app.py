@@ -22,6 +22,7 @@ from sciatica_coach.storage.repository import DataError, Repository
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.locale_support import apply_language
 from sciatica_coach.views.main_window import MainWindow
+from sciatica_coach.views.theme import apply_theme
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +48,7 @@ def show_error(title: str, text: str) -> None:
     box.exec()
 
 
-def build_window(repo: Repository) -> MainWindow:
-    window = MainWindow(AppContext(repo))
-    window.apply_appearance()
-    return window
+NEEDS_A_WINDOW = ("window banner", "nothing")  # notifier kinds that cannot remind anyone without a window
 
 
 class _FirstPaint(QObject):
@@ -86,12 +84,25 @@ def quit_on_termination(app: QApplication) -> None:
             reader.recv(64)
         app.quit()
 
+    def closed() -> None:
+        app.aboutToQuit.disconnect(closed)
+        notifier.setEnabled(False)
+        signal.set_wakeup_fd(-1)
+        reader.close()
+        writer.close()
+        notifier.deleteLater()
+
     notifier.activated.connect(woken)
-    app.setProperty("_termination_sockets", (reader, writer))  # keep both ends alive with the app
+    app.aboutToQuit.connect(closed)  # the closure keeps both ends alive until then
 
 
 def run_gui(
-    data_dir: Path, argv: Sequence[str], *, start_session: bool = False, quit_after_shown: bool = False
+    data_dir: Path,
+    argv: Sequence[str],
+    *,
+    start_session: bool = False,
+    quit_after_shown: bool = False,
+    background: bool = False,
 ) -> int:
     app = make_application(argv)
     try:
@@ -112,25 +123,52 @@ def run_gui(
         instance.release()
         return 2
     apply_language(str(repo.setting("language")))  # before any page is built: text is translated once
-    window = build_window(repo)
-    from sciatica_coach.reminders import install_reminders  # after the window: notices can raise it
+    ctx = AppContext(repo)
+    settings = repo.settings()
+    apply_theme(app, settings["theme"], settings["text_scale"])
+    first_paint = _FirstPaint(quit_after_shown)
+    windows: list[MainWindow] = []
 
-    install_reminders(window, window.ctx)
+    def main_window() -> MainWindow:
+        """The main window, built the first time it is needed (at once, unless started in the background)."""
+        if not windows:
+            window = MainWindow(ctx)
+            window.installEventFilter(first_paint)
+            windows.append(window)
+            service = reminder_service(ctx)
+            if service is not None and service.tray is not None:
+                service.tray.set_window(window)
+        return windows[0]
+
+    def start_from_notice() -> None:
+        if not windows:  # the window's own handler is connected only once it exists
+            main_window().start_session()
+
+    from sciatica_coach.reminders import install_reminders, reminder_service  # after the app exists
+
+    if background:
+        # Started at login: wait in the tray (or behind desktop notifications) and build the window only
+        # when the person asks for it, so the app costs little memory all day.
+        service = install_reminders(app, ctx)
+        service.open_requested.connect(lambda: main_window().bring_to_front())
+        ctx.start_session_requested.connect(start_from_notice)
+        if service.notifier.kind in NEEDS_A_WINDOW:  # nowhere else to show a reminder: keep a window
+            main_window().showMinimized()
+    else:
+        install_reminders(main_window(), ctx)
+        main_window().show()
 
     def on_message(message: str) -> None:
-        window.bring_to_front()
+        main_window().bring_to_front()
         if message == START_SESSION:
-            window.start_session()
+            main_window().start_session()
 
     instance.activated.connect(on_message)
     quit_on_termination(app)
-    first_paint = _FirstPaint(quit_after_shown)
-    window.installEventFilter(first_paint)
-    window.show()
     for notice in repo.notices:
-        QTimer.singleShot(0, lambda text=notice: QMessageBox.information(window, APP_NAME, text))
+        QTimer.singleShot(0, lambda text=notice: QMessageBox.information(main_window(), APP_NAME, text))
     if start_session:
-        QTimer.singleShot(0, window.start_session)
+        QTimer.singleShot(0, lambda: main_window().start_session())
     code = app.exec()
     instance.release()
     repo.close()

@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--verbose", action="store_true", help="log more detail to the terminal")
     parser.add_argument("--start-session", action="store_true", help="open straight into today's session")
     parser.add_argument(
+        "--background", action="store_true", help="start quietly for reminders (used when starting at login)"
+    )
+    parser.add_argument(
         "--quit-after-shown", action="store_true", help=argparse.SUPPRESS
     )  # benchmarks, smoke test
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -77,6 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 sys.argv[:1],
                 start_session=args.start_session,
                 quit_after_shown=args.quit_after_shown,
+                background=args.background,
             )
         module = importlib.import_module(SUBCOMMANDS[args.command][0])
         return int(module.run(args, data_dir))

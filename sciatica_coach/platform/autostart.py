@@ -27,7 +27,7 @@ RUN_VALUE_NAME = "SciaticaCoach"
 LAUNCH_AGENT_LABEL = APP_ID
 # Arguments the login start passes. The app starts normally for now; when app.py learns a quiet
 # "--background" start (tray only, window built when first needed) add it here.
-AUTOSTART_ARGS: tuple[str, ...] = ()
+AUTOSTART_ARGS: tuple[str, ...] = ("--background",)  # wait in the tray; build the window when needed
 
 
 class Autostart(Protocol):

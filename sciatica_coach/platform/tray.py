@@ -55,6 +55,10 @@ class Tray(QObject):
         self.refresh()
         self.icon.show()
 
+    def set_window(self, window: QWidget) -> None:
+        """The main window, once it exists (an app started in the background builds it when needed)."""
+        self._window = window
+
     def _add(self, text: str, slot: object) -> QAction:
         action = QAction(text, self.menu)
         if callable(slot):

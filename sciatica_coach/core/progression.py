@@ -62,6 +62,7 @@ from sciatica_coach.core.model import (
     SymptomChange,
 )
 from sciatica_coach.core.safety import GREEN_MAX_PAIN, Zone, pain_zone, scaled_reps
+from sciatica_coach.i18n import N_, SOURCE_LANGUAGE, _, current_language, ngettext
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +119,11 @@ DOSE_CEILINGS: Final[Mapping[str, tuple[int, int]]] = MappingProxyType(
 )
 
 PHASE_NAMES: Final[Mapping[Phase, str]] = MappingProxyType(
-    {Phase.MOBILITY: "gentle mobility", Phase.STRENGTH: "strengthening", Phase.BALL: "ball exercises"}
+    {
+        Phase.MOBILITY: N_("gentle mobility"),
+        Phase.STRENGTH: N_("strengthening"),
+        Phase.BALL: N_("ball exercises"),
+    }
 )
 
 # --- Types ---------------------------------------------------------------------------------------------------
@@ -336,8 +341,11 @@ class _Context:
         return [s for s in sessions if first <= self.day(s) <= self.today]
 
     def name(self, exercise_id: str) -> str:
+        """The exercise's name as it runs in a sentence ("the bridge"; German nouns keep their capital)."""
         exercise = self.catalogue.exercises.get(exercise_id)
-        return exercise.name.lower() if exercise is not None else exercise_id
+        if exercise is None:
+            return exercise_id
+        return exercise.name.lower() if current_language() == SOURCE_LANGUAGE else exercise.name
 
     def phase_started(self) -> date | None:
         """The day the current phase began: the last accepted phase change, else the first day of the latest
@@ -398,12 +406,12 @@ def _step_back(ctx: _Context, why: str) -> Proposal:
     lower = Phase(int(ctx.routine.phase) - 1)
     return Proposal(
         kind=ChangeKind.PHASE_DOWN,
-        title=f"Go back to phase {int(lower)} for a while?",
+        title=_("Go back to phase {phase} for a while?").format(phase=int(lower)),
         reason=why,
-        question=(
-            f"{why} It may help to go back to the phase {int(lower)} exercises ({PHASE_NAMES[lower]}) "
-            "for a while, and move on again when things have settled. Would you like to do that?"
-        ),
+        question=_(
+            "{why} It may help to go back to the phase {phase} exercises ({phase_name}) for a while, and move "
+            "on again when things have settled. Would you like to do that?"
+        ).format(why=why, phase=int(lower), phase_name=_(PHASE_NAMES[lower])),
         from_phase=ctx.routine.phase,
         to_phase=lower,
         new_routine=_phase_routine(ctx, lower),
@@ -419,19 +427,23 @@ def _halve(ctx: _Context, exercise_ids: Sequence[str], why: str) -> Proposal | N
     if not changes:
         return None
     if len(changes) == 1:
-        what = f"the {ctx.name(changes[0].exercise_id)}"
-        title = f"Halve the repetitions of the {ctx.name(changes[0].exercise_id)}?"
+        name = ctx.name(changes[0].exercise_id)
+        title = _("Halve the repetitions of the {name}?").format(name=name)
+        question = _(
+            "{why} Doing half the repetitions of the {name} for a while gives things a chance to settle. "
+            "Would you like to make that change?"
+        ).format(why=why, name=name)
     else:
-        what = "each exercise"
-        title = "Halve the repetitions for a while?"
+        title = _("Halve the repetitions for a while?")
+        question = _(
+            "{why} Doing half the repetitions of each exercise for a while gives things a chance to settle. "
+            "Would you like to make that change?"
+        ).format(why=why)
     return Proposal(
         kind=ChangeKind.HALVE_REPS,
         title=title,
         reason=why,
-        question=(
-            f"{why} Doing half the repetitions of {what} for a while gives things a chance to settle. "
-            "Would you like to make that change?"
-        ),
+        question=question,
         from_phase=ctx.routine.phase,
         to_phase=ctx.routine.phase,
         changes=changes,
@@ -455,16 +467,18 @@ def _ease_off(ctx: _Context) -> Proposal | None:
     ]
     if red or len(flares) >= FLARE_DAYS_TO_STEP_BACK:
         why = (
-            "Your pain was high during a recent session."
+            _("Your pain was high during a recent session.")
             if red
-            else "Your pain was worse the next morning on a couple of days recently."
+            else _("Your pain was worse the next morning on a couple of days recently.")
         )
         return _step_back(ctx, why) if can_step_back else _halve(ctx, all_ids, why)
 
     spread = [eid for s in recent for eid in _spread_down(s)]
     if spread:
         first = spread[0]
-        why = f"Recently the {ctx.name(first)} sent your leg symptoms further down your leg."
+        why = _("Recently the {name} sent your leg symptoms further down your leg.").format(
+            name=ctx.name(first)
+        )
         exercise = ctx.catalogue.exercises.get(first)
         if can_step_back and exercise is not None and exercise.phase == ctx.routine.phase:
             return _step_back(ctx, why)
@@ -472,7 +486,11 @@ def _ease_off(ctx: _Context) -> Proposal | None:
 
     amber = sum(1 for s in recent if any(pain_zone(r) is Zone.AMBER for r in _reports(s)))
     if amber >= REPEATED_AMBER_SESSIONS:
-        why = f"Your pain has been in the middle range (4 or 5 out of 10) in {amber} recent sessions."
+        why = ngettext(
+            "Your pain has been in the middle range (4 or 5 out of 10) in {n} recent session.",
+            "Your pain has been in the middle range (4 or 5 out of 10) in {n} recent sessions.",
+            amber,
+        ).format(n=amber)
         return _halve(ctx, all_ids, why)
     return None
 
@@ -517,31 +535,30 @@ def _phase_up(ctx: _Context) -> Proposal | None:
         good = _good_days(ctx, window_start)
         if good < PHASE_UP_GOOD_DAYS or not _settled(ctx, window_start):
             return None
-        why = (
-            f"On {good} of the last {PHASE_UP_WINDOW_DAYS} days you did at least 8 in 10 of your planned "
-            "sessions, your pain before exercising stayed at 3 or below, and your leg symptoms haven't "
-            "spread further down."
-        )
+        why = _(
+            "On {good} of the last {days} days you did at least 8 in 10 of your planned sessions, your pain "
+            "before exercising stayed at 3 or below, and your leg symptoms haven't spread further down."
+        ).format(good=good, days=PHASE_UP_WINDOW_DAYS)
     else:
         if (ctx.today - started).days < PHASE_3_MIN_DAYS or not _settled(ctx, window_start):
             return None
         if _good_days(ctx, window_start) < PHASE_UP_GOOD_DAYS or not _phase_3_targets_reached(ctx):
             return None
-        why = (
-            f"You've been doing the strengthening exercises for over {PHASE_3_MIN_DAYS // 7} weeks, and "
-            "you can now do the bridge and bird dog 10 times with a 10-second hold and the dead bug 10 "
-            "times each side, with your pain staying low."
-        )
+        why = _(
+            "You've been doing the strengthening exercises for over {weeks} weeks, and you can now do the "
+            "bridge and bird dog 10 times with a 10-second hold and the dead bug 10 times each side, with "
+            "your pain staying low."
+        ).format(weeks=PHASE_3_MIN_DAYS // 7)
     higher = Phase(int(phase) + 1)
     return Proposal(
         kind=ChangeKind.PHASE_UP,
-        title=f"Move on to phase {int(higher)}?",
+        title=_("Move on to phase {phase}?").format(phase=int(higher)),
         reason=why,
-        question=(
-            f"{why} Would you like to move on to phase {int(higher)} ({PHASE_NAMES[higher]})? "
-            "Your routine would change to the phase "
-            f"{int(higher)} exercises. There's no rush: you can stay where you are, and you can always go back."
-        ),
+        question=_(
+            "{why} Would you like to move on to phase {phase} ({phase_name})? Your routine would change to "
+            "the phase {phase} exercises. There's no rush: you can stay where you are, and you can always go "
+            "back."
+        ).format(why=why, phase=int(higher), phase_name=_(PHASE_NAMES[higher])),
         from_phase=phase,
         to_phase=higher,
         new_routine=_phase_routine(ctx, higher),
@@ -622,25 +639,39 @@ def _dose_step(ctx: _Context) -> Proposal | None:
     change = min(candidates, key=lambda c: (c[0], c[1]))[2]
     name = ctx.name(change.exercise_id)
     amount = change.new - change.old
+    why = ngettext(
+        "You've been comfortable for your last {n} session.",
+        "You've been comfortable for your last {n} sessions.",
+        len(fresh),
+    ).format(n=len(fresh))
+    words = {"n": amount, "name": name, "why": why, "old": change.old, "new": change.new}
     if change.field == "reps":
-        what = f"{amount} repetition{'s' if amount != 1 else ''}"
         kind = ChangeKind.ADD_REPS
-        detail = f"from {change.old} to {change.new}"
+        title = ngettext("Add {n} repetition to the {name}?", "Add {n} repetitions to the {name}?", amount)
+        question = ngettext(
+            "{why} Would you like to add {n} repetition to the {name} (from {old} to {new})? Only if it feels "
+            "right: staying where you are is fine too.",
+            "{why} Would you like to add {n} repetitions to the {name} (from {old} to {new})? Only if it "
+            "feels right: staying where you are is fine too.",
+            amount,
+        )
     else:
-        what = f"{amount} second{'s' if amount != 1 else ''} to the hold of"
         kind = ChangeKind.ADD_HOLD
-        detail = f"holding for {change.new} seconds instead of {change.old}"
-    target = f"to the {name}" if change.field == "reps" else f"the {name}"
-    title = f"Add {what} {target}?"
-    why = f"You've been comfortable for your last {len(fresh)} sessions."
+        title = ngettext(
+            "Add {n} second to the hold of the {name}?", "Add {n} seconds to the hold of the {name}?", amount
+        )
+        question = ngettext(
+            "{why} Would you like to add {n} second to the hold of the {name} (holding for {new} seconds "
+            "instead of {old})? Only if it feels right: staying where you are is fine too.",
+            "{why} Would you like to add {n} seconds to the hold of the {name} (holding for {new} seconds "
+            "instead of {old})? Only if it feels right: staying where you are is fine too.",
+            amount,
+        )
     return Proposal(
         kind=kind,
-        title=title,
+        title=title.format(**words),
         reason=why,
-        question=(
-            f"{why} Would you like to add {what} {target} "
-            f"({detail})? Only if it feels right: staying where you are is fine too."
-        ),
+        question=question.format(**words),
         from_phase=ctx.routine.phase,
         to_phase=ctx.routine.phase,
         changes=(change,),

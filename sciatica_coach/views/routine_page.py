@@ -35,11 +35,13 @@ from sciatica_coach.core.engine import planned_duration_s
 from sciatica_coach.core.model import Direction, Exercise, Phase, Routine, RoutineItem, SideMode
 from sciatica_coach.core.prescription import FILE_SUFFIX, PrescriptionError
 from sciatica_coach.core.progression import PHASE_KINDS, PHASE_NAMES, Decision, Proposal
+from sciatica_coach.i18n import N_, _, ngettext
 from sciatica_coach.storage.repository import DataError
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.illustrations import content_view_box, render_illustration
+from sciatica_coach.views.progress_text import long_date
 from sciatica_coach.views.theme import current_colors
-from sciatica_coach.views.widgets import Page, card, label
+from sciatica_coach.views.widgets import Page, card, dose_text, label
 
 log = logging.getLogger(__name__)
 
@@ -49,32 +51,25 @@ HISTORY_SHOWN = 8
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 SIDE_CHOICES = (
-    (SideMode.BOTH, "Both sides together"),
-    (SideMode.LEFT_THEN_RIGHT, "Left, then right"),
-    (SideMode.ALTERNATING, "Alternating sides"),
+    (SideMode.BOTH, N_("Both sides together")),
+    (SideMode.LEFT_THEN_RIGHT, N_("Left, then right")),
+    (SideMode.ALTERNATING, N_("Alternating sides")),
 )
 AVOID_CHOICES = (
-    (None, "No preference"),
-    (Direction.FLEXION, "Avoid bending forward (flexion)"),
-    (Direction.EXTENSION, "Avoid arching back (extension)"),
+    (None, N_("No preference")),
+    (Direction.FLEXION, N_("Avoid bending forward (flexion)")),
+    (Direction.EXTENSION, N_("Avoid arching back (extension)")),
 )
-AVOID_EXPLANATION = (
+AVOID_EXPLANATION = N_(
     "Some people find that their leg symptoms get worse when they bend forward, and others when they arch "
     "backwards. If you and your physiotherapist or doctor have noticed this, you can leave out the "
     "exercises that move your back that way. They are hidden from the list below and left out when you "
     "reset to a default routine."
 )
-SAVED_TEXT = "Saved. Your next session will use this routine."
-UNSAVED_TEXT = "You have changes that aren't saved yet."
-
-
-def dose_words(item: RoutineItem) -> str:
-    """e.g. "10 reps x 2 sets, hold 5 s" or "3 each side, hold 20 s"."""
-    dose = item.dose
-    reps = f"{dose.reps} each side" if item.side_mode is not SideMode.BOTH else f"{dose.reps} reps"
-    sets = f" × {dose.sets} sets" if dose.sets > 1 else ""
-    hold = f", hold {dose.hold_s} s" if dose.hold_s else ""
-    return f"{reps}{sets}{hold}"
+SAVED_TEXT = N_("Saved. Your next session will use this routine.")
+UNSAVED_TEXT = N_("You have changes that aren't saved yet.")
+# The direction an avoided exercise moves the back, as the avoid note says it.
+DIRECTION_WORDS = {Direction.FLEXION: N_("flexion"), Direction.EXTENSION: N_("extension")}
 
 
 class RoutineList(QListWidget):
@@ -99,9 +94,11 @@ class RoutineList(QListWidget):
 class RoutinePage(Page):
     def __init__(self, ctx: AppContext, catalogue: Catalogue | None = None) -> None:
         super().__init__(
-            "Your routine",
-            "Which exercises you do, in what order, and how much of each. Changes apply from your next "
-            "session; your past sessions keep what you actually did.",
+            _("Your routine"),
+            _(
+                "Which exercises you do, in what order, and how much of each. Changes apply from your next "
+                "session; your past sessions keep what you actually did."
+            ),
         )
         self.ctx = ctx
         self.catalogue = catalogue or load_catalogue()
@@ -129,19 +126,21 @@ class RoutinePage(Page):
     # ---- building ----------------------------------------------------------------------------------------
     def _build_proposal_card(self) -> None:
         self.proposal_card, layout = card()
-        self.proposal_card.setAccessibleName("A suggestion for your routine")
+        self.proposal_card.setAccessibleName(_("A suggestion for your routine"))
         self.proposal_title = label("", "big")
         self.proposal_text = label("")
         self.proposal_note = label(
-            "It's your choice. Nothing changes unless you say yes, and you can change your routine back at "
-            "any time.",
+            _(
+                "It's your choice. Nothing changes unless you say yes, and you can change your routine back "
+                "at any time."
+            ),
             "muted",
         )
         buttons = self._flip_row()
-        self.accept_button = QPushButton("Yes, make this change")
+        self.accept_button = QPushButton(_("Yes, make this change"))
         self.accept_button.setProperty("role", "primary")
         self.accept_button.clicked.connect(self._accept)
-        self.decline_button = QPushButton("Not now")
+        self.decline_button = QPushButton(_("Not now"))
         self.decline_button.clicked.connect(self._decline)
         buttons.addWidget(self.accept_button)
         buttons.addWidget(self.decline_button)
@@ -153,9 +152,9 @@ class RoutinePage(Page):
         self.body.addWidget(self.proposal_card)
 
     def _build_routine_card(self) -> None:
-        frame, layout = card("Your exercises")
+        frame, layout = card(_("Your exercises"))
         self.duration_label = label("", "big")
-        self.duration_label.setAccessibleName("Session length")
+        self.duration_label.setAccessibleName(_("Session length"))
         self.phase_label = label("", "muted")
         layout.addWidget(self.duration_label)
         layout.addWidget(self.phase_label)
@@ -164,9 +163,9 @@ class RoutinePage(Page):
         row.setSpacing(18)
         left = QVBoxLayout()
         self.list = RoutineList()
-        self.list.setAccessibleName("Exercises in your routine, in order")
+        self.list.setAccessibleName(_("Exercises in your routine, in order"))
         self.list.setAccessibleDescription(
-            "Drag to reorder, or press Alt+Up and Alt+Down to move an exercise."
+            _("Drag to reorder, or press Alt+Up and Alt+Down to move an exercise.")
         )
         self.list.setIconSize(THUMB_SIZE)
         self.list.setSpacing(3)
@@ -180,16 +179,16 @@ class RoutinePage(Page):
         self.list.move_requested.connect(self.move_selected)
         self.list.delete_requested.connect(self.remove_selected)
         left.addWidget(self.list, 1)
-        left.addWidget(label("Tip: drag an exercise, or select it and press Alt+Up or Alt+Down.", "muted"))
+        left.addWidget(label(_("Tip: drag an exercise, or select it and press Alt+Up or Alt+Down."), "muted"))
         moves = self._flip_row()
-        self.up_button = QPushButton("Move up")
-        self.up_button.setToolTip("Move the selected exercise earlier (Alt+Up)")
+        self.up_button = QPushButton(_("Move up"))
+        self.up_button.setToolTip(_("Move the selected exercise earlier (Alt+Up)"))
         self.up_button.clicked.connect(lambda: self.move_selected(-1))
-        self.down_button = QPushButton("Move down")
-        self.down_button.setToolTip("Move the selected exercise later (Alt+Down)")
+        self.down_button = QPushButton(_("Move down"))
+        self.down_button.setToolTip(_("Move the selected exercise later (Alt+Down)"))
         self.down_button.clicked.connect(lambda: self.move_selected(1))
-        self.remove_button = QPushButton("Remove")
-        self.remove_button.setToolTip("Take the selected exercise out of your routine (Delete)")
+        self.remove_button = QPushButton(_("Remove"))
+        self.remove_button.setToolTip(_("Take the selected exercise out of your routine (Delete)"))
         self.remove_button.clicked.connect(self.remove_selected)
         for button in (self.up_button, self.down_button, self.remove_button):
             moves.addWidget(button)
@@ -207,11 +206,11 @@ class RoutinePage(Page):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.spins: dict[str, QSpinBox] = {}
         field_labels = {
-            "reps": ("Repetitions", ""),
-            "sets": ("Sets", ""),
-            "hold_s": ("Hold", " s"),
-            "rest_between_reps_s": ("Rest between reps", " s"),
-            "rest_between_sets_s": ("Rest between sets", " s"),
+            "reps": (_("Repetitions"), ""),
+            "sets": (_("Sets"), ""),
+            "hold_s": (_("Hold"), _(" s")),
+            "rest_between_reps_s": (_("Rest between reps"), _(" s")),
+            "rest_between_sets_s": (_("Rest between sets"), _(" s")),
         }
         self.field_labels: dict[str, QLabel] = {}
         for name, (text, suffix) in field_labels.items():
@@ -227,10 +226,10 @@ class RoutinePage(Page):
             form.addRow(self.field_labels[name], spin)
         self.side = QComboBox()
         for mode, text in SIDE_CHOICES:
-            self.side.addItem(text, mode.value)
-        self.side.setAccessibleName("Sides")
+            self.side.addItem(_(text), mode.value)
+        self.side.setAccessibleName(_("Sides"))
         self.side.currentIndexChanged.connect(self._side_edited)
-        form.addRow(label("Sides", wrap=False), self.side)
+        form.addRow(label(_("Sides"), wrap=False), self.side)
         editor_layout.addLayout(form)
         self.editor_hint = label("", "muted")
         editor_layout.addWidget(self.editor_hint)
@@ -239,28 +238,32 @@ class RoutinePage(Page):
         layout.addLayout(row)
 
         actions = self._flip_row()
-        self.save_button = QPushButton("Save changes")
+        self.save_button = QPushButton(_("Save changes"))
         self.save_button.setProperty("role", "primary")
         self.save_button.clicked.connect(self.save)
-        self.revert_button = QPushButton("Undo unsaved changes")
+        self.revert_button = QPushButton(_("Undo unsaved changes"))
         self.revert_button.clicked.connect(self._load_stored)
         actions.addWidget(self.save_button)
         actions.addWidget(self.revert_button)
         actions.addStretch(1)
         layout.addLayout(actions)
         self.status = label("")
-        self.status.setAccessibleName("Save status")
+        self.status.setAccessibleName(_("Save status"))
         layout.addWidget(self.status)
 
-        layout.addWidget(label("Start again from a default routine (you can still undo before saving):"))
+        layout.addWidget(label(_("Start again from a default routine (you can still undo before saving):")))
         reset_row = self._flip_row()
         self.reset_phase = QComboBox()
         for phase in Phase:
-            self.reset_phase.addItem(f"Phase {int(phase)}: {PHASE_NAMES[phase]}", int(phase))
-        self.reset_phase.setAccessibleName("Default routine to start again from")
+            self.reset_phase.addItem(
+                _("Phase {phase}: {name}").format(phase=int(phase), name=_(PHASE_NAMES[phase])), int(phase)
+            )
+        self.reset_phase.setAccessibleName(_("Default routine to start again from"))
         reset_row.addWidget(self.reset_phase)
-        self.reset_button = QPushButton("Reset to this routine")
-        self.reset_button.setToolTip("Replace your exercises with this default routine (you can still undo)")
+        self.reset_button = QPushButton(_("Reset to this routine"))
+        self.reset_button.setToolTip(
+            _("Replace your exercises with this default routine (you can still undo)")
+        )
         self.reset_button.clicked.connect(self.reset_to_default)
         reset_row.addWidget(self.reset_button)
         reset_row.addStretch(1)
@@ -268,34 +271,34 @@ class RoutinePage(Page):
         self.body.addWidget(frame)
 
     def _build_add_card(self) -> None:
-        frame, layout = card("Add an exercise")
+        frame, layout = card(_("Add an exercise"))
         layout.addWidget(
             label(
-                "Exercises from a later phase become available when you move on to that phase.",
+                _("Exercises from a later phase become available when you move on to that phase."),
                 "muted",
             )
         )
         self.catalogue_list = QListWidget()
-        self.catalogue_list.setAccessibleName("Exercises you can add")
+        self.catalogue_list.setAccessibleName(_("Exercises you can add"))
         self.catalogue_list.setIconSize(THUMB_SIZE)
         self.catalogue_list.setSpacing(3)
         self.catalogue_list.setMinimumHeight(320)
         self.catalogue_list.itemActivated.connect(lambda _item: self.add_selected())
         self.catalogue_list.currentItemChanged.connect(lambda *_: self._update_buttons())
         layout.addWidget(self.catalogue_list)
-        self.add_button = QPushButton("Add to my routine")
+        self.add_button = QPushButton(_("Add to my routine"))
         self.add_button.clicked.connect(self.add_selected)
         layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.body.addWidget(frame)
 
     def _build_avoid_card(self) -> None:
-        frame, layout = card("Movements to avoid")
-        layout.addWidget(label(AVOID_EXPLANATION))
+        frame, layout = card(_("Movements to avoid"))
+        layout.addWidget(label(_(AVOID_EXPLANATION)))
         self.avoid_group = QButtonGroup(self)
         current = routines.avoided_direction(self.ctx.repo)
         self.avoid_buttons: dict[Direction | None, QRadioButton] = {}
         for index, (direction, text) in enumerate(AVOID_CHOICES):
-            button = QRadioButton(text)
+            button = QRadioButton(_(text))
             button.setChecked(direction == current)
             self.avoid_group.addButton(button, index)
             self.avoid_buttons[direction] = button
@@ -303,40 +306,42 @@ class RoutinePage(Page):
         self.avoid_group.idClicked.connect(self._avoid_chosen)
         self.avoid_note = label("", "muted")
         layout.addWidget(self.avoid_note)
-        self.remove_avoided_button = QPushButton("Take them out of my routine")
+        self.remove_avoided_button = QPushButton(_("Take them out of my routine"))
         self.remove_avoided_button.clicked.connect(self.remove_avoided)
         layout.addWidget(self.remove_avoided_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.body.addWidget(frame)
 
     def _build_files_card(self) -> None:
-        frame, layout = card("Routine files")
+        frame, layout = card(_("Routine files"))
         layout.addWidget(
             label(
-                "A physiotherapist can give you a routine file with your own exercises and doses. "
-                "Importing one replaces your routine from your next session. You can also export your "
-                "routine to show or send to them."
+                _(
+                    "A physiotherapist can give you a routine file with your own exercises and doses. "
+                    "Importing one replaces your routine from your next session. You can also export your "
+                    "routine to show or send to them."
+                )
             )
         )
         buttons = self._flip_row()
-        self.import_button = QPushButton("Import a routine file…")
+        self.import_button = QPushButton(_("Import a routine file…"))
         self.import_button.clicked.connect(self._import_clicked)
-        self.export_button = QPushButton("Export my routine…")
+        self.export_button = QPushButton(_("Export my routine…"))
         self.export_button.clicked.connect(self._export_clicked)
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.export_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
         self.file_message = label("")
-        self.file_message.setAccessibleName("Routine file message")
+        self.file_message.setAccessibleName(_("Routine file message"))
         self.file_message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.file_message.setVisible(False)
         layout.addWidget(self.file_message)
         self.body.addWidget(frame)
 
     def _build_history_card(self) -> None:
-        frame, layout = card("Changes you've said yes to")
+        frame, layout = card(_("Changes you've said yes to"))
         self.history_label = label("")
-        self.history_label.setAccessibleName("Changes to your routine")
+        self.history_label.setAccessibleName(_("Changes to your routine"))
         layout.addWidget(self.history_label)
         self.body.addWidget(frame)
 
@@ -386,12 +391,17 @@ class RoutinePage(Page):
     def _changed(self) -> None:
         """Anything in the draft changed: the duration, the phase line, the buttons and the status."""
         seconds = planned_duration_s(self.draft()) if self._items else 0
-        self.duration_label.setText(f"About {routines.duration_words(seconds)} per session")
+        self.duration_label.setText(
+            _("About {duration} per session").format(duration=routines.duration_words(seconds))
+        )
+        count = len(self._items)
         self.phase_label.setText(
-            f"Phase {int(self._phase)} · {PHASE_NAMES[self._phase]} · {len(self._items)} exercises"
+            ngettext(
+                "Phase {phase} · {name} · {n} exercise", "Phase {phase} · {name} · {n} exercises", count
+            ).format(phase=int(self._phase), name=_(PHASE_NAMES[self._phase]), n=count)
         )
         if self._dirty:
-            self.status.setText(UNSAVED_TEXT)
+            self.status.setText(_(UNSAVED_TEXT))
         self._update_avoid_note()
         self._update_buttons()
 
@@ -432,7 +442,7 @@ class RoutinePage(Page):
         return icon
 
     def _row_text(self, item: RoutineItem) -> str:
-        return f"{self.catalogue.get(item.exercise_id).name}\n{dose_words(item)}"
+        return f"{self.catalogue.get(item.exercise_id).name}\n{dose_text(item, short=True)}"
 
     def _render_list(self, select: int = 0) -> None:
         self.list.blockSignals(True)
@@ -453,7 +463,7 @@ class RoutinePage(Page):
         for widget in (*self.spins.values(), self.side):
             widget.setEnabled(has)
         if not has:
-            self.editor_title.setText("Select an exercise to change how much of it you do.")
+            self.editor_title.setText(_("Select an exercise to change how much of it you do."))
             self.editor_hint.setText("")
             self._update_buttons()
             return
@@ -465,15 +475,17 @@ class RoutinePage(Page):
             spin.setValue(getattr(item.dose, name))
             spin.blockSignals(False)
         one_sided = exercise.side_mode is not SideMode.BOTH
-        self.field_labels["reps"].setText("Repetitions (each side)" if one_sided else "Repetitions")
+        self.field_labels["reps"].setText(_("Repetitions (each side)") if one_sided else _("Repetitions"))
         self.side.blockSignals(True)
-        self.side.setCurrentIndex([mode for mode, _ in SIDE_CHOICES].index(item.side_mode))
+        self.side.setCurrentIndex([mode for mode, _text in SIDE_CHOICES].index(item.side_mode))
         self.side.blockSignals(False)
         self.side.setEnabled(one_sided)
-        catalogue_dose = dose_words(self.catalogue.default_item(exercise.id))
+        catalogue_dose = dose_text(self.catalogue.default_item(exercise.id), short=True)
         self.editor_hint.setText(
-            f"The usual amount is {catalogue_dose}. Go gently: add a little at a time, and only if it feels "
-            "comfortable. A hold of 0 s means a slow, moving exercise."
+            _(
+                "The usual amount is {dose}. Go gently: add a little at a time, and only if it feels "
+                "comfortable. A hold of 0 s means a slow, moving exercise."
+            ).format(dose=catalogue_dose)
         )
         self._update_buttons()
 
@@ -534,8 +546,10 @@ class RoutinePage(Page):
         routine = self.catalogue.default_routine(phase, routines.avoided_direction(self.ctx.repo))
         self._set_draft(routine, dirty=True)
         self.status.setText(
-            f"Your exercises are now the phase {int(phase)} routine. Press “Save changes” to keep this, or "
-            "“Undo unsaved changes” to go back."
+            _(
+                "Your exercises are now the phase {phase} routine. Press “Save changes” to keep this, or "
+                "“Undo unsaved changes” to go back."
+            ).format(phase=int(phase))
         )
 
     # ---- adding from the catalogue ----------------------------------------------------------------------
@@ -546,7 +560,9 @@ class RoutinePage(Page):
         keep = selected.data(ID_ROLE) if selected is not None else None
         self.catalogue_list.clear()
         for phase in Phase:
-            header = QListWidgetItem(f"Phase {int(phase)} — {PHASE_NAMES[phase]}")
+            header = QListWidgetItem(
+                _("Phase {phase} — {name}").format(phase=int(phase), name=_(PHASE_NAMES[phase]))
+            )
             header.setFlags(Qt.ItemFlag.NoItemFlags)
             font = header.font()
             font.setBold(True)
@@ -557,9 +573,9 @@ class RoutinePage(Page):
                     continue
                 note = ""
                 if exercise.id in present:
-                    note = "already in your routine"
+                    note = _("already in your routine")
                 elif exercise.phase > self._phase:
-                    note = f"for phase {int(exercise.phase)}"
+                    note = _("for phase {phase}").format(phase=int(exercise.phase))
                 text = f"{exercise.name}\n{note or exercise.summary}"
                 entry = QListWidgetItem(self._icon(exercise), text)
                 entry.setData(ID_ROLE, exercise.id)
@@ -614,8 +630,13 @@ class RoutinePage(Page):
         if flagged and avoid is not None:
             names = ", ".join(self.catalogue.get(eid).name for eid in flagged)
             self.avoid_note.setText(
-                f"Your routine still includes {names}, which move{'s' if len(flagged) == 1 else ''} your back "
-                f"that way ({avoid.value}). If a physiotherapist gave you these, you may want to keep them."
+                ngettext(
+                    "Your routine still includes {names}, which moves your back that way ({direction}). If a "
+                    "physiotherapist gave you this exercise, you may want to keep it.",
+                    "Your routine still includes {names}, which move your back that way ({direction}). If a "
+                    "physiotherapist gave you these, you may want to keep them.",
+                    len(flagged),
+                ).format(names=names, direction=_(DIRECTION_WORDS.get(avoid, avoid.value)))
             )
         self.avoid_note.setVisible(bool(flagged))
         self.remove_avoided_button.setVisible(bool(flagged) and len(flagged) < len(self._items))
@@ -638,7 +659,7 @@ class RoutinePage(Page):
             return False
         self._dirty = False
         self._changed()
-        self.status.setText(SAVED_TEXT)
+        self.status.setText(_(SAVED_TEXT))
         self.refresh_proposal()
         self.ctx.routine_changed.emit()
         return True
@@ -663,17 +684,20 @@ class RoutinePage(Page):
 
     # ---- routine files ----------------------------------------------------------------------------------
     def ask_open_path(self) -> Path | None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Import a routine file", str(Path.home()), f"Routine files (*{FILE_SUFFIX});;All files (*)"
+        path, _chosen = QFileDialog.getOpenFileName(
+            self,
+            _("Import a routine file"),
+            str(Path.home()),
+            _("Routine files (*{suffix});;All files (*)").format(suffix=FILE_SUFFIX),
         )
         return Path(path) if path else None
 
     def ask_save_path(self) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(
+        path, _chosen = QFileDialog.getSaveFileName(
             self,
-            "Export my routine",
+            _("Export my routine"),
             str(Path.home() / f"my-routine{FILE_SUFFIX}"),
-            f"Routine files (*{FILE_SUFFIX})",
+            _("Routine files (*{suffix})").format(suffix=FILE_SUFFIX),
         )
         if not path:
             return None
@@ -695,10 +719,14 @@ class RoutinePage(Page):
             self._save_failed(str(err))
             return False
         self._set_draft(routine, dirty=False)
-        self.status.setText(SAVED_TEXT)
+        self.status.setText(_(SAVED_TEXT))
+        count = len(routine.items)
         self._file_message(
-            f"Imported {path.name}: {len(routine.items)} exercises, phase {int(routine.phase)}. "
-            "Your next session will use this routine.",
+            ngettext(
+                "Imported {file}: {n} exercise, phase {phase}. Your next session will use this routine.",
+                "Imported {file}: {n} exercises, phase {phase}. Your next session will use this routine.",
+                count,
+            ).format(file=path.name, n=count, phase=int(routine.phase)),
             error=False,
         )
         self.refresh_proposal()
@@ -717,11 +745,17 @@ class RoutinePage(Page):
             routines.export_prescription(path, routine)
         except OSError as err:
             self._file_message(
-                f"Your routine could not be saved to {path} ({err.strerror or err}).", error=True
+                _("Your routine could not be saved to {path} ({error}).").format(
+                    path=path, error=err.strerror or err
+                ),
+                error=True,
             )
             return False
-        extra = " Unsaved changes are not included." if self._dirty else ""
-        self._file_message(f"Saved your routine to {path}.{extra}", error=False)
+        if self._dirty:
+            saved = _("Saved your routine to {path}. Unsaved changes are not included.")
+        else:
+            saved = _("Saved your routine to {path}.")
+        self._file_message(saved.format(path=path), error=False)
         return True
 
     def _file_message(self, text: str, *, error: bool) -> None:
@@ -759,7 +793,7 @@ class RoutinePage(Page):
             self._save_failed(str(err))
             return
         self._set_draft(routine, dirty=False, select=self.list.currentRow())
-        self.status.setText(SAVED_TEXT)
+        self.status.setText(_(SAVED_TEXT))
         self.refresh_proposal()
         self.ctx.routine_changed.emit()
 
@@ -776,25 +810,36 @@ class RoutinePage(Page):
 
     def _describe(self, decision: Decision) -> str:
         if decision.kind in PHASE_KINDS:
-            return f"Moved from phase {int(decision.from_phase)} to phase {int(decision.to_phase)}"
-        words = {"reps": "repetitions", "hold_s": "hold (seconds)"}
+            return _("Moved from phase {old} to phase {new}").format(
+                old=int(decision.from_phase), new=int(decision.to_phase)
+            )
+        words = {
+            "reps": N_("{name}: repetitions {old} → {new}"),
+            "hold_s": N_("{name}: hold (seconds) {old} → {new}"),
+        }
         parts = []
         for change in decision.changes:
             exercise = self.catalogue.exercises.get(change.exercise_id)
             name = exercise.name if exercise else change.exercise_id
-            parts.append(f"{name}: {words.get(change.field, change.field)} {change.old} → {change.new}")
+            pattern = words.get(change.field)
+            if pattern is None:
+                parts.append(f"{name}: {change.field} {change.old} → {change.new}")
+            else:
+                parts.append(_(pattern).format(name=name, old=change.old, new=change.new))
         return "; ".join(parts) or decision.title
 
     def _render_history(self) -> None:
         accepted = [d for d in routines.progression_history(self.ctx.repo) if d.accepted]
         if not accepted:
             self.history_label.setText(
-                "None yet. When you've been comfortable for a while, Sciatica Coach may suggest a small "
-                "step; if your pain flares up, it may suggest easing off. You decide each time."
+                _(
+                    "None yet. When you've been comfortable for a while, Sciatica Coach may suggest a small "
+                    "step; if your pain flares up, it may suggest easing off. You decide each time."
+                )
             )
             return
         lines = [
-            f"{d.decided_at.strftime('%d %b %Y')}: {self._describe(d)}"
+            _("{date}: {change}").format(date=long_date(d.decided_at.date()), change=self._describe(d))
             for d in reversed(accepted[-HISTORY_SHOWN:])
         ]
         self.history_label.setText("\n".join(lines))

@@ -14,14 +14,14 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QPush
 
 from sciatica_coach import safety_state
 from sciatica_coach.core import safety
-from sciatica_coach.core.model import Routine, RoutineItem, SideMode
+from sciatica_coach.core.model import Routine
 from sciatica_coach.core.schedule import next_fire, sessions_planned_on
 from sciatica_coach.i18n import _, ngettext
 from sciatica_coach.progress_data import load_history, reminder_plan
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.locale_support import clock_time, long_date, weekday_name
 from sciatica_coach.views.theme import current_colors
-from sciatica_coach.views.widgets import Page, card, label
+from sciatica_coach.views.widgets import Page, card, dose_text, label
 
 if TYPE_CHECKING:
     from sciatica_coach.core.catalogue import Catalogue
@@ -29,15 +29,6 @@ if TYPE_CHECKING:
 
 THUMB = QSize(160, 120)  # the drawings' 4:3 canvas at thumbnail width
 RECENT_FOR_ADJUSTMENT = timedelta(days=30)  # an older last session no longer changes today's dose
-
-
-def dose_text(item: RoutineItem) -> str:
-    d = item.dose
-    per_side = " " + _("each side") if item.side_mode is not SideMode.BOTH else ""
-    reps = ngettext("{n} repetition", "{n} repetitions", d.reps).format(n=d.reps)
-    hold = ", " + _("hold {seconds} s").format(seconds=d.hold_s) if d.hold_s > 1 else ""
-    sets = " × " + ngettext("{n} set", "{n} sets", d.sets).format(n=d.sets) if d.sets > 1 else ""
-    return f"{reps}{per_side}{sets}{hold}"
 
 
 def duration_text(seconds: int) -> str:
@@ -123,7 +114,7 @@ class TodayPage(Page):
         ctx.routine_changed.connect(self.refresh)
         ctx.settings_changed.connect(self.refresh)
         self._refresh_day()
-        QTimer.singleShot(0, self._refresh_routine)
+        QTimer.singleShot(0, self, self._refresh_routine)  # tied to the page: never runs after it is gone
 
     @property
     def catalogue(self) -> Catalogue:

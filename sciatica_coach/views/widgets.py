@@ -1,9 +1,13 @@
-"""Small building blocks shared by the pages: headings, cards, and a scrollable page frame."""
+"""Small building blocks shared by the pages: headings, cards, a scrollable page frame, and the wording of an
+exercise's dose (Today and the Routine editor say it the same way)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from sciatica_coach.core.model import RoutineItem, SideMode
+from sciatica_coach.i18n import _, ngettext
 
 PAGE_MARGINS = (40, 28, 40, 28)
 
@@ -49,3 +53,29 @@ class Page(QScrollArea):
         self.body.addWidget(self.subtitle)
         self.setWidget(body)
         self.setAccessibleName(title)
+
+
+def dose_text(item: RoutineItem, *, short: bool = False) -> str:
+    """How much of an exercise, e.g. "10 repetitions × 2 sets, hold 5 s" (Today) or, ``short`` for the
+    Routine editor's list, "10 reps × 2 sets, hold 5 s" / "3 each side, hold 20 s". The short form shows every
+    hold the editor can set (1 s too); the long form leaves out holds of 1 s or less."""
+    d = item.dose
+    one_sided = item.side_mode is not SideMode.BOTH
+    if short and one_sided:
+        reps = ngettext("{n} each side", "{n} each side", d.reps).format(n=d.reps)
+    elif short:
+        reps = ngettext("{n} rep", "{n} reps", d.reps).format(n=d.reps)
+    elif one_sided:
+        reps = ngettext("{n} repetition each side", "{n} repetitions each side", d.reps).format(n=d.reps)
+    else:
+        reps = ngettext("{n} repetition", "{n} repetitions", d.reps).format(n=d.reps)
+    sets = ngettext("{n} set", "{n} sets", d.sets).format(n=d.sets)
+    hold = _("hold {seconds} s").format(seconds=d.hold_s)
+    show_sets, show_hold = d.sets > 1, d.hold_s > (0 if short else 1)
+    if show_sets and show_hold:
+        return _("{reps} × {sets}, {hold}").format(reps=reps, sets=sets, hold=hold)
+    if show_sets:
+        return _("{reps} × {sets}").format(reps=reps, sets=sets)
+    if show_hold:
+        return _("{reps}, {hold}").format(reps=reps, hold=hold)
+    return reps

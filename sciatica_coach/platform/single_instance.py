@@ -7,8 +7,8 @@ lock taken and asks the first, over the socket, to bring its window to the front
 from __future__ import annotations
 
 import getpass
-import hashlib
 import logging
+import zlib
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -26,8 +26,10 @@ CONNECT_TIMEOUT_MS = 1500
 
 
 def server_name(data_dir: Path) -> str:
-    digest = hashlib.sha1(f"{getpass.getuser()}:{data_dir.resolve()}".encode()).hexdigest()[:16]
-    return f"sciatica-coach-{digest}"
+    """A socket name unique to this user and data folder. Two CRC-32s make a 64-bit tag; hashlib would do
+    too, but it loads OpenSSL (about 3.5 MB) just for this."""
+    key = f"{getpass.getuser()}:{data_dir.resolve()}".encode()
+    return f"sciatica-coach-{zlib.crc32(key):08x}{zlib.crc32(key[::-1]):08x}"
 
 
 class SingleInstance(QObject):

@@ -146,6 +146,7 @@ class ReportData:
     plan_start: date
     safety_sessions: list[SessionRecord]
     period_pct: float | None  # adherence over the days of the period up to today
+    routine_changes: tuple[str, ...] = ()  # accepted changes in the period, oldest first
 
     @property
     def period_start(self) -> date:
@@ -183,7 +184,23 @@ def gather(repo: Repository, clock: Clock | None = None, weeks: int = DEFAULT_RE
         plan_start=history.plan_start,
         safety_sessions=safety,
         period_pct=history.rolling_adherence_pct((today - start).days + 1),
+        routine_changes=routine_changes(repo, start),
     )
+
+
+MAX_ROUTINE_CHANGES = 6
+
+
+def routine_changes(repo: Repository, since: date) -> tuple[str, ...]:
+    """The routine changes the person accepted in the period (the progression history), newest last."""
+    from sciatica_coach.routines import progression_history
+
+    lines = [
+        f"{decision.decided_at.date().isoformat()}: {decision.describe()}"
+        for decision in progression_history(repo)
+        if decision.accepted and decision.decided_at.date() >= since
+    ]
+    return tuple(lines[-MAX_ROUTINE_CHANGES:])
 
 
 def render_report_pdf(
@@ -278,6 +295,8 @@ class _Drawer:
         self._figures(data)
         self.heading("Routine")
         self.text(data.routine, 9.5)
+        for accepted in data.routine_changes:
+            self.text(f"Changed {accepted}", 8.5, gap=1)
         self.heading("Sessions each week")
         self._bar_chart(data.rows, 185)
         self._legend([("completed", "Done"), ("partial", "Partial (ended early or stopped)"),

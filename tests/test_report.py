@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -91,3 +91,22 @@ def test_routine_is_read_tolerantly(data_dir: Path, stored: object, expected: st
     if stored is not None:
         repo.set_state("routine", stored)
     assert routine_lines(repo) == expected
+
+
+def test_accepted_routine_changes_are_in_the_report(
+    qtbot: QtBot, demo_repo: Repository, tmp_path: Path
+) -> None:
+    from sciatica_coach.core.model import Phase
+    from sciatica_coach.core.progression import ChangeKind, Decision, decision_to_dict
+
+    decided = NOW - timedelta(days=3)
+    accepted = Decision(decided, True, ChangeKind.PHASE_UP, "Move on?", "r", Phase.MOBILITY, Phase.STRENGTH)
+    declined = Decision(decided, False, ChangeKind.PHASE_UP, "Move on?", "r", Phase.MOBILITY, Phase.STRENGTH)
+    demo_repo.set_state("progression_history", [decision_to_dict(accepted), decision_to_dict(declined)])
+    data = gather(demo_repo, FakeClock(NOW), weeks=12)
+    assert data.routine_changes == (f"{decided.date().isoformat()}: Moved from phase 1 to phase 2",)
+    if PDFTOTEXT is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed, so the PDF's text can't be read back")
+    path = tmp_path / "r.pdf"
+    path.write_bytes(render_report_pdf(demo_repo, FakeClock(NOW), weeks=12))
+    assert "Moved from phase 1 to phase 2" in " ".join(pdf_text(path).split())

@@ -46,6 +46,8 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any
 
+from sciatica_coach.i18n import _, ngettext
+
 log = logging.getLogger(__name__)
 
 MIN_GAP_MIN = 30  # enabled reminders must be at least this many minutes apart
@@ -81,13 +83,13 @@ def parse_time(text: str) -> time:
     match = _TIME_RE.fullmatch(cleaned)
     if match is None:
         if _SHORT_MINUTES_RE.fullmatch(cleaned):
-            message = f'"{cleaned}" needs two digits for the minutes, for example 07:05 or 07:50.'
+            message = _('"{text}" needs two digits for the minutes, for example 07:05 or 07:50.')
         else:
-            message = f'"{cleaned}" is not a time; write it as HH:MM, for example 07:30.'
-        raise PlanError([Problem("time", None, message)])
+            message = _('"{text}" is not a time; write it as HH:MM, for example 07:30.')
+        raise PlanError([Problem("time", None, message.format(text=cleaned))])
     hours, minutes = int(match[1]), int(match[2])
     if hours > 23 or minutes > 59:
-        message = f'"{cleaned}" is not a time of day; use a time from 00:00 to 23:59.'
+        message = _('"{text}" is not a time of day; use a time from 00:00 to 23:59.').format(text=cleaned)
         raise PlanError([Problem("time", None, message)])
     return time(hours, minutes)
 
@@ -149,10 +151,6 @@ def _minutes(at: time) -> int:
     return at.hour * 60 + at.minute
 
 
-def _plural_minutes(count: int) -> str:
-    return "1 minute" if count == 1 else f"{count} minutes"
-
-
 def _spacing_problem(index: int, a: Reminder, b: Reminder) -> Problem | None:
     """Whether two enabled reminders fire closer than MIN_GAP_MIN on some day (or across midnight)."""
     days_a = a.weekdays & EVERY_DAY
@@ -171,20 +169,23 @@ def _spacing_problem(index: int, a: Reminder, b: Reminder) -> Problem | None:
         return None
     gap, earlier, later, next_day = closest
     if gap == 0:
-        message = (
-            f"Two reminders are both set for {earlier.slot}; remove one or move it at least "
-            f"{MIN_GAP_MIN} minutes away."
-        )
+        message = _(
+            "Two reminders are both set for {time}; remove one or move it at least {gap} minutes away."
+        ).format(time=earlier.slot, gap=MIN_GAP_MIN)
+    elif next_day:
+        message = ngettext(
+            "{first} and {second} the next day are only {n} minute apart; keep reminders at least {gap} "
+            "minutes apart.",
+            "{first} and {second} the next day are only {n} minutes apart; keep reminders at least {gap} "
+            "minutes apart.",
+            gap,
+        ).format(first=earlier.slot, second=later.slot, n=gap, gap=MIN_GAP_MIN)
     else:
-        when = (
-            f"{earlier.slot} and {later.slot} the next day"
-            if next_day
-            else f"{earlier.slot} and {later.slot}"
-        )
-        message = (
-            f"{when} are only {_plural_minutes(gap)} apart; "
-            f"keep reminders at least {MIN_GAP_MIN} minutes apart."
-        )
+        message = ngettext(
+            "{first} and {second} are only {n} minute apart; keep reminders at least {gap} minutes apart.",
+            "{first} and {second} are only {n} minutes apart; keep reminders at least {gap} minutes apart.",
+            gap,
+        ).format(first=earlier.slot, second=later.slot, n=gap, gap=MIN_GAP_MIN)
     return Problem("time", index, message)
 
 
@@ -197,7 +198,7 @@ def validate(plan: ReminderPlan) -> list[Problem]:
     for index, reminder in enumerate(plan.reminders):
         problems.extend(_reminder_problems(index, reminder))
     enabled = [(i, r) for i, r in enumerate(plan.reminders) if r.enabled]
-    for pos, (_, first) in enumerate(enabled):
+    for pos, (_index, first) in enumerate(enabled):
         for j, second in enabled[pos + 1 :]:
             problem = _spacing_problem(j, first, second)
             if problem is not None:
@@ -209,8 +210,9 @@ def validate(plan: ReminderPlan) -> list[Problem]:
             Problem(
                 "snooze_min",
                 None,
-                f"Snooze must be between {SNOOZE_SHORTEST_MIN} and {SNOOZE_LONGEST_MIN} minutes "
-                f"(it is {plan.snooze_min}).",
+                _("Snooze must be between {low} and {high} minutes (it is {value}).").format(
+                    low=SNOOZE_SHORTEST_MIN, high=SNOOZE_LONGEST_MIN, value=plan.snooze_min
+                ),
             )
         )
     if not isinstance(plan.quiet_if_done, bool):
@@ -221,7 +223,9 @@ def validate(plan: ReminderPlan) -> list[Problem]:
 def _count_problem(count: int) -> Problem | None:
     if count <= MAX_REMINDERS:
         return None
-    message = f"You can have at most {MAX_REMINDERS} reminders; remove {count - MAX_REMINDERS}."
+    message = _("You can have at most {most} reminders; remove {extra}.").format(
+        most=MAX_REMINDERS, extra=count - MAX_REMINDERS
+    )
     return Problem("reminders", None, message)
 
 
@@ -242,7 +246,15 @@ def _reminder_problems(index: int, reminder: Reminder) -> list[Problem]:
             Problem("weekdays", index, f"{name} has unknown days ({listed}); days go from 0 (Monday) to 6.")
         )
     if not reminder.weekdays & EVERY_DAY:
-        problems.append(Problem("weekdays", index, f"{name} has no days chosen; pick at least one day."))
+        problems.append(
+            Problem(
+                "weekdays",
+                index,
+                _("The {time} reminder has no days chosen; pick at least one day.").format(
+                    time=format_time(at)
+                ),
+            )
+        )
     if not isinstance(reminder.enabled, bool):
         problems.append(Problem("enabled", index, f"{name} must be either on or off."))
     return problems
@@ -666,7 +678,7 @@ class ReminderScheduler:
 
     def _next_unpaused_fire(self, now: datetime, zone: tzinfo) -> datetime | None:
         moment = now
-        for _ in range(len(self._plan.reminders) + 2):  # enough to step over a whole paused day
+        for _step in range(len(self._plan.reminders) + 2):  # enough to step over a whole paused day
             fire = next_fire(self._plan, moment, zone)
             if fire is None:
                 return None

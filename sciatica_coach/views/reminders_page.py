@@ -8,7 +8,7 @@ one, so the timer re-arms); an invalid one is never saved."""
 from __future__ import annotations
 
 import logging
-from datetime import time
+from datetime import datetime, time
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -21,14 +21,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from sciatica_coach.cli.reminders_cmd import describe_days, format_moment
+from sciatica_coach.cli.reminders_cmd import format_moment
 from sciatica_coach.core.schedule import (
-    DAY_NAMES,
     DEFAULT_SNOOZE_MIN,
     EVERY_DAY,
     MAX_REMINDERS,
     SNOOZE_LONGEST_MIN,
     SNOOZE_SHORTEST_MIN,
+    WEEKDAYS,
     PlanError,
     Problem,
     Reminder,
@@ -39,10 +39,12 @@ from sciatica_coach.core.schedule import (
     upcoming,
     validate,
 )
+from sciatica_coach.i18n import N_, SOURCE_LANGUAGE, _, current_language
 from sciatica_coach.platform.autostart import Autostart, create_autostart
 from sciatica_coach.progress_data import PLAN_KEY, reminder_plan
 from sciatica_coach.storage.repository import DataError
 from sciatica_coach.views.context import AppContext
+from sciatica_coach.views.locale_support import clock_time, day_month, weekday_name
 from sciatica_coach.views.theme import current_colors
 from sciatica_coach.views.widgets import Page, card, label
 
@@ -50,6 +52,37 @@ log = logging.getLogger(__name__)
 
 PREVIEW_COUNT = 5
 NEW_REMINDER_TIME = time(12, 0)
+REMIND_ON = (N_("Remind me on Mondays"), N_("Remind me on Tuesdays"), N_("Remind me on Wednesdays"),
+             N_("Remind me on Thursdays"), N_("Remind me on Fridays"), N_("Remind me on Saturdays"),
+             N_("Remind me on Sundays"))  # fmt: skip
+
+
+def describe_days(days: frozenset[int]) -> str:
+    """Weekdays in plain words: "every day", "weekdays", "weekends" or "Mon, Wed, Fri" (in the locale)."""
+    chosen = days & EVERY_DAY
+    if chosen == EVERY_DAY:
+        return _("every day")
+    if chosen == WEEKDAYS:
+        return _("weekdays")
+    if chosen == frozenset({5, 6}):
+        return _("weekends")
+    return ", ".join(weekday_name(d, short=True) for d in sorted(chosen))
+
+
+def moment_text(moment: datetime, now: datetime) -> str:
+    """ "Today 19:00", "Tomorrow 08:00" or "Wed 4 Mar 08:00"; the locale's clock and dates when translated."""
+    if current_language() == SOURCE_LANGUAGE:
+        return _capitalised(format_moment(moment, now))
+    days_ahead = (moment.date() - now.date()).days
+    if days_ahead == 0:
+        return _("Today {time}").format(time=clock_time(moment))
+    if days_ahead == 1:
+        return _("Tomorrow {time}").format(time=clock_time(moment))
+    return _("{weekday} {date} {time}").format(
+        weekday=weekday_name(moment.weekday(), short=True),
+        date=day_month(moment.date()),
+        time=clock_time(moment),
+    )
 
 
 class ReminderRow(QFrame):
@@ -66,38 +99,39 @@ class ReminderRow(QFrame):
         outer.setSpacing(6)
         row = QHBoxLayout()
         row.setSpacing(10)
-        self.enabled = QCheckBox("On")
+        self.enabled = QCheckBox(_("On"))
         self.enabled.setChecked(reminder.enabled)
-        self.enabled.setAccessibleName("Reminder on")
+        self.enabled.setAccessibleName(_("Reminder on"))
         self.enabled.toggled.connect(self.changed)
         self.time = QLineEdit(format_time(reminder.time))
         self.time.setProperty("role", "time")
         self.time.setMaxLength(5)
         self.time.setFixedWidth(100)
         self.time.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.time.setPlaceholderText("HH:MM")
-        self.time.setAccessibleName("Reminder time, HH:MM")
-        self.time.setToolTip("The time, on the 24-hour clock, for example 08:00 or 19:30")
+        self.time.setPlaceholderText(_("HH:MM"))
+        self.time.setAccessibleName(_("Reminder time, HH:MM"))
+        self.time.setToolTip(_("The time, on the 24-hour clock, for example 08:00 or 19:30"))
         self.time.editingFinished.connect(self.changed)
         row.addWidget(self.enabled)
         row.addWidget(self.time)
         days = QHBoxLayout()
         days.setSpacing(4)
         self.day_buttons: list[QPushButton] = []
-        for index, name in enumerate(DAY_NAMES):
-            button = QPushButton(name[:3])
+        for index in range(7):
+            name = weekday_name(index)
+            button = QPushButton(weekday_name(index, short=True))
             button.setProperty("role", "day")
             button.setCheckable(True)
             button.setChecked(index in reminder.weekdays)
             button.setAccessibleName(name)
-            button.setToolTip(f"Remind me on {name}s")
+            button.setToolTip(_(REMIND_ON[index]))
             button.toggled.connect(self.changed)
             days.addWidget(button)
             self.day_buttons.append(button)
         row.addLayout(days)
         row.addStretch(1)
-        self.remove = QPushButton("Remove")
-        self.remove.setAccessibleName("Remove this reminder")
+        self.remove = QPushButton(_("Remove"))
+        self.remove.setAccessibleName(_("Remove this reminder"))
         self.remove.clicked.connect(lambda: self.remove_requested.emit(self))
         row.addWidget(self.remove)
         outer.addLayout(row)
@@ -118,24 +152,27 @@ class ReminderRow(QFrame):
 
 class RemindersPage(Page):
     def __init__(self, ctx: AppContext, autostart: Autostart | None = None) -> None:
-        super().__init__("Reminders", "Gentle nudges at the times that suit you. Nothing is sent anywhere.")
+        super().__init__(
+            _("Reminders"), _("Gentle nudges at the times that suit you. Nothing is sent anywhere.")
+        )
         self.ctx = ctx
         self._autostart = autostart or create_autostart()
         plan = reminder_plan(ctx.repo)
         self.saved_plan = plan
         self.rows: list[ReminderRow] = []
 
-        times, times_layout = card("Your reminder times")
+        times, times_layout = card(_("Your reminder times"))
         times_layout.addWidget(
             label(
-                "Each reminder comes once on the days you pick. Keep them at least 30 minutes apart.", "muted"
+                _("Each reminder comes once on the days you pick. Keep them at least 30 minutes apart."),
+                "muted",
             )
         )
         self._rows_box = QVBoxLayout()
         self._rows_box.setSpacing(2)
         times_layout.addLayout(self._rows_box)
-        self.add_button = QPushButton("Add a reminder")
-        self.add_button.setAccessibleName("Add a reminder")
+        self.add_button = QPushButton(_("Add a reminder"))
+        self.add_button.setAccessibleName(_("Add a reminder"))
         self.add_button.clicked.connect(self.add_reminder)
         self.plan_note = label("", "problem")
         self.plan_note.setVisible(False)
@@ -143,15 +180,15 @@ class RemindersPage(Page):
         times_layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.body.addWidget(times)
 
-        options, options_layout = card("When a reminder comes")
+        options, options_layout = card(_("When a reminder comes"))
         snooze_row = QHBoxLayout()
-        snooze_row.addWidget(label("Snooze for", wrap=False))
+        snooze_row.addWidget(label(_("Snooze for"), wrap=False))
         self.snooze = QSpinBox()
         self.snooze.setRange(SNOOZE_SHORTEST_MIN, SNOOZE_LONGEST_MIN)
         self.snooze.setValue(plan.snooze_min if isinstance(plan.snooze_min, int) else DEFAULT_SNOOZE_MIN)
-        self.snooze.setSuffix(" minutes")
+        self.snooze.setSuffix(_(" minutes"))
         self.snooze.setMinimumWidth(150)
-        self.snooze.setAccessibleName("Snooze length in minutes")
+        self.snooze.setAccessibleName(_("Snooze length in minutes"))
         self.snooze.valueChanged.connect(self._changed)
         snooze_row.addWidget(self.snooze)
         snooze_row.addStretch(1)
@@ -159,15 +196,15 @@ class RemindersPage(Page):
         self.snooze_note = label("", "problem")
         self.snooze_note.setVisible(False)
         options_layout.addWidget(self.snooze_note)
-        self.quiet = QCheckBox("Stay quiet when I have already done that session")
+        self.quiet = QCheckBox(_("Stay quiet when I have already done that session"))
         self.quiet.setChecked(bool(plan.quiet_if_done))
         self.quiet.toggled.connect(self._changed)
         options_layout.addWidget(self.quiet)
         self.body.addWidget(options)
 
-        login, login_layout = card("Start at login")
+        login, login_layout = card(_("Start at login"))
         self.start_at_login = QCheckBox(
-            "Start Sciatica Coach when I log in, so reminders come without opening it"
+            _("Start Sciatica Coach when I log in, so reminders come without opening it")
         )
         self.start_at_login.setEnabled(self._autostart.available)
         self.start_at_login.setChecked(self._autostart.enabled())
@@ -176,11 +213,11 @@ class RemindersPage(Page):
         self.login_note = label("", "muted")
         self.login_note.setVisible(not self._autostart.available)
         if not self._autostart.available:
-            self.login_note.setText("Starting at login isn't available on this system.")
+            self.login_note.setText(_("Starting at login isn't available on this system."))
         login_layout.addWidget(self.login_note)
         self.body.addWidget(login)
 
-        preview, preview_layout = card("Coming up")
+        preview, preview_layout = card(_("Coming up"))
         self.preview = label("", "big")
         self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         preview_layout.addWidget(self.preview)
@@ -242,7 +279,9 @@ class RemindersPage(Page):
     def _update_add_button(self) -> None:
         full = len(self.rows) >= MAX_REMINDERS
         self.add_button.setEnabled(not full)
-        self.add_button.setToolTip(f"You can have up to {MAX_REMINDERS} reminders." if full else "")
+        self.add_button.setToolTip(
+            _("You can have up to {most} reminders.").format(most=MAX_REMINDERS) if full else ""
+        )
 
     # -- checking and saving ---------------------------------------------------------------------------
 
@@ -262,6 +301,7 @@ class RemindersPage(Page):
             row_of.append(index)
         plan = ReminderPlan(tuple(reminders), self.snooze.value(), self.quiet.isChecked())
         problems: list[Problem] = validate(plan)
+        self._snooze_messages = [p.message for p in problems if p.field == "snooze_min"]
         for problem in problems:
             if problem.index is not None and problem.field in {"time", "weekdays", "enabled"}:
                 per_row.setdefault(row_of[problem.index], []).append(problem.message)
@@ -274,14 +314,14 @@ class RemindersPage(Page):
         plan, per_row, general = self.draft()
         for index, row in enumerate(self.rows):
             row.show_problems(per_row.get(index, []))
-        snooze_messages = [m for m in general if "Snooze" in m]
+        snooze_messages = [m for m in general if m in self._snooze_messages]
         other = [m for m in general if m not in snooze_messages]
         self.snooze_note.setText("\n".join(snooze_messages))
         self.snooze_note.setVisible(bool(snooze_messages))
         self.plan_note.setText("\n".join(other))
         self.plan_note.setVisible(bool(other))
         if plan is None:
-            self.save_state.setText("Not saved yet: please look at the note above.")
+            self.save_state.setText(_("Not saved yet: please look at the note above."))
             return
         if plan != self.saved_plan:
             self._save(plan)
@@ -300,17 +340,23 @@ class RemindersPage(Page):
             self.save_state.setText(str(err))
             return
         self.saved_plan = plan
-        self.save_state.setText("Saved.")
+        self.save_state.setText(_("Saved."))
 
     def _refresh_preview(self, plan: ReminderPlan) -> None:
         now = self.ctx.clock.now()
         moments = upcoming(plan, now, PREVIEW_COUNT)
         if not moments:
-            self.preview.setText("No reminders are switched on.")
+            self.preview.setText(_("No reminders are switched on."))
         else:
-            self.preview.setText("\n".join(_capitalised(format_moment(m, now)) for m in moments))
+            self.preview.setText("\n".join(moment_text(m, now) for m in moments))
         on = [r for r in plan.reminders if r.enabled]
-        summary = "; ".join(f"{r.slot} {describe_days(r.weekdays)}" for r in sorted(on, key=lambda r: r.time))
+        english = current_language() == SOURCE_LANGUAGE
+        summary = "; ".join(
+            _("{time} {days}").format(
+                time=r.slot if english else clock_time(r.time), days=describe_days(r.weekdays)
+            )
+            for r in sorted(on, key=lambda r: r.time)
+        )
         self.preview.setAccessibleDescription(summary)
 
     # -- start at login ----------------------------------------------------------------------------------
@@ -319,7 +365,7 @@ class RemindersPage(Page):
         try:
             self._autostart.set_enabled(on)
         except OSError as err:
-            self.login_note.setText(f"Couldn't change this: {err.strerror or err}.")
+            self.login_note.setText(_("Couldn't change this: {error}.").format(error=err.strerror or err))
             self.login_note.setVisible(True)
             self.start_at_login.blockSignals(True)
             self.start_at_login.setChecked(self._autostart.enabled())

@@ -1,7 +1,7 @@
-"""The Progress charts: weekly sessions as stacked bars with the plan's target and the pain trend on a second
-axis (pyqtgraph), and a calendar heatmap of days (plain QPainter).
+"""The Progress chart: weekly sessions as stacked bars with the plan's target and the pain trend on a second
+axis (pyqtgraph). The calendar of days is in calendar_heatmap.py (plain QPainter).
 
-Only the Progress page imports this module, so pyqtgraph and numpy load the first time Progress is opened.
+Only the Progress page imports this module, just after it first shows: pyqtgraph and numpy load then.
 The charts render a list of rows from :mod:`sciatica_coach.core.adherence` and nothing else; every figure they
 show is also in their tooltips, their accessible description and the page's table.
 
@@ -12,20 +12,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import QApplication, QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
-from sciatica_coach.core.adherence import DayCell, WeekRow
+from sciatica_coach.core.adherence import WeekRow
 from sciatica_coach.i18n import _
-from sciatica_coach.views.locale_support import month_name, weekday_name
+from sciatica_coach.views.calendar_heatmap import series_colors, shaded
 from sciatica_coach.views.progress_text import (
-    calendar_summary,
-    day_tooltip,
     short_date,
     week_tooltip,
     weeks_summary,
@@ -40,26 +38,9 @@ CHART_MIN_HEIGHT_PX = 320
 PAIN_SYMBOL_SIZE_PX = 11
 LINE_WIDTH_PX = 3
 IN_PROGRESS_ALPHA = 110  # the current week's bars are lighter
-CELL_MAX_PX = 26
-CELL_MIN_PX = 11
-CELL_GAP_PX = 3
-DAY_LABEL_WIDTH_PX = 44
-MONTH_LABEL_HEIGHT_PX = 22
-LEGEND_HEIGHT_PX = 34
 SO_FAR_LABEL_MAX_WEEKS = 13  # wider ranges have no room above the bar; the legend explains the pale bar
 
 pg.setConfigOptions(antialias=True, foreground="k", background="w")
-
-
-def _color(value: str, alpha: int = 255) -> QColor:
-    color = QColor(value)
-    color.setAlpha(alpha)
-    return color
-
-
-def series_colors(c: Colors) -> dict[str, str]:
-    """The colour of each series, shared by the chart, its legend and the PDF report."""
-    return {"completed": c.accent, "partial": c.amber, "target": c.muted, "back": c.text, "leg": c.red}
 
 
 TICK_STEPS = (1, 2, 4, 8, 13)
@@ -221,7 +202,7 @@ class WeeklyChart(QWidget):
                 bar.setVisible(False)
                 continue
             bar.setVisible(True)
-            color = _color(series[kind], IN_PROGRESS_ALPHA if now else 255)
+            color = shaded(series[kind], IN_PROGRESS_ALPHA if now else 255)
             pen = (pg.mkPen(c.text, width=1.5, style=Qt.PenStyle.DashLine) if now
                    else pg.mkPen(c.surface, width=1))  # fmt: skip
             bottom = completed[mask] if kind == "partial" else np.zeros(int(mask.sum()))
@@ -310,172 +291,3 @@ class WeeklyChart(QWidget):
             return
         global_pos = self.plot.mapToGlobal(self.plot.mapFromScene(pos))
         QToolTip.showText(global_pos, self.tooltip_for(index), self.plot)
-
-
-class CalendarHeatmap(QWidget):
-    """Days as squares, one column per week (Monday at the top), coloured by how much of the day's plan was
-    done. Flare days are marked, today is outlined, and hovering a day shows its sessions by slot."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.cells: list[DayCell] = []
-        self.today = date.today()
-        self._first_monday = self.today
-        self._cell = CELL_MAX_PX
-        self.setMouseTracking(True)
-        self.setAccessibleName(_("Calendar of days"))
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-
-    def set_cells(self, cells: Sequence[DayCell], today: date) -> None:
-        self.cells = list(cells)
-        self.today = today
-        self._first_monday = cells[0].day - timedelta(days=cells[0].day.weekday()) if cells else today
-        self.setAccessibleDescription(calendar_summary(self.cells, today))
-        self._update_geometry()
-        self.update()
-
-    def _weeks(self) -> int:
-        if not self.cells:
-            return 0
-        return (self.cells[-1].day - self._first_monday).days // 7 + 1
-
-    def _cell_size(self, width: int) -> int:
-        weeks = max(1, self._weeks())
-        fit = (width - DAY_LABEL_WIDTH_PX) // weeks - CELL_GAP_PX
-        return max(CELL_MIN_PX, min(CELL_MAX_PX, fit))
-
-    def _update_geometry(self) -> None:
-        self._cell = self._cell_size(self.width())
-        height = MONTH_LABEL_HEIGHT_PX + 7 * (self._cell + CELL_GAP_PX) + LEGEND_HEIGHT_PX + 8
-        self.setFixedHeight(height)
-
-    def resizeEvent(self, event: object) -> None:
-        self._update_geometry()
-        super().resizeEvent(event)  # type: ignore[arg-type]
-
-    def sizeHint(self) -> QSize:
-        return QSize(DAY_LABEL_WIDTH_PX + max(1, self._weeks()) * (CELL_MAX_PX + CELL_GAP_PX), self.height())
-
-    def cell_rect(self, cell: DayCell) -> QRectF:
-        offset = (cell.day - self._first_monday).days
-        column, row = divmod(offset, 7)
-        step = self._cell + CELL_GAP_PX
-        return QRectF(
-            DAY_LABEL_WIDTH_PX + column * step, MONTH_LABEL_HEIGHT_PX + row * step, self._cell, self._cell
-        )
-
-    def cell_at(self, pos: QPointF) -> DayCell | None:
-        step = self._cell + CELL_GAP_PX
-        column = int((pos.x() - DAY_LABEL_WIDTH_PX) // step)
-        row = int((pos.y() - MONTH_LABEL_HEIGHT_PX) // step)
-        if column < 0 or not 0 <= row < 7 or not self.cells:
-            return None
-        day = self._first_monday + timedelta(days=column * 7 + row)
-        index = (day - self.cells[0].day).days
-        if 0 <= index < len(self.cells):
-            return self.cells[index]
-        return None
-
-    def _fill(self, cell: DayCell, c: Colors) -> QBrush | None:
-        if cell.day > self.today:
-            return None
-        if cell.excused:
-            return QBrush(_color(c.amber, 150), Qt.BrushStyle.BDiagPattern)
-        if cell.target == 0:
-            return None
-        if cell.met:
-            return QBrush(QColor(c.accent))
-        share = min(1.0, cell.credit / cell.target)
-        if share == 0:
-            return QBrush(QColor(c.window))
-        return QBrush(_color(c.accent, 70 + round(110 * share)))
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        c = current_colors()
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        font = QFont(self.font())
-        font.setPointSizeF(max(9.0, font.pointSizeF() * 0.85))
-        painter.setFont(font)
-        text_pen = QPen(QColor(c.text))
-        step = self._cell + CELL_GAP_PX
-        painter.setPen(text_pen)
-        for row in (0, 2, 4, 6):  # Monday at the top
-            name = weekday_name(row, short=True)
-            rect = QRectF(0, MONTH_LABEL_HEIGHT_PX + row * step, DAY_LABEL_WIDTH_PX - 8, self._cell)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, name)
-        last_month = None
-        last_label_x = -1000.0
-        for column in range(self._weeks()):
-            monday = self._first_monday + timedelta(weeks=column)
-            sunday = monday + timedelta(days=6)
-            if sunday.month != last_month:
-                x = DAY_LABEL_WIDTH_PX + column * step
-                if x - last_label_x >= 3 * step or last_month is None:
-                    label_day = sunday.replace(day=1) if column else monday
-                    text = month_name(label_day.month, short=True)
-                    painter.drawText(
-                        QRectF(x, 0, 4 * step, MONTH_LABEL_HEIGHT_PX - 4),
-                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, text,
-                    )  # fmt: skip
-                    last_label_x = x
-                last_month = sunday.month
-        border = QPen(QColor(c.border), 1)
-        for cell in self.cells:
-            rect = self.cell_rect(cell)
-            fill = self._fill(cell, c)
-            painter.setPen(border)
-            painter.setBrush(QBrush(QColor(c.surface)))
-            if fill is not None and fill.style() == Qt.BrushStyle.BDiagPattern:
-                painter.drawRoundedRect(rect, 3, 3)
-            painter.setBrush(fill if fill is not None else Qt.BrushStyle.NoBrush)
-            if fill is None:
-                painter.setPen(QPen(QColor(c.border), 1, Qt.PenStyle.DotLine))
-            painter.drawRoundedRect(rect, 3, 3)
-            if cell.safety_stops:
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(QColor(c.red))
-                radius = max(2.5, self._cell * 0.16)
-                painter.drawEllipse(rect.topRight() + QPointF(-radius - 1.5, radius + 1.5), radius, radius)
-            if cell.day == self.today:
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.setPen(QPen(QColor(c.text), 2))
-                painter.drawRoundedRect(rect.adjusted(-1.5, -1.5, 1.5, 1.5), 4, 4)
-        self._paint_legend(painter, c, MONTH_LABEL_HEIGHT_PX + 7 * step + 8)
-        painter.end()
-
-    def _paint_legend(self, painter: QPainter, c: Colors, top: float) -> None:
-        size = 14.0
-        x = float(DAY_LABEL_WIDTH_PX)
-        metrics = painter.fontMetrics()
-        entries: list[tuple[QBrush | None, str, bool]] = [
-            (QBrush(QColor(c.window)), _("none"), False),
-            (QBrush(_color(c.accent, 125)), _("some"), False),
-            (QBrush(QColor(c.accent)), _("plan met"), False),
-            (QBrush(_color(c.amber, 150), Qt.BrushStyle.BDiagPattern), _("flare day"), False),
-            (QBrush(QColor(c.red)), _("stopped for safety"), True),
-        ]
-        for brush, text, dot in entries:
-            rect = QRectF(x, top + 6, size, size)
-            if dot:
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(brush or Qt.BrushStyle.NoBrush)
-                painter.drawEllipse(rect.center(), 4.0, 4.0)
-            else:
-                painter.setPen(QPen(QColor(c.border), 1))
-                painter.setBrush(QBrush(QColor(c.surface)))
-                painter.drawRoundedRect(rect, 3, 3)
-                painter.setBrush(brush or Qt.BrushStyle.NoBrush)
-                painter.drawRoundedRect(rect, 3, 3)
-            painter.setPen(QPen(QColor(c.text)))
-            text_rect = QRectF(x + size + 6, top, metrics.horizontalAdvance(text) + 4, size + 12)
-            painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
-            x = text_rect.right() + 18
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        cell = self.cell_at(event.position())
-        if cell is None:
-            QToolTip.hideText()
-        else:
-            QToolTip.showText(event.globalPosition().toPoint(), day_tooltip(cell, self.today), self)
-        super().mouseMoveEvent(event)

@@ -2,14 +2,15 @@
 table, and buttons to export, import, save the chart and make the report for the physiotherapist.
 
 It renders one snapshot, :func:`sciatica_coach.progress_data.load_history`, the same one `sciatica-coach
-stats` and the PDF report use; it only formats. Importing this module loads pyqtgraph (through charts), which
-is why the main window builds this page only when it is first shown."""
+stats` and the PDF report use; it only formats. The weekly chart (pyqtgraph and numpy) is built just
+after the page first shows, so the figures, the calendar and the text appear at once."""
 
 from __future__ import annotations
 
 import logging
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, Qt, QTimer
 from PySide6.QtGui import QShowEvent
@@ -34,7 +35,7 @@ from sciatica_coach.i18n import N_, SOURCE_LANGUAGE, _, current_language, ngette
 from sciatica_coach.progress_data import load_history
 from sciatica_coach.storage.atomic import atomic_write
 from sciatica_coach.storage.repository import DataError
-from sciatica_coach.views.charts import CalendarHeatmap, WeeklyChart
+from sciatica_coach.views.calendar_heatmap import CalendarHeatmap
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.progress_text import (
     DEFAULT_RANGE_WEEKS,
@@ -50,6 +51,11 @@ from sciatica_coach.views.progress_text import (
 )
 from sciatica_coach.views.theme import current_colors
 from sciatica_coach.views.widgets import Page, card, label
+
+if TYPE_CHECKING:
+    from sciatica_coach.views.charts import WeeklyChart
+
+CHART_SLOT_HEIGHT_PX = 320  # the chart's own minimum height, so nothing jumps when it arrives
 
 log = logging.getLogger(__name__)
 
@@ -125,8 +131,12 @@ class ProgressPage(Page):
             ranges.addWidget(button)
         ranges.addStretch(1)
         chart_box.addLayout(ranges)
-        self.chart = WeeklyChart()
-        chart_box.addWidget(self.chart)
+        self._chart: WeeklyChart | None = None  # built just after the page first shows (it loads pyqtgraph)
+        self._chart_box = chart_box
+        self._chart_slot = label(_("Drawing your chart…"), "muted")
+        self._chart_slot.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._chart_slot.setMinimumHeight(CHART_SLOT_HEIGHT_PX)
+        chart_box.addWidget(self._chart_slot)
         self.chart_summary = label("")
         self.chart_summary.setAccessibleName(_("The chart in words"))
         self.chart_summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -218,6 +228,22 @@ class ProgressPage(Page):
         if self._dirty:
             self.refresh()
         super().showEvent(event)
+        if self._chart is None:
+            QTimer.singleShot(0, self, lambda: self.chart)  # cards, calendar and text first; the chart next
+
+    @property
+    def chart(self) -> WeeklyChart:
+        """The weekly chart, built on first use: pyqtgraph and numpy load only when it is needed."""
+        if self._chart is None:
+            from sciatica_coach.views.charts import WeeklyChart
+
+            chart = WeeklyChart()
+            self._chart_box.replaceWidget(self._chart_slot, chart)
+            self._chart_slot.deleteLater()
+            self._chart = chart
+            if self.history is not None:
+                chart.set_rows(self.rows, self.history.today)
+        return self._chart
 
     def refresh(self) -> None:
         """Reload the history from storage and redraw everything."""
@@ -299,7 +325,8 @@ class ProgressPage(Page):
         assert self.history is not None
         history = self.history
         self.rows = history.weekly_table(self.weeks)
-        self.chart.set_rows(self.rows, history.today)
+        if self._chart is not None:
+            self._chart.set_rows(self.rows, history.today)
         self.chart_summary.setText(weeks_summary(self.rows, history.today))
         self._fill_table()
         calendar_weeks = max(self.weeks, CALENDAR_MIN_WEEKS)
@@ -346,7 +373,8 @@ class ProgressPage(Page):
 
     def _recolor(self) -> None:
         self._style_figures()
-        self.chart.apply_colors(current_colors())
+        if self._chart is not None:
+            self._chart.apply_colors(current_colors())
         self.calendar.update()
 
     # ---- keep and share -----------------------------------------------------------------------------

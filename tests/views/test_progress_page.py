@@ -246,3 +246,25 @@ def test_starting_the_app_does_not_load_pyqtgraph() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.split() == ["False", "False"]
+
+
+def test_the_page_shows_before_pyqtgraph_loads_and_the_chart_follows(tmp_path: Path) -> None:
+    """The figures, calendar and text come at once; pyqtgraph and numpy load with the chart, just after."""
+    code = f"""
+import os, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from sciatica_coach.storage.repository import Repository
+from sciatica_coach.views.context import AppContext
+from sciatica_coach.views.progress_page import ProgressPage
+page = ProgressPage(AppContext(Repository.open(Path({str(tmp_path / "data")!r}))))
+page.show()
+page.repaint()
+print("pyqtgraph" in sys.modules, "numpy" in sys.modules)
+app.processEvents()
+print("pyqtgraph" in sys.modules, page.chart is not None)
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.stdout.split() == ["False", "False", "True", "True"], result.stderr[-2000:]

@@ -22,6 +22,7 @@ from sciatica_coach.storage.repository import Repository
 log = logging.getLogger(__name__)
 
 PLAN_KEY = "reminder_plan"
+REMINDER_STATE_KEY = "reminder_state"  # the scheduler's fired/snoozed/paused record
 
 
 def reminder_plan(repo: Repository) -> ReminderPlan:

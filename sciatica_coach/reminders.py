@@ -41,7 +41,7 @@ from sciatica_coach.core.schedule import (
     state_from_dict,
     state_to_dict,
 )
-from sciatica_coach.progress_data import PLAN_KEY, reminder_plan
+from sciatica_coach.progress_data import PLAN_KEY, REMINDER_STATE_KEY, reminder_plan
 from sciatica_coach.storage.repository import DataError, Repository
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-STATE_KEY = "reminder_state"
+STATE_KEY = REMINDER_STATE_KEY
 MAX_WAIT_MS = 60_000  # look at the wall clock at least once a minute
 WAKE_SLACK_MS = 250  # wake a little after the fire time; a coarse timer may fire slightly early
 SEEN_SAVE_EVERY = timedelta(minutes=15)  # how often "last looked at" is saved when nothing else changes

@@ -9,19 +9,13 @@ import argparse
 from datetime import datetime
 from pathlib import Path
 
-STATE_KEY = "reminder_state"  # the same key as sciatica_coach.reminders.STATE_KEY (kept Qt-free here)
+from sciatica_coach.cli.args import whole_number
+
 MAX_COUNT = 50
 DEFAULT_COUNT = 5
 
 
-def count_arg(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--count needs a whole number, not {text!r}") from None
-    if not 1 <= value <= MAX_COUNT:
-        raise argparse.ArgumentTypeError(f"--count must be from 1 to {MAX_COUNT} (got {value})")
-    return value
+count_arg = whole_number("--count", 1, MAX_COUNT)
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -131,12 +125,12 @@ def _next(count: int, data_dir: Path) -> int:
     from sciatica_coach.cli.common import open_repository
     from sciatica_coach.core.clock import SystemClock
     from sciatica_coach.core.schedule import StateError, state_from_dict, upcoming
-    from sciatica_coach.progress_data import reminder_plan
+    from sciatica_coach.progress_data import REMINDER_STATE_KEY, reminder_plan
 
     now = SystemClock().now()
     with open_repository(data_dir) as repo:
         plan = reminder_plan(repo)
-        raw_state = repo.state(STATE_KEY)
+        raw_state = repo.state(REMINDER_STATE_KEY)
     paused_on = None
     if raw_state is not None:
         try:

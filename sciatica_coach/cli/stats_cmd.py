@@ -5,17 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from sciatica_coach.cli.args import whole_number
+
 MAX_WEEKS = 520
 
 
-def weeks_arg(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--weeks needs a whole number, not {text!r}") from None
-    if not 1 <= value <= MAX_WEEKS:
-        raise argparse.ArgumentTypeError(f"--weeks must be from 1 to {MAX_WEEKS} (got {value})")
-    return value
+weeks_arg = whole_number("--weeks", 1, MAX_WEEKS)
 
 
 def register(parser: argparse.ArgumentParser) -> None:

@@ -701,28 +701,31 @@ def _load_file(path: Path) -> Catalogue:
     except OSError as error:
         raise CatalogueError(f"{source}: the file could not be read ({error.strerror or error})") from None
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+        data = json.loads(text, object_pairs_hook=no_duplicate_keys)
     except json.JSONDecodeError as error:
         raise CatalogueError(
             f"{source}: is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
         ) from None
-    except _DuplicateKeyError as error:
+    except DuplicateKeyError as error:
         raise CatalogueError(f'{source}: the key "{error.key}" appears twice in one object') from None
     catalogue = parse_catalogue(data, source)
     _log.debug("Loaded %d exercises from %s", len(catalogue.exercises), path)
     return catalogue
 
 
-class _DuplicateKeyError(ValueError):
+class DuplicateKeyError(ValueError):
+    """A JSON object names the same key twice (the second would silently win)."""
+
     def __init__(self, key: str) -> None:
         super().__init__(key)
         self.key = key
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+def no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """`object_pairs_hook` for json.loads that refuses a key given twice in one object."""
     result: dict[str, object] = {}
     for key, value in pairs:
         if key in result:
-            raise _DuplicateKeyError(key)
+            raise DuplicateKeyError(key)
         result[key] = value
     return result

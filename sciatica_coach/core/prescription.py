@@ -26,6 +26,8 @@ from typing import Any, Final
 
 from sciatica_coach.core.catalogue import (
     Catalogue,
+    DuplicateKeyError,
+    no_duplicate_keys,
     parse_routine_items,
 )
 from sciatica_coach.core.model import Phase, Routine
@@ -205,12 +207,12 @@ def loads_prescription(raw: bytes, catalogue: Catalogue, source: str = "prescrip
     if not text.strip():
         raise PrescriptionError(source, [f"{source}: the file is empty"])
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+        data = json.loads(text, object_pairs_hook=no_duplicate_keys)
     except json.JSONDecodeError as err:
         raise PrescriptionError(
             source, [f"{source}: is not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})"]
         ) from None
-    except _DuplicateKeyError as err:
+    except DuplicateKeyError as err:
         raise PrescriptionError(
             source, [f'{source}: the field "{err.key}" appears twice in one object']
         ) from None
@@ -245,18 +247,3 @@ def read_prescription(path: Path, catalogue: Catalogue) -> Routine:
     routine = loads_prescription(raw, catalogue, source)
     log.info("Read a routine of %d exercises from %s", len(routine.items), path)
     return routine
-
-
-class _DuplicateKeyError(ValueError):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    result: dict[str, object] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKeyError(key)
-        result[key] = value
-    return result

@@ -139,10 +139,6 @@ def test_next_steps_over_a_day_paused_from_the_tray(
     ]
 
 
-def test_state_key_matches_the_service() -> None:
-    assert reminders_cmd.STATE_KEY == STATE_KEY
-
-
 def test_describe_days() -> None:
     assert reminders_cmd.describe_days(frozenset({5, 6})) == "weekends"
     assert reminders_cmd.describe_days(frozenset({0, 2, 4})) == "Mon, Wed, Fri"

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSocketNotifier, Qt, Signal
 
+from sciatica_coach.i18n import N_, _
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMainWindow, QSystemTrayIcon, QWidget
 
@@ -37,7 +39,7 @@ NOTIFY_INTERFACE = "org.freedesktop.Notifications"
 ICON_NAME = "io.github.sciatica_coach.SciaticaCoach"
 # action key -> button label. "default" is clicking the notification itself (servers show no button for
 # it); it starts the session like "Start now".
-NOTIFICATION_ACTIONS = (("default", "Start now"), ("start", "Start now"), ("snooze", "Snooze"))
+NOTIFICATION_ACTIONS = (("default", N_("Start now")), ("start", N_("Start now")), ("snooze", N_("Snooze")))
 CALL_TIMEOUT_MS = 2000
 BALLOON_MS = 30_000
 
@@ -333,7 +335,8 @@ class DBusNotifier(Notifier):
     def notify(self, notice: Due) -> None:
         title, body = notice_words(notice)
         try:
-            self.current_id = self.channel.notify(title, body, NOTIFICATION_ACTIONS)
+            actions = tuple((key, _(text)) for key, text in NOTIFICATION_ACTIONS)
+            self.current_id = self.channel.notify(title, body, actions)
         except OSError as err:
             log.warning("Could not show a desktop notification: %s", err)
 
@@ -394,14 +397,15 @@ class WindowNotifier(Notifier):
 
         frame = QFrame()
         frame.setProperty("role", "banner")
-        frame.setAccessibleName("Reminder")
+        frame.setAccessibleName(_("Reminder"))
         row = QHBoxLayout(frame)
         row.setContentsMargins(16, 10, 16, 10)
         text = QLabel()
         text.setWordWrap(True)
         text.setTextFormat(Qt.TextFormat.RichText)
         row.addWidget(text, 1)
-        for key, label in (("start", "Start now"), ("snooze", "Snooze"), ("skip", "Not now")):
+        for key, english in (("start", N_("Start now")), ("snooze", N_("Snooze")), ("skip", N_("Not now"))):
+            label = _(english)
             button = QPushButton(label)
             button.setAccessibleName(label)
             if key == "start":
@@ -410,7 +414,7 @@ class WindowNotifier(Notifier):
             row.addWidget(button)
         self.banner, self._text = frame, text
         if isinstance(self._window, QMainWindow):
-            bar = QToolBar("Reminder")
+            bar = QToolBar(_("Reminder"))
             bar.setObjectName("ReminderBanner")
             bar.setMovable(False)
             bar.setFloatable(False)

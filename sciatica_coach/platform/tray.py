@@ -7,11 +7,15 @@ closed while the tray icon is there, the app keeps running in the tray; the pers
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QCloseEvent, QIcon
 from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QWidget
+
+from sciatica_coach.i18n import N_, SOURCE_LANGUAGE, _, current_language
+from sciatica_coach.views.locale_support import clock_time
 
 if TYPE_CHECKING:
     from sciatica_coach.reminders import ReminderService
@@ -20,10 +24,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TOLD_ABOUT_TRAY = "told_about_tray"
-TRAY_MESSAGE = (
+TRAY_MESSAGE = N_(
     "Sciatica Coach is still here in the tray, so your reminders keep coming. "
     "Choose Quit from this icon's menu to close it completely."
 )
+
+
+def _clock(moment: datetime) -> str:
+    """08:00 in English (as before); the locale's clock in a translated app."""
+    return f"{moment:%H:%M}" if current_language() == SOURCE_LANGUAGE else clock_time(moment)
 
 
 class Tray(QObject):
@@ -41,14 +50,14 @@ class Tray(QObject):
         self.icon = QSystemTrayIcon(icon, self)
         self.icon.setToolTip("Sciatica Coach")
         self.menu = QMenu()
-        self.start_action = self._add("Start a session now", service.start_now)
-        self.next_action = self._add("No reminders set", None)
+        self.start_action = self._add(_("Start a session now"), service.start_now)
+        self.next_action = self._add(_("No reminders set"), None)
         self.next_action.setEnabled(False)
         self.menu.addSeparator()
-        self.open_action = self._add("Open Sciatica Coach", service.open_requested.emit)
-        self.pause_action = self._add("Pause reminders for today", self._toggle_pause)
+        self.open_action = self._add(_("Open Sciatica Coach"), service.open_requested.emit)
+        self.pause_action = self._add(_("Pause reminders for today"), self._toggle_pause)
         self.menu.addSeparator()
-        self.quit_action = self._add("Quit", self.quit)
+        self.quit_action = self._add(_("Quit"), self.quit)
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
         service.status_changed.connect(self.refresh)
@@ -69,17 +78,20 @@ class Tray(QObject):
     def refresh(self) -> None:
         status = self._service.status()
         if status.paused_today:
-            self.pause_action.setText("Resume reminders today")
+            self.pause_action.setText(_("Resume reminders today"))
         else:
-            self.pause_action.setText("Pause reminders for today")
+            self.pause_action.setText(_("Pause reminders for today"))
         if status.snoozed_until is not None:
-            text = f"Snoozed until {status.snoozed_until:%H:%M}"
+            text = _("Snoozed until {time}").format(time=_clock(status.snoozed_until))
+            tip = _("Sciatica Coach — snoozed until {time}").format(time=_clock(status.snoozed_until))
         elif status.next_at is not None:
-            text = f"Next reminder at {status.next_at:%H:%M}"
+            text = _("Next reminder at {time}").format(time=_clock(status.next_at))
+            tip = _("Sciatica Coach — next reminder at {time}").format(time=_clock(status.next_at))
         else:
-            text = "No reminders set"
+            text = _("No reminders set")
+            tip = _("Sciatica Coach — no reminders set")
         self.next_action.setText(text)
-        self.icon.setToolTip(f"Sciatica Coach — {text[0].lower()}{text[1:]}")
+        self.icon.setToolTip(tip)
 
     def isVisible(self) -> bool:  # the notifier asks this
         return self.icon.isVisible()
@@ -139,7 +151,7 @@ def keep_in_tray_on_close(window: QWidget, event: QCloseEvent, ctx: QObject) -> 
     window.hide()
     repo: Repository = service.repo  # type: ignore[union-attr]
     if not repo.setting(TOLD_ABOUT_TRAY):
-        tray.showMessage("Still here", TRAY_MESSAGE, QSystemTrayIcon.MessageIcon.Information, 10_000)
+        tray.showMessage(_("Still here"), _(TRAY_MESSAGE), QSystemTrayIcon.MessageIcon.Information, 10_000)
         try:
             repo.set_setting(TOLD_ABOUT_TRAY, True)
         except Exception:  # a full disk must not stop the window hiding

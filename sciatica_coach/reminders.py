@@ -41,6 +41,7 @@ from sciatica_coach.core.schedule import (
     state_from_dict,
     state_to_dict,
 )
+from sciatica_coach.i18n import _
 from sciatica_coach.progress_data import PLAN_KEY, REMINDER_STATE_KEY, reminder_plan
 from sciatica_coach.storage.repository import DataError, Repository
 
@@ -96,13 +97,17 @@ def notice_text(notice: Due) -> tuple[str, str]:
     """The title and body a notice shows, in plain, unhurried words."""
     if notice.kind is DueKind.MISSED:
         return (
-            "Your exercises are still there for today",
-            f"The {notice.slot} reminder came while Sciatica Coach wasn't running. "
-            "You can do the session now, a little later, or skip it today.",
+            _("Your exercises are still there for today"),
+            _(
+                "The {time} reminder came while Sciatica Coach wasn't running. You can do the session now, a "
+                "little later, or skip it today."
+            ).format(time=notice.slot),
         )
     return (
-        "Time for your exercises",
-        f"Your {notice.slot} session — about {SESSION_MINUTES_HINT} minutes, whenever you're ready.",
+        _("Time for your exercises"),
+        _("Your {time} session — about {minutes} minutes, whenever you're ready.").format(
+            time=notice.slot, minutes=SESSION_MINUTES_HINT
+        ),
     )
 
 

@@ -125,6 +125,17 @@ class SymptomQuestion(QFrame):
         self.show()
 
 
+class SessionPicture(IllustrationWidget):
+    """The drawing in a session takes whatever room the countdown and text leave (aspect kept when painted),
+    instead of asking for a height from its width, which pushed the controls off a full screen."""
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+    def sizeHint(self) -> QSize:
+        return QSize(320, 180)
+
+
 class RunningPanel(QWidget):
     """What the person follows: name, drawing, step word, countdown, counters, cue and what's next."""
 
@@ -154,7 +165,7 @@ class RunningPanel(QWidget):
 
         middle = QHBoxLayout()
         middle.setSpacing(24)
-        self.picture = IllustrationWidget()
+        self.picture = SessionPicture()
         middle.addWidget(self.picture, 3)
         right = QVBoxLayout()
         self.step_word = QLabel()
@@ -242,7 +253,9 @@ class RunningPanel(QWidget):
 
     def _apply_sizes(self) -> None:
         """Type sizes follow the panel's height; floor mode is larger still, white and yellow on black."""
-        unit = max(6.0, self.height() / 100) * (1.2 if self._floor_mode else 1.0)
+        # Sized from the window, not from this panel: the panel may be taller than the window (it scrolls at
+        # very large text), and sizing from itself would grow the text, which grows the panel, and so on.
+        unit = max(6.0, min(self.window().height(), self.height()) / 100) * (1.2 if self._floor_mode else 1.0)
         colors = FLOOR_COLORS if self._floor_mode else current_colors()
         palette = self.palette()
         palette.setColor(QPalette.ColorRole.Window, QColor(colors.window))

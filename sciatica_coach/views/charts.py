@@ -61,6 +61,17 @@ def week_ticks(rows: Sequence[WeekRow], step: int = 1) -> list[tuple[float, str]
     return [(float(i), short_date(rows[i].start)) for i in range(last, -1, -step)][::-1]
 
 
+def _blend(front: str, back: str, opacity: float) -> str:
+    """The solid colour a translucent `front` shows over `back` (the legend's swatch of the paler bar)."""
+    f, b = QColor(front), QColor(back)
+    mixed = QColor(
+        round(f.red() * opacity + b.red() * (1 - opacity)),
+        round(f.green() * opacity + b.green() * (1 - opacity)),
+        round(f.blue() * opacity + b.blue() * (1 - opacity)),
+    )
+    return mixed.name()
+
+
 class _Legend(QLabel):
     """Coloured keys under the chart, as one wrapping line of text (bigger and clearer than pyqtgraph's own
     legend, and it wraps instead of widening the page)."""
@@ -257,7 +268,11 @@ class WeeklyChart(QWidget):
             [
                 ("■", series["completed"], _("Done")),
                 ("■", series["partial"], _("Partial (ended early)")),
-                ("▯", c.text, _("This week, so far")),
+                (
+                    "■",
+                    _blend(series["completed"], c.surface, IN_PROGRESS_ALPHA / 255),
+                    _("This week, so far"),
+                ),
                 ("- -", series["target"], _("Planned")),
                 ("━■━", series["back"], _("Back pain")),
                 ("━●━", series["leg"], _("Leg pain")),

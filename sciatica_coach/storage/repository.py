@@ -19,6 +19,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from sciatica_coach.core.model import SessionRecord
+from sciatica_coach.i18n import N_, _
 from sciatica_coach.storage.atomic import FILE_MODE, atomic_write, ensure_private_dir, remove_stale_temp_files
 from sciatica_coach.storage.codec import RecordError, session_from_dict, session_to_dict
 from sciatica_coach.storage.migrations import SCHEMA_VERSION, migrate
@@ -124,13 +125,38 @@ def _well_formed(raw: object) -> bool:
     return True
 
 
+# The notice for each reason a data file is moved aside: whole sentences, so a translation can reword them.
+_BROKEN_FILE_NOTICES: dict[str, str] = {
+    "it was empty": N_(
+        "Your data file could not be used because it was empty. It has been kept, unchanged, as {kept}. "
+        "Sciatica Coach started with a fresh file; your earlier file is still there if you need it."
+    ),
+    "it could not be read (it may have been cut short or damaged)": N_(
+        "Your data file could not be used because it could not be read (it may have been cut short or "
+        "damaged). It has been kept, unchanged, as {kept}. "
+        "Sciatica Coach started with a fresh file; your earlier file is still there if you need it."
+    ),
+    "its contents were not in the expected shape": N_(
+        "Your data file could not be used because its contents were not in the expected shape. "
+        "It has been kept, unchanged, as {kept}. "
+        "Sciatica Coach started with a fresh file; your earlier file is still there if you need it."
+    ),
+    "it had no version mark": N_(
+        "Your data file could not be used because it had no version mark. It has been kept, unchanged, as "
+        "{kept}. Sciatica Coach started with a fresh file; your earlier file is still there if you need it."
+    ),
+}
+
+
 def _load_raw(path: Path, result: OpenResult) -> dict[str, Any]:
     """Read the data file; a broken one is moved aside and replaced by empty data, with a notice."""
     if path.is_dir():
         kept = _move_aside(path, "a folder stood where the data file should be")
         result.notices.append(
-            f"A folder was in the place of your data file. It was moved, untouched, to {kept}. "
-            "Sciatica Coach started with a fresh data file."
+            _(
+                "A folder was in the place of your data file. It was moved, untouched, to {kept}. "
+                "Sciatica Coach started with a fresh data file."
+            ).format(kept=kept)
         )
         return _empty_data()
     try:
@@ -139,8 +165,10 @@ def _load_raw(path: Path, result: OpenResult) -> dict[str, Any]:
         return _empty_data()
     except PermissionError:
         raise DataError(
-            f"Sciatica Coach isn't allowed to read its data file {path}. "
-            "Please check the file's permissions; nothing has been changed."
+            _(
+                "Sciatica Coach isn't allowed to read its data file {path}. "
+                "Please check the file's permissions; nothing has been changed."
+            ).format(path=path)
         ) from None
     problem = None
     raw: object = None
@@ -160,10 +188,7 @@ def _load_raw(path: Path, result: OpenResult) -> dict[str, Any]:
         assert isinstance(raw, dict)
         return raw
     kept = _move_aside(path, problem)
-    result.notices.append(
-        f"Your data file could not be used because {problem}. It has been kept, unchanged, as {kept}. "
-        "Sciatica Coach started with a fresh file; your earlier file is still there if you need it."
-    )
+    result.notices.append(_(_BROKEN_FILE_NOTICES[problem]).format(kept=kept))
     return _empty_data()
 
 
@@ -172,9 +197,11 @@ def _check_version(raw: dict[str, Any], path: Path) -> int:
     assert version is not None
     if version > SCHEMA_VERSION:
         raise DataError(
-            f"Your data file {path} was saved by a newer version of Sciatica Coach "
-            f"(data version {version}; this version understands up to {SCHEMA_VERSION}). "
-            "It has been left untouched. Please update Sciatica Coach to open it."
+            _(
+                "Your data file {path} was saved by a newer version of Sciatica Coach "
+                "(data version {version}; this version understands up to {supported}). "
+                "It has been left untouched. Please update Sciatica Coach to open it."
+            ).format(path=path, version=version, supported=SCHEMA_VERSION)
         )
     return version
 
@@ -232,13 +259,17 @@ class Repository:
             ensure_private_dir(folder)
         except OSError as err:
             raise DataError(
-                f"Sciatica Coach can't create its data folder {folder} ({err.strerror}). "
-                "Please choose another folder with --data-dir."
+                _(
+                    "Sciatica Coach can't create its data folder {folder} ({error}). "
+                    "Please choose another folder with --data-dir."
+                ).format(folder=folder, error=err.strerror)
             ) from None
         if not os.access(folder, os.W_OK | os.X_OK):
             raise DataError(
-                f"Sciatica Coach can't save in its data folder {folder}: it is read-only. "
-                "Your data there is untouched. Please make the folder writable or choose another one."
+                _(
+                    "Sciatica Coach can't save in its data folder {folder}: it is read-only. "
+                    "Your data there is untouched. Please make the folder writable or choose another one."
+                ).format(folder=folder)
             )
         path = folder / DATA_FILE
         for stale_folder in (folder, folder / HISTORY_FOLDER):
@@ -279,7 +310,9 @@ class Repository:
         if history.exists() and not history.is_dir():
             kept = _move_aside(history, "a file stood where the history folder should be")
             result.notices.append(
-                f"A file was in the place of your session history folder. It was moved, untouched, to {kept}."
+                _(
+                    "A file was in the place of your session history folder. It was moved, untouched, to {kept}."
+                ).format(kept=kept)
             )
         if not history.is_dir():
             return years
@@ -466,9 +499,56 @@ class Repository:
             store.db.close()
 
 
+# Why a save failed, as whole sentences for each thing being saved: (the disk is full, another reason).
+_WRITE_FAILURES: dict[str, tuple[str, str]] = {
+    "save": (
+        N_(
+            "Sciatica Coach couldn't save in {folder} because the disk is full. "
+            "What was saved before is safe; please free some space or fix the folder, then try again."
+        ),
+        N_(
+            "Sciatica Coach couldn't save in {folder} because {reason}. "
+            "What was saved before is safe; please free some space or fix the folder, then try again."
+        ),
+    ),
+    "save the session": (
+        N_(
+            "Sciatica Coach couldn't save the session in {folder} because the disk is full. "
+            "What was saved before is safe; please free some space or fix the folder, then try again."
+        ),
+        N_(
+            "Sciatica Coach couldn't save the session in {folder} because {reason}. "
+            "What was saved before is safe; please free some space or fix the folder, then try again."
+        ),
+    ),
+    "save the sessions": (
+        N_(
+            "Sciatica Coach couldn't save the sessions in {folder} because the disk is full. "
+            "What was saved before is safe; please free some space or fix the folder, then try again."
+        ),
+        N_(
+            "Sciatica Coach couldn't save the sessions in {folder} because {reason}. "
+            "What was saved before is safe; please free some space or fix the folder, then try again."
+        ),
+    ),
+    "save {key}": (
+        N_(
+            "Sciatica Coach couldn't save {key} in {folder} because the disk is full. "
+            "What was saved before is safe; please free some space or fix the folder, then try again."
+        ),
+        N_(
+            "Sciatica Coach couldn't save {key} in {folder} because {reason}. "
+            "What was saved before is safe; please free some space or fix the folder, then try again."
+        ),
+    ),
+}
+
+
 def _write_failure(path: Path, err: OSError, action: str = "save") -> str:
-    reason = "the disk is full" if err.errno == 28 else (err.strerror or str(err)).lower()
-    return (
-        f"Sciatica Coach couldn't {action} in {path.parent} because {reason}. "
-        "What was saved before is safe; please free some space or fix the folder, then try again."
-    )
+    key = ""
+    if action not in _WRITE_FAILURES:  # "save <setting or state key>"
+        action, key = "save {key}", action.removeprefix("save ")
+    disk_full, other = _WRITE_FAILURES[action]
+    reason = (err.strerror or str(err)).lower()
+    template = disk_full if err.errno == 28 else other
+    return _(template).format(folder=path.parent, reason=reason, key=key)

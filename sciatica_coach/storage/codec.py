@@ -14,6 +14,7 @@ from sciatica_coach.core.model import (
     SessionRecord,
     SymptomChange,
 )
+from sciatica_coach.i18n import _
 
 
 class RecordError(ValueError):
@@ -60,19 +61,23 @@ def session_to_dict(record: SessionRecord) -> dict[str, Any]:
 
 def _field(doc: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
     if key not in doc:
-        raise RecordError(f"{where}: the field '{key}' is missing")
+        raise RecordError(_("{where}: the field '{key}' is missing").format(where=where, key=key))
     value = doc[key]
     if isinstance(value, bool) and kind is int:
-        raise RecordError(f"{where}: the field '{key}' should be a number")
+        raise RecordError(_("{where}: the field '{key}' should be a number").format(where=where, key=key))
     if not isinstance(value, kind):
-        raise RecordError(f"{where}: the field '{key}' has the wrong type")
+        raise RecordError(_("{where}: the field '{key}' has the wrong type").format(where=where, key=key))
     return value
 
 
 def _int(doc: dict[str, Any], key: str, where: str, low: int = 0, high: int = 100_000) -> int:
     value: int = _field(doc, key, int, where)
     if not low <= value <= high:
-        raise RecordError(f"{where}: '{key}' must be between {low} and {high} (got {value})")
+        raise RecordError(
+            _("{where}: '{key}' must be between {low} and {high} (got {value})").format(
+                where=where, key=key, low=low, high=high, value=value
+            )
+        )
     return value
 
 
@@ -81,16 +86,22 @@ def _time(doc: dict[str, Any], key: str, where: str) -> datetime:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise RecordError(f"{where}: '{key}' is not a date and time ({text!r})") from None
+        raise RecordError(
+            _("{where}: '{key}' is not a date and time ({text})").format(
+                where=where, key=key, text=repr(text)
+            )
+        ) from None
     if value.tzinfo is None:
-        raise RecordError(f"{where}: '{key}' has no time zone ({text!r})")
+        raise RecordError(
+            _("{where}: '{key}' has no time zone ({text})").format(where=where, key=key, text=repr(text))
+        )
     return value
 
 
 def _optional_text(doc: dict[str, Any], key: str, where: str) -> str:
     value = doc.get(key, "")
     if not isinstance(value, str):
-        raise RecordError(f"{where}: '{key}' should be text")
+        raise RecordError(_("{where}: '{key}' should be text").format(where=where, key=key))
     return value
 
 
@@ -98,14 +109,20 @@ def pain_from_dict(doc: object, where: str) -> PainReport | None:
     if doc is None:
         return None
     if not isinstance(doc, dict):
-        raise RecordError(f"{where}: should be an object")
+        raise RecordError(_("{where}: should be an object").format(where=where))
     try:
         reach = LegReach(doc.get("reach", "none"))
     except ValueError:
-        raise RecordError(f"{where}: 'reach' is not one of {[r.value for r in LegReach]}") from None
+        raise RecordError(
+            _("{where}: 'reach' is not one of {values}").format(
+                where=where, values=[r.value for r in LegReach]
+            )
+        ) from None
     numb = doc.get("new_numbness_or_weakness", False)
     if not isinstance(numb, bool):
-        raise RecordError(f"{where}: 'new_numbness_or_weakness' should be true or false")
+        raise RecordError(
+            _("{where}: 'new_numbness_or_weakness' should be true or false").format(where=where)
+        )
     return PainReport(
         back=_int(doc, "back", where, 0, 10),
         leg=_int(doc, "leg", where, 0, 10),
@@ -114,9 +131,11 @@ def pain_from_dict(doc: object, where: str) -> PainReport | None:
     )
 
 
-def session_from_dict(doc: object, where: str = "session") -> SessionRecord:
+def session_from_dict(doc: object, where: str | None = None) -> SessionRecord:
+    if where is None:
+        where = _("session")
     if not isinstance(doc, dict):
-        raise RecordError(f"{where}: should be an object")
+        raise RecordError(_("{where}: should be an object").format(where=where))
     where = f"{where} {doc.get('id', '?')!s:.40}"
     try:
         outcome = Outcome(_field(doc, "outcome", str, where))
@@ -126,17 +145,19 @@ def session_from_dict(doc: object, where: str = "session") -> SessionRecord:
     exercises_raw = _field(doc, "exercises", list, where)
     exercises = []
     for i, ex in enumerate(exercises_raw):
-        ex_where = f"{where}, exercise {i + 1}"
+        ex_where = _("{where}, exercise {n}").format(where=where, n=i + 1)
         if not isinstance(ex, dict):
-            raise RecordError(f"{ex_where}: should be an object")
+            raise RecordError(_("{where}: should be an object").format(where=ex_where))
         symptom_raw = ex.get("symptom")
         try:
             symptom = SymptomChange(symptom_raw) if symptom_raw is not None else None
         except ValueError:
-            raise RecordError(f"{ex_where}: 'symptom' must be up, same or down") from None
+            raise RecordError(
+                _("{where}: 'symptom' must be up, same or down").format(where=ex_where)
+            ) from None
         skipped = ex.get("skipped", False)
         if not isinstance(skipped, bool):
-            raise RecordError(f"{ex_where}: 'skipped' should be true or false")
+            raise RecordError(_("{where}: 'skipped' should be true or false").format(where=ex_where))
         exercises.append(
             ExerciseRecord(
                 exercise_id=_field(ex, "exercise_id", str, ex_where),
@@ -151,7 +172,7 @@ def session_from_dict(doc: object, where: str = "session") -> SessionRecord:
         )
     started, ended = _time(doc, "started_at", where), _time(doc, "ended_at", where)
     if ended < started:
-        raise RecordError(f"{where}: it ends before it starts")
+        raise RecordError(_("{where}: it ends before it starts").format(where=where))
     return SessionRecord(
         id=_field(doc, "id", str, where),
         started_at=started,
@@ -159,8 +180,8 @@ def session_from_dict(doc: object, where: str = "session") -> SessionRecord:
         phase=phase,
         exercises=tuple(exercises),
         outcome=outcome,
-        pain_before=pain_from_dict(doc.get("pain_before"), f"{where}, pain before"),
-        pain_after=pain_from_dict(doc.get("pain_after"), f"{where}, pain after"),
+        pain_before=pain_from_dict(doc.get("pain_before"), _("{where}, pain before").format(where=where)),
+        pain_after=pain_from_dict(doc.get("pain_after"), _("{where}, pain after").format(where=where)),
         reason=_optional_text(doc, "reason", where),
         slot=_optional_text(doc, "slot", where),
     )

@@ -16,6 +16,7 @@ from typing import Any
 
 from sciatica_coach import __version__
 from sciatica_coach.core.model import SessionRecord, SymptomChange
+from sciatica_coach.i18n import _, ngettext
 from sciatica_coach.storage.codec import RecordError, session_from_dict, session_to_dict
 from sciatica_coach.storage.repository import Repository
 
@@ -89,70 +90,91 @@ def _problem_list(problems: list[str]) -> str:
     shown = problems[:MAX_PROBLEMS_LISTED]
     more = len(problems) - len(shown)
     text = "; ".join(shown)
-    return text + (f"; and {more} more problem(s)" if more else "")
+    if not more:
+        return text
+    return text + ngettext("; and {n} more problem(s)", "; and {n} more problem(s)", more).format(n=more)
 
 
-def parse_import(blob: bytes, source: str = "the file") -> ImportBundle:
+def parse_import(blob: bytes, source: str | None = None) -> ImportBundle:
     """Check an export file completely; raise ExchangeError listing every problem."""
+    if source is None:
+        source = _("the file")
     if len(blob) > MAX_IMPORT_BYTES:
         raise ExchangeError(
-            f"{source} is too large to be a Sciatica Coach export "
-            f"({len(blob) // (1024 * 1024)} MB; the limit is {MAX_IMPORT_BYTES // (1024 * 1024)} MB)."
+            _(
+                "{source} is too large to be a Sciatica Coach export ({size} MB; the limit is {limit} MB)."
+            ).format(source=source, size=len(blob) // (1024 * 1024), limit=MAX_IMPORT_BYTES // (1024 * 1024))
         )
     if b"\x00" in blob[:4096]:
-        raise ExchangeError(f"{source} is not a text file, so it can't be a Sciatica Coach export.")
+        raise ExchangeError(
+            _("{source} is not a text file, so it can't be a Sciatica Coach export.").format(source=source)
+        )
     try:
         data = json.loads(blob.decode("utf-8"))
     except UnicodeDecodeError:
-        raise ExchangeError(f"{source} is not UTF-8 text, so it can't be a Sciatica Coach export.") from None
+        raise ExchangeError(
+            _("{source} is not UTF-8 text, so it can't be a Sciatica Coach export.").format(source=source)
+        ) from None
     except json.JSONDecodeError as err:
-        raise ExchangeError(f"{source} is not valid JSON (line {err.lineno}, column {err.colno}).") from None
+        raise ExchangeError(
+            _("{source} is not valid JSON (line {line}, column {column}).").format(
+                source=source, line=err.lineno, column=err.colno
+            )
+        ) from None
     except (ValueError, RecursionError):  # a number too long to read, or nesting too deep to follow
         raise ExchangeError(
-            f"{source} is not a Sciatica Coach export (its contents can't be read)."
+            _("{source} is not a Sciatica Coach export (its contents can't be read).").format(source=source)
         ) from None
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
         raise ExchangeError(
-            f"{source} is not a Sciatica Coach history export (its 'format' field is missing)."
+            _("{source} is not a Sciatica Coach history export (its 'format' field is missing).").format(
+                source=source
+            )
         )
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
-        raise ExchangeError(f"{source}: the 'version' field should be a whole number.")
+        raise ExchangeError(
+            _("{source}: the 'version' field should be a whole number.").format(source=source)
+        )
     if version > EXPORT_VERSION:
         raise ExchangeError(
-            f"{source} was made by a newer Sciatica Coach (export version {version}; this one reads up to "
-            f"{EXPORT_VERSION}). Please update Sciatica Coach to import it."
+            _(
+                "{source} was made by a newer Sciatica Coach (export version {version}; this one reads up to "
+                "{supported}). Please update Sciatica Coach to import it."
+            ).format(source=source, version=version, supported=EXPORT_VERSION)
         )
     problems: list[str] = []
     sessions_raw = data.get("sessions")
     sessions: list[SessionRecord] = []
     if not isinstance(sessions_raw, list):
-        problems.append("the 'sessions' field should be a list")
+        problems.append(_("the 'sessions' field should be a list"))
     else:
         for i, raw in enumerate(sessions_raw):
             try:
-                sessions.append(session_from_dict(raw, f"session {i + 1}"))
+                sessions.append(session_from_dict(raw, _("session {n}").format(n=i + 1)))
             except RecordError as err:
                 problems.append(str(err))
     excused: set[date] = set()
     excused_raw = data.get("excused_days", [])
     if not isinstance(excused_raw, list):
-        problems.append("the 'excused_days' field should be a list of dates")
+        problems.append(_("the 'excused_days' field should be a list of dates"))
         excused_raw = []
     for text in excused_raw:
         try:
             excused.add(date.fromisoformat(text))
         except (TypeError, ValueError):
-            problems.append(f"excused day {text!r} is not a date like 2026-03-01")
+            problems.append(_("excused day {text} is not a date like 2026-03-01").format(text=repr(text)))
     plan_start = None
     if data.get("plan_start") is not None:
         try:
             plan_start = date.fromisoformat(data["plan_start"])
         except (TypeError, ValueError):
-            problems.append("'plan_start' is not a date like 2026-03-01")
+            problems.append(_("'plan_start' is not a date like 2026-03-01"))
     if problems:
         raise ExchangeError(
-            f"{source} could not be imported; nothing was changed. {_problem_list(problems)}."
+            _("{source} could not be imported; nothing was changed. {problems}.").format(
+                source=source, problems=_problem_list(problems)
+            )
         )
     return ImportBundle(tuple(sessions), frozenset(excused), plan_start)
 

@@ -31,6 +31,7 @@ from sciatica_coach.core.catalogue import (
     parse_routine_items,
 )
 from sciatica_coach.core.model import Phase, Routine
+from sciatica_coach.i18n import _, ngettext
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +51,12 @@ class PrescriptionError(ValueError):
         self.source = source
         self.problems: tuple[str, ...] = tuple(problems)
         count = len(self.problems)
-        heading = f"The routine file {source} can't be used, so your routine has not been changed. " + (
-            "There is 1 problem:" if count == 1 else f"There are {count} problems:"
-        )
+        heading = ngettext(
+            "The routine file {source} can't be used, so your routine has not been changed. There is {n} problem:",
+            "The routine file {source} can't be used, so your routine has not been changed. "
+            "There are {n} problems:",
+            count,
+        ).format(source=source, n=count)
         super().__init__("\n".join([heading, *(f"  - {problem}" for problem in self.problems)]))
 
 
@@ -115,39 +119,54 @@ def prescription_problems(
     problems: list[str] = []
     if not isinstance(data, dict):
         problems.append(
-            f'{source}: the file must hold one object starting with "format": "{FORMAT_NAME}" '
-            f"(got {_describe(data)})"
+            _(
+                '{source}: the file must hold one object starting with "format": "{format}" (got {got})'
+            ).format(source=source, format=FORMAT_NAME, got=_describe(data))
         )
         return None, problems
 
-    def note(field: str, message: str) -> None:
-        problems.append(f'{source}: field "{field}" {message}')
+    def note(message: str, **values: object) -> None:
+        """``message`` is a whole sentence with a {source} placeholder and the field named in it."""
+        problems.append(message.format(source=source, **values))
 
     if data.get("format") != FORMAT_NAME:
         if "format" not in data:
-            note("format", f'is missing; a routine file starts with "format": "{FORMAT_NAME}"')
+            note(
+                _('{source}: field "format" is missing; a routine file starts with "format": "{format}"'),
+                format=FORMAT_NAME,
+            )
         else:
             note(
-                "format",
-                f'must be "{FORMAT_NAME}" (got {_describe(data["format"])}); is this a Sciatica Coach '
-                "routine file?",
+                _(
+                    '{source}: field "format" must be "{format}" (got {got}); is this a Sciatica Coach '
+                    "routine file?"
+                ),
+                format=FORMAT_NAME,
+                got=_describe(data["format"]),
             )
         return None, problems  # some other file: the rest would only be noise
     for key in data:
         if key not in _TOP_LEVEL_FIELDS:
-            note(key, f"is not a known field (the fields are {', '.join(_TOP_LEVEL_FIELDS)})")
+            note(
+                _('{source}: field "{field}" is not a known field (the fields are {fields})'),
+                field=key,
+                fields=", ".join(_TOP_LEVEL_FIELDS),
+            )
 
     version = data.get("version")
     version_ok = False
     if "version" not in data:
-        note("version", "is missing")
+        note(_('{source}: field "version" is missing'))
     elif isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        note("version", f"must be a whole number (got {_describe(version)})")
+        note(_('{source}: field "version" must be a whole number (got {got})'), got=_describe(version))
     elif version > PRESCRIPTION_VERSION:
         note(
-            "version",
-            f"is {version}, newer than this version of Sciatica Coach understands ({PRESCRIPTION_VERSION}); "
-            "please update the app",
+            _(
+                '{source}: field "version" is {version}, newer than this version of Sciatica Coach '
+                "understands ({supported}); please update the app"
+            ),
+            version=version,
+            supported=PRESCRIPTION_VERSION,
         )
     else:
         version_ok = True
@@ -156,18 +175,26 @@ def prescription_problems(
     phase: Phase | None = None
     phases = [int(p) for p in Phase]
     if "phase" not in data:
-        note("phase", f"is missing (one of {', '.join(map(str, phases))})")
+        note(_('{source}: field "phase" is missing (one of {phases})'), phases=", ".join(map(str, phases)))
     elif isinstance(phase_value, bool) or not isinstance(phase_value, int) or phase_value not in phases:
-        note("phase", f"must be one of {', '.join(map(str, phases))} (got {_describe(phase_value)})")
+        note(
+            _('{source}: field "phase" must be one of {phases} (got {got})'),
+            phases=", ".join(map(str, phases)),
+            got=_describe(phase_value),
+        )
     else:
         phase = Phase(phase_value)
 
     raw_items = data.get("exercises")
     routine: Routine | None = None
     if "exercises" not in data:
-        note("exercises", "is missing")
+        note(_('{source}: field "exercises" is missing'))
     elif isinstance(raw_items, list) and len(raw_items) > MAX_EXERCISES:
-        note("exercises", f"has {len(raw_items)} entries; at most {MAX_EXERCISES} are allowed")
+        note(
+            _('{source}: field "exercises" has {count} entries; at most {limit} are allowed'),
+            count=len(raw_items),
+            limit=MAX_EXERCISES,
+        )
     else:
         # With an unreadable phase, still check the entries (as phase 3, so only the phase rule is skipped).
         routine, item_problems = parse_routine_items(
@@ -195,30 +222,46 @@ def loads_prescription(raw: bytes, catalogue: Catalogue, source: str = "prescrip
         raise PrescriptionError(
             source,
             [
-                f"{source}: the file is {len(raw) // 1024} KB; a routine file is at most {MAX_FILE_BYTES // 1024} KB"
+                _("{source}: the file is {size} KB; a routine file is at most {limit} KB").format(
+                    source=source, size=len(raw) // 1024, limit=MAX_FILE_BYTES // 1024
+                )
             ],
         )
     if b"\x00" in raw:
-        raise PrescriptionError(source, [f"{source}: this is not a text file (it holds binary data)"])
+        raise PrescriptionError(
+            source, [_("{source}: this is not a text file (it holds binary data)").format(source=source)]
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise PrescriptionError(source, [f"{source}: the file is not UTF-8 text"]) from None
+        raise PrescriptionError(
+            source, [_("{source}: the file is not UTF-8 text").format(source=source)]
+        ) from None
     if not text.strip():
-        raise PrescriptionError(source, [f"{source}: the file is empty"])
+        raise PrescriptionError(source, [_("{source}: the file is empty").format(source=source)])
     try:
         data = json.loads(text, object_pairs_hook=no_duplicate_keys)
     except json.JSONDecodeError as err:
         raise PrescriptionError(
-            source, [f"{source}: is not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})"]
+            source,
+            [
+                _("{source}: is not valid JSON (line {line}, column {column}: {error})").format(
+                    source=source, line=err.lineno, column=err.colno, error=err.msg
+                )
+            ],
         ) from None
     except DuplicateKeyError as err:
         raise PrescriptionError(
-            source, [f'{source}: the field "{err.key}" appears twice in one object']
+            source,
+            [
+                _('{source}: the field "{field}" appears twice in one object').format(
+                    source=source, field=err.key
+                )
+            ],
         ) from None
     except RecursionError:
         raise PrescriptionError(
-            source, [f"{source}: the file is nested too deeply to be a routine"]
+            source, [_("{source}: the file is nested too deeply to be a routine").format(source=source)]
         ) from None
     return parse_prescription(data, catalogue, source)
 
@@ -228,7 +271,7 @@ def read_prescription(path: Path, catalogue: Catalogue) -> Routine:
     source = path.name or str(path)
     try:
         if path.is_dir():
-            raise PrescriptionError(source, [f"{path} is a folder, not a routine file"])
+            raise PrescriptionError(source, [_("{path} is a folder, not a routine file").format(path=path)])
         with path.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
             if len(raw) > MAX_FILE_BYTES:
@@ -236,14 +279,17 @@ def read_prescription(path: Path, catalogue: Catalogue) -> Routine:
                 raise PrescriptionError(
                     source,
                     [
-                        f"{source}: the file is {size // 1024} KB; a routine file is at most "
-                        f"{MAX_FILE_BYTES // 1024} KB"
+                        _("{source}: the file is {size} KB; a routine file is at most {limit} KB").format(
+                            source=source, size=size // 1024, limit=MAX_FILE_BYTES // 1024
+                        )
                     ],
                 )
     except FileNotFoundError:
-        raise PrescriptionError(source, [f"{path} does not exist"]) from None
+        raise PrescriptionError(source, [_("{path} does not exist").format(path=path)]) from None
     except OSError as err:
-        raise PrescriptionError(source, [f"{path} could not be read ({err.strerror or err})"]) from None
+        raise PrescriptionError(
+            source, [_("{path} could not be read ({error})").format(path=path, error=err.strerror or err)]
+        ) from None
     routine = loads_prescription(raw, catalogue, source)
     log.info("Read a routine of %d exercises from %s", len(routine.items), path)
     return routine

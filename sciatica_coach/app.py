@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from sciatica_coach import APP_ID, APP_NAME, __version__
 from sciatica_coach.assets import asset_path
+from sciatica_coach.i18n import SYSTEM, _
 from sciatica_coach.platform.single_instance import RAISE, START_SESSION, SingleInstance
 from sciatica_coach.storage.repository import DataError, Repository
 from sciatica_coach.views.context import AppContext
@@ -105,16 +106,23 @@ def run_gui(
     background: bool = False,
 ) -> int:
     app = make_application(argv)
+    # The language setting is in the data file, not read yet: until then, errors follow the system language.
+    apply_language(SYSTEM)
     try:
         instance = SingleInstance(data_dir)
     except OSError as err:
-        show_error(APP_NAME, f"Sciatica Coach can't use its data folder {data_dir} ({err.strerror}).")
+        show_error(
+            APP_NAME,
+            _("Sciatica Coach can't use its data folder {folder} ({error}).").format(
+                folder=data_dir, error=err.strerror
+            ),
+        )
         return 2
     if not instance.acquire():
         if instance.notify_running(START_SESSION if start_session else RAISE):
             print("Sciatica Coach is already open; its window has been brought to the front.")
             return 0
-        show_error(APP_NAME, "Sciatica Coach is already running with this data folder.")
+        show_error(APP_NAME, _("Sciatica Coach is already running with this data folder."))
         return 2
     try:
         repo = Repository.open(data_dir)
@@ -122,7 +130,9 @@ def run_gui(
         show_error(APP_NAME, str(err))
         instance.release()
         return 2
-    apply_language(str(repo.setting("language")))  # before any page is built: text is translated once
+    # The stored setting, before any page is built (text is translated once). Notices gathered while
+    # opening (a broken file moved aside…) were worded in the system language, like the errors above.
+    apply_language(str(repo.setting("language")))
     ctx = AppContext(repo)
     settings = repo.settings()
     apply_theme(app, settings["theme"], settings["text_scale"])

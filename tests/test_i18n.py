@@ -160,3 +160,40 @@ def _placeholders(text: str) -> list[str]:
     import string
 
     return [name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name is not None]
+
+
+def storage_and_import_errors(folder: Path) -> tuple[str, str, str]:
+    """A data-folder error, an import error (with a record problem) and a routine-file problem, as worded now."""
+    from sciatica_coach.core.prescription import PrescriptionError, loads_prescription
+    from sciatica_coach.storage.exchange import ExchangeError, parse_import
+    from sciatica_coach.storage.repository import DATA_FILE, DataError, Repository
+
+    folder.mkdir(exist_ok=True)
+    (folder / DATA_FILE).write_text('{"meta": {"1": {"schema_version": 999}}}', encoding="utf-8")
+    with pytest.raises(DataError) as data_error:
+        Repository.open(folder)
+    export = {"format": "sciatica-coach-history", "version": 1, "sessions": [{"id": "x"}]}
+    with pytest.raises(ExchangeError) as import_error:
+        parse_import(json.dumps(export).encode(), "backup.json")
+    with pytest.raises(PrescriptionError) as routine_error:
+        loads_prescription(b"", load_catalogue(), "routine.json")
+    return str(data_error.value), str(import_error.value), str(routine_error.value)
+
+
+def test_storage_and_import_messages_follow_the_language(tmp_path: Path) -> None:
+    data, imported, routine = storage_and_import_errors(tmp_path / "en")
+    assert "was saved by a newer version of Sciatica Coach" in data
+    assert imported.startswith("backup.json could not be imported; nothing was changed. session 1 x:")
+    assert "can't be used" in routine and "the file is empty" in routine
+
+    i18n.set_language("de")
+    data, imported, routine = storage_and_import_errors(tmp_path / "de")
+    assert "wurde von einer neueren Version von Sciatica Coach gespeichert" in data and "999" in data
+    assert imported.startswith(
+        "backup.json konnte nicht importiert werden; es wurde nichts geändert. Einheit 1 x:"
+    )
+    assert "fehlt" in imported
+    assert "kann nicht verwendet werden" in routine and "Die Datei ist leer" in routine
+
+    i18n.set_language("en")  # the command line runs in the source language: English again
+    assert storage_and_import_errors(tmp_path / "again")[1].startswith("backup.json could not be imported")

@@ -197,3 +197,20 @@ def test_storage_and_import_messages_follow_the_language(tmp_path: Path) -> None
 
     i18n.set_language("en")  # the command line runs in the source language: English again
     assert storage_and_import_errors(tmp_path / "again")[1].startswith("backup.json could not be imported")
+
+
+def test_routine_file_item_problems_follow_the_language() -> None:
+    from sciatica_coach import i18n
+    from sciatica_coach.core.catalogue import load_catalogue, parse_routine_items
+    from sciatica_coach.core.model import Phase
+
+    items = [{"exercise": "bridgee"}, {"exercise": "pelvic-tilt", "reps": 500}]
+    english = parse_routine_items(items, Phase.STRENGTH, load_catalogue(), "plan.json")[1]
+    assert 'field "exercise" names an unknown exercise "bridgee" (did you mean "bridge"?)' in english[0]
+    i18n.set_language("de")
+    try:
+        german = parse_routine_items(items, Phase.STRENGTH, load_catalogue(), "plan.json")[1]
+    finally:
+        i18n.set_language(i18n.SOURCE_LANGUAGE)
+    assert "unbekannte Übung „bridgee“" in german[0]
+    assert "muss eine ganze Zahl von 1 bis 50 sein" in german[1]

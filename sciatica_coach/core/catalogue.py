@@ -36,6 +36,7 @@ from sciatica_coach.core.model import (
     RoutineItem,
     SideMode,
 )
+from sciatica_coach.i18n import N_
 
 _log = logging.getLogger(__name__)
 
@@ -169,9 +170,9 @@ def _describe(value: object) -> str:
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, Mapping):
-        return "an object"
+        return i18n._("an object")
     if isinstance(value, list | tuple):
-        return "a list" if value else "an empty list"
+        return i18n._("a list") if value else i18n._("an empty list")
     return type(value).__name__
 
 
@@ -181,7 +182,7 @@ def _count(number: int, noun: str) -> str:
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
+    return i18n._(' (did you mean "{name}"?)').format(name=close[0]) if close else ""
 
 
 class _Fields:
@@ -194,19 +195,29 @@ class _Fields:
         self.problems = problems
 
     def note(self, name: str, message: str) -> None:
+        """A problem with the catalogue file itself (for its authors; English)."""
         self.problems.append(f'{self.where}: field "{name}" {message}')
+
+    def say(self, name: str, sentence: str, **params: object) -> None:
+        """A problem as a whole translatable sentence with {where} and {field} (routine and prescription
+        files are read by people in their own language)."""
+        self.problems.append(i18n._(sentence).format(where=self.where, field=name, **params))
 
     def only(self, allowed: Iterable[str]) -> None:
         """Note every field not in ``allowed`` (a typo, most likely)."""
         allowed = tuple(allowed)
         for key in self.obj:
             if key not in allowed:
-                self.note(key, "is not a known field" + _suggest(key, allowed))
+                self.say(
+                    key,
+                    N_('{where}: field "{field}" is not a known field{hint}'),
+                    hint=_suggest(key, allowed),
+                )
 
     def _present(self, name: str) -> bool:
         if name in self.obj:
             return True
-        self.note(name, "is missing")
+        self.say(name, N_('{where}: field "{field}" is missing'))
         return False
 
     def whole_number(self, name: str, low: int, high: int) -> int | None:
@@ -214,7 +225,11 @@ class _Fields:
             return None
         value = self.obj[name]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.note(name, f"must be a whole number from {low} to {high} (got {_describe(value)})")
+            self.say(
+                name,
+                N_('{where}: field "{field}" must be a whole number from {low} to {high} (got {got})'),
+                low=low, high=high, got=_describe(value),
+            )  # fmt: skip
             return None
         return value
 
@@ -226,15 +241,18 @@ class _Fields:
     def text_value(self, value: object, name: str, max_chars: int) -> str | None:
         """``value`` as one line of text (``name`` says where it came from, e.g. ``steps[2]``)."""
         if not isinstance(value, str):
-            self.note(name, f"must be text (got {_describe(value)})")
+            self.say(name, N_('{where}: field "{field}" must be text (got {got})'), got=_describe(value))
             return None
         text = value.strip()
         if not text:
-            self.note(name, "must not be empty")
+            self.say(name, N_('{where}: field "{field}" must not be empty'))
         elif "\n" in text:
-            self.note(name, "must be a single line")
+            self.say(name, N_('{where}: field "{field}" must be a single line'))
         elif len(text) > max_chars:
-            self.note(name, f"must be at most {max_chars} characters (got {len(text)})")
+            self.say(
+                name, N_('{where}: field "{field}" must be at most {most} characters (got {count})'),
+                most=max_chars, count=len(text),
+            )  # fmt: skip
         else:
             return text
         return None
@@ -261,7 +279,10 @@ class _Fields:
                 return member
         choices = [str(member.value) for member in kind]
         hint = _suggest(value, choices) if isinstance(value, str) else ""
-        self.note(name, f"must be one of {', '.join(choices)} (got {_describe(value)}){hint}")
+        self.say(
+            name, N_('{where}: field "{field}" must be one of {choices} (got {got}){hint}'),
+            choices=", ".join(choices), got=_describe(value), hint=hint,
+        )  # fmt: skip
         return None
 
     def dose(self, base: Dose | None = None) -> Dose | None:
@@ -492,7 +513,9 @@ def _parse_routine_item(
 ) -> RoutineItem | None:
     if not isinstance(raw_item, Mapping):
         problems.append(
-            f'{where}: must be an object like {{"exercise": "bridge"}} (got {_describe(raw_item)})'
+            i18n._("{where}: must be an object like {example} (got {got})").format(
+                where=where, example='{"exercise": "bridge"}', got=_describe(raw_item)
+            )
         )
         return None
     if isinstance(raw_item.get("exercise"), str):
@@ -506,16 +529,18 @@ def _parse_routine_item(
     exercise = known.exercises.get(exercise_id)
     if exercise is None:
         if known.readable and exercise_id not in known.ids:  # else its problems were reported already
-            fields.note(
-                "exercise", f'names an unknown exercise "{exercise_id}"' + _suggest(exercise_id, known.ids)
-            )
+            fields.say(
+                "exercise", N_('{where}: field "{field}" names an unknown exercise "{exercise}"{hint}'),
+                exercise=exercise_id, hint=_suggest(exercise_id, known.ids),
+            )  # fmt: skip
         return None
     if exercise.phase > phase:
-        fields.note(
+        fields.say(
             "exercise",
-            f'names "{exercise_id}" from phase {exercise.phase.value}; '
-            "a routine uses exercises of its own phase or earlier",
-        )
+            N_('{where}: field "{field}" names "{exercise}" from phase {phase}; '
+               "a routine uses exercises of its own phase or earlier"),
+            exercise=exercise_id, phase=exercise.phase.value,
+        )  # fmt: skip
     dose = fields.dose(base=exercise.dose)
     side_mode = fields.choice("side_mode", SideMode) if "side_mode" in raw_item else exercise.side_mode
     if len(problems) > before or dose is None or side_mode is None:
@@ -534,12 +559,17 @@ def parse_routine_items(
     import, so one set of rules applies everywhere."""
     problems: list[str] = []
     if not isinstance(raw_items, list) or not raw_items:
-        problems.append(f"{where}: must be a non-empty list of exercises (got {_describe(raw_items)})")
+        problems.append(
+            i18n._("{where}: must be a non-empty list of exercises (got {got})").format(
+                where=where, got=_describe(raw_items)
+            )
+        )
         return None, problems
     known = _Known(catalogue.exercises, frozenset(catalogue.exercises))
     items: list[RoutineItem] = []
     for index, raw_item in enumerate(raw_items):
-        item = _parse_routine_item(raw_item, Phase(phase), known, f"{where}, item {index + 1}", problems)
+        item_where = i18n._("{where}, item {n}").format(where=where, n=index + 1)
+        item = _parse_routine_item(raw_item, Phase(phase), known, item_where, problems)
         if item is not None:
             items.append(item)
     _check_repeats(raw_items, where, problems)
@@ -554,8 +584,12 @@ def _check_repeats(raw_items: Sequence[object], routine_where: str, problems: li
         if not isinstance(raw_item, Mapping) or not isinstance(exercise_id := raw_item.get("exercise"), str):
             continue
         if exercise_id in first_item:
-            fields = _Fields({}, f'{routine_where}, item {index + 1} ("{exercise_id}")', problems)
-            fields.note("exercise", f'repeats "{exercise_id}", already item {first_item[exercise_id] + 1}')
+            item_where = i18n._("{where}, item {n}").format(where=routine_where, n=index + 1)
+            fields = _Fields({}, f'{item_where} ("{exercise_id}")', problems)
+            fields.say(
+                "exercise", N_('{where}: field "{field}" repeats "{exercise}", already item {first}'),
+                exercise=exercise_id, first=first_item[exercise_id] + 1,
+            )  # fmt: skip
         else:
             first_item[exercise_id] = index
 

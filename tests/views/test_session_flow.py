@@ -74,6 +74,15 @@ def answer_pain(check, back: int, leg: int) -> None:  # type: ignore[no-untyped-
     check.continue_button.click()
 
 
+def start_after_checks(window: MainWindow, back: int, leg: int) -> SessionView:
+    """Open a session, accept the guidance note, answer no to every red flag, and give the pain before."""
+    window.start_session()
+    view = view_of(window)
+    accept_guidance_and_flags(view)
+    answer_pain(view.before, back, leg)
+    return view
+
+
 def test_whole_session_by_keyboard_is_recorded(qtbot: QtBot, setup) -> None:  # type: ignore[no-untyped-def]
     window, clock, services = setup
     qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
@@ -128,10 +137,7 @@ def test_whole_session_by_keyboard_is_recorded(qtbot: QtBot, setup) -> None:  # 
 
 def test_skip_back_and_end_early_keeps_the_part_done(qtbot: QtBot, setup) -> None:  # type: ignore[no-untyped-def]
     window, clock, _services = setup
-    window.start_session()
-    view = view_of(window)
-    accept_guidance_and_flags(view)
-    answer_pain(view.before, 1, 1)
+    view = start_after_checks(window, 1, 1)
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_Right)  # skip the first exercise
     assert view.runner.status().exercise_index == 1  # type: ignore[union-attr]
@@ -154,10 +160,7 @@ def test_skip_back_and_end_early_keeps_the_part_done(qtbot: QtBot, setup) -> Non
 
 def test_checkpoint_after_each_exercise_survives_a_crash(qtbot: QtBot, setup) -> None:  # type: ignore[no-untyped-def]
     window, clock, _services = setup
-    window.start_session()
-    view = view_of(window)
-    accept_guidance_and_flags(view)
-    answer_pain(view.before, 1, 1)
+    view = start_after_checks(window, 1, 1)
     run_for(view, clock, 11)  # first exercise done, then "the app crashes": nothing else happens
     reopened = Repository.open(window.ctx.repo.folder)
     [record] = reopened.sessions()
@@ -183,10 +186,7 @@ def test_red_flag_answer_blocks_coaching_today(qtbot: QtBot, setup) -> None:  # 
 
 def test_red_pain_before_starting_stops_with_advice(qtbot: QtBot, setup) -> None:  # type: ignore[no-untyped-def]
     window, _clock, _services = setup
-    window.start_session()
-    view = view_of(window)
-    accept_guidance_and_flags(view)
-    answer_pain(view.before, 3, 7)
+    view = start_after_checks(window, 3, 7)
     assert view.stack.currentWidget() is view.stop and view.runner is None
     assert "stop the exercises for today" in view.stop.body.text()
     [record] = window.ctx.repo.sessions()
@@ -195,10 +195,7 @@ def test_red_pain_before_starting_stops_with_advice(qtbot: QtBot, setup) -> None
 
 def test_amber_pain_halves_the_reps_and_says_why(qtbot: QtBot, setup) -> None:  # type: ignore[no-untyped-def]
     window, _clock, _services = setup
-    window.start_session()
-    view = view_of(window)
-    accept_guidance_and_flags(view)
-    answer_pain(view.before, 4, 2)
+    view = start_after_checks(window, 4, 2)
     assert view.runner is not None
     assert view.runner.engine.routine.items[0].dose.reps == 1  # 2 halved
     assert "half the usual repetitions" in view.running.cue.text()
@@ -206,10 +203,7 @@ def test_amber_pain_halves_the_reps_and_says_why(qtbot: QtBot, setup) -> None:  
 
 def test_spread_down_stops_that_exercise_for_today(qtbot: QtBot, setup) -> None:  # type: ignore[no-untyped-def]
     window, clock, _services = setup
-    window.start_session()
-    view = view_of(window)
-    accept_guidance_and_flags(view)
-    answer_pain(view.before, 2, 2)
+    view = start_after_checks(window, 2, 2)
     view.setFocus()
     run_for(view, clock, 11)
     qtbot.keyClick(view, Qt.Key.Key_3)  # spread further down
@@ -230,10 +224,7 @@ def test_spread_down_stops_that_exercise_for_today(qtbot: QtBot, setup) -> None:
 
 def test_it_hurts_pauses_and_ending_then_is_a_safety_stop(qtbot: QtBot, setup) -> None:  # type: ignore[no-untyped-def]
     window, clock, _services = setup
-    window.start_session()
-    view = view_of(window)
-    accept_guidance_and_flags(view)
-    answer_pain(view.before, 2, 2)
+    view = start_after_checks(window, 2, 2)
     view.setFocus()
     run_for(view, clock, 6)
     qtbot.mouseClick(view.running.hurts, Qt.MouseButton.LeftButton)
@@ -250,10 +241,7 @@ def test_it_hurts_pauses_and_ending_then_is_a_safety_stop(qtbot: QtBot, setup) -
 
 def test_floor_mode_goes_full_screen_and_back(qtbot: QtBot, setup) -> None:  # type: ignore[no-untyped-def]
     window, _clock, _services = setup
-    window.start_session()
-    view = view_of(window)
-    accept_guidance_and_flags(view)
-    answer_pain(view.before, 1, 1)
+    view = start_after_checks(window, 1, 1)
     view.setFocus()
     small = view.running.step_word.styleSheet()
     qtbot.keyClick(view, Qt.Key.Key_F)
@@ -267,10 +255,7 @@ def test_floor_mode_goes_full_screen_and_back(qtbot: QtBot, setup) -> None:  # t
 
 def test_sleep_pauses_the_session_and_says_why(qtbot: QtBot, setup) -> None:  # type: ignore[no-untyped-def]
     window, clock, _services = setup
-    window.start_session()
-    view = view_of(window)
-    accept_guidance_and_flags(view)
-    answer_pain(view.before, 1, 1)
+    view = start_after_checks(window, 1, 1)
     run_for(view, clock, 2)
     clock.sleep_machine(3600)
     view.runner.tick()  # type: ignore[union-attr]

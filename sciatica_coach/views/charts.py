@@ -28,7 +28,7 @@ from sciatica_coach.views.progress_text import (
     week_tooltip,
     weeks_summary,
 )
-from sciatica_coach.views.theme import Colors, current_colors
+from sciatica_coach.views.theme import Colors, blend, current_colors
 
 log = logging.getLogger(__name__)
 
@@ -59,17 +59,6 @@ def week_ticks(rows: Sequence[WeekRow], step: int = 1) -> list[tuple[float, str]
     """Date labels for the week indices, every `step` weeks; the current week is always labelled."""
     last = len(rows) - 1
     return [(float(i), short_date(rows[i].start)) for i in range(last, -1, -step)][::-1]
-
-
-def _blend(front: str, back: str, opacity: float) -> str:
-    """The solid colour a translucent `front` shows over `back` (the legend's swatch of the paler bar)."""
-    f, b = QColor(front), QColor(back)
-    mixed = QColor(
-        round(f.red() * opacity + b.red() * (1 - opacity)),
-        round(f.green() * opacity + b.green() * (1 - opacity)),
-        round(f.blue() * opacity + b.blue() * (1 - opacity)),
-    )
-    return mixed.name()
 
 
 class _Legend(QLabel):
@@ -270,7 +259,7 @@ class WeeklyChart(QWidget):
                 ("■", series["partial"], _("Partial (ended early)")),
                 (
                     "■",
-                    _blend(series["completed"], c.surface, IN_PROGRESS_ALPHA / 255),
+                    blend(series["completed"], c.surface, IN_PROGRESS_ALPHA / 255),
                     _("This week, so far"),
                 ),
                 ("- -", series["target"], _("Planned")),

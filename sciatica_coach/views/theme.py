@@ -75,6 +75,16 @@ FLOOR_COLORS = Colors(
 _current = LIGHT
 
 
+def blend(front: str, back: str, opacity: float) -> str:
+    """The solid colour a translucent `front` shows over `back`."""
+    f, b = QColor(front), QColor(back)
+    return QColor(
+        round(f.red() * opacity + b.red() * (1 - opacity)),
+        round(f.green() * opacity + b.green() * (1 - opacity)),
+        round(f.blue() * opacity + b.blue() * (1 - opacity)),
+    ).name()
+
+
 def current_colors() -> Colors:
     return _current
 
@@ -167,9 +177,10 @@ def style_sheet(c: Colors, scale: float) -> str:
     QScrollArea[role="page"]:focus {{ border-color: {c.accent}; }}
     QCheckBox::indicator, QRadioButton::indicator {{ width: {line(11)}; height: {line(11)}; }}
     QComboBox, QSpinBox, QTimeEdit, QLineEdit {{ min-height: {line(13)}; padding: 2px 8px; }}
-    QSpinBox::up-button, QSpinBox::down-button, QTimeEdit::up-button, QTimeEdit::down-button {{ width: 22px; }}
     QProgressBar {{ border: none; border-radius: 6px; background: {c.border}; min-height: 12px; max-height: 12px; }}
     QProgressBar::chunk {{ border-radius: 6px; background: {c.accent}; }}
+    QAbstractItemView::item:selected {{ background: {blend(c.accent, c.surface, 0.22)}; color: {c.text};
+        border-left: 4px solid {c.accent}; }}
     """
 
 

@@ -39,10 +39,6 @@ class FolderLock:
                 os.close(self._fd)
                 self._fd = None
 
-    @property
-    def held(self) -> bool:
-        return self._fd is not None
-
     def __enter__(self) -> FolderLock:
         return self
 

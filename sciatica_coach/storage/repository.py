@@ -490,9 +490,6 @@ class Repository:
     def session_count(self) -> int:
         return sum(len(store.table("sessions")) for store in self._years.values())
 
-    def has_user_data(self) -> bool:
-        return self.session_count() > 0
-
     def close(self) -> None:
         self._main.db.close()
         for store in self._years.values():

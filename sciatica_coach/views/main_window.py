@@ -31,7 +31,6 @@ from sciatica_coach.i18n import _
 from sciatica_coach.storage.repository import DataError
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.theme import apply_theme
-from sciatica_coach.views.widgets import Page
 
 if TYPE_CHECKING:
     from sciatica_coach.views.session_view import SessionView
@@ -56,15 +55,6 @@ def lazy_page(module: str, class_name: str) -> Callable[[AppContext], QWidget]:
     def build(ctx: AppContext) -> QWidget:
         page_class = getattr(importlib.import_module(f"sciatica_coach.views.{module}"), class_name)
         return cast(QWidget, page_class(ctx))
-
-    return build
-
-
-def placeholder(title: str, text: str) -> Callable[[AppContext], QWidget]:
-    def build(_ctx: AppContext) -> QWidget:
-        page = Page(title, text)
-        page.body.addStretch(1)
-        return page
 
     return build
 
@@ -176,9 +166,6 @@ class MainWindow(QMainWindow):
         if self.session_view is not None and self.stack.currentWidget() is self.session_view:
             return "session"
         return self._specs[self.stack.currentIndex()].key
-
-    def built_pages(self) -> set[str]:
-        return set(self._built)
 
     def _index(self, key: str) -> int:
         for i, spec in enumerate(self._specs):

@@ -534,68 +534,6 @@ def build_history(
     )
 
 
-def weekly_table(
-    sessions: Iterable[SessionRecord],
-    *,
-    tz: tzinfo,
-    today: date,
-    weeks: int,
-    excused: AbstractSet[date] = frozenset(),
-    target_for: TargetFor = default_target,
-    plan_start: date | None = None,
-) -> list[WeekRow]:
-    """The last `weeks` ISO weeks, oldest first, the current one flagged `in_progress`."""
-    history = build_history(
-        sessions, tz=tz, today=today, excused=excused, target_for=target_for, plan_start=plan_start
-    )
-    return history.weekly_table(weeks)
-
-
-def calendar_days(
-    sessions: Iterable[SessionRecord],
-    *,
-    tz: tzinfo,
-    today: date,
-    start: date,
-    end: date,
-    excused: AbstractSet[date] = frozenset(),
-    target_for: TargetFor = default_target,
-    plan_start: date | None = None,
-) -> list[DayCell]:
-    """Heatmap cells from start to end inclusive."""
-    history = build_history(
-        sessions, tz=tz, today=today, excused=excused, target_for=target_for, plan_start=plan_start
-    )
-    return history.calendar_days(start, end)
-
-
-def summarise(
-    sessions: Iterable[SessionRecord],
-    *,
-    tz: tzinfo,
-    today: date,
-    excused: AbstractSet[date] = frozenset(),
-    target_for: TargetFor = default_target,
-    plan_start: date | None = None,
-) -> Summary:
-    """The headline numbers."""
-    history = build_history(
-        sessions, tz=tz, today=today, excused=excused, target_for=target_for, plan_start=plan_start
-    )
-    return history.summary()
-
-
-def pain_trend(
-    sessions: Iterable[SessionRecord],
-    *,
-    tz: tzinfo,
-    today: date,
-    weeks: int = DEFAULT_TREND_WEEKS,
-) -> PainTrend:
-    """Pain slopes over the last `weeks` weeks and the change since the start."""
-    return build_history(sessions, tz=tz, today=today).pain_trend(weeks)
-
-
 def _fmt_pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.0f}%"
 

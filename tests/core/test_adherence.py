@@ -16,11 +16,7 @@ from sciatica_coach.core.adherence import (
     SCORE_MULTIPLIER_PER_DAY,
     AdherenceHistory,
     build_history,
-    calendar_days,
     format_weekly_table,
-    pain_trend,
-    summarise,
-    weekly_table,
 )
 from sciatica_coach.core.model import (
     ExerciseRecord,
@@ -106,17 +102,17 @@ def test_dst_week_keeps_local_days_and_seven_day_weeks(tz: ZoneInfo, dst_sunday:
 def test_session_crossing_midnight_counts_for_its_start_day() -> None:
     tuesday = date(2026, 3, 3)
     late = session(at(tuesday, 23, 50), minutes=40)
-    cells = calendar_days(
-        [late], tz=LONDON, today=date(2026, 3, 5), start=tuesday, end=tuesday + timedelta(1)
+    cells = build_history([late], tz=LONDON, today=date(2026, 3, 5)).calendar_days(
+        tuesday, tuesday + timedelta(1)
     )
     assert [(c.day, c.completed) for c in cells] == [(tuesday, 1), (tuesday + timedelta(1), 0)]
 
 
 def test_sunday_night_session_crossing_into_monday_stays_in_its_week() -> None:
     sunday = date(2026, 3, 8)
-    rows = weekly_table(
-        [session(at(sunday, 23, 45), minutes=30)], tz=LONDON, today=sunday + timedelta(days=1), weeks=2
-    )
+    rows = build_history(
+        [session(at(sunday, 23, 45), minutes=30)], tz=LONDON, today=sunday + timedelta(days=1)
+    ).weekly_table(2)
     assert [(r.label, r.completed, r.in_progress) for r in rows] == [
         ("2026-W10", 1, False),
         ("2026-W11", 0, True),
@@ -160,18 +156,18 @@ def test_slot_falls_back_to_morning_or_evening_by_local_start(
 
 def test_empty_history_gives_zeros_and_nones() -> None:
     wednesday = date(2026, 3, 4)
-    summary = summarise([], tz=LONDON, today=wednesday)
+    summary = build_history([], tz=LONDON, today=wednesday).summary()
     assert summary.total_sessions == 0
     assert (summary.this_week_completed, summary.this_week_target) == (0, 10)  # the plan starts today
     assert summary.adherence_4w_pct is None
     assert (summary.current_streak, summary.best_streak, summary.score_pct) == (0, 0, 0.0)
     assert summary.back_change is None and summary.leg_change is None
     assert summary.safety_stops == 0 and summary.safety_stop_days == ()
-    rows = weekly_table([], tz=LONDON, today=wednesday, weeks=3)
+    rows = build_history([], tz=LONDON, today=wednesday).weekly_table(3)
     assert [r.completed for r in rows] == [0, 0, 0]
     assert [r.adherence_pct for r in rows] == [None, None, 0.0]
     assert "2026-W10*" in format_weekly_table(rows)
-    trend = pain_trend([], tz=LONDON, today=wednesday)
+    trend = build_history([], tz=LONDON, today=wednesday).pain_trend()
     assert trend.back_slope_per_week is None and trend.back_change is None
     assert format_weekly_table([]).splitlines()[-1] == "(no weeks)"
 
@@ -194,7 +190,7 @@ def test_ten_years_twice_daily() -> None:
     first = date(2016, 1, 1)
     days = 3653
     today = first + timedelta(days=days - 1)
-    summary = summarise(twice_daily(first, days), tz=LONDON, today=today)
+    summary = build_history(twice_daily(first, days), tz=LONDON, today=today).summary()
     assert summary.total_sessions == 2 * days
     assert (summary.current_streak, summary.best_streak) == (days, days)
     assert summary.adherence_4w_pct == 100.0
@@ -253,13 +249,9 @@ def test_target_comes_from_the_plan() -> None:
     def three_on_weekdays(day: date) -> int:
         return 3 if day.weekday() < 5 else 0
 
-    row = weekly_table(
-        twice_daily(monday, 7),
-        tz=LONDON,
-        today=date(2026, 3, 20),
-        weeks=3,
-        target_for=three_on_weekdays,
-    )[0]
+    row = build_history(
+        twice_daily(monday, 7), tz=LONDON, today=date(2026, 3, 20), target_for=three_on_weekdays
+    ).weekly_table(3)[0]
     assert (row.target, row.completed, row.days_met) == (15, 14, 0)  # 2 a day does not meet a plan of 3
     assert row.adherence_pct == pytest.approx(100.0 * 14 / 15)
 
@@ -269,7 +261,7 @@ def test_four_week_adherence_covers_28_days_and_does_not_punish_an_unfinished_to
     today = date(2026, 3, 31)
     sessions = [s for s in twice_daily(first, (today - first).days) if s.started_at.day % 2 == 0]
     sessions.append(session(at(today, 8)))
-    summary = summarise(sessions, tz=LONDON, today=today)
+    summary = build_history(sessions, tz=LONDON, today=today).summary()
     # Mar 4..30: 27 days, 14 of them even -> 28 sessions of 54; today: 1 done, counts 1 of 1.
     assert summary.adherence_4w_pct == pytest.approx(100.0 * 29 / 55)
 
@@ -307,7 +299,7 @@ def test_streaks(days: str, current: int, best: int) -> None:
             sessions += [session(at(day, 8), Outcome.ENDED_EARLY), session(at(day, 19), Outcome.SAFETY_STOP)]
         else:
             sessions += [session(at(day, 8 + hour)) for hour in range(int(token))]
-    summary = summarise(sessions, tz=LONDON, today=today, excused=excused, plan_start=first)
+    summary = build_history(sessions, tz=LONDON, today=today, excused=excused, plan_start=first).summary()
     assert (summary.current_streak, summary.best_streak) == (current, best)
 
 
@@ -318,7 +310,7 @@ def test_days_with_no_target_neither_break_nor_extend_a_streak() -> None:
         return 2 if day.weekday() < 5 else 0
 
     sessions = twice_daily(monday, 5) + twice_daily(monday + timedelta(days=7), 2)  # weekend rest, Mon, Tue
-    summary = summarise(sessions, tz=LONDON, today=date(2026, 3, 10), target_for=weekdays_only)
+    summary = build_history(sessions, tz=LONDON, today=date(2026, 3, 10), target_for=weekdays_only).summary()
     assert (summary.current_streak, summary.best_streak) == (7, 7)
 
 
@@ -391,9 +383,9 @@ def test_pain_change_since_start(
     first_window: list[int], last_window: list[int], change: float, meaningful: bool
 ) -> None:
     start = date(2026, 3, 2)
-    trend = pain_trend(
+    trend = build_history(
         pain_sessions(first_window, last_window, start), tz=LONDON, today=start + timedelta(days=21)
-    )
+    ).pain_trend()
     assert trend.back_change is not None
     assert trend.back_change.change == pytest.approx(change)
     assert trend.back_change.meaningful is meaningful
@@ -404,9 +396,14 @@ def test_pain_change_since_start(
 def test_pain_change_needs_two_separate_weeks_of_reports() -> None:
     start = date(2026, 3, 2)
     sessions = [session(at(start + timedelta(days=i), 8), back=6 - i // 2) for i in range(13)]
-    assert pain_trend(sessions, tz=LONDON, today=start + timedelta(days=13)).back_change is None
+    assert (
+        build_history(sessions, tz=LONDON, today=start + timedelta(days=13)).pain_trend().back_change is None
+    )
     sessions.append(session(at(start + timedelta(days=13), 8), back=0))
-    assert pain_trend(sessions, tz=LONDON, today=start + timedelta(days=13)).back_change is not None
+    assert (
+        build_history(sessions, tz=LONDON, today=start + timedelta(days=13)).pain_trend().back_change
+        is not None
+    )
 
 
 def test_weekly_pain_means_and_slope() -> None:
@@ -417,11 +414,11 @@ def test_weekly_pain_means_and_slope() -> None:
         for day in range(3)
     ]
     sessions.append(session(at(monday + timedelta(weeks=1), 19)))  # no pain report: ignored
-    trend = pain_trend(sessions, tz=LONDON, today=monday + timedelta(weeks=3), weeks=6)
+    trend = build_history(sessions, tz=LONDON, today=monday + timedelta(weeks=3)).pain_trend(weeks=6)
     assert trend.weeks == 6
     assert trend.back_slope_per_week == pytest.approx(-1.0)
     assert trend.leg_slope_per_week == pytest.approx(0.0)
-    rows = weekly_table(sessions, tz=LONDON, today=monday + timedelta(weeks=3), weeks=4)
+    rows = build_history(sessions, tz=LONDON, today=monday + timedelta(weeks=3)).weekly_table(4)
     assert [r.back_pain_mean for r in rows] == [6.0, 5.0, 4.0, None]
     assert [r.pain_reports for r in rows] == [3, 3, 3, 0]
 
@@ -437,7 +434,7 @@ def test_summary_lists_safety_stops_spreading_symptoms_and_numbness() -> None:
         session(at(monday + timedelta(days=1), 8), spread_down=("prone-press-up", "nerve-glide")),
         session(at(monday + timedelta(days=3), 8)),
     ]
-    summary = summarise(sessions, tz=LONDON, today=monday + timedelta(days=3))
+    summary = build_history(sessions, tz=LONDON, today=monday + timedelta(days=3)).summary()
     assert summary.safety_stops == 2
     assert summary.safety_stop_days == (monday, monday + timedelta(days=2))
     assert [(n.exercise_id, n.times, n.last_day) for n in summary.spread_down] == [
@@ -452,7 +449,9 @@ def test_format_weekly_table_shows_the_numbers() -> None:
     monday = date(2026, 3, 2)
     sessions = [*twice_daily(monday, 6), session(at(monday, 12), Outcome.SAFETY_STOP, back=5, leg=3)]
     sessions.append(session(at(monday + timedelta(days=7), 9), Outcome.COMPLETED, back=4, leg=2))
-    rows = weekly_table(sessions, tz=LONDON, today=monday + timedelta(days=8), weeks=2, plan_start=monday)
+    rows = build_history(
+        sessions, tz=LONDON, today=monday + timedelta(days=8), plan_start=monday
+    ).weekly_table(2)
     text = format_weekly_table(rows)
     lines = text.splitlines()
     assert lines[0].split() == [

@@ -21,8 +21,11 @@ import math
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from functools import cache
 
+from sciatica_coach.core.catalogue import load_catalogue
 from sciatica_coach.core.model import (
+    Direction,
     ExerciseRecord,
     LegReach,
     Outcome,
@@ -45,36 +48,6 @@ SETTLED_BACK_PAIN = 2.5
 SETTLED_LEG_PAIN = 2.0
 FLARE_EXTRA_PAIN = 2.5
 
-# The default routine of each phase: (exercise id, reps, sets, hold seconds). Kept here so the generator
-# stays stdlib-only and does not depend on the catalogue file being present.
-_ROUTINES: dict[Phase, tuple[tuple[str, int, int, int], ...]] = {
-    Phase.MOBILITY: (
-        ("pelvic-tilt", 10, 1, 5),
-        ("knee-to-chest", 5, 1, 20),
-        ("prone-lying", 1, 1, 120),
-        ("prone-on-elbows", 3, 1, 30),
-        ("cat-camel", 10, 1, 0),
-    ),
-    Phase.STRENGTH: (
-        ("cat-camel", 10, 1, 0),
-        ("prone-press-up", 10, 1, 2),
-        ("nerve-glide", 10, 1, 0),
-        ("figure-four", 3, 1, 30),
-        ("bridge", 10, 2, 5),
-        ("bird-dog", 8, 2, 5),
-        ("dead-bug", 8, 2, 0),
-    ),
-    Phase.BALL: (
-        ("cat-camel", 10, 1, 0),
-        ("ball-pelvic-tilt", 10, 1, 0),
-        ("ball-marching", 10, 2, 0),
-        ("ball-bridge", 10, 2, 5),
-        ("ball-wall-squat", 10, 2, 5),
-        ("bird-dog", 8, 2, 5),
-        ("dead-bug", 8, 2, 0),
-    ),
-}
-_EXTENSION_EXERCISES = ("prone-on-elbows", "prone-press-up", "prone-lying")
 _EARLY_REASONS = (
     "Ran out of time",
     "Interrupted",
@@ -237,17 +210,29 @@ def generate_demo_history(
     )
 
 
+def _routine(phase: Phase) -> tuple[tuple[str, int, int, int], ...]:
+    """The catalogue's default routine of `phase` as (exercise id, reps, sets, hold seconds)."""
+    items = load_catalogue().default_routine(phase).items
+    return tuple((i.exercise_id, i.dose.reps, i.dose.sets, i.dose.hold_s) for i in items)
+
+
+@cache
+def _extension_exercises() -> frozenset[str]:
+    """Exercises that arch the low back: the ones that can send symptoms down the leg in the demo story."""
+    return frozenset(e.id for e in load_catalogue().exercises.values() if e.direction is Direction.EXTENSION)
+
+
 def _exercises(
     rng: random.Random, phase: Phase, outcome: Outcome, leg: int
 ) -> tuple[tuple[ExerciseRecord, ...], int]:
     """The exercise records of one session, and its length in minutes."""
-    routine = _ROUTINES[phase]
+    routine = _routine(phase)
     stop_at = len(routine)
     if outcome is Outcome.ENDED_EARLY:
         stop_at = rng.randint(1, len(routine) - 1)
     elif outcome is Outcome.SAFETY_STOP:
         stop_at = next(
-            (i + 1 for i, item in enumerate(routine) if item[0] in _EXTENSION_EXERCISES), len(routine)
+            (i + 1 for i, item in enumerate(routine) if item[0] in _extension_exercises()), len(routine)
         )
     records = []
     minutes = 2
@@ -256,7 +241,7 @@ def _exercises(
         symptom: SymptomChange | None = None
         if done:
             stopped_here = outcome is Outcome.SAFETY_STOP and index == stop_at - 1
-            spread = exercise_id in _EXTENSION_EXERCISES and leg >= 4 and rng.random() < 0.04
+            spread = exercise_id in _extension_exercises() and leg >= 4 and rng.random() < 0.04
             if stopped_here or spread:
                 symptom = SymptomChange.DOWN
             else:

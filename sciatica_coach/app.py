@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import signal
-import socket
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSocketNotifier, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from sciatica_coach import APP_ID, APP_NAME, __version__
 from sciatica_coach.assets import asset_path
@@ -24,6 +25,9 @@ from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.locale_support import apply_language
 from sciatica_coach.views.main_window import MainWindow
 from sciatica_coach.views.theme import apply_theme
+
+if TYPE_CHECKING:
+    from sciatica_coach.reminders import ReminderService
 
 log = logging.getLogger(__name__)
 
@@ -44,57 +48,85 @@ def make_application(argv: Sequence[str]) -> QApplication:
 
 
 def show_error(title: str, text: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     print(f"sciatica-coach: {text}", file=sys.stderr)
     box = QMessageBox(QMessageBox.Icon.Warning, title, text)
     box.exec()
+
+
+def show_notices(parent: MainWindow, notices: Sequence[str]) -> None:
+    """What opening the data found and fixed (a broken file moved aside…), one box after another."""
+    from PySide6.QtWidgets import QMessageBox
+
+    for text in notices:
+        QMessageBox.information(parent, APP_NAME, text)
 
 
 NEEDS_A_WINDOW = ("window banner", "nothing")  # notifier kinds that cannot remind anyone without a window
 
 
 class _FirstPaint(QObject):
-    """Reports the first paint of the main window (for --quit-after-shown: benchmarks and smoke tests)."""
+    """Watches for the main window's first paint: then the start-up work that waited for it runs
+    (AppContext.after_start). Prints "shown after N ms" then, and "ready after N ms" once that work is done,
+    for benchmarks and smoke tests (--quit-after-shown quits at that point)."""
 
-    def __init__(self, quit_after: bool) -> None:
+    def __init__(self, ctx: AppContext, quit_after: bool) -> None:
         super().__init__()
+        self._ctx = ctx
         self._quit_after = quit_after
         self._seen = False
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and not self._seen:
             self._seen = True
-            print(f"shown after {(time.perf_counter() - _STARTED) * 1000:.0f} ms", flush=True)
-            if self._quit_after:
-                QTimer.singleShot(0, QApplication.quit)
+            print(f"shown after {_elapsed_ms():.0f} ms", flush=True)
+            QTimer.singleShot(0, self._ctx.finish_start)  # once this paint is on screen
         return False
+
+    def report_ready(self) -> None:
+        print(f"ready after {_elapsed_ms():.0f} ms", flush=True)
+        if self._quit_after:
+            QApplication.quit()
+
+
+def _elapsed_ms() -> float:
+    return (time.perf_counter() - _STARTED) * 1000
 
 
 def quit_on_termination(app: QApplication) -> None:
     """SIGTERM and SIGINT close the app cleanly (state saved, lock released) without any polling timer:
     Python's wake-up fd tells a socket notifier, which wakes the Qt event loop only when a signal comes."""
-    reader, writer = socket.socketpair()
-    reader.setblocking(False)
-    writer.setblocking(False)
-    signal.set_wakeup_fd(writer.fileno())
+    reader, writer = os.pipe()
+    os.set_blocking(reader, False)
+    os.set_blocking(writer, False)
+    signal.set_wakeup_fd(writer)
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: None)  # the real work happens in the notifier below
-    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+    notifier = QSocketNotifier(reader, QSocketNotifier.Type.Read, app)
 
     def woken() -> None:
         with contextlib.suppress(OSError):
-            reader.recv(64)
+            os.read(reader, 64)
         app.quit()
 
     def closed() -> None:
         app.aboutToQuit.disconnect(closed)
         notifier.setEnabled(False)
         signal.set_wakeup_fd(-1)
-        reader.close()
-        writer.close()
+        os.close(reader)
+        os.close(writer)
         notifier.deleteLater()
 
     notifier.activated.connect(woken)
     app.aboutToQuit.connect(closed)  # the closure keeps both ends alive until then
+
+
+def _install_reminders(target: QApplication | MainWindow, ctx: AppContext) -> ReminderService:
+    """Imported late: the reminders are not needed to show the window."""
+    from sciatica_coach.reminders import install_reminders
+
+    return install_reminders(target, ctx)
 
 
 def run_gui(
@@ -133,10 +165,10 @@ def run_gui(
     # The stored setting, before any page is built (text is translated once). Notices gathered while
     # opening (a broken file moved aside…) were worded in the system language, like the errors above.
     apply_language(str(repo.setting("language")))
-    ctx = AppContext(repo)
+    ctx = AppContext(repo, starting=not background)
     settings = repo.settings()
     apply_theme(app, settings["theme"], settings["text_scale"])
-    first_paint = _FirstPaint(quit_after_shown)
+    first_paint = _FirstPaint(ctx, quit_after_shown)
     windows: list[MainWindow] = []
 
     def main_window() -> MainWindow:
@@ -145,40 +177,43 @@ def run_gui(
             window = MainWindow(ctx)
             window.installEventFilter(first_paint)
             windows.append(window)
-            service = reminder_service(ctx)
-            if service is not None and service.tray is not None:
-                service.tray.set_window(window)
+            if background:  # the reminders were installed first: give the tray its window
+                from sciatica_coach.reminders import reminder_service
+
+                service = reminder_service(ctx)
+                if service is not None and service.tray is not None:
+                    service.tray.set_window(window)
         return windows[0]
 
     def start_from_notice() -> None:
         if not windows:  # the window's own handler is connected only once it exists
             main_window().start_session()
 
-    from sciatica_coach.reminders import install_reminders, reminder_service  # after the app exists
-
-    if background:
-        # Started at login: wait in the tray (or behind desktop notifications) and build the window only
-        # when the person asks for it, so the app costs little memory all day.
-        service = install_reminders(app, ctx)
-        service.open_requested.connect(lambda: main_window().bring_to_front())
-        ctx.start_session_requested.connect(start_from_notice)
-        if service.notifier.kind in NEEDS_A_WINDOW:  # nowhere else to show a reminder: keep a window
-            main_window().showMinimized()
-    else:
-        install_reminders(main_window(), ctx)
-        main_window().show()
-
     def on_message(message: str) -> None:
         main_window().bring_to_front()
         if message == START_SESSION:
             main_window().start_session()
 
+    if background:
+        # Started at login: wait in the tray (or behind desktop notifications) and build the window only
+        # when the person asks for it, so the app costs little memory all day.
+        service = _install_reminders(app, ctx)
+        service.open_requested.connect(lambda: main_window().bring_to_front())
+        ctx.start_session_requested.connect(start_from_notice)
+        if service.notifier.kind in NEEDS_A_WINDOW:  # nowhere else to show a reminder: keep a window
+            main_window().showMinimized()
+    else:
+        main_window().show()  # its Today page asks for its exercise list after the first paint
+        ctx.after_start(lambda: _install_reminders(main_window(), ctx), app)
+    # After the first paint, in this order (AppContext.after_start), unless started in the background:
+    ctx.after_start(instance.listen, instance)
     instance.activated.connect(on_message)
-    quit_on_termination(app)
-    for notice in repo.notices:
-        QTimer.singleShot(0, lambda text=notice: QMessageBox.information(main_window(), APP_NAME, text))
+    ctx.after_start(lambda: quit_on_termination(app), app)
+    if repo.notices:
+        ctx.after_start(lambda: show_notices(main_window(), repo.notices), app)
     if start_session:
         QTimer.singleShot(0, lambda: main_window().start_session())
+    ctx.after_start(first_paint.report_ready, first_paint)  # asked for last: runs after all the above
     code = app.exec()
     instance.release()
     repo.close()

@@ -2,20 +2,28 @@
 
 The lock (held by the kernel, dropped when the process dies) decides who is first; the first then listens on a
 local socket named after the data folder, removing any stale socket left by a crash. A second launch finds the
-lock taken and asks the first, over the socket, to bring its window to the front."""
+lock taken and asks the first, over the socket, to bring its window to the front.
+
+The first starts listening just after its window appears (QtNetwork costs start-up time), so a second launch in
+that moment keeps trying for a few seconds before it gives up."""
 
 from __future__ import annotations
 
 import getpass
 import logging
+import time
 import zlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtCore import QObject, QThread, Signal
 
 from sciatica_coach.storage.atomic import ensure_private_dir
 from sciatica_coach.storage.lock import FolderLock
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +31,8 @@ RAISE = "raise"
 START_SESSION = "start-session"
 MESSAGES = (RAISE, START_SESSION)
 CONNECT_TIMEOUT_MS = 1500
+PATIENCE_MS = 5000  # how long a second launch keeps trying while the first is still starting
+RETRY_PAUSE_MS = 50
 
 
 def server_name(data_dir: Path) -> str:
@@ -47,8 +57,13 @@ class SingleInstance(QObject):
         self._clients: list[QLocalSocket] = []
 
     def acquire(self) -> bool:
-        if not self._lock.acquire():
-            return False
+        """Take the data folder's lock: True for the first instance. Call `listen()` soon after."""
+        return self._lock.acquire()
+
+    def listen(self) -> None:
+        """Start answering later launches (the first instance, once its window is up)."""
+        from PySide6.QtNetwork import QLocalServer
+
         QLocalServer.removeServer(self._name)  # a stale socket from a crash must not block us
         server = QLocalServer(self)
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
@@ -56,14 +71,25 @@ class SingleInstance(QObject):
             log.warning("Could not listen on %s: %s", self._name, server.errorString())
         server.newConnection.connect(self._on_connection)
         self._server = server
-        return True
 
-    def notify_running(self, message: str = RAISE) -> bool:
-        """Ask the running instance to show itself (or start a session). False if it could not be reached."""
+    def notify_running(
+        self,
+        message: str = RAISE,
+        patience_ms: int = PATIENCE_MS,
+        pause: Callable[[int], None] = QThread.msleep,
+    ) -> bool:
+        """Ask the running instance to show itself (or start a session). It may be starting and not listening
+        yet, so keep trying for `patience_ms`. False if it could not be reached."""
+        from PySide6.QtNetwork import QLocalSocket
+
+        deadline = time.monotonic() + patience_ms / 1000
         socket = QLocalSocket()
         socket.connectToServer(self._name)
-        if not socket.waitForConnected(CONNECT_TIMEOUT_MS):
-            return False
+        while not socket.waitForConnected(CONNECT_TIMEOUT_MS):
+            if time.monotonic() >= deadline:
+                return False
+            pause(RETRY_PAUSE_MS)
+            socket.connectToServer(self._name)
         socket.write(f"{message}\n".encode())
         socket.flush()
         socket.waitForBytesWritten(CONNECT_TIMEOUT_MS)
@@ -85,7 +111,7 @@ class SingleInstance(QObject):
                 for line in bytes(socket.readAll().data()).decode("utf-8", "replace").splitlines():
                     if line.strip() in MESSAGES:
                         self.activated.emit(line.strip())
-            if socket.state() == QLocalSocket.LocalSocketState.UnconnectedState:
+            if socket.state() == socket.LocalSocketState.UnconnectedState:
                 self._clients.remove(socket)
                 socket.deleteLater()
 

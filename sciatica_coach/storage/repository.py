@@ -12,17 +12,21 @@ import shutil
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from sciatica_coach.core.model import SessionRecord
 from sciatica_coach.i18n import N_, _
 from sciatica_coach.storage.atomic import FILE_MODE, atomic_write, ensure_private_dir, remove_stale_temp_files
-from sciatica_coach.storage.codec import RecordError, session_from_dict, session_to_dict
 from sciatica_coach.storage.migrations import SCHEMA_VERSION, migrate
+
+if TYPE_CHECKING:
+    from sciatica_coach.core.model import SessionRecord
+
+# The session codec (and the model behind it) is imported where sessions are first read or written: opening
+# the data file as the window starts does not need it.
 
 log = logging.getLogger(__name__)
 
@@ -397,6 +401,8 @@ class Repository:
 
     def _decoded_year(self, year: int) -> dict[str, SessionRecord]:
         if year not in self._decoded:
+            from sciatica_coach.storage.codec import RecordError, session_from_dict
+
             decoded: dict[str, SessionRecord] = {}
             store = self._years.get(year)
             for doc in store.table("sessions").all() if store is not None else ():
@@ -411,6 +417,8 @@ class Repository:
 
     def save_session(self, record: SessionRecord) -> None:
         """Add a session, or replace the checkpoint of the same session id. Rewrites only its year's file."""
+        from sciatica_coach.storage.codec import session_to_dict
+
         year = record.started_at.year
         store = self._year(year)
         decoded = self._decoded_year(year)
@@ -424,6 +432,8 @@ class Repository:
 
     def add_sessions(self, records: list[SessionRecord]) -> int:
         """Add many sessions, one write per year, skipping ids already stored. Returns how many were new."""
+        from sciatica_coach.storage.codec import session_to_dict
+
         known = {record.id for record in self.sessions()}
         by_year: dict[int, list[SessionRecord]] = {}
         for record in records:

@@ -4,25 +4,42 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from sciatica_coach.core.clock import Clock, SystemClock
-from sciatica_coach.core.model import SessionRecord
-from sciatica_coach.platform.screen import ScreenKeeper, create_screen_keeper
-from sciatica_coach.platform.sound import Sound, create_sound
-from sciatica_coach.platform.speech import Speech, create_speech
 from sciatica_coach.storage.repository import DataError, Repository
+
+if TYPE_CHECKING:
+    from sciatica_coach.core.model import SessionRecord
+    from sciatica_coach.platform.screen import ScreenKeeper
+    from sciatica_coach.platform.sound import Sound
+    from sciatica_coach.platform.speech import Speech
 
 log = logging.getLogger(__name__)
 
 
-def _speech_locale() -> str:
+# The real services, imported when first made: the window shows without loading audio, speech or D-Bus code.
+def create_sound(volume: int) -> Sound:
+    from sciatica_coach.platform.sound import create_sound
+
+    return create_sound(volume)
+
+
+def create_speech(volume: int) -> Speech:
     """The voice speaks the app's language (chosen in Settings or following the system)."""
+    from sciatica_coach.platform.speech import create_speech
     from sciatica_coach.views.locale_support import app_locale
 
-    return app_locale().name()
+    return create_speech(app_locale().name(), volume)
+
+
+def create_screen_keeper() -> ScreenKeeper:
+    from sciatica_coach.platform.screen import create_screen_keeper
+
+    return create_screen_keeper()
 
 
 @dataclass
@@ -30,7 +47,7 @@ class ServiceFactories:
     """How platform services are made. Tests pass silent fakes; the app passes the real ones."""
 
     sound: Callable[[int], Sound] = create_sound
-    speech: Callable[[int], Speech] = field(default=lambda volume: create_speech(_speech_locale(), volume))
+    speech: Callable[[int], Speech] = create_speech
     screen: Callable[[], ScreenKeeper] = create_screen_keeper
 
 
@@ -49,6 +66,8 @@ class AppContext(QObject):
         clock: Clock | None = None,
         services: ServiceFactories | None = None,
         parent: QObject | None = None,
+        *,
+        starting: bool = False,
     ) -> None:
         super().__init__(parent)
         self.repo = repo
@@ -57,6 +76,23 @@ class AppContext(QObject):
         self._sound: Sound | None = None
         self._speech: Speech | None = None
         self._screen: ScreenKeeper | None = None
+        # While the app starts, work the first picture doesn't need waits here until the window has appeared.
+        self._after_start: list[tuple[Callable[[], object], QObject]] | None = [] if starting else None
+
+    def after_start(self, work: Callable[[], object], owner: QObject) -> None:
+        """Run `work` from the event loop once the main window has first appeared (straight away if it has),
+        unless `owner` is gone by then. Start-up work the first picture doesn't need waits, so the window
+        shows sooner: Today's exercise list, the reminders, the single-instance server."""
+        if self._after_start is None:
+            QTimer.singleShot(0, owner, work)
+        else:
+            self._after_start.append((work, owner))
+
+    def finish_start(self) -> None:
+        """The window has appeared: run the waiting start-up work, in the order it was asked for."""
+        waiting, self._after_start = self._after_start or [], None
+        for work, owner in waiting:
+            QTimer.singleShot(0, owner, work)
 
     # Services are made on first use: a speech engine or audio device costs start-up time and memory.
     @property

@@ -8,16 +8,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QKeySequence, QPixmap
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from sciatica_coach import safety_state
-from sciatica_coach.core import safety
-from sciatica_coach.core.model import Routine
-from sciatica_coach.core.schedule import next_fire, sessions_planned_on
 from sciatica_coach.i18n import _, ngettext
-from sciatica_coach.progress_data import load_history, reminder_plan
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.locale_support import clock_time, long_date, weekday_name
 from sciatica_coach.views.theme import current_colors
@@ -25,8 +20,12 @@ from sciatica_coach.views.widgets import Page, card, dose_text, label
 
 if TYPE_CHECKING:
     from sciatica_coach.core.catalogue import Catalogue
+    from sciatica_coach.core.model import Routine
     from sciatica_coach.core.progression import Proposal
 
+# The page opens with its layout, date and Start button; what it says about today (sessions, reminders,
+# notes, the exercise list) is filled in just after the window first appears (AppContext.after_start), and
+# the modules that work it out are imported then.
 THUMB = QSize(160, 120)  # the drawings' 4:3 canvas at thumbnail width
 RECENT_FOR_ADJUSTMENT = timedelta(days=30)  # an older last session no longer changes today's dose
 
@@ -106,15 +105,17 @@ class TodayPage(Page):
         self.symptoms_note = label("", "muted")
         symptoms_row.addWidget(self.symptoms_note, 1)
         care_layout.addLayout(symptoms_row)
-        care_layout.addWidget(label(_(safety.SEE_GP_ADVICE), "muted"))
+        self.advice = label("", "muted")
+        care_layout.addWidget(self.advice)
         self.body.addWidget(care_card)
         self.body.addStretch(1)
 
         ctx.sessions_changed.connect(self.refresh)
         ctx.routine_changed.connect(self.refresh)
         ctx.settings_changed.connect(self.refresh)
-        self._refresh_day()
-        QTimer.singleShot(0, self, self._refresh_routine)  # tied to the page: never runs after it is gone
+        self.subtitle.setText(long_date(ctx.clock.now().date()))
+        self.subtitle.show()
+        ctx.after_start(self.refresh, self)
 
     @property
     def catalogue(self) -> Catalogue:
@@ -135,6 +136,11 @@ class TodayPage(Page):
 
     def _refresh_day(self) -> None:
         """The top of the page: today's sessions, the reminder slots, and the flare-day switch."""
+        from sciatica_coach.core.safety import SEE_GP_ADVICE
+        from sciatica_coach.core.schedule import next_fire, sessions_planned_on
+        from sciatica_coach.progress_data import load_history, reminder_plan
+
+        self.advice.setText(_(SEE_GP_ADVICE))
         repo, now = self.ctx.repo, self.ctx.clock.now()
         today = now.date()
         self.subtitle.setText(long_date(today))
@@ -191,8 +197,9 @@ class TodayPage(Page):
         self.flare.blockSignals(False)
 
     def _refresh_routine(self) -> None:
-        """Today's exercises, their length, gentle notes and any suggested change. At start-up this part is
-        filled just after the window first appears, so the window shows without waiting for the drawings."""
+        """Today's exercises, their length, gentle notes and any suggested change."""
+        from sciatica_coach import safety_state
+        from sciatica_coach.core import safety
         from sciatica_coach.core.engine import planned_duration_s
         from sciatica_coach.routines import stopped_today
 
@@ -283,6 +290,8 @@ class TodayPage(Page):
         self.ctx.sessions_changed.emit()
 
     def _new_symptoms(self) -> None:
+        from sciatica_coach import safety_state
+
         safety_state.report_new_symptoms(self.ctx.repo)
         self.symptoms_note.setText(
             _("Thank you. You'll be asked the safety questions before your next session.")

@@ -3,11 +3,15 @@ exercise's dose (Today and the Routine editor say it the same way)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from sciatica_coach.core.model import RoutineItem, SideMode
 from sciatica_coach.i18n import _, ngettext
+
+if TYPE_CHECKING:
+    from sciatica_coach.core.model import RoutineItem
 
 PAGE_MARGINS = (40, 28, 40, 28)
 
@@ -59,6 +63,8 @@ def dose_text(item: RoutineItem, *, short: bool = False) -> str:
     """How much of an exercise, e.g. "10 repetitions × 2 sets, hold 5 s" (Today) or, ``short`` for the
     Routine editor's list, "10 reps × 2 sets, hold 5 s" / "3 each side, hold 20 s". The short form shows every
     hold the editor can set (1 s too); the long form leaves out holds of 1 s or less."""
+    from sciatica_coach.core.model import SideMode  # not needed to show the window: imported on first use
+
     d = item.dose
     one_sided = item.side_mode is not SideMode.BOTH
     if short and one_sided:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import linecache
 import logging
 import os
 import signal
@@ -13,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSocketNotifier, QTimer
-from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from sciatica_coach import APP_ID, APP_NAME, __version__
@@ -24,7 +24,7 @@ from sciatica_coach.storage.repository import DataError, Repository
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.locale_support import apply_language
 from sciatica_coach.views.main_window import MainWindow
-from sciatica_coach.views.theme import apply_theme
+from sciatica_coach.views.theme import apply_theme, new_application
 
 if TYPE_CHECKING:
     from sciatica_coach.reminders import ReminderService
@@ -36,15 +36,22 @@ _STARTED = time.perf_counter()  # as early as this module loads; the entry point
 
 def make_application(argv: Sequence[str]) -> QApplication:
     existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(list(argv))
+    app = existing if isinstance(existing, QApplication) else new_application(list(argv))
     app.setApplicationName("sciatica-coach")
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName(APP_ID)
+    app.setDesktopFileName(APP_ID)  # desktops that match windows to .desktop files show its icon at once
+    return app
+
+
+def set_window_icon(app: QApplication) -> None:
+    """The icon on the window's title bar and in the task switcher; set just after the first paint (loading
+    the SVG icon engine costs start-up time)."""
+    from PySide6.QtGui import QIcon
+
     icon_file = asset_path("icons", "sciatica-coach.svg")
     if icon_file.is_file():
         app.setWindowIcon(QIcon(str(icon_file)))
-    return app
 
 
 def show_error(title: str, text: str) -> None:
@@ -81,13 +88,22 @@ class _FirstPaint(QObject):
         if event.type() == QEvent.Type.Paint and not self._seen:
             self._seen = True
             print(f"shown after {_elapsed_ms():.0f} ms", flush=True)
+            forget_source_lines()
             QTimer.singleShot(0, self._ctx.finish_start)  # once this paint is on screen
         return False
 
     def report_ready(self) -> None:
+        forget_source_lines()
         print(f"ready after {_elapsed_ms():.0f} ms", flush=True)
         if self._quit_after:
             QApplication.quit()
+
+
+def forget_source_lines() -> None:
+    """PySide6 reads the source of every module imported after it (looking for `from __feature__ import`)
+    and Python keeps those lines in its traceback cache: some 60,000 lines (about 4 MB) by the end of
+    start-up. Nothing needs them, and a traceback reads its lines again, so let them go."""
+    linecache.clearcache()
 
 
 def _elapsed_ms() -> float:
@@ -206,6 +222,7 @@ def run_gui(
         main_window().show()  # its Today page asks for its exercise list after the first paint
         ctx.after_start(lambda: _install_reminders(main_window(), ctx), app)
     # After the first paint, in this order (AppContext.after_start), unless started in the background:
+    ctx.after_start(lambda: set_window_icon(app), app)
     ctx.after_start(instance.listen, instance)
     instance.activated.connect(on_message)
     ctx.after_start(lambda: quit_on_termination(app), app)

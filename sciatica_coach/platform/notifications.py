@@ -16,7 +16,6 @@ so the same private libdbus connection listens for it, woken by a QSocketNotifie
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import logging
 import os
 from typing import TYPE_CHECKING, Any
@@ -114,10 +113,18 @@ def session_bus_address() -> str | None:
 
 
 def _load_libdbus() -> Any | None:
-    name = ctypes.util.find_library("dbus-1") or "libdbus-1.so.3"
-    try:
-        lib = ctypes.CDLL(name)
+    lib: ctypes.CDLL | None
+    try:  # by its soname on Linux; find_library runs ldconfig (slow, and memory), so only if that fails
+        lib = ctypes.CDLL("libdbus-1.so.3")
     except OSError:
+        from ctypes.util import find_library
+
+        name = find_library("dbus-1")
+        try:
+            lib = ctypes.CDLL(name) if name else None
+        except OSError:
+            lib = None
+    if lib is None:
         return None
     vp, cp, i, u = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.c_uint
     signatures: dict[str, tuple[Any, list[Any]]] = {

@@ -1,23 +1,26 @@
-"""One running app per data folder: a lock file first, then a local socket to wake the running one.
+"""One running app per data folder: a lock file first, then a channel to wake the running one.
 
 The lock (held by the kernel, dropped when the process dies) decides who is first; the first then listens on a
-local socket named after the data folder, removing any stale socket left by a crash. A second launch finds the
-lock taken and asks the first, over the socket, to bring its window to the front.
+channel named after the data folder. A second launch finds the lock taken and asks the first, over the channel,
+to bring its window to the front (or to start a session).
 
-The first starts listening just after its window appears (QtNetwork costs start-up time), so a second launch in
+The channel is a named pipe in the data folder where the system has them (Linux, macOS): it needs nothing
+beyond the os module, where a local socket would load QtNetwork (about 2.5 MB and 10 ms). On Windows it is
+a QLocalServer. The first instance starts listening just after its window appears, so a second launch in
 that moment keeps trying for a few seconds before it gives up."""
 
 from __future__ import annotations
 
-import getpass
+import errno
 import logging
+import os
+import stat
 import time
-import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, QSocketNotifier, QThread, Signal
 
 from sciatica_coach.storage.atomic import ensure_private_dir
 from sciatica_coach.storage.lock import FolderLock
@@ -30,16 +33,20 @@ log = logging.getLogger(__name__)
 RAISE = "raise"
 START_SESSION = "start-session"
 MESSAGES = (RAISE, START_SESSION)
+PIPE_NAME = ".instance"  # beside the lock, in the private data folder
 CONNECT_TIMEOUT_MS = 1500
 PATIENCE_MS = 5000  # how long a second launch keeps trying while the first is still starting
 RETRY_PAUSE_MS = 50
 
 
-def server_name(data_dir: Path) -> str:
-    """A socket name unique to this user and data folder. Two CRC-32s make a 64-bit tag; hashlib would do
-    too, but it loads OpenSSL (about 3.5 MB) just for this."""
-    key = f"{getpass.getuser()}:{data_dir.resolve()}".encode()
-    return f"sciatica-coach-{zlib.crc32(key):08x}{zlib.crc32(key[::-1]):08x}"
+class Channel(Protocol):
+    def listen(self, on_line: Callable[[str], None]) -> None: ...
+
+    def send(self, line: str) -> bool:
+        """Deliver one line to the listening instance; False when nobody is listening (yet)."""
+        ...
+
+    def close(self) -> None: ...
 
 
 class SingleInstance(QObject):
@@ -48,13 +55,13 @@ class SingleInstance(QObject):
 
     activated = Signal(str)
 
-    def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, parent: QObject | None = None, *, channel: Channel | None = None
+    ) -> None:
         super().__init__(parent)
         ensure_private_dir(data_dir)
         self._lock = FolderLock(data_dir)
-        self._name = server_name(data_dir)
-        self._server: QLocalServer | None = None
-        self._clients: list[QLocalSocket] = []
+        self._channel = channel or default_channel(data_dir, self)
 
     def acquire(self) -> bool:
         """Take the data folder's lock: True for the first instance. Call `listen()` soon after."""
@@ -62,15 +69,7 @@ class SingleInstance(QObject):
 
     def listen(self) -> None:
         """Start answering later launches (the first instance, once its window is up)."""
-        from PySide6.QtNetwork import QLocalServer
-
-        QLocalServer.removeServer(self._name)  # a stale socket from a crash must not block us
-        server = QLocalServer(self)
-        server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-        if not server.listen(self._name):
-            log.warning("Could not listen on %s: %s", self._name, server.errorString())
-        server.newConnection.connect(self._on_connection)
-        self._server = server
+        self._channel.listen(self._received)
 
     def notify_running(
         self,
@@ -80,23 +79,132 @@ class SingleInstance(QObject):
     ) -> bool:
         """Ask the running instance to show itself (or start a session). It may be starting and not listening
         yet, so keep trying for `patience_ms`. False if it could not be reached."""
-        from PySide6.QtNetwork import QLocalSocket
-
         deadline = time.monotonic() + patience_ms / 1000
-        socket = QLocalSocket()
-        socket.connectToServer(self._name)
-        while not socket.waitForConnected(CONNECT_TIMEOUT_MS):
+        while not self._channel.send(message):
             if time.monotonic() >= deadline:
                 return False
             pause(RETRY_PAUSE_MS)
-            socket.connectToServer(self._name)
-        socket.write(f"{message}\n".encode())
-        socket.flush()
-        socket.waitForBytesWritten(CONNECT_TIMEOUT_MS)
-        socket.disconnectFromServer()
         return True
 
-    def _on_connection(self) -> None:
+    def _received(self, line: str) -> None:
+        if line.strip() in MESSAGES:
+            self.activated.emit(line.strip())
+
+    def release(self) -> None:
+        self._channel.close()
+        self._lock.release()
+
+
+def default_channel(data_dir: Path, parent: QObject) -> Channel:
+    if hasattr(os, "mkfifo"):
+        return PipeChannel(data_dir / PIPE_NAME, parent)
+    return LocalSocketChannel(server_name(data_dir), parent)  # pragma: no cover - Windows
+
+
+class PipeChannel:
+    """A named pipe (FIFO). The listener holds it open for reading and writing, so it never sees an end of
+    file between launches; a sender opens it for writing without waiting, which fails at once (ENXIO) when
+    nobody is listening. Lines are far shorter than PIPE_BUF, so each arrives whole."""
+
+    def __init__(self, path: Path, parent: QObject) -> None:
+        self.path = path
+        self._parent = parent
+        self._fd: int | None = None
+        self._notifier: QSocketNotifier | None = None
+        self._pending = b""
+        self._on_line: Callable[[str], None] = lambda _line: None
+
+    def listen(self, on_line: Callable[[str], None]) -> None:
+        try:
+            self._make_pipe()
+            fd = os.open(self.path, os.O_RDWR | os.O_NONBLOCK)
+        except OSError as err:
+            log.warning("Can't listen for other launches on %s: %s", self.path, err.strerror)
+            return
+        self._fd, self._on_line = fd, on_line
+        self._notifier = QSocketNotifier(fd, QSocketNotifier.Type.Read, self._parent)
+        self._notifier.activated.connect(self._drain)
+
+    def _make_pipe(self) -> None:
+        try:
+            if stat.S_ISFIFO(self.path.lstat().st_mode):
+                return  # left by an earlier run: reuse it (a pipe keeps no data once nobody has it open)
+            self.path.unlink()  # something else in its place
+        except FileNotFoundError:
+            pass
+        os.mkfifo(self.path, 0o600)
+
+    def _drain(self) -> None:
+        assert self._fd is not None
+        while True:
+            try:
+                chunk = os.read(self._fd, 4096)
+            except BlockingIOError:
+                break
+            if not chunk:
+                break
+            self._pending += chunk
+        *lines, self._pending = self._pending.split(b"\n")
+        for line in lines:
+            self._on_line(line.decode("utf-8", "replace"))
+
+    def send(self, line: str) -> bool:
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as err:
+            if err.errno not in (errno.ENXIO, errno.ENOENT):  # those two: nobody listening (yet)
+                log.warning("Can't reach the running app through %s: %s", self.path, err.strerror)
+            return False
+        try:
+            os.write(fd, f"{line}\n".encode())
+        finally:
+            os.close(fd)
+        return True
+
+    def close(self) -> None:
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            self._notifier.activated.disconnect(self._drain)
+            self._notifier.deleteLater()
+            self._notifier = None
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def server_name(data_dir: Path) -> str:
+    """A local-socket name unique to this user and data folder. Two CRC-32s make a 64-bit tag; hashlib would
+    do too, but it loads OpenSSL (about 3.5 MB) just for this."""
+    import getpass
+    import zlib
+
+    key = f"{getpass.getuser()}:{data_dir.resolve()}".encode()
+    return f"sciatica-coach-{zlib.crc32(key):08x}{zlib.crc32(key[::-1]):08x}"
+
+
+class LocalSocketChannel(QObject):
+    """Qt's local socket (a named pipe on Windows, where os.mkfifo does not exist)."""
+
+    def __init__(self, name: str, parent: QObject) -> None:
+        super().__init__(parent)
+        self._name = name
+        self._server: QLocalServer | None = None
+        self._clients: list[QLocalSocket] = []
+        self._on_line: Callable[[str], None] = lambda _line: None
+
+    def listen(self, on_line: Callable[[str], None]) -> None:
+        from PySide6.QtNetwork import QLocalServer
+
+        self._on_line = on_line
+        QLocalServer.removeServer(self._name)  # a stale socket from a crash must not block us
+        server = QLocalServer(self)
+        server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        if not server.listen(self._name):
+            log.warning("Could not listen on %s: %s", self._name, server.errorString())
+        server.newConnection.connect(self._accept)
+        self._server = server
+
+    def _accept(self) -> None:
         assert self._server is not None
         while (socket := self._server.nextPendingConnection()) is not None:
             self._clients.append(socket)
@@ -109,13 +217,25 @@ class SingleInstance(QObject):
         for socket in list(self._clients):
             if socket.bytesAvailable():
                 for line in bytes(socket.readAll().data()).decode("utf-8", "replace").splitlines():
-                    if line.strip() in MESSAGES:
-                        self.activated.emit(line.strip())
+                    self._on_line(line)
             if socket.state() == socket.LocalSocketState.UnconnectedState:
                 self._clients.remove(socket)
                 socket.deleteLater()
 
-    def release(self) -> None:
+    def send(self, line: str) -> bool:
+        from PySide6.QtNetwork import QLocalSocket
+
+        socket = QLocalSocket()
+        socket.connectToServer(self._name)
+        if not socket.waitForConnected(CONNECT_TIMEOUT_MS):
+            return False
+        socket.write(f"{line}\n".encode())
+        socket.flush()
+        socket.waitForBytesWritten(CONNECT_TIMEOUT_MS)
+        socket.disconnectFromServer()
+        return True
+
+    def close(self) -> None:
         for socket in self._clients:
             socket.readyRead.disconnect(self._drain)
             socket.disconnected.disconnect(self._drain)
@@ -124,4 +244,3 @@ class SingleInstance(QObject):
         if self._server is not None:
             self._server.close()
             self._server = None
-        self._lock.release()

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -213,6 +212,8 @@ class MainWindow(QMainWindow):
             self.showMaximized() if getattr(self, "_was_maximized", False) else self.showNormal()
 
     def _show_save_failure(self, message: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, message, QMessageBox.StandardButton.Ok, self)
         box.open()
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import linecache
 import logging
 import os
 import signal
@@ -88,22 +87,13 @@ class _FirstPaint(QObject):
         if event.type() == QEvent.Type.Paint and not self._seen:
             self._seen = True
             print(f"shown after {_elapsed_ms():.0f} ms", flush=True)
-            forget_source_lines()
             QTimer.singleShot(0, self._ctx.finish_start)  # once this paint is on screen
         return False
 
     def report_ready(self) -> None:
-        forget_source_lines()
         print(f"ready after {_elapsed_ms():.0f} ms", flush=True)
         if self._quit_after:
             QApplication.quit()
-
-
-def forget_source_lines() -> None:
-    """PySide6 reads the source of every module imported after it (looking for `from __feature__ import`)
-    and Python keeps those lines in its traceback cache: some 60,000 lines (about 4 MB) by the end of
-    start-up. Nothing needs them, and a traceback reads its lines again, so let them go."""
-    linecache.clearcache()
 
 
 def _elapsed_ms() -> float:

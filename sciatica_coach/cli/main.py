@@ -76,6 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     data_dir = resolve_data_dir(args.data_dir)
     try:
         if args.command is None:
+            from sciatica_coach.qt_loading import load_pyside
+
+            load_pyside()  # before the app's modules are imported
             from sciatica_coach.app import run_gui
 
             return run_gui(

@@ -13,7 +13,6 @@ from typing import Any
 from sciatica_coach.core.catalogue import Catalogue, CatalogueError, parse_routine_items
 from sciatica_coach.core.clock import Clock
 from sciatica_coach.core.model import Direction, Phase, Routine, RoutineItem
-from sciatica_coach.core.prescription import dumps_prescription, read_prescription
 from sciatica_coach.core.progression import (
     Decision,
     Proposal,
@@ -118,6 +117,7 @@ def avoided_items(routine: Routine, catalogue: Catalogue, avoid: Direction | Non
 
 def export_prescription(path: Path, routine: Routine) -> None:
     """Write the routine as a prescription file, atomically (never half a file). OSError on failure."""
+    from sciatica_coach.core.prescription import dumps_prescription  # only for routine files
     from sciatica_coach.storage.atomic import atomic_write
 
     atomic_write(path, dumps_prescription(routine).encode("utf-8"), mode=0o600)
@@ -126,6 +126,8 @@ def export_prescription(path: Path, routine: Routine) -> None:
 def import_prescription(repo: Repository, path: Path, catalogue: Catalogue) -> Routine:
     """Read, check and save a prescription file as the routine. PrescriptionError (listing every problem)
     leaves the stored routine unchanged."""
+    from sciatica_coach.core.prescription import read_prescription
+
     routine = read_prescription(path, catalogue)
     save_routine(repo, routine)
     return routine

@@ -48,10 +48,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
-from fractions import Fraction
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from sciatica_coach.core.model import Outcome, SessionRecord, SymptomChange
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 _log = logging.getLogger(__name__)
 
@@ -460,6 +463,8 @@ class AdherenceHistory:
         )
 
     def _window_mean(self, window: tuple[date, date], part: str) -> Fraction:
+        from fractions import Fraction  # exact means; only the pain trend needs them (not Today)
+
         total = reports = 0
         for offset in range(PAIN_WINDOW_DAYS):
             tally = self._tallies.get(window[0] + timedelta(days=offset))

@@ -12,7 +12,6 @@ The file format is described in ``docs/catalogue-format.md``.
 
 from __future__ import annotations
 
-import difflib
 import json
 import logging
 import re
@@ -181,6 +180,8 @@ def _count(number: int, noun: str) -> str:
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
+    import difflib  # only when an entry is wrong
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return i18n._(' (did you mean "{name}"?)').format(name=close[0]) if close else ""
 

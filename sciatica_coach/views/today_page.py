@@ -63,6 +63,7 @@ class TodayPage(Page):
         row.addStretch(1)
         start_layout.addLayout(row)
         self.notes = label("", "muted")
+        self.notes.hide()  # shown when there is a note for today
         start_layout.addWidget(self.notes)
         self.body.addWidget(start_card)
 
@@ -81,6 +82,7 @@ class TodayPage(Page):
         proposal_row.addStretch(1)
         proposal_layout.addLayout(proposal_row)
         self.proposal: Proposal | None = None
+        self.proposal_card.hide()  # until there is a suggestion to show
         self.body.addWidget(self.proposal_card)
 
         routine_card, routine_layout = card(_("Today's exercises"))

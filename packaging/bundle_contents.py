@@ -13,7 +13,7 @@ HIDDEN_IMPORTS = (
     "PySide6.QtTextToSpeech",  # platform/speech.py
     "PySide6.QtSvg",  # illustrations and the icon
     "PySide6.QtDBus",  # platform/screen.py (screen lock)
-    "PySide6.QtNetwork",  # platform/single_instance.py (QLocalServer only)
+    "PySide6.QtNetwork",  # platform/single_instance.py: QLocalServer on Windows (a named pipe elsewhere)
     "pyqtgraph",  # views/charts.py, Progress page
 )
 

@@ -23,7 +23,7 @@ from sciatica_coach.storage.repository import DataError, Repository
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.locale_support import apply_language
 from sciatica_coach.views.main_window import MainWindow
-from sciatica_coach.views.theme import apply_theme, new_application
+from sciatica_coach.views.theme import SYSTEM_DARK_STATE, apply_theme, new_application, system_prefers_dark
 
 if TYPE_CHECKING:
     from sciatica_coach.reminders import ReminderService
@@ -173,7 +173,13 @@ def run_gui(
     apply_language(str(repo.setting("language")))
     ctx = AppContext(repo, starting=not background)
     settings = repo.settings()
-    apply_theme(app, settings["theme"], settings["text_scale"])
+    # The system's light/dark choice as seen last time: asking Qt costs ~20 ms before the window can show, so
+    # only the first start asks; the window checks again once it is up (MainWindow._follow_system_scheme).
+    system_dark = repo.state(SYSTEM_DARK_STATE)
+    if not isinstance(system_dark, bool):
+        system_dark = system_prefers_dark()
+        repo.set_state(SYSTEM_DARK_STATE, system_dark)
+    apply_theme(app, settings["theme"], settings["text_scale"], system_dark)
     first_paint = _FirstPaint(ctx, quit_after_shown)
     windows: list[MainWindow] = []
 

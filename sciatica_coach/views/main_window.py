@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -29,7 +29,7 @@ from sciatica_coach import APP_NAME
 from sciatica_coach.i18n import _
 from sciatica_coach.storage.repository import DataError
 from sciatica_coach.views.context import AppContext
-from sciatica_coach.views.theme import apply_theme
+from sciatica_coach.views.theme import SYSTEM_DARK_STATE, apply_theme, system_prefers_dark
 
 if TYPE_CHECKING:
     from sciatica_coach.views.session_view import SessionView
@@ -89,7 +89,6 @@ class MainWindow(QMainWindow):
 
         sidebar = QWidget()
         sidebar.setObjectName("Sidebar")
-        sidebar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         side = QVBoxLayout(sidebar)
         side.setContentsMargins(0, 20, 0, 20)
         side.setSpacing(4)
@@ -133,14 +132,26 @@ class MainWindow(QMainWindow):
         ctx.save_failed.connect(self._show_save_failure)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.start_session)
         ctx.settings_changed.connect(self.apply_appearance)
+        ctx.after_start(self._follow_system_scheme, self)
+
+    def _follow_system_scheme(self) -> None:
+        """From now on, follow the system's light/dark choice. The first picture used the choice remembered
+        from the last run (theme.SYSTEM_DARK_STATE: asking Qt costs start-up time); if it has changed since,
+        the colours change now."""
         QGuiApplication.styleHints().colorSchemeChanged.connect(self.apply_appearance)
+        if self.ctx.repo.state(SYSTEM_DARK_STATE) != system_prefers_dark():
+            self.apply_appearance()
 
     def apply_appearance(self) -> None:
-        """Re-apply colours and text size from the settings (and the system's light/dark choice)."""
+        """Re-apply colours and text size from the settings and the system's light/dark choice (which is
+        remembered for the next start's first paint)."""
         app = QApplication.instance()
         if isinstance(app, QApplication):
+            system_dark = system_prefers_dark()
+            if self.ctx.repo.state(SYSTEM_DARK_STATE) != system_dark:
+                self.ctx.repo.set_state(SYSTEM_DARK_STATE, system_dark)
             settings = self.ctx.repo.settings()
-            apply_theme(app, settings["theme"], settings["text_scale"])
+            apply_theme(app, settings["theme"], settings["text_scale"], system_dark)
 
     # ---- pages ---------------------------------------------------------------------------------------
     def page(self, key: str) -> QWidget:
@@ -233,6 +244,8 @@ class MainWindow(QMainWindow):
         self.ctx.repo.set_setting("window_geometry", base64.b64encode(blob).decode("ascii"))
 
     def bring_to_front(self) -> None:
+        from PySide6.QtCore import Qt
+
         self.setWindowState(
             (self.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive
         )

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -91,16 +90,24 @@ def current_colors() -> Colors:
     return _current
 
 
+SYSTEM_DARK_STATE = (
+    "system_dark"  # the system's last seen light/dark choice, for the next start's first paint
+)
+
+
 def system_prefers_dark() -> bool:
-    hints = QGuiApplication.styleHints()
-    return hints.colorScheme() == Qt.ColorScheme.Dark
+    """Asks Qt. The first call costs some 20 ms: it builds Python's view of the whole Qt namespace (the
+    answer is one of its enums), which is why the first paint uses the remembered answer (see apply_theme)."""
+    from PySide6.QtCore import Qt
+
+    return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
 
 
-def choose_colors(mode: str) -> Colors:
-    """mode is "system", "light" or "dark"."""
-    if mode == "dark" or (mode == "system" and system_prefers_dark()):
-        return DARK
-    return LIGHT
+def choose_colors(mode: str, system_dark: bool | None = None) -> Colors:
+    """mode is "system", "light" or "dark"; `system_dark` is the system's choice if already known."""
+    if mode == "system":
+        return DARK if (system_prefers_dark() if system_dark is None else system_dark) else LIGHT
+    return DARK if mode == "dark" else LIGHT
 
 
 def _palette(c: Colors) -> QPalette:
@@ -201,10 +208,14 @@ def new_application(argv: list[str]) -> QApplication:
     return app
 
 
-def apply_theme(app: QApplication, mode: str = "system", text_scale_percent: int = 100) -> Colors:
-    """Apply palette, font and style sheet; returns the colours now in use."""
+def apply_theme(
+    app: QApplication, mode: str = "system", text_scale_percent: int = 100, system_dark: bool | None = None
+) -> Colors:
+    """Apply palette, font and style sheet; returns the colours now in use. `system_dark` is the system's
+    light/dark choice when the caller knows it (at start, the one remembered from last time); else Qt is
+    asked."""
     global _current  # noqa: PLW0603 - the one theme of the running app
-    colors = choose_colors(mode)
+    colors = choose_colors(mode, system_dark)
     _current = colors
     if not app.property(_STYLE_SET):
         app.setStyle(STYLE)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QKeySequence, QPixmap
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -230,6 +230,8 @@ class TodayPage(Page):
         self._fill_exercises(routine)
 
     def _fill_exercises(self, routine: Routine) -> None:
+        from PySide6.QtCore import Qt
+
         from sciatica_coach.views.illustrations import content_view_box, render_illustration
 
         while self.exercise_grid.count():

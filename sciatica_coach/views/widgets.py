@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from sciatica_coach.i18n import _, ngettext
@@ -21,7 +20,6 @@ def label(text: str, role: str | None = None, *, wrap: bool = True) -> QLabel:
     if role:
         widget.setProperty("role", role)
     widget.setWordWrap(wrap)
-    widget.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
     return widget
 
 

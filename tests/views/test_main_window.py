@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from sciatica_coach.storage.repository import Repository
+from sciatica_coach.views import main_window, theme
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.main_window import MainWindow, PageSpec
 
@@ -84,3 +86,43 @@ def test_layout_holds_at_1024_by_640(qtbot: QtBot, data_dir: Path) -> None:
         assert page.width() <= window.width()
         assert window.minimumSizeHint().width() <= 1024
         assert window.minimumSizeHint().height() <= 640
+
+
+def test_first_paint_uses_the_remembered_system_scheme_then_follows_the_real_one(
+    qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At start the colours come from the light/dark choice seen last time (asking Qt costs ~20 ms before the
+    window can show); once the window is up, the real answer is asked for and remembered."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    repo = Repository.open(data_dir)
+    repo.set_state(theme.SYSTEM_DARK_STATE, True)  # dark last time
+    monkeypatch.setattr(main_window, "system_prefers_dark", lambda: False)  # light now
+    try:
+        assert (
+            theme.apply_theme(app, "system", 100, system_dark=repo.state(theme.SYSTEM_DARK_STATE))
+            is theme.DARK
+        )
+        window = MainWindow(AppContext(repo))
+        qtbot.addWidget(window)
+        qtbot.waitUntil(lambda: theme.current_colors() is theme.LIGHT)
+        assert repo.state(theme.SYSTEM_DARK_STATE) is False
+    finally:
+        theme.apply_theme(app, "light", 100)
+
+
+def test_an_unchanged_system_scheme_does_not_restyle_the_window(
+    qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = Repository.open(data_dir)
+    repo.set_state(theme.SYSTEM_DARK_STATE, False)
+    asked: list[bool] = []
+    monkeypatch.setattr(main_window, "system_prefers_dark", lambda: asked.append(False) or False)
+    applied: list[str] = []
+    monkeypatch.setattr(main_window, "apply_theme", lambda _app, mode, *_a: applied.append(mode))
+    window = MainWindow(AppContext(repo))
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: bool(asked))  # the check runs from the event loop
+    assert applied == []
+    window.apply_appearance()  # a settings change still does
+    assert applied == ["system"]

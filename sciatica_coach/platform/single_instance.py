@@ -4,9 +4,10 @@ The lock (held by the kernel, dropped when the process dies) decides who is firs
 channel named after the data folder. A second launch finds the lock taken and asks the first, over the channel,
 to bring its window to the front (or to start a session).
 
-The channel is a named pipe in the data folder where the system has them (Linux, macOS): it needs nothing
-beyond the os module, where a local socket would load QtNetwork (about 2.5 MB and 10 ms). On Windows it is
-a QLocalServer. The first instance starts listening just after its window appears, so a second launch in
+The channel is a named pipe where the system has them (Linux, macOS): it needs nothing beyond the os module,
+where a local socket would load QtNetwork (about 2.5 MB and 10 ms). It lives in the user's runtime folder
+($XDG_RUNTIME_DIR, private to the user and emptied at logout), named after the data folder, or in the data
+folder itself where there is no runtime folder. On Windows the channel is a QLocalServer. The first instance starts listening just after its window appears, so a second launch in
 that moment keeps trying for a few seconds before it gives up."""
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ log = logging.getLogger(__name__)
 RAISE = "raise"
 START_SESSION = "start-session"
 MESSAGES = (RAISE, START_SESSION)
-PIPE_NAME = ".instance"  # beside the lock, in the private data folder
+PIPE_NAME = ".instance"  # in the data folder, beside the lock, where there is no runtime folder
 CONNECT_TIMEOUT_MS = 1500
 PATIENCE_MS = 5000  # how long a second launch keeps trying while the first is still starting
 RETRY_PAUSE_MS = 50
@@ -97,8 +98,15 @@ class SingleInstance(QObject):
 
 def default_channel(data_dir: Path, parent: QObject) -> Channel:
     if hasattr(os, "mkfifo"):
-        return PipeChannel(data_dir / PIPE_NAME, parent)
+        return PipeChannel(pipe_path(data_dir), parent)
     return LocalSocketChannel(server_name(data_dir), parent)  # pragma: no cover - Windows
+
+
+def pipe_path(data_dir: Path) -> Path:
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+    if runtime and os.path.isdir(runtime):
+        return Path(runtime) / f"{server_name(data_dir)}.pipe"
+    return data_dir / PIPE_NAME
 
 
 class PipeChannel:

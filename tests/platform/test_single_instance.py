@@ -18,6 +18,7 @@ from sciatica_coach.platform.single_instance import (
     LocalSocketChannel,
     PipeChannel,
     SingleInstance,
+    pipe_path,
     server_name,
 )
 
@@ -32,7 +33,7 @@ class Maker:
     def __call__(self, data_dir: Path) -> SingleInstance:
         channel: Channel
         if self.kind == "pipe":
-            channel = PipeChannel(data_dir / PIPE_NAME, self.owner)
+            channel = PipeChannel(pipe_path(data_dir), self.owner)
         else:
             channel = LocalSocketChannel(server_name(data_dir), self.owner)
         return SingleInstance(data_dir, channel=channel)
@@ -79,9 +80,8 @@ def test_different_folders_do_not_block_each_other(tmp_path: Path, make: Maker) 
 
 def test_a_channel_left_by_a_crash_does_not_block_start(qtbot: QtBot, data_dir: Path, make: Maker) -> None:
     if make.kind == "pipe":
-        data_dir.mkdir(parents=True, exist_ok=True)
-        os.mkfifo(data_dir / PIPE_NAME, 0o600)  # what a crashed run leaves behind
-        stale = data_dir / PIPE_NAME
+        stale = pipe_path(data_dir)
+        os.mkfifo(stale, 0o600)  # what a crashed run leaves behind
     else:
         stale = Path(QDir.tempPath()) / server_name(data_dir)
         stale.write_text("left behind by a crashed run")
@@ -100,14 +100,14 @@ def test_a_channel_left_by_a_crash_does_not_block_start(qtbot: QtBot, data_dir: 
 
 
 def test_something_else_where_the_pipe_goes_is_replaced(qtbot: QtBot, data_dir: Path) -> None:
-    data_dir.mkdir(parents=True, exist_ok=True)
-    (data_dir / PIPE_NAME).write_text("not a pipe")
+    pipe = pipe_path(data_dir)
+    pipe.write_text("not a pipe")
     first = SingleInstance(data_dir)
     assert first.acquire()
     first.listen()
     try:
-        assert stat.S_ISFIFO((data_dir / PIPE_NAME).lstat().st_mode)
-        assert stat.S_IMODE((data_dir / PIPE_NAME).lstat().st_mode) == 0o600
+        assert stat.S_ISFIFO(pipe.lstat().st_mode)
+        assert stat.S_IMODE(pipe.lstat().st_mode) == 0o600
         with qtbot.waitSignal(first.activated, timeout=5000) as raised:
             assert SingleInstance(data_dir).notify_running()
         assert raised.args == ["raise"]
@@ -122,7 +122,7 @@ def test_unknown_messages_are_ignored(qtbot: QtBot, data_dir: Path) -> None:
     seen: list[str] = []
     first.activated.connect(seen.append)
     try:
-        pipe = PipeChannel(data_dir / PIPE_NAME, first)
+        pipe = PipeChannel(pipe_path(data_dir), first)
         assert pipe.send("format-disk")
         assert pipe.send("start-session")
         qtbot.waitUntil(lambda: seen == ["start-session"], timeout=5000)
@@ -158,3 +158,22 @@ def test_a_launch_while_the_first_is_still_starting_waits_for_it(
         assert len(pauses) == 2
     finally:
         first.release()
+
+
+def test_the_pipe_lives_in_the_runtime_folder_when_there_is_one(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not in the data folder, where backup tools would meet a named pipe; named after the data folder."""
+    runtime = Path(os.environ["XDG_RUNTIME_DIR"])
+    assert pipe_path(data_dir).parent == runtime
+    assert pipe_path(data_dir) != pipe_path(tmp_path / "other data")
+    first = SingleInstance(data_dir)
+    assert first.acquire()
+    first.listen()
+    try:
+        assert stat.S_ISFIFO(pipe_path(data_dir).lstat().st_mode)
+        assert not (data_dir / PIPE_NAME).exists()
+    finally:
+        first.release()
+    monkeypatch.delenv("XDG_RUNTIME_DIR")
+    assert pipe_path(data_dir) == data_dir / PIPE_NAME  # no runtime folder (some containers): the data folder

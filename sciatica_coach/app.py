@@ -70,6 +70,9 @@ def show_notices(parent: MainWindow, notices: Sequence[str]) -> None:
 
 
 NEEDS_A_WINDOW = ("window banner", "nothing")  # notifier kinds that cannot remind anyone without a window
+# The start-up work waits for the window's first paint, but never longer than this: a window manager may
+# start the window minimized or on another workspace, and the reminders must be armed all the same.
+START_WITHOUT_PAINT_MS = 3000
 
 
 class _FirstPaint(QObject):
@@ -216,6 +219,7 @@ def run_gui(
             main_window().showMinimized()
     else:
         main_window().show()  # its Today page asks for its exercise list after the first paint
+        QTimer.singleShot(START_WITHOUT_PAINT_MS, ctx.finish_start)  # does nothing if the paint came first
         ctx.after_start(lambda: _install_reminders(main_window(), ctx), app)
     # After the first paint, in this order (AppContext.after_start), unless started in the background:
     ctx.after_start(lambda: set_window_icon(app), app)

@@ -22,8 +22,8 @@ from sciatica_coach.platform.single_instance import RAISE, START_SESSION, Single
 from sciatica_coach.storage.repository import DataError, Repository
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.locale_support import apply_language
-from sciatica_coach.views.main_window import MainWindow
-from sciatica_coach.views.theme import SYSTEM_DARK_STATE, apply_theme, new_application, system_prefers_dark
+from sciatica_coach.views.main_window import MainWindow, system_scheme_now
+from sciatica_coach.views.theme import SYSTEM_DARK_STATE, apply_theme, new_application
 
 if TYPE_CHECKING:
     from sciatica_coach.reminders import ReminderService
@@ -180,8 +180,7 @@ def run_gui(
     # only the first start asks; the window checks again once it is up (MainWindow._follow_system_scheme).
     system_dark = repo.state(SYSTEM_DARK_STATE)
     if not isinstance(system_dark, bool):
-        system_dark = system_prefers_dark()
-        repo.set_state(SYSTEM_DARK_STATE, system_dark)
+        system_dark = system_scheme_now(repo)
     apply_theme(app, settings["theme"], settings["text_scale"], system_dark)
     first_paint = _FirstPaint(ctx, quit_after_shown)
     windows: list[MainWindow] = []
@@ -219,7 +218,7 @@ def run_gui(
             main_window().showMinimized()
     else:
         main_window().show()  # its Today page asks for its exercise list after the first paint
-        QTimer.singleShot(START_WITHOUT_PAINT_MS, ctx.finish_start)  # does nothing if the paint came first
+        QTimer.singleShot(START_WITHOUT_PAINT_MS, ctx, ctx.finish_start)  # nothing to do if painted by then
         ctx.after_start(lambda: _install_reminders(main_window(), ctx), app)
     # After the first paint, in this order (AppContext.after_start), unless started in the background:
     ctx.after_start(lambda: set_window_icon(app), app)

@@ -96,29 +96,3 @@ def test_background_start_keeps_a_window_when_nothing_else_can_remind(
     QTimer.singleShot(0, while_running)
     assert app_module.run_gui(data_dir, ["sciatica-coach"], background=True) == 0
     assert counted == [1]
-
-
-def test_start_up_work_runs_even_if_the_window_is_never_painted(
-    qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch, no_signal_handlers: None
-) -> None:
-    """A window manager may start the window minimized or elsewhere (no paint): the reminders and Today's
-    list must still come, after START_WITHOUT_PAINT_MS."""
-    monkeypatch.setattr(notifications, "create_notifier", lambda **_kw: FakeDesktopNotifier())
-    monkeypatch.setattr(app_module._FirstPaint, "eventFilter", lambda *_a: False)  # never sees a paint
-    monkeypatch.setattr(app_module, "START_WITHOUT_PAINT_MS", 0)
-    installed: list[object] = []
-    original = reminders.install_reminders
-    monkeypatch.setattr(
-        reminders, "install_reminders", lambda *a: installed.append(original(*a)) or installed[-1]
-    )
-    before = set(main_windows())
-    QTimer.singleShot(10_000, QApplication.quit)  # only if it never gets ready: the test then fails below
-    try:
-        assert app_module.run_gui(data_dir, ["sciatica-coach"], quit_after_shown=True) == 0
-        assert len(installed) == 1, "the reminders were armed without a paint"
-        (window,) = set(main_windows()) - before
-        assert window.page("today").exercise_grid.count() > 0  # type: ignore[attr-defined]
-    finally:
-        for window in set(main_windows()) - before:
-            window.hide()
-            window.deleteLater()

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from sciatica_coach import APP_NAME
 from sciatica_coach.i18n import _
-from sciatica_coach.storage.repository import DataError
+from sciatica_coach.storage.repository import DataError, Repository
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.theme import SYSTEM_DARK_STATE, apply_theme, system_prefers_dark
 
@@ -70,6 +70,18 @@ def default_pages() -> list[PageSpec]:
         PageSpec("settings", _("Settings"), _("Sound, voice, appearance and safety notes"),
                  lazy_page("settings_page", "SettingsPage")),
     ]  # fmt: skip
+
+
+def system_scheme_now(repo: Repository) -> bool:
+    """Whether the system is dark now (asking Qt), remembered for the next start's first paint. Remembering is
+    best effort: if the data can't be written, the next start may only guess wrong for a moment."""
+    dark = system_prefers_dark()
+    if repo.state(SYSTEM_DARK_STATE) != dark:
+        try:
+            repo.set_state(SYSTEM_DARK_STATE, dark)
+        except DataError as err:
+            log.info("Could not remember the system's light/dark choice: %s", err)
+    return dark
 
 
 class MainWindow(QMainWindow):
@@ -147,11 +159,8 @@ class MainWindow(QMainWindow):
         remembered for the next start's first paint)."""
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            system_dark = system_prefers_dark()
-            if self.ctx.repo.state(SYSTEM_DARK_STATE) != system_dark:
-                self.ctx.repo.set_state(SYSTEM_DARK_STATE, system_dark)
             settings = self.ctx.repo.settings()
-            apply_theme(app, settings["theme"], settings["text_scale"], system_dark)
+            apply_theme(app, settings["theme"], settings["text_scale"], system_scheme_now(self.ctx.repo))
 
     # ---- pages ---------------------------------------------------------------------------------------
     def page(self, key: str) -> QWidget:

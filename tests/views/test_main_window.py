@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from sciatica_coach.storage.repository import Repository
+from sciatica_coach.storage.repository import DataError, Repository
 from sciatica_coach.views import main_window, theme
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.main_window import MainWindow, PageSpec
@@ -126,3 +126,23 @@ def test_an_unchanged_system_scheme_does_not_restyle_the_window(
     assert applied == []
     window.apply_appearance()  # a settings change still does
     assert applied == ["system"]
+
+
+def test_a_failed_write_does_not_stop_the_colours_following_the_system(
+    qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = make_window(qtbot, data_dir)
+    window.ctx.repo.set_state(theme.SYSTEM_DARK_STATE, False)  # light last time; dark now
+    monkeypatch.setattr(main_window, "system_prefers_dark", lambda: True)
+
+    def disk_full(*_a: object) -> None:
+        raise DataError("The disk is full.")
+
+    monkeypatch.setattr(window.ctx.repo, "set_state", disk_full)
+    try:
+        window.apply_appearance()
+        assert theme.current_colors() is theme.DARK
+    finally:
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        theme.apply_theme(app, "light", 100)

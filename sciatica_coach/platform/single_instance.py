@@ -186,7 +186,11 @@ def server_name(data_dir: Path) -> str:
     import getpass
     import zlib
 
-    key = f"{getpass.getuser()}:{data_dir.resolve()}".encode()
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container's unnamed user id)
+        user = str(os.getuid()) if hasattr(os, "getuid") else ""
+    key = f"{user}:{data_dir.resolve()}".encode()
     return f"sciatica-coach-{zlib.crc32(key):08x}{zlib.crc32(key[::-1]):08x}"
 
 

@@ -177,3 +177,18 @@ def test_the_pipe_lives_in_the_runtime_folder_when_there_is_one(
         first.release()
     monkeypatch.delenv("XDG_RUNTIME_DIR")
     assert pipe_path(data_dir) == data_dir / PIPE_NAME  # no runtime folder (some containers): the data folder
+
+
+def test_a_user_without_a_login_name_still_gets_a_private_channel_name(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import getpass
+
+    def no_name() -> str:
+        raise KeyError("getpwuid(): uid not found")
+
+    monkeypatch.setattr(getpass, "getuser", no_name)
+    assert server_name(data_dir).startswith("sciatica-coach-")
+    first = SingleInstance(data_dir)  # the channel's name needs no login name
+    assert first.acquire()
+    first.release()

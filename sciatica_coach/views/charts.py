@@ -1,5 +1,6 @@
-"""The Progress chart: weekly sessions as stacked bars with the plan's target and the pain trend on a second
-axis (pyqtgraph). The calendar of days is in calendar_heatmap.py (plain QPainter).
+"""The Progress chart: weekly sessions as stacked bars with the plan's target, and below it, on the same weeks,
+a smaller panel of the pain trend on its own 0–10 scale (pyqtgraph). Two panels rather than a second axis on
+one: sessions and pain scores then can't be read against each other's scale. The calendar of days is in calendar_heatmap.py (plain QPainter).
 
 Only the Progress page imports this module, just after it first shows: pyqtgraph and numpy load then.
 The charts render a list of rows from :mod:`sciatica_coach.core.adherence` and nothing else; every figure they
@@ -34,7 +35,11 @@ log = logging.getLogger(__name__)
 
 BAR_WIDTH = 0.72  # in weeks
 PAIN_MAX = 10
-CHART_MIN_HEIGHT_PX = 320
+SESSIONS_PANEL_HEIGHT_PX = 300
+PAIN_PANEL_HEIGHT_PX = 170
+PANEL_GAP_PX = 4
+CHART_HEIGHT_PX = SESSIONS_PANEL_HEIGHT_PX + PANEL_GAP_PX + PAIN_PANEL_HEIGHT_PX  # without the legend
+AXIS_WIDTH_PX = 64  # both panels' left axes are this wide, so their weeks line up
 PAIN_SYMBOL_SIZE_PX = 11
 LINE_WIDTH_PX = 3
 IN_PROGRESS_ALPHA = 110  # the current week's bars are lighter
@@ -83,8 +88,8 @@ class _Legend(QLabel):
 
 
 class WeeklyChart(QWidget):
-    """Completed and partial sessions per week as stacked bars, the target as a dashed step line, and mean
-    back and leg pain (before exercise) as lines on a right-hand 0–10 axis that shares the week axis."""
+    """Completed and partial sessions per week as stacked bars with the target as a dashed step line; below,
+    on the same weeks, mean back and leg pain (before exercise) as lines on their own 0–10 scale."""
 
     hovered = Signal(int)  # the week index under the mouse, -1 when none
 
@@ -92,36 +97,21 @@ class WeeklyChart(QWidget):
         super().__init__()
         self.rows: list[WeekRow] = []
         self.today: date | None = None
-        self.plot = pg.PlotWidget()
-        self.plot.setMinimumHeight(CHART_MIN_HEIGHT_PX)
-        self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.plot.setAccessibleName(_("Weekly sessions and pain chart"))
-        # Nothing in the chart responds to keys, and its figures are in the text and table beside it: Tab
-        # skips it rather than stopping on an invisible focus.
-        self.plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        item = self.plot.getPlotItem()
-        item.setMenuEnabled(False)
-        item.hideButtons()
-        item.vb.setMouseEnabled(x=False, y=False)
-        item.vb.setDefaultPadding(0.0)
-        item.showAxis("right")
-        self.pain_view = pg.ViewBox(enableMouse=False)
-        self.pain_view.setMouseEnabled(x=False, y=False)
-        self.pain_view.setZValue(10)  # pain lines over the bars
-        item.scene().addItem(self.pain_view)
-        item.getAxis("right").linkToView(self.pain_view)
-        self.pain_view.setXLink(item.vb)
-        item.vb.sigResized.connect(self._sync_pain_view)
-        self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.plot = self._panel(_("Weekly sessions chart"), SESSIONS_PANEL_HEIGHT_PX)
+        self.pain_plot = self._panel(_("Weekly pain chart"), PAIN_PANEL_HEIGHT_PX)
+        self.pain_plot.getPlotItem().setXLink(self.plot.getPlotItem())
+        self.plot.getPlotItem().vb.sigResized.connect(self._update_ticks)
 
         self.legend = _Legend()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(8)
-        layout.addWidget(self.plot, 1)
+        layout.setSpacing(PANEL_GAP_PX)
+        layout.addWidget(self.plot)
+        layout.addWidget(self.pain_plot)
         layout.addWidget(self.legend)
         # The graphics are made once and updated in place: re-creating pyqtgraph items on every redraw
         # churns the scene (and, with PySide6 6.12, upset its reference counting at interpreter exit).
+        item = self.plot.getPlotItem()
         self._bars = {
             (kind, now): pg.BarGraphItem(x=[0.0], height=[0.0], width=BAR_WIDTH)
             for kind in ("completed", "partial")
@@ -136,28 +126,40 @@ class WeeklyChart(QWidget):
         self._pain_lines: dict[str, tuple[pg.PlotDataItem, pg.PlotDataItem]] = {}
         for key in ("back", "leg"):
             halo, line = pg.PlotDataItem(), pg.PlotDataItem()
-            self.pain_view.addItem(halo)
-            self.pain_view.addItem(line)
+            self.pain_plot.getPlotItem().addItem(halo)
+            self.pain_plot.getPlotItem().addItem(line)
             self._pain_lines[key] = (halo, line)
         self._hover_index = -1
 
-    # ---- drawing ------------------------------------------------------------------------------------
-    def _sync_pain_view(self) -> None:
-        item = self.plot.getPlotItem()
-        self.pain_view.setGeometry(item.vb.sceneBoundingRect())
-        self.pain_view.linkedViewChanged(item.vb, self.pain_view.XAxis)
-        self._update_ticks()
+    def _panel(self, name: str, height: int) -> pg.PlotWidget:
+        plot = pg.PlotWidget()
+        plot.setFixedHeight(height)  # the page scrolls; the panels keep their proportions
+        plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        plot.setAccessibleName(name)
+        # Nothing in the chart responds to keys, and its figures are in the text and table beside it: Tab
+        # skips it rather than stopping on an invisible focus.
+        plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        item = plot.getPlotItem()
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        item.vb.setMouseEnabled(x=False, y=False)
+        item.vb.setDefaultPadding(0.0)
+        item.getAxis("left").setWidth(AXIS_WIDTH_PX)
+        plot.scene().sigMouseMoved.connect(lambda pos, plot=plot: self._on_mouse_moved(plot, pos))
+        return plot
 
+    # ---- drawing ------------------------------------------------------------------------------------
     def _update_ticks(self) -> None:
         if not self.rows:
             return
-        axis = self.plot.getPlotItem().getAxis("bottom")
         width = self.plot.getPlotItem().vb.width() or self.plot.width()
-        label_px = QFontMetricsF(axis.style.get("tickFont") or QApplication.font()).horizontalAdvance(
-            "22 Dec"
-        )
-        step = tick_step(len(self.rows), width / len(self.rows), label_px)
-        axis.setTicks([week_ticks(self.rows, step), []])
+        for plot in (self.plot, self.pain_plot):
+            axis = plot.getPlotItem().getAxis("bottom")
+            label_px = QFontMetricsF(axis.style.get("tickFont") or QApplication.font()).horizontalAdvance(
+                "22 Dec"
+            )
+            step = tick_step(len(self.rows), width / len(self.rows), label_px)
+            axis.setTicks([week_ticks(self.rows, step), []])
 
     def set_rows(self, rows: Sequence[WeekRow], today: date | None = None) -> None:
         self.rows = list(rows)
@@ -167,19 +169,21 @@ class WeeklyChart(QWidget):
     def apply_colors(self, c: Colors) -> None:
         """(Re)draw everything in the given colours; called for new rows and when light/dark changes."""
         item = self.plot.getPlotItem()
+        pain_item = self.pain_plot.getPlotItem()
         series = series_colors(c)
-        self.plot.setBackground(c.surface)
         font = QFont(QApplication.font())
         font.setPointSizeF(max(10.0, font.pointSizeF() * 0.95))
-        for side in ("left", "bottom", "right"):
-            axis = item.getAxis(side)
-            axis.setPen(pg.mkPen(c.border))
-            axis.setTextPen(pg.mkPen(c.text))
-            axis.setStyle(tickFont=font, tickTextOffset=8, tickLength=-6)
         label_style = {"color": c.text, "font-size": f"{font.pointSizeF():.0f}pt"}
+        for plot in (self.plot, self.pain_plot):
+            plot.setBackground(c.surface)
+            for side in ("left", "bottom"):
+                axis = plot.getPlotItem().getAxis(side)
+                axis.setPen(pg.mkPen(c.border))
+                axis.setTextPen(pg.mkPen(c.text))
+                axis.setStyle(tickFont=font, tickTextOffset=8, tickLength=-6)
+            plot.getPlotItem().showGrid(x=False, y=True, alpha=0.18)
         item.setLabel("left", _("Sessions a week"), **label_style)
-        item.setLabel("right", _("Pain before exercise (0–10)"), **label_style)
-        item.showGrid(x=False, y=True, alpha=0.18)
+        pain_item.setLabel("left", _("Pain (0–10)"), **label_style)
 
         rows = self.rows
         count = len(rows)
@@ -246,13 +250,12 @@ class WeeklyChart(QWidget):
             )  # fmt: skip
 
         item.vb.setRange(xRange=(-0.6, count - 0.4), yRange=(0, top * 1.15), padding=0)
-        self.pain_view.setRange(yRange=(0, PAIN_MAX * 1.15), padding=0)
+        pain_item.vb.setRange(yRange=(0, PAIN_MAX * 1.1), padding=0)
         tick_every = 2 if top <= 20 else 5
         item.getAxis("left").setTicks(
             [[(float(v), str(v)) for v in range(0, int(top * 1.15) + 1, tick_every)], []]
         )
-        right = item.getAxis("right")
-        right.setTicks([[(float(v), str(v)) for v in range(0, PAIN_MAX + 1, 2)], []])
+        pain_item.getAxis("left").setTicks([[(float(v), str(v)) for v in range(0, PAIN_MAX + 1, 5)], []])
         self.legend.set_entries(
             [
                 ("■", series["completed"], _("Done")),
@@ -267,25 +270,27 @@ class WeeklyChart(QWidget):
                 ("━●━", series["leg"], _("Leg pain")),
             ]
         )
-        self._sync_pain_view()
+        self._update_ticks()
         self._set_description()
 
     def _set_description(self) -> None:
         self.plot.setAccessibleDescription(weeks_summary(self.rows, self.today))
+        self.pain_plot.setAccessibleDescription(weeks_summary(self.rows, self.today))
 
     # ---- hover --------------------------------------------------------------------------------------
-    def index_at_scene(self, pos: QPointF) -> int:
-        item = self.plot.getPlotItem()
-        if not self.rows or not item.vb.sceneBoundingRect().contains(pos):
+    def index_at_scene(self, pos: QPointF, plot: pg.PlotWidget | None = None) -> int:
+        """The week under a point of `plot`'s scene (the sessions panel's by default)."""
+        view = (plot or self.plot).getPlotItem().vb
+        if not self.rows or not view.sceneBoundingRect().contains(pos):
             return -1
-        index = round(item.vb.mapSceneToView(pos).x())
+        index = round(view.mapSceneToView(pos).x())
         return index if 0 <= index < len(self.rows) else -1
 
     def tooltip_for(self, index: int) -> str:
         return week_tooltip(self.rows[index]) if 0 <= index < len(self.rows) else ""
 
-    def _on_mouse_moved(self, pos: QPointF) -> None:
-        index = self.index_at_scene(pos)
+    def _on_mouse_moved(self, plot: pg.PlotWidget, pos: QPointF) -> None:
+        index = self.index_at_scene(pos, plot)
         if index == self._hover_index:
             return
         self._hover_index = index
@@ -293,5 +298,5 @@ class WeeklyChart(QWidget):
         if index < 0:
             QToolTip.hideText()
             return
-        global_pos = self.plot.mapToGlobal(self.plot.mapFromScene(pos))
-        QToolTip.showText(global_pos, self.tooltip_for(index), self.plot)
+        global_pos = plot.mapToGlobal(plot.mapFromScene(pos))
+        QToolTip.showText(global_pos, self.tooltip_for(index), plot)

@@ -55,7 +55,7 @@ from sciatica_coach.views.widgets import Page, card, label
 if TYPE_CHECKING:
     from sciatica_coach.views.charts import WeeklyChart
 
-CHART_SLOT_HEIGHT_PX = 320  # the chart's own minimum height, so nothing jumps when it arrives
+CHART_SLOT_HEIGHT_PX = 474  # charts.CHART_HEIGHT_PX (not imported: that loads pyqtgraph), so nothing jumps
 
 log = logging.getLogger(__name__)
 

@@ -268,3 +268,26 @@ print("pyqtgraph" in sys.modules, page.chart is not None)
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.stdout.split() == ["False", "False", "True", "True"], result.stderr[-2000:]
+
+
+def test_the_chart_placeholder_is_as_tall_as_the_chart() -> None:
+    """The page shows a placeholder until pyqtgraph has loaded; the same height, so nothing jumps."""
+    from sciatica_coach.views import charts, progress_page
+
+    assert progress_page.CHART_SLOT_HEIGHT_PX == charts.CHART_HEIGHT_PX
+
+
+def test_pain_has_its_own_panel_under_the_same_weeks(qtbot: QtBot, known: Repository) -> None:
+    """Pain (0–10) is drawn in its own panel, not on a second axis over the session bars, so the two scales
+    can't be read against each other; the weeks line up and the mouse finds a week in either panel."""
+    page = make_page(qtbot, known)
+    page.set_range(4)
+    chart = page.chart
+    sessions_view, pain_view = chart.plot.getPlotItem().vb, chart.pain_plot.getPlotItem().vb
+    assert pain_view.viewRange()[1] == pytest.approx([0, 11])
+    assert sessions_view.viewRange()[1][1] > 14  # the plan's 14 a week, on its own scale
+    assert pain_view.viewRange()[0] == pytest.approx(sessions_view.viewRange()[0])
+    assert not chart.plot.getPlotItem().getAxis("right").isVisible()
+    centre = pain_view.mapViewToScene(QPointF(2, 5))
+    assert chart.index_at_scene(centre, chart.pain_plot) == 2
+    assert chart.pain_plot.accessibleDescription() == page.chart_summary.text()

@@ -149,12 +149,12 @@ def style_sheet(c: Colors, scale: float) -> str:
     QWidget {{ font-size: {pt(BASE_POINT_SIZE)}; }}
     QWidget#Sidebar {{ background: {c.surface}; border-right: 1px solid {c.border}; }}
     QPushButton[role="nav"] {{
-        text-align: left; padding: 12px 18px; border: none; border-radius: 10px; font-size: {pt(13)};
-        color: {c.text}; background: transparent; margin: 2px 8px;
+        text-align: left; padding: 10px 16px; border: 2px solid transparent; border-radius: 10px;
+        font-size: {pt(13)}; color: {c.text}; background: transparent; margin: 2px 8px;
     }}
     QPushButton[role="nav"]:checked {{ background: {c.accent}; color: {c.on_accent}; font-weight: 600; }}
-    QPushButton[role="nav"]:hover:!checked {{ background: {c.window}; }}
-    QPushButton[role="nav"]:focus {{ outline: none; border: 2px solid {c.text}; }}
+    QPushButton[role="nav"]:hover:!checked {{ background: {c.window}; border-color: transparent; }}
+    QPushButton[role="nav"]:focus {{ outline: none; border-color: {c.text}; padding: 10px 16px; }}
     QLabel[role="title"] {{ font-size: {pt(22)}; font-weight: 600; }}
     QLabel[role="subtitle"] {{ font-size: {pt(15)}; color: {c.muted}; }}
     QLabel[role="muted"] {{ color: {c.muted}; }}
@@ -166,16 +166,17 @@ def style_sheet(c: Colors, scale: float) -> str:
         color: {c.text}; min-height: 28px;
     }}
     QPushButton:hover {{ border-color: {c.accent}; }}
-    QPushButton:focus {{ border: 2px solid {c.accent}; }}
+    QPushButton:focus {{ border: 2px solid {c.accent}; padding: 7px 15px; }}
     QPushButton:disabled {{ color: {c.muted}; background: {c.window}; }}
     QPushButton[role="primary"] {{
-        background: {c.accent}; color: {c.on_accent}; border: none; font-size: {pt(16)}; font-weight: 600;
-        padding: 14px 28px; border-radius: 12px; min-height: {line(16)};
+        background: {c.accent}; color: {c.on_accent}; border: 3px solid {c.accent}; font-size: {pt(16)};
+        font-weight: 600; padding: 11px 25px; border-radius: 12px; min-height: {line(16)};
     }}
-    QPushButton[role="primary"]:focus {{ border: 3px solid {c.text}; }}
-    QPushButton[role="danger"] {{ background: {c.red}; color: {c.on_accent if c.dark else "#ffffff"}; border: none;
-        font-weight: 700; font-size: {pt(15)}; padding: 10px 22px; border-radius: 12px; min-height: {line(15)}; }}
-    QPushButton[role="danger"]:focus {{ border: 3px solid {c.text}; }}
+    QPushButton[role="primary"]:focus {{ border-color: {c.text}; padding: 11px 25px; }}
+    QPushButton[role="danger"] {{ background: {c.red}; color: {c.on_accent if c.dark else "#ffffff"};
+        border: 3px solid {c.red}; font-weight: 700; font-size: {pt(15)}; padding: 7px 19px; border-radius: 12px;
+        min-height: {line(15)}; }}
+    QPushButton[role="danger"]:focus {{ border-color: {c.text}; padding: 7px 19px; }}
     QToolTip {{ color: {c.text}; background: {c.surface}; border: 1px solid {c.border}; padding: 6px; }}
     QCheckBox, QRadioButton {{ border: 2px solid transparent; border-radius: 6px; padding: 2px 4px; }}
     QCheckBox:focus, QRadioButton:focus {{ border-color: {c.accent}; }}

@@ -5,8 +5,10 @@
 
 Both run offscreen in fresh processes with a temporary data folder. The two kinds of run alternate, so a busy
 moment on the machine slows both alike. Python's bytecode cache is allowed (as in an installed app, whose
-installer compiles it), even where PYTHONDONTWRITEBYTECODE is set for development. `--quick` takes fewer
-samples.
+installer compiles it), even where PYTHONDONTWRITEBYTECODE is set for development. One start in the same data
+folder comes first and isn't counted, as a person's very first start is once: it creates the data file and
+asks the system whether it is in dark mode (about 20 ms in PySide6; later starts use the remembered answer).
+`--quick` takes fewer samples.
 
 Also printed, for information: how long until the app has finished its start-up work (Today's exercise list,
 reminders, the single-instance server), which it does just after the first paint."""

@@ -30,17 +30,6 @@ RECORD_REPEATS = 15
 OPEN_REPEATS = 5
 
 
-class _Clock:
-    def __init__(self, now: datetime) -> None:
-        self._now = now
-
-    def now(self) -> datetime:
-        return self._now
-
-    def monotonic(self) -> float:
-        return time.monotonic()
-
-
 def _figure(name: str, value_ms: float, goal_ms: float) -> str:
     return f"{name}: {value_ms:.1f} ms (goal < {goal_ms:.0f} ms)"
 
@@ -49,6 +38,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from sciatica_coach.core.adherence import build_history
+    from sciatica_coach.core.clock import ManualClock
     from sciatica_coach.core.demo import generate_demo_history
     from sciatica_coach.core.model import ExerciseRecord, Outcome, PainReport, Phase, SessionRecord
     from sciatica_coach.progress_data import load_history
@@ -57,7 +47,7 @@ def main() -> int:
 
     app = QApplication.instance() or QApplication([])
     now = datetime(2026, 3, 4, 12, 30, tzinfo=ZoneInfo("Europe/London"))
-    clock = _Clock(now)
+    clock = ManualClock(now)
     with tempfile.TemporaryDirectory(prefix="sc-bench-") as folder:
         repo = Repository.open(Path(folder))
         demo = generate_demo_history(YEARS_WEEKS, now, keenness=1.0)

@@ -12,32 +12,19 @@ from __future__ import annotations
 import os
 import sys
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from itertools import accumulate
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from sciatica_coach.core.clock import ManualClock
 from sciatica_coach.core.engine import SessionEngine, StepStarted, build_plan, planned_duration_s
 from sciatica_coach.core.model import Dose, Phase, Routine, RoutineItem, SideMode
 
 REPAINT_S = 0.2
 STALL_S = 0.5
 STALL_EVERY_TICKS = 7
-
-
-class SteppedClock:
-    """Wall and monotonic time moving together, stepped by hand."""
-
-    def __init__(self) -> None:
-        self.mono = 0.0
-        self.start = datetime(2026, 1, 1, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.start + timedelta(seconds=self.mono)
-
-    def monotonic(self) -> float:
-        return self.mono
 
 
 def thirty_minute_routine() -> Routine:
@@ -59,7 +46,7 @@ def simulated_drift_ms() -> tuple[float, float]:
     routine = thirty_minute_routine()
     plan = build_plan(routine.items)
     planned_ends = list(accumulate(step.duration_s for step in plan))
-    clock = SteppedClock()
+    clock = ManualClock(datetime(2026, 1, 1, tzinfo=UTC), monotonic_start=0.0)
     engine = SessionEngine(routine, clock)
     index = -1
     worst = 0.0
@@ -74,7 +61,7 @@ def simulated_drift_ms() -> tuple[float, float]:
             break
         worst = max(worst, abs(deadline - planned_ends[index]))
         ticks += 1
-        clock.mono += REPAINT_S + (STALL_S if ticks % STALL_EVERY_TICKS == 0 else 0.0)
+        clock.advance(REPAINT_S + (STALL_S if ticks % STALL_EVERY_TICKS == 0 else 0.0))
         events = engine.tick()
     return worst * 1000, planned_duration_s(routine) / 60
 

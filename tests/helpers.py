@@ -5,24 +5,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sciatica_coach.core.clock import ManualClock
 
-class FakeClock:
-    """Wall and monotonic time that advance together, by hand. `jump_wall` moves only the wall clock
-    (a clock change); `sleep_machine` moves the wall clock while the monotonic one stands still (suspend)."""
+
+class FakeClock(ManualClock):
+    """The app's ManualClock, starting on a Monday morning, that can also move the wall clock alone:
+    `jump_wall` (a clock change) and `sleep_machine` (suspend: the monotonic clock stands still)."""
 
     def __init__(self, start: datetime | None = None, zone: str = "Europe/London") -> None:
-        self._wall = start or datetime(2026, 3, 2, 8, 0, tzinfo=ZoneInfo(zone))
-        self._mono = 1000.0
-
-    def now(self) -> datetime:
-        return self._wall
-
-    def monotonic(self) -> float:
-        return self._mono
-
-    def advance(self, seconds: float) -> None:
-        self._wall = self._wall + timedelta(seconds=seconds)
-        self._mono += seconds
+        super().__init__(start or datetime(2026, 3, 2, 8, 0, tzinfo=ZoneInfo(zone)))
 
     def jump_wall(self, seconds: float) -> None:
         self._wall = self._wall + timedelta(seconds=seconds)

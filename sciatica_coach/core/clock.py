@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from functools import cache
 from pathlib import Path
 from typing import Protocol
@@ -65,3 +65,22 @@ class SystemClock:
 
     def monotonic(self) -> float:
         return time.monotonic()
+
+
+class ManualClock:
+    """Wall and monotonic time that stand still until told to move, together (`advance`). For screenshots,
+    benchmarks and tests, whose results must not depend on when they run."""
+
+    def __init__(self, start: datetime, monotonic_start: float = 1000.0) -> None:
+        self._wall = start
+        self._mono = monotonic_start
+
+    def now(self) -> datetime:
+        return self._wall
+
+    def monotonic(self) -> float:
+        return self._mono
+
+    def advance(self, seconds: float) -> None:
+        self._wall += timedelta(seconds=seconds)
+        self._mono += seconds

@@ -23,6 +23,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sciatica_coach.core.clock import ManualClock
+
 log = logging.getLogger(__name__)
 
 SIZE = (1280, 800)
@@ -35,24 +37,6 @@ MAX_SESSION_STEPS_S = 600
 THEMES = ("light", "dark")
 VIEWS = ("today", "session", "floor", "red-flag", "progress", "reminders", "routine", "settings")
 METAINFO_COPIES = ("today", "session", "progress")  # light copies under their bare names
-
-
-class FixedClock:
-    """A clock standing at NOW that moves only when told (the pictures must not depend on the hour)."""
-
-    def __init__(self, start: datetime = NOW) -> None:
-        self._wall = start
-        self._mono = 1000.0
-
-    def now(self) -> datetime:
-        return self._wall
-
-    def monotonic(self) -> float:
-        return self._mono
-
-    def advance(self, seconds: float) -> None:
-        self._wall += timedelta(seconds=seconds)
-        self._mono += seconds
 
 
 def expected_files(themes: Sequence[str] = THEMES) -> list[str]:
@@ -104,7 +88,7 @@ class Renderer:
 
         self.app = QApplication.instance()
         self.out, self.theme = out, theme
-        self.clock = FixedClock()
+        self.clock = ManualClock(NOW)  # the pictures must not depend on the hour
         self.repo = Repository.open(folder)
         services = ServiceFactories(
             sound=lambda _v: NullSound(), speech=lambda _v: NullSpeech(), screen=NullScreenKeeper

@@ -10,6 +10,7 @@ import pytest
 
 from sciatica_coach.cli import reminders_cmd
 from sciatica_coach.cli.main import main
+from sciatica_coach.core.clock import ManualClock
 from sciatica_coach.core.schedule import Reminder, ReminderPlan, parse_time, plan_to_dict
 from sciatica_coach.progress_data import PLAN_KEY, reminder_plan
 from sciatica_coach.reminders import STATE_KEY
@@ -99,22 +100,11 @@ def test_missing_action_and_bad_count_exit_2(data_dir: Path) -> None:
     assert info.value.code == 2
 
 
-class FixedClock:
-    def __init__(self, moment: datetime) -> None:
-        self.moment = moment
-
-    def now(self) -> datetime:
-        return self.moment
-
-    def monotonic(self) -> float:
-        return 0.0
-
-
 def test_next_lists_upcoming_reminders(
     data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monday = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
-    monkeypatch.setattr("sciatica_coach.core.clock.SystemClock", lambda: FixedClock(monday))
+    monkeypatch.setattr("sciatica_coach.core.clock.SystemClock", lambda: ManualClock(monday))
     assert main(["--data-dir", str(data_dir), "reminders", "next", "--count", "4"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "today 19:00",
@@ -128,7 +118,7 @@ def test_next_steps_over_a_day_paused_from_the_tray(
     data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monday = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
-    monkeypatch.setattr("sciatica_coach.core.clock.SystemClock", lambda: FixedClock(monday))
+    monkeypatch.setattr("sciatica_coach.core.clock.SystemClock", lambda: ManualClock(monday))
     repo = Repository.open(data_dir)
     repo.set_state(STATE_KEY, {"paused_on": "2026-03-02"})
     repo.close()

@@ -161,3 +161,30 @@ class SessionRecord:
     pain_after: PainReport | None = None
     reason: str = ""  # why it ended early or was stopped, in plain words
     slot: str = ""  # the reminder slot it belongs to, e.g. "08:00", when known
+
+
+class SafetyEventKind(StrEnum):
+    """What happened that matters for safety, kept in the history with its time (shown in the report)."""
+
+    RED_FLAG_ANSWERS = "red-flag-answers"  # the red-flag check was answered; flags = the "yes" ids
+    DOCTOR_CLEARED = "doctor-cleared"  # the person confirmed a doctor has seen a "see a doctor soon" answer
+    IT_HURTS = "it-hurts"  # the "It hurts" button or key during a session
+    PAIN_STOP = "pain-stop"  # pain 6+ before or after a session stopped coaching
+    NEW_NUMBNESS = "new-numbness"  # new numbness or weakness ticked at a pain check
+    SYMPTOM_SPREAD = "symptom-spread"  # after an exercise: leg symptoms spread further down
+    PERIPHERALISATION = "peripheralisation"  # leg symptoms reached further down after a session than before
+    UNANSWERED_QUESTION = "unanswered-question"  # the after-exercise question was skipped
+    SESSION_STOPPED = "session-stopped"  # a session ended early; detail = the reason
+    RED_STOP_OVERRIDE = "red-stop-override"  # a new session on the day of a red pain stop, after the wait
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyEvent:
+    """One safety-relevant moment, as stored. `detail` is plain English words for the report."""
+
+    at: datetime  # timezone-aware local wall time
+    kind: SafetyEventKind
+    detail: str = ""
+    exercise_id: str = ""
+    session_id: str = ""
+    flags: tuple[str, ...] = ()  # red-flag ids answered "yes", for RED_FLAG_ANSWERS

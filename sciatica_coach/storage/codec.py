@@ -11,6 +11,8 @@ from sciatica_coach.core.model import (
     Outcome,
     PainReport,
     Phase,
+    SafetyEvent,
+    SafetyEventKind,
     SessionRecord,
     SymptomChange,
 )
@@ -184,4 +186,47 @@ def session_from_dict(doc: object, where: str | None = None) -> SessionRecord:
         pain_after=pain_from_dict(doc.get("pain_after"), _("{where}, pain after").format(where=where)),
         reason=_optional_text(doc, "reason", where),
         slot=_optional_text(doc, "slot", where),
+    )
+
+
+def event_to_dict(event: SafetyEvent) -> dict[str, Any]:
+    return {
+        "at": event.at.isoformat(),
+        "kind": event.kind.value,
+        "detail": event.detail,
+        "exercise_id": event.exercise_id,
+        "session_id": event.session_id,
+        "flags": list(event.flags),
+    }
+
+
+def event_key(event: SafetyEvent) -> tuple[str, str, str, str]:
+    """What identifies a safety event, so importing the same one twice adds it once: time, kind, exercise
+    and session."""
+    return (event.at.isoformat(), event.kind.value, event.exercise_id, event.session_id)
+
+
+def event_from_dict(doc: object, where: str | None = None) -> SafetyEvent:
+    if where is None:
+        where = _("safety event")
+    if not isinstance(doc, dict):
+        raise RecordError(_("{where}: should be an object").format(where=where))
+    try:
+        kind = SafetyEventKind(_field(doc, "kind", str, where))
+    except ValueError:
+        raise RecordError(
+            _("{where}: 'kind' is not one of {values}").format(
+                where=where, values=[k.value for k in SafetyEventKind]
+            )
+        ) from None
+    flags = doc.get("flags", [])
+    if not isinstance(flags, list) or not all(isinstance(flag, str) for flag in flags):
+        raise RecordError(_("{where}: 'flags' should be a list of names").format(where=where))
+    return SafetyEvent(
+        at=_time(doc, "at", where),
+        kind=kind,
+        detail=_optional_text(doc, "detail", where),
+        exercise_id=_optional_text(doc, "exercise_id", where),
+        session_id=_optional_text(doc, "session_id", where),
+        flags=tuple(flags),
     )

@@ -23,7 +23,7 @@ from sciatica_coach.storage.atomic import FILE_MODE, atomic_write, ensure_privat
 from sciatica_coach.storage.migrations import SCHEMA_VERSION, migrate
 
 if TYPE_CHECKING:
-    from sciatica_coach.core.model import SessionRecord
+    from sciatica_coach.core.model import SafetyEvent, SessionRecord
 
 # The session codec (and the model behind it) is imported where sessions are first read or written: opening
 # the data file as the window starts does not need it.
@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 DATA_FILE = "sciatica-coach.json"  # settings and state; sessions are in HISTORY_FOLDER, a file per year
 HISTORY_FOLDER = "history"
+EVENTS_TABLE = "safety_events"  # in each year's history file, beside "sessions"
 
 # Every setting and its default, declared once; stored values are merged over these at start.
 DEFAULT_SETTINGS: dict[str, Any] = {
@@ -211,7 +212,10 @@ def _check_version(raw: dict[str, Any], path: Path) -> int:
 
 
 def history_file(folder: Path, year: int) -> Path:
-    """Sessions live in one file per year, so recording a session rewrites a year, not a decade."""
+    """Sessions live in one file per year, so recording a session rewrites a year, not a decade. The year's
+    safety events (red-flag answers, "It hurts", stops, unanswered questions) are a second table in the same
+    file: they are history too, and adding a table needed no new schema version (older versions keep tables
+    they don't know)."""
     return folder / HISTORY_FOLDER / f"sessions-{year}.json"
 
 
@@ -254,6 +258,7 @@ class Repository:
         self._main = main
         self._years = years
         self._decoded: dict[int, dict[str, SessionRecord]] = {}  # decoded sessions by year, read on demand
+        self._decoded_events: dict[int, list[SafetyEvent]] = {}  # decoded safety events by year, on demand
 
     # ---- opening -------------------------------------------------------------------------------------
     @classmethod
@@ -464,6 +469,65 @@ class Repository:
         out.sort(key=lambda r: r.started_at)
         return out
 
+    # ---- safety events -------------------------------------------------------------------------------
+    def _events_of_year(self, year: int) -> list[SafetyEvent]:
+        if year not in self._decoded_events:
+            from sciatica_coach.storage.codec import RecordError, event_from_dict
+
+            decoded: list[SafetyEvent] = []
+            store = self._years.get(year)
+            for doc in store.table(EVENTS_TABLE).all() if store is not None else ():
+                try:
+                    decoded.append(event_from_dict(doc))
+                except RecordError as err:
+                    log.warning("Skipping a damaged safety event: %s", err)
+            self._decoded_events[year] = decoded
+        return self._decoded_events[year]
+
+    def add_safety_event(self, event: SafetyEvent) -> None:
+        """Keep one safety moment in its year's history file (an identical one already kept is not doubled)."""
+        self.add_safety_events([event])
+
+    def add_safety_events(self, events: list[SafetyEvent]) -> int:
+        """Add many safety events, one write per year, skipping any already stored (same time, kind, exercise
+        and session). Returns how many were new."""
+        from sciatica_coach.storage.codec import event_key, event_to_dict
+
+        by_year: dict[int, list[SafetyEvent]] = {}
+        known: set[tuple[str, str, str, str]] = set()
+        for event in events:
+            year = event.at.year
+            if year not in by_year:
+                by_year[year] = []
+                known.update(event_key(e) for e in self._events_of_year(year))
+            if event_key(event) not in known:
+                known.add(event_key(event))
+                by_year[year].append(event)
+        for year, new in sorted(by_year.items()):
+            if not new:
+                continue
+            store = self._year(year)
+            decoded = self._events_of_year(year)
+            store.write(
+                "save the safety events",
+                store.table(EVENTS_TABLE).insert_multiple,
+                [event_to_dict(e) for e in new],
+            )
+            decoded.extend(new)
+        return sum(len(new) for new in by_year.values())
+
+    def safety_events(self, since: date | None = None) -> list[SafetyEvent]:
+        """Stored safety events (those on or after `since`, if given), oldest first. A damaged entry is
+        skipped with a log line; the others, and the sessions, are kept."""
+        out: list[SafetyEvent] = []
+        for year in sorted(self._years):
+            if since is None or year >= since.year:
+                out.extend(self._events_of_year(year))
+        if since is not None:
+            out = [e for e in out if e.at.date() >= since]
+        out.sort(key=lambda e: e.at)
+        return out
+
     # ---- flare / excused days and the programme start ------------------------------------------------
     def excused_days(self) -> set[date]:
         days = set()
@@ -535,6 +599,16 @@ _WRITE_FAILURES: dict[str, tuple[str, str]] = {
         ),
         N_(
             "Sciatica Coach couldn't save the sessions in {folder} because {reason}. "
+            "What was saved before is safe; please free some space or fix the folder, then try again."
+        ),
+    ),
+    "save the safety events": (
+        N_(
+            "Sciatica Coach couldn't save what happened for your safety record in {folder} because the disk "
+            "is full. What was saved before is safe; please free some space or fix the folder, then try again."
+        ),
+        N_(
+            "Sciatica Coach couldn't save what happened for your safety record in {folder} because {reason}. "
             "What was saved before is safe; please free some space or fix the folder, then try again."
         ),
     ),

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sciatica_coach.core.model import (
+    LegReach,
     Outcome,
     PainReport,
     Routine,
@@ -264,6 +265,33 @@ def symptom_advice(change: SymptomChange, exercise_id: str, gentler_id: str | No
     if change is SymptomChange.UP:
         return Advice(message=_(SYMPTOM_UP_ADVICE), exercise_id=exercise_id, encouraging=True)
     return Advice(message=SYMPTOM_SAME_ADVICE, exercise_id=exercise_id)
+
+
+REACH_ORDER: tuple[LegReach, ...] = tuple(LegReach)  # none, buttock, thigh, knee, calf, foot
+
+
+def reach_change(before: LegReach | None, after: LegReach | None) -> SymptomChange | None:
+    """How far down the leg symptoms reach after a session compared with before it.
+
+    DOWN: further down after than before (peripheralisation, treated like "spread further down" after an
+    exercise); UP: less far down (centralisation, a good sign); SAME: unchanged; None when either is unknown.
+    Any one step along buttock, thigh, knee, calf, foot counts (cautious: no threshold).
+    """
+    if before is None or after is None:
+        return None
+    step = REACH_ORDER.index(after) - REACH_ORDER.index(before)
+    if step > 0:
+        return SymptomChange.DOWN
+    if step < 0:
+        return SymptomChange.UP
+    return SymptomChange.SAME
+
+
+def session_reach_change(session: SessionRecord) -> SymptomChange | None:
+    """`reach_change` between a session's pain check before and after (None when either was not given)."""
+    before = session.pain_before.reach if session.pain_before is not None else None
+    after = session.pain_after.reach if session.pain_after is not None else None
+    return reach_change(before, after)
 
 
 def next_session_adjustment(

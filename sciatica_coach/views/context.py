@@ -13,7 +13,7 @@ from sciatica_coach.core.clock import Clock, SystemClock
 from sciatica_coach.storage.repository import DataError, Repository
 
 if TYPE_CHECKING:
-    from sciatica_coach.core.model import SessionRecord
+    from sciatica_coach.core.model import SafetyEvent, SessionRecord
     from sciatica_coach.platform.screen import ScreenKeeper
     from sciatica_coach.platform.sound import Sound
     from sciatica_coach.platform.speech import Speech
@@ -122,6 +122,17 @@ class AppContext(QObject):
             self.save_failed.emit(str(err))
             return False
         self.sessions_changed.emit()
+        return True
+
+    def record_safety_event(self, event: SafetyEvent) -> bool:
+        """Keep a safety moment in the history; a failed save is reported, never raised, so recording can
+        never get in the way of the safety advice itself."""
+        try:
+            self.repo.add_safety_event(event)
+        except DataError as err:
+            log.error("Could not save a safety event: %s", err)
+            self.save_failed.emit(str(err))
+            return False
         return True
 
     def set_setting(self, key: str, value: object) -> None:

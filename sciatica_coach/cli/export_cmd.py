@@ -1,4 +1,7 @@
-"""`sciatica-coach export --format csv|json [-o FILE]`: your session history, to keep or to share."""
+"""`sciatica-coach export --format csv|json [--safety-events] [-o FILE]`: your history, to keep or to share.
+
+JSON holds everything (sessions and safety events) and can be imported again; CSV is one table for a
+spreadsheet: the sessions, or with --safety-events the safety events."""
 
 from __future__ import annotations
 
@@ -10,15 +13,26 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format", choices=["csv", "json"], default="json", help="json (can be imported) or csv"
     )
+    parser.add_argument(
+        "--safety-events",
+        action="store_true",
+        help="with --format csv: the safety events (red-flag answers, 'It hurts', stops) instead of the sessions",
+    )
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of the terminal")
 
 
 def run(args: argparse.Namespace, data_dir: Path) -> int:
     from sciatica_coach.cli.common import open_repository, write_output
     from sciatica_coach.core.clock import SystemClock
-    from sciatica_coach.storage.exchange import export_csv, export_json
+    from sciatica_coach.cli.main import UsageError
+    from sciatica_coach.storage.exchange import export_csv, export_events_csv, export_json
 
+    if args.safety_events and args.format != "csv":
+        raise UsageError("--safety-events is for --format csv; the JSON export already holds them.")
     with open_repository(data_dir) as repo:
-        text = export_csv(repo) if args.format == "csv" else export_json(repo, SystemClock().now())
+        if args.format == "json":
+            text = export_json(repo, SystemClock().now())
+        else:
+            text = export_events_csv(repo) if args.safety_events else export_csv(repo)
     write_output(text, args.output)
     return 0

@@ -31,5 +31,8 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
         raise UsageError(str(err)) from None
     with open_repository(data_dir, write=True) as repo:
         result = apply_import(repo, bundle)
-    print(f"Imported {result.added} session(s); {result.already_there} were already there.")
+    print(
+        f"Imported {result.added} session(s); {result.already_there} were already there. "
+        f"Added {result.events_added} safety event(s)."
+    )
     return 0

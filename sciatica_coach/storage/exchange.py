@@ -1,9 +1,13 @@
 """History export (JSON and CSV) and import (JSON), shared by the command line and the Progress page.
 
+The history is the sessions and the safety events (red-flag answers, "It hurts", stops, unanswered questions):
+the JSON backup carries both; CSV has a table for each (`export_csv`, `export_events_csv`).
+
 The whole file is checked before anything changes: every problem is listed, and only a clean file touches the
 data. Sessions are then written one year's file at a time, each atomically; if the computer stops part-way, the
 years already written are kept, and importing the same file again completes the rest, because sessions already
-stored (same id) are skipped. Importing twice never doubles anything."""
+stored (same id) are skipped, as are safety events already stored (same time, kind, exercise and session).
+Importing twice never doubles anything."""
 
 from __future__ import annotations
 
@@ -15,9 +19,16 @@ from datetime import date, datetime
 from typing import Any
 
 from sciatica_coach import __version__
-from sciatica_coach.core.model import SessionRecord, SymptomChange
+from sciatica_coach.core.model import SafetyEvent, SessionRecord, SymptomChange
+from sciatica_coach.core.safety import session_reach_change
 from sciatica_coach.i18n import _, ngettext
-from sciatica_coach.storage.codec import RecordError, session_from_dict, session_to_dict
+from sciatica_coach.storage.codec import (
+    RecordError,
+    event_from_dict,
+    event_to_dict,
+    session_from_dict,
+    session_to_dict,
+)
 from sciatica_coach.storage.repository import Repository
 
 EXPORT_FORMAT = "sciatica-coach-history"
@@ -28,8 +39,11 @@ MAX_PROBLEMS_LISTED = 10
 CSV_COLUMNS = [
     "id", "date", "start", "end", "minutes", "outcome", "reason", "slot", "phase",
     "back_before", "leg_before", "reach_before", "back_after", "leg_after", "reach_after",
-    "exercises_done", "exercises_planned", "symptoms_spread_down",
+    "exercises_done", "exercises_planned", "symptoms_spread_down", "symptoms_not_answered", "reach_change",
 ]  # fmt: skip
+EVENT_CSV_COLUMNS = ["date", "time", "kind", "detail", "exercise", "session", "red_flags_yes"]
+# How the leg reach after a session compares with before it, in the CSV (blank when either was not given).
+REACH_CHANGE_WORDS = {SymptomChange.DOWN: "further-down", SymptomChange.UP: "less-far", SymptomChange.SAME: "same"}
 
 
 class ExchangeError(ValueError):
@@ -41,12 +55,14 @@ class ImportBundle:
     sessions: tuple[SessionRecord, ...]
     excused_days: frozenset[date]
     plan_start: date | None
+    safety_events: tuple[SafetyEvent, ...] = ()
 
 
 @dataclass(frozen=True)
 class ImportResult:
     added: int
     already_there: int
+    events_added: int = 0
 
 
 def export_json(repo: Repository, now: datetime) -> str:
@@ -58,6 +74,7 @@ def export_json(repo: Repository, now: datetime) -> str:
         "plan_start": start.isoformat() if (start := repo.plan_start()) else None,
         "excused_days": sorted(d.isoformat() for d in repo.excused_days()),
         "sessions": [session_to_dict(s) for s in repo.sessions()],
+        "safety_events": [event_to_dict(e) for e in repo.safety_events()],
     }
     return json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
 
@@ -73,6 +90,9 @@ def export_csv(repo: Repository) -> str:
     for s in repo.sessions():
         done = sum(1 for e in s.exercises if not e.skipped and e.reps_done > 0)
         down = " ".join(e.exercise_id for e in s.exercises if e.symptom is SymptomChange.DOWN)
+        # Skipped exercises were never asked; a done one without an answer was left unanswered.
+        unanswered = " ".join(e.exercise_id for e in s.exercises if e.symptom is None and not e.skipped)
+        reach = session_reach_change(s)
         writer.writerow(
             [
                 s.id, s.started_at.date().isoformat(), s.started_at.isoformat(timespec="seconds"),
@@ -80,8 +100,21 @@ def export_csv(repo: Repository) -> str:
                 round((s.ended_at - s.started_at).total_seconds() / 60, 1),
                 s.outcome.value, s.reason, s.slot, int(s.phase),
                 *_pain_cells(s.pain_before)[:3], *_pain_cells(s.pain_after),
-                done, len(s.exercises), down,
+                done, len(s.exercises), down, unanswered, REACH_CHANGE_WORDS[reach] if reach else "",
             ]
+        )  # fmt: skip
+    return out.getvalue()
+
+
+def export_events_csv(repo: Repository) -> str:
+    """The safety events, one row each, oldest first."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(EVENT_CSV_COLUMNS)
+    for e in repo.safety_events():
+        writer.writerow(
+            [e.at.date().isoformat(), e.at.isoformat(timespec="seconds"), e.kind.value, e.detail,
+             e.exercise_id, e.session_id, " ".join(e.flags)]
         )  # fmt: skip
     return out.getvalue()
 
@@ -154,6 +187,16 @@ def parse_import(blob: bytes, source: str | None = None) -> ImportBundle:
                 sessions.append(session_from_dict(raw, _("session {n}").format(n=i + 1)))
             except RecordError as err:
                 problems.append(str(err))
+    events: list[SafetyEvent] = []
+    events_raw = data.get("safety_events", [])  # exports made before safety events were kept have none
+    if not isinstance(events_raw, list):
+        problems.append(_("the 'safety_events' field should be a list"))
+    else:
+        for i, raw in enumerate(events_raw):
+            try:
+                events.append(event_from_dict(raw, _("safety event {n}").format(n=i + 1)))
+            except RecordError as err:
+                problems.append(str(err))
     excused: set[date] = set()
     excused_raw = data.get("excused_days", [])
     if not isinstance(excused_raw, list):
@@ -176,15 +219,16 @@ def parse_import(blob: bytes, source: str | None = None) -> ImportBundle:
                 source=source, problems=_problem_list(problems)
             )
         )
-    return ImportBundle(tuple(sessions), frozenset(excused), plan_start)
+    return ImportBundle(tuple(sessions), frozenset(excused), plan_start, tuple(events))
 
 
 def apply_import(repo: Repository, bundle: ImportBundle) -> ImportResult:
     added = repo.add_sessions(list(bundle.sessions))
+    events_added = repo.add_safety_events(list(bundle.safety_events))
     if bundle.excused_days - repo.excused_days():
         repo.add_excused_days(bundle.excused_days)
     if bundle.plan_start is not None:
         current = repo.plan_start()
         if current is None or bundle.plan_start < current:
             repo.set_state("plan_start", bundle.plan_start.isoformat())
-    return ImportResult(added=added, already_there=len(bundle.sessions) - added)
+    return ImportResult(added=added, already_there=len(bundle.sessions) - added, events_added=events_added)

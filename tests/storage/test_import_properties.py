@@ -25,10 +25,12 @@ from sciatica_coach.core.model import (
     Outcome,
     PainReport,
     Phase,
+    SafetyEvent,
+    SafetyEventKind,
     SessionRecord,
     SymptomChange,
 )
-from sciatica_coach.storage.codec import session_to_dict
+from sciatica_coach.storage.codec import event_to_dict, session_to_dict
 from sciatica_coach.storage.exchange import (
     EXPORT_FORMAT,
     EXPORT_VERSION,
@@ -91,10 +93,22 @@ def session_records(draw: st.DrawFn) -> SessionRecord:
     )
 
 
+safety_events = st.builds(
+    SafetyEvent,
+    at=moments,
+    kind=st.sampled_from(SafetyEventKind),
+    detail=st.text(max_size=30),
+    exercise_id=st.text(max_size=12),
+    session_id=st.text(max_size=12),
+    flags=st.lists(st.text(max_size=12), max_size=3).map(tuple),
+)
 days = st.dates(date(2021, 1, 1), date(2027, 12, 31))
 histories = st.fixed_dictionaries(
     {
         "sessions": st.lists(session_records(), max_size=6, unique_by=lambda s: s.id),
+        "events": st.lists(
+            safety_events, max_size=5, unique_by=lambda e: (e.at.isoformat(), e.kind, e.exercise_id, e.session_id)
+        ),
         "excused": st.frozensets(days, max_size=4),
         "plan_start": st.none() | days,
     }
@@ -110,6 +124,7 @@ def export_payload(history: dict[str, Any]) -> dict[str, Any]:
         "plan_start": history["plan_start"].isoformat() if history["plan_start"] else None,
         "excused_days": sorted(d.isoformat() for d in history["excused"]),
         "sessions": [session_to_dict(s) for s in history["sessions"]],
+        "safety_events": [event_to_dict(e) for e in history.get("events", [])],
     }
 
 
@@ -144,7 +159,8 @@ def test_arbitrary_json_only_ever_raises_exchange_error(value: object) -> None:
 @given(
     st.fixed_dictionaries(
         {"format": st.just(EXPORT_FORMAT), "version": st.just(EXPORT_VERSION)},
-        optional={"sessions": json_values, "excused_days": json_values, "plan_start": json_values},
+        optional={"sessions": json_values, "excused_days": json_values, "plan_start": json_values,
+                  "safety_events": json_values},  # fmt: skip
     )
 )
 def test_arbitrary_contents_in_a_valid_envelope_only_raise_exchange_error(payload: dict[str, Any]) -> None:
@@ -194,6 +210,7 @@ def test_a_valid_export_round_trips(history: dict[str, Any]) -> None:
     assert bundle.sessions == tuple(history["sessions"])
     assert bundle.excused_days == history["excused"]
     assert bundle.plan_start == history["plan_start"]
+    assert bundle.safety_events == tuple(history["events"])
     with tempfile.TemporaryDirectory() as folder:
         first = Repository.open(Path(folder) / "a")
         apply_import(first, bundle)
@@ -201,18 +218,21 @@ def test_a_valid_export_round_trips(history: dict[str, Any]) -> None:
         second = Repository.open(Path(folder) / "b")
         result = apply_import(second, parse_import(exported.encode()))
         assert result.added == len(history["sessions"])
+        assert result.events_added == len(history["events"])
+        assert apply_import(second, parse_import(exported.encode())).events_added == 0, "nothing doubles"
         assert export_json(second, NOW) == exported, "export -> import -> export changes nothing"
         assert sorted(second.sessions(), key=lambda s: s.id) == sorted(
             history["sessions"], key=lambda s: s.id
         )
         assert second.excused_days() == history["excused"]
         assert second.plan_start() == history["plan_start"]
+        assert sorted(second.safety_events(), key=repr) == sorted(history["events"], key=repr)
 
 
 # ---- one field of the wrong type: refused, nothing changed ----------------------------------------------
 # The JSON types each validated field accepts; "null" where the field may be null.
 TOP_FIELDS = {"format": {"str"}, "version": {"int"}, "plan_start": {"str", "null"},
-              "excused_days": {"list"}, "sessions": {"list"}}  # fmt: skip
+              "excused_days": {"list"}, "sessions": {"list"}, "safety_events": {"list"}}  # fmt: skip
 SESSION_FIELDS = {"id": {"str"}, "started_at": {"str"}, "ended_at": {"str"}, "phase": {"int"},
                   "outcome": {"str"}, "pain_before": {"dict", "null"}, "pain_after": {"dict", "null"},
                   "exercises": {"list"}}  # fmt: skip
@@ -220,6 +240,8 @@ PAIN_FIELDS = {"back": {"int"}, "leg": {"int"}, "reach": {"str"}, "new_numbness_
 EXERCISE_FIELDS = {"exercise_id": {"str"}, "reps_done": {"int"}, "reps_planned": {"int"}, "sets_done": {"int"},
                    "sets_planned": {"int"}, "hold_s": {"int"}, "skipped": {"bool"},
                    "symptom": {"str", "null"}}  # fmt: skip
+EVENT_FIELDS = {"at": {"str"}, "kind": {"str"}, "detail": {"str"}, "exercise_id": {"str"}, "session_id": {"str"},
+                "flags": {"list"}}  # fmt: skip
 # Not validated: the informational "app_version" and "exported_at", and a session's "reason" and "slot",
 # which the codec turns into text with str() (see test_reason_of_the_wrong_type_is_refused).
 
@@ -240,6 +262,9 @@ def field_paths(payload: dict[str, Any]) -> list[tuple[tuple[str | int, ...], se
                 paths += [(("sessions", i, which, key), kinds) for key, kinds in PAIN_FIELDS.items()]
         for j in range(len(doc["exercises"])):
             paths += [(("sessions", i, "exercises", j, key), kinds) for key, kinds in EXERCISE_FIELDS.items()]
+    for i, doc in enumerate(payload["safety_events"]):
+        paths += [(("safety_events", i, key), kinds) for key, kinds in EVENT_FIELDS.items()]
+        paths += [(("safety_events", i, "flags", j), {"str"}) for j in range(len(doc["flags"]))]
     return paths
 
 
@@ -286,6 +311,6 @@ def test_one_field_of_the_wrong_type_is_refused_and_changes_nothing(
 def test_reason_of_the_wrong_type_is_refused() -> None:
     start = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
     record = SessionRecord("x", start, start, Phase.MOBILITY, (), Outcome.COMPLETED, None, None)
-    payload = export_payload({"sessions": [record], "excused": frozenset(), "plan_start": None})
+    payload = export_payload({"sessions": [record], "excused": frozenset(), "plan_start": None, "events": []})
     with pytest.raises(ExchangeError):
         parse_import(json.dumps(with_value(payload, ("sessions", 0, "reason"), ["a", "list"])).encode())

@@ -3,7 +3,10 @@ others or the sessions, nothing doubles."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -13,13 +16,30 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sciatica_coach.core.model import SafetyEvent, SafetyEventKind
+from sciatica_coach.cli.main import main
+from sciatica_coach.core.model import (
+    ExerciseRecord,
+    LegReach,
+    PainReport,
+    SafetyEvent,
+    SafetyEventKind,
+    SymptomChange,
+)
 from sciatica_coach.storage.codec import RecordError, event_from_dict, event_to_dict
+from sciatica_coach.storage.exchange import (
+    ExchangeError,
+    apply_import,
+    export_csv,
+    export_events_csv,
+    export_json,
+    parse_import,
+)
 from sciatica_coach.storage.repository import EVENTS_TABLE, DataError, Repository, history_file
 from tests.storage.test_repository import make_session
 
 TZ = ZoneInfo("Europe/Berlin")
 START = datetime(2026, 3, 3, 8, 0, tzinfo=TZ)
+NOW = datetime(2026, 4, 1, 12, 0, tzinfo=TZ)
 
 
 def event(minutes: int = 0, kind: SafetyEventKind = SafetyEventKind.IT_HURTS, **fields: Any) -> SafetyEvent:
@@ -141,3 +161,79 @@ def test_any_malformed_entries_never_lose_good_events_or_sessions(
     reopened = Repository.open(folder)
     assert event(1) in reopened.safety_events()
     assert [s.id for s in reopened.sessions()] == ["s1"]
+
+
+# ---- export, import, backup --------------------------------------------------------------------------------
+def history_with_events(folder: Path) -> Repository:
+    repo = Repository.open(folder)
+    repo.save_session(make_session(1))
+    repo.add_safety_events(
+        [
+            event(0, SafetyEventKind.RED_FLAG_ANSWERS, flags=("saddle-numbness",)),
+            event(5, SafetyEventKind.IT_HURTS, exercise_id="bridge", session_id="s1"),
+            event(6, SafetyEventKind.UNANSWERED_QUESTION, exercise_id="bridge", session_id="s1"),
+            event(9, SafetyEventKind.SESSION_STOPPED, detail="leg pain", session_id="s1"),
+        ]
+    )
+    return repo
+
+
+def test_the_json_backup_carries_the_events_and_importing_twice_adds_nothing(tmp_path: Path) -> None:
+    source = history_with_events(tmp_path / "a")
+    blob = export_json(source, NOW).encode()
+    assert len(json.loads(blob)["safety_events"]) == 4
+    target = Repository.open(tmp_path / "b")
+    first = apply_import(target, parse_import(blob))
+    again = apply_import(target, parse_import(blob))
+    assert (first.events_added, again.events_added, again.added) == (4, 0, 0)
+    assert Repository.open(tmp_path / "b").safety_events() == source.safety_events()
+    assert export_json(target, NOW) == export_json(source, NOW)
+
+
+def test_an_export_from_before_safety_events_still_imports(tmp_path: Path) -> None:
+    payload = json.loads(export_json(history_with_events(tmp_path / "a"), NOW))
+    del payload["safety_events"]
+    bundle = parse_import(json.dumps(payload).encode())
+    assert bundle.safety_events == () and len(bundle.sessions) == 1
+
+
+def test_a_broken_event_in_an_import_is_named_and_nothing_changes(tmp_path: Path) -> None:
+    payload = json.loads(export_json(history_with_events(tmp_path / "a"), NOW))
+    payload["safety_events"][1]["kind"] = "nonsense"
+    with pytest.raises(ExchangeError, match="safety event 2: 'kind' is not one of"):
+        parse_import(json.dumps(payload).encode())
+
+
+def test_csv_tables_show_events_unanswered_questions_and_reach(tmp_path: Path) -> None:
+    repo = history_with_events(tmp_path / "a")
+    spread = replace(
+        make_session(2), id="s2",
+        pain_before=PainReport(3, 2, LegReach.THIGH), pain_after=PainReport(3, 2, LegReach.CALF),
+        exercises=(ExerciseRecord("bridge", 10, 10, 1, 1, 5, symptom=None),
+                   ExerciseRecord("cat-camel", 0, 10, 0, 1, 5, skipped=True),
+                   ExerciseRecord("pelvic-tilt", 10, 10, 1, 1, 5, symptom=SymptomChange.SAME)),
+    )  # fmt: skip
+    repo.save_session(spread)
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(export_csv(repo)))}
+    assert rows["s2"]["symptoms_not_answered"] == "bridge"  # the skipped exercise was never asked
+    assert rows["s2"]["reach_change"] == "further-down"
+    events_rows = list(csv.DictReader(io.StringIO(export_events_csv(repo))))
+    assert [r["kind"] for r in events_rows] == ["red-flag-answers", "it-hurts", "unanswered-question",
+                                                 "session-stopped"]  # fmt: skip
+    assert events_rows[0]["red_flags_yes"] == "saddle-numbness"
+    assert events_rows[3]["detail"] == "leg pain"
+
+
+def test_command_line_export_and_import_keep_the_events(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    history_with_events(tmp_path / "a").close()
+    out = tmp_path / "backup.json"
+    assert main(["--data-dir", str(tmp_path / "a"), "export", "--format", "json", "-o", str(out)]) == 0
+    for _ in range(2):
+        assert main(["--data-dir", str(tmp_path / "b"), "import", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Added 4 safety event(s)." in printed and "Added 0 safety event(s)." in printed
+    assert len(Repository.open(tmp_path / "b").safety_events()) == 4
+    assert main(["--data-dir", str(tmp_path / "a"), "export", "--format", "csv", "--safety-events"]) == 0
+    assert capsys.readouterr().out.startswith("date,time,kind,detail")

@@ -46,6 +46,16 @@ second or so while a session runs (a repaint interval of 100-250 ms is typical).
 
 Controls (pause, resume, skip, back, end_early) return events too. Skip and back keep a paused session
 paused: the clock never starts behind the person's back.
+
+Waiting for the after-exercise answer
+-------------------------------------
+With ``ask_after_each_exercise=True`` the engine waits after each exercise's last hold: it moves on to the
+NEXT_EXERCISE preview (or DONE) and pauses there (`PauseReason.QUESTION`, `awaiting_answer` = the finished
+exercise), so the countdown never runs on into the next exercise unanswered. `answer(change)` records the
+answer (None = skipped: the record's symptom stays None, "not answered", never SAME) and carries on with the
+preview's full time; Space (`resume`) and skip do nothing while a question waits, back redoes the exercise
+(asked again), and ending early leaves it unanswered. An answer of DOWN keeps the session paused
+(`PauseReason.SPREAD`) so the advice can be read. At DONE, `SessionFinished` waits until nothing is held.
 """
 
 from __future__ import annotations
@@ -94,6 +104,8 @@ class PauseReason(StrEnum):
     USER = "user"
     HURTS = "hurts"
     SLEEP_OR_CLOCK_JUMP = "sleep-or-clock-jump"
+    QUESTION = "question"  # waiting for the after-exercise answer (or an explicit skip)
+    SPREAD = "spread"  # symptoms spread further down: paused so the advice can be read
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +252,7 @@ class SessionStatus:
     # During NEXT_EXERCISE: the exercise that just finished; at DONE: the last one, if its holds all ran.
     # This is the moment for the after-exercise symptom question.
     finished_index: int | None
+    awaiting_answer: int | None = None  # the exercise whose after-exercise question waits for an answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,7 +296,24 @@ class SessionResumed:
     pass
 
 
-Event = StepStarted | CountdownTick | ExerciseFinished | SessionFinished | SessionPaused | SessionResumed
+@dataclass(frozen=True, slots=True)
+class SymptomAnswered:
+    """The after-exercise question was dealt with: `change` None means skipped (not answered)."""
+
+    index: int
+    exercise_id: str
+    change: SymptomChange | None
+
+
+Event = (
+    StepStarted
+    | CountdownTick
+    | ExerciseFinished
+    | SessionFinished
+    | SessionPaused
+    | SessionResumed
+    | SymptomAnswered
+)
 
 
 def cue_text(event: Event, exercise_name: str) -> str | None:
@@ -302,7 +332,7 @@ def cue_text(event: Event, exercise_name: str) -> str | None:
         return _(safety.HURTS_CUE) if event.reason is PauseReason.HURTS else _("Paused.")
     if isinstance(event, SessionResumed):
         return _("Carrying on.")
-    if isinstance(event, ExerciseFinished):
+    if isinstance(event, ExerciseFinished | SymptomAnswered):
         return None
     side = event.side if event.side in (Side.LEFT, Side.RIGHT) else None
     item = event.status.item
@@ -354,6 +384,7 @@ class SessionEngine:
         switch_side_s: int = SWITCH_SIDE_S,
         max_tick_gap_s: float = MAX_TICK_GAP_S,
         clock_jump_tolerance_s: float = CLOCK_JUMP_TOLERANCE_S,
+        ask_after_each_exercise: bool = False,
     ) -> None:
         self._phase = routine.phase
         self._clock = clock
@@ -377,6 +408,8 @@ class SessionEngine:
         self._last_wall: datetime | None = None
         self._last_count: int | None = None  # the last CountdownTick number said in this step
         self._finished_index: int | None = None
+        self._ask_after_each = ask_after_each_exercise
+        self._awaiting: int | None = None  # the finished exercise whose question waits for an answer
 
     # --- queries ---
 
@@ -455,13 +488,14 @@ class SessionEngine:
             exercise_count=count,
             item=item,
             next_item=self._items[index + 1] if index + 1 < count else None,
-            paused=self._paused_remaining is not None and not done,
-            pause_reason=None if done else self._pause_reason,
+            paused=self._paused_remaining is not None,
+            pause_reason=self._pause_reason,
             progress=progress,
             total_remaining_s=total_remaining,
             started=self._started,
             ended_early=self._ended_early,
             finished_index=finished,
+            awaiting_answer=self._awaiting,
         )
 
     # --- running ---
@@ -513,19 +547,24 @@ class SessionEngine:
 
     def _advance(self, now: float) -> list[Event]:
         events: list[Event] = []
-        while not self.done and now >= self._deadline:
-            events.extend(self._complete_current())
+        while self._running and now >= self._deadline:
+            finished = self._complete_current()
+            events.extend(finished)
             self._pos += 1
             self._deadline += self._current.duration_s  # chained: no drift from late ticks
             self._last_count = None
+            if finished and self._ask_after_each:
+                self._awaiting = finished[0].index
+                self._paused_remaining = float(self._current.duration_s)
+                self._pause_reason = PauseReason.QUESTION
             events.append(self._step_started(now))
-            if self.done:
+            if self.done and self._paused_remaining is None:
                 events.append(SessionFinished())
-        if not self.done:
+        if self._running:
             events.extend(self._countdown(now))
         return events
 
-    def _complete_current(self) -> list[Event]:
+    def _complete_current(self) -> list[ExerciseFinished]:
         current = self._current
         if current.step is not Step.HOLD:
             return []
@@ -565,12 +604,12 @@ class SessionEngine:
 
     def pause(self, reason: PauseReason = PauseReason.USER) -> list[Event]:
         """Pause the countdown. Pausing an already paused session only updates the reason (e.g. to HURTS)."""
-        if self.done:
-            return []
         if self._paused_remaining is not None:
             if reason is not self._pause_reason:
                 self._pause_reason = reason
                 return [SessionPaused(reason)]
+            return []
+        if self.done:
             return []
         if not self._started:
             self._paused_remaining = float(self._current.duration_s)
@@ -586,8 +625,8 @@ class SessionEngine:
         return events
 
     def resume(self) -> list[Event]:
-        """Carry on from the remaining time the session had when it paused."""
-        if self._paused_remaining is None or self.done:
+        """Carry on from the remaining time the session had when it paused. Not while a question waits."""
+        if self._paused_remaining is None or self._awaiting is not None:
             return []
         now = self._clock.monotonic()
         if self._started:
@@ -595,10 +634,14 @@ class SessionEngine:
         self._paused_remaining = None
         self._pause_reason = None
         self._remember_tick(now, self._clock.now())
+        if self.done:
+            return [SessionResumed(), SessionFinished()]
         return [SessionResumed()]
 
     def skip(self) -> list[Event]:
         """Skip the current exercise (during a preview: the one previewed) and go to the next one's get-ready."""
+        if self._awaiting is not None:
+            return []  # the question about the finished exercise comes first
         events = self.tick()
         if self.done:
             return events
@@ -613,19 +656,30 @@ class SessionEngine:
         the restarted exercise and of everything after it start again from zero.
         """
         events = self.tick()
-        if self.done:
+        if self.done and self._paused_remaining is None:
             return events
         target = max(0, self._current.exercise_index - 1)
         for k in range(target, len(self._items)):
             self._records[k] = _fresh_record(self._items[k])
         self._finished_index = None
+        if self._awaiting is not None:  # redone, so asked again afterwards; still paused, never started
+            self._awaiting = None
+            self._pause_reason = PauseReason.USER
         return events + self._enter(self._entry_pos(target))
 
     def end_early(self) -> list[Event]:
-        """Stop the session now. Exercises not done keep their partial counts (they are not marked skipped)."""
+        """Stop the session now. Exercises not done keep their partial counts (they are not marked skipped).
+
+        A question still waiting stays unanswered. At DONE (held by a question or advice) it just finishes.
+        """
+        events: list[Event] = self._close_question(None)
         if self.done:
-            return []
-        events = self.tick()
+            if self._paused_remaining is None:
+                return events
+            self._paused_remaining = None
+            self._pause_reason = None
+            return [*events, SessionFinished()]
+        events += self.tick()
         if self.done:
             return events
         self._ended_early = True
@@ -637,6 +691,26 @@ class SessionEngine:
     def record_symptom(self, index: int, change: SymptomChange) -> None:
         """Attach the after-exercise symptom answer to exercise `index`."""
         self._records[index] = replace(self._records[index], symptom=change)
+
+    def answer(self, change: SymptomChange | None) -> list[Event]:
+        """Answer the waiting after-exercise question (None = skip it). The session carries on with the
+        preview's full time, except after DOWN: then it stays paused (SPREAD) until resumed."""
+        events = self._close_question(change)
+        if not events or self._pause_reason is not PauseReason.QUESTION:
+            return events  # nothing was waiting, or paused for another reason (e.g. "it hurts") first
+        if change is SymptomChange.DOWN:
+            self._pause_reason = PauseReason.SPREAD
+            return [*events, SessionPaused(PauseReason.SPREAD)]
+        return events + self.resume()
+
+    def _close_question(self, change: SymptomChange | None) -> list[Event]:
+        index = self._awaiting
+        if index is None:
+            return []
+        self._awaiting = None
+        if change is not None:
+            self.record_symptom(index, change)
+        return [SymptomAnswered(index, self._items[index].exercise_id, change)]
 
     def _entry_pos(self, index: int) -> int:
         """Where exercise `index` starts when jumped to: its get-ready, past any preview (DONE past the end)."""
@@ -682,6 +756,19 @@ class SessionEngine:
         """Swap every not-yet-begun occurrence of an exercise for another item (e.g. the gentler one)."""
         return self._rewrite_upcoming(exercise_id, item)
 
+    def bring_forward(self, item: RoutineItem) -> list[Event]:
+        """Do `item` next (e.g. the gentler exercise in place of one that sent symptoms down the leg): it goes
+        before everything not yet begun, and a later not-yet-begun occurrence of it is dropped."""
+        first = self._first_upcoming_index()
+        later = [
+            (other, record)
+            for other, record in zip(self._items[first:], self._records[first:], strict=True)
+            if other.exercise_id != item.exercise_id
+        ]
+        items = [*self._items[:first], item, *(other for other, _record in later)]
+        records = [*self._records[:first], _fresh_record(item), *(record for _other, record in later)]
+        return self._install(items, records, first)
+
     def _rewrite_upcoming(self, exercise_id: str, replacement: RoutineItem | None) -> list[Event]:
         first = self._first_upcoming_index()
         items: list[RoutineItem] = []
@@ -695,6 +782,10 @@ class SessionEngine:
                 records.append(_fresh_record(replacement))
         if items == self._items:
             return []
+        return self._install(items, records, first)
+
+    def _install(self, items: list[RoutineItem], records: list[ExerciseRecord], first: int) -> list[Event]:
+        """Use new upcoming items (those before `first` unchanged) and put the position where it belongs."""
         old = self._current
         old_id = None if old.step is Step.DONE else self._items[old.exercise_index].exercise_id
         offset = self._pos - self._block_start(old.exercise_index)
@@ -711,6 +802,8 @@ class SessionEngine:
         ]
         self._pos = same_kind[0] if same_kind else self._entry_pos(index)
         self._last_count = None
+        if self._paused_remaining is not None and self._current.step is not old.step:
+            self._paused_remaining = float(self._current.duration_s)  # e.g. from a held DONE to a get-ready
         if self._started and self._items[index].exercise_id != old_id:
             return [self._step_started(self._clock.monotonic())]
         return []

@@ -23,8 +23,8 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, data_dir: Path) -> int:
     from sciatica_coach.cli.common import open_repository, write_output
-    from sciatica_coach.core.clock import SystemClock
     from sciatica_coach.cli.main import UsageError
+    from sciatica_coach.core.clock import SystemClock
     from sciatica_coach.storage.exchange import export_csv, export_events_csv, export_json
 
     if args.safety_events and args.format != "csv":

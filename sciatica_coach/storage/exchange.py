@@ -43,7 +43,11 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 EVENT_CSV_COLUMNS = ["date", "time", "kind", "detail", "exercise", "session", "red_flags_yes"]
 # How the leg reach after a session compares with before it, in the CSV (blank when either was not given).
-REACH_CHANGE_WORDS = {SymptomChange.DOWN: "further-down", SymptomChange.UP: "less-far", SymptomChange.SAME: "same"}
+REACH_CHANGE_WORDS = {
+    SymptomChange.DOWN: "further-down",
+    SymptomChange.UP: "less-far",
+    SymptomChange.SAME: "same",
+}
 
 
 class ExchangeError(ValueError):

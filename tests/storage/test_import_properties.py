@@ -107,7 +107,9 @@ histories = st.fixed_dictionaries(
     {
         "sessions": st.lists(session_records(), max_size=6, unique_by=lambda s: s.id),
         "events": st.lists(
-            safety_events, max_size=5, unique_by=lambda e: (e.at.isoformat(), e.kind, e.exercise_id, e.session_id)
+            safety_events,
+            max_size=5,
+            unique_by=lambda e: (e.at.isoformat(), e.kind, e.exercise_id, e.session_id),
         ),
         "excused": st.frozensets(days, max_size=4),
         "plan_start": st.none() | days,
@@ -159,8 +161,12 @@ def test_arbitrary_json_only_ever_raises_exchange_error(value: object) -> None:
 @given(
     st.fixed_dictionaries(
         {"format": st.just(EXPORT_FORMAT), "version": st.just(EXPORT_VERSION)},
-        optional={"sessions": json_values, "excused_days": json_values, "plan_start": json_values,
-                  "safety_events": json_values},  # fmt: skip
+        optional={
+            "sessions": json_values,
+            "excused_days": json_values,
+            "plan_start": json_values,
+            "safety_events": json_values,
+        },
     )
 )
 def test_arbitrary_contents_in_a_valid_envelope_only_raise_exchange_error(payload: dict[str, Any]) -> None:

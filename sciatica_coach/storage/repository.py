@@ -46,6 +46,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "window_geometry": None,  # base64 of QWidget.saveGeometry()
     "told_about_tray": False,
     "avoid_direction": None,  # "flexion" | "extension" | None
+    "country": None,  # ISO code ("GB", "DE") or "other" for the numbers to call; None: the system locale's
 }
 
 

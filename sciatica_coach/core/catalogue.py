@@ -144,13 +144,15 @@ class Catalogue:
 
     def default_routine(self, phase: Phase, avoid: Direction | None = None) -> Routine:
         """The default routine for ``phase``. With ``avoid`` (flexion or extension), exercises that move the
-        low back that way are left out, for people whose leg symptoms worsen with that direction."""
-        if avoid is Direction.NEUTRAL:
-            raise ValueError("only flexion or extension can be avoided, not neutral")
+        low back that way are left out, for people whose leg symptoms worsen with that direction. Exercises
+        that move it both ways (cat-camel, ball pelvic tilt) are left out whichever way is avoided."""
+        if avoid in (Direction.NEUTRAL, Direction.BOTH):
+            raise ValueError(f"only flexion or extension can be avoided, not {avoid}")
         routine = self.routines[Phase(phase)]
         if avoid is None:
             return routine
-        items = tuple(item for item in routine.items if self.get(item.exercise_id).direction != avoid)
+        kept = (item for item in routine.items if not self.get(item.exercise_id).direction.includes(avoid))
+        items = tuple(kept)
         return Routine(phase=routine.phase, items=items)
 
 

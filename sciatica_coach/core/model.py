@@ -38,6 +38,12 @@ class Direction(StrEnum):
     FLEXION = "flexion"
     EXTENSION = "extension"
     NEUTRAL = "neutral"
+    BOTH = "both"  # moves the low back one way and then the other (cat-camel, ball pelvic tilt)
+
+    def includes(self, way: Direction | None) -> bool:
+        """Whether this moves the low back `way` (e.g. the direction a person avoids). "Both" counts for
+        either way (cautious: it moves the back the avoided way for half of each repetition); None: False."""
+        return way is not None and (self is way or self is Direction.BOTH)
 
 
 class Side(StrEnum):

@@ -3,11 +3,13 @@ gentler substitute that respects an avoided direction, and the wait after a red 
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from sciatica_coach.core import safety
-from sciatica_coach.core.model import LegReach, SymptomChange
+from sciatica_coach.core.catalogue import load_catalogue
+from sciatica_coach.core.model import Direction, LegReach, Phase, SymptomChange
 
 REACHES = st.sampled_from(list(LegReach))
 
@@ -36,3 +38,25 @@ def test_reach_change_follows_the_order_down_the_leg(before: LegReach, after: Le
     # swapping before and after swaps DOWN and UP
     mirrored = {SymptomChange.DOWN: SymptomChange.UP, SymptomChange.UP: SymptomChange.DOWN}
     assert safety.reach_change(after, before) is mirrored.get(expected, expected)
+
+
+# --- directions: "both" counts for either avoided direction -------------------------------------------------
+
+
+def test_both_ways_matches_either_avoided_direction() -> None:
+    assert Direction.BOTH.includes(Direction.FLEXION) and Direction.BOTH.includes(Direction.EXTENSION)
+    assert Direction.FLEXION.includes(Direction.FLEXION)
+    assert not Direction.FLEXION.includes(Direction.EXTENSION)
+    assert not Direction.NEUTRAL.includes(Direction.FLEXION)
+    assert not Direction.BOTH.includes(None)
+
+
+def test_cat_camel_and_ball_pelvic_tilt_move_both_ways() -> None:
+    catalogue = load_catalogue()
+    assert catalogue.get("cat-camel").direction is Direction.BOTH
+    assert catalogue.get("ball-pelvic-tilt").direction is Direction.BOTH
+    for avoid in (Direction.FLEXION, Direction.EXTENSION):
+        ids = [i.exercise_id for i in catalogue.default_routine(Phase.MOBILITY, avoid).items]
+        assert "cat-camel" not in ids
+    with pytest.raises(ValueError, match="flexion or extension"):
+        catalogue.default_routine(Phase.MOBILITY, Direction.BOTH)

@@ -12,15 +12,20 @@ the pain monitoring model; May & Aina 2012 on centralisation).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sciatica_coach.core.model import (
+    Direction,
+    Exercise,
     LegReach,
     Outcome,
     PainReport,
+    Phase,
     Routine,
     SessionRecord,
     SymptomChange,
@@ -318,6 +323,8 @@ def next_session_adjustment(
             return DoseAdjustment(AMBER_REPS_FACTOR, _(REASON_LAST_AFTER_AMBER))
     if last_session.outcome is Outcome.SAFETY_STOP:
         return DoseAdjustment(AMBER_REPS_FACTOR, _(REASON_LAST_SAFETY_STOP))
+    if session_reach_change(last_session) is SymptomChange.DOWN:
+        return DoseAdjustment(AMBER_REPS_FACTOR, _(REASON_LAST_REACH_DOWN))
     if any(record.symptom is SymptomChange.DOWN for record in last_session.exercises):
         return DoseAdjustment(AMBER_REPS_FACTOR, _(REASON_LAST_SPREAD_DOWN))
     return NO_ADJUSTMENT
@@ -343,6 +350,129 @@ def apply_adjustment(routine: Routine, adjustment: DoseAdjustment) -> Routine:
     )
     log.info("dose adjusted by %s: %s", adjustment.factor, adjustment.reason)
     return replace(routine, items=items)
+
+
+# --- Leg reach over a session: peripheralisation and centralisation -----------------------------------------
+
+PERIPHERALISATION_ADVICE = N_(
+    "Your leg symptoms now reach further down your leg than before the session. That's a sign to go more "
+    "gently: the next session will use half the usual repetitions. If this keeps happening, it's worth "
+    "talking to your physiotherapist or doctor."
+)
+CENTRALISATION_NOTE = N_(
+    "Your leg symptoms reach less far down your leg than before the session. That's generally a good sign "
+    "that the exercises suit you."
+)
+REASON_LAST_REACH_DOWN = N_(
+    "After the last session your leg symptoms reached further down your leg than before, so this session "
+    "uses half the usual repetitions."
+)
+
+
+def reach_advice(change: SymptomChange | None) -> str:
+    """What the summary says about leg reach over the session ("" when unchanged or unknown)."""
+    if change is SymptomChange.DOWN:
+        return _(PERIPHERALISATION_ADVICE)
+    if change is SymptomChange.UP:
+        return _(CENTRALISATION_NOTE)
+    return ""
+
+
+# --- The gentler exercise to offer instead --------------------------------------------------------------
+
+
+def gentler_substitute(
+    exercises: Mapping[str, Exercise], exercise_id: str, avoid: Direction | None
+) -> str | None:
+    """The exercise to offer in place of one that sent symptoms further down the leg.
+
+    Follow the catalogue's "gentler" chain and take the first exercise that doesn't move the back the
+    avoided way ("both" counts as the avoided way). If the chain holds none that suits, offer the gentlest
+    exercise that does: a phase-1 exercise with nothing gentler (prone lying when flexion is avoided, the
+    pelvic tilt when extension is). An exercise without a gentler one gets no substitute.
+    """
+    exercise = exercises.get(exercise_id)
+    if exercise is None or exercise.gentler is None:
+        return None
+    seen = {exercise_id}
+    current: str | None = exercise.gentler
+    while current is not None and current in exercises and current not in seen:
+        if not exercises[current].direction.includes(avoid):
+            return current
+        seen.add(current)
+        current = exercises[current].gentler
+    gentlest = (
+        candidate.id
+        for candidate in exercises.values()
+        if candidate.phase == Phase.MOBILITY
+        and candidate.gentler is None
+        and candidate.id != exercise_id
+        and not candidate.direction.includes(avoid)
+    )
+    return next(gentlest, None)
+
+
+# --- After a red pain stop ----------------------------------------------------------------------------------
+
+RED_STOP_WAIT = timedelta(hours=2)  # pain should settle before trying again (pain monitoring model)
+RED_STOP_REPS_FACTOR = 0.5
+
+RED_STOP_WAIT_TEXT = N_(
+    "Earlier today your pain was high ({time}), so the exercises stopped. To give it time to settle, a "
+    "new session is possible from {until}. Rest in a comfortable position meanwhile, and move gently when "
+    "you can."
+)
+RED_STOP_CONFIRM_TEXT = N_(
+    "Earlier today your pain was high ({time}), so the exercises stopped. If it has settled, you can try a "
+    "gentle session now: it uses half the usual repetitions. If the pain is still high, please rest "
+    "today instead."
+)
+RED_STOP_CONFIRM = N_("My pain has settled and I want to try gently")
+REASON_AFTER_RED_STOP = N_(
+    "Your pain was high earlier today, so this session uses half the usual repetitions."
+)
+
+
+class RedStopGate(StrEnum):
+    """Whether a session may start after a red pain stop."""
+
+    NONE = "none"  # no red stop today: start as usual
+    WAIT = "wait"  # too soon after the stop: no session until `open_at`
+    CONFIRM = "confirm"  # the wait is over: start only after "my pain has settled", at half the reps
+
+
+@dataclass(frozen=True, slots=True)
+class RedStopState:
+    gate: RedStopGate
+    stopped_at: datetime | None = None
+    open_at: datetime | None = None
+
+
+def is_red_stop(session: SessionRecord) -> bool:
+    """A session whose pain before or after was red (above 5, or new numbness or weakness)."""
+    reports = (session.pain_before, session.pain_after)
+    return any(report is not None and pain_zone(report) is Zone.RED for report in reports)
+
+
+def last_red_stop(sessions: Iterable[SessionRecord]) -> datetime | None:
+    """When the most recent red pain stop happened (the end of that session), or None."""
+    return max((s.ended_at for s in sessions if is_red_stop(s)), default=None)
+
+
+def red_stop_state(
+    last_stop: datetime | None, now: datetime, wait: timedelta = RED_STOP_WAIT
+) -> RedStopState:
+    """After a red stop: no new session for `wait`; later the same day, only after a deliberate
+    confirmation (and at half the repetitions). A wait that runs past midnight still holds; a stop that lies
+    in the future (the clock was changed) counts as just now (cautious)."""
+    if last_stop is None:
+        return RedStopState(RedStopGate.NONE)
+    open_at = last_stop + wait
+    if now < open_at:
+        return RedStopState(RedStopGate.WAIT, last_stop, open_at)
+    if last_stop.date() == now.date():
+        return RedStopState(RedStopGate.CONFIRM, last_stop, open_at)
+    return RedStopState(RedStopGate.NONE)
 
 
 # --- The guidance note shown before the first session (and again from Settings) --------------------------

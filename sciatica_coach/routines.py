@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sciatica_coach.core import safety
 from sciatica_coach.core.catalogue import Catalogue, CatalogueError, parse_routine_items
 from sciatica_coach.core.clock import Clock
 from sciatica_coach.core.model import Direction, Phase, Routine, RoutineItem
@@ -95,7 +96,7 @@ def save_routine(repo: Repository, routine: Routine) -> None:
 
 def set_avoided_direction(repo: Repository, direction: Direction | None) -> None:
     """Remember a direction to avoid (flexion or extension), or None for no preference."""
-    if direction is Direction.NEUTRAL:
+    if direction in (Direction.NEUTRAL, Direction.BOTH):
         raise ValueError("only flexion or extension can be avoided")
     repo.set_setting(AVOID_SETTING, direction.value if direction is not None else None)
 
@@ -105,11 +106,8 @@ def avoided_items(routine: Routine, catalogue: Catalogue, avoid: Direction | Non
     file): kept, because a clinician chose them, but worth pointing out."""
     if avoid is None:
         return []
-    return [
-        item.exercise_id
-        for item in routine.items
-        if item.exercise_id in catalogue.exercises and catalogue.get(item.exercise_id).direction is avoid
-    ]
+    known = [item.exercise_id for item in routine.items if item.exercise_id in catalogue.exercises]
+    return [exercise_id for exercise_id in known if catalogue.get(exercise_id).direction.includes(avoid)]
 
 
 # --- prescription files -----------------------------------------------------------------------------------
@@ -198,16 +196,24 @@ def stop_for_today(repo: Repository, today: date, exercise_id: str) -> None:
     repo.set_state(STOPPED_TODAY_KEY, {"day": today.isoformat(), "exercises": sorted(ids)})
 
 
-def todays_routine(routine: Routine, catalogue: Catalogue, stopped: set[str]) -> Routine:
-    """The routine without the exercises set aside today; each is replaced by its gentler exercise when that
-    one is not already in the routine (and not set aside itself)."""
+def substitute_for(catalogue: Catalogue, exercise_id: str, avoid: Direction | None) -> str | None:
+    """The gentler exercise to offer in place of `exercise_id`, respecting the avoided direction."""
+    return safety.gentler_substitute(catalogue.exercises, exercise_id, avoid)
+
+
+def todays_routine(
+    routine: Routine, catalogue: Catalogue, stopped: set[str], avoid: Direction | None = None
+) -> Routine:
+    """The routine without the exercises set aside today; each is replaced by its gentler substitute (one
+    that doesn't move the back the avoided way) when that one is not already in the routine (and not set
+    aside itself)."""
     present = {item.exercise_id for item in routine.items}
     items: list[RoutineItem] = []
     for item in routine.items:
         if item.exercise_id not in stopped:
             items.append(item)
             continue
-        gentler = catalogue.get(item.exercise_id).gentler
+        gentler = substitute_for(catalogue, item.exercise_id, avoid)
         if gentler and gentler not in present and gentler not in stopped:
             items.append(catalogue.default_item(gentler))
             present.add(gentler)
@@ -216,4 +222,5 @@ def todays_routine(routine: Routine, catalogue: Catalogue, stopped: set[str]) ->
 
 def routine_for_today(repo: Repository, catalogue: Catalogue, today: date) -> Routine:
     """What the next session holds: the active routine without today's set-aside exercises."""
-    return todays_routine(active_routine(repo, catalogue), catalogue, stopped_today(repo, today))
+    avoid = avoided_direction(repo)
+    return todays_routine(active_routine(repo, catalogue), catalogue, stopped_today(repo, today), avoid)

@@ -4,9 +4,11 @@ new symptoms reported, and a day on which coaching is paused because of a red-fl
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sciatica_coach.core import safety
+from sciatica_coach.core.safety import RedStopState, last_red_stop
+from sciatica_coach.core.safety import red_stop_state as red_stop_rule
 from sciatica_coach.storage.repository import Repository
 
 RED_FLAG_CHECKED_KEY = "red_flag_checked_at"
@@ -52,3 +54,13 @@ def record_red_flag_answers(repo: Repository, now: datetime, answers: Mapping[st
 
 def coaching_paused_today(repo: Repository, today: date) -> bool:
     return bool(repo.state(RED_FLAG_STOP_KEY) == today.isoformat())
+
+
+# --- After a red pain stop (the rule is core.safety.red_stop_state) ---------------------------------------
+
+
+def red_stop_state(repo: Repository, now: datetime) -> RedStopState:
+    """Whether a session may start now after a red pain stop: as usual, not yet (wait), or after a
+    deliberate confirmation. Looks at the sessions since yesterday (a wait can run past midnight)."""
+    recent = repo.sessions(since=now.date() - timedelta(days=1))
+    return red_stop_rule(last_red_stop(recent), now)

@@ -569,7 +569,7 @@ class RoutinePage(Page):
             header.setFont(font)
             self.catalogue_list.addItem(header)
             for exercise in self.catalogue.by_phase(phase):
-                if avoid is not None and exercise.direction is avoid:
+                if exercise.direction.includes(avoid):
                     continue
                 note = ""
                 if exercise.id in present:

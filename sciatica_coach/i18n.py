@@ -10,7 +10,8 @@ Translations live in ``assets/translations/<lang>.json``::
     {"language": "de", "name": "Deutsch",
      "messages": {"English text": "Übersetzung", …},
      "plurals": {"one form": ["Singular", "Plural"], …},   # keyed by the English singular
-     "catalogue": {"<exercise id>": {"name": …, "summary": …, "steps": […], "feel": …, "stop_if": …}}}
+     "catalogue": {"<exercise id>": {"name": …, "summary": …, "steps": […], "feel": …, "stop_if": …,
+                                     "cautions": […]}}}
 
 The catalogue overlay translates the exercise texts by exercise id and field (see
 ``core.catalogue.load_catalogue``). ``python -m sciatica_coach.i18n --extract [lang]`` lists every marked
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 
 SOURCE_LANGUAGE = "en"
 SYSTEM = "system"  # the "language" setting's value for "follow the system"
-CATALOGUE_FIELDS = ("name", "summary", "steps", "feel", "stop_if")
+CATALOGUE_FIELDS = ("name", "summary", "steps", "feel", "stop_if", "cautions")
 MARKERS = ("_", "N_", "ngettext")
 
 # Plural rules by language: which form (0, 1, …) a count takes. Languages not listed use the English rule.
@@ -167,9 +168,10 @@ def exercise_text(exercise_id: str, field_name: str, english: str) -> str:
     return value if isinstance(value, str) and value else english
 
 
-def exercise_steps(exercise_id: str, english: Sequence[str]) -> tuple[str, ...]:
-    """The steps of an exercise in the current language; English unless the translation has all of them."""
-    value = _current.catalogue.get(exercise_id, {}).get("steps")
+def exercise_steps(exercise_id: str, english: Sequence[str], field_name: str = "steps") -> tuple[str, ...]:
+    """The steps (or another list field, e.g. "cautions") of an exercise in the current language; English
+    unless the translation has all of them, in the same order."""
+    value = _current.catalogue.get(exercise_id, {}).get(field_name)
     if (
         isinstance(value, list)
         and len(value) == len(english)
@@ -230,8 +232,13 @@ def missing_catalogue_texts(catalogue_ids: Sequence[str], translation: Translati
         f"{exercise_id}.{name}"
         for exercise_id in catalogue_ids
         for name in CATALOGUE_FIELDS
-        if not translation.catalogue.get(exercise_id, {}).get(name)
+        if not _has_text(translation.catalogue.get(exercise_id, {}), name)
     ]
+
+
+def _has_text(entry: Mapping[str, object], name: str) -> bool:
+    """A field is there: a text must not be empty; a list of cautions may be (not every exercise has one)."""
+    return name in entry if name == "cautions" else bool(entry.get(name))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

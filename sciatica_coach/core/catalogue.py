@@ -29,6 +29,9 @@ from sciatica_coach.core.model import (
     Direction,
     Dose,
     Exercise,
+    ExerciseKind,
+    ExerciseStep,
+    Moment,
     Phase,
     Position,
     Routine,
@@ -63,13 +66,28 @@ DOSE_BOUNDS: Final[Mapping[str, tuple[int, int]]] = MappingProxyType(
 )
 DOSE_FIELDS: Final[tuple[str, ...]] = tuple(DOSE_BOUNDS)
 
+# A to-and-fro movement (ExerciseKind.MOVEMENT) is timed as "hold" = the move out and "rest between reps" =
+# the move back: both stay a few seconds, so a glide can never become a sustained stretch at end range.
+MOVE_S_MIN: Final = 1
+MOVE_S_MAX: Final = 5
+MOVEMENT_DOSE_BOUNDS: Final[Mapping[str, tuple[int, int]]] = MappingProxyType(
+    {**DOSE_BOUNDS, "hold_s": (MOVE_S_MIN, MOVE_S_MAX), "rest_between_reps_s": (MOVE_S_MIN, MOVE_S_MAX)}
+)
+
+
+def dose_bounds(kind: ExerciseKind = ExerciseKind.HOLD) -> Mapping[str, tuple[int, int]]:
+    """The inclusive bounds of each dose field for an exercise of this kind."""
+    return MOVEMENT_DOSE_BOUNDS if kind is ExerciseKind.MOVEMENT else DOSE_BOUNDS
+
+
 # Words shown to the person: steps must stay short enough to read from the floor, about 2 m away.
 STEPS_MIN: Final = 2
-STEPS_MAX: Final = 4
+STEPS_MAX: Final = 5
 STEP_MAX_CHARS: Final = 70
 NAME_MAX_CHARS: Final = 40
-CONTRAINDICATIONS_MAX: Final = 6
-TEXT_MAX_CHARS: Final = 200  # summary, feel, stop_if
+CAUTIONS_MAX: Final = 4
+TEXT_MAX_CHARS: Final = 200  # summary, feel, stop_if, each caution
+_STEP_FIELDS: Final[tuple[str, ...]] = ("text", "at")
 
 _ID_PATTERN: Final = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _START_SUFFIX: Final = "-start"
@@ -87,11 +105,11 @@ _EXERCISE_REQUIRED: Final[tuple[str, ...]] = (
     "steps",
     "feel",
     "stop_if",
-    "contraindications",
+    "cautions",
     "start_illustration",
     "hold_illustration",
 )
-_EXERCISE_OPTIONAL: Final[tuple[str, ...]] = ("gentler",)
+_EXERCISE_OPTIONAL: Final[tuple[str, ...]] = ("gentler", "kind")
 _TOP_LEVEL_FIELDS: Final[tuple[str, ...]] = ("version", "exercises", "routines")
 _ROUTINE_ITEM_FIELDS: Final[tuple[str, ...]] = ("exercise", *DOSE_FIELDS, "side_mode")
 
@@ -288,47 +306,119 @@ class _Fields:
         )  # fmt: skip
         return None
 
-    def dose(self, base: Dose | None = None) -> Dose | None:
-        """The dose fields; with ``base``, missing ones are taken from it (a partial override)."""
+    def dose(self, base: Dose | None = None, kind: ExerciseKind = ExerciseKind.HOLD) -> Dose | None:
+        """The dose fields; with ``base``, missing ones are taken from it (a partial override). The base is
+        checked against ``kind``'s bounds too: a movement stays short whoever set its timing."""
         values: dict[str, int] = {}
-        for name, (low, high) in DOSE_BOUNDS.items():
+        for name, (low, high) in dose_bounds(kind).items():
             if base is not None and name not in self.obj:
-                values[name] = getattr(base, name)
-            elif (value := self.whole_number(name, low, high)) is not None:
+                value: object = getattr(base, name)
+            elif self._present(name):
+                value = self.obj[name]
+            else:
+                continue
+            if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
                 values[name] = value
+            elif (low, high) != DOSE_BOUNDS[name]:
+                self._movement_problem(name, low, high, value)
+            else:
+                self.say(
+                    name,
+                    N_('{where}: field "{field}" must be a whole number from {low} to {high} (got {got})'),
+                    low=low, high=high, got=_describe(value),
+                )  # fmt: skip
         return Dose(**values) if len(values) == len(DOSE_BOUNDS) else None
+
+    def _movement_problem(self, name: str, low: int, high: int, value: object) -> None:
+        self.say(
+            name,
+            N_('{where}: field "{field}" must be a whole number from {low} to {high} seconds: this is a '
+               "smooth to-and-fro movement, never a long hold (got {got})"),
+            low=low, high=high, got=_describe(value),
+        )  # fmt: skip
+
+    def steps(self) -> tuple[ExerciseStep, ...] | None:
+        """The instruction lines, each ``{"text": …, "at": "setup" | "hold" | "return"}``, in the order they
+        happen: setup first, then the hold, then the return (see :class:`Moment`)."""
+        if not self._present("steps"):
+            return None
+        value = self.obj["steps"]
+        if not isinstance(value, list) or not STEPS_MIN <= len(value) <= STEPS_MAX:
+            got = _count(len(value), "item") if isinstance(value, list) else _describe(value)
+            self.note("steps", f"must be a list of {STEPS_MIN} to {STEPS_MAX} steps (got {got})")
+            return None
+        steps: list[ExerciseStep] = []
+        for n, raw in enumerate(value, 1):
+            if not isinstance(raw, Mapping):
+                self.note(
+                    f"steps[{n}]",
+                    f'must be an object like {{"text": "…", "at": "hold"}} (got {_describe(raw)})',
+                )
+                continue
+            step = _Fields(raw, f"{self.where}, step {n}", self.problems)
+            step.only(_STEP_FIELDS)
+            text, moment = step.text("text", STEP_MAX_CHARS), step.choice("at", Moment)
+            if text is not None and moment is not None:
+                steps.append(ExerciseStep(text, moment))
+        if len(steps) != len(value):
+            return None
+        order = list(Moment)
+        moments = [step.moment for step in steps]
+        if moments != sorted(moments, key=order.index):
+            self.note("steps", 'must go in order: the "setup" steps, then "hold", then "return"')
+        for needed in (Moment.SETUP, Moment.HOLD):
+            if needed not in moments:
+                self.note("steps", f'needs at least one "{needed.value}" step')
+        return tuple(steps)
 
 
 # --- doses -----------------------------------------------------------------------------------------------
 
 
 def dose_problems(
-    data: object, where: str, *, base: Dose | None = None, other_fields: Iterable[str] = ()
+    data: object,
+    where: str,
+    *,
+    base: Dose | None = None,
+    other_fields: Iterable[str] = (),
+    kind: ExerciseKind = ExerciseKind.HOLD,
 ) -> list[str]:
     """Every problem with a dose given as a JSON-like mapping, one plain sentence each ([] if none).
 
     ``where`` starts each sentence (e.g. ``'prescription.json: item 3 ("bridge")'``). With ``base``, the
     mapping is a partial override and missing fields come from ``base``. Fields other than the dose fields
-    are reported as unknown unless listed in ``other_fields``."""
+    are reported as unknown unless listed in ``other_fields``. A ``kind`` of MOVEMENT keeps the move out
+    (``hold_s``) and the move back (``rest_between_reps_s``) within MOVE_S_MIN..MOVE_S_MAX seconds."""
     problems: list[str] = []
-    _dose_from_data(data, where, problems, base=base, other_fields=other_fields)
+    _dose_from_data(data, where, problems, base=base, other_fields=other_fields, kind=kind)
     return problems
 
 
 def validate_dose(
-    data: object, where: str, *, base: Dose | None = None, other_fields: Iterable[str] = ()
+    data: object,
+    where: str,
+    *,
+    base: Dose | None = None,
+    other_fields: Iterable[str] = (),
+    kind: ExerciseKind = ExerciseKind.HOLD,
 ) -> Dose:
     """The :class:`Dose` in ``data`` (see :func:`dose_problems`); :class:`CatalogueError` listing every
     problem if it is not valid."""
     problems: list[str] = []
-    dose = _dose_from_data(data, where, problems, base=base, other_fields=other_fields)
+    dose = _dose_from_data(data, where, problems, base=base, other_fields=other_fields, kind=kind)
     if problems or dose is None:
         raise CatalogueError(problems)
     return dose
 
 
 def _dose_from_data(
-    data: object, where: str, problems: list[str], *, base: Dose | None, other_fields: Iterable[str]
+    data: object,
+    where: str,
+    problems: list[str],
+    *,
+    base: Dose | None,
+    other_fields: Iterable[str],
+    kind: ExerciseKind = ExerciseKind.HOLD,
 ) -> Dose | None:
     if not isinstance(data, Mapping):
         problems.append(
@@ -337,7 +427,7 @@ def _dose_from_data(
         return None
     fields = _Fields(data, where, problems)
     fields.only((*DOSE_FIELDS, *other_fields))
-    return fields.dose(base)
+    return fields.dose(base, kind)
 
 
 # --- exercises -------------------------------------------------------------------------------------------
@@ -369,13 +459,18 @@ def _parse_exercise(obj: Mapping[str, object], where: str, problems: list[str]) 
     position = fields.choice("position", Position)
     side_mode = fields.choice("side_mode", SideMode)
     direction = fields.choice("direction", Direction)
-    dose = fields.dose()
-    steps = fields.text_list("steps", min_items=STEPS_MIN, max_items=STEPS_MAX, max_chars=STEP_MAX_CHARS)
+    kind = fields.choice("kind", ExerciseKind) if "kind" in obj else ExerciseKind.HOLD
+    dose = fields.dose(kind=kind or ExerciseKind.HOLD)
+    steps = fields.steps()
+    if (
+        kind is ExerciseKind.MOVEMENT
+        and steps is not None
+        and all(s.moment is not Moment.RETURN for s in steps)
+    ):
+        fields.note("steps", 'needs a "return" step: the move back of a to-and-fro movement')
     feel = fields.text("feel", TEXT_MAX_CHARS)
     stop_if = fields.text("stop_if", TEXT_MAX_CHARS)
-    contraindications = fields.text_list(
-        "contraindications", min_items=0, max_items=CONTRAINDICATIONS_MAX, max_chars=NAME_MAX_CHARS
-    )
+    cautions = fields.text_list("cautions", min_items=0, max_items=CAUTIONS_MAX, max_chars=TEXT_MAX_CHARS)
     start_illustration = _illustration(fields, "start_illustration", exercise_id, _START_SUFFIX)
     hold_illustration = _illustration(fields, "hold_illustration", exercise_id, _HOLD_SUFFIX)
     gentler = obj.get("gentler")
@@ -388,7 +483,7 @@ def _parse_exercise(obj: Mapping[str, object], where: str, problems: list[str]) 
     assert exercise_id is not None and name is not None and summary is not None
     assert phase_number is not None and position is not None and side_mode is not None
     assert direction is not None and dose is not None and steps is not None
-    assert feel is not None and stop_if is not None and contraindications is not None
+    assert feel is not None and stop_if is not None and cautions is not None and kind is not None
     assert start_illustration is not None and hold_illustration is not None
     assert gentler is None or isinstance(gentler, str)
     return Exercise(
@@ -401,12 +496,13 @@ def _parse_exercise(obj: Mapping[str, object], where: str, problems: list[str]) 
         steps=steps,
         feel=feel,
         stop_if=stop_if,
-        contraindications=contraindications,
+        cautions=cautions,
         direction=direction,
         start_illustration=start_illustration,
         hold_illustration=hold_illustration,
         gentler=gentler,
         summary=summary,
+        kind=kind,
     )
 
 
@@ -544,7 +640,7 @@ def _parse_routine_item(
                "a routine uses exercises of its own phase or earlier"),
             exercise=exercise_id, phase=exercise.phase.value,
         )  # fmt: skip
-    dose = fields.dose(base=exercise.dose)
+    dose = fields.dose(base=exercise.dose, kind=exercise.kind)
     side_mode = fields.choice("side_mode", SideMode) if "side_mode" in raw_item else exercise.side_mode
     if len(problems) > before or dose is None or side_mode is None:
         return None
@@ -693,8 +789,9 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
 
 
 def translated(catalogue: Catalogue) -> Catalogue:
-    """The catalogue with each exercise's name, summary, steps, feel and stop_if in the current language,
-    from the translation's overlay keyed by exercise id and field; untranslated fields stay English."""
+    """The catalogue with each exercise's name, summary, steps, feel, stop_if and cautions in the current
+    language, from the translation's overlay keyed by exercise id and field; untranslated fields stay English.
+    Each step keeps its moment (setup, hold, return) from the English catalogue."""
     if i18n.current_language() == i18n.SOURCE_LANGUAGE:
         return catalogue
     exercises = {
@@ -702,7 +799,15 @@ def translated(catalogue: Catalogue) -> Catalogue:
             exercise,
             name=i18n.exercise_text(exercise_id, "name", exercise.name),
             summary=i18n.exercise_text(exercise_id, "summary", exercise.summary),
-            steps=i18n.exercise_steps(exercise_id, exercise.steps),
+            steps=tuple(
+                replace(step, text=text)
+                for step, text in zip(
+                    exercise.steps,
+                    i18n.exercise_steps(exercise_id, [step.text for step in exercise.steps]),
+                    strict=True,
+                )
+            ),
+            cautions=i18n.exercise_steps(exercise_id, exercise.cautions, "cautions"),
             feel=i18n.exercise_text(exercise_id, "feel", exercise.feel),
             stop_if=i18n.exercise_text(exercise_id, "stop_if", exercise.stop_if),
         )

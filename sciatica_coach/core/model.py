@@ -66,6 +66,29 @@ class Dose:
         return replace(self, **changes)
 
 
+class ExerciseKind(StrEnum):
+    """How the timed steps of an exercise are used."""
+
+    HOLD = "hold"  # get into position, hold still, release between repetitions
+    MOVEMENT = "movement"  # a smooth to-and-fro: "hold" is the move out, the rest between reps the move back
+
+
+class Moment(StrEnum):
+    """When a step's words are shown during a session, and so which drawing they sit beside."""
+
+    SETUP = "setup"  # while getting ready: the start drawing
+    HOLD = "hold"  # during the hold (or the move out): the hold drawing
+    RETURN = "return"  # between repetitions (or the move back): the start drawing
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseStep:
+    """One line of instructions and the moment of the exercise it belongs to."""
+
+    text: str
+    moment: Moment
+
+
 @dataclass(frozen=True, slots=True)
 class Exercise:
     """One exercise from the catalogue, with its default dose and the words shown to the person."""
@@ -76,15 +99,20 @@ class Exercise:
     position: Position
     side_mode: SideMode
     dose: Dose
-    steps: tuple[str, ...]
+    steps: tuple[ExerciseStep, ...]
     feel: str
     stop_if: str
-    contraindications: tuple[str, ...]
+    cautions: tuple[str, ...]  # plain sentences: who it may not suit, and how to do it safely
     direction: Direction
     start_illustration: str
     hold_illustration: str
     gentler: str | None = None  # the exercise to fall back to when this one sends symptoms down the leg
     summary: str = ""
+    kind: ExerciseKind = ExerciseKind.HOLD
+
+    def steps_at(self, moment: Moment) -> tuple[str, ...]:
+        """The words of the steps that belong to ``moment``, in order."""
+        return tuple(step.text for step in self.steps if step.moment is moment)
 
 
 @dataclass(frozen=True, slots=True)

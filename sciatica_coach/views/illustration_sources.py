@@ -104,9 +104,36 @@ def path_d(points: Sequence[Point]) -> str:
     return f"M{fmt(head[0])} {fmt(head[1])}" + "".join(f" L{fmt(x)} {fmt(y)}" for x, y in rest)
 
 
+@dataclass(frozen=True)
+class LimbShape:
+    """A drawn limb's joints (a leg: hip, knee, ankle, toe; an arm: shoulder, elbow, wrist)."""
+
+    points: tuple[Point, ...]
+    far: bool
+    accent: bool  # the moving part
+
+    @property
+    def is_leg(self) -> bool:
+        return len(self.points) == 4
+
+
+@dataclass(frozen=True)
+class TorsoShape:
+    hip: Point
+    shoulder: Point
+    bulge: Point  # how the curve's middle moves off the straight hip-shoulder line (screen units)
+
+
+@dataclass(frozen=True)
+class HeadShape:
+    shoulder: Point
+    angle_deg: float  # the neck's direction (0 = right, 90 = up)
+
+
 @dataclass
 class Drawing:
-    """Collects SVG elements in painting order: props, far limbs, body, near limbs, marks."""
+    """Collects SVG elements in painting order: props, far limbs, body, near limbs, marks. It also keeps the
+    geometry of the figure it drew (limbs, torso, head), so tests can check words against the pose."""
 
     title: str
     props: list[str] = field(default_factory=list)
@@ -114,9 +141,13 @@ class Drawing:
     body: list[str] = field(default_factory=list)
     near: list[str] = field(default_factory=list)
     marks: list[str] = field(default_factory=list)
+    limbs: list[LimbShape] = field(default_factory=list)
+    torsos: list[TorsoShape] = field(default_factory=list)
+    heads: list[HeadShape] = field(default_factory=list)
 
     # --- the figure --------------------------------------------------------------------------------------
     def limb(self, points: Sequence[Point], *, far: bool = False, accent: bool = False) -> None:
+        self.limbs.append(LimbShape(tuple(points), far, accent))
         colour = ACCENT if accent else INK
         opacity = f' stroke-opacity="{FAR_OPACITY}"' if far else ""
         element = f'<path d="{path_d(points)}" fill="none" stroke="{colour}" stroke-width="{fmt(LIMB_W)}"{opacity}/>'
@@ -134,6 +165,7 @@ class Drawing:
         """A thick curved stroke from hip to shoulder; bulge moves the curve's middle (screen units).
 
         accent_pelvis paints the lower 40% (the pelvis and low back) in the accent colour."""
+        self.torsos.append(TorsoShape(hip, shoulder, bulge))
         mid = lerp(hip, shoulder, 0.5)
         control = (mid[0] + 2 * bulge[0], mid[1] + 2 * bulge[1])  # a quadratic reaches half its control
         width = fmt(TORSO_W)
@@ -153,6 +185,7 @@ class Drawing:
 
     def head(self, shoulder: Point, angle_deg: float, *, accent: bool = False) -> Point:
         """Neck and head from the shoulder at angle_deg; returns the head's centre."""
+        self.heads.append(HeadShape(shoulder, angle_deg))
         centre = polar(shoulder, angle_deg, NECK)
         colour = ACCENT if accent else INK
         self.body.append(
@@ -440,8 +473,10 @@ def fours_base(
 
 
 def cat_camel(hold: bool) -> Drawing:
-    d = Drawing(f"Cat and camel: {'camel, back dipped' if hold else 'cat, back rounded'}")
-    if hold:
+    """A to-and-fro movement: the hold drawing is the move out (back rounded up), the start drawing the
+    other end it comes back to (back dipped)."""
+    d = Drawing(f"Cat and camel: {'back rounded up' if hold else 'back dipped'}")
+    if not hold:
         shoulder = fours_base(d, bulge=(0.0, 12.0), head_deg=165, torso_accent=True)
         d.arrow(
             (FOURS_HIP[0] - 48, shoulder[1] - 26),
@@ -484,6 +519,8 @@ CHAIR_SEAT_Y = GROUND - THIGH + 2 - 8
 
 
 def nerve_glide(hold: bool) -> Drawing:
+    """A to-and-fro slider: the hold drawing is the move out (knee straight, looking up), the start drawing
+    the other end (knee bent, looking down)."""
     d = Drawing(f"Seated nerve glide: {'hold' if hold else 'start'}")
     d.chair(196, CHAIR_SEAT_Y + LIMB_W)
     hip: Point = (236.0, CHAIR_SEAT_Y - 2)
@@ -619,25 +656,33 @@ SIT_BALL_X = 236.0
 SIT_BALL_R = 37.0
 
 
+TUCK = "tuck"  # the pelvis tucked under, low back rounded: the ball rolls forward
+ARCH = "arch"  # the pelvis tipped forward, low back arched: the ball rolls back
+
+
 def on_ball(
     d: Drawing,
     *,
-    tilt: bool = False,
+    pelvis: str = "",
     lift: bool = False,
     pelvis_accent: bool = False,
     leg_accent: bool = False,
 ) -> None:
-    ball = d.ball(SIT_BALL_X + (-6 if tilt else 0), r=SIT_BALL_R)
-    hip: Point = (SIT_BALL_X - (2 if tilt else 0), ball[1] - SIT_BALL_R - TORSO_W / 2 + 4)
-    if tilt:
+    roll = {TUCK: -6.0, ARCH: 6.0}.get(pelvis, 0.0)
+    ball = d.ball(SIT_BALL_X + roll, r=SIT_BALL_R)
+    hip: Point = (SIT_BALL_X + roll / 3, ball[1] - SIT_BALL_R - TORSO_W / 2 + 4)
+    if pelvis == TUCK:
         shoulder = polar(hip, 98, TORSO - 2)
         d.torso(hip, shoulder, (6.0, 0.0), accent_pelvis=True)
+    elif pelvis == ARCH:
+        shoulder = polar(hip, 88, TORSO - 1)
+        d.torso(hip, shoulder, (-7.0, 0.0), accent_pelvis=True)
     else:
         shoulder = polar(hip, 92, TORSO)
         d.torso(hip, shoulder, (-2.0, 0.0), accent_pelvis=pelvis_accent)
     d.head(shoulder, 94)
     # feet flat, hip-width, a little in front of the knees
-    ankle = flat_foot_ankle(hip[0] - THIGH + 2)
+    ankle = flat_foot_ankle(SIT_BALL_X - THIGH + 2)
     d.limb(leg(hip, ankle, -1, 180), far=True)
     if lift:
         knee = polar(hip, 176, THIGH)
@@ -653,13 +698,17 @@ def on_ball(
         d.limb(leg(hip, ankle, -1, 180), accent=leg_accent)
     # hands resting on the thighs
     d.limb(arm(shoulder, polar(hip, 180, THIGH * 0.55), 1))
-    if tilt:
+    if pelvis == TUCK:
         d.arrow((hip[0] + 30, hip[1] - 26), (hip[0] + 30, hip[1] + 14), (hip[0] + 8, hip[1] + 26), head=11)
+    elif pelvis == ARCH:
+        d.arrow((hip[0] + 8, hip[1] + 26), (hip[0] + 32, hip[1] + 16), (hip[0] + 30, hip[1] - 24), head=11)
 
 
 def ball_pelvic_tilt(hold: bool) -> Drawing:
-    d = Drawing(f"Pelvic tilt on the ball: {'hold' if hold else 'start'}")
-    on_ball(d, tilt=hold, pelvis_accent=True)
+    """A to-and-fro movement: the hold drawing is the move out (hips tucked under, the ball rolled forward),
+    the start drawing the other end (low back gently arched, the ball rolled back)."""
+    d = Drawing(f"Pelvic tilt on the ball: {'hips tucked under' if hold else 'low back arched'}")
+    on_ball(d, pelvis=TUCK if hold else ARCH)
     return d
 
 

@@ -8,6 +8,7 @@ matches the session."""
 from __future__ import annotations
 
 import logging
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -30,9 +31,17 @@ from PySide6.QtWidgets import (
 )
 
 from sciatica_coach import routines
-from sciatica_coach.core.catalogue import DOSE_BOUNDS, Catalogue, load_catalogue
+from sciatica_coach.core.catalogue import DOSE_BOUNDS, Catalogue, dose_bounds, load_catalogue
 from sciatica_coach.core.engine import planned_duration_s
-from sciatica_coach.core.model import Direction, Exercise, Phase, Routine, RoutineItem, SideMode
+from sciatica_coach.core.model import (
+    Direction,
+    Exercise,
+    ExerciseKind,
+    Phase,
+    Routine,
+    RoutineItem,
+    SideMode,
+)
 from sciatica_coach.core.prescription import FILE_SUFFIX, PrescriptionError
 from sciatica_coach.core.progression import PHASE_KINDS, PHASE_NAMES, Decision, Proposal
 from sciatica_coach.i18n import N_, _, ngettext
@@ -70,6 +79,20 @@ SAVED_TEXT = N_("Saved. Your next session will use this routine.")
 UNSAVED_TEXT = N_("You have changes that aren't saved yet.")
 # The direction an avoided exercise moves the back, as the avoid note says it.
 DIRECTION_WORDS = {Direction.FLEXION: N_("flexion"), Direction.EXTENSION: N_("extension")}
+
+
+def exercise_details_html(exercise: Exercise) -> str:
+    """Every step in order, what to feel, when to stop and the cautions, as rich text for a label."""
+    steps = "".join(f"<li>{escape(step.text)}</li>" for step in exercise.steps)
+    parts = [
+        f"<p><b>{escape(_('How to do it'))}</b></p><ol>{steps}</ol>",
+        f"<p><b>{escape(_('What you should feel'))}</b><br>{escape(exercise.feel)}</p>",
+        f"<p><b>{escape(_('When to stop'))}</b><br>{escape(exercise.stop_if)}</p>",
+    ]
+    if exercise.cautions:
+        cautions = "".join(f"<li>{escape(caution)}</li>" for caution in exercise.cautions)
+        parts.append(f"<p><b>{escape(_('Take care'))}</b></p><ul>{cautions}</ul>")
+    return "".join(parts)
 
 
 class RoutineList(QListWidget):
@@ -233,6 +256,11 @@ class RoutinePage(Page):
         editor_layout.addLayout(form)
         self.editor_hint = label("", "muted")
         editor_layout.addWidget(self.editor_hint)
+        # Every step, the feel, the stop rule and the cautions of the selected exercise.
+        self.details = label("")
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setAccessibleName(_("How to do it, and when to stop"))
+        editor_layout.addWidget(self.details)
         editor_layout.addStretch(1)
         row.addWidget(editor, 2)
         layout.addLayout(row)
@@ -465,17 +493,26 @@ class RoutinePage(Page):
         if not has:
             self.editor_title.setText(_("Select an exercise to change how much of it you do."))
             self.editor_hint.setText("")
+            self.details.setText("")
             self._update_buttons()
             return
         item = self._items[row]
         exercise = self.catalogue.get(item.exercise_id)
         self.editor_title.setText(exercise.name)
+        bounds = dose_bounds(exercise.kind)  # a to-and-fro movement stays a few seconds each way
         for name, spin in self.spins.items():
             spin.blockSignals(True)
+            spin.setRange(*bounds[name])
             spin.setValue(getattr(item.dose, name))
             spin.blockSignals(False)
         one_sided = exercise.side_mode is not SideMode.BOTH
         self.field_labels["reps"].setText(_("Repetitions (each side)") if one_sided else _("Repetitions"))
+        moving = exercise.kind is ExerciseKind.MOVEMENT
+        self.field_labels["hold_s"].setText(_("Move out") if moving else _("Hold"))
+        self.field_labels["rest_between_reps_s"].setText(_("Move back") if moving else _("Rest between reps"))
+        for name in ("hold_s", "rest_between_reps_s"):
+            self.spins[name].setAccessibleName(self.field_labels[name].text())
+        self.details.setText(exercise_details_html(exercise))
         self.side.blockSignals(True)
         self.side.setCurrentIndex([mode for mode, _text in SIDE_CHOICES].index(item.side_mode))
         self.side.blockSignals(False)

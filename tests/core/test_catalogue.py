@@ -9,11 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sciatica_coach.core.catalogue import (
     CATALOGUE_VERSION,
     DOSE_FIELDS,
     HOLD_S_MAX,
+    MOVE_S_MAX,
+    MOVE_S_MIN,
     REPS_MAX,
     STEP_MAX_CHARS,
     Catalogue,
@@ -24,10 +28,11 @@ from sciatica_coach.core.catalogue import (
     dose_problems,
     load_catalogue,
     parse_catalogue,
+    parse_routine_items,
     validate_dose,
 )
 from sciatica_coach.core.engine import planned_duration_s
-from sciatica_coach.core.model import Direction, Dose, Phase, Position, RoutineItem, SideMode
+from sciatica_coach.core.model import Direction, Dose, ExerciseKind, Phase, Position, RoutineItem, SideMode
 
 EXPECTED_IDS = {
     Phase.MOBILITY: ["pelvic-tilt", "knee-to-chest", "prone-lying", "prone-on-elbows", "cat-camel"],
@@ -100,7 +105,7 @@ def test_side_modes(catalogue: Catalogue, exercise_id: str, side_mode: SideMode)
         ("prone-lying", (120, 1, 1)),
         ("prone-on-elbows", (5, 8, 1)),
         ("prone-press-up", (2, 10, 1)),
-        ("nerve-glide", (5, 10, 1)),
+        ("nerve-glide", (3, 10, 1)),  # a to-and-fro movement: 3 s out, then back
         ("figure-four", (30, 3, 1)),
         ("bridge", (5, 5, 2)),
         ("ball-bridge", (5, 8, 2)),
@@ -115,8 +120,8 @@ def test_doses_follow_the_guidance(
 
 def test_words_and_pictures(catalogue: Catalogue) -> None:
     for exercise in catalogue.exercises.values():
-        assert 2 <= len(exercise.steps) <= 4, exercise.id
-        assert all(len(step) <= STEP_MAX_CHARS for step in exercise.steps), exercise.id
+        assert 2 <= len(exercise.steps) <= 5, exercise.id
+        assert all(len(step.text) <= STEP_MAX_CHARS for step in exercise.steps), exercise.id
         assert exercise.feel and exercise.stop_if and exercise.summary and exercise.name
         assert exercise.start_illustration == f"{exercise.id}-start"
         assert exercise.hold_illustration == f"{exercise.id}-hold"
@@ -126,8 +131,22 @@ def test_words_and_pictures(catalogue: Catalogue) -> None:
 
 
 def test_safety_facts(catalogue: Catalogue) -> None:
-    assert "osteoporosis" in catalogue.get("knee-to-chest").contraindications
-    assert "spinal stenosis" in catalogue.get("prone-press-up").contraindications
+    def cautions(exercise_id: str) -> str:
+        return " ".join(catalogue.get(exercise_id).cautions).lower()
+
+    assert "osteoporosis" in cautions("knee-to-chest")
+    assert "hip replacement" in cautions("knee-to-chest") and "hip replacement" in cautions("figure-four")
+    for extension in ("prone-press-up", "prone-on-elbows"):
+        assert "spinal stenosis" in cautions(extension) and "bend forward" in cautions(extension)
+    glide = cautions("nerve-glide")
+    assert "never hold" in glide and "light pull" in glide and "two hours of getting up" in glide
+    assert "sciatica" in glide  # the affected side
+    assert "sags" in cautions("bird-dog") and "arches" in cautions("dead-bug")
+    assert "knees behind your toes" in cautions("ball-wall-squat") and "small knee bend" in cautions(
+        "ball-wall-squat"
+    )
+    for stretch in ("knee-to-chest", "figure-four"):
+        assert "mild stretch" in cautions(stretch) and "pins and needles" in cautions(stretch)
     assert catalogue.get("prone-on-elbows").gentler == "prone-lying"
     assert catalogue.get("prone-press-up").gentler == "prone-on-elbows"
     extension = {e.id for e in catalogue.exercises.values() if e.direction is Direction.EXTENSION}
@@ -138,7 +157,8 @@ def test_safety_facts(catalogue: Catalogue) -> None:
 
 def test_no_text_pushes_through_pain(catalogue: Catalogue) -> None:
     for exercise in catalogue.exercises.values():
-        text = " ".join([*exercise.steps, exercise.feel, exercise.stop_if, exercise.summary]).lower()
+        texts = [*(step.text for step in exercise.steps), *exercise.cautions, exercise.feel, exercise.stop_if]
+        text = " ".join([*texts, exercise.summary]).lower()
         for phrase in ("push through", "no pain no gain", "as far as you can", "diagnos"):
             assert phrase not in text, (exercise.id, phrase)
         assert exercise.stop_if.lower().startswith("stop"), exercise.id
@@ -292,8 +312,52 @@ BAD_VARIANTS: list[tuple[str, Mutation, list[str]]] = [
         _set("bridge", "phase", 4),
         ['field "phase" must be a whole number from 1 to 3 (got 4)'],
     ),
-    ("one step", _set("bridge", "steps", ["Lift."]), ['field "steps"', "2 to 4", "(got 1 item)"]),
-    ("five steps", _set("bridge", "steps", ["a", "b", "c", "d", "e"]), ['field "steps"', "(got 5 items)"]),
+    (
+        "one step",
+        _set("bridge", "steps", [{"text": "Lift.", "at": "hold"}]),
+        ['field "steps"', "2 to 5", "(got 1 item)"],
+    ),
+    (
+        "six steps",
+        _set("bridge", "steps", [{"text": t, "at": "hold"} for t in "abcdef"]),
+        ['field "steps"', "(got 6 items)"],
+    ),
+    (
+        "a step as plain text",
+        _set("bridge", "steps", ["Lie down.", "Lift."]),
+        ['field "steps[1]" must be an object like {"text": "…", "at": "hold"}'],
+    ),
+    (
+        "a step with an unknown moment",
+        _set("bridge", "steps", [{"text": "Lie down.", "at": "setup"}, {"text": "Lift.", "at": "during"}]),
+        ['exercise "bridge", step 2: field "at" must be one of setup, hold, return (got "during")'],
+    ),
+    (
+        "steps out of order",
+        _set("bridge", "steps", [{"text": "Lift.", "at": "hold"}, {"text": "Lie down.", "at": "setup"}]),
+        ['field "steps" must go in order'],
+    ),
+    (
+        "no hold step",
+        _set("bridge", "steps", [{"text": "Lie.", "at": "setup"}, {"text": "Lower.", "at": "return"}]),
+        ['field "steps" needs at least one "hold" step'],
+    ),
+    (
+        "a movement without its move back",
+        _set("cat-camel", "steps", [{"text": "Kneel.", "at": "setup"}, {"text": "Round up.", "at": "hold"}]),
+        ['exercise "cat-camel": field "steps" needs a "return" step'],
+    ),
+    (
+        "a movement held like a stretch",
+        _set("nerve-glide", "hold_s", 30),
+        ['exercise "nerve-glide": field "hold_s" must be a whole number from 1 to 5 seconds', "(got 30)"],
+    ),
+    (
+        "a movement with no time to come back",
+        _set("cat-camel", "rest_between_reps_s", 0),
+        ['field "rest_between_reps_s" must be a whole number from 1 to 5 seconds', "never a long hold"],
+    ),
+    ("unknown kind", _set("bridge", "kind", "stretch"), ['field "kind" must be one of hold, movement']),
     (
         "steps not a list",
         _set("bridge", "steps", "Lift your hips."),
@@ -301,18 +365,24 @@ BAD_VARIANTS: list[tuple[str, Mutation, list[str]]] = [
     ),
     (
         "step too long",
-        _set("bridge", "steps", ["Lie down.", "x" * (STEP_MAX_CHARS + 1)]),
-        ['field "steps[2]"'],
+        _set(
+            "bridge",
+            "steps",
+            [{"text": "Lie down.", "at": "setup"}, {"text": "x" * (STEP_MAX_CHARS + 1), "at": "hold"}],
+        ),
+        ['exercise "bridge", step 2: field "text" must be at most 70 characters'],
     ),
     (
         "step with a line break",
-        _set("bridge", "steps", ["Lie down.", "Lift\nhips."]),
-        ['field "steps[2]" must be a single line'],
+        _set(
+            "bridge", "steps", [{"text": "Lie down.", "at": "setup"}, {"text": "Lift\nhips.", "at": "hold"}]
+        ),
+        ['step 2: field "text" must be a single line'],
     ),
     (
-        "contraindications not a list",
-        _set("bridge", "contraindications", "none"),
-        ['field "contraindications"'],
+        "cautions not a list",
+        _set("bridge", "cautions", "none"),
+        ['field "cautions"'],
     ),
     (
         "unknown illustration pattern",
@@ -558,6 +628,36 @@ def test_validate_dose_raises_with_all_problems() -> None:
         validate_dose({"hold_s": -1, "reps": 0}, "editor", base=Dose(5, 10, 2, 3, 30))
     assert len(caught.value.problems) == 2
     assert str(caught.value).splitlines() == list(caught.value.problems)
+
+
+def test_a_movement_dose_stays_a_short_to_and_fro() -> None:
+    """A glide timed as a long hold becomes a sustained stretch: the editor and the import refuse it."""
+    move = ExerciseKind.MOVEMENT
+    assert validate_dose({**GOOD_DOSE, "hold_s": 3, "rest_between_reps_s": 2}, "editor", kind=move)
+    problems = dose_problems({**GOOD_DOSE, "hold_s": 20, "rest_between_reps_s": 0}, "editor", kind=move)
+    assert [p.split(":")[1].strip() for p in problems] == [
+        'field "hold_s" must be a whole number from 1 to 5 seconds',
+        'field "rest_between_reps_s" must be a whole number from 1 to 5 seconds',
+    ]
+    assert dose_problems({**GOOD_DOSE, "hold_s": 20}, "editor") == []  # a held exercise may hold longer
+
+
+@given(hold_s=st.integers(0, HOLD_S_MAX), back_s=st.integers(0, 300))
+def test_a_movement_never_passes_with_a_long_move(hold_s: int, back_s: int) -> None:
+    dose = {**GOOD_DOSE, "hold_s": hold_s, "rest_between_reps_s": back_s}
+    ok = not dose_problems(dose, "x", kind=ExerciseKind.MOVEMENT)
+    assert ok == (MOVE_S_MIN <= hold_s <= MOVE_S_MAX and MOVE_S_MIN <= back_s <= MOVE_S_MAX)
+
+
+def test_a_routine_item_or_prescription_cannot_turn_the_glide_into_a_hold(catalogue: Catalogue) -> None:
+    routine, problems = parse_routine_items(
+        [{"exercise": "nerve-glide", "hold_s": 30}], Phase.STRENGTH, catalogue, "prescription.json"
+    )
+    assert routine is None
+    assert 'field "hold_s" must be a whole number from 1 to 5 seconds' in problems[0]
+    assert (
+        parse_routine_items([{"exercise": "nerve-glide", "reps": 8}], Phase.STRENGTH, catalogue, "x")[1] == []
+    )
 
 
 def test_validate_dose_rejects_a_non_object() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, time, timedelta
+from html import escape
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -107,6 +108,36 @@ def test_bounds_come_from_the_catalogue(qtbot: QtBot, data_dir: Path) -> None:
         assert (page.spins[name].minimum(), page.spins[name].maximum()) == (low, high)
     page.spins["reps"].setValue(999)
     assert page.draft().items[0].dose.reps == DOSE_BOUNDS["reps"][1]
+
+
+def test_details_show_every_step_the_feel_the_stop_rule_and_the_cautions(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    page = make_page(qtbot, data_dir)
+    row = ids(page).index("knee-to-chest")
+    page.list.setCurrentRow(row)
+    shown = page.details.text()
+    exercise = load_catalogue().get("knee-to-chest")
+    for text in (
+        *(step.text for step in exercise.steps),
+        exercise.feel,
+        exercise.stop_if,
+        *exercise.cautions,
+    ):
+        assert escape(text) in shown, text
+    assert "osteoporosis" in shown and page.details.isVisible()
+
+
+def test_a_movement_is_edited_as_a_short_move_out_and_back(qtbot: QtBot, data_dir: Path) -> None:
+    page = make_page(qtbot, data_dir)
+    page.list.setCurrentRow(ids(page).index("cat-camel"))
+    assert page.field_labels["hold_s"].text() == "Move out"
+    assert page.field_labels["rest_between_reps_s"].text() == "Move back"
+    page.spins["hold_s"].setValue(30)  # never a sustained hold
+    assert page.draft().items[ids(page).index("cat-camel")].dose.hold_s == 5
+    page.list.setCurrentRow(ids(page).index("pelvic-tilt"))
+    assert page.field_labels["hold_s"].text() == "Hold"
+    assert page.spins["hold_s"].maximum() == 600
 
 
 def test_buttons_move_and_the_last_exercise_cannot_be_removed(qtbot: QtBot, data_dir: Path) -> None:

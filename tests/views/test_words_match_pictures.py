@@ -1,0 +1,217 @@
+"""Words match pictures: every line a session shows beside a drawing is checked against that drawing's pose.
+
+A small lexicon maps movement words ("straighten", "look up", "lift one foot", "tuck", "round … up", …) to a
+check on the geometry the drawing was generated from (`illustration_sources`: knee angles, head tilt, feet on
+the floor, the curve of the back). The test walks every timed step of a session for every exercise (the plan
+from `core.engine.build_plan`), asks `core.cues.cue_for` for its drawing and words, and applies every check
+whose words appear. A second test proves the checks would have caught the mismatches reported in issue 14."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from sciatica_coach.core.catalogue import load_catalogue
+from sciatica_coach.core.cues import Pose, cue_for
+from sciatica_coach.core.engine import Step, build_plan
+from sciatica_coach.core.model import Exercise, Side, SideMode
+from sciatica_coach.views import illustration_sources as src
+from sciatica_coach.views.illustration_sources import Drawing, LimbShape, Point
+
+
+def joint_angle(a: Point, b: Point, c: Point) -> float:
+    """The angle at b between b->a and b->c, in degrees (180 = straight)."""
+    v1, v2 = (a[0] - b[0], a[1] - b[1]), (c[0] - b[0], c[1] - b[1])
+    cos = (v1[0] * v2[0] + v1[1] * v2[1]) / (math.hypot(*v1) * math.hypot(*v2))
+    return math.degrees(math.acos(max(-1.0, min(1.0, cos))))
+
+
+@dataclass(frozen=True)
+class Figure:
+    """What a drawing shows, in the terms the instructions use. Every figure faces left (-x is forward)."""
+
+    drawing: Drawing
+
+    @property
+    def legs(self) -> list[LimbShape]:
+        return [limb for limb in self.drawing.limbs if limb.is_leg]
+
+    @property
+    def moving_leg(self) -> LimbShape:
+        accented = [leg for leg in self.legs if leg.accent]
+        return (accented or self.legs)[0]
+
+    def knee_angle(self, leg: LimbShape | None = None) -> float:
+        hip, knee, ankle, _toe = (leg or self.moving_leg).points
+        return joint_angle(hip, knee, ankle)
+
+    @staticmethod
+    def foot_height(leg: LimbShape) -> float:
+        """How far the lowest point of the foot is above resting on the floor."""
+        return src.LYING_LIMB_Y - max(leg.points[2][1], leg.points[3][1])
+
+    @property
+    def torso(self) -> src.TorsoShape:
+        return self.drawing.torsos[0]
+
+    @property
+    def head_tilt(self) -> float:
+        """The neck's turn from the line of the back: positive = chin down (looking down), negative = up."""
+        torso = self.torso
+        back = math.degrees(math.atan2(torso.hip[1] - torso.shoulder[1], torso.shoulder[0] - torso.hip[0]))
+        return self.drawing.heads[0].angle_deg - back
+
+    @property
+    def lying(self) -> bool:
+        return all(y > src.GROUND - 2 * src.TORSO_W for y in (self.torso.hip[1], self.torso.shoulder[1]))
+
+
+@dataclass(frozen=True)
+class Check:
+    words: str  # a regular expression, matched against each line in lower case
+    means: str
+    holds: Callable[[Figure], bool]
+
+
+LEXICON = (
+    Check(
+        r"\bstraighten|\bstraight (leg|knee)", "the moving knee is straight", lambda f: f.knee_angle() > 160
+    ),
+    Check(r"\bbend (the|your) knees?", "the moving knee is bent", lambda f: f.knee_angle() < 150),
+    Check(r"\blook(ing)? up\b", "the head is tipped back", lambda f: f.head_tilt < -5),
+    Check(r"\blook(ing)? down\b", "the head is tipped forward", lambda f: f.head_tilt > 15),
+    Check(
+        r"\blift one foot\b|\boff the floor\b",
+        "a foot is off the floor",
+        lambda f: any(f.foot_height(leg) > 10 for leg in f.legs),
+    ),
+    Check(
+        r"\bput (it|the foot) down\b|\bfeet flat\b",
+        "every foot is on the floor",
+        lambda f: all(f.foot_height(leg) < 6 for leg in f.legs),
+    ),
+    Check(r"\btuck your hips\b", "the pelvis is tucked (low back rounded)", lambda f: f.torso.bulge[0] > 2),
+    Check(
+        r"\barch your low back\b|\btip your hips back\b",
+        "the low back is arched",
+        lambda f: f.torso.bulge[0] < -2,
+    ),
+    Check(r"\bround your back up\b", "the back is rounded up", lambda f: f.torso.bulge[1] < -5),
+    Check(r"\bback dip\b|\bdip gently\b", "the back dips down", lambda f: f.torso.bulge[1] > 5),
+    Check(
+        r"\blift your hips\b",
+        "the hips are lifted off the floor",
+        lambda f: f.torso.hip[1] < src.LYING_TORSO_Y - 15,
+    ),
+    Check(r"\blie (on your back|face down)\b", "the body lies on the floor", lambda f: f.lying),
+    Check(
+        r"\bpush your chest up\b|\bprop yourself up\b",
+        "the chest is lifted",
+        lambda f: f.torso.shoulder[1] < src.LYING_TORSO_Y - 15 and f.torso.hip[1] > src.LYING_TORSO_Y - 5,
+    ),
+    Check(
+        r"\btowards your chest\b",
+        "a knee is drawn up above the hip",
+        lambda f: any(leg.points[1][1] < leg.points[0][1] - src.THIGH / 2 for leg in f.legs),
+    ),
+    Check(
+        r"\bon hands and knees\b",
+        "on all fours: a knee on the floor, the back level above it",
+        lambda f: not f.lying and any(abs(leg.points[1][1] - src.LYING_LIMB_Y) < 2 for leg in f.legs),
+    ),
+    Check(
+        r"\bknees behind (your )?toes\b",
+        "the knee is behind the toes",
+        lambda f: f.moving_leg.points[1][0] > f.moving_leg.points[3][0],
+    ),
+    Check(r"\bstand\b", "standing: the legs nearly straight", lambda f: f.knee_angle() > 160),
+)
+
+
+def mismatches(line: str, drawing: Drawing) -> list[str]:
+    """Every lexicon check whose words appear in ``line`` and whose pose the drawing does not show."""
+    figure = Figure(drawing)
+    return [
+        check.means for check in LEXICON if re.search(check.words, line.lower()) and not check.holds(figure)
+    ]
+
+
+def drawing_for(exercise: Exercise, pose: Pose) -> Drawing:
+    return src.POSES[exercise.id](pose is Pose.HOLD)
+
+
+def session_cues(exercise: Exercise, side_mode: SideMode) -> list[tuple[Step, Pose, tuple[str, ...]]]:
+    """Every timed step of a session of this exercise alone (plus a preview of it), with its cue."""
+    item = load_catalogue().default_item(exercise.id)
+    plan = build_plan([item.__class__(exercise.id, item.dose, side_mode), item])
+    shown = []
+    for planned in plan:
+        if planned.step is Step.DONE:
+            continue
+        cue = cue_for(exercise, planned.step, planned.side, set_no=planned.set_no, sets=item.dose.sets)
+        shown.append((planned.step, cue.pose, cue.lines))
+    return shown
+
+
+EXERCISES = list(load_catalogue().exercises.values())
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
+def test_every_line_shown_with_a_drawing_matches_its_pose(exercise: Exercise) -> None:
+    problems = []
+    for side_mode in SideMode:
+        for step, pose, lines in session_cues(exercise, side_mode):
+            drawing = drawing_for(exercise, pose)
+            for line in lines:
+                problems += [
+                    f"{step.value} ({pose.value} drawing): {line!r} but not {m}"
+                    for m in mismatches(line, drawing)
+                ]
+    assert not problems, "\n".join(sorted(set(problems)))
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
+def test_every_step_of_every_exercise_is_shown_during_a_session(exercise: Exercise) -> None:
+    shown = {line for _step, _pose, lines in session_cues(exercise, exercise.side_mode) for line in lines}
+    assert {step.text for step in exercise.steps} <= shown
+
+
+def test_the_lexicon_recognises_movement_words_in_the_catalogue() -> None:
+    """The checks are not idle: most exercises' words trigger at least one of them."""
+    checked = {
+        exercise.id
+        for exercise in EXERCISES
+        for step in exercise.steps
+        if any(re.search(check.words, step.text.lower()) for check in LEXICON)
+    }
+    assert len(checked) >= len(EXERCISES) - 2, sorted({e.id for e in EXERCISES} - checked)
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "old_line", "caught"),
+    [
+        # Today's session showed steps[2] during HOLD beside the hold drawing.
+        ("nerve-glide", "Bend the knee back down as you look down.", "the moving knee is bent"),
+        ("ball-pelvic-tilt", "Then tip your hips back to roll it back.", "the low back is arched"),
+        ("ball-marching", "Put it down, then lift the other.", "every foot is on the floor"),
+        ("cat-camel", "Then let your back dip gently, chest forward.", "the back dips down"),
+    ],
+)
+def test_the_checks_catch_the_reported_mismatches(exercise_id: str, old_line: str, caught: str) -> None:
+    hold = src.POSES[exercise_id](True)
+    assert caught in mismatches(old_line, hold)
+
+
+def test_a_movement_shows_each_direction_with_its_own_drawing() -> None:
+    glide = load_catalogue().get("nerve-glide")
+    out = cue_for(glide, Step.HOLD, Side.LEFT)
+    back = cue_for(glide, Step.REST_REP, Side.LEFT)
+    assert (out.pose, back.pose) == (Pose.HOLD, Pose.START)
+    assert "Straighten one knee as you look up." in out.lines
+    assert back.lines == ("Bend the knee back down as you look down.",)
+    assert not mismatches(out.text, drawing_for(glide, out.pose))
+    assert not mismatches(back.text, drawing_for(glide, back.pose))

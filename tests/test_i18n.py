@@ -78,7 +78,10 @@ def test_catalogue_overlay_translates_texts_and_keeps_the_rest() -> None:
     i18n.set_language("de")
     german = load_catalogue()
     bridge_en, bridge_de = english.get("bridge"), german.get("bridge")
-    assert bridge_de.name == "Brücke" and bridge_de.steps[0].startswith("Auf den Rücken")
+    assert bridge_de.name == "Brücke" and bridge_de.steps[0].text.startswith("Auf den Rücken")
+    assert [step.moment for step in bridge_de.steps] == [step.moment for step in bridge_en.steps]
+    knee_de = german.get("knee-to-chest")
+    assert "Osteoporose" in knee_de.cautions[0] and len(knee_de.cautions) == 3
     assert (bridge_de.dose, bridge_de.gentler, bridge_de.hold_illustration) == (
         bridge_en.dose,
         bridge_en.gentler,
@@ -96,7 +99,7 @@ def test_untranslated_catalogue_fields_stay_english(tmp_path: Path, monkeypatch:
     try:
         bridge = load_catalogue().get("bridge")
         assert bridge.name == "Brug"
-        assert bridge.steps[0] == "Lie on your back, knees bent, feet flat.", "partial steps are not mixed in"
+        assert bridge.steps[0].text == "Lie on your back, knees bent, feet flat.", "partial steps are not mixed in"
         assert bridge.feel.startswith("Your buttocks")
     finally:
         i18n.set_language("en")
@@ -139,6 +142,19 @@ def test_german_keeps_placeholders_and_catalogue_limits() -> None:
         assert len(str(fields["name"])) <= catalogue_module.NAME_MAX_CHARS
         for name in ("summary", "feel", "stop_if"):
             assert len(str(fields[name])) <= catalogue_module.TEXT_MAX_CHARS, (exercise_id, name)
+        cautions = fields["cautions"]
+        assert isinstance(cautions, list) and len(cautions) == len(load_catalogue().get(exercise_id).cautions)
+        assert all(len(caution) <= catalogue_module.TEXT_MAX_CHARS for caution in cautions), exercise_id
+
+
+def test_german_exercise_words_are_medically_careful() -> None:
+    """The prone press-up is not a push-up, a gentle backward curve is not a posture fault ("Hohlkreuz"),
+    and the pain scale's top end names the pain."""
+    german = i18n.load_translation("de")
+    press_up = german.catalogue["prone-press-up"]
+    assert "Liegestütz" not in str(press_up["name"]) and "aufrichten" in str(press_up["name"])
+    assert "Hohlkreuz" not in json.dumps(german.catalogue, ensure_ascii=False)
+    assert german.messages["10 = the worst you can imagine"] == "10 = der schlimmste vorstellbare Schmerz"
 
 
 def test_symptom_choices_keep_their_key_numbers() -> None:

@@ -428,6 +428,13 @@ RED_STOP_CONFIRM_TEXT = N_(
     "today instead."
 )
 RED_STOP_CONFIRM = N_("My pain has settled and I want to try gently")
+RED_STOP_TODAY_WAIT = N_(
+    "Your pain was high at {time}. To let it settle, the next session is possible from {until}."
+)
+RED_STOP_TODAY_CONFIRM = N_(
+    "Your pain was high at {time}. If it has settled, you can try a gentle session: you'll be asked to "
+    "confirm first, and it uses half the usual repetitions."
+)
 REASON_AFTER_RED_STOP = N_(
     "Your pain was high earlier today, so this session uses half the usual repetitions."
 )

@@ -23,9 +23,19 @@ from sciatica_coach.core.engine import (
     SessionStatus,
     Step,
     StepStarted,
+    SymptomAnswered,
     cue_text,
 )
-from sciatica_coach.core.model import Outcome, PainReport, Routine, SessionRecord, SymptomChange
+from sciatica_coach.core.model import (
+    Outcome,
+    PainReport,
+    Routine,
+    RoutineItem,
+    SafetyEvent,
+    SafetyEventKind,
+    SessionRecord,
+    SymptomChange,
+)
 from sciatica_coach.views.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -33,6 +43,10 @@ log = logging.getLogger(__name__)
 REPAINT_INTERVAL_MS = 200
 CHECKPOINT_REASON = "The session stopped before the end (Sciatica Coach was closed or the computer stopped)."
 SPOKEN_COUNTDOWN_STEPS = (Step.HOLD, Step.GET_READY)
+UNANSWERED_DETAIL = (
+    "The question after the exercise (did leg symptoms move up, stay or spread down?) was not answered."
+)
+SPREAD_DETAIL = "Leg symptoms spread further down after this exercise."
 AFTER_HOLD_STEPS = (Step.REST_REP, Step.REST_SET, Step.SWITCH_SIDE, Step.NEXT_EXERCISE, Step.DONE)
 
 
@@ -74,7 +88,7 @@ class SessionRunner(QObject):
         super().__init__(parent)
         self.ctx = ctx
         self.catalogue = catalogue
-        self.engine = SessionEngine(routine, ctx.clock)
+        self.engine = SessionEngine(routine, ctx.clock, ask_after_each_exercise=True)
         self.session_id = uuid.uuid4().hex
         self.pain_before = pain_before
         self.slot = slot
@@ -116,12 +130,16 @@ class SessionRunner(QObject):
     def end_early(self) -> None:
         self._handle(self.engine.end_early())
 
-    def record_symptom(self, index: int, change: SymptomChange) -> None:
-        self.engine.record_symptom(index, change)
+    def answer(self, change: SymptomChange | None) -> None:
+        """Answer the waiting after-exercise question (None: skipped, kept as not answered)."""
+        self._handle(self.engine.answer(change))
         self.checkpoint()
 
     def drop_for_today(self, exercise_id: str) -> None:
         self._handle(self.engine.remove_upcoming(exercise_id))
+
+    def bring_forward(self, item: RoutineItem) -> None:
+        self._handle(self.engine.bring_forward(item))
 
     def status(self) -> SessionStatus:
         return self.engine.status()
@@ -137,6 +155,7 @@ class SessionRunner(QObject):
             self._play(events)
             if any(isinstance(e, ExerciseFinished) for e in events):
                 self.checkpoint()
+            self._record_answers(events)
             self.events.emit(events)
         status = self.engine.status()
         self.status_changed.emit(status)
@@ -144,6 +163,20 @@ class SessionRunner(QObject):
             self.timer.stop()
             self.ctx.screen.release()
             self.finished.emit(status.ended_early)
+
+    def _record_answers(self, events: list[Event]) -> None:
+        """Keep "further down" answers and unanswered questions as safety events."""
+        for event in events:
+            if not isinstance(event, SymptomAnswered):
+                continue
+            if event.change is None:
+                kind, detail = SafetyEventKind.UNANSWERED_QUESTION, UNANSWERED_DETAIL
+            elif event.change is SymptomChange.DOWN:
+                kind, detail = SafetyEventKind.SYMPTOM_SPREAD, SPREAD_DETAIL
+            else:
+                continue
+            now = self.ctx.clock.now()
+            self.ctx.record_safety_event(SafetyEvent(now, kind, detail, event.exercise_id, self.session_id))
 
     def _play(self, events: list[Event]) -> None:
         settings = self.ctx.repo.settings()

@@ -22,6 +22,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -38,13 +39,24 @@ from sciatica_coach.core import safety
 from sciatica_coach.core.announce import Announced, Due, announcement_due, whole_seconds_left
 from sciatica_coach.core.catalogue import Catalogue
 from sciatica_coach.core.engine import PauseReason, SessionStatus, Step
-from sciatica_coach.core.model import Outcome, PainReport, Routine, SessionRecord, Side, SymptomChange
+from sciatica_coach.core.model import (
+    Outcome,
+    PainReport,
+    Routine,
+    SafetyEvent,
+    SafetyEventKind,
+    SessionRecord,
+    Side,
+    SymptomChange,
+)
+from sciatica_coach.core.safety import RedStopGate
 from sciatica_coach.core.schedule import slot_for
 from sciatica_coach.i18n import N_, _, ngettext
 from sciatica_coach.progress_data import reminder_plan
-from sciatica_coach.routines import stop_for_today
+from sciatica_coach.routines import avoided_direction, stop_for_today, substitute_for
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.countdown import CountdownRing
+from sciatica_coach.views.locale_support import clock_time
 from sciatica_coach.views.illustrations import IllustrationWidget, content_view_box
 from sciatica_coach.views.pain_check import PainCheck
 from sciatica_coach.views.safety_pages import GuidancePage, RedFlagPage
@@ -69,6 +81,11 @@ PAUSE_TEXT = {
         "Paused, because the computer was asleep or its clock changed. "
         "Press Space or Resume when you're ready to carry on."
     ),
+    PauseReason.QUESTION: N_(
+        "Waiting for your answer: press 1, 2 or 3, or 4 to skip the question. "
+        "The next exercise starts after that."
+    ),
+    PauseReason.SPREAD: N_("Paused. Press Space to carry on, or Esc to end here."),
 }
 SYMPTOM_QUESTION = N_("How are your leg symptoms after {name}?")
 SYMPTOM_CHOICES = (
@@ -76,6 +93,10 @@ SYMPTOM_CHOICES = (
     (SymptomChange.SAME, N_("2  About the same")),
     (SymptomChange.DOWN, N_("3  Spread further down my leg")),
 )
+SKIP_CHOICE = N_("4  Skip the question")
+SUBSTITUTE_HEADLINE = N_("Try {name} instead")
+SUBSTITUTE_BUTTON = N_("Do {name} instead (G)")
+CARRY_ON_BUTTON = N_("Carry on without it (Space)")
 END_CONFIRM_TEXT = N_("End the session now? What you've done so far is kept.")
 
 
@@ -85,44 +106,129 @@ def _minutes_text(seconds: float) -> str:
 
 
 class SymptomQuestion(QFrame):
-    """Big, skippable buttons: did leg symptoms move up, stay the same, or spread further down?"""
+    """After each exercise: did leg symptoms move up, stay the same, or spread further down? Big buttons
+    (keys 1-4, 4 skips) while the session waits; then what the answer means: an encouraging word, or after
+    "further down" the advice, with the gentler exercise to do instead as the largest words on screen."""
 
     answered = Signal(object)  # SymptomChange | None (skipped)
+    substitute_chosen = Signal()  # "Do {gentler} instead"
+    carry_on = Signal()  # "Carry on without it"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("symptomQuestion")
         self.setProperty("role", "card")
         layout = QVBoxLayout(self)
-        self.question = label("", "big")
+        layout.setContentsMargins(20, 14, 20, 14)
+        self.question = QLabel()
+        self.question.setWordWrap(True)
+        self.question.setAccessibleName(_("Question"))
         layout.addWidget(self.question)
-        row = QHBoxLayout()
+        self.answers = QWidget()
+        grid = QGridLayout(self.answers)
+        grid.setContentsMargins(0, 0, 0, 0)
         self.buttons: dict[SymptomChange, QPushButton] = {}
-        for change, source in SYMPTOM_CHOICES:
-            text = _(source)  # the translation keeps the leading "1  ", "2  ", "3  "
+        choices: list[tuple[SymptomChange | None, str]] = [*SYMPTOM_CHOICES, (None, SKIP_CHOICE)]
+        for n, (change, source) in enumerate(choices):
+            text = _(source)  # the translation keeps the leading "1  ", "2  ", "3  ", "4  "
             button = QPushButton(text)
-            button.setMinimumHeight(56)
             button.setAccessibleName(text[3:])
             button.setToolTip(_("Key {key}").format(key=text[0]))
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Space belongs to the session
             button.clicked.connect(lambda _=False, c=change: self.answered.emit(c))
-            row.addWidget(button)
-            self.buttons[change] = button
-        skip = QPushButton(_("Skip"))
-        skip.setAccessibleName(_("Skip the question"))
-        skip.clicked.connect(lambda: self.answered.emit(None))
-        row.addWidget(skip)
-        layout.addLayout(row)
-        self.advice = label("", "muted")
-        self.advice.hide()
+            grid.addWidget(button, n // 2, n % 2)
+            if change is None:
+                self.skip_button = button
+            else:
+                self.buttons[change] = button
+        layout.addWidget(self.answers)
+        self.headline = QLabel()  # names the gentler exercise: the largest words on screen
+        self.headline.setWordWrap(True)
+        self.advice = QLabel()
+        self.advice.setWordWrap(True)
+        self.advice.setAccessibleName(_("Advice"))
+        layout.addWidget(self.headline)
         layout.addWidget(self.advice)
+        self.choices = QWidget()
+        row = QHBoxLayout(self.choices)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.instead = QPushButton()
+        self.instead.setProperty("role", "primary")
+        self.instead.clicked.connect(self.substitute_chosen.emit)
+        self.carry_on_button = QPushButton(_(CARRY_ON_BUTTON))
+        self.carry_on_button.clicked.connect(self.carry_on.emit)
+        for button in (self.instead, self.carry_on_button):
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addWidget(self.choices)
         self.exercise_index: int | None = None
+        self.substitute_id: str | None = None
+        self.holding = False  # showing the "further down" advice while the session waits for a choice
+        self._show_parts()
+
+    def _show_parts(self, *, asking: bool = False, advice: str = "", headline: str = "") -> None:
+        self.question.setVisible(asking)
+        self.answers.setVisible(asking)
+        self.advice.setText(advice)
+        self.advice.setVisible(bool(advice))
+        self.headline.setText(headline)
+        self.headline.setVisible(bool(headline))
+        self.choices.setVisible(bool(advice) and not asking and self.holding)
+
+    @property
+    def asking(self) -> bool:
+        return not self.isHidden() and not self.answers.isHidden()
 
     def ask(self, index: int, name: str) -> None:
         self.exercise_index = index
+        self.substitute_id = None
+        self.holding = False
         self.question.setText(_(SYMPTOM_QUESTION).format(name=name))
-        self.advice.hide()
-        for button in self.buttons.values():
-            button.setEnabled(True)
+        self._show_parts(asking=True)
         self.show()
+
+    def show_note(self, text: str) -> None:
+        """A short word about the answer (e.g. moved up: encouraging) while the session carries on."""
+        self.holding = False
+        self._show_parts(advice=text)
+        self.setVisible(bool(text))
+
+    def show_spread_advice(self, text: str, substitute_id: str | None, substitute_name: str) -> None:
+        """After "further down": the advice, and the gentler exercise to do instead if there is one."""
+        self.holding = True
+        self.substitute_id = substitute_id
+        headline = _(SUBSTITUTE_HEADLINE).format(name=substitute_name) if substitute_id else ""
+        self.instead.setText(_(SUBSTITUTE_BUTTON).format(name=substitute_name))
+        self.instead.setVisible(substitute_id is not None)
+        self._show_parts(advice=text, headline=headline)
+        self.show()
+
+    def done(self) -> None:
+        self.holding = False
+        self.substitute_id = None
+        self.hide()
+
+    def apply_sizes(self, unit: float, floor: bool) -> None:
+        """Sizes that follow the running panel's; in floor mode the words about a gentler exercise are the
+        largest on screen (larger than the step word), on the floor colours."""
+        colors = FLOOR_COLORS if floor else current_colors()
+        self.setStyleSheet(
+            f"QFrame#symptomQuestion {{ background: {colors.surface}; border: {3 if floor else 2}px solid "
+            f"{colors.accent}; border-radius: 14px; }}"
+        )
+        self.question.setStyleSheet(f"font-size: {unit * 4.2:.0f}px; font-weight: 700; color: {colors.text};")
+        self.headline.setStyleSheet(
+            f"font-size: {unit * 7.6:.0f}px; font-weight: 800; color: {colors.accent};"
+        )
+        self.advice.setStyleSheet(f"font-size: {unit * 3.4:.0f}px; color: {colors.text};")
+        for button in self.answers.findChildren(QPushButton):
+            button.setStyleSheet(f"font-size: {unit * 3.2:.0f}px; font-weight: 600;")
+            button.setMinimumHeight(round(unit * 8))
+        self.carry_on_button.setStyleSheet(f"font-size: {unit * 3.0:.0f}px;")
+        self.instead.setStyleSheet(f"font-size: {unit * 3.4:.0f}px;")
+        for button in (self.instead, self.carry_on_button):
+            button.setMinimumHeight(round(unit * 8))
 
 
 class SessionPicture(IllustrationWidget):
@@ -276,6 +382,7 @@ class RunningPanel(QWidget):
         }
         for widget, style in styles.items():
             widget.setStyleSheet(style)
+        self.symptom.apply_sizes(unit, self._floor_mode)
 
     def show_status(self, status: SessionStatus, catalogue: Catalogue) -> None:
         if status.item is None:
@@ -379,6 +486,39 @@ class StopPanel(QWidget):
         self.setAccessibleName(heading)
         self.setAccessibleDescription(body)
 
+    def add_paragraph(self, text: str) -> None:
+        body = f"{self.body.text()}\n\n{text}"
+        self.body.setText(body)
+        self.setAccessibleDescription(body)
+
+
+class RedStopPage(QWidget):
+    """Later on the day of a red pain stop: a new session only after a deliberate "my pain has settled"."""
+
+    confirmed = Signal()
+    declined = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(60, 48, 60, 48)
+        layout.setSpacing(20)
+        layout.addWidget(label(_("Has your pain settled?"), "title"))
+        self.body = label("", "big")
+        layout.addWidget(self.body)
+        row = QHBoxLayout()
+        self.confirm_button = QPushButton(_(safety.RED_STOP_CONFIRM))
+        self.confirm_button.setProperty("role", "primary")
+        self.confirm_button.clicked.connect(self.confirmed.emit)
+        self.decline_button = QPushButton(_("Not today: back to Today"))
+        self.decline_button.setMinimumHeight(48)
+        self.decline_button.clicked.connect(self.declined.emit)
+        row.addWidget(self.confirm_button)
+        row.addWidget(self.decline_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(1)
+
 
 class CurrentSizedStack(QStackedWidget):
     """A stack as large as the stage shown, not as its largest stage: in a scroll area, the running view
@@ -456,6 +596,12 @@ class SessionView(QWidget):
         self.red_flags.answered.connect(self._on_red_flags)
         for page in (self.guidance, self.red_flags, self.before, self.running, self.after, self.stop):
             self.stack.addWidget(page)
+        self.red_stop = RedStopPage()
+        self.red_stop.confirmed.connect(self._on_red_stop_confirmed)
+        self.red_stop.declined.connect(self.closed.emit)
+        self.stack.addWidget(self.red_stop)
+        self._red_stop_confirmed = False  # "my pain has settled" after a red stop today
+        self._adjustment = safety.NO_ADJUSTMENT
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
         self._floor_mode = False
@@ -469,12 +615,14 @@ class SessionView(QWidget):
         r.confirm_end.clicked.connect(self.end_now)
         r.confirm_keep.clicked.connect(self.cancel_end)
         r.symptom.answered.connect(self._on_symptom)
+        r.symptom.substitute_chosen.connect(self.do_substitute)
+        r.symptom.carry_on.connect(self.carry_on)
         self._shortcuts: list[QShortcut] = []
         keys = {
             "Space": self.toggle_pause, "Right": self.skip, "Left": self.back, "Escape": self._escape,
             "F": lambda: self.set_floor_mode(not self._floor_mode), "H": self.hurts, "Return": self._enter,
             "Enter": self._enter, "1": lambda: self._answer_key(0), "2": lambda: self._answer_key(1),
-            "3": lambda: self._answer_key(2),
+            "3": lambda: self._answer_key(2), "4": lambda: self._answer_key(3), "G": self.do_substitute,
         }  # fmt: skip
         for key, slot in keys.items():
             shortcut = QShortcut(QKeySequence(key), self, slot)
@@ -493,7 +641,42 @@ class SessionView(QWidget):
         elif safety_state.red_flag_check_due(repo, now):
             self.stack.setCurrentWidget(self.red_flags)
         else:
+            self._show_pain_check()
+
+    def _show_pain_check(self) -> None:
+        """The pain check before a session, unless a red pain stop today asks for a wait or a confirmation."""
+        state = safety_state.red_stop_state(self.ctx.repo, self.ctx.clock.now())
+        if state.gate is RedStopGate.NONE or self._red_stop_confirmed:
             self.stack.setCurrentWidget(self.before)
+            return
+        assert state.stopped_at is not None and state.open_at is not None
+        stopped, until = clock_time(state.stopped_at), clock_time(state.open_at)
+        if state.gate is RedStopGate.WAIT:
+            text = _(safety.RED_STOP_WAIT_TEXT).format(time=stopped, until=until)
+            self.stop.show_message(_("Let's give your pain time to settle"), text, urgent=True)
+            self.stack.setCurrentWidget(self.stop)
+        else:
+            self.red_stop.body.setText(_(safety.RED_STOP_CONFIRM_TEXT).format(time=stopped))
+            self.stack.setCurrentWidget(self.red_stop)
+
+    def _on_red_stop_confirmed(self) -> None:
+        self._red_stop_confirmed = True
+        state = safety_state.red_stop_state(self.ctx.repo, self.ctx.clock.now())
+        when = state.stopped_at.strftime("%H:%M") if state.stopped_at else "earlier"
+        self._record(
+            SafetyEventKind.RED_STOP_OVERRIDE,
+            f"After the red pain stop at {when}, confirmed the pain had settled; session at half the repetitions.",
+        )
+        self.stack.setCurrentWidget(self.before)
+
+    def _record(
+        self, kind: SafetyEventKind, detail: str = "", exercise_id: str = "", session_id: str = ""
+    ) -> None:
+        """Keep a safety moment in the history (with this session's id once it runs)."""
+        if not session_id and self.runner is not None:
+            session_id = self.runner.session_id
+        now = self.ctx.clock.now()
+        self.ctx.record_safety_event(SafetyEvent(now, kind, detail, exercise_id, session_id))
 
     def _on_guidance_accepted(self) -> None:
         safety_state.accept_guidance(self.ctx.repo, self.ctx.clock.now())
@@ -503,7 +686,7 @@ class SessionView(QWidget):
         if safety_state.record_red_flag_answers(self.ctx.repo, self.ctx.clock.now(), answers):
             self._show_urgent()
         else:
-            self.stack.setCurrentWidget(self.before)
+            self._show_pain_check()
 
     def _show_urgent(self) -> None:
         self.stop.show_message(_("Please contact a doctor today"), _(safety.RED_FLAG_ADVICE), urgent=True)
@@ -517,6 +700,9 @@ class SessionView(QWidget):
         now = self.ctx.clock.now()
         self.ctx.repo.ensure_plan_start(now.date())
         adjustment = safety.next_session_adjustment(self._last_session(), report)
+        if self._red_stop_confirmed:
+            adjustment = safety.DoseAdjustment(safety.RED_STOP_REPS_FACTOR, _(safety.REASON_AFTER_RED_STOP))
+        self._adjustment = adjustment
         routine = safety.apply_adjustment(self.routine, adjustment)
         slot = slot_for(reminder_plan(self.ctx.repo), now)
         self.runner = SessionRunner(self.ctx, self.catalogue, routine, report, slot, self)
@@ -536,10 +722,11 @@ class SessionView(QWidget):
 
     def _record_pre_stop(self, report: PainReport, message: str) -> None:
         """High pain before starting: no exercises today; noted for the report as a safety stop."""
-        now = self.ctx.clock.now()
+        now, session_id = self.ctx.clock.now(), uuid.uuid4().hex
+        self._record_pain_stop(report, "before", session_id)
         self.ctx.save_session(
             SessionRecord(
-                id=uuid.uuid4().hex, started_at=now, ended_at=now, phase=self.routine.phase, exercises=(),
+                id=session_id, started_at=now, ended_at=now, phase=self.routine.phase, exercises=(),
                 outcome=Outcome.SAFETY_STOP, pain_before=report, reason=PRE_STOP_REASON,
             )
         )  # fmt: skip
@@ -550,17 +737,15 @@ class SessionView(QWidget):
         self.running.show_status(status, self.catalogue)
         self._announce(status)
         symptom = self.running.symptom
-        index = status.finished_index
-        if (
-            index is not None
-            and self.runner is not None
-            and status.step in (Step.NEXT_EXERCISE, Step.DONE)
-            and symptom.exercise_index != index
-        ):
-            finished = self.runner.engine.routine.items[index]
-            symptom.ask(index, self.catalogue.get(finished.exercise_id).name)
-        elif status.step is Step.HOLD and symptom.isVisible() and not symptom.advice.isVisible():
-            symptom.hide()  # unanswered by the time the next hold starts: taken as skipped
+        index = status.awaiting_answer  # the session waits for this answer (or an explicit skip)
+        if index is not None and self.runner is not None:
+            if not symptom.asking or symptom.exercise_index != index:
+                finished = self.runner.engine.routine.items[index]
+                symptom.ask(index, self.catalogue.get(finished.exercise_id).name)
+        elif symptom.holding and not status.paused:
+            symptom.done()  # carried on after the "further down" advice
+        elif status.step is Step.HOLD and not symptom.holding and not symptom.isHidden():
+            symptom.done()  # the word about the answer has been seen; the next hold has begun
 
     def _announce(self, status: SessionStatus) -> None:
         """Tell screen readers about step changes and the last seconds of a step (policy: core.announce)."""
@@ -585,46 +770,47 @@ class SessionView(QWidget):
         QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self.running.step_word, message))
 
     def _on_symptom(self, change: SymptomChange | None) -> None:
-        symptom = self.running.symptom
+        """The answer (None: skipped, kept as "not answered"). "Further down" sets the exercise aside for
+        today and offers a gentler one that suits the avoided direction; the session waits meanwhile."""
+        symptom, runner = self.running.symptom, self.runner
         index = symptom.exercise_index
-        if change is None or self.runner is None or index is None:
-            symptom.hide()
-            self._maybe_finish()
+        if runner is None or index is None or not symptom.asking:
             return
-        self.runner.record_symptom(index, change)
-        item = self.runner.engine.routine.items[index]
-        advice = safety.symptom_advice(change, item.exercise_id, self.catalogue.get(item.exercise_id).gentler)
+        exercise_id = runner.engine.routine.items[index].exercise_id
+        if change is None:
+            symptom.done()
+            runner.answer(None)
+            return
+        substitute = substitute_for(self.catalogue, exercise_id, avoided_direction(self.ctx.repo))
+        advice = safety.symptom_advice(change, exercise_id, substitute)
         if advice.stop_exercise_today:
-            stop_for_today(self.ctx.repo, self.ctx.clock.now().date(), item.exercise_id)
-            self.runner.drop_for_today(item.exercise_id)
-            if advice.suggested_exercise_id:
-                gentler = self.catalogue.get(advice.suggested_exercise_id).name
-                advice_text = f"{advice.message} " + _("A gentler choice is {name}.").format(name=gentler)
-            else:
-                advice_text = advice.message
-            self.runner.pause()
-            symptom.advice.setText(
-                advice_text + " " + _("Press Space or Resume to carry on, or Esc to end here.")
-            )
-        elif advice.message:
-            symptom.advice.setText(advice.message)
+            stop_for_today(self.ctx.repo, self.ctx.clock.now().date(), exercise_id)
+            runner.drop_for_today(exercise_id)
+            suggested = advice.suggested_exercise_id
+            name = self.catalogue.get(suggested).name if suggested else ""
+            symptom.show_spread_advice(advice.message, suggested, name)
         else:
-            symptom.hide()
-            self._maybe_finish()
-            return
-        symptom.advice.show()
-        for button in symptom.buttons.values():
-            button.setEnabled(False)
-        self._maybe_finish()
+            symptom.show_note(advice.message)
+        runner.answer(change)
 
-    def _maybe_finish(self) -> None:
-        """At the end of the session, move on to the pain check once the last question is dealt with."""
-        if self.runner is not None and self.runner.engine.done and not self.running.symptom.isVisible():
-            self._go_after()
+    def do_substitute(self) -> None:
+        """Do the gentler exercise next, in place of the one set aside (at this session's dose easing)."""
+        symptom = self.running.symptom
+        if self.runner is None or not symptom.holding or symptom.substitute_id is None:
+            return
+        item = self.catalogue.default_item(symptom.substitute_id)
+        [item] = safety.apply_adjustment(Routine(self.routine.phase, (item,)), self._adjustment).items
+        self.runner.bring_forward(item)
+        self.carry_on()
+
+    def carry_on(self) -> None:
+        """Carry on after the "further down" advice."""
+        self.running.symptom.done()
+        if self.runner is not None:
+            self.runner.resume()
 
     def _on_finished(self, ended_early: bool) -> None:
-        if ended_early or not self.running.symptom.isVisible():
-            self._go_after()
+        self._go_after()
 
     def _go_after(self) -> None:
         self._set_shortcuts(False)
@@ -643,6 +829,15 @@ class SessionView(QWidget):
         if check.stop_session and outcome is Outcome.ENDED_EARLY and self._end_reason == HURTS_REASON:
             outcome = Outcome.SAFETY_STOP
         record = self.runner.finish(outcome, reason, report)
+        if check.stop_session:
+            self._record_pain_stop(report, "after", record.id)
+        reach = safety.session_reach_change(record)
+        if reach is SymptomChange.DOWN:
+            before = record.pain_before.reach if record.pain_before is not None else ""
+            self._record(
+                SafetyEventKind.PERIPHERALISATION,
+                f"Leg symptoms reached the {before} before the session and the {report.reach} after it.",
+            )
         done = sum(1 for e in record.exercises if e.reps_done > 0 and not e.skipped)
         if check.stop_session:
             self.stop.show_message(_("Please rest now"), check.message, urgent=True)
@@ -668,7 +863,16 @@ class SessionView(QWidget):
                 + " "
                 + (check.message or _("Take a moment to rest before you get up, slowly.")),
             )
+        reach_note = safety.reach_advice(reach)
+        if reach_note:
+            self.stop.add_paragraph(reach_note)
         self.stack.setCurrentWidget(self.stop)
+
+    def _record_pain_stop(self, report: PainReport, when: str, session_id: str) -> None:
+        """A red pain stop (6+) as a safety event; new numbness is recorded by the pain check itself."""
+        if max(report.back, report.leg) > safety.AMBER_MAX_PAIN:
+            detail = f"Pain {when} the session: back {report.back}, leg {report.leg} out of 10."
+            self._record(SafetyEventKind.PAIN_STOP, detail, session_id=session_id)
 
     # ---- controls ----------------------------------------------------------------------------------
     _end_reason = ""
@@ -679,13 +883,12 @@ class SessionView(QWidget):
         if self.running.confirm.isVisible():
             self.cancel_end()
             return
-        if self.runner.status().paused:
-            if self._end_reason == HURTS_REASON:
-                self._end_reason = ""  # carrying on after "it hurts" eased
-            if self.running.symptom.advice.isVisible():
-                self.running.symptom.hide()
+        if self.running.symptom.holding:
+            self.carry_on()
+            return
+        if self.runner.status().paused and self._end_reason == HURTS_REASON:
+            self._end_reason = ""  # carrying on after "it hurts" eased
         self.runner.toggle_pause()
-        self._maybe_finish()
 
     def skip(self) -> None:
         if self.runner is not None and not self.running.confirm.isVisible():
@@ -693,7 +896,7 @@ class SessionView(QWidget):
 
     def back(self) -> None:
         if self.runner is not None and not self.running.confirm.isVisible():
-            self.running.symptom.hide()
+            self.running.symptom.done()
             self.running.symptom.exercise_index = None  # the repeated exercise is asked about again
             self.runner.back()
 
@@ -702,6 +905,8 @@ class SessionView(QWidget):
             return
         self.runner.pause(PauseReason.HURTS)
         self._end_reason = HURTS_REASON
+        item = self.runner.status().item
+        self._record(SafetyEventKind.IT_HURTS, 'Pressed "It hurts".', item.exercise_id if item else "")
 
     def ask_end(self) -> None:
         if self.runner is None:
@@ -721,7 +926,9 @@ class SessionView(QWidget):
         self.running.confirm.hide()
         if not self._end_reason:
             self._end_reason = "Ended early by choice."
-        self.running.symptom.hide()
+        self.running.symptom.done()
+        item = self.runner.status().item
+        self._record(SafetyEventKind.SESSION_STOPPED, self._end_reason, item.exercise_id if item else "")
         self.runner.end_early()
 
     def _escape(self) -> None:
@@ -736,8 +943,8 @@ class SessionView(QWidget):
 
     def _answer_key(self, position: int) -> None:
         symptom = self.running.symptom
-        if symptom.isVisible() and not symptom.advice.isVisible():
-            symptom.answered.emit(SYMPTOM_CHOICES[position][0])
+        if symptom.asking:
+            symptom.answered.emit(SYMPTOM_CHOICES[position][0] if position < len(SYMPTOM_CHOICES) else None)
 
     def set_floor_mode(self, on: bool) -> None:
         self._floor_mode = on

@@ -224,10 +224,23 @@ class TodayPage(Page):
             )
         if safety_state.coaching_paused_today(repo, today):
             notes.append(_("Coaching is paused today because of your answers to the safety questions."))
+        notes.extend(self._red_stop_notes())
         self.notes.setText("\n".join(notes))
         self.notes.setVisible(bool(notes))
         self._show_proposal()
         self._fill_exercises(routine)
+
+    def _red_stop_notes(self) -> list[str]:
+        """After a red pain stop today: when a new session becomes possible, and that it asks first."""
+        from sciatica_coach import safety_state
+        from sciatica_coach.core import safety
+
+        state = safety_state.red_stop_state(self.ctx.repo, self.ctx.clock.now())
+        if state.stopped_at is None or state.open_at is None:
+            return []
+        waiting = state.gate is safety.RedStopGate.WAIT
+        text = safety.RED_STOP_TODAY_WAIT if waiting else safety.RED_STOP_TODAY_CONFIRM
+        return [_(text).format(time=clock_time(state.stopped_at), until=clock_time(state.open_at))]
 
     def _fill_exercises(self, routine: Routine) -> None:
         from PySide6.QtCore import Qt

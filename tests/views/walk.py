@@ -111,6 +111,10 @@ def stages(window: MainWindow, clock: FakeClock) -> Iterator[tuple[str, QWidget]
     view.before.leg.set_value(3)
     view.before.continue_button.click()
     settle()
+    if view.stack.currentWidget() is view.cautions:  # the exercises' cautions, before their first session
+        yield "cautions", view.cautions
+        view.cautions.read_button.click()
+        settle()
     yield "get ready", view.running
     _run(view, clock, 5)
     settle()

@@ -1,10 +1,11 @@
 """The one-page PDF report for the physiotherapist or doctor: period, routine, weekly adherence chart, pain
-trend, symptom notes and sessions stopped for safety.
+trend, symptom notes (with leg reach before and after sessions and the after-exercise answers) and the safety
+events of the period (red-flag "yes" answers by question and tier, "It hurts", stops, unanswered questions).
 
 Drawn with QPainter on Qt's own QPdfWriter (no WebEngine, no pyqtgraph), so it needs QtGui but never
 QtWidgets; the command line makes a QGuiApplication on the offscreen platform when it has to. The numbers
-come from :func:`sciatica_coach.progress_data.load_history`, the same snapshot the Progress page shows, and
-the words from :mod:`sciatica_coach.views.progress_text`."""
+come from :func:`sciatica_coach.progress_data.load_history` and ``safety_overview``, the same snapshots the
+Progress page shows, and the words from :mod:`sciatica_coach.views.progress_text`."""
 
 from __future__ import annotations
 
@@ -34,15 +35,22 @@ from PySide6.QtGui import (
 from sciatica_coach import APP_NAME, __version__
 from sciatica_coach.core.adherence import AdherenceHistory, Summary, WeekRow
 from sciatica_coach.core.clock import Clock, SystemClock
-from sciatica_coach.core.model import Outcome, SessionRecord
+from sciatica_coach.core.model import SafetyEvent, SafetyEventKind
 from sciatica_coach.i18n import source_language
-from sciatica_coach.progress_data import load_history
+from sciatica_coach.progress_data import SafetyOverview, load_history, safety_overview
 from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.progress_text import (
+    answers_sentence,
+    event_time,
+    events_per_week_text,
+    exercise_name,
     fmt_pct,
     long_date,
     pain_change_sentence,
     plural,
+    reach_sentence,
+    red_flag_checks_sentence,
+    safety_event_text,
     short_date,
     this_week_text,
 )
@@ -52,8 +60,13 @@ log = logging.getLogger(__name__)
 DEFAULT_REPORT_WEEKS = 12
 PAGE_MARGIN_MM = 14
 RESOLUTION_DPI = 72  # one device unit is one typographic point
-MAX_SAFETY_LINES = 6
-MAX_SYMPTOM_LINES = 4
+BAR_CHART_HEIGHT_PT = 112
+PAIN_CHART_HEIGHT_PT = 78
+FOOTER_HEIGHT_PT = 24
+EVENT_PT = 8  # the safety events' text size
+EVENT_TIME_WIDTH_PT = 112  # "Wed 30 Sep 2026, 19:47" and a gap
+EVENT_GAP_PT = 1.5
+MAX_SYMPTOM_LINES = 3
 PHASE_NAMES = {1: "gentle mobility", 2: "strengthening", 3: "exercise-ball work"}
 
 
@@ -144,7 +157,7 @@ class ReportData:
     summary: Summary
     routine: str
     plan_start: date
-    safety_sessions: list[SessionRecord]
+    safety: SafetyOverview
     period_pct: float | None  # adherence over the days of the period up to today
     routine_changes: tuple[str, ...] = ()  # accepted changes in the period, oldest first
 
@@ -171,18 +184,13 @@ def gather(repo: Repository, clock: Clock | None = None, weeks: int = DEFAULT_RE
     rows = history.weekly_table(max(1, weeks))
     start, today = rows[0].start, history.today
     tz = clock.now().tzinfo
-    safety = [
-        s
-        for s in repo.sessions()
-        if s.outcome is Outcome.SAFETY_STOP and start <= s.started_at.astimezone(tz).date() <= today
-    ]
     return ReportData(
         made_on=today,
         rows=rows,
         summary=history.summary(),
         routine=routine_lines(repo),
         plan_start=history.plan_start,
-        safety_sessions=safety,
+        safety=safety_overview(repo, start, today, tz),
         period_pct=history.rolling_adherence_pct((today - start).days + 1),
         routine_changes=routine_changes(repo, start),
     )
@@ -298,11 +306,11 @@ class _Drawer:
         for accepted in data.routine_changes:
             self.text(f"Changed {accepted}", 8.5, gap=1)
         self.heading("Sessions each week")
-        self._bar_chart(data.rows, 185)
+        self._bar_chart(data.rows, BAR_CHART_HEIGHT_PT)
         self._legend([("completed", "Done"), ("partial", "Partial (ended early or stopped)"),
                       ("target", "Planned (dashed)")])  # fmt: skip
         self.heading("Pain before exercise (weekly mean, 0–10)")
-        self._pain_chart(data.rows, 130)
+        self._pain_chart(data.rows, PAIN_CHART_HEIGHT_PT)
         self._legend([("back", "Back pain"), ("leg", "Leg pain")])
         summary = data.summary
         for part, change in (("leg", summary.leg_change), ("back", summary.back_change)):
@@ -310,9 +318,9 @@ class _Drawer:
         self.text("A change of 2 points or more on the 0–10 scale is usually considered meaningful.",
                   8.5, color=INK.muted)  # fmt: skip
         self.heading("Symptom notes")
-        self._symptom_notes(summary)
-        self.heading("Sessions stopped for safety")
-        self._safety(data)
+        self._symptom_notes(summary, data.safety)
+        self.heading("Safety events")
+        self._safety(data.safety)
         self._footer()
 
     def _figures(self, data: ReportData) -> None:
@@ -461,34 +469,85 @@ class _Drawer:
             x += 16 + metrics.horizontalAdvance(text) + 18
         self.y += 14
 
-    def _symptom_notes(self, summary: Summary) -> None:
-        lines = [
-            f"Leg symptoms spread further down after {_name(note.exercise_id)}: {plural(note.times, 'time')}, "
-            f"last on {long_date(note.last_day)}."
+    def _symptom_notes(self, summary: Summary, safety: SafetyOverview) -> None:
+        spread = [
+            f"{exercise_name(note.exercise_id)} ({plural(note.times, 'time')}, last {short_date(note.last_day)})"
             for note in summary.spread_down[:MAX_SYMPTOM_LINES]
         ]
+        lines = [
+            "Leg symptoms spread further down after " + "; ".join(spread) + "."
+            if spread
+            else "No exercise was noted as sending leg symptoms further down."
+        ]
+        lines += [line for line in (reach_sentence(safety), answers_sentence(safety)) if line]
         if summary.numbness_or_weakness_days:
             days = ", ".join(short_date(d) for d in summary.numbness_or_weakness_days[-6:])
             lines.append(
                 f"New numbness or weakness noted on {plural(len(summary.numbness_or_weakness_days), 'day')} ({days})."
             )
-        if not lines:
-            lines = ["No exercise was noted as sending leg symptoms further down."]
         for line in lines:
             self.text("• " + line, 9, gap=1)
 
-    def _safety(self, data: ReportData) -> None:
-        stops = data.safety_sessions
-        if not stops:
-            self.text("None in this period.", 9)
+    def _safety(self, safety: SafetyOverview) -> None:
+        """The period's safety events in a two-column list (when, what happened), oldest first. When they do
+        not all fit above the footer, all are counted per week and the latest are listed, red-flag checks with
+        a "yes" first of all."""
+        events = list(safety.events)
+        checks = red_flag_checks_sentence(safety)
+        if not events:
+            self.text(" ".join([checks, "No other safety events in this period." if checks else
+                                "No safety events in this period."]).strip(), 9)  # fmt: skip
             return
-        self.text(f"{plural(len(stops), 'session')} in this period:", 9, gap=1)
-        for record in stops[-MAX_SAFETY_LINES:]:
-            when = record.started_at
-            reason = record.reason or "no reason given"
-            self.text(f"• {long_date(when.date())}, {when:%H:%M}: {reason}", 9, gap=1)
-        if len(stops) > MAX_SAFETY_LINES:
-            self.text(f"… and {len(stops) - MAX_SAFETY_LINES} earlier.", 9, color=INK.muted)
+        rows = [(event, self._event_row_height(event)) for event in events]
+        bottom = self.page.bottom() - FOOTER_HEIGHT_PT - 6
+        if self.y + self._height(checks, 9) + sum(height for _, height in rows) > bottom:
+            intro = f"{checks} {len(events)} safety events. {events_per_week_text(events)} The latest {{n}} are listed:"
+            room = bottom - self.y - self._height(intro.format(n=len(events)), 9) - 2
+            by_priority = sorted(
+                rows,
+                key=lambda row: (row[0].kind is not SafetyEventKind.RED_FLAG_ANSWERS, -row[0].at.timestamp()),
+            )
+            kept = []
+            for row in by_priority:
+                if row[1] > room:
+                    if row[0].kind is SafetyEventKind.RED_FLAG_ANSWERS:
+                        continue  # a shorter, later one may still fit
+                    break  # the latest ones, without gaps
+                kept.append(row)
+                room -= row[1]
+            rows = sorted(kept, key=lambda row: row[0].at)
+            checks = intro.format(n=len(rows))
+        if checks:
+            self.text(checks, 9, gap=2)
+        for event, height in rows:
+            when, what = self._event_rects(height)
+            self.text(event_time(event.at, long=True), EVENT_PT, rect=when)
+            self.text(safety_event_text(event), EVENT_PT, rect=what)
+            self.y += height
+
+    def _height(self, text: str, size: float) -> float:
+        """The height `text` takes across the page, wrapped, with `self.text`'s gap."""
+        if not text:
+            return 0.0
+        flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop) | int(Qt.TextFlag.TextWordWrap)
+        self.p.setFont(self.font(size))
+        return (
+            self.p.boundingRect(QRectF(self.page.left(), 0, self.page.width(), 1000), flags, text).height()
+            + 2
+        )
+
+    def _event_rects(self, height: float = 1000) -> tuple[QRectF, QRectF]:
+        left, width = self.page.left(), self.page.width()
+        return (
+            QRectF(left, self.y, EVENT_TIME_WIDTH_PT, height),
+            QRectF(left + EVENT_TIME_WIDTH_PT, self.y, width - EVENT_TIME_WIDTH_PT, height),
+        )
+
+    def _event_row_height(self, event: SafetyEvent) -> float:
+        flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop) | int(Qt.TextFlag.TextWordWrap)
+        self.p.setFont(self.font(EVENT_PT))
+        _, what = self._event_rects()
+        return self.p.boundingRect(what, flags, safety_event_text(event)).height() + EVENT_GAP_PT
 
     def _footer(self) -> None:
         text = (
@@ -496,7 +555,9 @@ class _Drawer:
             "Guidance for a conversation, not a diagnosis."
         )
         font = self.font(7.5)
-        rect = QRectF(self.page.left(), self.page.bottom() - 24, self.page.width(), 24)
+        rect = QRectF(
+            self.page.left(), self.page.bottom() - FOOTER_HEIGHT_PT, self.page.width(), FOOTER_HEIGHT_PT
+        )
         if self.y > rect.top():
             log.warning("The report ran past the footer (y=%.0f)", self.y)
         self.p.setPen(QPen(QColor(INK.rule), 0.8))
@@ -505,12 +566,3 @@ class _Drawer:
         self.p.setPen(QColor(INK.muted))
         flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom) | int(Qt.TextFlag.TextWordWrap)
         self.p.drawText(rect, flags, text)
-
-
-def _name(exercise_id: str) -> str:
-    try:
-        from sciatica_coach.core.catalogue import load_catalogue
-
-        return load_catalogue().get(exercise_id).name.lower()
-    except (KeyError, ValueError, OSError):
-        return exercise_id.replace("-", " ")

@@ -1,11 +1,21 @@
-"""Shared fakes for the tests: a clock that only moves when a test moves it."""
+"""Shared fakes for the tests: a clock that only moves when a test moves it, and a plain stored session."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sciatica_coach.core.clock import ManualClock
+from sciatica_coach.core.model import (
+    ExerciseRecord,
+    LegReach,
+    Outcome,
+    PainReport,
+    Phase,
+    SessionRecord,
+    SymptomChange,
+)
 
 
 class FakeClock(ManualClock):
@@ -74,3 +84,19 @@ def fake_services():  # type: ignore[no-untyped-def]
     factories.fake_speech = speech  # type: ignore[attr-defined]
     factories.fake_screen = screen  # type: ignore[attr-defined]
     return factories
+
+
+def session_record(session_id: str, start: datetime, **fields: object) -> SessionRecord:
+    """A stored session of 12 minutes: one bridge answered "the same", leg symptoms to the thigh before and
+    after; `fields` replace any of it."""
+    record = SessionRecord(
+        id=session_id,
+        started_at=start,
+        ended_at=start + timedelta(minutes=12),
+        phase=Phase.MOBILITY,
+        exercises=(ExerciseRecord("bridge", 10, 10, 1, 1, 5, symptom=SymptomChange.SAME),),
+        outcome=Outcome.COMPLETED,
+        pain_before=PainReport(3, 3, LegReach.THIGH),
+        pain_after=PainReport(3, 3, LegReach.THIGH),
+    )
+    return replace(record, **fields)  # type: ignore[arg-type]

@@ -43,6 +43,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
             args.weeks, SystemClock().now(), seed=DEFAULT_SEED if args.seed is None else args.seed
         )
         added = repo.add_sessions(list(demo.sessions))
+        repo.add_safety_events(list(demo.safety_events))
         repo.add_excused_days(demo.excused_days)
         start = repo.plan_start()
         if start is None or demo.plan_start < start:

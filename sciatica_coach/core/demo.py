@@ -10,7 +10,10 @@ screenshots are repeatable. The story it tells is a realistic one:
 * a flare part-way through: a few excused days with higher pain and little exercise;
 * one session stopped for safety because leg symptoms spread further down, and a handful of
   "spread further down" answers after extension exercises, which is what a physiotherapist wants to see;
-* some sessions ended early, and the phase moving on from gentle mobility to strengthening to ball work.
+* some sessions ended early, and the phase moving on from gentle mobility to strengthening to ball work;
+* the safety events the app keeps: weekly red-flag checks (one, late in the history, answered "yes" to night
+  pain, which pauses coaching until a doctor has been seen two days later), "It hurts" presses, the spread
+  and the stop above, after-exercise questions left unanswered (stored as unanswered) and early ends.
 
 Session ids start with ``demo-`` so demo sessions can be told apart from real ones.
 """
@@ -19,7 +22,7 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import cache
 
@@ -31,9 +34,12 @@ from sciatica_coach.core.model import (
     Outcome,
     PainReport,
     Phase,
+    SafetyEvent,
+    SafetyEventKind,
     SessionRecord,
     SymptomChange,
 )
+from sciatica_coach.core.safety import session_reach_change
 
 DEMO_ID_PREFIX = "demo-"
 DEFAULT_SEED = 7
@@ -55,6 +61,12 @@ _EARLY_REASONS = (
     "Back felt stiff, stopped early",
 )
 SAFETY_REASON = "Leg symptoms spread further down, so the session was stopped"
+RED_FLAG_CHECK_DAYS = 7  # the red-flag questions come back once a week
+RED_FLAG_YES_SHARE = 0.8  # how far into the history the night-pain question is answered "yes" ...
+RED_FLAG_YES_ID = "night-pain"  # core.red_flags: a "see a doctor soon" question
+DOCTOR_SEEN_AFTER = timedelta(days=2)  # ... and a doctor has been seen and said exercise can go on
+IT_HURTS_CHANCE = 0.025  # per session with an extension exercise
+UNANSWERED_CHANCE = 0.02  # per session: one after-exercise question left unanswered
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,7 @@ class DemoHistory:
     plan_start: date
     flare: tuple[date, date] | None  # first and last excused day of the flare, inclusive
     safety_stop_day: date | None
+    safety_events: tuple[SafetyEvent, ...] = ()  # oldest first
 
 
 def _clamp_pain(value: float) -> int:
@@ -80,6 +93,11 @@ def _reach_for(leg: int) -> LegReach:
     if leg <= 7:
         return LegReach.KNEE
     return LegReach.CALF
+
+
+def _further(reach: LegReach) -> LegReach:
+    order = list(LegReach)
+    return order[min(len(order) - 1, order.index(reach) + 1)]
 
 
 def _phase_for(day_index: int, total_days: int) -> Phase:
@@ -182,10 +200,13 @@ def generate_demo_history(
             if rng.random() < 0.93 or is_safety_day:
                 pain_before = PainReport(back=back, leg=leg, reach=_reach_for(leg))
             after_leg = leg + (1 if outcome is Outcome.SAFETY_STOP else -rng.choice((0, 1, 1)))
+            after_reach = _reach_for(_clamp_pain(after_leg))
+            if is_safety_day:  # the symptoms that stopped it reached further down the leg than before
+                after_reach = _further(pain_before.reach if pain_before else LegReach.NONE)
             pain_after = PainReport(
                 back=max(0, back - rng.choice((0, 1, 1))),
                 leg=_clamp_pain(after_leg),
-                reach=_reach_for(_clamp_pain(after_leg)),
+                reach=after_reach,
             )
             sessions.append(
                 SessionRecord(
@@ -201,13 +222,81 @@ def generate_demo_history(
                     slot=slot,
                 )
             )
+    sessions, events = _safety_story(sessions, start, total_days, seed)
     return DemoHistory(
         sessions=tuple(sessions),
         excused_days=frozenset(excused),
         plan_start=start,
         flare=flare,
         safety_stop_day=safety_day if any(s.outcome is Outcome.SAFETY_STOP for s in sessions) else None,
+        safety_events=tuple(events),
     )
+
+
+def _safety_story(
+    sessions: list[SessionRecord], start: date, total_days: int, seed: int
+) -> tuple[list[SessionRecord], list[SafetyEvent]]:
+    """The safety events of the story, and the sessions adjusted to match them (none while coaching was
+    paused for a doctor; a few after-exercise questions left unanswered). A separate random stream, so the
+    sessions themselves stay as they were."""
+    rng = random.Random(seed * 7919 + 1)
+    events: list[SafetyEvent] = []
+    if total_days >= 4 * 7:
+        yes_day = start + timedelta(days=int(total_days * RED_FLAG_YES_SHARE))
+        first = next((s for s in sessions if s.started_at.date() >= yes_day), None)
+        if first is not None:
+            asked = first.started_at - timedelta(minutes=1)
+            cleared = datetime.combine(asked.date() + DOCTOR_SEEN_AFTER, time(10, 0), tzinfo=asked.tzinfo)
+            sessions = [s for s in sessions if not asked <= s.started_at < cleared]
+            events.append(SafetyEvent(asked, SafetyEventKind.RED_FLAG_ANSWERS, flags=(RED_FLAG_YES_ID,)))
+            events.append(SafetyEvent(cleared, SafetyEventKind.DOCTOR_CLEARED, flags=(RED_FLAG_YES_ID,)))
+    out: list[SessionRecord] = []
+    planned_checks = [e.at for e in events if e.kind is SafetyEventKind.RED_FLAG_ANSWERS]
+    last_check: datetime | None = None
+    for session in sessions:
+        while planned_checks and planned_checks[0] <= session.started_at:
+            last_check = planned_checks.pop(0)
+        if last_check is None or session.started_at - last_check >= timedelta(days=RED_FLAG_CHECK_DAYS):
+            last_check = session.started_at - timedelta(minutes=1)
+            events.append(SafetyEvent(last_check, SafetyEventKind.RED_FLAG_ANSWERS))
+        adjusted, session_events = _session_events(rng, session)
+        out.append(adjusted)
+        events.extend(session_events)
+    events.sort(key=lambda e: e.at)
+    return out, events
+
+
+def _session_events(rng: random.Random, session: SessionRecord) -> tuple[SessionRecord, list[SafetyEvent]]:
+    """What one session adds to the safety record: "It hurts", spreads, an unanswered question, its end."""
+    events: list[SafetyEvent] = []
+    records = list(session.exercises)
+    length = session.ended_at - session.started_at
+
+    def at(index: int) -> datetime:
+        return session.started_at + length * (index + 1) / (len(records) + 1)
+
+    def event(kind: SafetyEventKind, index: int | None = None, detail: str = "") -> SafetyEvent:
+        moment = session.ended_at if index is None else at(index)
+        exercise_id = "" if index is None else records[index].exercise_id
+        return SafetyEvent(moment, kind, detail, exercise_id=exercise_id, session_id=session.id)
+
+    done = [i for i, r in enumerate(records) if not r.skipped]
+    extension = [i for i in done if records[i].exercise_id in _extension_exercises()]
+    if extension and rng.random() < IT_HURTS_CHANCE:
+        events.append(event(SafetyEventKind.IT_HURTS, rng.choice(extension)))
+    same = [i for i in done if records[i].symptom is SymptomChange.SAME]
+    if same and rng.random() < UNANSWERED_CHANCE:
+        index = rng.choice(same)
+        records[index] = replace(records[index], symptom=None)
+        events.append(event(SafetyEventKind.UNANSWERED_QUESTION, index))
+    events += [
+        event(SafetyEventKind.SYMPTOM_SPREAD, i) for i in done if records[i].symptom is SymptomChange.DOWN
+    ]
+    if session_reach_change(session) is SymptomChange.DOWN:
+        events.append(event(SafetyEventKind.PERIPHERALISATION))
+    if session.outcome is not Outcome.COMPLETED:
+        events.append(event(SafetyEventKind.SESSION_STOPPED, detail=session.reason))
+    return replace(session, exercises=tuple(records)), events
 
 
 def _routine(phase: Phase) -> tuple[tuple[str, int, int, int], ...]:

@@ -1,5 +1,7 @@
 """The Progress page: headline cards, the weekly chart with pain, a calendar of days, the same numbers as a
-table, and buttons to export, import, save the chart and make the report for the physiotherapist.
+table, what happened for safety in the period shown (red-flag answers, "It hurts", stops, unanswered questions,
+leg reach before and after sessions), and buttons to export, import, save the chart and make the report for the
+physiotherapist.
 
 It renders one snapshot, :func:`sciatica_coach.progress_data.load_history`, the same one `sciatica-coach
 stats` and the PDF report use; it only formats. The weekly chart (pyqtgraph and numpy) is built just
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,8 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from sciatica_coach.core.adherence import AdherenceHistory, Summary, WeekRow
-from sciatica_coach.i18n import N_, SOURCE_LANGUAGE, _, current_language, ngettext
-from sciatica_coach.progress_data import load_history
+from sciatica_coach.i18n import N_, _, ngettext
+from sciatica_coach.progress_data import SafetyOverview, load_history, safety_overview
 from sciatica_coach.storage.atomic import atomic_write
 from sciatica_coach.storage.repository import DataError
 from sciatica_coach.views.calendar_heatmap import CalendarHeatmap
@@ -40,10 +43,16 @@ from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.progress_text import (
     DEFAULT_RANGE_WEEKS,
     RANGES_WEEKS,
+    answers_sentence,
     days_text,
+    event_time,
+    exercise_name,
     fmt_pain,
     fmt_pct,
     headline_pain_text,
+    reach_sentence,
+    red_flag_checks_sentence,
+    safety_event_text,
     short_date,
     streak_text,
     this_week_text,
@@ -63,6 +72,7 @@ TABLE_COLUMNS = (N_("Week of"), N_("Done"), N_("Partial"), N_("Planned"), N_("Ad
                  N_("Leg pain"), N_("Flare days"), N_("Safety stops"))  # fmt: skip
 FIGURE_SCALE = 1.9  # headline numbers, relative to the body text
 CALENDAR_MIN_WEEKS = 12  # the calendar shows at least this much, so a 4-week chart still has context
+SAFETY_EVENTS_SHOWN = 8  # the latest safety events listed; the report has all of them counted per week
 
 
 class ProgressPage(Page):
@@ -176,6 +186,20 @@ class ProgressPage(Page):
         self.notes_text.setAccessibleName(_("Notes for your physiotherapist"))
         notes_box.addWidget(self.notes_text)
         self.body.addWidget(self.notes_frame)
+
+        # ---- what happened for safety, in the weeks shown ----
+        safety_frame, safety_box = card(_("What happened for your safety"))
+        self.safety_period = label("", "muted")
+        self.safety_summary = label("")
+        self.safety_summary.setAccessibleName(_("Safety in the weeks shown"))
+        self.safety_events = label("")
+        self.safety_events.setAccessibleName(_("Safety events, latest first"))
+        self.safety_events.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.safety_more = label("", "muted")
+        self.safety_events.setTextFormat(Qt.TextFormat.RichText)
+        for widget in (self.safety_period, self.safety_summary, self.safety_events, self.safety_more):
+            safety_box.addWidget(widget)
+        self.body.addWidget(safety_frame)
 
         # ---- keep and share ----
         share_frame, share_box = card(_("Keep and share"))
@@ -294,7 +318,7 @@ class ProgressPage(Page):
                     "Leg symptoms spread further down after {name} ({n} time, last on {day}).",
                     "Leg symptoms spread further down after {name} ({n} times, last on {day}).",
                     note.times,
-                ).format(name=_exercise_name(note.exercise_id), n=note.times, day=short_date(note.last_day))
+                ).format(name=exercise_name(note.exercise_id), n=note.times, day=short_date(note.last_day))
             )
         if summary.numbness_or_weakness_days:
             count = len(summary.numbness_or_weakness_days)
@@ -334,11 +358,65 @@ class ProgressPage(Page):
         start = today - timedelta(days=today.weekday()) - timedelta(weeks=calendar_weeks - 1)
         cells = history.calendar_days(start, today + timedelta(days=6 - today.weekday()))
         self.calendar.set_cells(cells, today)
+        self._render_safety(
+            safety_overview(self.ctx.repo, self.rows[0].start, today, self.ctx.clock.now().tzinfo)
+        )
         self.calendar_summary.setText(
             _("The last {n} weeks: {summary} Hover over a day to see its sessions.").format(
                 n=calendar_weeks, summary=self.calendar.accessibleDescription()
             )
         )
+
+    def _render_safety(self, overview: SafetyOverview) -> None:
+        """The weeks shown: red-flag checks, leg reach, after-exercise answers, then the latest events."""
+        self.safety_period.setText(
+            ngettext(
+                "In the last {n} week (change the weeks above the chart), latest first:",
+                "In the last {n} weeks (change the weeks above the chart), latest first:",
+                self.weeks,
+            ).format(n=self.weeks)
+        )
+        summary = [
+            line
+            for line in (
+                red_flag_checks_sentence(overview),
+                reach_sentence(overview),
+                answers_sentence(overview),
+            )
+            if line
+        ]
+        events = list(reversed(overview.events))[:SAFETY_EVENTS_SHOWN]
+        if not overview.events:
+            summary.append(
+                ngettext(
+                    "No safety events in the last {n} week: no stops, no “It hurts”, no red-flag “yes”.",
+                    "No safety events in the last {n} weeks: no stops, no “It hurts”, no red-flag “yes”.",
+                    self.weeks,
+                ).format(n=self.weeks)
+            )
+        self.safety_summary.setText("\n".join(summary))
+        tz = self.ctx.clock.now().tzinfo
+        rows = "".join(
+            '<tr><td style="white-space: nowrap; padding-right: 16px;">{when}</td><td>{what}</td></tr>'.format(
+                when=escape(event_time(event.at, tz)),
+                what=escape(safety_event_text(event)).replace("\n", "<br>"),
+            )
+            for event in events
+        )
+        self.safety_events.setText(f'<table cellspacing="0" cellpadding="1">{rows}</table>' if rows else "")
+        self.safety_events.setAccessibleDescription(
+            " ".join(f"{event_time(e.at, tz)}: {safety_event_text(e)}" for e in events)
+        )
+        self.safety_events.setVisible(bool(rows))
+        earlier = len(overview.events) - len(events)
+        self.safety_more.setText(
+            ngettext(
+                "… and {n} earlier in these weeks (the JSON and CSV exports keep all of them).",
+                "… and {n} earlier in these weeks (the JSON and CSV exports keep all of them).",
+                earlier,
+            ).format(n=earlier)
+        )
+        self.safety_more.setVisible(earlier > 0)
 
     def _fill_table(self) -> None:
         self.table.setRowCount(len(self.rows))
@@ -495,14 +573,3 @@ class ProgressPage(Page):
             self.show_message(str(err), True)
             return False
         return self._write_file(path, data, N_("The report was saved to {path}."))
-
-
-def _exercise_name(exercise_id: str) -> str:
-    try:
-        from sciatica_coach.core.catalogue import load_catalogue
-
-        name = load_catalogue().get(exercise_id).name
-        # English runs the name into the sentence in lower case; German nouns keep their capital.
-        return name.lower() if current_language() == SOURCE_LANGUAGE else name
-    except (KeyError, ValueError, OSError):
-        return exercise_id.replace("-", " ")

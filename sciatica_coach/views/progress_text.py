@@ -10,11 +10,17 @@ language dates and decimals come from the locale (views.locale_support), importe
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from sciatica_coach.core.adherence import DayCell, PainChange, Summary, WeekRow
+from sciatica_coach.core.model import SafetyEvent, SafetyEventKind, SymptomChange
 from sciatica_coach.i18n import N_, SOURCE_LANGUAGE, _, current_language, ngettext
+
+if TYPE_CHECKING:
+    from sciatica_coach.progress_data import SafetyOverview
 
 RANGES_WEEKS = (4, 12, 26, 52)
 DEFAULT_RANGE_WEEKS = 12
@@ -258,3 +264,180 @@ def calendar_summary(cells: Sequence[DayCell], today: date) -> str:
     if excused:
         text += " " + ngettext("{n} flare day excused.", "{n} flare days excused.", excused).format(n=excused)
     return text
+
+
+def exercise_name(exercise_id: str) -> str:
+    """An exercise's name from the catalogue, to run into a sentence (lower case in English; German nouns keep
+    their capital); the id in words when the catalogue does not know it."""
+    try:
+        from sciatica_coach.core.catalogue import load_catalogue
+
+        name = load_catalogue().get(exercise_id).name
+        return name.lower() if _english() else name
+    except (KeyError, ValueError, OSError):
+        return exercise_id.replace("-", " ")
+
+
+# ---- safety events (the Progress page's "What happened for your safety" and the report's "Safety events") ----
+# What each kind of event says: (with an exercise, without one). Whole sentences, for translators.
+_EVENT_SENTENCES: dict[SafetyEventKind, tuple[str, str]] = {
+    SafetyEventKind.DOCTOR_CLEARED: (
+        N_("Confirmed that a doctor has said the exercises can go on."),
+        N_("Confirmed that a doctor has said the exercises can go on."),
+    ),
+    SafetyEventKind.IT_HURTS: (N_("“It hurts” pressed during {exercise}."), N_("“It hurts” pressed.")),
+    SafetyEventKind.PAIN_STOP: (
+        N_("Pain of 6 or more out of 10: coaching stopped for the day."),
+        N_("Pain of 6 or more out of 10: coaching stopped for the day."),
+    ),
+    SafetyEventKind.NEW_NUMBNESS: (
+        N_("New numbness or weakness noted at a pain check; the session stopped."),
+        N_("New numbness or weakness noted at a pain check; the session stopped."),
+    ),
+    SafetyEventKind.SYMPTOM_SPREAD: (
+        N_("Leg symptoms spread further down after {exercise}."),
+        N_("Leg symptoms spread further down after an exercise."),
+    ),
+    SafetyEventKind.PERIPHERALISATION: (
+        N_("Leg symptoms reached further down the leg after the session than before it."),
+        N_("Leg symptoms reached further down the leg after the session than before it."),
+    ),
+    SafetyEventKind.UNANSWERED_QUESTION: (
+        N_("Not answered: whether leg symptoms changed after {exercise}."),
+        N_("Not answered: whether leg symptoms changed after an exercise."),
+    ),
+    SafetyEventKind.SESSION_STOPPED: (N_("Session ended early."), N_("Session ended early.")),
+    SafetyEventKind.RED_STOP_OVERRIDE: (
+        N_("A new session was started on the day of a red pain stop, after the waiting time."),
+        N_("A new session was started on the day of a red pain stop, after the waiting time."),
+    ),
+}
+# What a "yes" to a red-flag question of each tier led to (core.red_flags.Tier names).
+_TIER_WORDS: dict[str, str] = {
+    "EMERGENCY": N_("emergency: advised to go to an emergency department now"),
+    "URGENT": N_("urgent: advised to see a doctor the same day"),
+    "SEE_DOCTOR_SOON": N_("see a doctor soon: exercises paused until a doctor says they can go on"),
+}
+
+
+def red_flag_yes_lines(flags: Sequence[str]) -> list[str]:
+    """Each red-flag question answered "yes", named by its question, with its tier."""
+    from sciatica_coach.core.red_flags import RED_FLAGS
+
+    known = {flag.id: flag for flag in RED_FLAGS}
+    lines = []
+    for flag_id in flags:
+        flag = known.get(flag_id)
+        if flag is None:  # asked by another version of the app
+            lines.append(_("Yes to a question this version does not know ({name}).").format(name=flag_id))
+            continue
+        lines.append(
+            _("Yes: “{question}” ({tier}).").format(
+                question=_(flag.question), tier=_(_TIER_WORDS[flag.tier.name])
+            )
+        )
+    return lines
+
+
+# Kinds whose stored detail adds to the sentence (the pain numbers, how far the leg symptoms reached, the stop
+# reason); for the others the sentence already says it all.
+_DETAIL_KINDS = frozenset(
+    {
+        SafetyEventKind.PAIN_STOP,
+        SafetyEventKind.PERIPHERALISATION,
+        SafetyEventKind.SESSION_STOPPED,
+        SafetyEventKind.RED_STOP_OVERRIDE,
+    }
+)
+
+
+def safety_event_text(event: SafetyEvent) -> str:
+    """What happened, in plain words (without the time). A red-flag check names each "yes" on its own line.
+
+    The stored detail is English (it is written for the report), so it is added only when the text is English:
+    the report always, the app in English."""
+    if event.kind is SafetyEventKind.RED_FLAG_ANSWERS:
+        n = len(event.flags)
+        head = ngettext(
+            "Red-flag questions: {n} answered “yes”.", "Red-flag questions: {n} answered “yes”.", n
+        ).format(n=n)
+        return "\n".join([head, *red_flag_yes_lines(event.flags)])
+    with_exercise, without = _EVENT_SENTENCES[event.kind]
+    text = (
+        _(with_exercise).format(exercise=exercise_name(event.exercise_id))
+        if event.exercise_id
+        else _(without)
+    )
+    detail = event.detail.strip()
+    if not detail or event.kind not in _DETAIL_KINDS or not _english():
+        return text
+    return f"{text} {detail}" + ("" if detail.endswith((".", "!", "?")) else ".")
+
+
+def event_time(moment: datetime, tz: tzinfo | None = None, long: bool = False) -> str:
+    """'3 Mar, 08:05' (or 'Tue 3 Mar 2026, 08:05' with `long`), in the local time zone `tz`."""
+    local = moment.astimezone(tz) if tz is not None else moment
+    day = long_date(local.date()) if long else short_date(local.date())
+    return _("{date}, {time}").format(date=day, time=f"{local:%H:%M}")
+
+
+def events_per_week_text(events: Sequence[SafetyEvent], tz: tzinfo | None = None) -> str:
+    """'Per week (week starting): 2 Nov 2 · 9 Nov 1.' (weeks start on Monday; only weeks with events)."""
+    weeks: Counter[date] = Counter()
+    for event in events:
+        day = (event.at.astimezone(tz) if tz is not None else event.at).date()
+        weeks[day - timedelta(days=day.weekday())] += 1
+    counts = " · ".join(f"{short_date(week)} {n}" for week, n in sorted(weeks.items()))
+    return _("Per week (week starting): {counts}.").format(counts=counts)
+
+
+def reach_sentence(overview: SafetyOverview) -> str:
+    """Leg reach after a session against before it: further down (peripheralisation) and less far
+    (centralisation), each with how often; empty when neither happened."""
+    parts = []
+    if overview.reach_further:
+        n = len(overview.reach_further)
+        parts.append(
+            ngettext(
+                "further down {n} time, last on {day}", "further down {n} times, last on {day}", n
+            ).format(n=n, day=short_date(overview.reach_further[-1]))
+        )
+    if overview.reach_less:
+        n = len(overview.reach_less)
+        parts.append(
+            ngettext(
+                "less far down {n} time (usually a good sign)",
+                "less far down {n} times (usually a good sign)",
+                n,
+            ).format(n=n)
+        )
+    if not parts:
+        return ""
+    return _(
+        "How far down the leg symptoms reached after a session, compared with before it: {parts}."
+    ).format(parts="; ".join(parts))
+
+
+def answers_sentence(overview: SafetyOverview) -> str:
+    """The after-exercise answers as given; unanswered questions are counted apart, never as "the same"."""
+    if not overview.answered and not overview.not_answered:
+        return ""
+    answers = overview.answers
+    return _(
+        "After-exercise answers: {down} further down, {same} the same, {up} moved up, {missing} not answered."
+    ).format(
+        down=answers[SymptomChange.DOWN], same=answers[SymptomChange.SAME], up=answers[SymptomChange.UP],
+        missing=overview.not_answered,
+    )  # fmt: skip
+
+
+def red_flag_checks_sentence(overview: SafetyOverview) -> str:
+    checks = overview.red_flag_checks
+    if not checks:
+        return ""
+    yes = sum(1 for e in overview.events if e.kind is SafetyEventKind.RED_FLAG_ANSWERS)
+    return ngettext(
+        "Red-flag questions answered {n} time; {yes} with a “yes”.",
+        "Red-flag questions answered {n} times; {yes} with a “yes”.",
+        checks,
+    ).format(n=checks, yes=yes)

@@ -65,6 +65,7 @@ def _demo_folder(folder: Path, theme: str) -> None:
     repo = Repository.open(folder)
     demo = generate_demo_history(DEMO_WEEKS, NOW)
     repo.add_sessions(list(demo.sessions))
+    repo.add_safety_events(list(demo.safety_events))
     repo.add_excused_days(demo.excused_days)
     repo.set_state("plan_start", demo.plan_start.isoformat())
     repo.set_setting("theme", theme)
@@ -147,8 +148,6 @@ class Renderer:
         view.before.back.set_value(3)
         view.before.leg.set_value(2)
         view.before.continue_button.click()
-        if view.stack.currentWidget() is view.cautions:  # new exercises' cautions come first
-            view.cautions.read_button.click()
         runner = view.runner
         assert runner is not None, "the session did not start"
         runner.timer.stop()  # time moves only when this module moves it

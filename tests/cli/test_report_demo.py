@@ -78,7 +78,9 @@ def test_report_command_writes_a_pdf_with_the_figures(tmp_path: Path, capsys: py
         pytest.skip("pdftotext (poppler-utils) is not installed, so the PDF's text can't be read back")
     text = subprocess.run([PDFTOTEXT, str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert "Exercise and pain summary" in text and "(6 weeks;" in text
-    assert "Habit score" in text and "Sessions stopped for safety" in text
+    assert "Habit score" in text and "Safety events" in text
+    assert "answered “yes”" in text and "after a session, compared with before it" in text  # the demo's story
+    assert Repository.open(data).safety_events(), "demo-data keeps the demo's safety events"
 
 
 @pytest.mark.parametrize(

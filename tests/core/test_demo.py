@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from sciatica_coach.core import red_flags
 from sciatica_coach.core.adherence import build_history
 from sciatica_coach.core.demo import (
     EVENING_SLOT,
@@ -14,7 +16,8 @@ from sciatica_coach.core.demo import (
     generate_demo_history,
     is_demo_session,
 )
-from sciatica_coach.core.model import Outcome, SymptomChange
+from sciatica_coach.core.model import Outcome, SafetyEventKind, SymptomChange
+from sciatica_coach.core.safety import session_reach_change
 
 TZ = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 3, 4, 12, 30, tzinfo=TZ)
@@ -79,3 +82,33 @@ def test_bad_arguments_are_refused() -> None:
         generate_demo_history(0, NOW)
     with pytest.raises(ValueError, match="aware"):
         generate_demo_history(4, datetime(2026, 3, 4, 12, 0))
+
+
+def test_story_keeps_realistic_safety_events() -> None:
+    demo = generate_demo_history(16, NOW)
+    events = demo.safety_events
+    assert list(events) == sorted(events, key=lambda e: e.at)
+    kinds = Counter(e.kind for e in events)
+    assert kinds[SafetyEventKind.RED_FLAG_ANSWERS] >= 15  # about weekly
+    assert kinds[SafetyEventKind.SYMPTOM_SPREAD] and kinds[SafetyEventKind.SESSION_STOPPED]
+    assert kinds[SafetyEventKind.UNANSWERED_QUESTION] and kinds[SafetyEventKind.IT_HURTS]
+    # one "see a doctor soon" answer, known to the red-flag questions; no session until a doctor was seen
+    (yes,) = [e for e in events if e.flags and e.kind is SafetyEventKind.RED_FLAG_ANSWERS]
+    assert red_flags.tier_of(yes.flags[0]) is red_flags.Tier.SEE_DOCTOR_SOON
+    (cleared,) = [e for e in events if e.kind is SafetyEventKind.DOCTOR_CLEARED]
+    assert cleared.at > yes.at
+    assert not [s for s in demo.sessions if yes.at <= s.started_at < cleared.at]
+    # every event of a session points at a stored session; an unanswered question is stored as unanswered
+    sessions = {s.id: s for s in demo.sessions}
+    for event in events:
+        if event.session_id:
+            assert event.session_id in sessions
+        if event.kind is SafetyEventKind.UNANSWERED_QUESTION:
+            (record,) = [
+                r for r in sessions[event.session_id].exercises if r.exercise_id == event.exercise_id
+            ]
+            assert record.symptom is None and not record.skipped
+    # the safety stop reached further down the leg than before it, and says so
+    (stop,) = [s for s in demo.sessions if s.outcome is Outcome.SAFETY_STOP]
+    assert session_reach_change(stop) is SymptomChange.DOWN
+    assert any(e.kind is SafetyEventKind.PERIPHERALISATION and e.session_id == stop.id for e in events)

@@ -224,7 +224,7 @@ class TodayPage(Page):
             )
         if safety_state.coaching_paused_today(repo, today):
             notes.append(_("Coaching is paused today because of your answers to the safety questions."))
-        notes.extend(self._red_stop_notes())
+        notes[:0] = self._red_stop_notes()  # first: it says when a session is possible again
         self.notes.setText("\n".join(notes))
         self.notes.setVisible(bool(notes))
         self._show_proposal()

@@ -148,6 +148,8 @@ class Renderer:
         view.before.back.set_value(3)
         view.before.leg.set_value(2)
         view.before.continue_button.click()
+        if view.stack.currentWidget() is view.cautions:  # new exercises' cautions come first
+            view.cautions.read_button.click()
         runner = view.runner
         assert runner is not None, "the session did not start"
         runner.timer.stop()  # time moves only when this module moves it

@@ -33,11 +33,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from sciatica_coach import safety_state
+from sciatica_coach import cautions, safety_state
 from sciatica_coach.core import safety
-from sciatica_coach.core.announce import Announced, Due, announcement_due, whole_seconds_left
+from sciatica_coach.core.announce import (
+    Announced,
+    Due,
+    announcement_due,
+    whole_seconds_left,
+)
 from sciatica_coach.core.catalogue import Catalogue
+from sciatica_coach.core.cues import STEP_WORDS, cue_for, step_word
 from sciatica_coach.core.engine import PauseReason, SessionStatus, Step
 from sciatica_coach.core.model import (
     Outcome,
@@ -54,25 +59,17 @@ from sciatica_coach.core.schedule import slot_for
 from sciatica_coach.i18n import N_, _, ngettext
 from sciatica_coach.progress_data import reminder_plan
 from sciatica_coach.routines import avoided_direction, stop_for_today, substitute_for
+from sciatica_coach.views.cautions_page import CautionsPage
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.countdown import CountdownRing
-from sciatica_coach.views.locale_support import clock_time
 from sciatica_coach.views.illustrations import IllustrationWidget, content_view_box
+from sciatica_coach.views.locale_support import clock_time
 from sciatica_coach.views.pain_check import PainCheck
 from sciatica_coach.views.safety_pages import GuidancePage, RedFlagPage
 from sciatica_coach.views.session_runner import SessionRunner
 from sciatica_coach.views.theme import FLOOR_COLORS, current_colors
 from sciatica_coach.views.widgets import label
 
-STEP_WORDS = {
-    Step.GET_READY: N_("GET READY"),
-    Step.HOLD: N_("HOLD"),
-    Step.REST_REP: N_("RELAX"),
-    Step.REST_SET: N_("REST"),
-    Step.SWITCH_SIDE: N_("SWITCH SIDES"),
-    Step.NEXT_EXERCISE: N_("NEXT UP"),
-    Step.DONE: N_("DONE"),
-}
 SIDE_WORDS = {Side.LEFT: N_("Left side"), Side.RIGHT: N_("Right side"), Side.NONE: ""}
 PAUSE_TEXT = {
     PauseReason.USER: N_("Paused. Press Space or Resume when you're ready."),
@@ -293,6 +290,11 @@ class RunningPanel(QWidget):
         self.cue.setWordWrap(True)
         self.cue.setAccessibleName(_("What to do now"))
         root.addWidget(self.cue)
+        # The exercise's stop rule, always in view while it runs: large, on an amber-edged band.
+        self.stop_rule = QLabel()
+        self.stop_rule.setWordWrap(True)
+        self.stop_rule.setAccessibleName(_("When to stop"))
+        root.addWidget(self.stop_rule)
         self.symptom = SymptomQuestion()
         self.symptom.hide()
         root.addWidget(self.symptom)
@@ -377,6 +379,11 @@ class RunningPanel(QWidget):
             self.step_word: f"font-size: {unit * 7:.0f}px; font-weight: 800; color: {colors.accent};",
             self.counters: f"font-size: {unit * 3.6:.0f}px; font-weight: 600; color: {colors.text};",
             self.cue: f"font-size: {unit * 3.4:.0f}px; color: {colors.text};",
+            self.stop_rule: (
+                f"font-size: {unit * 3.0:.0f}px; font-weight: 700; color: {colors.text}; "
+                f"border: {max(3, round(unit * 0.5))}px solid {colors.amber}; border-radius: 8px; "
+                f"padding: {unit * 0.8:.0f}px {unit * 1.4:.0f}px;"
+            ),
             self.next_label: f"font-size: {unit * 2.6:.0f}px; color: {colors.muted};",
             self.time_left: f"font-size: {unit * 2.6:.0f}px; color: {colors.muted};",
         }
@@ -395,21 +402,22 @@ class RunningPanel(QWidget):
         side = _(SIDE_WORDS[status.side]) if SIDE_WORDS[status.side] else ""
         where = _("Exercise {n} of {count}").format(n=status.exercise_index + 1, count=status.exercise_count)
         self.position.setText(f"{where}  ·  {side}" if side else where)
-        word = _("PAUSED") if status.paused else _(STEP_WORDS[status.step])
-        self.step_word.setText(word)
+        cue = cue_for(exercise, status.step, status.side, set_no=status.set_no, sets=status.sets)
+        self.step_word.setText(_("PAUSED") if status.paused else cue.word)
         self.ring.set_state(status.remaining_s, status.step_duration_s, paused=status.paused)
         nbsp = "\u00a0"  # keep "Rep 2 of 10" together; wrap only between the two counters
         rep_text = _("Rep {n} of {count}").format(n=status.rep, count=status.reps).replace(" ", nbsp)
         set_text = _("Set {n} of {count}").format(n=status.set_no, count=status.sets).replace(" ", nbsp)
         self.counters.setText(f"{rep_text}   {set_text}" if status.rep else "")
-        pose = exercise.hold_illustration if status.step is Step.HOLD else exercise.start_illustration
         self.picture.set_illustration(
-            pose,
+            cue.illustration,
             mirrored=status.side is Side.RIGHT,
             description=f"{exercise.name}: {exercise.summary}",
             view_box=content_view_box((exercise.start_illustration, exercise.hold_illustration)),
         )
-        self.cue.setText(self._cue(status, catalogue))
+        paused_text = PAUSE_TEXT.get(status.pause_reason) if status.paused and status.pause_reason else None
+        self.cue.setText(_(paused_text) if paused_text else cue.text)
+        self.stop_rule.setText(exercise.stop_if)
         self.pause.setText(_("Resume (Space)") if status.paused else _("Pause (Space)"))
         upcoming = status.next_item
         if status.step is Step.NEXT_EXERCISE:
@@ -420,35 +428,6 @@ class RunningPanel(QWidget):
             self.next_label.setText(_("Last exercise"))
         self.progress.setValue(int(status.progress * 1000))
         self.time_left.setText(_minutes_text(status.total_remaining_s))
-
-    @staticmethod
-    def _cue(status: SessionStatus, catalogue: Catalogue) -> str:
-        assert status.item is not None
-        exercise = catalogue.get(status.item.exercise_id)
-        if status.paused and status.pause_reason is not None:
-            return _(PAUSE_TEXT[status.pause_reason])
-        match status.step:
-            case Step.GET_READY:
-                return " ".join(exercise.steps[:2])
-            case Step.HOLD:
-                return f"{exercise.steps[min(2, len(exercise.steps) - 1)]} {exercise.feel}"
-            case Step.REST_REP:
-                return _("Relax and breathe.")
-            case Step.REST_SET:
-                return _("Rest for a moment. Next: set {n} of {count}.").format(
-                    n=status.set_no, count=status.sets
-                )
-            case Step.SWITCH_SIDE:
-                if status.side is Side.LEFT:
-                    return _("Switch to your left side, slowly.")
-                if status.side is Side.RIGHT:
-                    return _("Switch to your right side, slowly.")
-                return _("Switch sides, slowly.")
-            case Step.NEXT_EXERCISE:
-                return _("Rest. Coming up: {name}. {summary}").format(
-                    name=exercise.name, summary=exercise.summary
-                )
-        return ""
 
 
 class StopPanel(QWidget):
@@ -605,6 +584,10 @@ class SessionView(QWidget):
         self.red_stop.confirmed.connect(self._on_red_stop_confirmed)
         self.red_stop.declined.connect(self.closed.emit)
         self.stack.addWidget(self.red_stop)
+        self.cautions = CautionsPage()  # the cautions of exercises not done before (helper A)
+        self.cautions.accepted.connect(self._on_cautions_read)
+        self.stack.addWidget(self.cautions)
+        self._pending_report: PainReport | None = None
         self._red_stop_confirmed = False  # "my pain has settled" after a red stop today
         self._adjustment = safety.NO_ADJUSTMENT
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -702,6 +685,8 @@ class SessionView(QWidget):
         if check.stop_session:
             self._record_pre_stop(report, check.message)
             return
+        if self._cautions_first(report):  # cautions of new exercises first; comes back here once read
+            return
         now = self.ctx.clock.now()
         self.ctx.repo.ensure_plan_start(now.date())
         adjustment = safety.next_session_adjustment(self._last_session(), report)
@@ -720,6 +705,32 @@ class SessionView(QWidget):
         self.runner.start()
         if note:
             self.running.cue.setText(note)
+
+    def _cautions_first(self, report: PainReport) -> bool:
+        """Leave out what the person chose to leave out today, then show the cautions of exercises they have
+        not done before. True when a page is shown instead of the session (which starts once they are read:
+        `_on_cautions_read` calls `_on_pain_before` again, which then finds nothing unseen)."""
+        repo, today = self.ctx.repo, self.ctx.clock.now().date()
+        self.routine = cautions.without(self.routine, cautions.left_out_today(repo, today))
+        if not self.routine.items:
+            self.stop.show_message(_(NOTHING_LEFT_TITLE), _(NOTHING_LEFT_TEXT))
+            self.stack.setCurrentWidget(self.stop)
+            return True
+        unseen = cautions.unseen(repo, self.routine, self.catalogue)
+        if not unseen:
+            return False
+        self._pending_report = report
+        self.cautions.show_cautions(unseen)
+        self.stack.setCurrentWidget(self.cautions)
+        return True
+
+    def _on_cautions_read(self, left_out: frozenset[str]) -> None:
+        repo, today = self.ctx.repo, self.ctx.clock.now().date()
+        cautions.mark_seen(repo, self.cautions.leave_out)
+        if left_out:
+            cautions.leave_out_today(repo, today, left_out)
+        if self._pending_report is not None:
+            self._on_pain_before(self._pending_report)
 
     def _last_session(self) -> SessionRecord | None:
         sessions = self.ctx.repo.sessions()
@@ -770,7 +781,8 @@ class SessionView(QWidget):
         if due is Due.SECONDS:
             message = seconds_text
         else:
-            word = _("PAUSED") if status.paused else _(STEP_WORDS[status.step])
+            exercise = self.catalogue.get(status.item.exercise_id) if status.item is not None else None
+            word = _("PAUSED") if status.paused else step_word(exercise, status.step)  # MOVE for a glide
             parts = [word[:1] + word[1:].lower()]
             if status.item is not None and status.step in (Step.GET_READY, Step.NEXT_EXERCISE):
                 parts.append(self.catalogue.get(status.item.exercise_id).name)
@@ -977,5 +989,10 @@ class SessionView(QWidget):
         return self.ctx.clock.now().date()
 
 
+NOTHING_LEFT_TITLE = N_("Nothing left for today")
+NOTHING_LEFT_TEXT = N_(
+    "You've left out every exercise in today's session. That's fine. Ask your doctor or physiotherapist "
+    "which exercises suit you, and change your routine in Routine."
+)
 HURTS_REASON = "Stopped because it hurt."
 PRE_STOP_REASON = "Pain was high before starting, so no exercises were done."

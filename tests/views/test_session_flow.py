@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from sciatica_coach import cautions
 from sciatica_coach.core.catalogue import load_catalogue
 from sciatica_coach.core.engine import PauseReason, Step
 from sciatica_coach.core.model import Dose, Outcome, Phase, Routine, RoutineItem, SideMode, SymptomChange
@@ -33,6 +34,7 @@ SHORT = Routine(
 def setup(qtbot: QtBot, data_dir: Path) -> Iterator[tuple[MainWindow, FakeClock, object]]:
     repo = Repository.open(data_dir)
     save_routine(repo, SHORT)
+    cautions.mark_seen(repo, load_catalogue().exercises)  # the cautions page has its own tests
     clock = FakeClock()
     services = fake_services()
     window = MainWindow(AppContext(repo, clock, services))

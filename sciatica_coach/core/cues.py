@@ -38,6 +38,9 @@ STEP_WORDS = {
     Step.DONE: N_("DONE"),
 }
 MOVEMENT_STEP_WORDS = {Step.HOLD: N_("MOVE"), Step.REST_REP: N_("AND BACK")}
+# Spoken at the start of each move of a to-and-fro movement (instead of "Hold." and "Relax."); its short
+# moves have no spoken countdown, which would talk over every second of the tempo.
+MOVEMENT_SPOKEN = {Step.HOLD: N_("Move slowly."), Step.REST_REP: N_("And back.")}
 
 # Which catalogue moment each step shows, and with which drawing.
 STEP_MOMENTS = {
@@ -75,7 +78,7 @@ class Cue:
 
 def step_word(exercise: Exercise | None, step: Step) -> str:
     """The big word for ``step`` of ``exercise`` (a to-and-fro movement says MOVE and AND BACK), translated."""
-    if exercise is not None and exercise.kind is ExerciseKind.MOVEMENT and step in MOVEMENT_STEP_WORDS:
+    if is_movement(exercise) and step in MOVEMENT_STEP_WORDS:
         return _(MOVEMENT_STEP_WORDS[step])
     return _(STEP_WORDS[step])
 
@@ -105,3 +108,13 @@ def cue_for(exercise: Exercise, step: Step, side: Side = Side.NONE, *, set_no: i
             lines.append(_(COMING_UP_TEXT).format(name=exercise.name, summary=exercise.summary))
     illustration = exercise.hold_illustration if pose is Pose.HOLD else exercise.start_illustration
     return Cue(pose, illustration, step_word(exercise, step), tuple(lines))
+
+
+def is_movement(exercise: Exercise | None) -> bool:
+    return exercise is not None and exercise.kind is ExerciseKind.MOVEMENT
+
+
+def movement_phrase(exercise: Exercise | None, step: Step) -> str | None:
+    """What the voice says when ``step`` of a to-and-fro movement starts; None for any other exercise or
+    step (the engine's usual phrase, `engine.cue_text`, applies)."""
+    return _(MOVEMENT_SPOKEN[step]) if is_movement(exercise) and step in MOVEMENT_SPOKEN else None

@@ -13,6 +13,7 @@ from datetime import datetime
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from sciatica_coach.core.catalogue import Catalogue
+from sciatica_coach.core.cues import is_movement, movement_phrase
 from sciatica_coach.core.engine import (
     CountdownTick,
     Event,
@@ -27,6 +28,7 @@ from sciatica_coach.core.engine import (
     cue_text,
 )
 from sciatica_coach.core.model import (
+    Exercise,
     Outcome,
     PainReport,
     Routine,
@@ -196,12 +198,27 @@ class SessionRunner(QObject):
         for event in reversed(events):
             if isinstance(event, CountdownTick) and event.step not in SPOKEN_COUNTDOWN_STEPS:
                 continue
+            # A to-and-fro movement says "Move slowly." / "And back." and counts no seconds (core.cues).
+            exercise = self._exercise_at(event)
+            if isinstance(event, CountdownTick) and is_movement(exercise) and event.step is Step.HOLD:
+                continue
+            if isinstance(event, StepStarted) and (moving := movement_phrase(exercise, event.step)):
+                return moving
             name = self.exercise_name(event.exercise_id) if isinstance(event, StepStarted) else ""
             if isinstance(event, StepStarted) and event.step is Step.NEXT_EXERCISE and event.status.item:
                 name = self.exercise_name(event.status.item.exercise_id)
             phrase = cue_text(event, name)
             if phrase:
                 return phrase
+        return None
+
+    def _exercise_at(self, event: Event) -> Exercise | None:
+        """The exercise a step-start or countdown event belongs to (None at the end)."""
+        if isinstance(event, StepStarted) and event.exercise_id:
+            return self.catalogue.get(event.exercise_id)
+        items = self.engine.routine.items
+        if isinstance(event, CountdownTick) and 0 <= event.exercise_index < len(items):
+            return self.catalogue.get(items[event.exercise_index].exercise_id)
         return None
 
     # ---- the record --------------------------------------------------------------------------------

@@ -32,15 +32,16 @@ ROUTINE = Routine(
 
 
 @pytest.fixture
-def app(qtbot: QtBot, data_dir: Path) -> Iterator[tuple[MainWindow, Repository, FakeClock]]:
+def app(qtbot: QtBot, data_dir: Path) -> Iterator[tuple[MainWindow, Repository, FakeClock, object]]:
     repo = Repository.open(data_dir)
     save_routine(repo, ROUTINE)
     clock = FakeClock()
-    window = MainWindow(AppContext(repo, clock, fake_services()))
+    services = fake_services()
+    window = MainWindow(AppContext(repo, clock, services))
     qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()
-    yield window, repo, clock
+    yield window, repo, clock, services
     if window.session_view is not None and window.session_view.runner is not None:
         window.session_view.runner.timer.stop()
 
@@ -81,7 +82,7 @@ def session_ids(view: SessionView) -> list[str]:
 
 
 def test_cautions_come_before_the_first_session_and_only_once(app) -> None:  # type: ignore[no-untyped-def]
-    window, repo, _clock = app
+    window, repo, _clock, _services = app
     view = open_session(window)
     assert view.stack.currentWidget() is view.cautions
     assert list(view.cautions.leave_out) == ["knee-to-chest", "nerve-glide"], "only exercises with cautions"
@@ -103,7 +104,7 @@ def test_cautions_come_before_the_first_session_and_only_once(app) -> None:  # t
 
 
 def test_an_exercise_left_out_stays_out_for_the_rest_of_the_day(app) -> None:  # type: ignore[no-untyped-def]
-    window, _repo, clock = app
+    window, _repo, clock, _services = app
     view = open_session(window)
     view.cautions.leave_out["knee-to-chest"].setChecked(True)
     view.cautions.read_button.click()
@@ -122,7 +123,7 @@ def test_an_exercise_left_out_stays_out_for_the_rest_of_the_day(app) -> None:  #
 
 
 def test_leaving_everything_out_says_so_calmly(app) -> None:  # type: ignore[no-untyped-def]
-    window, repo, _clock = app
+    window, repo, _clock, _services = app
     cautions.leave_out_today(repo, FakeClock().now().date(), ["pelvic-tilt"])
     view = open_session(window)
     for box in view.cautions.leave_out.values():
@@ -149,7 +150,7 @@ def run_until(view: SessionView, clock: FakeClock, step: Step, exercise_id: str)
 
 
 def test_the_glide_moves_out_and_back_with_matching_words_pictures_and_the_stop_rule(app) -> None:  # type: ignore[no-untyped-def]
-    window, repo, clock = app
+    window, repo, clock, services = app
     cautions.mark_seen(repo, load_catalogue().exercises)
     view = open_session(window)
     glide = load_catalogue().get("nerve-glide")
@@ -167,6 +168,8 @@ def test_the_glide_moves_out_and_back_with_matching_words_pictures_and_the_stop_
     assert panel.picture.illustration_id() == "nerve-glide-start"
     assert panel.cue.text() == "Bend the knee back down as you look down."
     assert panel.stop_rule.isVisible()
+    said = services.fake_speech.said
+    assert "Move slowly." in said and "And back." in said, "spoken cues match: a glide is never 'held'"
 
     view.set_floor_mode(True)
     size = int(panel.stop_rule.styleSheet().split("font-size: ")[1].split("px")[0])

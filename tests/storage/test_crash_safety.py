@@ -1,4 +1,5 @@
-"""kill -9 while sessions are recorded or history is imported: the data always opens cleanly afterwards.
+"""kill -9 while sessions and safety events are recorded or history is imported: the data always opens cleanly
+afterwards.
 
 A helper process (a "zygote", started once with `python -c`, importing only the storage code) forks one
 worker per round. The worker opens the data folder the way the app does (folder lock, Repository.open) and
@@ -35,8 +36,17 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sciatica_coach.core.demo import generate_demo_history
-from sciatica_coach.core.model import ExerciseRecord, Outcome, PainReport, Phase, SessionRecord, SymptomChange
-from sciatica_coach.storage.codec import session_to_dict
+from sciatica_coach.core.model import (
+    ExerciseRecord,
+    Outcome,
+    PainReport,
+    Phase,
+    SafetyEvent,
+    SafetyEventKind,
+    SessionRecord,
+    SymptomChange,
+)
+from sciatica_coach.storage.codec import event_key, event_to_dict, session_to_dict
 from sciatica_coach.storage.exchange import EXPORT_FORMAT, EXPORT_VERSION, apply_import, parse_import
 from sciatica_coach.storage.lock import FolderLock
 from sciatica_coach.storage.repository import DATA_FILE, HISTORY_FOLDER, Repository
@@ -84,9 +94,19 @@ def crash_record(index: int, version: int) -> SessionRecord:
 
 
 def session_op(n: int) -> tuple[str, int, int]:
-    """Operation n of the recording run: save a checkpoint, save the finished record, save a counter."""
-    index, step = divmod(n, 3)
-    return ("save", index, step) if step < 2 else ("state", index, 0)
+    """Operation n of the recording run: save a checkpoint, save the finished record, keep a safety event of
+    the session, save a counter."""
+    index, step = divmod(n, 4)
+    return ("save", index, step) if step < 2 else ("event", index, 0) if step == 2 else ("state", index, 0)
+
+
+def crash_event(index: int) -> SafetyEvent:
+    """The safety event kept during session `index` (in the session's year)."""
+    record = crash_record(index, 1)
+    return SafetyEvent(
+        record.started_at + timedelta(minutes=3), SafetyEventKind.IT_HURTS, exercise_id="bridge",
+        session_id=record.id,
+    )  # fmt: skip
 
 
 def bundle_sessions(b: int) -> list[SessionRecord]:
@@ -110,6 +130,14 @@ def bundle_sessions(b: int) -> list[SessionRecord]:
     return out
 
 
+def bundle_events(b: int) -> list[SafetyEvent]:
+    """An "It hurts" in each of the bundle's first sessions (so in each of its years)."""
+    return [
+        SafetyEvent(s.started_at + timedelta(minutes=2), SafetyEventKind.IT_HURTS, session_id=s.id)
+        for s in bundle_sessions(b)[: len(BUNDLE_YEARS)]
+    ]
+
+
 def bundle_excused(b: int) -> date:
     return date(2023, 1, 1) + timedelta(days=b)
 
@@ -128,6 +156,7 @@ def bundle_blob(b: int) -> bytes:
         "plan_start": bundle_plan_start(b).isoformat(),
         "excused_days": [bundle_excused(b).isoformat()],
         "sessions": [session_to_dict(s) for s in bundle_sessions(b)],
+        "safety_events": [event_to_dict(e) for e in bundle_events(b)],
     }
     return json.dumps(payload, indent=1).encode()
 
@@ -151,6 +180,8 @@ def worker(folder: Path, mode: str, start: int) -> None:
             kind, index, version = session_op(n)
             if kind == "save":
                 repo.save_session(crash_record(index, version))
+            elif kind == "event":
+                repo.add_safety_event(crash_event(index))
             else:
                 repo.set_state(COUNTER_KEY, index)
         else:
@@ -189,9 +220,13 @@ class Model:
     counter: int | None = None
     excused: set[date] = field(default_factory=set)
     plan_start: date | None = None
+    events: dict[tuple[str, str, str, str], SafetyEvent] = field(default_factory=dict)
 
     def copy(self) -> Model:
-        return Model(dict(self.sessions), self.counter, set(self.excused), self.plan_start)
+        return Model(dict(self.sessions), self.counter, set(self.excused), self.plan_start, dict(self.events))
+
+    def add_event(self, event: SafetyEvent) -> None:
+        self.events.setdefault(event_key(event), event)
 
     def apply(self, mode: str, n: int) -> None:
         if mode == "sessions":
@@ -199,11 +234,15 @@ class Model:
             if kind == "save":
                 record = crash_record(index, version)
                 self.sessions[record.id] = record
+            elif kind == "event":
+                self.add_event(crash_event(index))
             else:
                 self.counter = index
         else:
             for record in bundle_sessions(n):
                 self.sessions.setdefault(record.id, record)
+            for event in bundle_events(n):
+                self.add_event(event)
             self.excused.add(bundle_excused(n))
             start = bundle_plan_start(n)
             if self.plan_start is None or start < self.plan_start:
@@ -339,6 +378,14 @@ def check_after_kill(
             stats.problems.append(f"{repo.session_count() - len(stored)} stored record(s) did not decode")
         counter = repo.state(COUNTER_KEY)
         excused, plan_start = repo.excused_days(), repo.plan_start()
+        events = {event_key(e): e for e in repo.safety_events()}
+        stored_events = sum(len(json.loads(p.read_bytes()).get("safety_events", {}))
+                            for p in (folder / HISTORY_FOLDER).glob("sessions-*.json"))  # fmt: skip
+        if stored_events != len(events):
+            stats.corrupt_files += 1
+            stats.problems.append(
+                f"{stored_events - len(events)} stored safety event(s) did not decode or doubled"
+            )
     finally:
         repo.close()
     # every acknowledged operation is there, exactly as written
@@ -347,10 +394,11 @@ def check_after_kill(
     ]
     lost_count = len(lost) + (before.counter is not None and counter not in (before.counter, after.counter))
     lost_count += len(before.excused - excused) + (plan_start not in (before.plan_start, after.plan_start))
+    lost_count += len(set(before.events) - set(events))
     if lost_count:
         stats.lost_writes += lost_count
         stats.problems.append(f"lost after a kill in op {in_flight}: {lost[:5]} counter={counter}")
-    now = Model(stored, counter, excused, plan_start)
+    now = Model(stored, counter, excused, plan_start, events)
     if mode == "sessions":
         if now == after and now != before:
             stats.landed_unacknowledged += 1
@@ -365,6 +413,8 @@ def check_after_kill(
     for sid in expected_extra:
         by_year.setdefault(after.sessions[sid].started_at.year, set()).add(sid)
     whole_years = all(ids <= extra or not ids & extra for ids in by_year.values())
+    if not set(events) - set(before.events) <= set(after.events) - set(before.events):
+        whole_years = False  # an event that is not in the bundle
     if not extra <= expected_extra or not whole_years or not excused <= after.excused:
         stats.torn_states += 1
         stats.problems.append(f"import {in_flight} left part of a year, or something not in the bundle")
@@ -464,3 +514,17 @@ def test_checker_notices_a_torn_write(tmp_path: Path) -> None:
     stats = CrashStats()
     check_after_kill(folder, "sessions", model, model.copy(), 2, stats)
     assert stats.corrupt_files == 1 and stats.notices == 1 and stats.lost_writes == 1
+
+
+def test_checker_notices_a_lost_safety_event(tmp_path: Path) -> None:
+    """The checker also counts safety events: one acknowledged but not stored is reported as lost."""
+    folder = tmp_path / "data"
+    model = prefill(folder)
+    for n in range(3):  # checkpoint, finished record, then the safety event, which is never written here
+        model.apply("sessions", n)
+    repo = Repository.open(folder)
+    repo.save_session(crash_record(0, 1))
+    repo.close()
+    stats = CrashStats()
+    check_after_kill(folder, "sessions", model, model.copy(), 3, stats)
+    assert stats.lost_writes == 1 and stats.corrupt_files == 0

@@ -530,13 +530,16 @@ class ProgressPage(Page):
         except (ExchangeError, DataError) as err:
             self.show_message(_("{problem} Your data is unchanged.").format(problem=err), True)
             return False
-        self.show_message(
-            ngettext(
-                "Imported {n} session; {already} were already there.",
-                "Imported {n} sessions; {already} were already there.",
-                result.added,
-            ).format(n=result.added, already=result.already_there)
-        )
+        message = ngettext(
+            "Imported {n} session; {already} were already there.",
+            "Imported {n} sessions; {already} were already there.",
+            result.added,
+        ).format(n=result.added, already=result.already_there)
+        if result.events_added:
+            message += " " + ngettext(
+                "{n} safety event was added.", "{n} safety events were added.", result.events_added
+            ).format(n=result.events_added)
+        self.show_message(message)
         self.ctx.sessions_changed.emit()
         return True
 

@@ -179,3 +179,19 @@ def test_the_demo_history_shows_events_in_progress(qtbot: QtBot, data_dir: Path)
     page = make_page(qtbot, repo)
     page.set_range(12)
     assert "answered “yes”" in shown_text(page)
+
+
+def test_importing_a_backup_twice_in_progress_adds_the_events_once(
+    qtbot: QtBot, history: Repository, tmp_path: Path
+) -> None:
+    from sciatica_coach.storage.exchange import export_json
+
+    backup = tmp_path / "backup.json"
+    backup.write_text(export_json(history, NOW), encoding="utf-8")
+    page = make_page(qtbot, Repository.open(tmp_path / "elsewhere"))
+    assert page.import_from(backup)
+    assert "4 safety events were added." in page.message.text()
+    assert page.import_from(backup)
+    assert "safety event" not in page.message.text()
+    assert len(page.ctx.repo.safety_events()) == 4
+    assert "“It hurts” pressed during bridge." in shown_text(page)

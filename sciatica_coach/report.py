@@ -501,7 +501,10 @@ class _Drawer:
         rows = [(event, self._event_row_height(event)) for event in events]
         bottom = self.page.bottom() - FOOTER_HEIGHT_PT - 6
         if self.y + self._height(checks, 9) + sum(height for _, height in rows) > bottom:
-            intro = f"{checks} {len(events)} safety events. {events_per_week_text(events)} The latest {{n}} are listed:"
+            intro = (
+                f"{checks} {len(events)} safety events. {events_per_week_text(events)} "
+                "Listed: every red-flag check with a “yes”, then the latest others ({n} in all):"
+            )
             room = bottom - self.y - self._height(intro.format(n=len(events)), 9) - 2
             by_priority = sorted(
                 rows,

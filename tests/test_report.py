@@ -210,4 +210,6 @@ def test_many_events_are_counted_per_week_and_red_flags_still_listed(
         "Has one foot newly started to drop or drag" in text
         and "urgent: advised to see a doctor the same day" in text
     )
-    assert re.search(r"The latest \d+ are listed", text)
+    listed = re.search(r"then the latest others \((\d+) in all\)", text)
+    assert listed and 10 <= int(listed.group(1)) < 51
+    assert text.count("“It hurts” pressed during bridge.") == int(listed.group(1)) - 1

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sciatica_coach.core.engine import Step
-from sciatica_coach.core.model import Exercise, ExerciseKind, Moment, Side
+from sciatica_coach.core.model import Exercise, Moment, Side
 from sciatica_coach.i18n import N_, _
 
 
@@ -111,7 +111,7 @@ def cue_for(exercise: Exercise, step: Step, side: Side = Side.NONE, *, set_no: i
 
 
 def is_movement(exercise: Exercise | None) -> bool:
-    return exercise is not None and exercise.kind is ExerciseKind.MOVEMENT
+    return exercise is not None and exercise.is_movement
 
 
 def movement_phrase(exercise: Exercise | None, step: Step) -> str | None:

@@ -110,6 +110,11 @@ class Exercise:
     summary: str = ""
     kind: ExerciseKind = ExerciseKind.HOLD
 
+    @property
+    def is_movement(self) -> bool:
+        """A smooth to-and-fro movement, timed as a move out and a move back, never held."""
+        return self.kind is ExerciseKind.MOVEMENT
+
     def steps_at(self, moment: Moment) -> tuple[str, ...]:
         """The words of the steps that belong to ``moment``, in order."""
         return tuple(step.text for step in self.steps if step.moment is moment)

@@ -61,6 +61,7 @@ class CautionsPage(QWidget):
                 line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 body.addWidget(line)
             choice = QCheckBox(_("Leave this one out today"))
+            choice.setProperty("role", "big")  # as easy to read as the cautions around it
             choice.setAccessibleName(_("Leave {name} out today").format(name=exercise.name))
             body.addWidget(choice)
             self.leave_out[exercise.id] = choice

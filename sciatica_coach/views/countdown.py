@@ -34,7 +34,7 @@ class CountdownRing(QWidget):
         self.setAccessibleName(_("Time left"))
 
     def sizeHint(self) -> QSize:
-        return QSize(320, 320)
+        return QSize(160, 160)  # it grows into any room left; a smaller wish leaves room for the words
 
     def set_colors(self, colors: Colors | None) -> None:
         """Fixed colours (floor mode), or None to follow the theme."""

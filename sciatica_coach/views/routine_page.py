@@ -36,7 +36,6 @@ from sciatica_coach.core.engine import planned_duration_s
 from sciatica_coach.core.model import (
     Direction,
     Exercise,
-    ExerciseKind,
     Phase,
     Routine,
     RoutineItem,
@@ -470,7 +469,8 @@ class RoutinePage(Page):
         return icon
 
     def _row_text(self, item: RoutineItem) -> str:
-        return f"{self.catalogue.get(item.exercise_id).name}\n{dose_text(item, short=True)}"
+        exercise = self.catalogue.get(item.exercise_id)
+        return f"{exercise.name}\n{dose_text(item, short=True, moving=exercise.is_movement)}"
 
     def _render_list(self, select: int = 0) -> None:
         self.list.blockSignals(True)
@@ -507,7 +507,7 @@ class RoutinePage(Page):
             spin.blockSignals(False)
         one_sided = exercise.side_mode is not SideMode.BOTH
         self.field_labels["reps"].setText(_("Repetitions (each side)") if one_sided else _("Repetitions"))
-        moving = exercise.kind is ExerciseKind.MOVEMENT
+        moving = exercise.is_movement
         self.field_labels["hold_s"].setText(_("Move out") if moving else _("Hold"))
         self.field_labels["rest_between_reps_s"].setText(_("Move back") if moving else _("Rest between reps"))
         for name in ("hold_s", "rest_between_reps_s"):
@@ -517,7 +517,9 @@ class RoutinePage(Page):
         self.side.setCurrentIndex([mode for mode, _text in SIDE_CHOICES].index(item.side_mode))
         self.side.blockSignals(False)
         self.side.setEnabled(one_sided)
-        catalogue_dose = dose_text(self.catalogue.default_item(exercise.id), short=True)
+        catalogue_dose = dose_text(
+            self.catalogue.default_item(exercise.id), short=True, moving=exercise.is_movement
+        )
         self.editor_hint.setText(
             _(
                 "The usual amount is {dose}. Go gently: add a little at a time, and only if it feels "

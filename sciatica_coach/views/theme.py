@@ -159,6 +159,7 @@ def style_sheet(c: Colors, scale: float) -> str:
     QLabel[role="subtitle"] {{ font-size: {pt(15)}; color: {c.muted}; }}
     QLabel[role="muted"] {{ color: {c.muted}; }}
     QLabel[role="big"] {{ font-size: {pt(18)}; }}
+    QCheckBox[role="big"] {{ font-size: {pt(16)}; }}
     QFrame[role="card"] {{ background: {c.surface}; border: 1px solid {c.border}; border-radius: 14px; }}
     QFrame[role="banner"] {{ background: {c.surface}; border: 2px solid {c.amber}; border-radius: 10px; }}
     QPushButton {{

@@ -267,7 +267,7 @@ class TodayPage(Page):
             text_layout = QVBoxLayout(text)
             text_layout.setContentsMargins(0, 0, 0, 0)
             text_layout.addWidget(label(f"{n + 1}. {exercise.name}", "big"))
-            text_layout.addWidget(label(dose_text(item), "muted"))
+            text_layout.addWidget(label(dose_text(item, moving=exercise.is_movement), "muted"))
             text_layout.addWidget(label(exercise.summary, "muted"))
             row, col = divmod(n, 2)
             self.exercise_grid.addWidget(thumb, row, col * 2, Qt.AlignmentFlag.AlignTop)

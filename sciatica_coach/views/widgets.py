@@ -57,10 +57,11 @@ class Page(QScrollArea):
         self.setAccessibleName(title)
 
 
-def dose_text(item: RoutineItem, *, short: bool = False) -> str:
+def dose_text(item: RoutineItem, *, short: bool = False, moving: bool = False) -> str:
     """How much of an exercise, e.g. "10 repetitions × 2 sets, hold 5 s" (Today) or, ``short`` for the
     Routine editor's list, "10 reps × 2 sets, hold 5 s" / "3 each side, hold 20 s". The short form shows every
-    hold the editor can set (1 s too); the long form leaves out holds of 1 s or less."""
+    hold the editor can set (1 s too); the long form leaves out holds of 1 s or less. A to-and-fro movement
+    (``moving``) is never held: its timing reads "3 s out, 2 s back"."""
     from sciatica_coach.core.model import SideMode  # not needed to show the window: imported on first use
 
     d = item.dose
@@ -76,6 +77,9 @@ def dose_text(item: RoutineItem, *, short: bool = False) -> str:
     sets = ngettext("{n} set", "{n} sets", d.sets).format(n=d.sets)
     hold = _("hold {seconds} s").format(seconds=d.hold_s)
     show_sets, show_hold = d.sets > 1, d.hold_s > (0 if short else 1)
+    if moving:
+        hold = _("{out} s out, {back} s back").format(out=d.hold_s, back=d.rest_between_reps_s)
+        show_hold = True
     if show_sets and show_hold:
         return _("{reps} × {sets}, {hold}").format(reps=reps, sets=sets, hold=hold)
     if show_sets:

@@ -133,6 +133,8 @@ def test_a_movement_is_edited_as_a_short_move_out_and_back(qtbot: QtBot, data_di
     page.list.setCurrentRow(ids(page).index("cat-camel"))
     assert page.field_labels["hold_s"].text() == "Move out"
     assert page.field_labels["rest_between_reps_s"].text() == "Move back"
+    row_text = page.list.item(ids(page).index("cat-camel")).text()
+    assert "3 s out, 3 s back" in row_text and "hold" not in row_text
     page.spins["hold_s"].setValue(30)  # never a sustained hold
     assert page.draft().items[ids(page).index("cat-camel")].dose.hold_s == 5
     page.list.setCurrentRow(ids(page).index("pelvic-tilt"))

@@ -41,8 +41,8 @@ from sciatica_coach.progress_data import SafetyOverview, load_history, safety_ov
 from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.progress_text import (
     answers_sentence,
+    event_counts_text,
     event_time,
-    events_per_week_text,
     exercise_name,
     fmt_pct,
     long_date,
@@ -502,7 +502,7 @@ class _Drawer:
         bottom = self.page.bottom() - FOOTER_HEIGHT_PT - 6
         if self.y + self._height(checks, 9) + sum(height for _, height in rows) > bottom:
             intro = (
-                f"{checks} {len(events)} safety events. {events_per_week_text(events)} "
+                f"{checks} {len(events)} safety events. {event_counts_text(events)} "
                 "Listed: every red-flag check with a “yes”, then the latest others ({n} in all):"
             )
             room = bottom - self.y - self._height(intro.format(n=len(events)), 9) - 2

@@ -381,14 +381,35 @@ def event_time(moment: datetime, tz: tzinfo | None = None, long: bool = False) -
     return _("{date}, {time}").format(date=day, time=f"{local:%H:%M}")
 
 
-def events_per_week_text(events: Sequence[SafetyEvent], tz: tzinfo | None = None) -> str:
-    """'Per week (week starting): 2 Nov 2 · 9 Nov 1.' (weeks start on Monday; only weeks with events)."""
-    weeks: Counter[date] = Counter()
-    for event in events:
-        day = (event.at.astimezone(tz) if tz is not None else event.at).date()
-        weeks[day - timedelta(days=day.weekday())] += 1
-    counts = " · ".join(f"{short_date(week)} {n}" for week, n in sorted(weeks.items()))
-    return _("Per week (week starting): {counts}.").format(counts=counts)
+MAX_WEEKS_COUNTED = 16  # beyond this many weeks with events, they are counted per month (one line, not four)
+
+
+def _month(day: date, with_year: bool) -> str:
+    """'Mar' or 'Mar 2026' ('März 2026' in German)."""
+    if _english():
+        name = day.strftime("%b")
+    else:
+        from sciatica_coach.views.locale_support import month_name
+
+        name = month_name(day.month, short=True)
+    return f"{name} {day.year}" if with_year else name
+
+
+def event_counts_text(events: Sequence[SafetyEvent], tz: tzinfo | None = None) -> str:
+    """'Per week (week starting): 2 Nov 2 · 9 Nov 1.' (weeks start on Monday; only weeks with events), or per
+    month when more than MAX_WEEKS_COUNTED weeks had events."""
+    days = [(event.at.astimezone(tz) if tz is not None else event.at).date() for event in events]
+    weeks = Counter(day - timedelta(days=day.weekday()) for day in days)
+    if len(weeks) <= MAX_WEEKS_COUNTED:
+        counts = " · ".join(f"{short_date(week)} {n}" for week, n in sorted(weeks.items()))
+        return _("Per week (week starting): {counts}.").format(counts=counts)
+    months = Counter(day.replace(day=1) for day in days)
+    ordered = sorted(months.items())
+    counts = " · ".join(
+        f"{_month(month, i == 0 or month.year != ordered[i - 1][0].year)} {n}"
+        for i, (month, n) in enumerate(ordered)
+    )  # the year on the first month and where it changes
+    return _("Per month: {counts}.").format(counts=counts)
 
 
 def reach_sentence(overview: SafetyOverview) -> str:

@@ -195,3 +195,21 @@ def test_importing_a_backup_twice_in_progress_adds_the_events_once(
     assert "safety event" not in page.message.text()
     assert len(page.ctx.repo.safety_events()) == 4
     assert "“It hurts” pressed during bridge." in shown_text(page)
+
+
+def test_events_are_counted_per_week_or_per_month_when_many_weeks_had_some() -> None:
+    from sciatica_coach.views.progress_text import MAX_WEEKS_COUNTED, event_counts_text
+
+    monday = datetime(2026, 1, 5, 9, 0, tzinfo=TZ)
+    few = [
+        SafetyEvent(monday, SafetyEventKind.IT_HURTS),
+        SafetyEvent(monday + timedelta(days=8), SafetyEventKind.IT_HURTS),
+    ]
+    assert event_counts_text(few, TZ) == "Per week (week starting): 5 Jan 1 · 12 Jan 1."
+    many = [
+        SafetyEvent(monday + timedelta(weeks=n), SafetyEventKind.IT_HURTS)
+        for n in range(MAX_WEEKS_COUNTED + 40)
+    ]
+    text = event_counts_text(many, TZ)
+    assert text.startswith("Per month: Jan 2026 4 · Feb 4 · Mar 5")
+    assert "Dec 4 · Jan 2027 4" in text

@@ -99,7 +99,9 @@ def test_untranslated_catalogue_fields_stay_english(tmp_path: Path, monkeypatch:
     try:
         bridge = load_catalogue().get("bridge")
         assert bridge.name == "Brug"
-        assert bridge.steps[0].text == "Lie on your back, knees bent, feet flat.", "partial steps are not mixed in"
+        assert bridge.steps[0].text == "Lie on your back, knees bent, feet flat.", (
+            "partial steps are not mixed in"
+        )
         assert bridge.feel.startswith("Your buttocks")
     finally:
         i18n.set_language("en")

@@ -116,7 +116,8 @@ class SessionRunner(QObject):
         self._handle(self.engine.resume() if status.paused else self.engine.pause())
 
     def pause(self, reason: PauseReason = PauseReason.USER) -> None:
-        if not self.engine.status().paused:
+        """Pause; "it hurts" also takes over an existing pause (e.g. while the question waits)."""
+        if reason is PauseReason.HURTS or not self.engine.status().paused:
             self._handle(self.engine.pause(reason))
 
     def resume(self) -> None:

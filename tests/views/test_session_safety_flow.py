@@ -221,6 +221,19 @@ def test_in_floor_mode_the_substitute_is_the_largest_text(qtbot: QtBot, window: 
     assert "muted" not in str(headline.property("role"))
 
 
+def test_it_hurts_while_the_question_waits_shows_the_advice_and_stays_paused(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    view = start(window)
+    run_for(view, FIRST_DONE_S)
+    qtbot.keyClick(view, Qt.Key.Key_H)
+    assert "no need to push through pain" in view.running.cue.text()
+    assert view.running.symptom.asking, "the question can still be answered"
+    qtbot.keyClick(view, Qt.Key.Key_2)
+    status = view.runner.status()  # type: ignore[union-attr]
+    assert status.paused and status.pause_reason is PauseReason.HURTS
+
+
 # --- recording -----------------------------------------------------------------------------------------------
 
 

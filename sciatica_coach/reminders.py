@@ -11,6 +11,9 @@ How it keeps time without polling every second and without misfiring after a sus
   `local_zone.cache_clear()` is called so the clock reads the new zone.
 * The scheduler state (what was shown, a pending snooze, a paused day, when we last looked) is kept in
   `repo.state("reminder_state")`, so a restart shows one "missed" notice rather than none or a burst.
+* While coaching is paused by a red-flag answer (that day, or until a doctor has said the person can
+  exercise; see `safety_state.coaching_pause`) notices that fall due are let go without being shown, and
+  Today says why. Reminders come back by themselves once coaching resumes.
 
 The clock and the timer are injected; tests pass a fake clock and a fake timer and never sleep.
 `install_reminders(window, ctx)` wires the service to the tray, the desktop notifications and logind."""
@@ -26,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
+from sciatica_coach import safety_state
 from sciatica_coach.core.clock import Clock, local_zone
 from sciatica_coach.core.schedule import (
     Due,
@@ -144,6 +148,7 @@ class ReminderService(QObject):
         self._saved_seen: datetime | None = None
         self._checked_at: tuple[datetime, float] | None = None
         self._started = False
+        self.quiet_notices = 0  # notices let go unseen while coaching was paused (for the log and tests)
         self.pending: Due | None = None  # the notice on screen, if any
         # set by install_reminders: how notices are shown, the tray icon (None without a tray), logind
         self.notifier: Any = None
@@ -323,7 +328,16 @@ class ReminderService(QObject):
 
     # -- internals ----------------------------------------------------------------------------------
 
+    def coaching_paused(self) -> bool:
+        """A red-flag answer has paused coaching (today, or until a doctor says so): no notices then."""
+        return safety_state.coaching_paused_today(self._repo, self._clock.now().date())
+
     def _show(self, notice: Due) -> None:
+        if self.coaching_paused():
+            self.quiet_notices += 1
+            log.info("Reminder %s for %s not shown: coaching is paused after the safety questions", notice.slot,
+                     notice.day)  # fmt: skip
+            return
         self.pending = notice
         log.info("Reminder %s (%s) for %s", notice.slot, notice.kind.value, notice.day)
         if notice.kind is DueKind.MISSED:

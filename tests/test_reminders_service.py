@@ -366,3 +366,44 @@ def test_state_is_not_written_every_minute(data_dir: Path, monkeypatch: pytest.M
     monkeypatch.setattr(rig.repo, "set_state", lambda k, v: (writes.append(k), original(k, v)))
     rig.run_for(3600)
     assert 1 <= len(writes) <= 5
+
+
+# ---- quiet while coaching is paused by a red-flag answer -----------------------------------------------
+
+
+def test_no_notice_on_a_red_flag_day_and_notices_again_the_next_day(data_dir: Path) -> None:
+    from sciatica_coach import safety_state
+
+    rig = Rig(data_dir, at(7, 0), plan_of("08:00", "19:00"))
+    rig.service.start()
+    safety_state.record_red_flag_answers(rig.repo, rig.clock.now(), {"bladder": True})  # an emergency
+    rig.run_for(12 * 3600)  # 08:00 and 19:00 fall due
+    assert rig.due == [] and rig.missed == [], "nothing calls the person to exercise that day"
+    assert rig.service.quiet_notices == 2
+    rig.run_for(14 * 3600)  # the next morning, 09:00
+    assert [(d.day.day, d.slot) for d in rig.due] == [(3, "08:00")]
+
+
+def test_no_notice_until_a_doctor_has_cleared_a_see_a_doctor_soon_answer(data_dir: Path) -> None:
+    from sciatica_coach import safety_state
+
+    rig = Rig(data_dir, at(7, 0), plan_of("08:00"))
+    rig.service.start()
+    safety_state.record_red_flag_answers(rig.repo, rig.clock.now(), {"cancer": True})
+    rig.run_for(3 * 24 * 3600)  # three days without a doctor's say-so
+    assert rig.due == []
+    safety_state.record_doctor_cleared(rig.repo, rig.clock.now())  # day 5, 07:00
+    rig.run_for(2 * 3600)
+    assert [(d.day.day, d.slot) for d in rig.due] == [(5, "08:00")]
+
+
+def test_a_missed_notice_is_not_shown_on_start_while_paused(data_dir: Path) -> None:
+    from sciatica_coach import safety_state
+
+    rig = Rig(data_dir, at(7, 0), plan_of("08:00"))
+    rig.service.start()
+    rig.service.stop()
+    safety_state.record_red_flag_answers(rig.repo, rig.clock.now(), {"foot-drop": True})  # urgent
+    rig.clock.advance(3 * 3600)  # the app was closed at 08:00
+    rig.restart().start()
+    assert rig.missed == [] and rig.due == []

@@ -1,10 +1,11 @@
-"""Safety rules for the guided session: pain zones, red-flag questions, symptom advice and dose easing.
+"""Safety rules for the guided session: pain zones, symptom advice and dose easing (the red-flag
+questions and their triage are in `core.red_flags`, the numbers to call in `core.emergency`).
 
 All safety wording lives here, as module constants, so it can be reviewed and translated in one place.
 The words are plain, warm guidance: never a diagnosis, never alarming, never "push through the pain".
 
 The rules follow the physio traffic-light pain model (0-3 green, 4-5 amber, above 5 or new numbness or
-weakness red), the NHS list of sciatica red flags, and the advice to stop an exercise that sends symptoms
+weakness red) and the advice to stop an exercise that sends symptoms
 further down the leg (NHS, NICE NG59,
 the pain monitoring model; May & Aina 2012 on centralisation).
 """
@@ -13,12 +14,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from sciatica_coach.core.emergency import OTHER, Country, advice_words
 from sciatica_coach.core.model import (
     Direction,
     Exercise,
@@ -30,6 +30,7 @@ from sciatica_coach.core.model import (
     SessionRecord,
     SymptomChange,
 )
+from sciatica_coach.core.red_flags import EMERGENCY_SIGNS
 from sciatica_coach.i18n import N_, _
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,6 @@ log = logging.getLogger(__name__)
 
 GREEN_MAX_PAIN = 3  # 0-3: fine to carry on
 AMBER_MAX_PAIN = 5  # 4-5: ease off (halve reps next time); above 5: stop
-RED_FLAG_CHECK_INTERVAL = timedelta(days=7)
 AMBER_REPS_FACTOR = 0.5
 
 
@@ -52,43 +52,6 @@ class Zone(StrEnum):
 
 # --- Wording -----------------------------------------------------------------------------------------------
 
-RED_FLAG_QUESTIONS: tuple[tuple[str, str], ...] = (
-    ("both-legs", N_("Do you have sciatica-type pain in both legs at the same time?")),
-    (
-        "both-legs-weakness",
-        N_("Is there weakness or numbness in both legs that is getting worse?"),
-    ),
-    (
-        "saddle-numbness",
-        N_("Is there numbness or a changed feeling around your genitals or back passage (your bottom)?"),
-    ),
-    (
-        "bladder",
-        N_("Have you had new trouble starting, stopping or controlling when you pass urine?"),
-    ),
-    (
-        "bowel",
-        N_("Have you lost control of your bowels, or lost feeling when you open them?"),
-    ),
-    (
-        "foot-drop",
-        N_("Has one foot started to drop or drag, so it catches or slaps when you walk?"),
-    ),
-)
-
-RED_FLAG_INTRO = N_(
-    "Before we start, a few quick questions. Most people answer no to all of them. "
-    "They help make sure home exercises are the right thing for you right now."
-)
-
-RED_FLAG_ADVICE = N_(
-    "Thank you for answering. Please don't do the exercises today. "
-    "The symptom you mentioned is one that doctors like to check quickly, even though it often turns out "
-    "to have a simple cause. Please contact a doctor today: call your GP surgery or an urgent advice line "
-    "(in the UK, NHS 111). If you can't reach anyone, or the symptoms are getting worse, go to an "
-    "emergency department (A&E)."
-)
-
 RED_PAIN_ADVICE = N_(
     "Your pain is quite high right now, so let's stop the exercises for today. "
     "Rest in whatever position feels most comfortable, and move around gently when you can. "
@@ -98,9 +61,8 @@ RED_PAIN_ADVICE = N_(
 
 NEW_NUMBNESS_ADVICE = N_(
     "You've noticed new numbness or weakness, so let's stop the exercises for now. "
-    "Rest in a comfortable position, and please get advice promptly: contact your doctor or "
-    "physiotherapist today. If numbness spreads to both legs or around your genitals or bottom, or you "
-    "have trouble with your bladder or bowels, get urgent help."
+    "Rest in a comfortable position, and please get advice promptly: {same_day}. "
+    "The safety questions will come back before your next session."
 )
 
 AMBER_PAIN_ADVICE = N_(
@@ -165,17 +127,6 @@ REASON_LAST_SPREAD_DOWN = N_(
 
 
 @dataclass(frozen=True, slots=True)
-class RedFlag:
-    """One yes/no screening question. A "yes" to any of them means: no coaching, see a doctor."""
-
-    id: str
-    question: str
-
-
-RED_FLAGS: tuple[RedFlag, ...] = tuple(RedFlag(flag_id, question) for flag_id, question in RED_FLAG_QUESTIONS)
-
-
-@dataclass(frozen=True, slots=True)
 class Advice:
     """What to tell the person after an exercise, and what the session should do about it."""
 
@@ -226,34 +177,21 @@ def pain_zone(report: PainReport) -> Zone:
     return Zone.GREEN
 
 
-def pain_check(report: PainReport) -> PainCheck:
-    """Before or after a session: RED stops the session with advice; AMBER means a lighter next session."""
+def pain_check(report: PainReport, place: Country = OTHER) -> PainCheck:
+    """Before or after a session: RED stops the session with advice; AMBER means a lighter next session.
+
+    New numbness or weakness gets the same-day advice and the emergency signs, with `place`'s numbers."""
     zone = pain_zone(report)
     if zone is Zone.RED:
-        message = NEW_NUMBNESS_ADVICE if report.new_numbness_or_weakness else RED_PAIN_ADVICE
-        return PainCheck(zone, stop_session=True, message=_(message))
+        if report.new_numbness_or_weakness:
+            words = advice_words(place)
+            message = f"{_(NEW_NUMBNESS_ADVICE).format(**words)} {_(EMERGENCY_SIGNS).format(**words)}"
+        else:
+            message = _(RED_PAIN_ADVICE)
+        return PainCheck(zone, stop_session=True, message=message)
     if zone is Zone.AMBER:
         return PainCheck(zone, stop_session=False, message=_(AMBER_PAIN_ADVICE))
     return PainCheck(zone, stop_session=False, message=GREEN_PAIN_ADVICE)
-
-
-def any_red_flag(answers: Mapping[str, bool]) -> bool:
-    """True if any answer is "yes".
-
-    Erring on the side of caution, a "yes" counts even under an id that is not in RED_FLAGS.
-    """
-    return any(bool(answer) for answer in answers.values())
-
-
-def red_flag_check_due(last_check: datetime | None, now: datetime, new_symptoms: bool) -> bool:
-    """Ask the red-flag questions at first run, then at least weekly, and whenever symptoms are new.
-
-    A last check that lies in the future (the clock was changed) also makes the check due.
-    """
-    if last_check is None or new_symptoms:
-        return True
-    elapsed = now - last_check
-    return elapsed >= RED_FLAG_CHECK_INTERVAL or elapsed < timedelta(0)
 
 
 def symptom_advice(change: SymptomChange, exercise_id: str, gentler_id: str | None) -> Advice:
@@ -499,9 +437,6 @@ GUIDANCE_NOTE = (
         "If an exercise makes pain spread further down your leg, stop it: the app will ask you about this "
         "after each exercise."
     ),
-    N_(
-        "If you notice numbness around your genitals or bottom, new trouble with your bladder or bowels, "
-        "or weakness or numbness in both legs, stop and get medical help straight away.",
-    ),
+    EMERGENCY_SIGNS,  # names the numbers: show with .format(**core.emergency.advice_words(country))
 )
 GUIDANCE_NOTE_ACCEPT = N_("I understand")

@@ -33,14 +33,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
 from sciatica_coach import cautions, safety_state
-from sciatica_coach.core import safety
-from sciatica_coach.core.announce import (
-    Announced,
-    Due,
-    announcement_due,
-    whole_seconds_left,
-)
+from sciatica_coach.core import red_flags, safety
+from sciatica_coach.core.announce import Announced, Due, announcement_due, whole_seconds_left
 from sciatica_coach.core.catalogue import Catalogue
 from sciatica_coach.core.cues import STEP_WORDS, cue_for, step_word
 from sciatica_coach.core.engine import PauseReason, SessionStatus, Step
@@ -65,7 +61,7 @@ from sciatica_coach.views.countdown import CountdownRing
 from sciatica_coach.views.illustrations import IllustrationWidget, content_view_box
 from sciatica_coach.views.locale_support import clock_time
 from sciatica_coach.views.pain_check import PainCheck
-from sciatica_coach.views.safety_pages import GuidancePage, RedFlagPage
+from sciatica_coach.views.safety_pages import GuidancePage, RedFlagPage, TriagePage
 from sciatica_coach.views.session_runner import SessionRunner
 from sciatica_coach.views.theme import FLOOR_COLORS, current_colors
 from sciatica_coach.views.widgets import label
@@ -573,12 +569,16 @@ class SessionView(QWidget):
         self.after.submitted.connect(self._on_pain_after)
         self.stop = StopPanel()
         self.stop.closed.connect(self.closed.emit)
-        self.guidance = GuidancePage()
+        self.guidance = GuidancePage(safety_state.emergency_country(ctx.repo))
         self.guidance.accepted.connect(self._on_guidance_accepted)
         self.guidance.declined.connect(self.closed.emit)
         self.red_flags = RedFlagPage()
         self.red_flags.answered.connect(self._on_red_flags)
-        for page in (self.guidance, self.red_flags, self.before, self.running, self.after, self.stop):
+        self.triage = TriagePage()
+        self.triage.closed.connect(self.closed.emit)
+        self.triage.doctor_cleared.connect(self._on_doctor_cleared)
+        pages = (self.guidance, self.red_flags, self.triage, self.before, self.running, self.after, self.stop)
+        for page in pages:
             self.stack.addWidget(page)
         self.red_stop = RedStopPage()
         self.red_stop.confirmed.connect(self._on_red_stop_confirmed)
@@ -622,11 +622,13 @@ class SessionView(QWidget):
     def begin(self) -> None:
         """Show the first stage that applies: the guidance note, the red-flag check, then the pain check."""
         repo, now = self.ctx.repo, self.ctx.clock.now()
-        if safety_state.coaching_paused_today(repo, now.date()):
-            self._show_urgent()
+        paused = safety_state.coaching_pause(repo, now.date())
+        if paused is not red_flags.Tier.NONE:
+            self._show_triage(paused)
         elif not safety_state.guidance_accepted(repo):
             self.stack.setCurrentWidget(self.guidance)
         elif safety_state.red_flag_check_due(repo, now):
+            self.red_flags.set_questions(safety_state.questions_due(repo))
             self.stack.setCurrentWidget(self.red_flags)
         else:
             self._show_pain_check()
@@ -671,17 +673,37 @@ class SessionView(QWidget):
         self.begin()
 
     def _on_red_flags(self, answers: dict[str, bool]) -> None:
-        if safety_state.record_red_flag_answers(self.ctx.repo, self.ctx.clock.now(), answers):
-            self._show_urgent()
-        else:
+        now = self.ctx.clock.now()
+        tier = safety_state.record_red_flag_answers(self.ctx.repo, now, answers)
+        self.ctx.record_safety_event(safety_state.red_flag_event(now, answers, tier))
+        self.ctx.sessions_changed.emit()  # Today and the reminders follow a pause at once
+        if tier is red_flags.Tier.NONE:
             self._show_pain_check()
+        else:
+            self._show_triage(tier)
 
-    def _show_urgent(self) -> None:
-        self.stop.show_message(_("Please contact a doctor today"), _(safety.RED_FLAG_ADVICE), urgent=True)
-        self.stack.setCurrentWidget(self.stop)
+    def _show_triage(self, tier: red_flags.Tier) -> None:
+        """The advice for a red-flag answer, naming the numbers of the person's country; no coaching."""
+        self.triage.show_advice(red_flags.advice(tier, safety_state.emergency_country(self.ctx.repo)))
+        self.stack.setCurrentWidget(self.triage)
+        self.triage.back_button.setFocus()
+
+    def _on_doctor_cleared(self) -> None:
+        self.ctx.record_safety_event(safety_state.record_doctor_cleared(self.ctx.repo, self.ctx.clock.now()))
+        self.ctx.sessions_changed.emit()
+        self.begin()
+
+    def _pain_check(self, report: PainReport) -> safety.PainCheck:
+        """The verdict on a pain check; new numbness or weakness also brings the red-flag questions back
+        before the next session, and is kept as a safety event."""
+        repo = self.ctx.repo
+        if report.new_numbness_or_weakness:
+            safety_state.report_new_symptoms(repo)
+            self.ctx.record_safety_event(safety_state.new_numbness_event(self.ctx.clock.now()))
+        return safety.pain_check(report, safety_state.emergency_country(repo))
 
     def _on_pain_before(self, report: PainReport) -> None:
-        check = safety.pain_check(report)
+        check = self._pain_check(report)
         if check.stop_session:
             self._record_pre_stop(report, check.message)
             return
@@ -849,7 +871,7 @@ class SessionView(QWidget):
         assert self.runner is not None
         self.pain_after = report
         ended_early = self.runner.engine.status().ended_early
-        check = safety.pain_check(report)
+        check = self._pain_check(report)
         outcome = Outcome.ENDED_EARLY if ended_early else Outcome.COMPLETED
         reason = self._end_reason if ended_early else ""
         if check.stop_session and outcome is Outcome.ENDED_EARLY and self._end_reason == HURTS_REASON:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from sciatica_coach import i18n, safety_state
+from sciatica_coach.core import emergency
 from sciatica_coach.i18n import N_, _
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.safety_pages import GuidanceDialog
@@ -92,6 +93,23 @@ class SettingsPage(Page):
         self.body.addWidget(sound)
 
         safety, safety_layout = card(_("Safety"))
+        country_form = QFormLayout()
+        country_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        self.country = QComboBox()
+        for place in emergency.sorted_countries():
+            self.country.addItem(f"{_(place.name)} ({place.number})", place.code)
+        self.country.setCurrentIndex(
+            max(0, self.country.findData(safety_state.emergency_country(ctx.repo).code))
+        )
+        self.country.setAccessibleName(_("Country, for the numbers to call"))
+        self.country.currentIndexChanged.connect(
+            lambda: ctx.set_setting(safety_state.COUNTRY_SETTING, self.country.currentData())
+        )
+        country_form.addRow(_("Country"), self.country)
+        safety_layout.addLayout(country_form)
+        safety_layout.addWidget(
+            label(_("The safety advice names this country's emergency and doctor numbers."), "muted")
+        )
         safety_layout.addWidget(
             label(
                 _(
@@ -141,7 +159,7 @@ class SettingsPage(Page):
         self.language_note.show()
 
     def _show_guidance(self) -> None:
-        dialog = GuidanceDialog(self)
+        dialog = GuidanceDialog(safety_state.emergency_country(self.ctx.repo), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 

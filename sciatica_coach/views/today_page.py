@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from sciatica_coach.core.catalogue import Catalogue
     from sciatica_coach.core.model import Routine
     from sciatica_coach.core.progression import Proposal
+    from sciatica_coach.core.red_flags import Tier
 
 # The page opens with its layout, date and Start button; what it says about today (sessions, reminders,
 # notes, the exercise list) is filled in just after the window first appears (AppContext.after_start), and
@@ -66,6 +67,18 @@ class TodayPage(Page):
         self.notes.hide()  # shown when there is a note for today
         start_layout.addWidget(self.notes)
         self.body.addWidget(start_card)
+
+        # While a red-flag answer pauses coaching: a calm card with the advice and the number to call.
+        self.pause_card, pause_layout = card()
+        self.pause_card.setProperty("role", "banner")
+        self.pause_heading = label("", "title")
+        self.pause_reason = label("", "big")
+        self.pause_advice = label("")
+        self.pause_number = label("", "title")
+        for widget in (self.pause_heading, self.pause_reason, self.pause_advice, self.pause_number):
+            pause_layout.addWidget(widget)
+        self.pause_card.hide()
+        self.body.addWidget(self.pause_card)
 
         self.proposal_card, proposal_layout = card()
         self.proposal_title = label("", "big")
@@ -222,13 +235,26 @@ class TodayPage(Page):
                     name=self.catalogue.get(exercise_id).name
                 )
             )
-        if safety_state.coaching_paused_today(repo, today):
-            notes.append(_("Coaching is paused today because of your answers to the safety questions."))
+        self._show_pause(safety_state.coaching_pause(repo, today))
         notes[:0] = self._red_stop_notes()  # first: it says when a session is possible again
         self.notes.setText("\n".join(notes))
         self.notes.setVisible(bool(notes))
         self._show_proposal()
         self._fill_exercises(routine)
+
+    def _show_pause(self, tier: Tier) -> None:
+        """Why there are no reminders and no coaching today: the advice of the red-flag answer, and the number."""
+        from sciatica_coach import safety_state
+        from sciatica_coach.core import red_flags
+
+        self.pause_card.setVisible(tier is not red_flags.Tier.NONE)
+        if tier is red_flags.Tier.NONE:
+            return
+        shown = red_flags.advice(tier, safety_state.emergency_country(self.ctx.repo))
+        self.pause_heading.setText(shown.heading)
+        self.pause_reason.setText(_(red_flags.PAUSED_NOTES[tier]))
+        self.pause_advice.setText(shown.body)
+        self.pause_number.setText(f"{_(red_flags.NUMBER_CAPTION)}: {shown.number}")
 
     def _red_stop_notes(self) -> list[str]:
         """After a red pain stop today: when a new session becomes possible, and that it asks first."""

@@ -177,13 +177,13 @@ def test_red_flag_answer_blocks_coaching_today(qtbot: QtBot, setup) -> None:  # 
     window.start_session()
     view = view_of(window)
     accept_guidance_and_flags(view, yes="saddle-numbness")
-    assert view.stack.currentWidget() is view.stop
-    assert "contact a doctor today" in view.stop.heading.text()
+    assert view.stack.currentWidget() is view.triage
+    assert view.triage.heading.text() == "Please get medical help now"
     assert view.runner is None
-    view.stop.button.click()
+    view.triage.back_button.click()
     window.start_session()  # trying again the same day shows the same advice, no session
     again = view_of(window)
-    assert again.stack.currentWidget() is again.stop
+    assert again.stack.currentWidget() is again.triage
     assert window.ctx.repo.sessions() == []
 
 

@@ -184,7 +184,11 @@ SOON_ADVICE = N_(
     "before you go on with the exercises. Please make an appointment with your doctor in the next few days "
     "and tell them what you answered. The exercises stay paused until a doctor has said you can exercise."
 )
-NUMBER_CAPTION = N_("Emergency number")
+NUMBER_CAPTIONS: dict[Tier, str] = {
+    Tier.EMERGENCY: N_("Emergency number"),
+    Tier.URGENT: N_("Emergency number, if it gets worse"),
+    Tier.SEE_DOCTOR_SOON: N_("Emergency number, if the signs above appear"),
+}
 # What Today says about the pause (the reminders are quiet too).
 PAUSED_TODAY = N_(
     "Coaching and reminders are paused for today because of your answers to the safety questions."
@@ -203,13 +207,14 @@ DOCTOR_CLEARED_BUTTON = N_("A doctor has checked this and said I can exercise")
 
 @dataclass(frozen=True, slots=True)
 class TierAdvice:
-    """What the result page shows for a tier: heading, advice (both translated, numbers filled in) and the
-    emergency number for big type."""
+    """What the result page shows for a tier: heading, advice (both translated, numbers filled in), and the
+    emergency number for big type with its caption."""
 
     tier: Tier
     heading: str
     body: str
     number: str
+    caption: str
 
 
 _ADVICE: dict[Tier, tuple[str, tuple[str, ...]]] = {
@@ -241,7 +246,7 @@ def advice(tier: Tier, place: Country) -> TierAdvice:
     heading, parts = _ADVICE[tier]
     words = advice_words(place)
     body = " ".join(_(part).format(**words) for part in parts)
-    return TierAdvice(tier, _(heading), body, place.number)
+    return TierAdvice(tier, _(heading), body, place.number, _(NUMBER_CAPTIONS[tier]))
 
 
 def questions(skip: Collection[str] = ()) -> tuple[RedFlag, ...]:

@@ -150,6 +150,9 @@ class RedFlagPage(QWidget):
             f" min-height: {ANSWER_SIZE.height() - 16}px; min-width: {ANSWER_SIZE.width() - 34}px; }}"
             'QPushButton[answer="true"]:checked { background: palette(highlight);'
             " color: palette(highlighted-text); border: 3px solid palette(highlight); }"
+            # Continue looks unavailable until every question is answered (the theme's primary style doesn't).
+            'QPushButton[role="primary"]:disabled { background: palette(window); color: palette(placeholder-text);'
+            " border: 3px dashed palette(mid); }"
         )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(60, 28, 60, 20)
@@ -178,7 +181,8 @@ class RedFlagPage(QWidget):
         layout.addLayout(row)
         self.questions: list[RedFlagQuestion] = []
         keys = {
-            "Y": lambda: self._answer_key(True), "1": lambda: self._answer_key(False),
+            "Y": lambda: self._answer_key(True), "J": lambda: self._answer_key(True),  # J: German "Ja"
+            "1": lambda: self._answer_key(False),
             "N": lambda: self._answer_key(False), "2": lambda: self._answer_key(True),
             "Up": lambda: self._move(-1), "Down": lambda: self._move(1),
             "Left": lambda: self._side(False), "Right": lambda: self._side(True),
@@ -195,10 +199,14 @@ class RedFlagPage(QWidget):
         return {question.flag.id: question.group for question in self.questions}
 
     def set_questions(self, flags: tuple[RedFlag, ...]) -> None:
+        if [question.flag for question in self.questions] == list(flags):
+            self._update()
+            return
         while self.list_layout.count():
             item = self.list_layout.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.hide()  # gone from the page now, not only when the event loop deletes it
                 widget.deleteLater()
         self.questions = []
         for tier in (Tier.EMERGENCY, Tier.URGENT, Tier.SEE_DOCTOR_SOON):
@@ -312,7 +320,7 @@ class TriagePage(QWidget):
         number_row = QHBoxLayout(self.number_card)
         number_row.setContentsMargins(24, 14, 24, 14)
         number_row.setSpacing(20)
-        self.caption = label(_(red_flags.NUMBER_CAPTION), wrap=False)
+        self.caption = label("", wrap=False)
         self.caption.setStyleSheet(f"font-size: {_scaled_pt(ADVICE_PT)};")
         self.number = label("", wrap=False)
         self.number.setStyleSheet(f"font-size: {_scaled_pt(NUMBER_PT)}; font-weight: 800;")
@@ -326,6 +334,7 @@ class TriagePage(QWidget):
         layout.addStretch(1)
         row = QHBoxLayout()
         self.cleared_button = QPushButton(_(red_flags.DOCTOR_CLEARED_BUTTON))
+        self.cleared_button.setMinimumHeight(48)
         self.cleared_button.clicked.connect(self.doctor_cleared.emit)
         self.back_button = QPushButton(_("Back to Today"))
         self.back_button.setProperty("role", "primary")
@@ -342,7 +351,8 @@ class TriagePage(QWidget):
         self.heading.setText(shown.heading)
         self.body.setText(shown.body)
         self.number.setText(shown.number)
-        self.number.setAccessibleName(f"{_(red_flags.NUMBER_CAPTION)}: {shown.number}")
+        self.caption.setText(shown.caption)
+        self.number.setAccessibleName(f"{shown.caption}: {shown.number}")
         self.cleared_button.setVisible(shown.tier is Tier.SEE_DOCTOR_SOON)
         self.setAccessibleName(shown.heading)
         self.setAccessibleDescription(shown.body)

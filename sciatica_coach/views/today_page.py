@@ -78,7 +78,7 @@ class TodayPage(Page):
         for widget in (self.pause_heading, self.pause_reason, self.pause_advice, self.pause_number):
             pause_layout.addWidget(widget)
         self.pause_card.hide()
-        self.body.addWidget(self.pause_card)
+        self.body.insertWidget(self.body.indexOf(start_card), self.pause_card)  # first: it matters most
 
         self.proposal_card, proposal_layout = card()
         self.proposal_title = label("", "big")
@@ -206,6 +206,10 @@ class TodayPage(Page):
             if upcoming
             else ""
         )
+        from sciatica_coach import safety_state
+
+        if safety_state.coaching_paused_today(repo, today):
+            extra = _("Reminders are paused.")
         self.slots_line.setText("   ".join(slots) + (f"     {extra}" if extra else ""))
         self.flare.blockSignals(True)
         self.flare.setChecked(cell.excused)
@@ -254,7 +258,7 @@ class TodayPage(Page):
         self.pause_heading.setText(shown.heading)
         self.pause_reason.setText(_(red_flags.PAUSED_NOTES[tier]))
         self.pause_advice.setText(shown.body)
-        self.pause_number.setText(f"{_(red_flags.NUMBER_CAPTION)}: {shown.number}")
+        self.pause_number.setText(f"{shown.caption}: {shown.number}")
 
     def _red_stop_notes(self) -> list[str]:
         """After a red pain stop today: when a new session becomes possible, and that it asks first."""

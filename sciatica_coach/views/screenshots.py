@@ -70,6 +70,7 @@ def _demo_folder(folder: Path, theme: str) -> None:
     repo.set_state("plan_start", demo.plan_start.isoformat())
     repo.set_setting("theme", theme)
     repo.set_setting("told_about_tray", True)
+    repo.set_setting("country", "GB")  # the numbers in the pictures don't follow the machine's locale
     safety_state.accept_guidance(repo, NOW - timedelta(days=DEMO_WEEKS * 7))
     repo.close()
 

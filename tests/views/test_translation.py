@@ -17,7 +17,8 @@ from tests.views.walk import make_window, stages
 
 # Texts that are the same in both languages on purpose: the app's name, key names, language names.
 SAME_IN_BOTH = {"Sciatica Coach", "Esc"} | {name for _code, name in i18n.available_languages()}
-SAME_IN_BOTH |= {"Malta (112)", "Portugal (112)"}  # countries spelt the same in German (Settings, with the number)
+# Countries spelt the same in German (Settings shows each with its number)
+SAME_IN_BOTH |= {"Malta (112)", "Portugal (112)"}
 # Pages whose strings are not marked for translation yet (see docs/translating.md, "Not translated yet").
 # The second test below fails once one of them is translated, so this list stays honest.
 NOT_YET_TRANSLATED: set[str] = set()

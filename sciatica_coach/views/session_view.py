@@ -80,6 +80,11 @@ PAUSE_TEXT = {
     ),
     PauseReason.SPREAD: N_("Paused. Press Space to carry on, or Esc to end here."),
 }
+# After the last exercise the question waits before the pain check, not before a next exercise.
+QUESTION_LAST_TEXT = N_(
+    "Waiting for your answer: press 1, 2 or 3, or 4 to skip the question. "
+    "Then comes the short pain check that ends the session."
+)
 SYMPTOM_QUESTION = N_("How are your leg symptoms after {name}?")
 SYMPTOM_CHOICES = (
     (SymptomChange.UP, N_("1  Moved up, towards my back")),
@@ -392,6 +397,13 @@ class RunningPanel(QWidget):
             self.step_word.setText(_(STEP_WORDS[Step.DONE]))
             self.ring.set_state(0, 1)
             self.progress.setValue(1000)
+            # After the last exercise the question (or the "further down" advice) may still wait: say so,
+            # never the last exercise's "Hold." over it.
+            done_text = PAUSE_TEXT.get(status.pause_reason) if status.paused and status.pause_reason else None
+            if status.pause_reason is PauseReason.QUESTION:
+                done_text = QUESTION_LAST_TEXT
+            self.cue.setText(_(done_text) if done_text else "")
+            self.pause.setText(_("Resume (Space)") if status.paused else _("Pause (Space)"))
             return
         exercise = catalogue.get(status.item.exercise_id)
         self.name.setText(exercise.name)

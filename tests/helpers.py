@@ -1,9 +1,13 @@
-"""Shared fakes for the tests: a clock that only moves when a test moves it, and a plain stored session."""
+"""Shared fakes for the tests: a clock that only moves when a test moves it, and a plain stored session; and
+the real main window over a test's data, with the steps that take a session past its opening checks."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sciatica_coach.core.clock import ManualClock
@@ -13,9 +17,19 @@ from sciatica_coach.core.model import (
     Outcome,
     PainReport,
     Phase,
+    SafetyEvent,
+    SafetyEventKind,
     SessionRecord,
     SymptomChange,
 )
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from sciatica_coach.storage.repository import Repository
+    from sciatica_coach.views.context import ServiceFactories
+    from sciatica_coach.views.main_window import MainWindow
+    from sciatica_coach.views.session_view import SessionView
 
 
 class FakeClock(ManualClock):
@@ -100,3 +114,53 @@ def session_record(session_id: str, start: datetime, **fields: object) -> Sessio
         pain_after=PainReport(3, 3, LegReach.THIGH),
     )
     return replace(record, **fields)  # type: ignore[arg-type]
+
+
+@contextmanager
+def main_window(
+    qtbot: QtBot, repo: Repository, clock: FakeClock | None = None, services: ServiceFactories | None = None
+) -> Iterator[MainWindow]:
+    """The real main window over `repo`, shown, with `clock` and `services` (by default a new FakeClock and
+    fake_services()); a running session's timer is stopped afterwards."""
+    from sciatica_coach.views.context import AppContext
+    from sciatica_coach.views.main_window import MainWindow
+
+    clock = FakeClock() if clock is None else clock
+    services = fake_services() if services is None else services
+    window = MainWindow(AppContext(repo, clock, services))
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    if window.session_view is not None and window.session_view.runner is not None:
+        window.session_view.runner.timer.stop()
+
+
+def session_past_guidance(window: MainWindow) -> SessionView:
+    """Start a session and accept the guidance note if it is shown."""
+    window.start_session()
+    view = window.session_view
+    assert view is not None
+    if view.stack.currentWidget() is view.guidance:
+        view.guidance.accept_button.click()
+    return view
+
+
+def answer_red_flags(view: SessionView, yes: tuple[str, ...] = ()) -> None:
+    """Answer every red-flag question on the page shown: "yes" to those in `yes`, "no" to the rest."""
+    assert view.stack.currentWidget() is view.red_flags
+    for flag_id in view.red_flags.groups:
+        view.red_flags.answer(flag_id, flag_id in yes)
+    view.red_flags.continue_button.click()
+
+
+def session_past_red_flags(window: MainWindow) -> SessionView:
+    """Start a session and get past the guidance note and the red-flag check (all "no") if they are asked."""
+    view = session_past_guidance(window)
+    if view.stack.currentWidget() is view.red_flags:
+        answer_red_flags(view)
+    return view
+
+
+def safety_events(window: MainWindow, kind: SafetyEventKind) -> list[SafetyEvent]:
+    """The stored safety events of one kind."""
+    return [event for event in window.ctx.repo.safety_events() if event.kind is kind]

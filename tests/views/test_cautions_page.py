@@ -16,10 +16,9 @@ from sciatica_coach.core.engine import Step
 from sciatica_coach.core.model import Dose, Phase, Routine, RoutineItem, SideMode, SymptomChange
 from sciatica_coach.routines import save_routine
 from sciatica_coach.storage.repository import Repository
-from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.main_window import MainWindow
 from sciatica_coach.views.session_view import SessionView
-from tests.helpers import FakeClock, fake_services
+from tests.helpers import FakeClock, fake_services, main_window, session_past_red_flags
 
 ROUTINE = Routine(
     Phase.STRENGTH,
@@ -37,26 +36,14 @@ def app(qtbot: QtBot, data_dir: Path) -> Iterator[tuple[MainWindow, Repository, 
     save_routine(repo, ROUTINE)
     clock = FakeClock()
     services = fake_services()
-    window = MainWindow(AppContext(repo, clock, services))
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    yield window, repo, clock, services
-    if window.session_view is not None and window.session_view.runner is not None:
-        window.session_view.runner.timer.stop()
+    with main_window(qtbot, repo, clock, services) as window:
+        window.resize(1280, 800)
+        yield window, repo, clock, services
 
 
 def open_session(window: MainWindow) -> SessionView:
     """Start a session and answer everything before the cautions: the guidance, no red flags, low pain."""
-    window.start_session()
-    view = window.session_view
-    assert view is not None
-    if view.stack.currentWidget() is view.guidance:
-        view.guidance.accept_button.click()
-    if view.stack.currentWidget() is view.red_flags:
-        for flag_id in view.red_flags.groups:
-            view.red_flags.answer(flag_id, False)
-        view.red_flags.continue_button.click()
+    view = session_past_red_flags(window)
     assert view.stack.currentWidget() is view.before
     view.before.back.set_value(2)
     view.before.leg.set_value(2)

@@ -19,11 +19,17 @@ from sciatica_coach.routines import save_routine
 from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.main_window import MainWindow
-from sciatica_coach.views.session_view import SessionView
 from sciatica_coach.views.settings_page import SettingsPage
 from sciatica_coach.views.today_page import TodayPage
 from tests.core.test_red_flags import EXPECTED_TIERS
-from tests.helpers import FakeClock, fake_services
+from tests.helpers import (
+    FakeClock,
+    answer_red_flags,
+    fake_services,
+    main_window,
+    safety_events,
+    session_past_guidance,
+)
 
 SHORT = Routine(Phase.MOBILITY, (RoutineItem("prone-on-elbows", Dose(2, 1, 1, 1, 0), SideMode.BOTH),))
 HEADINGS = {
@@ -38,39 +44,14 @@ def window(qtbot: QtBot, data_dir: Path) -> Iterator[MainWindow]:
     repo = Repository.open(data_dir)
     save_routine(repo, SHORT)
     repo.set_setting("country", "GB")  # the words below name the UK's numbers, whatever LANG says
-    window = MainWindow(AppContext(repo, FakeClock(), fake_services()))
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    view = window.session_view
-    if view is not None and view.runner is not None:
-        view.runner.timer.stop()
-
-
-def open_session(window: MainWindow) -> SessionView:
-    window.start_session()
-    view = window.session_view
-    assert view is not None
-    if view.stack.currentWidget() is view.guidance:
-        view.guidance.accept_button.click()
-    return view
-
-
-def answer_all(view: SessionView, yes: tuple[str, ...] = ()) -> None:
-    assert view.stack.currentWidget() is view.red_flags
-    for flag_id in view.red_flags.groups:
-        view.red_flags.answer(flag_id, flag_id in yes)
-    view.red_flags.continue_button.click()
-
-
-def events(window: MainWindow, kind: SafetyEventKind) -> list:  # type: ignore[type-arg]
-    return [event for event in window.ctx.repo.safety_events() if event.kind is kind]
+    with main_window(qtbot, repo) as window:
+        yield window
 
 
 @pytest.mark.parametrize("flag_id", list(EXPECTED_TIERS))
 def test_each_question_shows_its_tier_advice_and_the_number(window: MainWindow, flag_id: str) -> None:
-    view = open_session(window)
-    answer_all(view, yes=(flag_id,))
+    view = session_past_guidance(window)
+    answer_red_flags(view, yes=(flag_id,))
     tier = EXPECTED_TIERS[flag_id]
     assert view.stack.currentWidget() is view.triage and view.runner is None
     assert view.triage.heading.text() == HEADINGS[tier]
@@ -78,21 +59,21 @@ def test_each_question_shows_its_tier_advice_and_the_number(window: MainWindow, 
     assert "999" in body and view.triage.number.text() == "999"
     assert "simple cause" not in body
     assert view.triage.cleared_button.isVisibleTo(view.triage) is (tier is Tier.SEE_DOCTOR_SOON)
-    [event] = events(window, SafetyEventKind.RED_FLAG_ANSWERS)
+    [event] = safety_events(window, SafetyEventKind.RED_FLAG_ANSWERS)
     assert event.flags == (flag_id,) and event.detail == safety_state.TIER_DETAIL[tier]
     assert safety_state.coaching_pause(window.ctx.repo, window.ctx.clock.now().date()) is tier
 
 
 def test_all_no_goes_on_to_the_pain_check_and_is_recorded(window: MainWindow) -> None:
-    view = open_session(window)
-    answer_all(view)
+    view = session_past_guidance(window)
+    answer_red_flags(view)
     assert view.stack.currentWidget() is view.before
-    [event] = events(window, SafetyEventKind.RED_FLAG_ANSWERS)
+    [event] = safety_events(window, SafetyEventKind.RED_FLAG_ANSWERS)
     assert event.flags == () and event.detail == "none"
 
 
 def test_the_question_page_groups_every_question_by_tier(window: MainWindow) -> None:
-    view = open_session(window)
+    view = session_past_guidance(window)
     page = view.red_flags
     assert [q.flag.id for q in page.questions] == [flag.id for flag in RED_FLAGS]
     texts = [w.text() for w in page.list.findChildren(type(page.progress)) if w.text()]
@@ -105,7 +86,7 @@ def test_the_question_page_groups_every_question_by_tier(window: MainWindow) -> 
 
 
 def test_keys_answer_the_question_in_focus_and_move_on(qtbot: QtBot, window: MainWindow) -> None:
-    view = open_session(window)
+    view = session_past_guidance(window)
     page = view.red_flags
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
@@ -132,7 +113,7 @@ def test_keys_answer_the_question_in_focus_and_move_on(qtbot: QtBot, window: Mai
 
 
 def test_y_or_2_answers_yes(qtbot: QtBot, window: MainWindow) -> None:
-    view = open_session(window)
+    view = session_past_guidance(window)
     page = view.red_flags
     window.activateWindow()
     qtbot.waitUntil(page.questions[0].buttons[0].hasFocus)
@@ -143,42 +124,42 @@ def test_y_or_2_answers_yes(qtbot: QtBot, window: MainWindow) -> None:
 
 def test_see_a_doctor_soon_pauses_until_a_doctor_has_cleared_it(window: MainWindow) -> None:
     clock = window.ctx.clock
-    view = open_session(window)
-    answer_all(view, yes=("cancer",))
+    view = session_past_guidance(window)
+    answer_red_flags(view, yes=("cancer",))
     view.triage.back_button.click()
     clock.advance(3 * 24 * 3600)  # days later, no doctor yet: still paused, same advice
-    view = open_session(window)
+    view = session_past_guidance(window)
     assert view.stack.currentWidget() is view.triage
     assert view.triage.heading.text() == HEADINGS[Tier.SEE_DOCTOR_SOON]
     view.triage.cleared_button.click()
     assert view.stack.currentWidget() is view.before, "the check was done this week: on to the pain check"
-    [cleared] = events(window, SafetyEventKind.DOCTOR_CLEARED)
+    [cleared] = safety_events(window, SafetyEventKind.DOCTOR_CLEARED)
     assert cleared.flags == ("cancer",)
     view.triage.back_button.click()
     window.close_session()
     clock.advance(8 * 24 * 3600)  # the weekly check: the cleared question is not asked again
-    view = open_session(window)
+    view = session_past_guidance(window)
     assert "cancer" not in view.red_flags.groups and len(view.red_flags.groups) == len(RED_FLAGS) - 1
-    answer_all(view)
+    answer_red_flags(view)
     assert view.stack.currentWidget() is view.before
 
 
 def test_an_emergency_pauses_today_only_and_asks_everything_again(window: MainWindow) -> None:
     clock = window.ctx.clock
-    view = open_session(window)
-    answer_all(view, yes=("bladder",))
+    view = session_past_guidance(window)
+    answer_red_flags(view, yes=("bladder",))
     view.triage.back_button.click()
-    assert open_session(window).stack.currentWidget() is window.session_view.triage  # type: ignore[union-attr]
+    assert session_past_guidance(window).stack.currentWidget() is window.session_view.triage  # type: ignore[union-attr]
     window.close_session()
     clock.advance(24 * 3600)
-    view = open_session(window)
+    view = session_past_guidance(window)
     assert len(view.red_flags.groups) == len(RED_FLAGS), "the next day every question comes back first"
 
 
 @pytest.mark.parametrize("when", ["before", "after"])
 def test_new_numbness_at_a_pain_check_brings_the_questions_back(window: MainWindow, when: str) -> None:
-    view = open_session(window)
-    answer_all(view)  # this week's check done
+    view = session_past_guidance(window)
+    answer_red_flags(view)  # this week's check done
     check = view.before
     if when == "after":
         check.back.set_value(1)
@@ -194,9 +175,9 @@ def test_new_numbness_at_a_pain_check_brings_the_questions_back(window: MainWind
     check.numbness.setChecked(True)
     check.continue_button.click()
     assert "999" in view.stop.body.text() and "NHS 111" in view.stop.body.text()
-    assert events(window, SafetyEventKind.NEW_NUMBNESS)
+    assert safety_events(window, SafetyEventKind.NEW_NUMBNESS)
     view.stop.button.click()
-    again = open_session(window)
+    again = session_past_guidance(window)
     assert again.stack.currentWidget() is again.red_flags, "the safety questions come back before coaching"
 
 
@@ -205,8 +186,8 @@ def test_today_says_why_coaching_and_reminders_are_paused(window: MainWindow) ->
     assert isinstance(today, TodayPage)
     QApplication.processEvents()
     assert today.pause_card.isHidden()
-    view = open_session(window)
-    answer_all(view, yes=("saddle-numbness",))
+    view = session_past_guidance(window)
+    answer_red_flags(view, yes=("saddle-numbness",))
     view.triage.back_button.click()
     QApplication.processEvents()
     assert not today.pause_card.isHidden()
@@ -224,8 +205,8 @@ def test_the_country_setting_changes_the_numbers(qtbot: QtBot, window: MainWindo
     assert settings.country.currentData() == "GB"
     settings.country.setCurrentIndex(settings.country.findData("DE"))
     assert window.ctx.repo.setting("country") == "DE"
-    view = open_session(window)
-    answer_all(view, yes=("saddle-numbness",))
+    view = session_past_guidance(window)
+    answer_red_flags(view, yes=("saddle-numbness",))
     assert view.triage.number.text() == "112"
     assert "call 112" in view.triage.body.text() and "116 117" not in view.triage.body.text()
 
@@ -250,8 +231,8 @@ def test_german_for_germany_names_112_and_the_notaufnahme(window: MainWindow) ->
     window.ctx.repo.set_setting("country", "DE")
     i18n.set_language("de")
     try:
-        view = open_session(window)
-        answer_all(view, yes=("bowel",))
+        view = session_past_guidance(window)
+        answer_red_flags(view, yes=("bowel",))
         body = view.triage.body.text()
         assert "112" in body and "Notaufnahme" in body and "116 117" not in body
     finally:

@@ -28,11 +28,10 @@ from sciatica_coach.core.model import (
 )
 from sciatica_coach.routines import save_routine, set_avoided_direction
 from sciatica_coach.storage.repository import Repository
-from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.main_window import MainWindow
 from sciatica_coach.views.pain_check import PainCheck
 from sciatica_coach.views.session_view import SessionView
-from tests.helpers import FakeClock, fake_services
+from tests.helpers import FakeClock, main_window, safety_events, session_past_red_flags
 
 SHORT = Routine(
     Phase.MOBILITY,
@@ -48,14 +47,10 @@ FIRST_DONE_S = 11  # get ready 5, hold 2, relax 1, hold 2 (+1 to be past the las
 def window(qtbot: QtBot, data_dir: Path) -> Iterator[MainWindow]:
     repo = Repository.open(data_dir)
     save_routine(repo, SHORT)
-    main = MainWindow(AppContext(repo, FakeClock(), fake_services()))
-    qtbot.addWidget(main)
-    main.show()
-    main.activateWindow()
-    qtbot.waitUntil(main.isActiveWindow)
-    yield main
-    if main.session_view is not None and main.session_view.runner is not None:
-        main.session_view.runner.timer.stop()
+    with main_window(qtbot, repo) as main:
+        main.activateWindow()
+        qtbot.waitUntil(main.isActiveWindow)
+        yield main
 
 
 def clock_of(window: MainWindow) -> FakeClock:
@@ -93,30 +88,13 @@ def past_cautions(view: SessionView) -> None:
         button.click()
 
 
-def open_session(window: MainWindow) -> SessionView:
-    """Open a session and get past the guidance note and the red-flag check (all "no") if they are asked."""
-    window.start_session()
-    view = view_of(window)
-    if view.stack.currentWidget() is view.guidance:
-        view.guidance.accept_button.click()
-    if view.stack.currentWidget() is view.red_flags:
-        for flag_id in view.red_flags.groups:
-            view.red_flags.answer(flag_id, False)
-        view.red_flags.continue_button.click()
-    return view
-
-
 def start(window: MainWindow, back: int = 2, leg: int = 2, reach: LegReach = LegReach.NONE) -> SessionView:
-    view = open_session(window)
+    view = session_past_red_flags(window)
     answer_pain(view.before, back, leg, reach)
     past_cautions(view)
     assert view.stack.currentWidget() is view.running
     view.setFocus()
     return view
-
-
-def events(window: MainWindow, kind: SafetyEventKind) -> list:  # type: ignore[type-arg]
-    return [e for e in window.ctx.repo.safety_events() if e.kind is kind]
 
 
 # --- point 6: the question waits --------------------------------------------------------------------------
@@ -143,7 +121,7 @@ def test_the_question_waits_for_an_answer_however_long_it_takes(qtbot: QtBot, wi
     answer_pain(view.after, 1, 1)
     [record] = window.ctx.repo.sessions()
     assert [e.symptom for e in record.exercises] == [None, SymptomChange.SAME], "skipped is not 'same'"
-    [unanswered] = events(window, SafetyEventKind.UNANSWERED_QUESTION)
+    [unanswered] = safety_events(window, SafetyEventKind.UNANSWERED_QUESTION)
     assert (unanswered.exercise_id, unanswered.session_id) == ("prone-on-elbows", record.id)
 
 
@@ -156,8 +134,8 @@ def test_ending_while_asked_keeps_the_question_unanswered(qtbot: QtBot, window: 
     answer_pain(view.after, 2, 2)
     [record] = window.ctx.repo.sessions()
     assert record.outcome is Outcome.ENDED_EARLY and record.exercises[0].symptom is None
-    assert len(events(window, SafetyEventKind.UNANSWERED_QUESTION)) == 1
-    [stopped] = events(window, SafetyEventKind.SESSION_STOPPED)
+    assert len(safety_events(window, SafetyEventKind.UNANSWERED_QUESTION)) == 1
+    [stopped] = safety_events(window, SafetyEventKind.SESSION_STOPPED)
     assert stopped.detail == "Ended early by choice." and stopped.session_id == record.id
 
 
@@ -183,7 +161,7 @@ def test_spread_down_offers_the_gentler_exercise_in_its_place(qtbot: QtBot, wind
     ]
     assert status.step is Step.NEXT_EXERCISE and status.item.exercise_id == "prone-lying"  # type: ignore[union-attr]
     assert not status.paused
-    [spread] = events(window, SafetyEventKind.SYMPTOM_SPREAD)
+    [spread] = safety_events(window, SafetyEventKind.SYMPTOM_SPREAD)
     assert spread.exercise_id == "prone-on-elbows" and spread.session_id == view.runner.session_id  # type: ignore[union-attr]
 
 
@@ -241,14 +219,14 @@ def test_it_hurts_is_recorded_with_the_exercise(qtbot: QtBot, window: MainWindow
     view = start(window)
     run_for(view, 6)
     qtbot.keyClick(view, Qt.Key.Key_H)
-    [hurt] = events(window, SafetyEventKind.IT_HURTS)
+    [hurt] = safety_events(window, SafetyEventKind.IT_HURTS)
     assert hurt.exercise_id == "prone-on-elbows" and hurt.session_id == view.runner.session_id  # type: ignore[union-attr]
     qtbot.keyClick(view, Qt.Key.Key_Escape)
     qtbot.keyClick(view, Qt.Key.Key_Return)
     answer_pain(view.after, 3, 7)
-    [stopped] = events(window, SafetyEventKind.SESSION_STOPPED)
+    [stopped] = safety_events(window, SafetyEventKind.SESSION_STOPPED)
     assert stopped.detail == "Stopped because it hurt."
-    [pain] = events(window, SafetyEventKind.PAIN_STOP)
+    [pain] = safety_events(window, SafetyEventKind.PAIN_STOP)
     assert "after the session: back 3, leg 7" in pain.detail
 
 
@@ -256,10 +234,10 @@ def test_it_hurts_is_recorded_with_the_exercise(qtbot: QtBot, window: MainWindow
 
 
 def test_a_red_stop_cannot_be_bypassed_by_a_lower_number(qtbot: QtBot, window: MainWindow) -> None:
-    view = open_session(window)
+    view = session_past_red_flags(window)
     answer_pain(view.before, 3, 7)
     assert view.stack.currentWidget() is view.stop
-    [pain] = events(window, SafetyEventKind.PAIN_STOP)
+    [pain] = safety_events(window, SafetyEventKind.PAIN_STOP)
     assert "before the session: back 3, leg 7" in pain.detail
     view.stop.button.click()
 
@@ -270,11 +248,11 @@ def test_a_red_stop_cannot_be_bypassed_by_a_lower_number(qtbot: QtBot, window: M
     again.stop.button.click()
 
     clock_of(window).advance(2 * 3600)  # two hours later the same day
-    view = open_session(window)
+    view = session_past_red_flags(window)
     assert view.stack.currentWidget() is view.red_stop
     assert "08:00" in view.red_stop.body.text()
     view.red_stop.confirm_button.click()
-    [override] = events(window, SafetyEventKind.RED_STOP_OVERRIDE)
+    [override] = safety_events(window, SafetyEventKind.RED_STOP_OVERRIDE)
     assert "08:00" in override.detail
     assert view.stack.currentWidget() is view.before
     answer_pain(view.before, 2, 3)
@@ -285,14 +263,14 @@ def test_a_red_stop_cannot_be_bypassed_by_a_lower_number(qtbot: QtBot, window: M
 
 
 def test_declining_after_a_red_stop_goes_back_without_a_session(qtbot: QtBot, window: MainWindow) -> None:
-    view = open_session(window)
+    view = session_past_red_flags(window)
     answer_pain(view.before, 7, 2)
     view.stop.button.click()
     clock_of(window).advance(3 * 3600)
-    view = open_session(window)
+    view = session_past_red_flags(window)
     view.red_stop.decline_button.click()
     assert window.session_view is None
-    assert events(window, SafetyEventKind.RED_STOP_OVERRIDE) == []
+    assert safety_events(window, SafetyEventKind.RED_STOP_OVERRIDE) == []
 
 
 # --- point 7: leg reach over the session ------------------------------------------------------------------------
@@ -311,7 +289,7 @@ def _whole_session(window: MainWindow, before: LegReach, after: LegReach) -> Ses
 def test_reaching_further_down_after_the_session_eases_the_next(qtbot: QtBot, window: MainWindow) -> None:
     view = _whole_session(window, LegReach.THIGH, LegReach.CALF)
     assert "reach further down your leg than before" in view.stop.body.text()
-    [event] = events(window, SafetyEventKind.PERIPHERALISATION)
+    [event] = safety_events(window, SafetyEventKind.PERIPHERALISATION)
     assert "thigh" in event.detail and "calf" in event.detail
     view.stop.button.click()
     today = window.page("today")
@@ -324,4 +302,4 @@ def test_reaching_further_down_after_the_session_eases_the_next(qtbot: QtBot, wi
 def test_reaching_less_far_down_is_an_encouraging_note(qtbot: QtBot, window: MainWindow) -> None:
     view = _whole_session(window, LegReach.CALF, LegReach.BUTTOCK)
     assert "good sign" in view.stop.body.text()
-    assert events(window, SafetyEventKind.PERIPHERALISATION) == []
+    assert safety_events(window, SafetyEventKind.PERIPHERALISATION) == []

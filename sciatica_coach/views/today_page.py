@@ -71,11 +71,12 @@ class TodayPage(Page):
         # While a red-flag answer pauses coaching: a calm card with the advice and the number to call.
         self.pause_card, pause_layout = card()
         self.pause_card.setProperty("role", "banner")
+        # What to do (the advice and the number) reads larger than the note that coaching is paused.
         self.pause_heading = label("", "title")
-        self.pause_reason = label("", "big")
-        self.pause_advice = label("")
+        self.pause_advice = label("", "big")
         self.pause_number = label("", "title")
-        for widget in (self.pause_heading, self.pause_reason, self.pause_advice, self.pause_number):
+        self.pause_reason = label("")
+        for widget in (self.pause_heading, self.pause_advice, self.pause_number, self.pause_reason):
             pause_layout.addWidget(widget)
         self.pause_card.hide()
         self.body.insertWidget(self.body.indexOf(start_card), self.pause_card)  # first: it matters most

@@ -74,3 +74,19 @@ def test_the_question_after_the_last_exercise_never_shows_its_hold_words(window:
     view.running.symptom.buttons[SymptomChange.DOWN].click()
     assert runner.status().pause_reason is PauseReason.SPREAD
     assert view.running.cue.text().startswith("Paused.") and "Hold" not in view.running.cue.text()
+
+
+def test_todays_pause_card_puts_the_advice_first_and_larger_than_the_paused_note(window: MainWindow) -> None:
+    view = open_session(window)
+    for flag_id in view.red_flags.groups:
+        view.red_flags.answer(flag_id, flag_id == "bladder")
+    view.red_flags.continue_button.click()
+    view.triage.back_button.click()
+    today = window.page("today")
+    QApplication.processEvents()
+    card = today.pause_card  # type: ignore[attr-defined]
+    advice, reason, number = today.pause_advice, today.pause_reason, today.pause_number  # type: ignore[attr-defined]
+    assert "A&E" in advice.text() and "999" in number.text() and "paused" in reason.text()
+    assert advice.fontInfo().pointSizeF() > reason.fontInfo().pointSizeF()
+    layout = card.layout()
+    assert layout.indexOf(advice) < layout.indexOf(number) < layout.indexOf(reason)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from sciatica_coach.storage.repository import Repository
     from sciatica_coach.views.context import ServiceFactories
     from sciatica_coach.views.main_window import MainWindow
+    from sciatica_coach.views.progress_page import ProgressPage
     from sciatica_coach.views.session_view import SessionView
 
 
@@ -114,6 +115,18 @@ def session_record(session_id: str, start: datetime, **fields: object) -> Sessio
         pain_after=PainReport(3, 3, LegReach.THIGH),
     )
     return replace(record, **fields)  # type: ignore[arg-type]
+
+
+def progress_page(qtbot: QtBot, repo: Repository, now: datetime) -> ProgressPage:
+    """The Progress page over `repo` on its own, shown at 1000 x 800, its clock standing at `now`."""
+    from sciatica_coach.views.context import AppContext
+    from sciatica_coach.views.progress_page import ProgressPage
+
+    page = ProgressPage(AppContext(repo, FakeClock(now)))
+    qtbot.addWidget(page)
+    page.resize(1000, 800)
+    page.show()
+    return page
 
 
 @contextmanager

@@ -16,8 +16,7 @@ from pytestqt.qtbot import QtBot
 from sciatica_coach.core.demo import generate_demo_history
 from sciatica_coach.core.model import ExerciseRecord, Outcome, PainReport, Phase, SessionRecord
 from sciatica_coach.storage.repository import Repository
-from sciatica_coach.views.context import AppContext
-from tests.helpers import FakeClock
+from tests.helpers import progress_page
 
 TZ = ZoneInfo("Europe/London")
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=TZ)  # a Wednesday
@@ -56,18 +55,8 @@ def known(data_dir: Path) -> Repository:
     return repo
 
 
-def make_page(qtbot: QtBot, repo: Repository):  # type: ignore[no-untyped-def]
-    from sciatica_coach.views.progress_page import ProgressPage
-
-    page = ProgressPage(AppContext(repo, FakeClock(NOW)))
-    qtbot.addWidget(page)
-    page.resize(1000, 800)
-    page.show()
-    return page
-
-
 def test_headline_cards_show_the_known_numbers(qtbot: QtBot, known: Repository) -> None:
-    page = make_page(qtbot, known)
+    page = progress_page(qtbot, known, NOW)
     assert page.figures["this_week"].text() == "4 of 14 (+1 partial)"
     # 7 days last week + Monday met the plan; Tuesday (one ended early) did not, and today is not done yet
     assert page.figures["streak"].text() == "0 days"
@@ -78,7 +67,7 @@ def test_headline_cards_show_the_known_numbers(qtbot: QtBot, known: Repository) 
 
 
 def test_streak_is_broken_by_a_missed_day(qtbot: QtBot, known: Repository) -> None:
-    page = make_page(qtbot, known)
+    page = progress_page(qtbot, known, NOW)
     history = page.history
     assert history is not None
     summary = history.summary()
@@ -90,7 +79,7 @@ def test_streak_is_broken_by_a_missed_day(qtbot: QtBot, known: Repository) -> No
 
 
 def test_ranges_switch_the_chart_and_table(qtbot: QtBot, known: Repository) -> None:
-    page = make_page(qtbot, known)
+    page = progress_page(qtbot, known, NOW)
     assert page.weeks == 12 and len(page.chart.rows) == 12
     for weeks in (4, 26, 52, 12):
         page.range_buttons[weeks].click()
@@ -108,7 +97,7 @@ def test_ranges_switch_the_chart_and_table(qtbot: QtBot, known: Repository) -> N
 
 
 def test_chart_tooltips_have_exact_numbers(qtbot: QtBot, known: Repository) -> None:
-    page = make_page(qtbot, known)
+    page = progress_page(qtbot, known, NOW)
     page.set_range(4)
     last = page.chart.tooltip_for(3)
     assert "(so far)" in last and "Done: 4 of 14" in last and "Partial (ended early): 1" in last
@@ -121,7 +110,7 @@ def test_chart_tooltips_have_exact_numbers(qtbot: QtBot, known: Repository) -> N
 
 
 def test_calendar_has_the_days_with_slot_detail(qtbot: QtBot, known: Repository) -> None:
-    page = make_page(qtbot, known)
+    page = progress_page(qtbot, known, NOW)
     cells = {cell.day: cell for cell in page.calendar.cells}
     tuesday = cells[MONDAY + timedelta(days=1)]
     rect = page.calendar.cell_rect(tuesday)
@@ -137,28 +126,28 @@ def test_pain_change_is_called_out_carefully(qtbot: QtBot, data_dir: Path) -> No
     repo = Repository.open(data_dir)
     start = MONDAY - timedelta(days=27)
     repo.add_sessions([session(i, start + timedelta(days=i), 8, leg=6 if i < 7 else 3) for i in range(28)])
-    page = make_page(qtbot, repo)
+    page = progress_page(qtbot, repo, NOW)
     text = page.pain_text.text()
     assert "Leg pain is 3.0 points lower than when you started — a change that usually matters." in text
     assert "diagnos" not in text.lower()
 
 
 def test_empty_history_shows_calm_placeholders(qtbot: QtBot, data_dir: Path) -> None:
-    page = make_page(qtbot, Repository.open(data_dir))
+    page = progress_page(qtbot, Repository.open(data_dir), NOW)
     assert page.figures["this_week"].text() == "0 of 10"  # the programme starts today, a Wednesday
     assert "Not enough pain ratings yet" in page.pain_text.text()
     assert not page.notes_frame.isVisibleTo(page)
 
 
 def test_new_sessions_refresh_the_page(qtbot: QtBot, known: Repository) -> None:
-    page = make_page(qtbot, known)
+    page = progress_page(qtbot, known, NOW)
     known.save_session(session(200, MONDAY + timedelta(days=2), 19))
     page.ctx.sessions_changed.emit()
     assert page.figures["this_week"].text() == "5 of 14 (+1 partial)"
 
 
 def test_export_import_png_and_report(qtbot: QtBot, known: Repository, tmp_path: Path) -> None:
-    page = make_page(qtbot, known)
+    page = progress_page(qtbot, known, NOW)
     out = tmp_path / "out"
     out.mkdir()
     assert page.export_to(out / "h.json", "json")
@@ -173,7 +162,7 @@ def test_export_import_png_and_report(qtbot: QtBot, known: Repository, tmp_path:
 
     # importing into another folder adds the sessions and refreshes
     other = Repository.open(tmp_path / "other")
-    fresh = make_page(qtbot, other)
+    fresh = progress_page(qtbot, other, NOW)
     with qtbot.waitSignal(fresh.ctx.sessions_changed):
         assert fresh.import_from(out / "h.json")
     assert other.session_count() == 19
@@ -182,7 +171,7 @@ def test_export_import_png_and_report(qtbot: QtBot, known: Repository, tmp_path:
 
 
 def test_a_bad_import_changes_nothing_and_says_why(qtbot: QtBot, known: Repository, tmp_path: Path) -> None:
-    page = make_page(qtbot, known)
+    page = progress_page(qtbot, known, NOW)
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "sciatica-coach-history", "version": 99, "sessions": []}')
     before = known.session_count()
@@ -194,14 +183,14 @@ def test_a_bad_import_changes_nothing_and_says_why(qtbot: QtBot, known: Reposito
 
 
 def test_export_failure_is_reported(qtbot: QtBot, known: Repository, tmp_path: Path) -> None:
-    page = make_page(qtbot, known)
+    page = progress_page(qtbot, known, NOW)
     assert not page.export_to(tmp_path / "no" / "such" / "h.json", "json")
     assert "Couldn't save" in page.message.text()
 
 
 def test_dialog_buttons_use_the_chosen_path(qtbot: QtBot, known: Repository, tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-    page = make_page(qtbot, known)
+    page = progress_page(qtbot, known, NOW)
     target = tmp_path / "via-dialog.csv"
     monkeypatch.setattr(page, "_ask_save_path", lambda *_args: str(target))
     page.csv_button.click()
@@ -218,7 +207,7 @@ def test_light_and_dark_both_render(qtbot: QtBot, known: Repository) -> None:
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    page = make_page(qtbot, known)
+    page = progress_page(qtbot, known, NOW)
     for mode in ("dark", "light"):
         colors = apply_theme(app, mode)
         qtbot.waitUntil(lambda: not page.recolor_pending)
@@ -231,7 +220,7 @@ def test_big_demo_history_opens(qtbot: QtBot, data_dir: Path) -> None:
     demo = generate_demo_history(60, NOW)
     repo.add_sessions(list(demo.sessions))
     repo.add_excused_days(demo.excused_days)
-    page = make_page(qtbot, repo)
+    page = progress_page(qtbot, repo, NOW)
     page.set_range(52)
     assert page.notes_frame.isVisibleTo(page)
     assert "for safety" in page.notes_text.text()
@@ -280,7 +269,7 @@ def test_the_chart_placeholder_is_as_tall_as_the_chart() -> None:
 def test_pain_has_its_own_panel_under_the_same_weeks(qtbot: QtBot, known: Repository) -> None:
     """Pain (0–10) is drawn in its own panel, not on a second axis over the session bars, so the two scales
     can't be read against each other; the weeks line up and the mouse finds a week in either panel."""
-    page = make_page(qtbot, known)
+    page = progress_page(qtbot, known, NOW)
     page.set_range(4)
     chart = page.chart
     sessions_view, pain_view = chart.plot.getPlotItem().vb, chart.pain_plot.getPlotItem().vb

@@ -24,7 +24,7 @@ from sciatica_coach.progress_data import safety_overview
 from sciatica_coach.storage.repository import DataError, Repository
 from sciatica_coach.views import locale_support
 from sciatica_coach.views.context import AppContext
-from tests.helpers import FakeClock, session_record
+from tests.helpers import FakeClock, progress_page, session_record
 
 TZ = ZoneInfo("Europe/London")
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=TZ)
@@ -74,16 +74,6 @@ def english() -> Iterator[None]:
     locale_support.reset_language()
 
 
-def make_page(qtbot: QtBot, repo: Repository):  # type: ignore[no-untyped-def]
-    from sciatica_coach.views.progress_page import ProgressPage
-
-    page = ProgressPage(AppContext(repo, FakeClock(NOW)))
-    qtbot.addWidget(page)
-    page.resize(1000, 800)
-    page.show()
-    return page
-
-
 def shown_text(page) -> str:  # type: ignore[no-untyped-def]
     return " ".join(
         [page.safety_summary.text(), page.safety_events.accessibleDescription(), page.safety_more.text()]
@@ -104,7 +94,7 @@ def test_overview_counts_what_happened_honestly(history: Repository) -> None:
 
 
 def test_progress_shows_the_safety_events_of_the_weeks_shown(qtbot: QtBot, history: Repository) -> None:
-    page = make_page(qtbot, history)
+    page = progress_page(qtbot, history, NOW)
     page.set_range(4)
     text = shown_text(page)
     assert "Red-flag questions answered 2 times; 1 with a “yes”." in text
@@ -121,7 +111,7 @@ def test_progress_shows_the_safety_events_of_the_weeks_shown(qtbot: QtBot, histo
 
 
 def test_progress_says_plainly_when_nothing_happened(qtbot: QtBot, data_dir: Path) -> None:
-    page = make_page(qtbot, Repository.open(data_dir))
+    page = progress_page(qtbot, Repository.open(data_dir), NOW)
     assert page.safety_summary.text().startswith("No safety events in the last 12 weeks")
     assert not page.safety_events.isVisible()
 
@@ -136,7 +126,7 @@ def test_only_the_latest_are_listed_and_the_rest_counted(qtbot: QtBot, data_dir:
             for n in range(SAFETY_EVENTS_SHOWN + 3)
         ]
     )
-    page = make_page(qtbot, repo)
+    page = progress_page(qtbot, repo, NOW)
     assert page.safety_events.text().count("<tr>") == SAFETY_EVENTS_SHOWN
     assert page.safety_more.isVisible() and "3 earlier" in page.safety_more.text()
 
@@ -145,7 +135,7 @@ def test_progress_in_german_shows_the_events_in_german(
     qtbot: QtBot, history: Repository, english: None
 ) -> None:
     locale_support.apply_language("de")
-    page = make_page(qtbot, history)
+    page = progress_page(qtbot, history, NOW)
     page.set_range(4)
     text = shown_text(page)
     assert "„Es tut weh“ gedrückt" in text and "Notfall" in text
@@ -176,7 +166,7 @@ def test_the_demo_history_shows_events_in_progress(qtbot: QtBot, data_dir: Path)
     demo = generate_demo_history(16, NOW)
     repo.add_sessions(list(demo.sessions))
     repo.add_safety_events(list(demo.safety_events))
-    page = make_page(qtbot, repo)
+    page = progress_page(qtbot, repo, NOW)
     page.set_range(12)
     assert "answered “yes”" in shown_text(page)
 
@@ -188,7 +178,7 @@ def test_importing_a_backup_twice_in_progress_adds_the_events_once(
 
     backup = tmp_path / "backup.json"
     backup.write_text(export_json(history, NOW), encoding="utf-8")
-    page = make_page(qtbot, Repository.open(tmp_path / "elsewhere"))
+    page = progress_page(qtbot, Repository.open(tmp_path / "elsewhere"), NOW)
     assert page.import_from(backup)
     assert "4 safety events were added." in page.message.text()
     assert page.import_from(backup)

@@ -14,9 +14,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sciatica_coach import __version__
 from sciatica_coach.core.model import SafetyEvent, SessionRecord, SymptomChange
@@ -35,6 +36,7 @@ EXPORT_FORMAT = "sciatica-coach-history"
 EXPORT_VERSION = 1
 MAX_IMPORT_BYTES = 20 * 1024 * 1024  # ten years of twice-daily sessions is about 5 MB
 MAX_PROBLEMS_LISTED = 10
+_Record = TypeVar("_Record", SessionRecord, SafetyEvent)
 
 CSV_COLUMNS = [
     "id", "date", "start", "end", "minutes", "outcome", "reason", "slot", "phase",
@@ -132,6 +134,23 @@ def _problem_list(problems: list[str]) -> str:
     return text + ngettext("; and {n} more problem(s)", "; and {n} more problem(s)", more).format(n=more)
 
 
+def _read_records(
+    raw: object, not_a_list: str, name: str, read: Callable[[object, str], _Record], problems: list[str]
+) -> list[_Record]:
+    """The records of one list field, each read by `read` under its `name` ("session {n}", counted from 1);
+    a field that is not a list and every record that can't be read add to `problems`."""
+    if not isinstance(raw, list):
+        problems.append(not_a_list)
+        return []
+    records: list[_Record] = []
+    for i, item in enumerate(raw):
+        try:
+            records.append(read(item, name.format(n=i + 1)))
+        except RecordError as err:
+            problems.append(str(err))
+    return records
+
+
 def parse_import(blob: bytes, source: str | None = None) -> ImportBundle:
     """Check an export file completely; raise ExchangeError listing every problem."""
     if source is None:
@@ -181,26 +200,20 @@ def parse_import(blob: bytes, source: str | None = None) -> ImportBundle:
             ).format(source=source, version=version, supported=EXPORT_VERSION)
         )
     problems: list[str] = []
-    sessions_raw = data.get("sessions")
-    sessions: list[SessionRecord] = []
-    if not isinstance(sessions_raw, list):
-        problems.append(_("the 'sessions' field should be a list"))
-    else:
-        for i, raw in enumerate(sessions_raw):
-            try:
-                sessions.append(session_from_dict(raw, _("session {n}").format(n=i + 1)))
-            except RecordError as err:
-                problems.append(str(err))
-    events: list[SafetyEvent] = []
-    events_raw = data.get("safety_events", [])  # exports made before safety events were kept have none
-    if not isinstance(events_raw, list):
-        problems.append(_("the 'safety_events' field should be a list"))
-    else:
-        for i, raw in enumerate(events_raw):
-            try:
-                events.append(event_from_dict(raw, _("safety event {n}").format(n=i + 1)))
-            except RecordError as err:
-                problems.append(str(err))
+    sessions = _read_records(
+        data.get("sessions"),
+        _("the 'sessions' field should be a list"),
+        _("session {n}"),
+        session_from_dict,
+        problems,
+    )
+    events = _read_records(
+        data.get("safety_events", []),  # exports made before safety events were kept have none
+        _("the 'safety_events' field should be a list"),
+        _("safety event {n}"),
+        event_from_dict,
+        problems,
+    )
     excused: set[date] = set()
     excused_raw = data.get("excused_days", [])
     if not isinstance(excused_raw, list):

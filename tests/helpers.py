@@ -17,8 +17,6 @@ from sciatica_coach.core.model import (
     Outcome,
     PainReport,
     Phase,
-    SafetyEvent,
-    SafetyEventKind,
     SessionRecord,
     SymptomChange,
 )
@@ -26,6 +24,7 @@ from sciatica_coach.core.model import (
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
 
+    from sciatica_coach.core.model import SafetyEvent, SafetyEventKind
     from sciatica_coach.storage.repository import Repository
     from sciatica_coach.views.context import ServiceFactories
     from sciatica_coach.views.main_window import MainWindow

@@ -245,7 +245,7 @@ def advice(tier: Tier, place: Country) -> TierAdvice:
         raise ValueError("no advice for answers that were all no")
     heading, parts = _ADVICE[tier]
     words = advice_words(place)
-    body = " ".join(_(part).format(**words) for part in parts)
+    body = "\n\n".join(_(part).format(**words) for part in parts)  # a paragraph each: easier to take in
     return TierAdvice(tier, _(heading), body, place.number, _(NUMBER_CAPTIONS[tier]))
 
 

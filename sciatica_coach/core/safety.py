@@ -185,7 +185,7 @@ def pain_check(report: PainReport, place: Country = OTHER) -> PainCheck:
     if zone is Zone.RED:
         if report.new_numbness_or_weakness:
             words = advice_words(place)
-            message = f"{_(NEW_NUMBNESS_ADVICE).format(**words)} {_(EMERGENCY_SIGNS).format(**words)}"
+            message = f"{_(NEW_NUMBNESS_ADVICE).format(**words)}\n\n{_(EMERGENCY_SIGNS).format(**words)}"
         else:
             message = _(RED_PAIN_ADVICE)
         return PainCheck(zone, stop_session=True, message=message)

@@ -90,3 +90,13 @@ def test_todays_pause_card_puts_the_advice_first_and_larger_than_the_paused_note
     assert advice.fontInfo().pointSizeF() > reason.fontInfo().pointSizeF()
     layout = card.layout()
     assert layout.indexOf(advice) < layout.indexOf(number) < layout.indexOf(reason)
+
+
+def test_the_result_page_gives_each_part_of_the_advice_its_own_paragraph(window: MainWindow) -> None:
+    view = open_session(window)
+    for flag_id in view.red_flags.groups:
+        view.red_flags.answer(flag_id, flag_id == "cancer")
+    view.red_flags.continue_button.click()
+    first, second = view.triage.body.text().split("\n\n")
+    assert "not an emergency" in first and "999" not in first
+    assert second.startswith("If you notice numbness") and "call 999" in second

@@ -112,8 +112,10 @@ class RedFlagQuestion(QFrame):
         row.addWidget(self.text, 1)
         self.group = QButtonGroup(self)
         self.buttons: list[QPushButton] = []
-        for value, (text, key) in enumerate(((_("No"), "N"), (_("Yes"), "Y"))):
-            button = QPushButton(text)
+        # The key on the button itself, so it can be answered from the floor (German: N for Nein, J for Ja).
+        answers = ((_("No"), _("No (N)"), "N"), (_("Yes"), _("Yes (Y)"), "Y"))
+        for value, (text, shown, key) in enumerate(answers):
+            button = QPushButton(shown)
             button.setCheckable(True)
             button.setProperty("answer", True)
             button.setMinimumSize(ANSWER_SIZE)

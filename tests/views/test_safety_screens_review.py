@@ -100,3 +100,10 @@ def test_the_result_page_gives_each_part_of_the_advice_its_own_paragraph(window:
     first, second = view.triage.body.text().split("\n\n")
     assert "not an emergency" in first and "999" not in first
     assert second.startswith("If you notice numbness") and "call 999" in second
+
+
+def test_the_yes_and_no_buttons_show_their_keys(window: MainWindow) -> None:
+    view = open_session(window)
+    question = view.red_flags.questions[0]
+    assert [button.text() for button in question.buttons] == ["No (N)", "Yes (Y)"]
+    assert question.buttons[1].accessibleName().startswith("Yes: ")

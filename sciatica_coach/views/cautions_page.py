@@ -55,7 +55,10 @@ class CautionsPage(QWidget):
                 widget.deleteLater()
         self.leave_out = {}
         for exercise in exercises:
-            frame, body = card(exercise.name)
+            frame, body = card()
+            name = label(exercise.name, "title")  # the exercise's name stands above its cautions
+            name.setAccessibleName(exercise.name)
+            body.addWidget(name)
             for caution in exercise.cautions:
                 line = label(f"•  {caution}", "big")
                 line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -67,6 +67,8 @@ EVENT_PT = 8  # the safety events' text size
 EVENT_TIME_WIDTH_PT = 112  # "Wed 30 Sep 2026, 19:47" and a gap
 EVENT_GAP_PT = 1.5
 MAX_SYMPTOM_LINES = 3
+# Listed in the report however many events there are: a red-flag "yes", and a doctor's clearance of one.
+ALWAYS_LISTED = frozenset({SafetyEventKind.RED_FLAG_ANSWERS, SafetyEventKind.DOCTOR_CLEARED})
 PHASE_NAMES = {1: "gentle mobility", 2: "strengthening", 3: "exercise-ball work"}
 
 
@@ -491,7 +493,7 @@ class _Drawer:
     def _safety(self, safety: SafetyOverview) -> None:
         """The period's safety events in a two-column list (when, what happened), oldest first. When they do
         not all fit above the footer, all are counted per week and the latest are listed, red-flag checks with
-        a "yes" first of all."""
+        a "yes" and a doctor's clearance of them first of all (the clinician sees why coaching went on)."""
         events = list(safety.events)
         checks = red_flag_checks_sentence(safety)
         if not events:
@@ -503,17 +505,18 @@ class _Drawer:
         if self.y + self._height(checks, 9) + sum(height for _, height in rows) > bottom:
             intro = (
                 f"{checks} {len(events)} safety events. {event_counts_text(events)} "
-                "Listed: every red-flag check with a “yes”, then the latest others ({n} in all):"
+                "Listed: every red-flag check with a “yes” and every doctor's clearance, then the latest others "
+                "({n} in all):"
             )
             room = bottom - self.y - self._height(intro.format(n=len(events)), 9) - 2
             by_priority = sorted(
                 rows,
-                key=lambda row: (row[0].kind is not SafetyEventKind.RED_FLAG_ANSWERS, -row[0].at.timestamp()),
+                key=lambda row: (row[0].kind not in ALWAYS_LISTED, -row[0].at.timestamp()),
             )
             kept = []
             for row in by_priority:
                 if row[1] > room:
-                    if row[0].kind is SafetyEventKind.RED_FLAG_ANSWERS:
+                    if row[0].kind in ALWAYS_LISTED:
                         continue  # a shorter, later one may still fit
                     break  # the latest ones, without gaps
                 kept.append(row)

@@ -213,3 +213,20 @@ def test_many_events_are_counted_per_week_and_red_flags_still_listed(
     listed = re.search(r"then the latest others \((\d+) in all\)", text)
     assert listed and 10 <= int(listed.group(1)) < 51
     assert text.count("“It hurts” pressed during bridge.") == int(listed.group(1)) - 1
+
+
+def test_a_doctors_clearance_is_listed_with_the_red_flag_yes_however_many_events(
+    qtbot: QtBot, data_dir: Path, tmp_path: Path
+) -> None:
+    repo = Repository.open(data_dir)
+    first = NOW - timedelta(days=20)
+    events = [
+        SafetyEvent(first + timedelta(days=1, hours=9 * n), SafetyEventKind.IT_HURTS, exercise_id="bridge")
+        for n in range(50)
+    ]
+    events.append(SafetyEvent(first, SafetyEventKind.RED_FLAG_ANSWERS, flags=("cancer",)))
+    events.append(SafetyEvent(first + timedelta(hours=2), SafetyEventKind.DOCTOR_CLEARED, flags=("cancer",)))
+    repo.add_safety_events(events)
+    text = _one_page_text(repo, tmp_path)
+    assert "Have you ever had cancer?" in text
+    assert "Confirmed that a doctor has said the exercises can go on." in text, "why coaching went on"

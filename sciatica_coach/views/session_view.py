@@ -403,7 +403,7 @@ class RunningPanel(QWidget):
             if status.pause_reason is PauseReason.QUESTION:
                 done_text = QUESTION_LAST_TEXT
             self.cue.setText(_(done_text) if done_text else "")
-            self.pause.setText(_("Resume (Space)") if status.paused else _("Pause (Space)"))
+            self._show_pause_button(status)
             return
         exercise = catalogue.get(status.item.exercise_id)
         self.name.setText(exercise.name)
@@ -426,7 +426,7 @@ class RunningPanel(QWidget):
         paused_text = PAUSE_TEXT.get(status.pause_reason) if status.paused and status.pause_reason else None
         self.cue.setText(_(paused_text) if paused_text else cue.text)
         self.stop_rule.setText(exercise.stop_if)
-        self.pause.setText(_("Resume (Space)") if status.paused else _("Pause (Space)"))
+        self._show_pause_button(status)
         upcoming = status.next_item
         if status.step is Step.NEXT_EXERCISE:
             self.next_label.setText(_("Coming up now"))
@@ -436,6 +436,13 @@ class RunningPanel(QWidget):
             self.next_label.setText(_("Last exercise"))
         self.progress.setValue(int(status.progress * 1000))
         self.time_left.setText(_minutes_text(status.total_remaining_s))
+
+
+    def _show_pause_button(self, status: SessionStatus) -> None:
+        """Pause or Resume; greyed out while the after-exercise question waits, since only an answer (or
+        4, skip) carries on then."""
+        self.pause.setText(_("Resume (Space)") if status.paused else _("Pause (Space)"))
+        self.pause.setEnabled(status.awaiting_answer is None)
 
 
 class StopPanel(QWidget):

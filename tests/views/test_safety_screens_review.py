@@ -71,8 +71,10 @@ def test_the_question_after_the_last_exercise_never_shows_its_hold_words(window:
     assert "Waiting for your answer" in cue and "pain check" in cue and "Hold" not in cue
     assert "next exercise" not in cue, "there is none after the last one"
     assert view.running.pause.text() == "Resume (Space)"
+    assert not view.running.pause.isEnabled(), "only an answer carries on: Resume would do nothing"
     view.running.symptom.buttons[SymptomChange.DOWN].click()
     assert runner.status().pause_reason is PauseReason.SPREAD
+    assert view.running.pause.isEnabled(), "now Space carries on without the exercise"
     assert view.running.cue.text().startswith("Paused.") and "Hold" not in view.running.cue.text()
 
 

@@ -439,10 +439,11 @@ class RunningPanel(QWidget):
 
 
     def _show_pause_button(self, status: SessionStatus) -> None:
-        """Pause or Resume; greyed out while the after-exercise question waits, since only an answer (or
-        4, skip) carries on then."""
+        """Pause or Resume; greyed out, with Skip, while the after-exercise question waits, since only an
+        answer (or 4, skip the question) carries on then."""
         self.pause.setText(_("Resume (Space)") if status.paused else _("Pause (Space)"))
         self.pause.setEnabled(status.awaiting_answer is None)
+        self.skip.setEnabled(status.awaiting_answer is None)
 
 
 class StopPanel(QWidget):

@@ -72,6 +72,7 @@ def test_the_question_after_the_last_exercise_never_shows_its_hold_words(window:
     assert "next exercise" not in cue, "there is none after the last one"
     assert view.running.pause.text() == "Resume (Space)"
     assert not view.running.pause.isEnabled(), "only an answer carries on: Resume would do nothing"
+    assert not view.running.skip.isEnabled()
     view.running.symptom.buttons[SymptomChange.DOWN].click()
     assert runner.status().pause_reason is PauseReason.SPREAD
     assert view.running.pause.isEnabled(), "now Space carries on without the exercise"

@@ -93,8 +93,7 @@ SYMPTOM_SAME_ADVICE = ""
 
 HURTS_ADVICE = N_(
     "Let's stop here. Ease out of the position slowly and rest in whatever way feels most comfortable. "
-    "There's no need to push through pain. When you're ready, you can skip this exercise or end the "
-    "session for today."
+    "There's no need to push through pain. When you're ready, skip this exercise (→) or end for today (Esc)."
 )
 
 HURTS_CUE = N_("Stop and rest. Ease out of the position slowly.")

@@ -417,8 +417,11 @@ class RunningPanel(QWidget):
         rep_text = _("Rep {n} of {count}").format(n=status.rep, count=status.reps).replace(" ", nbsp)
         set_text = _("Set {n} of {count}").format(n=status.set_no, count=status.sets).replace(" ", nbsp)
         self.counters.setText(f"{rep_text}   {set_text}" if status.rep else "")
+        illustration = cue.illustration
+        if status.paused and status.pause_reason is PauseReason.HURTS:
+            illustration = exercise.start_illustration  # "ease out of the position": the resting pose, not the hold
         self.picture.set_illustration(
-            cue.illustration,
+            illustration,
             mirrored=status.side is Side.RIGHT,
             description=f"{exercise.name}: {exercise.summary}",
             view_box=content_view_box((exercise.start_illustration, exercise.hold_illustration)),

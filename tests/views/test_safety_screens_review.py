@@ -110,3 +110,30 @@ def test_the_yes_and_no_buttons_show_their_keys(window: MainWindow) -> None:
     question = view.red_flags.questions[0]
     assert [button.text() for button in question.buttons] == ["No (N)", "Yes (Y)"]
     assert question.buttons[1].accessibleName().startswith("Yes: ")
+
+
+def test_it_hurts_shows_the_resting_pose_and_the_keys_to_skip_or_end(qtbot: QtBot, window: MainWindow) -> None:
+    from PySide6.QtCore import Qt
+
+    view = open_session(window)
+    for flag_id in view.red_flags.groups:
+        view.red_flags.answer(flag_id, False)
+    view.red_flags.continue_button.click()
+    view.before.back.set_value(2)
+    view.before.leg.set_value(2)
+    view.before.continue_button.click()
+    runner = view.runner
+    assert runner is not None
+    runner.timer.stop()
+    clock = window.ctx.clock
+    assert isinstance(clock, FakeClock)
+    while runner.status().step is not Step.HOLD:
+        clock.advance(1)
+        runner.tick()
+    exercise = view.catalogue.get("pelvic-tilt")
+    assert view.running.picture.illustration_id() == exercise.hold_illustration
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_H)
+    cue = view.running.cue.text()
+    assert "Ease out of the position" in cue and "(→)" in cue and "(Esc)" in cue
+    assert view.running.picture.illustration_id() == exercise.start_illustration, "not the hold it eases out of"

@@ -416,7 +416,9 @@ class RunningPanel(QWidget):
         nbsp = "\u00a0"  # keep "Rep 2 of 10" together; wrap only between the two counters
         rep_text = _("Rep {n} of {count}").format(n=status.rep, count=status.reps).replace(" ", nbsp)
         set_text = _("Set {n} of {count}").format(n=status.set_no, count=status.sets).replace(" ", nbsp)
-        self.counters.setText(f"{rep_text}   {set_text}" if status.rep else "")
+        # "Set 1 of 1" says nothing: leaving it out keeps the counters on one line (German too, in floor mode).
+        counters = f"{rep_text}   {set_text}" if status.sets > 1 else rep_text
+        self.counters.setText(counters if status.rep else "")
         illustration = cue.illustration
         if status.paused and status.pause_reason is PauseReason.HURTS:
             illustration = exercise.start_illustration  # "ease out of the position": the resting pose, not the hold
@@ -576,6 +578,9 @@ class SessionView(QWidget):
         self.scroller.setWidgetResizable(True)
         self.scroller.setFrameShape(QFrame.Shape.NoFrame)
         self.scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space and the arrows belong to the session
+        # Never a horizontal bar: it took height from the running panel, whose type follows its height, so a
+        # wide stage (German answers in floor mode) showed and hid it endlessly until the stack overflowed.
+        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroller.setWidget(self.stack)
         layout.addWidget(self.scroller)
 

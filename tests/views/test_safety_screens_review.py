@@ -137,3 +137,63 @@ def test_it_hurts_shows_the_resting_pose_and_the_keys_to_skip_or_end(qtbot: QtBo
     cue = view.running.cue.text()
     assert "Ease out of the position" in cue and "(→)" in cue and "(Esc)" in cue
     assert view.running.picture.illustration_id() == exercise.start_illustration, "not the hold it eases out of"
+
+
+def test_the_question_in_german_floor_mode_fits_without_a_sideways_scroll(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    """The German answers were wider than a 1280-pixel screen in floor mode: the sideways scroll bar took
+    height from the panel, whose type follows its height, and came and went until the stack overflowed."""
+    from PySide6.QtCore import QEvent, Qt
+
+    from sciatica_coach import i18n
+
+    repo = Repository.open(data_dir)
+    routine = Routine(
+        Phase.STRENGTH,
+        (
+            RoutineItem("bird-dog", Dose(1, 1, 1, 1, 0), SideMode.LEFT_THEN_RIGHT),
+            RoutineItem("dead-bug", Dose(1, 1, 1, 1, 0), SideMode.BOTH),
+        ),
+    )
+    save_routine(repo, routine)
+    repo.set_setting("country", "DE")
+    i18n.set_language("de")
+    try:
+        main = MainWindow(AppContext(repo, FakeClock(), fake_services()))
+        qtbot.addWidget(main)
+        main.apply_appearance()
+        main.resize(1280, 800)
+        main.show()
+        view = open_session(main)
+        for flag_id in view.red_flags.groups:
+            view.red_flags.answer(flag_id, False)
+        view.red_flags.continue_button.click()
+        view.before.back.set_value(2)
+        view.before.leg.set_value(2)
+        view.before.continue_button.click()
+        if view.stack.currentWidget() is view.cautions:
+            view.cautions.read_button.click()
+        runner = view.runner
+        assert runner is not None
+        runner.timer.stop()
+        view.set_floor_mode(True)
+        main.showNormal()
+        main.resize(1280, 800)
+        clock = main.ctx.clock
+        assert isinstance(clock, FakeClock)
+        for _ in range(60):
+            if runner.status().awaiting_answer is not None:
+                break
+            clock.advance(1)
+            runner.tick()
+        for _ in range(3):
+            QApplication.processEvents()
+            QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        assert view.running.symptom.isVisible()
+        policy = view.scroller.horizontalScrollBarPolicy()
+        assert policy is Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        assert view.stack.width() <= view.scroller.viewport().width(), "the answers fit across the screen"
+        runner.timer.stop()
+    finally:
+        i18n.set_language("en")

@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QShortcut,
 )
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -148,7 +149,8 @@ class SymptomQuestion(QFrame):
         layout.addWidget(self.headline)
         layout.addWidget(self.advice)
         self.choices = QWidget()
-        row = QHBoxLayout(self.choices)
+        # Side by side when they fit across the window, else one under the other (long German names).
+        self.choice_row = row = QBoxLayout(QBoxLayout.Direction.LeftToRight, self.choices)
         row.setContentsMargins(0, 0, 0, 0)
         self.instead = QPushButton()
         self.instead.setProperty("role", "primary")
@@ -157,7 +159,7 @@ class SymptomQuestion(QFrame):
         self.carry_on_button.clicked.connect(self.carry_on.emit)
         for button in (self.instead, self.carry_on_button):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-            row.addWidget(button)
+            row.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
         row.addStretch(1)
         layout.addWidget(self.choices)
         self.exercise_index: int | None = None
@@ -200,7 +202,19 @@ class SymptomQuestion(QFrame):
         self.instead.setText(_(SUBSTITUTE_BUTTON).format(name=substitute_name))
         self.instead.setVisible(substitute_id is not None)
         self._show_parts(advice=text, headline=headline)
+        self.fit_choices()
         self.show()
+
+    def fit_choices(self) -> None:
+        """The two choices side by side only when both fit across the window. Measured from the window, not
+        from this card, which a row too wide would itself widen."""
+        spare = 2 * 28 + 2 * 20 + 16  # the running panel's and this card's side margins, and a little room
+        room = self.window().width() - spare
+        needed = self.carry_on_button.sizeHint().width() + self.choice_row.spacing()
+        needed += self.instead.sizeHint().width() if not self.instead.isHidden() else 0
+        direction = QBoxLayout.Direction.LeftToRight if needed <= room else QBoxLayout.Direction.TopToBottom
+        if self.choice_row.direction() != direction:
+            self.choice_row.setDirection(direction)
 
     def done(self) -> None:
         self.holding = False
@@ -227,6 +241,7 @@ class SymptomQuestion(QFrame):
         self.instead.setStyleSheet(f"font-size: {unit * 3.4:.0f}px;")
         for button in (self.instead, self.carry_on_button):
             button.setMinimumHeight(round(unit * 8))
+        self.fit_choices()
 
 
 class SessionPicture(IllustrationWidget):

@@ -145,14 +145,15 @@ def test_the_question_in_german_floor_mode_fits_without_a_sideways_scroll(
     """The German answers were wider than a 1280-pixel screen in floor mode: the sideways scroll bar took
     height from the panel, whose type follows its height, and came and went until the stack overflowed."""
     from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtWidgets import QBoxLayout
 
     from sciatica_coach import i18n
 
     repo = Repository.open(data_dir)
     routine = Routine(
-        Phase.STRENGTH,
+        Phase.BALL,
         (
-            RoutineItem("bird-dog", Dose(1, 1, 1, 1, 0), SideMode.LEFT_THEN_RIGHT),
+            RoutineItem("ball-marching", Dose(1, 1, 1, 1, 0), SideMode.BOTH),
             RoutineItem("dead-bug", Dose(1, 1, 1, 1, 0), SideMode.BOTH),
         ),
     )
@@ -194,6 +195,12 @@ def test_the_question_in_german_floor_mode_fits_without_a_sideways_scroll(
         policy = view.scroller.horizontalScrollBarPolicy()
         assert policy is Qt.ScrollBarPolicy.ScrollBarAlwaysOff
         assert view.stack.width() <= view.scroller.viewport().width(), "the answers fit across the screen"
+        view.running.symptom.buttons[SymptomChange.DOWN].click()  # "Beckenkippen auf dem Ball" instead
+        for _ in range(3):
+            QApplication.processEvents()
+        assert view.running.symptom.instead.isVisible()
+        assert view.running.symptom.choice_row.direction() is QBoxLayout.Direction.TopToBottom
+        assert view.stack.width() <= view.scroller.viewport().width(), "the advice and its choices fit too"
         runner.timer.stop()
     finally:
         i18n.set_language("en")

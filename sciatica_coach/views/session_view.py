@@ -436,7 +436,7 @@ class RunningPanel(QWidget):
         self.counters.setText(counters if status.rep else "")
         illustration = cue.illustration
         if status.paused and status.pause_reason is PauseReason.HURTS:
-            illustration = exercise.start_illustration  # "ease out of the position": the resting pose, not the hold
+            illustration = exercise.start_illustration  # "ease out of the position": rest, not the hold
         self.picture.set_illustration(
             illustration,
             mirrored=status.side is Side.RIGHT,
@@ -456,7 +456,6 @@ class RunningPanel(QWidget):
             self.next_label.setText(_("Last exercise"))
         self.progress.setValue(int(status.progress * 1000))
         self.time_left.setText(_minutes_text(status.total_remaining_s))
-
 
     def _show_pause_button(self, status: SessionStatus) -> None:
         """Pause or Resume; greyed out, with Skip, while the after-exercise question waits, since only an

@@ -112,7 +112,9 @@ def test_the_yes_and_no_buttons_show_their_keys(window: MainWindow) -> None:
     assert question.buttons[1].accessibleName().startswith("Yes: ")
 
 
-def test_it_hurts_shows_the_resting_pose_and_the_keys_to_skip_or_end(qtbot: QtBot, window: MainWindow) -> None:
+def test_it_hurts_shows_the_resting_pose_and_the_keys_to_skip_or_end(
+    qtbot: QtBot, window: MainWindow
+) -> None:
     from PySide6.QtCore import Qt
 
     view = open_session(window)
@@ -136,7 +138,9 @@ def test_it_hurts_shows_the_resting_pose_and_the_keys_to_skip_or_end(qtbot: QtBo
     qtbot.keyClick(view, Qt.Key.Key_H)
     cue = view.running.cue.text()
     assert "Ease out of the position" in cue and "(→)" in cue and "(Esc)" in cue
-    assert view.running.picture.illustration_id() == exercise.start_illustration, "not the hold it eases out of"
+    assert view.running.picture.illustration_id() == exercise.start_illustration, (
+        "not the hold it eases out of"
+    )
 
 
 def test_the_question_in_german_floor_mode_fits_without_a_sideways_scroll(

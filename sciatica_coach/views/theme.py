@@ -187,6 +187,7 @@ def style_sheet(c: Colors, scale: float) -> str:
     QSlider:focus, QGraphicsView:focus, QAbstractItemView:focus {{ border: 2px solid {c.accent}; }}
     QScrollArea[role="page"]:focus {{ border-color: {c.accent}; }}
     QCheckBox::indicator, QRadioButton::indicator {{ width: {line(11)}; height: {line(11)}; }}
+    QCheckBox::indicator:unchecked {{ border: 2px solid {c.muted}; border-radius: 3px; background: {c.surface}; }}
     QComboBox, QSpinBox, QTimeEdit, QLineEdit {{ min-height: {line(13)}; padding: 2px 8px; }}
     QProgressBar {{ border: none; border-radius: 6px; background: {c.border}; min-height: 12px; max-height: 12px; }}
     QProgressBar::chunk {{ border-radius: 6px; background: {c.accent}; }}

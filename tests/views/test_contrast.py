@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QApplication, QCheckBox
+from pytestqt.qtbot import QtBot
 
-from sciatica_coach.views.theme import DARK, FLOOR_COLORS, LIGHT, Colors
+from sciatica_coach.views.theme import DARK, FLOOR_COLORS, LIGHT, Colors, apply_theme
+from sciatica_coach.views.widgets import card
 
 TEXT = 4.5
 LARGE_OR_MARK = 3.0
@@ -63,3 +66,27 @@ def test_danger_button_text(theme: str) -> None:
     colors = THEMES[theme]
     text = colors.on_accent if colors.dark else "#ffffff"
     assert contrast(text, colors.red) >= TEXT
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_an_unticked_box_stands_out_from_its_card(qtbot: QtBot, mode: str) -> None:
+    """An unticked check box ("Leave this one out today") is drawn with a mark of at least 3:1 against the card
+    it sits on: Fusion's own outline all but vanished on dark cards."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    colors = apply_theme(app, mode)
+    try:
+        frame, body = card()
+        box = QCheckBox("Leave this one out today")
+        body.addWidget(box)
+        qtbot.addWidget(frame)
+        frame.show()
+        qtbot.waitExposed(frame)
+        image = box.grab().toImage()
+        height = image.height()
+        indicator = [  # the left-hand square: as wide as the box is high
+            image.pixelColor(x, y).name() for x in range(min(height, image.width())) for y in range(height)
+        ]
+        assert max(contrast(pixel, colors.surface) for pixel in indicator) >= LARGE_OR_MARK
+    finally:
+        apply_theme(app, "light")

@@ -113,8 +113,9 @@ class RedFlagQuestion(QFrame):
         self.group = QButtonGroup(self)
         self.buttons: list[QPushButton] = []
         # The key on the button itself, so it can be answered from the floor (German: N for Nein, J for Ja).
-        answers = ((_("No"), _("No (N)"), "N"), (_("Yes"), _("Yes (Y)"), "Y"))
-        for value, (text, shown, key) in enumerate(answers):
+        answers = ((_("No"), _("No (N)")), (_("Yes"), _("Yes (Y)")))
+        for value, (text, shown) in enumerate(answers):
+            key = shown[shown.rindex("(") + 1 : -1]  # the letter the translation shows: Y, or J in German
             button = QPushButton(shown)
             button.setCheckable(True)
             button.setProperty("answer", True)

@@ -26,11 +26,13 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QProgressBar,
     QPushButton,
     QScrollArea,
     QSizePolicy,
     QStackedWidget,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -221,27 +223,50 @@ class SymptomQuestion(QFrame):
         self.substitute_id = None
         self.hide()
 
-    def apply_sizes(self, unit: float, floor: bool) -> None:
+    # The card's sizes, largest first, in the running panel's units: the gentler exercise's name, a factor
+    # for the rest of the card's type, and the height of its buttons. The panel takes the first level at which
+    # it fits the room it is shown in (RunningPanel.fit_card), so a long German name and advice shrink a little
+    # rather than push the buttons below the window. Even the last level keeps the gentler exercise the largest
+    # text on screen (the exercise name above is 5.2 units) and the advice no smaller than the stop rule (3.0).
+    FIT_LEVELS: tuple[tuple[float, float, float], ...] = (
+        (7.6, 1.0, 8.0), (7.0, 1.0, 8.0), (6.4, 1.0, 8.0), (6.0, 1.0, 7.0), (6.0, 0.94, 7.0), (6.0, 0.9, 6.5),
+    )  # fmt: skip
+
+    def apply_sizes(
+        self, unit: float, floor: bool, level: tuple[float, float, float] = FIT_LEVELS[0]
+    ) -> None:
         """Sizes that follow the running panel's; in floor mode the words about a gentler exercise are the
-        largest on screen (larger than the step word), on the floor colours."""
+        largest on screen, on the floor colours."""
+        headline, scale, button_height = level
+        body = unit * scale
         colors = FLOOR_COLORS if floor else current_colors()
         self.setStyleSheet(
             f"QFrame#symptomQuestion {{ background: {colors.surface}; border: {3 if floor else 2}px solid "
             f"{colors.accent}; border-radius: 14px; }}"
         )
-        self.question.setStyleSheet(f"font-size: {unit * 4.2:.0f}px; font-weight: 700; color: {colors.text};")
+        self.question.setStyleSheet(f"font-size: {body * 4.2:.0f}px; font-weight: 700; color: {colors.text};")
         self.headline.setStyleSheet(
-            f"font-size: {unit * 7.6:.0f}px; font-weight: 800; color: {colors.accent};"
+            f"font-size: {unit * headline:.0f}px; font-weight: 800; color: {colors.accent};"
         )
-        self.advice.setStyleSheet(f"font-size: {unit * 3.4:.0f}px; color: {colors.text};")
+        self.advice.setStyleSheet(f"font-size: {body * 3.4:.0f}px; color: {colors.text};")
         for button in self.answers.findChildren(QPushButton):
-            button.setStyleSheet(f"font-size: {unit * 3.2:.0f}px; font-weight: 600;")
-            button.setMinimumHeight(round(unit * 8))
-        self.carry_on_button.setStyleSheet(f"font-size: {unit * 3.0:.0f}px;")
-        self.instead.setStyleSheet(f"font-size: {unit * 3.4:.0f}px;")
+            button.setStyleSheet(f"font-size: {body * 3.2:.0f}px; font-weight: 600;")
+            button.setMinimumHeight(round(unit * button_height))
+        self.carry_on_button.setStyleSheet(f"font-size: {body * 3.0:.0f}px;")
+        self.instead.setStyleSheet(f"font-size: {body * 3.4:.0f}px;")
         for button in (self.instead, self.carry_on_button):
-            button.setMinimumHeight(round(unit * 8))
+            button.setMinimumHeight(round(unit * button_height))
         self.fit_choices()
+
+
+def _invalidate(layout: QLayout) -> None:
+    """Forget the cached sizes of a layout and of the layouts nested in it."""
+    layout.invalidate()
+    for i in range(layout.count()):
+        item = layout.itemAt(i)
+        nested = item.layout() if item is not None else None
+        if nested is not None:
+            _invalidate(nested)
 
 
 class SessionPicture(IllustrationWidget):
@@ -364,6 +389,8 @@ class RunningPanel(QWidget):
         root.addLayout(controls)
         self.hurts.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._floor_mode = False
+        self._unit = 6.0
+        self._fitted: tuple[object, ...] | None = None
         self._apply_sizes()
 
     def set_floor_mode(self, on: bool) -> None:
@@ -405,7 +432,55 @@ class RunningPanel(QWidget):
         }
         for widget, style in styles.items():
             widget.setStyleSheet(style)
-        self.symptom.apply_sizes(unit, self._floor_mode)
+        self._unit = unit
+        self._fitted = None
+        self.fit_card()
+
+    def fit_card(self) -> None:
+        """The symptom card at the largest of its levels at which the panel fits the room it is shown in, so
+        its buttons and the controls need no scrolling (German in floor mode at 1280×800 did). Measured at the
+        room's width less a scroll bar and against the room's height: never from the panel's own size, which
+        follows the text and would feed back (see `_apply_sizes`). Skipped when nothing that sizes it changed,
+        since the session calls this on every tick."""
+        card = self.symptom
+        width, room = self._room()
+        texts = (self.name, self.cue, card.question, card.headline, card.advice, card.instead)
+        shown = (self.picture, self.step_word, self.ring, self.counters, self.stop_rule, self.confirm, card)
+        parts = (card.question, card.answers, card.headline, card.advice, card.choices, card.instead)
+        signature = (
+            width, room, self._unit, self._floor_mode,
+            tuple(w.text() for w in texts), tuple(w.isHidden() for w in (*shown, *parts)),
+        )  # fmt: skip
+        if signature == self._fitted:
+            return
+        self._fitted = signature
+        for level in SymptomQuestion.FIT_LEVELS:
+            card.apply_sizes(self._unit, self._floor_mode, level)
+            if card.isHidden() or self._height_for(width) <= room:
+                break
+
+    def _room(self) -> tuple[int, int]:
+        """The width the panel has when a vertical scroll bar shows, and the height it has without scrolling:
+        those of the scroll area it is shown in (the session's), else of the window."""
+        area: QWidget | None = self.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if area is None:
+            return self.window().width(), self.window().height()
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return area.width() - bar, area.height()
+
+    def _height_for(self, width: int) -> int:
+        """The height the panel asks for at `width` with its current type (what its scroll area gives it)."""
+        # Every layout's cached sizes go: a nested layout (the drawing's row) still counted widgets just hidden.
+        for widget in (*self.findChildren(QWidget), self):
+            if (nested := widget.layout()) is not None:
+                _invalidate(nested)
+                widget.updateGeometry()
+        layout = self.layout()
+        assert layout is not None
+        height = layout.totalHeightForWidth(width)
+        return height if height >= 0 else layout.totalSizeHint().height()
 
     def show_status(self, status: SessionStatus, catalogue: Catalogue) -> None:
         if status.item is None:
@@ -834,6 +909,7 @@ class SessionView(QWidget):
         r = self.running
         for widget in (r.picture, r.step_word, r.ring, r.counters, r.stop_rule):
             widget.setVisible(not on)
+        r.fit_card()
 
     def _announce(self, status: SessionStatus) -> None:
         """Tell screen readers about step changes and the last seconds of a step (policy: core.announce)."""
@@ -1003,10 +1079,12 @@ class SessionView(QWidget):
             return
         self.runner.pause()
         self.running.confirm.show()
+        self.running.fit_card()  # the question card, if shown, makes room for the banner
         self.running.confirm_end.setFocus()
 
     def cancel_end(self) -> None:
         self.running.confirm.hide()
+        self.running.fit_card()
         if self.runner is not None and self._end_reason != HURTS_REASON:
             self.runner.resume()
 

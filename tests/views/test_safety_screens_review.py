@@ -208,3 +208,77 @@ def test_the_question_in_german_floor_mode_fits_without_a_sideways_scroll(
         runner.timer.stop()
     finally:
         i18n.set_language("en")
+
+
+@pytest.mark.parametrize(
+    ("language", "exercises"),
+    [
+        ("de", ("ball-marching", "dead-bug")),
+        ("de", ("ball-marching", "prone-press-up")),  # the next exercise's long name takes two lines
+        ("de", ("prone-press-up", "knee-to-chest")),  # "Bauchlage auf den Ellbogen" instead
+        ("de", ("dead-bug", "bridge")),
+        ("en", ("ball-marching", "dead-bug")),
+    ],
+)
+def test_the_further_down_advice_in_floor_mode_fits_a_1280x800_screen(
+    qtbot: QtBot, data_dir: Path, language: str, exercises: tuple[str, ...]
+) -> None:
+    """After "further down" in German floor mode, the gentler exercise, the advice and the two choices ran
+    past the bottom of a 1280×800 screen: "Carry on" and the controls needed scrolling."""
+    from PySide6.QtCore import QEvent, QPoint
+    from PySide6.QtWidgets import QPushButton
+
+    from sciatica_coach import i18n
+
+    repo = Repository.open(data_dir)
+    items = tuple(RoutineItem(exercise, Dose(1, 1, 1, 1, 0), SideMode.BOTH) for exercise in exercises)
+    save_routine(repo, Routine(Phase.BALL, items))
+    repo.set_setting("country", "DE" if language == "de" else "GB")
+    i18n.set_language(language)
+    try:
+        main = MainWindow(AppContext(repo, FakeClock(), fake_services()))
+        qtbot.addWidget(main)
+        main.apply_appearance()
+        main.resize(1280, 800)
+        main.show()
+        view = open_session(main)
+        for flag_id in view.red_flags.groups:
+            view.red_flags.answer(flag_id, False)
+        view.red_flags.continue_button.click()
+        view.before.back.set_value(2)
+        view.before.leg.set_value(2)
+        view.before.continue_button.click()
+        if view.stack.currentWidget() is view.cautions:
+            view.cautions.read_button.click()
+        runner = view.runner
+        assert runner is not None
+        runner.timer.stop()
+        view.set_floor_mode(True)
+        main.showNormal()  # offscreen "full screen" is the virtual screen: show it as a 1280×800 one would
+        main.resize(1280, 800)
+        clock = main.ctx.clock
+        assert isinstance(clock, FakeClock)
+        for _ in range(60):
+            if runner.status().awaiting_answer is not None:
+                break
+            clock.advance(1)
+            runner.tick()
+        view.running.symptom.buttons[SymptomChange.DOWN].click()
+        for _ in range(5):
+            QApplication.processEvents()
+            QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        symptom, running = view.running.symptom, view.running
+        assert main.size().width() == 1280 and main.size().height() == 800
+        assert symptom.headline.isVisible() and symptom.instead.isVisible()
+        assert view.scroller.verticalScrollBar().maximum() == 0, "no scrolling needed"
+        viewport = view.scroller.viewport()
+        buttons = [b for b in symptom.findChildren(QPushButton) if b.isVisible()]
+        buttons += [running.back, running.pause, running.skip, running.floor, running.end]
+        assert symptom.carry_on_button in buttons
+        for button in buttons:
+            top = button.mapTo(viewport, QPoint(0, 0)).y()
+            assert top >= 0 and top + button.height() <= viewport.height(), (button.text(), top)
+    finally:
+        i18n.set_language("en")
+        if main.session_view is not None and main.session_view.runner is not None:
+            main.session_view.runner.timer.stop()

@@ -15,6 +15,7 @@ from sciatica_coach.core.model import Outcome, PainReport, Phase
 from sciatica_coach.routines import active_routine, progression_history, stop_for_today
 from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.context import AppContext
+from sciatica_coach.views.locale_support import clock_time
 from sciatica_coach.views.main_window import MainWindow
 from sciatica_coach.views.today_page import TodayPage
 from tests.core.test_progression import session
@@ -36,7 +37,9 @@ def make(qtbot: QtBot, data_dir: Path, repo: Repository | None = None) -> tuple[
 def test_fresh_start(qtbot: QtBot, data_dir: Path) -> None:
     _window, page = make(qtbot, data_dir)
     assert page.sessions_line.text() == "0 of 2 sessions done today."
-    assert "08:00 — to do" in page.slots_line.text() and "Next reminder: 19:00" in page.slots_line.text()
+    morning, evening = clock_time(time(8, 0)), clock_time(time(19, 0))  # 8:00 AM under en_US
+    assert f"{morning} — to do" in page.slots_line.text()
+    assert f"Next reminder: {evening}" in page.slots_line.text()
     assert page.duration.text() == "about 11 minutes · 5 exercises"
     assert page.exercise_grid.count() == 10  # a drawing and a description for each exercise
     assert page.proposal_card.isHidden()
@@ -50,7 +53,8 @@ def test_done_sessions_notes_and_flare_day(qtbot: QtBot, data_dir: Path) -> None
     stop_for_today(repo, NOW.date(), "knee-to-chest")
     _window, page = make(qtbot, data_dir, repo)
     assert page.sessions_line.text() == "1 of 2 sessions done today."
-    assert "08:00 ✓ done" in page.slots_line.text() and "19:00 — to do" in page.slots_line.text()
+    morning, evening = clock_time(time(8, 0)), clock_time(time(19, 0))  # as the page shows them
+    assert f"{morning} ✓ done" in page.slots_line.text() and f"{evening} — to do" in page.slots_line.text()
     notes = page.notes.text()
     assert "half the usual repetitions" in notes, "amber pain after the last session is explained"
     assert "Knee to chest is set aside for today" in notes

@@ -5,10 +5,10 @@ flare day, and reporting new symptoms. The session itself opens in the main wind
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QKeySequence, QPixmap
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -19,6 +19,7 @@ from sciatica_coach.views.theme import current_colors
 from sciatica_coach.views.widgets import Page, card, dose_text, label
 
 if TYPE_CHECKING:
+    from sciatica_coach.core.adherence import DayCell
     from sciatica_coach.core.catalogue import Catalogue
     from sciatica_coach.core.model import Routine
     from sciatica_coach.core.progression import Proposal
@@ -29,11 +30,20 @@ if TYPE_CHECKING:
 # the modules that work it out are imported then.
 THUMB = QSize(160, 120)  # the drawings' 4:3 canvas at thumbnail width
 RECENT_FOR_ADJUSTMENT = timedelta(days=30)  # an older last session no longer changes today's dose
+WAIT_SLACK_MS = 250  # look a little after the wait ends, never just before it
+MAX_WAIT_TIMER_MS = 24 * 3600 * 1000  # a wait that ends further off (a clock set back) is looked at again
 
 
 def duration_text(seconds: int) -> str:
     minutes = max(1, round(seconds / 60))
     return ngettext("about {n} minute", "about {n} minutes", minutes).format(n=minutes)
+
+
+def slot_mark(cell: DayCell, slot: str) -> str:
+    """A reminder slot's mark on Today: done only for a completed session, not one stopped early or for safety."""
+    if slot in cell.completed_slots:
+        return _("✓ done")
+    return _("· stopped early") if cell.slots.get(slot) else _("— to do")
 
 
 class TodayPage(Page):
@@ -126,6 +136,15 @@ class TodayPage(Page):
         self.body.addWidget(care_card)
         self.body.addStretch(1)
 
+        # After a red pain stop: one single-shot timer for the moment the wait ends, so the note changes then
+        # by itself (no polling). Armed from the app's clock in `_red_stop_notes`; a clock jump or a wake from
+        # sleep (the timer's clock stands still while the machine sleeps) arms it again (`_clock_moved`).
+        self.wait_timer = QTimer(self)
+        self.wait_timer.setSingleShot(True)
+        self.wait_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.wait_timer.timeout.connect(self.refresh)
+        self._watching_clock = False
+
         ctx.sessions_changed.connect(self.refresh)
         ctx.routine_changed.connect(self.refresh)
         ctx.settings_changed.connect(self.refresh)
@@ -193,10 +212,7 @@ class TodayPage(Page):
                     done,
                 ).format(n=done)
             )
-        slots = [
-            f"{clock_time(r.time)} {_('✓ done') if cell.slots.get(r.slot) else _('— to do')}"
-            for r in plan.enabled_on(today.weekday())
-        ]
+        slots = [f"{clock_time(r.time)} {slot_mark(cell, r.slot)}" for r in plan.enabled_on(today.weekday())]
         upcoming = next_fire(plan, now)
         extra = (
             _("Next reminder: {when}").format(
@@ -266,12 +282,39 @@ class TodayPage(Page):
         from sciatica_coach import safety_state
         from sciatica_coach.core import safety
 
-        state = safety_state.red_stop_state(self.ctx.repo, self.ctx.clock.now())
+        now = self.ctx.clock.now()
+        state = safety_state.red_stop_state(self.ctx.repo, now)
+        self._arm_wait_timer(state.open_at if state.gate is safety.RedStopGate.WAIT else None)
         if state.stopped_at is None or state.open_at is None:
             return []
         waiting = state.gate is safety.RedStopGate.WAIT
         text = safety.RED_STOP_TODAY_WAIT if waiting else safety.RED_STOP_TODAY_CONFIRM
         return [_(text).format(time=clock_time(state.stopped_at), until=clock_time(state.open_at))]
+
+    def _arm_wait_timer(self, open_at: datetime | None) -> None:
+        """Refresh the page when the wait after a red pain stop ends (`open_at`), or forget the timer."""
+        if open_at is None:
+            self.wait_timer.stop()
+            return
+        wait_ms = int((open_at - self.ctx.clock.now()).total_seconds() * 1000) + WAIT_SLACK_MS
+        self.wait_timer.start(max(0, min(MAX_WAIT_TIMER_MS, wait_ms)))
+        self._watch_clock()
+
+    def _watch_clock(self) -> None:
+        """Hear about wakes from sleep and clock changes from the reminders, which notice them."""
+        if self._watching_clock:
+            return
+        from sciatica_coach.reminders import reminder_service
+
+        service = reminder_service(self.ctx)
+        if service is not None:
+            service.status_changed.connect(self._clock_moved)
+            self._watching_clock = True
+
+    def _clock_moved(self) -> None:
+        """The wall clock may have moved on without the timer (sleep, a clock change): look again if waiting."""
+        if self.wait_timer.isActive():
+            self.refresh()
 
     def _fill_exercises(self, routine: Routine) -> None:
         from PySide6.QtCore import Qt

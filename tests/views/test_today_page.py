@@ -96,3 +96,75 @@ def test_red_pain_session_counts_as_partial_not_done(qtbot: QtBot, data_dir: Pat
                                     Outcome.SAFETY_STOP, PainReport(7, 7)))  # fmt: skip
     _window, page = make(qtbot, data_dir, repo)
     assert page.sessions_line.text() == "0 of 2 sessions done today."
+
+
+def red_stop_at(repo: Repository, stopped: datetime) -> None:
+    """A session stopped for red pain (7 before starting), ending at `stopped`."""
+    from sciatica_coach.core.model import SessionRecord
+
+    repo.save_session(SessionRecord("red", stopped, stopped, Phase.MOBILITY, (), Outcome.SAFETY_STOP,
+                                    PainReport(7, 7)))  # fmt: skip
+
+
+def test_the_wait_after_a_red_stop_ends_on_today_by_itself(qtbot: QtBot, data_dir: Path) -> None:
+    """Today said "possible from 13:30" and went on saying so after 13:30 until something else refreshed it:
+    now one single-shot timer, armed from the app's clock, refreshes it when the wait ends."""
+    repo = Repository.open(data_dir)
+    red_stop_at(repo, NOW - timedelta(minutes=30))  # 11:30: the wait ends at 13:30
+    window, page = make(qtbot, data_dir, repo)
+    clock = window.ctx.clock
+    assert isinstance(clock, FakeClock)
+    until = clock_time(NOW + timedelta(minutes=90))
+    assert f"possible from {until}" in page.notes.text()
+    assert page.wait_timer.isActive() and page.wait_timer.isSingleShot()
+    assert page.wait_timer.interval() == 90 * 60 * 1000 + 250, (
+        "armed for the end of the wait, by the app's clock"
+    )
+
+    clock.advance(90 * 60 + 1)
+    page.wait_timer.timeout.emit()  # what Qt does at the end of the interval (the test never sleeps)
+    notes = page.notes.text()
+    assert "possible from" not in notes and "confirm first" in notes
+    assert not page.wait_timer.isActive(), "nothing more to wait for: no timer, no polling"
+
+
+def test_the_wait_timer_follows_a_wake_from_sleep(qtbot: QtBot, data_dir: Path) -> None:
+    """Qt's timers stand still while the machine sleeps: the reminders notice the wall clock's jump on
+    waking, and Today looks again then instead of when its timer finally fires."""
+    from sciatica_coach.reminders import ReminderService, _services
+    from tests.test_reminders_service import FakeTimer
+
+    repo = Repository.open(data_dir)
+    red_stop_at(repo, NOW - timedelta(minutes=30))
+    clock = FakeClock(NOW)
+    ctx = AppContext(repo, clock, fake_services())
+    service = ReminderService(repo, clock, timer_factory=FakeTimer, parent=ctx)
+    _services[ctx] = service
+    service.start()
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    page = window.page("today")
+    assert isinstance(page, TodayPage)
+    QApplication.processEvents()
+    assert "possible from" in page.notes.text()
+    clock.sleep_machine(3 * 3600)  # asleep past the end of the wait; the monotonic clock stood still
+    service.resumed()
+    assert "confirm first" in page.notes.text()
+    assert not page.wait_timer.isActive()
+    service.stop()
+
+
+def test_a_slot_with_only_a_stopped_session_is_not_marked_done(qtbot: QtBot, data_dir: Path) -> None:
+    """A session stopped for safety before any exercise still quietens that slot's reminder, but Today must
+    not tick the slot as done next to "0 of 2 sessions done"."""
+    repo = Repository.open(data_dir)
+    routine = active_routine(repo, load_catalogue())
+    stopped = replace(
+        session(routine, 0, 8, before=7), slot="08:00", outcome=Outcome.SAFETY_STOP, exercises=()
+    )
+    repo.save_session(stopped)
+    _window, page = make(qtbot, data_dir, repo)
+    assert page.sessions_line.text() == "0 of 2 sessions done today."
+    morning = clock_time(time(8, 0))
+    assert f"{morning} · stopped early" in page.slots_line.text()
+    assert "✓ done" not in page.slots_line.text()

@@ -93,6 +93,7 @@ class DayCell:
     excused: bool
     met: bool  # target > 0 and completed >= target
     slots: Mapping[str, int] = field(hash=False)  # sessions (completed or partial) by slot, read-only
+    completed_slots: frozenset[str]  # the slots with a completed session (not only a stopped one)
     score_pct: float | None  # habit score at the end of this day; None before the start and after today
 
     @property
@@ -182,13 +183,16 @@ class Summary:
 class _DayTally:
     """Mutable per-day accumulator used while reading the sessions."""
 
-    __slots__ = ("back_sum", "completed", "leg_sum", "pain_reports", "partial", "safety_stops", "slots")
+    __slots__ = (
+        "back_sum", "completed", "completed_slots", "leg_sum", "pain_reports", "partial", "safety_stops", "slots"
+    )  # fmt: skip
 
     def __init__(self) -> None:
         self.completed = 0
         self.partial = 0
         self.safety_stops = 0
         self.slots: dict[str, int] = {}
+        self.completed_slots: set[str] = set()
         self.back_sum = 0
         self.leg_sum = 0
         self.pain_reports = 0
@@ -269,6 +273,8 @@ class AdherenceHistory:
                     safety_days.append(day)
             slot = _slot_of(session, local_start)
             tally.slots[slot] = tally.slots.get(slot, 0) + 1
+            if session.outcome is Outcome.COMPLETED:
+                tally.completed_slots.add(slot)
             before = session.pain_before
             if before is not None:
                 tally.back_sum += before.back
@@ -359,6 +365,7 @@ class AdherenceHistory:
                     excused=excused,
                     met=met,
                     slots=MappingProxyType(dict(tally.slots)) if tally else _NO_SLOTS,
+                    completed_slots=frozenset(tally.completed_slots) if tally else frozenset(),
                     score_pct=score_pct,
                 )
             )
@@ -383,6 +390,7 @@ class AdherenceHistory:
             excused=excused,
             met=False,
             slots=_NO_SLOTS,
+            completed_slots=frozenset(),
             score_pct=None,
         )
 

@@ -149,6 +149,7 @@ class ReminderService(QObject):
         self._checked_at: tuple[datetime, float] | None = None
         self._started = False
         self.quiet_notices = 0  # notices let go unseen while coaching was paused (for the log and tests)
+        self._paused_seen: bool | None = None  # coaching paused at the last look (views follow its changes)
         self.pending: Due | None = None  # the notice on screen, if any
         # set by install_reminders: how notices are shown, the tray icon (None without a tray), logind
         self.notifier: Any = None
@@ -200,6 +201,7 @@ class ReminderService(QObject):
         self._notice_zone_change()
         now = self._clock.now()
         self._notice_jump(now)
+        self.notice_coaching_pause()
         notices = self._scheduler.due(now)
         for notice in notices:
             self._show(notice)
@@ -332,6 +334,14 @@ class ReminderService(QObject):
         """A red-flag answer has paused coaching (today, or until a doctor says so): no notices then."""
         return safety_state.coaching_paused_today(self._repo, self._clock.now().date())
 
+    def notice_coaching_pause(self) -> None:
+        """Tell the views (the tray) when coaching has been paused or resumed since the last look: after the
+        red-flag answers (the app's sessions_changed), a doctor's clearance, or on the next day's checks."""
+        paused = self.coaching_paused()
+        if paused != self._paused_seen:
+            self._paused_seen = paused
+            self.status_changed.emit()
+
     def _show(self, notice: Due) -> None:
         if self.coaching_paused():
             self.quiet_notices += 1
@@ -397,6 +407,7 @@ def install_reminders(app_or_window: QApplication | QWidget, ctx: AppContext) ->
     service.missed_notice.connect(notifier.notify)
     notifier.action_invoked.connect(lambda action: _on_action(service, action))
     service.start_requested.connect(ctx.start_session_requested)
+    ctx.sessions_changed.connect(service.notice_coaching_pause)  # red-flag answers pause coaching at once
     if window is not None:
         bring = getattr(window, "bring_to_front", window.show)
         service.open_requested.connect(bring)

@@ -81,7 +81,10 @@ class Tray(QObject):
             self.pause_action.setText(_("Resume reminders today"))
         else:
             self.pause_action.setText(_("Pause reminders for today"))
-        if status.snoozed_until is not None:
+        if self._service.coaching_paused():  # after a red-flag answer: no reminder time to promise
+            text = _("Reminders are paused for your safety")
+            tip = _("Sciatica Coach — reminders are paused for your safety")
+        elif status.snoozed_until is not None:
             text = _("Snoozed until {time}").format(time=_clock(status.snoozed_until))
             tip = _("Sciatica Coach — snoozed until {time}").format(time=_clock(status.snoozed_until))
         elif status.next_at is not None:

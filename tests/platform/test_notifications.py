@@ -250,3 +250,62 @@ def test_close_without_a_tray_closes(qtbot: QtBot, data_dir: Path) -> None:
     window = QMainWindow()
     qtbot.addWidget(window)
     assert not keep_in_tray_on_close(window, QCloseEvent(), ctx)
+
+
+@pytest.mark.qt_log_ignore(
+    "QObject::connect: No such signal QPlatformNativeInterface::systemTrayWindowChanged.*"
+)
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_tray_says_reminders_are_paused_while_coaching_is(
+    qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch, language: str
+) -> None:
+    """After a red-flag answer the reminders are quiet, but the tray's tooltip still promised the next one."""
+    from PySide6.QtGui import QIcon, QPixmap
+
+    from sciatica_coach import i18n, safety_state
+    from sciatica_coach.platform import tray as tray_module
+    from sciatica_coach.platform.tray import Tray
+    from sciatica_coach.reminders import install_reminders
+    from sciatica_coach.storage.repository import Repository
+    from sciatica_coach.views.context import AppContext
+    from tests.helpers import FakeClock
+
+    pixmap = QPixmap(16, 16)
+    pixmap.fill()
+    monkeypatch.setattr("PySide6.QtWidgets.QApplication.windowIcon", lambda *_a: QIcon(pixmap))
+    monkeypatch.setattr(tray_module, "create_tray", lambda service, window=None: Tray(service, window))
+    monkeypatch.setattr(notifications, "DBusNotifications", lambda *_a: (_ for _ in ()).throw(OSError("no")))
+    i18n.set_language(language)
+    clock = FakeClock(datetime(2026, 3, 2, 7, 0, tzinfo=BERLIN))
+    ctx = AppContext(Repository.open(data_dir), clock=clock)
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    service = install_reminders(window, ctx)
+    try:
+        tray = service.tray
+        assert isinstance(tray, Tray)
+        expected = {
+            "en": ("Sciatica Coach — next reminder at 08:00", "Sciatica Coach — reminders are paused for your safety",
+                   "Reminders are paused for your safety"),
+            "de": ("Sciatica Coach – nächste Erinnerung um 08:00",
+                   "Sciatica Coach – Erinnerungen sind zu Ihrer Sicherheit pausiert",
+                   "Erinnerungen sind zu Ihrer Sicherheit pausiert"),
+        }[language]  # fmt: skip
+        next_tip, paused_tip, paused_item = expected
+        assert tray.icon.toolTip() == next_tip
+
+        # An emergency answer, as the session view records it and then tells the app.
+        safety_state.record_red_flag_answers(ctx.repo, clock.now(), {"bladder": True})
+        ctx.sessions_changed.emit()
+        assert tray.icon.toolTip() == paused_tip and "08:00" not in tray.icon.toolTip()
+        assert tray.next_action.text() == paused_item
+
+        clock.advance(24 * 3600)  # the next day coaching resumes (after the questions): the time is back
+        service.check()
+        assert tray.icon.toolTip() == next_tip
+        assert "paused" not in tray.icon.toolTip() and "pausiert" not in tray.icon.toolTip()
+    finally:
+        i18n.set_language("en")
+        if service.tray is not None:
+            service.tray.icon.hide()
+        service.stop()

@@ -1,9 +1,13 @@
-"""Test set-up: headless Qt, and a private temp data folder and home for every test."""
+"""Test set-up: headless Qt, a private temp data folder and home for every test, and every test starting
+from (and leaving) the process-wide UI state of a fresh start: English, the system locale, no theme."""
 
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,3 +36,74 @@ def private_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def data_dir(private_profile: Path) -> Path:
     return private_profile
+
+
+# The Qt application's own settings as pytest-qt made them, read the first time a test sees the application.
+_PRISTINE_APP: dict[str, Any] = {}
+
+
+@pytest.fixture(autouse=True)
+def fresh_ui_state() -> Iterator[None]:
+    """Language, locale, theme and the application's look are process-wide: each test starts from the state a
+    fresh process has and leaves it so, whatever it changed, so tests pass in any order and any system locale
+    (the suite runs in random order: pytest-randomly)."""
+    reset_ui_state()
+    yield
+    reset_ui_state()
+
+
+def reset_ui_state() -> None:
+    """Put back every piece of process-wide UI state. Only modules already imported are touched: a core test
+    never loads Qt because of this."""
+    modules = sys.modules
+    if (i18n := modules.get("sciatica_coach.i18n")) is not None:
+        i18n.set_language(i18n.SOURCE_LANGUAGE)
+    if (locale_support := modules.get("sciatica_coach.views.locale_support")) is not None:
+        locale_support.reset_language()  # our language, Qt's translator, the locale for dates and times
+    if (catalogue := modules.get("sciatica_coach.core.catalogue")) is not None:
+        catalogue.clear_catalogue_cache()  # cached per language, and a test may point it at other assets
+    if (clock := modules.get("sciatica_coach.core.clock")) is not None:
+        clock.local_zone.cache_clear()  # a test may have changed TZ
+    if (theme := modules.get("sciatica_coach.views.theme")) is not None:
+        theme._current = theme.LIGHT
+        theme._system_point_size = None
+    if "PySide6.QtWidgets" in modules:
+        _reset_qt_application()
+
+
+def _reset_qt_application() -> None:
+    from PySide6.QtCore import QLocale
+    from PySide6.QtGui import QFontDatabase, QGuiApplication, QIcon, QPalette
+    from PySide6.QtWidgets import QApplication
+
+    QLocale.setDefault(QLocale.system())
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return
+    if not _PRISTINE_APP:
+        _PRISTINE_APP.update(
+            name=app.applicationName(),
+            display_name=app.applicationDisplayName(),
+            desktop_file=app.desktopFileName(),
+            style=app.style().name(),
+        )
+    if app.styleSheet():
+        app.setStyleSheet("")
+    if app.style().name() != _PRISTINE_APP["style"]:
+        app.setStyle(_PRISTINE_APP["style"])
+    if (theme := sys.modules.get("sciatica_coach.views.theme")) is not None:
+        app.setProperty(theme._STYLE_SET, None)  # apply_theme sets the style again, as at a first start
+    # A palette with nothing set resolves wholly to the platform's; the platform's font is its general font.
+    if "palette" not in _PRISTINE_APP or QGuiApplication.palette() != _PRISTINE_APP["palette"]:
+        app.setPalette(QPalette())
+        _PRISTINE_APP["palette"] = QGuiApplication.palette()
+    system_font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
+    if app.font() != system_font:
+        app.setFont(system_font)
+    if not app.windowIcon().isNull():
+        app.setWindowIcon(QIcon())
+    app.setQuitOnLastWindowClosed(True)  # the tray turns it off
+    if app.applicationName() != _PRISTINE_APP["name"]:  # the app's start names itself
+        app.setApplicationName(_PRISTINE_APP["name"])
+        app.setApplicationDisplayName(_PRISTINE_APP["display_name"])
+        app.setDesktopFileName(_PRISTINE_APP["desktop_file"])

@@ -4,7 +4,6 @@ translation being complete (every marked string, every catalogue text, within th
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,12 +16,6 @@ from sciatica_coach.core.engine import PauseReason, SessionFinished, SessionPaus
 from sciatica_coach.core.model import PainReport
 
 PACKAGE = Path(i18n.__file__).resolve().parent
-
-
-@pytest.fixture(autouse=True)
-def english_after() -> Iterator[None]:
-    yield
-    i18n.set_language("en")
 
 
 def write(folder: Path, language: str, **sections: object) -> None:
@@ -96,16 +89,12 @@ def test_untranslated_catalogue_fields_stay_english(tmp_path: Path, monkeypatch:
     monkeypatch.setattr(i18n, "translations_dir", lambda: tmp_path)
     i18n.set_language("nl")
     catalogue_module.clear_catalogue_cache()
-    try:
-        bridge = load_catalogue().get("bridge")
-        assert bridge.name == "Brug"
-        assert bridge.steps[0].text == "Lie on your back, knees bent, feet flat.", (
-            "partial steps are not mixed in"
-        )
-        assert bridge.feel.startswith("Your buttocks")
-    finally:
-        i18n.set_language("en")
-        catalogue_module.clear_catalogue_cache()
+    bridge = load_catalogue().get("bridge")
+    assert bridge.name == "Brug"
+    assert bridge.steps[0].text == "Lie on your back, knees bent, feet flat.", (
+        "partial steps are not mixed in"
+    )
+    assert bridge.feel.startswith("Your buttocks")
 
 
 def test_spoken_cues_and_safety_advice_are_translated() -> None:
@@ -225,9 +214,6 @@ def test_routine_file_item_problems_follow_the_language() -> None:
     english = parse_routine_items(items, Phase.STRENGTH, load_catalogue(), "plan.json")[1]
     assert 'field "exercise" names an unknown exercise "bridgee" (did you mean "bridge"?)' in english[0]
     i18n.set_language("de")
-    try:
-        german = parse_routine_items(items, Phase.STRENGTH, load_catalogue(), "plan.json")[1]
-    finally:
-        i18n.set_language(i18n.SOURCE_LANGUAGE)
+    german = parse_routine_items(items, Phase.STRENGTH, load_catalogue(), "plan.json")[1]
     assert "unbekannte Übung „bridgee“" in german[0]
     assert "muss eine ganze Zahl von 1 bis 50 sein" in german[1]

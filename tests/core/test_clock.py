@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from sciatica_coach.core.clock import SystemClock, local_zone
-
-
-@pytest.fixture(autouse=True)
-def fresh_zone_cache() -> Iterator[None]:
-    local_zone.cache_clear()
-    yield
-    local_zone.cache_clear()
 
 
 def test_tz_environment_variable_names_the_zone(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -155,8 +155,7 @@ def test_every_tier_advice_is_translated_with_the_numbers(german: None) -> None:
 
 @pytest.fixture
 def german():  # type: ignore[no-untyped-def]
+    """German for one test (the autouse fresh_ui_state puts English back)."""
     from sciatica_coach import i18n
 
     i18n.set_language("de")
-    yield
-    i18n.set_language("en")

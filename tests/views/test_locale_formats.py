@@ -3,7 +3,6 @@ setting loads our translation and Qt's own, and leaves the app in English afterw
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, time
 
 import pytest
@@ -16,12 +15,13 @@ MONDAY = date(2026, 3, 2)
 
 
 @pytest.fixture
-def locale_of() -> Iterator[object]:
+def locale_of() -> object:
+    """Sets the app's locale for dates and times (the autouse fresh_ui_state puts the system's back)."""
+
     def use(name: str) -> None:
         locale_support._locale = QLocale(name)
 
-    yield use
-    locale_support.reset_language()
+    return use
 
 
 @pytest.mark.parametrize(

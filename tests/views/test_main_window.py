@@ -98,17 +98,13 @@ def test_first_paint_uses_the_remembered_system_scheme_then_follows_the_real_one
     repo = Repository.open(data_dir)
     repo.set_state(theme.SYSTEM_DARK_STATE, True)  # dark last time
     monkeypatch.setattr(main_window, "system_prefers_dark", lambda: False)  # light now
-    try:
-        assert (
-            theme.apply_theme(app, "system", 100, system_dark=repo.state(theme.SYSTEM_DARK_STATE))
-            is theme.DARK
-        )
-        window = MainWindow(AppContext(repo))
-        qtbot.addWidget(window)
-        qtbot.waitUntil(lambda: theme.current_colors() is theme.LIGHT)
-        assert repo.state(theme.SYSTEM_DARK_STATE) is False
-    finally:
-        theme.apply_theme(app, "light", 100)
+    assert (
+        theme.apply_theme(app, "system", 100, system_dark=repo.state(theme.SYSTEM_DARK_STATE)) is theme.DARK
+    )
+    window = MainWindow(AppContext(repo))
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: theme.current_colors() is theme.LIGHT)
+    assert repo.state(theme.SYSTEM_DARK_STATE) is False
 
 
 def test_an_unchanged_system_scheme_does_not_restyle_the_window(
@@ -139,10 +135,5 @@ def test_a_failed_write_does_not_stop_the_colours_following_the_system(
         raise DataError("The disk is full.")
 
     monkeypatch.setattr(window.ctx.repo, "set_state", disk_full)
-    try:
-        window.apply_appearance()
-        assert theme.current_colors() is theme.DARK
-    finally:
-        app = QApplication.instance()
-        assert isinstance(app, QApplication)
-        theme.apply_theme(app, "light", 100)
+    window.apply_appearance()
+    assert theme.current_colors() is theme.DARK

@@ -3,7 +3,6 @@ stops, unanswered questions (never counted as "the same"), and leg reach after a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -68,12 +67,6 @@ def history(data_dir: Path) -> Repository:
     return repo
 
 
-@pytest.fixture
-def english() -> Iterator[None]:
-    yield
-    locale_support.reset_language()
-
-
 def shown_text(page) -> str:  # type: ignore[no-untyped-def]
     return " ".join(
         [page.safety_summary.text(), page.safety_events.accessibleDescription(), page.safety_more.text()]
@@ -131,9 +124,7 @@ def test_only_the_latest_are_listed_and_the_rest_counted(qtbot: QtBot, data_dir:
     assert page.safety_more.isVisible() and "3 earlier" in page.safety_more.text()
 
 
-def test_progress_in_german_shows_the_events_in_german(
-    qtbot: QtBot, history: Repository, english: None
-) -> None:
+def test_progress_in_german_shows_the_events_in_german(qtbot: QtBot, history: Repository) -> None:
     locale_support.apply_language("de")
     page = progress_page(qtbot, history, NOW)
     page.set_range(4)

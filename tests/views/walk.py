@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent
-from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -35,21 +34,12 @@ SHORT = Routine(
 
 
 @pytest.fixture
-def themed_app() -> Iterator[QApplication]:
-    """The app as it really runs (style sheet, palette, font from the theme); put back as it was after."""
+def themed_app() -> QApplication:
+    """The app as it really runs: make_window applies the theme's style sheet, palette and font (the autouse
+    fresh_ui_state in conftest.py puts the plain application back after the test)."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    style_sheet, palette, font, style = (
-        app.styleSheet(),
-        QGuiApplication.palette(),
-        QFont(app.font()),
-        app.style().name(),
-    )
-    yield app
-    app.setStyleSheet(style_sheet)
-    app.setStyle(style)
-    app.setPalette(palette)
-    app.setFont(font)
+    return app
 
 
 def make_window(

@@ -175,6 +175,7 @@ def run_gui(
     # opening (a broken file moved aside…) were worded in the system language, like the errors above.
     apply_language(str(repo.setting("language")))
     ctx = AppContext(repo, starting=not background)
+    app.aboutToQuit.connect(ctx.close_services)  # a hung speech engine must not hold up quitting
     settings = repo.settings()
     # The system's light/dark choice as seen last time: asking Qt costs ~20 ms before the window can show, so
     # only the first start asks; the window checks again once it is up (MainWindow._follow_system_scheme).

@@ -1,8 +1,13 @@
-"""Spoken cues through QtTextToSpeech when a speech engine is present; silence otherwise."""
+"""Spoken cues through QtTextToSpeech when a speech engine is present; silence otherwise.
+
+The engine runs in a worker process (platform.speech_process): `create_speech` checks here that Qt has an
+engine at all (cheap: no engine is started) and hands out a `SpeechProcess`; the worker makes the `QtSpeech`
+with `engine_speech`."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
@@ -37,6 +42,7 @@ class QtSpeech:
     available = True
 
     def __init__(self, engine: str, locale_name: str | None = None, volume_percent: int = 80) -> None:
+        quiet_multimedia_probing()
         from PySide6.QtCore import QLocale
         from PySide6.QtTextToSpeech import QTextToSpeech
 
@@ -61,25 +67,60 @@ class QtSpeech:
     def set_volume(self, percent: int) -> None:
         self._tts.setVolume(max(0, min(100, percent)) / 100)
 
+    def problem(self) -> str:
+        """Why the engine cannot speak ("" while it can)."""
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
+        if self._tts.state() == QTextToSpeech.State.Error:
+            return str(self._tts.errorString()) or "the engine reported an error"
+        return ""
+
 
 def available_engines(tts_class: Any) -> list[str]:
     """The speech engines Qt can load here (a seam for tests: Qt's own classes are not patched)."""
     return [str(name) for name in tts_class.availableEngines()]
 
 
-def create_speech(locale_name: str | None = None, volume_percent: int = 80) -> Speech:
-    """A real speech engine if the system has one (never Qt's test engine); otherwise silence. Never raises."""
+def quiet_multimedia_probing() -> None:
+    """Loading Qt's speech library loads QtMultimedia, which logs its backend probing ("Couldn't load
+    pipewire-0.3 library"): not for users. Call before the first import of PySide6.QtTextToSpeech."""
+    from PySide6.QtCore import QLoggingCategory
+
+    QLoggingCategory.setFilterRules("qt.multimedia.*=false")
+
+
+def real_engines() -> list[str]:
+    """The real speech engines Qt can load here (never its test engine). Raises ImportError without Qt's
+    speech library. Lists plugins only: no engine is started."""
+    quiet_multimedia_probing()
+    from PySide6.QtTextToSpeech import QTextToSpeech
+
+    return [name for name in available_engines(QTextToSpeech) if name != TEST_ENGINE]
+
+
+def engine_speech(locale_name: str | None = None, volume_percent: int = 80) -> QtSpeech:
+    """The first real engine, in this process (the worker's side). Raises when there is none or it fails."""
+    engines = real_engines()
+    if not engines:
+        raise RuntimeError("no speech engine is installed")
+    return QtSpeech(engines[0], locale_name, volume_percent)
+
+
+def create_speech(
+    locale_name: str | None = None,
+    volume_percent: int = 80,
+    on_failure: Callable[[str], None] | None = None,
+) -> Speech:
+    """A real speech engine in a worker process if the system has one; otherwise silence. Never raises and
+    never blocks: an engine that hangs or fails later is switched off then (`on_failure` hears of it once)."""
     try:
-        from PySide6.QtTextToSpeech import QTextToSpeech
+        engines = real_engines()
     except ImportError as err:
         log.warning("Spoken cues are off: Qt's speech library could not load (%s)", err)
         return NullSpeech()
-    engines = [name for name in available_engines(QTextToSpeech) if name != TEST_ENGINE]
     if not engines:
         log.warning("Spoken cues are off: no speech engine is installed")
         return NullSpeech()
-    try:
-        return QtSpeech(engines[0], locale_name, volume_percent)
-    except Exception as err:  # a broken engine plugin must not stop a session
-        log.warning("Spoken cues are off: the speech engine %s failed to start (%s)", engines[0], err)
-        return NullSpeech()
+    from sciatica_coach.platform.speech_process import SpeechProcess, worker_command
+
+    return SpeechProcess(worker_command(locale_name, volume_percent), on_failure=on_failure)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -29,7 +30,8 @@ def create_sound(volume: int) -> Sound:
 
 
 def create_speech(volume: int) -> Speech:
-    """The voice speaks the app's language (chosen in Settings or following the system)."""
+    """The voice speaks the app's language (chosen in Settings or following the system). The engine runs in
+    a worker process: a hung or failing engine is switched off and reported (AppContext.service_off)."""
     from sciatica_coach.platform.speech import create_speech
     from sciatica_coach.views.locale_support import app_locale
 
@@ -59,6 +61,9 @@ class AppContext(QObject):
     routine_changed = Signal()
     start_session_requested = Signal()
     save_failed = Signal(str)  # a plain-words message; the main window shows it
+    # A platform service stopped answering or failed and is off for the run: plain words for the person.
+    # Emitted from a background thread (delivered queued to the window thread), at most once per service.
+    service_off = Signal(str)
 
     def __init__(
         self,
@@ -105,6 +110,7 @@ class AppContext(QObject):
     def speech(self) -> Speech:
         if self._speech is None:
             self._speech = self._factories.speech(int(self.repo.setting("volume")))
+            self._watch(self._speech)
         return self._speech
 
     @property
@@ -112,6 +118,33 @@ class AppContext(QObject):
         if self._screen is None:
             self._screen = self._factories.screen()
         return self._screen
+
+    def _watch(self, service: object) -> None:
+        """Hear once from a service that can fail in the background (has `on_failure` and `failure`)."""
+        if not hasattr(service, "on_failure"):
+            return
+        told = threading.Lock()
+
+        def tell(words: str) -> None:
+            if told.acquire(blocking=False):
+                self.service_off.emit(words)
+
+        service.on_failure = tell
+        failure = getattr(service, "failure", None)
+        if failure:  # it failed before we were listening
+            tell(str(failure))
+
+    def services_off(self) -> list[str]:
+        """The plain words of each service already switched off for the run (see `service_off`)."""
+        services = (self._sound, self._speech)
+        return [str(failure) for service in services if (failure := getattr(service, "failure", None))]
+
+    def close_services(self) -> None:
+        """At quit: end the services' background workers without waiting for them (they may be hung)."""
+        for service in (self._speech, self._sound):
+            close = getattr(service, "close", None)
+            if callable(close):
+                close()
 
     def save_session(self, record: SessionRecord) -> bool:
         """Store a session record and tell the pages; a failed save is reported, never raised."""

@@ -331,6 +331,12 @@ class RunningPanel(QWidget):
         self.cue.setWordWrap(True)
         self.cue.setAccessibleName(_("What to do now"))
         root.addWidget(self.cue)
+        # Says once, in plain words, that spoken cues (or sound) went off during the run (AppContext.service_off).
+        self.service_note = QLabel()
+        self.service_note.setWordWrap(True)
+        self.service_note.setProperty("role", "muted")
+        self.service_note.hide()
+        root.addWidget(self.service_note)
         # The exercise's stop rule, always in view while it runs: large, on an amber-edged band.
         self.stop_rule = QLabel()
         self.stop_rule.setWordWrap(True)
@@ -698,6 +704,9 @@ class SessionView(QWidget):
         for page in pages:
             self.stack.addWidget(page)
         self.red_stop = RedStopPage()
+        ctx.service_off.connect(self.show_service_off)
+        for words in ctx.services_off():
+            self.show_service_off(words)
         self.red_stop.confirmed.connect(self._on_red_stop_confirmed)
         self.red_stop.declined.connect(self.closed.emit)
         self.stack.addWidget(self.red_stop)
@@ -887,6 +896,13 @@ class SessionView(QWidget):
         )  # fmt: skip
         self.stop.show_message(_("Let's rest today"), message, urgent=True)
         self.stack.setCurrentWidget(self.stop)
+
+    def show_service_off(self, words: str) -> None:
+        """A platform service (the speech engine) stopped and is off for the run: say so, once, quietly."""
+        note = self.running.service_note
+        if words not in note.text():
+            note.setText("\n".join(filter(None, (note.text(), words))))
+        note.show()
 
     def _on_status(self, status: SessionStatus) -> None:
         self.running.show_status(status, self.catalogue)

@@ -12,7 +12,13 @@ from sciatica_coach.platform import sound as sound_module
 from sciatica_coach.platform import speech as speech_module
 from sciatica_coach.platform.sound import NullSound, create_sound
 from sciatica_coach.platform.sound_files import SOUNDS, synthesize, write_sounds
-from sciatica_coach.platform.speech import TEST_ENGINE, NullSpeech, QtSpeech, create_speech
+from sciatica_coach.platform.speech import (
+    TEST_ENGINE,
+    NullSpeech,
+    QtSpeech,
+    create_speech,
+    quiet_multimedia_probing,
+)
 
 
 def test_no_multimedia_library_means_silence_and_one_log_line(
@@ -37,12 +43,14 @@ def test_no_speech_library_means_silence(
 
 
 def test_only_the_test_engine_counts_as_no_engine(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    quiet_multimedia_probing()  # its import logs QtMultimedia's backend probing when speech-dispatcher is here
     pytest.importorskip("PySide6.QtTextToSpeech", exc_type=ImportError)
     monkeypatch.setattr(speech_module, "available_engines", lambda _cls: [TEST_ENGINE])
     assert isinstance(create_speech(), NullSpeech)
 
 
 def test_qt_speech_adapter_speaks_through_the_test_engine(qtbot: QtBot) -> None:
+    quiet_multimedia_probing()  # its import logs QtMultimedia's backend probing when speech-dispatcher is here
     pytest.importorskip("PySide6.QtTextToSpeech", exc_type=ImportError)
     from PySide6.QtTextToSpeech import QTextToSpeech
 

@@ -1,0 +1,120 @@
+"""A whole session through the real main window while the speech engine hangs or fails (issue 15, point 1):
+the session goes on and ends normally, its record is saved, the person is told once in plain words that
+spoken cues are off, and closing the window returns at once. The engine is the fake in
+tests/platform/fake_speech_engine.py, run by the app's real speech worker loop in its own process."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from sciatica_coach import cautions
+from sciatica_coach.core.catalogue import load_catalogue
+from sciatica_coach.core.engine import Step
+from sciatica_coach.core.model import Dose, Outcome, Phase, Routine, RoutineItem, SideMode
+from sciatica_coach.platform.speech_process import FAILED_NOTICE, HUNG_NOTICE, SpeechProcess
+from sciatica_coach.routines import save_routine
+from sciatica_coach.storage.repository import Repository
+from sciatica_coach.views.context import AppContext
+from sciatica_coach.views.main_window import MainWindow
+from sciatica_coach.views.session_view import SessionView
+from tests.helpers import FakeClock, answer_red_flags, fake_services, session_past_guidance
+
+FAKE_ENGINE = Path(__file__).resolve().parents[1] / "platform" / "fake_speech_engine.py"
+SHORT = Routine(
+    Phase.MOBILITY,
+    (
+        RoutineItem("prone-on-elbows", Dose(2, 2, 1, 1, 0), SideMode.BOTH),
+        RoutineItem("knee-to-chest", Dose(2, 1, 1, 1, 0), SideMode.LEFT_THEN_RIGHT),
+    ),
+)
+
+
+@pytest.fixture
+def speeches() -> Iterator[list[SpeechProcess]]:
+    made: list[SpeechProcess] = []
+    yield made
+    for speech in made:
+        speech.close()
+
+
+def window_with_engine(
+    qtbot: QtBot, data_dir: Path, mode: str, made: list[SpeechProcess]
+) -> tuple[MainWindow, FakeClock]:
+    repo = Repository.open(data_dir)
+    save_routine(repo, SHORT)
+    cautions.mark_seen(repo, load_catalogue().exercises)
+    services = fake_services()
+
+    def speech(_volume: int) -> SpeechProcess:
+        made.append(SpeechProcess([sys.executable, str(FAKE_ENGINE), mode], call_timeout=0.5))
+        return made[-1]
+
+    services.speech = speech
+    clock = FakeClock()
+    window = MainWindow(AppContext(repo, clock, services))
+    qtbot.addWidget(window)
+    window.show()
+    return window, clock
+
+
+def run_for(view: SessionView, clock: FakeClock, seconds: int) -> None:
+    assert view.runner is not None
+    for _ in range(seconds):
+        clock.advance(1)
+        view.runner.tick()
+
+
+@pytest.mark.parametrize(("mode", "notice"), [("hangs", HUNG_NOTICE), ("fails", FAILED_NOTICE)])
+def test_session_goes_on_and_ends_normally_when_the_speech_engine_hangs_or_fails(  # type: ignore[no-untyped-def]
+    qtbot: QtBot, data_dir: Path, speeches, mode: str, notice: str
+) -> None:
+    window, clock = window_with_engine(qtbot, data_dir, mode, speeches)
+    view = session_past_guidance(window)
+    answer_red_flags(view)
+    view.before.back.set_value(2)
+    view.before.leg.set_value(3)
+    view.before.continue_button.click()  # the session starts: "Get ready" is the first spoken cue
+    assert view.stack.currentWidget() is view.running and view.runner is not None
+    [speech] = speeches
+    run_for(view, clock, 5)
+    assert view.runner.status().step is Step.HOLD, "the cues did not hold the session up"
+    # The worker is a real process: wait (with a deadline) until its silence or its error is noticed
+    qtbot.waitUntil(lambda: not speech.available, timeout=20_000)
+    qtbot.waitUntil(view.running.service_note.isVisible, timeout=5_000)
+    assert view.running.service_note.text() == notice
+
+    run_for(view, clock, 6)
+    qtbot.keyClick(view, Qt.Key.Key_1)  # moved up
+    run_for(view, clock, 40)
+    qtbot.keyClick(view, Qt.Key.Key_2)  # the same
+    assert view.stack.currentWidget() is view.after
+    view.after.back.set_value(1)
+    view.after.leg.set_value(2)
+    view.after.continue_button.click()
+    [record] = window.ctx.repo.sessions()
+    assert record.outcome is Outcome.COMPLETED
+    assert [e.reps_done for e in record.exercises] == [2, 2]
+    assert view.running.service_note.text() == notice, "reported once"
+
+    started = time.perf_counter()
+    window.close()
+    window.ctx.close_services()  # what the app does as it quits
+    assert time.perf_counter() - started < 1.0, "closing waited on the speech engine"
+    proc = speech._proc
+    assert proc is not None
+    qtbot.waitUntil(lambda: proc.poll() is not None, timeout=5_000)
+
+
+def test_a_later_session_says_speech_is_off_from_the_start(qtbot: QtBot, data_dir: Path, speeches) -> None:  # type: ignore[no-untyped-def]
+    window, _clock = window_with_engine(qtbot, data_dir, "fails", speeches)
+    window.ctx.speech.say("Hold.")
+    qtbot.waitUntil(lambda: window.ctx.services_off() == [FAILED_NOTICE], timeout=20_000)
+    view = session_past_guidance(window)
+    assert view.running.service_note.text() == FAILED_NOTICE

@@ -21,6 +21,7 @@ BENCHMARKS = [
     ("progress_bench.py", [], []),
     ("idle_cpu.py", ["--seconds", "60"], ["--seconds", "10"]),
     ("crash_bench.py", [], ["--kills", "100"]),
+    ("speech_bench.py", [], ["--cues", "20"]),
 ]
 
 

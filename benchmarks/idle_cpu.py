@@ -22,8 +22,8 @@ GOAL_PERCENT = 0.03
 SETTLE_S = 5.0
 ROOT = Path(__file__).resolve().parent.parent
 
-# The child is the real app (`python -m sciatica_coach`), which arms its reminders at start and prints
-# "shown after N ms" when its window first paints.
+# The child is the real app (`python -m sciatica_coach`), which arms its reminders at start and, with
+# --verbose, prints "shown after N ms" when its window first paints.
 
 
 def cpu_seconds(pid: int) -> float:
@@ -59,7 +59,7 @@ def measure(seconds: float, settle_s: float = SETTLE_S) -> tuple[float, int]:
             "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
         }
         child = subprocess.Popen(
-            [sys.executable, "-m", "sciatica_coach", "--data-dir", str(Path(tmp) / "data")],
+            [sys.executable, "-m", "sciatica_coach", "--data-dir", str(Path(tmp) / "data"), "--verbose"],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

@@ -65,9 +65,12 @@ def bare_command(*extra: str) -> list[str]:
 
 def time_to_shown(command: list[str]) -> tuple[float, float]:
     """Seconds from launch to the first paint, and to "ready" (the app's start-up work just after the first
-    paint; the bare window has none, so there the two are the same)."""
+    paint; the bare window has none, so there the two are the same). The app prints its "shown after" and
+    "ready after" lines only with --verbose (its log lines on stderr are dropped)."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env())
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env()
+    )
     assert process.stdout is not None
     shown = ready = None
     for line in process.stdout:
@@ -105,7 +108,7 @@ def main(argv: list[str] | None = None) -> None:
         bare_runs, our_runs = [], []
         for _ in range(runs):  # alternating, so the machine's busy moments fall on both
             bare_runs.append(time_to_shown(bare_command("--quit-after-shown")))
-            our_runs.append(time_to_shown(app_command(data_dir, "--quit-after-shown")))
+            our_runs.append(time_to_shown(app_command(data_dir, "--quit-after-shown", "--verbose")))
         bare = statistics.median(shown for shown, _ in bare_runs)
         ours = statistics.median(shown for shown, _ in our_runs)
         ready = statistics.median(ready for _, ready in our_runs)

@@ -77,26 +77,31 @@ START_WITHOUT_PAINT_MS = 3000
 
 class _FirstPaint(QObject):
     """Watches for the main window's first paint: then the start-up work that waited for it runs
-    (AppContext.after_start). Prints "shown after N ms" then, and "ready after N ms" once that work is done,
-    for benchmarks and smoke tests (--quit-after-shown quits at that point)."""
+    (AppContext.after_start). With --verbose, prints "shown after N ms" then, and "ready after N ms" once that
+    work is done, for benchmarks (--quit-after-shown quits at that point)."""
 
-    def __init__(self, ctx: AppContext, quit_after: bool) -> None:
+    def __init__(self, ctx: AppContext, quit_after: bool, verbose: bool = False) -> None:
         super().__init__()
         self._ctx = ctx
         self._quit_after = quit_after
+        self._verbose = verbose
         self._seen = False
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and not self._seen:
             self._seen = True
-            print(f"shown after {_elapsed_ms():.0f} ms", flush=True)
+            self._timing("shown")
             QTimer.singleShot(0, self._ctx.finish_start)  # once this paint is on screen
         return False
 
     def report_ready(self) -> None:
-        print(f"ready after {_elapsed_ms():.0f} ms", flush=True)
+        self._timing("ready")
         if self._quit_after:
             QApplication.quit()
+
+    def _timing(self, what: str) -> None:
+        if self._verbose:  # a person starting the app sees nothing in the terminal
+            print(f"{what} after {_elapsed_ms():.0f} ms", flush=True)
 
 
 def _elapsed_ms() -> float:
@@ -145,6 +150,7 @@ def run_gui(
     start_session: bool = False,
     quit_after_shown: bool = False,
     background: bool = False,
+    verbose: bool = False,
 ) -> int:
     app = make_application(argv)
     # The language setting is in the data file, not read yet: until then, errors follow the system language.
@@ -183,7 +189,7 @@ def run_gui(
     if not isinstance(system_dark, bool):
         system_dark = system_scheme_now(repo)
     apply_theme(app, settings["theme"], settings["text_scale"], system_dark)
-    first_paint = _FirstPaint(ctx, quit_after_shown)
+    first_paint = _FirstPaint(ctx, quit_after_shown, verbose)
     windows: list[MainWindow] = []
 
     def main_window() -> MainWindow:

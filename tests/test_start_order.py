@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -139,3 +140,27 @@ def test_start_up_work_runs_even_if_the_window_is_never_painted(tmp_path: Path) 
     seen = run_app(NEVER_PAINTED, tmp_path / "data")
     assert seen["reminders"] == 1
     assert seen["exercises"] > 0
+
+
+def start_and_quit(data_dir: Path, *args: str) -> str:
+    """What the real app prints on its terminal (stdout) from start to its first paint and start-up work."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    command = [
+        sys.executable,
+        "-m",
+        "sciatica_coach",
+        "--data-dir",
+        str(data_dir),
+        "--quit-after-shown",
+        *args,
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def test_start_up_timings_are_printed_only_with_verbose(tmp_path: Path) -> None:
+    assert start_and_quit(tmp_path / "data") == "", "a normal start prints nothing on the terminal"
+    lines = start_and_quit(tmp_path / "data", "--verbose").splitlines()
+    assert [line.split()[0] for line in lines] == ["shown", "ready"], lines
+    assert all(re.fullmatch(r"(shown|ready) after \d+ ms", line) for line in lines), lines

@@ -48,7 +48,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument(
         "--data-dir", metavar="DIR", help="where your data lives (default: your user data folder)"
     )
-    parser.add_argument("--verbose", action="store_true", help="log more detail to the terminal")
+    parser.add_argument(
+        "--verbose", action="store_true", help="log more detail to the terminal, start-up timings too"
+    )
     parser.add_argument("--start-session", action="store_true", help="open straight into today's session")
     parser.add_argument(
         "--background", action="store_true", help="start quietly for reminders (used when starting at login)"
@@ -91,6 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 start_session=args.start_session,
                 quit_after_shown=args.quit_after_shown,
                 background=args.background,
+                verbose=args.verbose,
             )
         module = importlib.import_module(SUBCOMMANDS[args.command][0])
         return int(module.run(args, data_dir))

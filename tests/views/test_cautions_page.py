@@ -151,29 +151,26 @@ def test_the_read_button_stays_in_view_with_many_exercises_and_enter_presses_it(
     window, repo, _clock, _services = app
     save_routine(repo, FOUR_WITH_CAUTIONS)
     i18n.set_language(language)
-    try:
-        view = open_session(window)
-        assert view.stack.currentWidget() is view.cautions
-        _settle()
-        page, button = view.cautions, view.cautions.read_button
-        expected = "I've read these (Enter)" if language == "en" else "Ich habe sie gelesen (Eingabetaste)"
-        assert button.text() == expected
-        viewport = view.scroller.viewport()
-        top = button.mapTo(viewport, QPoint(0, 0)).y()
-        assert button.isVisible() and top >= 0 and top + button.height() <= viewport.height()
-        assert view.scroller.verticalScrollBar().maximum() == 0, "the page itself does not scroll"
-        assert page.scroller.verticalScrollBar().maximum() > 0, "the cards scroll instead"
-        page.scroller.verticalScrollBar().setValue(page.scroller.verticalScrollBar().maximum())
-        _settle()
-        assert button.mapTo(viewport, QPoint(0, 0)).y() == top, "the button stays where it is"
+    view = open_session(window)
+    assert view.stack.currentWidget() is view.cautions
+    _settle()
+    page, button = view.cautions, view.cautions.read_button
+    expected = "I've read these (Enter)" if language == "en" else "Ich habe sie gelesen (Eingabetaste)"
+    assert button.text() == expected
+    viewport = view.scroller.viewport()
+    top = button.mapTo(viewport, QPoint(0, 0)).y()
+    assert button.isVisible() and top >= 0 and top + button.height() <= viewport.height()
+    assert view.scroller.verticalScrollBar().maximum() == 0, "the page itself does not scroll"
+    assert page.scroller.verticalScrollBar().maximum() > 0, "the cards scroll instead"
+    page.scroller.verticalScrollBar().setValue(page.scroller.verticalScrollBar().maximum())
+    _settle()
+    assert button.mapTo(viewport, QPoint(0, 0)).y() == top, "the button stays where it is"
 
-        page.leave_out["figure-four"].setFocus()  # Enter from anywhere on the page, a check box too
-        qtbot.keyClick(page.leave_out["figure-four"], Qt.Key.Key_Return)
-        assert view.stack.currentWidget() is view.running
-        assert cautions.seen(repo) >= {"knee-to-chest", "prone-on-elbows", "nerve-glide", "figure-four"}
-        end_session(view)
-    finally:
-        i18n.set_language("en")
+    page.leave_out["figure-four"].setFocus()  # Enter from anywhere on the page, a check box too
+    qtbot.keyClick(page.leave_out["figure-four"], Qt.Key.Key_Return)
+    assert view.stack.currentWidget() is view.running
+    assert cautions.seen(repo) >= {"knee-to-chest", "prone-on-elbows", "nerve-glide", "figure-four"}
+    end_session(view)
 
 
 def run_until(view: SessionView, clock: FakeClock, step: Step, exercise_id: str) -> None:

@@ -230,15 +230,12 @@ def test_the_country_follows_the_system_locale_until_chosen(
 def test_german_for_germany_names_112_and_the_notaufnahme(window: MainWindow) -> None:
     window.ctx.repo.set_setting("country", "DE")
     i18n.set_language("de")
-    try:
-        view = session_past_guidance(window)
-        yes_button = view.red_flags.questions[0].buttons[1]
-        assert yes_button.text() == "Ja (J)" and yes_button.toolTip() == "Taste J / 2"
-        answer_red_flags(view, yes=("bowel",))
-        body = view.triage.body.text()
-        assert "112" in body and "Notaufnahme" in body and "116 117" not in body
-    finally:
-        i18n.set_language("en")
+    view = session_past_guidance(window)
+    yes_button = view.red_flags.questions[0].buttons[1]
+    assert yes_button.text() == "Ja (J)" and yes_button.toolTip() == "Taste J / 2"
+    answer_red_flags(view, yes=("bowel",))
+    body = view.triage.body.text()
+    assert "112" in body and "Notaufnahme" in body and "116 117" not in body
 
 
 def test_the_guidance_note_names_the_number(window: MainWindow) -> None:

@@ -164,50 +164,47 @@ def test_the_question_in_german_floor_mode_fits_without_a_sideways_scroll(
     save_routine(repo, routine)
     repo.set_setting("country", "DE")
     i18n.set_language("de")
-    try:
-        main = MainWindow(AppContext(repo, FakeClock(), fake_services()))
-        qtbot.addWidget(main)
-        main.apply_appearance()
-        main.resize(1280, 800)
-        main.show()
-        view = open_session(main)
-        for flag_id in view.red_flags.groups:
-            view.red_flags.answer(flag_id, False)
-        view.red_flags.continue_button.click()
-        view.before.back.set_value(2)
-        view.before.leg.set_value(2)
-        view.before.continue_button.click()
-        if view.stack.currentWidget() is view.cautions:
-            view.cautions.read_button.click()
-        runner = view.runner
-        assert runner is not None
-        runner.timer.stop()
-        view.set_floor_mode(True)
-        main.showNormal()
-        main.resize(1280, 800)
-        clock = main.ctx.clock
-        assert isinstance(clock, FakeClock)
-        for _ in range(60):
-            if runner.status().awaiting_answer is not None:
-                break
-            clock.advance(1)
-            runner.tick()
-        for _ in range(3):
-            QApplication.processEvents()
-            QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-        assert view.running.symptom.isVisible()
-        policy = view.scroller.horizontalScrollBarPolicy()
-        assert policy is Qt.ScrollBarPolicy.ScrollBarAlwaysOff
-        assert view.stack.width() <= view.scroller.viewport().width(), "the answers fit across the screen"
-        view.running.symptom.buttons[SymptomChange.DOWN].click()  # "Beckenkippen auf dem Ball" instead
-        for _ in range(3):
-            QApplication.processEvents()
-        assert view.running.symptom.instead.isVisible()
-        assert view.running.symptom.choice_row.direction() is QBoxLayout.Direction.TopToBottom
-        assert view.stack.width() <= view.scroller.viewport().width(), "the advice and its choices fit too"
-        runner.timer.stop()
-    finally:
-        i18n.set_language("en")
+    main = MainWindow(AppContext(repo, FakeClock(), fake_services()))
+    qtbot.addWidget(main)
+    main.apply_appearance()
+    main.resize(1280, 800)
+    main.show()
+    view = open_session(main)
+    for flag_id in view.red_flags.groups:
+        view.red_flags.answer(flag_id, False)
+    view.red_flags.continue_button.click()
+    view.before.back.set_value(2)
+    view.before.leg.set_value(2)
+    view.before.continue_button.click()
+    if view.stack.currentWidget() is view.cautions:
+        view.cautions.read_button.click()
+    runner = view.runner
+    assert runner is not None
+    runner.timer.stop()
+    view.set_floor_mode(True)
+    main.showNormal()
+    main.resize(1280, 800)
+    clock = main.ctx.clock
+    assert isinstance(clock, FakeClock)
+    for _ in range(60):
+        if runner.status().awaiting_answer is not None:
+            break
+        clock.advance(1)
+        runner.tick()
+    for _ in range(3):
+        QApplication.processEvents()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert view.running.symptom.isVisible()
+    policy = view.scroller.horizontalScrollBarPolicy()
+    assert policy is Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    assert view.stack.width() <= view.scroller.viewport().width(), "the answers fit across the screen"
+    view.running.symptom.buttons[SymptomChange.DOWN].click()  # "Beckenkippen auf dem Ball" instead
+    for _ in range(3):
+        QApplication.processEvents()
+    assert view.running.symptom.instead.isVisible()
+    assert view.running.symptom.choice_row.direction() is QBoxLayout.Direction.TopToBottom
+    assert view.stack.width() <= view.scroller.viewport().width(), "the advice and its choices fit too"
+    runner.timer.stop()
 
 
 @pytest.mark.parametrize(
@@ -279,6 +276,5 @@ def test_the_further_down_advice_in_floor_mode_fits_a_1280x800_screen(
             top = button.mapTo(viewport, QPoint(0, 0)).y()
             assert top >= 0 and top + button.height() <= viewport.height(), (button.text(), top)
     finally:
-        i18n.set_language("en")
         if main.session_view is not None and main.session_view.runner is not None:
             main.session_view.runner.timer.stop()

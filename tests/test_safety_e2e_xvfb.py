@@ -153,10 +153,11 @@ class App:
     def start(self) -> None:
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "sciatica_coach", "--data-dir", str(self.data_dir)],
+                [sys.executable, "-m", "sciatica_coach", "--data-dir", str(self.data_dir), "--verbose"],
                 env=self.env, stdout=log, stderr=subprocess.STDOUT,
             )  # fmt: skip
-        # "ready after" is printed once the start-up work is done, SIGTERM handling included (app.py).
+        # With --verbose, "ready after" is printed once the start-up work is done, SIGTERM handling included
+        # (app.py).
         self.wait_for(lambda: "ready after" in self.log(), "the app to say it is ready")
         self.wait_for(self._find_window, "the main window on the X display")
         assert self.xdotool("getwindowname", self.window).strip() == APP_NAME

@@ -1,10 +1,10 @@
-"""What a hung speech engine costs the window (issue 15: it used to freeze it for good).
+"""What a hung speech or sound engine costs the window (issue 15: speech used to freeze it for good).
 
 For each cue: say() on the app's speech adapter, ask the shown window to repaint, and time until its next
 paint. The figure is the slowest of the cues (and the median), with:
 
-1. a speech engine that hangs (a worker that answers "ready" and then never again: every cue goes to a hung
-   engine; the watchdog is set long so the whole run is spent hung), and
+1. a speech engine, then a sound engine, that hangs (a worker that answers "ready" and then never again:
+   every cue goes to a hung engine; the watchdog is set long so the whole run is spent hung), and
 2. the real speech-dispatcher + espeak-ng where installed, on a machine without sound output (it stops
    answering after its first cue; the watchdog then switches speech off), in a private runtime folder whose
    daemon is killed afterwards.
@@ -29,6 +29,7 @@ HUNG_WORKER = "import sys; print('ready hung', flush=True); sys.stdin.readline()
 
 
 def cue_to_repaint_ms(speech, cues: int) -> list[float]:  # type: ignore[no-untyped-def]
+    """`speech` has say() (a spoken cue) or play() (a beep)."""
     from PySide6.QtWidgets import QApplication, QWidget
 
     class Window(QWidget):
@@ -47,7 +48,10 @@ def cue_to_repaint_ms(speech, cues: int) -> list[float]:  # type: ignore[no-unty
     for n in range(cues):
         seen = window.painted
         started = time.perf_counter()
-        speech.say(f"Hold. Three, two, one. Cue {n}.")
+        if hasattr(speech, "play"):
+            speech.play("tick")
+        else:
+            speech.say(f"Hold. Three, two, one. Cue {n}.")
         window.update()
         deadline = started + 30
         while window.painted == seen and time.perf_counter() < deadline:
@@ -68,15 +72,16 @@ def report(label: str, figures: list[float], extra: str = "") -> None:
 
 
 def hung_engine(cues: int) -> None:
-    from sciatica_coach.platform.speech_process import SpeechProcess
+    from sciatica_coach.platform.worker_process import SoundProcess, SpeechProcess
 
-    speech = SpeechProcess([sys.executable, "-c", HUNG_WORKER], call_timeout=3600)
-    try:
-        figures = cue_to_repaint_ms(speech, cues)
-        hung = speech.available and speech.engine_name == "hung"
-    finally:
-        speech.close()
-    report("hung speech engine: cue to next repaint", figures, "" if hung else " (engine was not hung?)")
+    for label, adapter in (("speech engine: cue", SpeechProcess), ("sound engine: beep", SoundProcess)):
+        engine = adapter([sys.executable, "-c", HUNG_WORKER], call_timeout=3600)
+        try:
+            figures = cue_to_repaint_ms(engine, cues)
+            hung = engine.available and engine.engine_name == "hung"
+        finally:
+            engine.close()
+        report(f"hung {label} to next repaint", figures, "" if hung else " (engine was not hung?)")
 
 
 def real_dispatcher(cues: int) -> None:

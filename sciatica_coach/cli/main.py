@@ -68,10 +68,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
-    if arguments[:1] == ["--speech-worker"]:  # the bundle's speech engine process (platform.speech_process)
-        from sciatica_coach.platform.speech_worker import main as speech_worker
+    if arguments[:1] == ["--platform-worker"]:  # the bundle's speech or sound process (platform.worker)
+        from sciatica_coach.platform.worker import main as platform_worker
 
-        return speech_worker(arguments[1:])
+        return platform_worker(arguments[1:])
     args = build_parser(arguments).parse_args(arguments)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"

@@ -1,10 +1,13 @@
 """Short beeps for the session: real ones through QtMultimedia, or silence when there is no audio device.
 
-Sounds are preloaded when the adapter is made, so a beep plays on time rather than after a file load."""
+The sounds play in a worker process (platform.worker_process): a sound server that hangs costs the window
+nothing. There, they are preloaded when the engine is made, so a beep plays on time, not after a file load."""
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+from collections.abc import Callable
 from typing import Protocol
 
 from PySide6.QtCore import QLoggingCategory, QUrl
@@ -58,15 +61,23 @@ class QtSound:
             effect.setVolume(max(0, min(100, percent)) / 100)
 
 
-def create_sound(volume_percent: int = 80) -> Sound:
-    """The best sound adapter this machine allows; never raises."""
+def engine_sound(volume_percent: int = 80) -> QtSound:
+    """Sound in this process (the worker's side): raises when Qt's multimedia library cannot load or there
+    is no audio output. Asking for the outputs can wait 30 s on a sound server that doesn't answer."""
     QLoggingCategory.setFilterRules("qt.multimedia.*=false")  # backend probing noise is not for users
-    try:
-        from PySide6.QtMultimedia import QMediaDevices
-    except ImportError as err:
-        log.warning("Sound is off: Qt's multimedia library could not load (%s)", err)
-        return NullSound()
+    from PySide6.QtMultimedia import QMediaDevices
+
     if not QMediaDevices.audioOutputs():
-        log.warning("Sound is off: no audio output device was found")
-        return NullSound()
+        raise RuntimeError("no audio output device was found")
     return QtSound(volume_percent)
+
+
+def create_sound(volume_percent: int = 80, on_failure: Callable[[str], None] | None = None) -> Sound:
+    """Sound played by a worker process (a hung sound server never blocks the window); never raises. A
+    machine without sound is found out there and reported once through `on_failure`, then it is silent."""
+    if importlib.util.find_spec("PySide6.QtMultimedia") is None:
+        log.warning("Sound is off: Qt's multimedia library is not installed")
+        return NullSound()
+    from sciatica_coach.platform.worker_process import SoundProcess, worker_command
+
+    return SoundProcess(worker_command("sound", None, volume_percent), on_failure=on_failure)

@@ -1,6 +1,6 @@
 """Spoken cues through QtTextToSpeech when a speech engine is present; silence otherwise.
 
-The engine runs in a worker process (platform.speech_process): `create_speech` checks here that Qt has an
+The engine runs in a worker process (platform.worker_process): `create_speech` checks here that Qt has an
 engine at all (cheap: no engine is started) and hands out a `SpeechProcess`; the worker makes the `QtSpeech`
 with `engine_speech`."""
 
@@ -121,6 +121,6 @@ def create_speech(
     if not engines:
         log.warning("Spoken cues are off: no speech engine is installed")
         return NullSpeech()
-    from sciatica_coach.platform.speech_process import SpeechProcess, worker_command
+    from sciatica_coach.platform.worker_process import SpeechProcess, worker_command
 
-    return SpeechProcess(worker_command(locale_name, volume_percent), on_failure=on_failure)
+    return SpeechProcess(worker_command("speech", locale_name, volume_percent), on_failure=on_failure)

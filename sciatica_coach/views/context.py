@@ -31,7 +31,8 @@ def create_sound(volume: int) -> Sound:
 
 def create_speech(volume: int) -> Speech:
     """The voice speaks the app's language (chosen in Settings or following the system). The engine runs in
-    a worker process: a hung or failing engine is switched off and reported (AppContext.service_off)."""
+    a worker process: a hung or failing engine is switched off and reported (AppContext.service_off); so do
+    the sounds (create_sound)."""
     from sciatica_coach.platform.speech import create_speech
     from sciatica_coach.views.locale_support import app_locale
 
@@ -104,6 +105,7 @@ class AppContext(QObject):
     def sound(self) -> Sound:
         if self._sound is None:
             self._sound = self._factories.sound(int(self.repo.setting("volume")))
+            self._watch(self._sound)
         return self._sound
 
     @property

@@ -1,6 +1,7 @@
-"""The speech engine in its own process: a hung or failing engine never blocks the caller, is reported once
-and switched off for the run. With a fake engine (tests/platform/fake_speech_engine.py) and, where it is
-installed, the real speech-dispatcher + espeak-ng on a machine without sound output."""
+"""Speech and sound engines in their own processes: a hung or failing engine never blocks the caller, is
+reported once and switched off for the run. With a fake engine (tests/platform/fake_engine.py); with the
+real speech-dispatcher + espeak-ng on a machine without sound output, where it is installed; and with the
+real QtMultimedia facing a sound server that accepts a connection and never answers."""
 
 from __future__ import annotations
 
@@ -18,10 +19,19 @@ from pathlib import Path
 
 import pytest
 
-from sciatica_coach.platform import speech_process
-from sciatica_coach.platform.speech_process import FAILED_NOTICE, HUNG_NOTICE, SpeechProcess
+from sciatica_coach.platform import worker_process
+from sciatica_coach.platform.worker_process import (
+    SOUND_FAILED,
+    SOUND_HUNG,
+    SPEECH_FAILED,
+    SPEECH_HUNG,
+    SoundProcess,
+    SpeechProcess,
+    WorkerProcess,
+    worker_command,
+)
 
-FAKE_ENGINE = Path(__file__).with_name("fake_speech_engine.py")
+FAKE_ENGINE = Path(__file__).with_name("fake_engine.py")
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -38,21 +48,31 @@ def wait_for(condition, seconds: float = 10.0) -> None:  # type: ignore[no-untyp
 
 
 @pytest.fixture
-def speeches() -> Iterator[list[SpeechProcess]]:
-    made: list[SpeechProcess] = []
+def speeches() -> Iterator[list[WorkerProcess]]:
+    made: list[WorkerProcess] = []
     yield made
     for speech in made:
         speech.close()
 
 
-def make(made: list[SpeechProcess], mode: str, **timeouts: float) -> tuple[SpeechProcess, list[str]]:
+def make(made: list[WorkerProcess], mode: str, kind: str = "speech", **timeouts: float):  # type: ignore[no-untyped-def]
     told: list[str] = []
-    speech = SpeechProcess(fake_command(mode), on_failure=told.append, **timeouts)
+    adapter = SoundProcess if kind == "sound" else SpeechProcess
+    speech = adapter(fake_command(mode), on_failure=told.append, **timeouts)
     made.append(speech)
     return speech, told
 
 
-def test_a_working_engine_gets_the_phrases(speeches, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def use(adapter: WorkerProcess, n: int) -> None:
+    """What a session asks of the adapter: a spoken cue or a beep."""
+    if isinstance(adapter, SoundProcess):
+        adapter.play(f"tick {n}")
+    else:
+        assert isinstance(adapter, SpeechProcess)
+        adapter.say(f"Cue {n}.")
+
+
+def test_a_working_engine_gets_the_phrases_and_sounds(speeches, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     log = tmp_path / "said.txt"
     monkeypatch.setenv("FAKE_SPEECH_LOG", str(log))
     speech, told = make(speeches, "works")
@@ -63,37 +83,43 @@ def test_a_working_engine_gets_the_phrases(speeches, tmp_path, monkeypatch) -> N
     wait_for(lambda: "Relax." in log.read_text())
     assert speech.available and told == [] and speech.engine_name == "fake"
     assert speech.spoken == ["Hold.", "Relax."]
+    sound, told = make(speeches, "works", "sound")
+    sound.play("hold-start")
+    wait_for(lambda: "hold-start" in log.read_text())
+    assert sound.available and told == []
 
 
+@pytest.mark.parametrize("kind", ["speech", "sound"])
 @pytest.mark.parametrize(
-    ("mode", "notice", "timeouts"),
+    ("mode", "timeouts"),
     [
-        ("hangs", HUNG_NOTICE, {"call_timeout": 0.3}),
-        ("hangs-at-start", HUNG_NOTICE, {"start_timeout": 0.5}),
-        ("fails", FAILED_NOTICE, {}),
-        ("fails-at-start", FAILED_NOTICE, {}),
+        ("hangs", {"call_timeout": 0.3}),
+        ("hangs-at-start", {"start_timeout": 0.5}),
+        ("fails", {}),
+        ("fails-at-start", {}),
     ],
 )
 def test_a_hung_or_failing_engine_is_reported_once_and_switched_off(  # type: ignore[no-untyped-def]
-    speeches, caplog, mode: str, notice: str, timeouts: dict[str, float]
+    speeches, caplog, kind: str, mode: str, timeouts: dict[str, float]
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger=speech_process.__name__):
-        speech, told = make(speeches, mode, **timeouts)
+    notices = {"speech": (SPEECH_HUNG, SPEECH_FAILED), "sound": (SOUND_HUNG, SOUND_FAILED)}[kind]
+    notice = notices[0] if mode.startswith("hangs") else notices[1]
+    with caplog.at_level(logging.WARNING, logger=worker_process.__name__):
+        speech, told = make(speeches, mode, kind, **timeouts)
         longest = 0.0
         for n in range(200):  # cues keep coming while the engine hangs: each returns at once
             started = time.perf_counter()
-            speech.say(f"Cue {n}.")
+            use(speech, n)
             longest = max(longest, time.perf_counter() - started)
             if not speech.available:
                 break
             time.sleep(0.02)
         wait_for(lambda: told != [])
         for n in range(5):  # and after it is off: silence, no second report
-            speech.say(f"Later cue {n}.")
+            use(speech, n)
         speech.set_volume(20)
-        speech.stop()
     assert told == [notice] and speech.failure == notice and not speech.available
-    assert len([r for r in caplog.records if "Spoken cues are off" in r.getMessage()]) == 1
+    assert len([r for r in caplog.records if "is off for this run" in r.getMessage()]) == 1
     assert longest < 0.05, f"say() blocked for {longest * 1000:.0f} ms"
     proc = speech._proc
     assert proc is not None
@@ -117,7 +143,7 @@ def test_a_missing_worker_program_means_silence(caplog) -> None:  # type: ignore
     told: list[str] = []
     speech = SpeechProcess(["/nonexistent/speech-worker"], on_failure=told.append)
     speech.say("Hold.")
-    assert not speech.available and told == [FAILED_NOTICE]
+    assert not speech.available and told == [SPEECH_FAILED]
 
 
 # ---- the real speech-dispatcher ---------------------------------------------------------------------------
@@ -211,4 +237,54 @@ def test_real_speech_dispatcher_without_sound_never_blocks_the_window(tmp_path: 
     assert result["gap_ms"] < 1000, result  # the 100 ms timer kept ticking (a loaded CI machine may lag)
     assert result["close_ms"] < 100, result
     # On a machine without sound the dispatcher stops answering after its first cue: reported once
-    assert result["told"] in ([], [HUNG_NOTICE], [FAILED_NOTICE]), result
+    assert result["told"] in ([], [SPEECH_HUNG], [SPEECH_FAILED]), result
+
+
+# ---- the real QtMultimedia facing a sound server that never answers -----------------------------------------
+
+
+@pytest.fixture
+def silent_sound_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A PulseAudio socket that accepts connections and never says a word (a hung sound server)."""
+    import socket
+    import threading
+
+    path = tmp_path / "pulse.sock"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(path))
+    server.listen(8)
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                held.append(server.accept()[0])
+
+    threading.Thread(target=accept, daemon=True).start()
+    monkeypatch.setenv("PULSE_SERVER", f"unix:{path}")
+    yield path
+    server.close()
+    for connection in held:
+        connection.close()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="QtMultimedia uses PulseAudio on Linux")
+def test_a_sound_server_that_never_answers_costs_the_caller_nothing(speeches, silent_sound_server) -> None:  # type: ignore[no-untyped-def]
+    told: list[str] = []
+    # The real worker and QtMultimedia: asking for the audio outputs waits 30 s on this server (it used to
+    # do that in the window thread as a session started); the worker's start watchdog gives up sooner.
+    sound = SoundProcess(worker_command("sound", None, 80), start_timeout=2.0, on_failure=told.append)
+    speeches.append(sound)
+    longest = 0.0
+    deadline = time.monotonic() + 20
+    while not told and time.monotonic() < deadline:  # beeps keep coming: each returns at once
+        started = time.perf_counter()
+        sound.play("tick")
+        longest = max(longest, time.perf_counter() - started)
+        time.sleep(0.05)
+    wait_for(lambda: told != [], 20)
+    assert told == [SOUND_HUNG] and not sound.available
+    assert longest < 0.05, f"play() blocked for {longest * 1000:.0f} ms"
+    proc = sound._proc
+    assert proc is not None
+    wait_for(lambda: proc.poll() is not None)

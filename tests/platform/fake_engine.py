@@ -1,12 +1,12 @@
-"""A speech worker with a fake engine, for tests: the real worker loop (`speech_worker.serve`) and protocol
-around an engine that works, hangs or fails, as a real one can.
+"""A platform worker with a fake engine, for tests: the real worker loop (`platform.worker.serve`) and
+protocol around a speech or sound engine that works, hangs or fails, as a real one can.
 
-    python tests/platform/fake_speech_engine.py MODE
+    python tests/platform/fake_engine.py MODE
 
 MODE: "works" (says nothing, answers at once), "hangs" (the first `say` never returns, like speech-dispatcher
 with no sound output), "fails" (the first `say` leaves the engine in an error state), "hangs-at-start"
-(making the engine never returns), "fails-at-start" (making the engine raises). Each phrase handed to the
-engine is appended to $FAKE_SPEECH_LOG, if set, so a test can see what reached the engine."""
+(making the engine never returns), "fails-at-start" (making the engine raises). Each phrase or sound name
+handed to the engine is appended to $FAKE_SPEECH_LOG, if set, so a test can see what reached the engine."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from sciatica_coach.platform.speech_process import parent_death_signal
-from sciatica_coach.platform.speech_worker import serve
+from sciatica_coach.platform.worker import serve
+from sciatica_coach.platform.worker_process import parent_death_signal
 
 MODES = ("works", "hangs", "fails", "hangs-at-start", "fails-at-start")
 
@@ -33,6 +33,9 @@ class FakeEngine:
             threading.Event().wait()
         if mode == "fails-at-start":
             raise RuntimeError("the fake engine could not start")
+
+    def play(self, name: str) -> None:
+        self.say(name)
 
     def say(self, text: str) -> None:
         log = os.environ.get("FAKE_SPEECH_LOG")

@@ -1,7 +1,7 @@
-"""A whole session through the real main window while the speech engine hangs or fails (issue 15, point 1):
-the session goes on and ends normally, its record is saved, the person is told once in plain words that
-spoken cues are off, and closing the window returns at once. The engine is the fake in
-tests/platform/fake_speech_engine.py, run by the app's real speech worker loop in its own process."""
+"""A whole session through the real main window while the speech or sound engine hangs or fails (issue 15,
+point 1): the session goes on and ends normally, its record is saved, the person is told once in plain
+words that spoken cues (or sounds) are off, and closing the window returns at once. The engine is the fake
+in tests/platform/fake_engine.py, run by the app's real worker loop in its own process."""
 
 from __future__ import annotations
 
@@ -18,7 +18,15 @@ from sciatica_coach import cautions
 from sciatica_coach.core.catalogue import load_catalogue
 from sciatica_coach.core.engine import Step
 from sciatica_coach.core.model import Dose, Outcome, Phase, Routine, RoutineItem, SideMode
-from sciatica_coach.platform.speech_process import FAILED_NOTICE, HUNG_NOTICE, SpeechProcess
+from sciatica_coach.platform.worker_process import (
+    SOUND_FAILED,
+    SOUND_HUNG,
+    SPEECH_FAILED,
+    SPEECH_HUNG,
+    SoundProcess,
+    SpeechProcess,
+    WorkerProcess,
+)
 from sciatica_coach.routines import save_routine
 from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.context import AppContext
@@ -26,7 +34,7 @@ from sciatica_coach.views.main_window import MainWindow
 from sciatica_coach.views.session_view import SessionView
 from tests.helpers import FakeClock, answer_red_flags, fake_services, session_past_guidance
 
-FAKE_ENGINE = Path(__file__).resolve().parents[1] / "platform" / "fake_speech_engine.py"
+FAKE_ENGINE = Path(__file__).resolve().parents[1] / "platform" / "fake_engine.py"
 SHORT = Routine(
     Phase.MOBILITY,
     (
@@ -37,15 +45,15 @@ SHORT = Routine(
 
 
 @pytest.fixture
-def speeches() -> Iterator[list[SpeechProcess]]:
-    made: list[SpeechProcess] = []
+def speeches() -> Iterator[list[WorkerProcess]]:
+    made: list[WorkerProcess] = []
     yield made
     for speech in made:
         speech.close()
 
 
 def window_with_engine(
-    qtbot: QtBot, data_dir: Path, mode: str, made: list[SpeechProcess]
+    qtbot: QtBot, data_dir: Path, kind: str, mode: str, made: list[WorkerProcess]
 ) -> tuple[MainWindow, FakeClock]:
     repo = Repository.open(data_dir)
     save_routine(repo, SHORT)
@@ -54,9 +62,16 @@ def window_with_engine(
 
     def speech(_volume: int) -> SpeechProcess:
         made.append(SpeechProcess([sys.executable, str(FAKE_ENGINE), mode], call_timeout=0.5))
-        return made[-1]
+        return made[-1]  # type: ignore[return-value]
 
-    services.speech = speech
+    def sound(_volume: int) -> SoundProcess:
+        made.append(SoundProcess([sys.executable, str(FAKE_ENGINE), mode], call_timeout=0.5))
+        return made[-1]  # type: ignore[return-value]
+
+    if kind == "speech":
+        services.speech = speech
+    else:
+        services.sound = sound
     clock = FakeClock()
     window = MainWindow(AppContext(repo, clock, services))
     qtbot.addWidget(window)
@@ -71,20 +86,28 @@ def run_for(view: SessionView, clock: FakeClock, seconds: int) -> None:
         view.runner.tick()
 
 
-@pytest.mark.parametrize(("mode", "notice"), [("hangs", HUNG_NOTICE), ("fails", FAILED_NOTICE)])
-def test_session_goes_on_and_ends_normally_when_the_speech_engine_hangs_or_fails(  # type: ignore[no-untyped-def]
-    qtbot: QtBot, data_dir: Path, speeches, mode: str, notice: str
+@pytest.mark.parametrize(
+    ("kind", "mode", "notice"),
+    [
+        ("speech", "hangs", SPEECH_HUNG),
+        ("speech", "fails", SPEECH_FAILED),
+        ("sound", "hangs", SOUND_HUNG),
+        ("sound", "fails", SOUND_FAILED),
+    ],
+)
+def test_session_goes_on_and_ends_normally_when_an_engine_hangs_or_fails(  # type: ignore[no-untyped-def]
+    qtbot: QtBot, data_dir: Path, speeches, kind: str, mode: str, notice: str
 ) -> None:
-    window, clock = window_with_engine(qtbot, data_dir, mode, speeches)
+    window, clock = window_with_engine(qtbot, data_dir, kind, mode, speeches)
     view = session_past_guidance(window)
     answer_red_flags(view)
     view.before.back.set_value(2)
     view.before.leg.set_value(3)
     view.before.continue_button.click()  # the session starts: "Get ready" is the first spoken cue
     assert view.stack.currentWidget() is view.running and view.runner is not None
-    [speech] = speeches
-    run_for(view, clock, 5)
+    run_for(view, clock, 5)  # the get-ready countdown, then "Hold" with its rising beep
     assert view.runner.status().step is Step.HOLD, "the cues did not hold the session up"
+    [speech] = speeches  # made when first used
     # The worker is a real process: wait (with a deadline) until its silence or its error is noticed
     qtbot.waitUntil(lambda: not speech.available, timeout=20_000)
     qtbot.waitUntil(view.running.service_note.isVisible, timeout=5_000)
@@ -113,8 +136,8 @@ def test_session_goes_on_and_ends_normally_when_the_speech_engine_hangs_or_fails
 
 
 def test_a_later_session_says_speech_is_off_from_the_start(qtbot: QtBot, data_dir: Path, speeches) -> None:  # type: ignore[no-untyped-def]
-    window, _clock = window_with_engine(qtbot, data_dir, "fails", speeches)
+    window, _clock = window_with_engine(qtbot, data_dir, "speech", "fails", speeches)
     window.ctx.speech.say("Hold.")
-    qtbot.waitUntil(lambda: window.ctx.services_off() == [FAILED_NOTICE], timeout=20_000)
+    qtbot.waitUntil(lambda: window.ctx.services_off() == [SPEECH_FAILED], timeout=20_000)
     view = session_past_guidance(window)
-    assert view.running.service_note.text() == FAILED_NOTICE
+    assert view.running.service_note.text() == SPEECH_FAILED

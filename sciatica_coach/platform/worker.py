@@ -1,8 +1,9 @@
-"""The speech worker: a small process that owns the speech engine (see speech_process for why and the protocol).
+"""A platform worker: a small process that owns one engine, speech or sound (see worker_process for why and
+for the protocol).
 
-Run as `python -m sciatica_coach.platform.speech_worker [--locale de_DE] [--volume 80]`, or as the bundle's
-executable with `--speech-worker`. It reads requests on stdin and answers each on stdout; stdin closing ends
-it. Qt's event loop runs here because some engines (Windows, macOS) speak only while it runs."""
+Run as `python -m sciatica_coach.platform.worker speech|sound [--locale de_DE] [--volume 80]`, or as the
+bundle's executable with `--platform-worker` first. It reads requests on stdin and answers each on stdout;
+stdin closing ends it. Qt's event loop runs here: some engines (Windows, macOS) work only while it runs."""
 
 from __future__ import annotations
 
@@ -14,17 +15,18 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import IO, Any
 
-from sciatica_coach.platform.speech_process import parent_death_signal
+from sciatica_coach.platform.worker_process import parent_death_signal
 
 
 def serve(make_engine: Callable[[], Any], protocol: IO[str], requests: IO[str]) -> int:
     """Make the engine, say "ready", then carry out each request from `requests` in Qt's event loop.
 
-    `make_engine` returns an object with say/stop/set_volume and optionally `problem()` (a reason the engine
-    cannot speak, or "") and `engine_name`; raising, or a problem, answers "off REASON" and ends."""
+    `make_engine` returns an object with set_volume and say/stop (speech) or play (sound), optionally
+    `problem()` (why the engine cannot work, or "") and `engine_name`; raising, or a problem, answers
+    "off REASON" and ends."""
     from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-    app = QCoreApplication.instance() or QCoreApplication(["sciatica-coach-speech"])
+    app = QCoreApplication.instance() or QCoreApplication(["sciatica-coach-worker"])
 
     def answer(line: str) -> None:
         protocol.write(line + "\n")
@@ -59,6 +61,8 @@ def serve(make_engine: Callable[[], Any], protocol: IO[str], requests: IO[str]) 
                 engine.say(str(request["text"]))
             elif op == "stop":
                 engine.stop()
+            elif op == "play":
+                engine.play(str(request["name"]))
             elif op == "volume":
                 engine.set_volume(int(request["percent"]))
         except Exception as err:
@@ -77,20 +81,25 @@ def serve(make_engine: Callable[[], Any], protocol: IO[str], requests: IO[str]) 
             inbox.arrived.emit(line.strip() or " ")
         inbox.arrived.emit("")  # the app closed our stdin: end
 
-    threading.Thread(target=read, name="speech-requests", daemon=True).start()
+    threading.Thread(target=read, name="worker-requests", daemon=True).start()
     app.exec()
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parent_death_signal()
-    parser = argparse.ArgumentParser(prog="sciatica-coach --speech-worker")
+    parser = argparse.ArgumentParser(prog="sciatica-coach --platform-worker")
+    parser.add_argument("kind", choices=("speech", "sound"))
     parser.add_argument("--locale")
     parser.add_argument("--volume", type=int, default=80)
     args = parser.parse_args(argv)
     # Our answers go on a copy of stdout; whatever an engine prints goes to stderr instead.
     protocol = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    if args.kind == "sound":
+        from sciatica_coach.platform.sound import engine_sound
+
+        return serve(lambda: engine_sound(args.volume), protocol, sys.stdin)
     from sciatica_coach.platform.speech import engine_speech
 
     return serve(lambda: engine_speech(args.locale, args.volume), protocol, sys.stdin)

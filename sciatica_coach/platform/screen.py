@@ -1,18 +1,22 @@
 """Keeping the screen awake during a session, where the platform allows it.
 
-Linux desktops: org.freedesktop.ScreenSaver.Inhibit over the session bus. Windows: SetThreadExecutionState.
-Elsewhere, or with no session bus, a silent no-op (the person can still tap a key to wake the screen)."""
+Linux desktops: org.freedesktop.ScreenSaver.Inhibit over the session bus, from a background thread so that
+a service that never answers costs the window nothing. Windows: SetThreadExecutionState. Elsewhere, or with
+no session bus or no service, a silent no-op (the person can still tap a key to wake the screen)."""
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import sys
+import threading
 from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 
 SCREENSAVER_SERVICE = "org.freedesktop.ScreenSaver"
 SCREENSAVER_PATH = "/org/freedesktop/ScreenSaver"
+CALL_TIMEOUT_MS = 5000
 
 
 class ScreenKeeper(Protocol):
@@ -30,37 +34,160 @@ class NullScreenKeeper:
 
 
 class DBusScreenKeeper:
-    def __init__(self) -> None:
+    """org.freedesktop.ScreenSaver.Inhibit from a background thread, over a private session-bus connection
+    (libdbus through ctypes, which lets go of Python's lock while it waits). `keep_awake` and `release` only
+    say what is wanted and return: a screen saver service that never answers costs the window nothing. A call
+    that gets no answer within `timeout_ms`, or no service at all, is logged once and the keeper is off for
+    the run (the screen may then blank; a key press wakes it)."""
+
+    def __init__(self, timeout_ms: int = CALL_TIMEOUT_MS) -> None:
+        self._timeout_ms = timeout_ms
+        self._cond = threading.Condition()
+        self._wanted: str | None = None  # the reason, while the screen should stay awake
         self._cookie: int | None = None
-
-    def _iface(self) -> Any:
-        from PySide6.QtDBus import QDBusConnection, QDBusInterface
-
-        bus = QDBusConnection.sessionBus()
-        if not bus.isConnected():
-            return None
-        iface = QDBusInterface(SCREENSAVER_SERVICE, SCREENSAVER_PATH, SCREENSAVER_SERVICE, bus)
-        return iface if iface.isValid() else None
+        self.failure: str | None = None  # why the keeper is off for the run (for the log and tests)
+        self.busy = False  # a call is on its way (tests wait for this to settle)
+        self._thread: threading.Thread | None = None
 
     def keep_awake(self, reason: str) -> None:
-        if self._cookie is not None:
-            return
-        iface = self._iface()
-        if iface is None:
-            log.info("No screen saver service on the session bus; the screen may blank during a session")
-            return
-        reply = iface.call("Inhibit", "Sciatica Coach", reason)
-        args = reply.arguments()
-        if args:
-            self._cookie = int(args[0])
+        self._want(reason)
 
     def release(self) -> None:
-        if self._cookie is None:
-            return
-        iface = self._iface()
-        if iface is not None:
-            iface.call("UnInhibit", self._cookie)
-        self._cookie = None
+        self._want(None)
+
+    @property
+    def inhibited(self) -> bool:
+        return self._cookie is not None
+
+    def _want(self, reason: str | None) -> None:
+        with self._cond:
+            if self.failure is not None:
+                return
+            self._wanted = reason
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="screen-keeper", daemon=True)
+                self._thread.start()
+            self._cond.notify_all()
+
+    def _run(self) -> None:
+        bus = None
+        try:
+            bus = _PrivateBus()
+            while True:
+                with self._cond:
+                    while (self._wanted is not None) == (self._cookie is not None):
+                        self.busy = False
+                        self._cond.notify_all()
+                        self._cond.wait()
+                    self.busy = True
+                    wanted, cookie = self._wanted, self._cookie
+                if wanted is not None:
+                    got = bus.call("Inhibit", ["Sciatica Coach", wanted], self._timeout_ms)
+                    with self._cond:
+                        self._cookie = int(got[0]) if got and isinstance(got[0], int) else 0
+                elif cookie is not None:
+                    bus.call("UnInhibit", [_Uint32(cookie)], self._timeout_ms)
+                    with self._cond:
+                        self._cookie = None
+        except OSError as err:
+            with self._cond:
+                self.failure = str(err)
+                self.busy = False
+                self._cond.notify_all()
+            log.info("The screen may blank during a session: %s", err)
+        finally:
+            if bus is not None:
+                bus.close()
+
+
+class _Uint32(int):
+    """An argument sent as a D-Bus uint32 (the cookie)."""
+
+
+class _PrivateBus:
+    """A private, blocking session-bus connection (only ever used from the keeper's thread)."""
+
+    def __init__(self) -> None:
+        from sciatica_coach.platform import notifications as dbus
+
+        self._dbus = dbus
+        address = dbus.session_bus_address()
+        if address is None:
+            raise OSError("there is no session bus")
+        lib = dbus._load_libdbus()
+        if lib is None:
+            raise OSError("libdbus-1 is not available")
+        self._lib = lib
+        error = ctypes.create_string_buffer(dbus._ERROR_BYTES)
+        lib.dbus_error_init(error)
+        conn = lib.dbus_connection_open_private(address.encode(), error)
+        if not conn or lib.dbus_error_is_set(error):
+            lib.dbus_error_free(error)
+            raise OSError("could not connect to the session bus")
+        self._conn: int | None = conn
+        lib.dbus_connection_set_exit_on_disconnect(conn, 0)
+        if not lib.dbus_bus_register(conn, error):
+            lib.dbus_error_free(error)
+            self.close()
+            raise OSError("the session bus did not accept us")
+
+    def call(self, method: str, args: list[str | int], timeout_ms: int) -> list[int | str]:
+        """Call a ScreenSaver method and wait for its answer; OSError when there is none or it is an error."""
+        lib, conn, dbus = self._lib, self._conn, self._dbus
+        msg = lib.dbus_message_new_method_call(
+            SCREENSAVER_SERVICE.encode(),
+            SCREENSAVER_PATH.encode(),
+            SCREENSAVER_SERVICE.encode(),
+            method.encode(),
+        )
+        if not msg or conn is None:
+            raise OSError("out of memory")
+        error = ctypes.create_string_buffer(dbus._ERROR_BYTES)
+        lib.dbus_error_init(error)
+        try:
+            it = ctypes.create_string_buffer(dbus._ITER_BYTES)
+            lib.dbus_message_iter_init_append(msg, it)
+            keep: list[Any] = []
+            for arg in args:
+                if isinstance(arg, _Uint32):
+                    number = ctypes.c_uint32(arg)
+                    keep.append(number)
+                    lib.dbus_message_iter_append_basic(it, dbus._TYPE_UINT32, ctypes.byref(number))
+                else:
+                    text = ctypes.c_char_p(str(arg).encode("utf-8"))
+                    keep.append(text)
+                    lib.dbus_message_iter_append_basic(it, dbus._TYPE_STRING, ctypes.byref(text))
+            reply = lib.dbus_connection_send_with_reply_and_block(conn, msg, timeout_ms, error)
+        finally:
+            lib.dbus_message_unref(msg)
+        if not reply or lib.dbus_error_is_set(error):
+            name = ctypes.c_char_p.from_buffer(error, 0).value or b""  # DBusError.name
+            lib.dbus_error_free(error)
+            if name.endswith(b"NoReply") or name.endswith(b"Timeout"):
+                raise OSError(f"the screen saver service did not answer within {timeout_ms} ms")
+            raise OSError(f"no screen saver service answered {method} ({name.decode(errors='replace')})")
+        try:
+            return _read_args(lib, reply)
+        finally:
+            lib.dbus_message_unref(reply)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._lib.dbus_connection_close(self._conn)
+            self._lib.dbus_connection_unref(self._conn)
+            self._conn = None
+
+
+def _read_args(lib: Any, msg: int) -> list[int | str]:
+    from sciatica_coach.platform import notifications as dbus
+
+    it = ctypes.create_string_buffer(dbus._ITER_BYTES)
+    out: list[int | str] = []
+    if lib.dbus_message_iter_init(msg, it) and lib.dbus_message_iter_get_arg_type(it) == dbus._TYPE_UINT32:
+        number = ctypes.c_uint32()
+        lib.dbus_message_iter_get_basic(it, ctypes.byref(number))
+        out.append(number.value)
+    return out
 
 
 class WindowsScreenKeeper:  # pragma: no cover - Windows only

@@ -1,0 +1,69 @@
+"""A fake org.freedesktop.ScreenSaver on the session bus ($DBUS_SESSION_BUS_ADDRESS), through libdbus.
+
+    python tests/platform/fake_screensaver.py MODE
+
+MODE: "works" (Inhibit answers cookie 7, UnInhibit answers; each call is printed as a line), "hangs" (owns
+the name and never reads a message, like a hung service), "fails" (answers every call with an error).
+Prints "owned" once the name is taken."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import sys
+
+MODES = ("works", "hangs", "fails")
+
+
+def main() -> int:
+    mode = sys.argv[1]
+    assert mode in MODES, mode
+    lib = ctypes.CDLL("libdbus-1.so.3")
+    vp, cp, i, u = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.c_uint
+    for name, restype, argtypes in (
+        ("dbus_connection_open_private", vp, [cp, vp]),
+        ("dbus_bus_register", u, [vp, vp]),
+        ("dbus_bus_request_name", i, [vp, cp, u, vp]),
+        ("dbus_connection_read_write", u, [vp, i]),
+        ("dbus_connection_pop_message", vp, [vp]),
+        ("dbus_message_is_method_call", u, [vp, cp, cp]),
+        ("dbus_message_new_method_return", vp, [vp]),
+        ("dbus_message_new_error", vp, [vp, cp, cp]),
+        ("dbus_message_append_args", u, [vp, i, vp, i]),
+        ("dbus_connection_send", u, [vp, vp, vp]),
+        ("dbus_connection_flush", None, [vp]),
+        ("dbus_message_unref", None, [vp]),
+    ):
+        function = getattr(lib, name)
+        function.restype, function.argtypes = restype, argtypes
+    conn = lib.dbus_connection_open_private(os.environ["DBUS_SESSION_BUS_ADDRESS"].encode(), None)
+    assert conn and lib.dbus_bus_register(conn, None)
+    assert lib.dbus_bus_request_name(conn, b"org.freedesktop.ScreenSaver", 4, None) == 1  # do not queue
+    print("owned", flush=True)
+    if mode == "hangs":
+        sys.stdin.read()  # never reads the bus again: callers wait for an answer that never comes
+        return 0
+    interface = b"org.freedesktop.ScreenSaver"
+    while lib.dbus_connection_read_write(conn, -1):
+        while msg := lib.dbus_connection_pop_message(conn):
+            for method in (b"Inhibit", b"UnInhibit"):
+                if lib.dbus_message_is_method_call(msg, interface, method):
+                    print(method.decode(), flush=True)
+                    if mode == "fails":
+                        reply = lib.dbus_message_new_error(
+                            msg, b"org.freedesktop.DBus.Error.Failed", b"broken"
+                        )
+                    else:
+                        reply = lib.dbus_message_new_method_return(msg)
+                        if method == b"Inhibit":
+                            cookie = ctypes.c_uint32(7)
+                            lib.dbus_message_append_args(reply, ord("u"), ctypes.byref(cookie), 0)
+                    lib.dbus_connection_send(conn, reply, None)
+                    lib.dbus_connection_flush(conn)
+                    lib.dbus_message_unref(reply)
+            lib.dbus_message_unref(msg)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

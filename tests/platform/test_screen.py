@@ -1,0 +1,104 @@
+"""Keeping the screen awake over D-Bus never blocks the caller: against a private session bus (dbus-daemon)
+with a fake org.freedesktop.ScreenSaver (tests/platform/fake_screensaver.py) that works, hangs or fails."""
+
+from __future__ import annotations
+
+import select
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sciatica_coach.platform.screen import DBusScreenKeeper
+
+FAKE = Path(__file__).with_name("fake_screensaver.py")
+pytestmark = pytest.mark.skipif(
+    shutil.which("dbus-daemon") is None or not sys.platform.startswith("linux"),
+    reason="needs dbus-daemon (Debian package dbus)",
+)
+
+
+def wait_for(condition, seconds: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def read_line(stream, seconds: float = 10.0) -> str:  # type: ignore[no-untyped-def]
+    ready, _, _ = select.select([stream], [], [], seconds)
+    assert ready, "no line in time"
+    return str(stream.readline().strip())
+
+
+@pytest.fixture
+def bus(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[subprocess.Popen[str]]]:
+    """A private session bus for this test; the processes list takes the fake services to stop after."""
+    daemon = subprocess.Popen(
+        ["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    started = [daemon]
+    try:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", read_line(daemon.stdout))
+        yield started
+    finally:
+        for process in reversed(started):
+            process.kill()
+            process.wait()
+            for stream in (process.stdin, process.stdout):
+                if stream is not None:
+                    stream.close()
+
+
+def service(started: list[subprocess.Popen[str]], mode: str) -> subprocess.Popen[str]:
+    fake = subprocess.Popen(
+        [sys.executable, str(FAKE), mode], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    started.append(fake)
+    assert read_line(fake.stdout) == "owned"
+    return fake
+
+
+def timed(call) -> float:  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    call()
+    return time.perf_counter() - started
+
+
+def test_inhibits_and_releases_through_a_working_service(bus) -> None:  # type: ignore[no-untyped-def]
+    fake = service(bus, "works")
+    keeper = DBusScreenKeeper()
+    assert timed(lambda: keeper.keep_awake("A session is running")) < 0.05
+    assert read_line(fake.stdout) == "Inhibit"
+    wait_for(lambda: keeper.inhibited and not keeper.busy)
+    assert timed(keeper.release) < 0.05
+    assert read_line(fake.stdout) == "UnInhibit"
+    wait_for(lambda: not keeper.inhibited and not keeper.busy)
+    assert keeper.failure is None
+
+
+@pytest.mark.parametrize(
+    ("mode", "words"), [("hangs", "did not answer"), ("fails", "Error.Failed"), (None, "")]
+)
+def test_a_hung_failing_or_missing_service_never_blocks_and_switches_the_keeper_off(  # type: ignore[no-untyped-def]
+    bus, mode: str | None, words: str
+) -> None:
+    if mode is not None:
+        service(bus, mode)
+    keeper = DBusScreenKeeper(timeout_ms=500)
+    longest = 0.0
+    deadline = time.monotonic() + 10
+    while keeper.failure is None and time.monotonic() < deadline:  # the session asks again as it goes on
+        longest = max(longest, timed(lambda: keeper.keep_awake("A session is running")))
+        time.sleep(0.05)
+    longest = max(longest, timed(keeper.release))
+    assert keeper.failure is not None and words in keeper.failure
+    assert longest < 0.05, f"the window thread waited {longest * 1000:.0f} ms"
+    assert timed(lambda: keeper.keep_awake("again")) < 0.01 and not keeper.inhibited  # off for the run

@@ -20,7 +20,7 @@ import logging
 import os
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QSocketNotifier, Qt, Signal
+from PySide6.QtCore import QObject, QSocketNotifier, Qt, QTimer, Signal
 
 from sciatica_coach.i18n import N_, _
 
@@ -96,6 +96,8 @@ _TYPE_STRING = ord("s")
 _TYPE_UINT32 = ord("u")
 _TYPE_INT32 = ord("i")
 _TYPE_ARRAY = ord("a")
+_MESSAGE_TYPE_METHOD_RETURN = 2
+_MESSAGE_TYPE_ERROR = 3
 _MESSAGE_TYPE_SIGNAL = 4
 _ITER_BYTES = 128  # sizeof(DBusMessageIter) is 72 on 64-bit; leave room
 _ERROR_BYTES = 64  # sizeof(DBusError) is 32 on 64-bit
@@ -146,6 +148,9 @@ def _load_libdbus() -> Any | None:
         "dbus_message_new_method_call": (vp, [cp, cp, cp, cp]),
         "dbus_message_unref": (None, [vp]),
         "dbus_message_get_type": (i, [vp]),
+        "dbus_message_get_reply_serial": (u, [vp]),
+        "dbus_message_get_error_name": (cp, [vp]),
+        "dbus_connection_send": (u, [vp, vp, ctypes.POINTER(ctypes.c_uint32)]),
         "dbus_message_is_signal": (u, [vp, cp, cp]),
         "dbus_message_iter_init_append": (None, [vp, vp]),
         "dbus_message_iter_append_basic": (u, [vp, i, vp]),
@@ -168,13 +173,20 @@ def _load_libdbus() -> Any | None:
 
 class DBusNotifications(QObject):
     """A private session-bus connection for org.freedesktop.Notifications: `notify(...)` and the
-    `action`/`closed` signals of notifications it sent. Raises OSError when there is no bus or no server."""
+    `action`/`closed` signals of notifications it sent. Raises OSError when there is no bus or no server.
+
+    `notify` never waits for the server: its answer comes back through the socket watch as `shown(id)`, or
+    `failed(reason)` when it is an error or has not come within `call_timeout_ms` (a hung server)."""
 
     action = Signal(int, str)  # notification id, action key
     closed = Signal(int, int)  # notification id, reason
+    shown = Signal(int)  # the server's id for the notification just sent
+    failed = Signal(str)  # the server refused it or did not answer in time
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, call_timeout_ms: int = CALL_TIMEOUT_MS) -> None:
         super().__init__(parent)
+        self._call_timeout_ms = call_timeout_ms
+        self._waiting: set[int] = set()  # serials of Notify calls not answered yet
         address = session_bus_address()
         if address is None:
             # without an address libdbus would "autolaunch" a bus of its own; we want the desktop's or none
@@ -214,7 +226,8 @@ class DBusNotifications(QObject):
         self._watch.activated.connect(self._readable)
 
     def notify(self, title: str, body: str, actions: tuple[tuple[str, str], ...], timeout_ms: int = 0) -> int:
-        """Send a notification; returns its id. Raises OSError when the server refuses or is gone."""
+        """Send a notification without waiting for the server (see `shown`/`failed`); returns 0, as its id
+        is not known yet. Raises OSError when the connection is gone."""
         lib, conn = self._lib, self._conn
         if conn is None:
             raise OSError("the notification connection is closed")
@@ -250,21 +263,20 @@ class DBusNotifications(QObject):
             lib.dbus_message_iter_close_container(it, hints)
             timeout = ctypes.c_int32(timeout_ms)
             lib.dbus_message_iter_append_basic(it, _TYPE_INT32, ctypes.byref(timeout))
-            error = ctypes.create_string_buffer(_ERROR_BYTES)
-            lib.dbus_error_init(error)
-            reply = lib.dbus_connection_send_with_reply_and_block(conn, msg, CALL_TIMEOUT_MS, error)
+            serial = ctypes.c_uint32(0)
+            if not lib.dbus_connection_send(conn, msg, ctypes.byref(serial)):
+                raise OSError("out of memory")
+            lib.dbus_connection_flush(conn)
         finally:
             lib.dbus_message_unref(msg)
-        if not reply or lib.dbus_error_is_set(error):
-            message = ctypes.c_char_p.from_buffer(error, 8).value  # DBusError.message
-            lib.dbus_error_free(error)
-            raise OSError(f"the notification was refused: {(message or b'').decode(errors='replace')}")
-        try:
-            args = self._read_args(reply)
-        finally:
-            lib.dbus_message_unref(reply)
-        self._drain()  # signals that arrived while we waited for the reply
-        return int(args[0]) if args else 0
+        self._waiting.add(serial.value)
+        QTimer.singleShot(self._call_timeout_ms, self, lambda: self._expire(serial.value))
+        return 0
+
+    def _expire(self, serial: int) -> None:
+        if serial in self._waiting:
+            self._waiting.discard(serial)
+            self.failed.emit(f"the notification server did not answer within {self._call_timeout_ms} ms")
 
     def close(self) -> None:
         if self._conn is not None:
@@ -290,7 +302,11 @@ class DBusNotifications(QObject):
             if not msg:
                 return
             try:
-                if lib.dbus_message_get_type(msg) != _MESSAGE_TYPE_SIGNAL:
+                kind = lib.dbus_message_get_type(msg)
+                if kind in (_MESSAGE_TYPE_METHOD_RETURN, _MESSAGE_TYPE_ERROR):
+                    self._answered(msg, kind)
+                    continue
+                if kind != _MESSAGE_TYPE_SIGNAL:
                     continue
                 if lib.dbus_message_is_signal(msg, NOTIFY_INTERFACE.encode(), b"ActionInvoked"):
                     args = self._read_args(msg)
@@ -302,6 +318,18 @@ class DBusNotifications(QObject):
                         self.closed.emit(int(args[0]), int(args[1]))
             finally:
                 lib.dbus_message_unref(msg)
+
+    def _answered(self, msg: int, kind: int) -> None:
+        serial = int(self._lib.dbus_message_get_reply_serial(msg))
+        if serial not in self._waiting:
+            return
+        self._waiting.discard(serial)
+        if kind == _MESSAGE_TYPE_ERROR:
+            name = (self._lib.dbus_message_get_error_name(msg) or b"").decode(errors="replace")
+            self.failed.emit(f"the notification was refused: {name}")
+            return
+        args = self._read_args(msg)
+        self.shown.emit(int(args[0]) if args and isinstance(args[0], int) else 0)
 
     def _read_args(self, msg: int) -> list[int | str]:
         """The leading uint32 and string arguments of a message (all we ever read)."""
@@ -328,24 +356,60 @@ class DBusNotifications(QObject):
 
 
 class DBusNotifier(Notifier):
-    """Desktop notifications with "Start now" and "Snooze" buttons."""
+    """Desktop notifications with "Start now" and "Snooze" buttons.
+
+    A server that refuses a notice or does not answer in time is logged once and not used again this run;
+    that notice, and every later one, goes to `fallback` (the window banner) when there is one."""
 
     kind = "desktop notifications"
 
-    def __init__(self, channel: DBusNotifications | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        channel: DBusNotifications | None = None,
+        parent: QObject | None = None,
+        fallback: Notifier | None = None,
+    ) -> None:
         super().__init__(parent)
         self.channel = channel or DBusNotifications(self)
         self.channel.action.connect(self._on_action)
         self.channel.closed.connect(self._on_closed)
+        self.channel.shown.connect(self._on_shown)
+        self.channel.failed.connect(self._on_failed)
         self.current_id: int | None = None
+        self.off = False  # the server failed us: the fallback shows the notices for the rest of the run
+        self.fallback = fallback
+        if fallback is not None:
+            fallback.setParent(self)
+            fallback.action_invoked.connect(self.action_invoked.emit)
+        self._last: Due | None = None
 
     def notify(self, notice: Due) -> None:
+        self._last = notice
+        if self.off:
+            if self.fallback is not None:
+                self.fallback.notify(notice)
+            return
         title, body = notice_words(notice)
         try:
             actions = tuple((key, _(text)) for key, text in NOTIFICATION_ACTIONS)
-            self.current_id = self.channel.notify(title, body, actions)
+            self.current_id = self.channel.notify(title, body, actions) or None
         except OSError as err:
             log.warning("Could not show a desktop notification: %s", err)
+
+    def withdraw(self) -> None:
+        if self.fallback is not None:
+            self.fallback.withdraw()
+
+    def _on_shown(self, notification_id: int) -> None:
+        self.current_id = notification_id or None
+
+    def _on_failed(self, reason: str) -> None:
+        if self.off:
+            return
+        self.off = True
+        log.warning("Desktop notifications are off for this run: %s", reason)
+        if self.fallback is not None and self._last is not None:
+            self.fallback.notify(self._last)
 
     def _on_action(self, notification_id: int, key: str) -> None:
         if notification_id != self.current_id:
@@ -450,7 +514,7 @@ def create_notifier(
         use_dbus = os.name == "posix" and os.uname().sysname != "Darwin"
     if use_dbus:
         try:
-            return DBusNotifier()
+            return DBusNotifier(fallback=WindowNotifier(window) if window is not None else None)
         except OSError as err:
             log.info("No desktop notifications (%s)", err)
     if window is not None:

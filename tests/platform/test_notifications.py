@@ -31,6 +31,8 @@ MISSED = Due("08:00", date(2026, 3, 2), datetime(2026, 3, 2, 8, 0, tzinfo=BERLIN
 class FakeChannel(QObject):
     action = Signal(int, str)
     closed = Signal(int, int)
+    shown = Signal(int)
+    failed = Signal(str)
 
     def __init__(self) -> None:
         super().__init__()

@@ -1,5 +1,6 @@
-"""Keeping the screen awake over D-Bus never blocks the caller: against a private session bus (dbus-daemon)
-with a fake org.freedesktop.ScreenSaver (tests/platform/fake_screensaver.py) that works, hangs or fails."""
+"""Keeping the screen awake and showing a reminder over D-Bus never block the caller: against a private
+session bus (dbus-daemon) with a fake org.freedesktop.ScreenSaver or org.freedesktop.Notifications
+(tests/platform/fake_dbus_service.py) that works, hangs or fails."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 
 from sciatica_coach.platform.screen import DBusScreenKeeper
 
-FAKE = Path(__file__).with_name("fake_screensaver.py")
+FAKE = Path(__file__).with_name("fake_dbus_service.py")
 pytestmark = pytest.mark.skipif(
     shutil.which("dbus-daemon") is None or not sys.platform.startswith("linux"),
     reason="needs dbus-daemon (Debian package dbus)",
@@ -57,9 +58,11 @@ def bus(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[subprocess.Popen[str]]
                     stream.close()
 
 
-def service(started: list[subprocess.Popen[str]], mode: str) -> subprocess.Popen[str]:
+def service(
+    started: list[subprocess.Popen[str]], mode: str, name: str = "org.freedesktop.ScreenSaver"
+) -> subprocess.Popen[str]:
     fake = subprocess.Popen(
-        [sys.executable, str(FAKE), mode], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        [sys.executable, str(FAKE), mode, name], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
     started.append(fake)
     assert read_line(fake.stdout) == "owned"
@@ -102,3 +105,39 @@ def test_a_hung_failing_or_missing_service_never_blocks_and_switches_the_keeper_
     assert keeper.failure is not None and words in keeper.failure
     assert longest < 0.05, f"the window thread waited {longest * 1000:.0f} ms"
     assert timed(lambda: keeper.keep_awake("again")) < 0.01 and not keeper.inhibited  # off for the run
+
+
+# ---- reminders: desktop notifications ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["works", "hangs", "fails"])
+def test_a_reminder_never_waits_for_the_notification_server(qtbot, bus, mode: str) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMainWindow, QPushButton
+
+    from sciatica_coach.platform.notifications import DBusNotifications, DBusNotifier, WindowNotifier
+    from tests.platform.test_notifications import NOTICE
+
+    fake = service(bus, mode, "org.freedesktop.Notifications")
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    banner = WindowNotifier(window)
+    notifier = DBusNotifier(DBusNotifications(call_timeout_ms=300), fallback=banner)
+    try:
+        assert timed(lambda: notifier.notify(NOTICE)) < 0.05
+        if mode == "works":
+            qtbot.waitUntil(lambda: notifier.current_id == 7)
+            assert read_line(fake.stdout) == "Notify" and not notifier.off and banner.banner is None
+            return
+        # no answer in time, or an error: the reminder shows in the window instead, and later ones too
+        qtbot.waitUntil(lambda: notifier.off, timeout=5000)
+        assert banner.banner is not None and banner.banner.isVisibleTo(window)
+        banner.withdraw()
+        assert timed(lambda: notifier.notify(NOTICE)) < 0.05
+        assert banner.banner.isVisibleTo(window)
+        got: list[str] = []
+        notifier.action_invoked.connect(got.append)
+        start = banner.banner.findChildren(QPushButton)[0]
+        start.click()
+        assert got == ["start"], "the banner's answers reach the reminders like the notification's"
+    finally:
+        notifier.channel.close()

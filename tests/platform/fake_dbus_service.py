@@ -1,10 +1,12 @@
-"""A fake org.freedesktop.ScreenSaver on the session bus ($DBUS_SESSION_BUS_ADDRESS), through libdbus.
+"""A fake org.freedesktop.ScreenSaver or org.freedesktop.Notifications on the session bus
+($DBUS_SESSION_BUS_ADDRESS), through libdbus.
 
-    python tests/platform/fake_screensaver.py MODE
+    python tests/platform/fake_dbus_service.py MODE [NAME]
 
-MODE: "works" (Inhibit answers cookie 7, UnInhibit answers; each call is printed as a line), "hangs" (owns
-the name and never reads a message, like a hung service), "fails" (answers every call with an error).
-Prints "owned" once the name is taken."""
+MODE: "works" (Inhibit and Notify answer 7, UnInhibit answers; each call is printed as a line), "hangs"
+(owns the name and never reads a message, like a hung service), "fails" (answers every call with an
+error). NAME: org.freedesktop.ScreenSaver (the default) or org.freedesktop.Notifications, which is also the
+interface. Prints "owned" once the name is taken."""
 
 from __future__ import annotations
 
@@ -38,15 +40,15 @@ def main() -> int:
         function.restype, function.argtypes = restype, argtypes
     conn = lib.dbus_connection_open_private(os.environ["DBUS_SESSION_BUS_ADDRESS"].encode(), None)
     assert conn and lib.dbus_bus_register(conn, None)
-    assert lib.dbus_bus_request_name(conn, b"org.freedesktop.ScreenSaver", 4, None) == 1  # do not queue
+    interface = (sys.argv[2] if len(sys.argv) > 2 else "org.freedesktop.ScreenSaver").encode()
+    assert lib.dbus_bus_request_name(conn, interface, 4, None) == 1  # do not queue
     print("owned", flush=True)
     if mode == "hangs":
         sys.stdin.read()  # never reads the bus again: callers wait for an answer that never comes
         return 0
-    interface = b"org.freedesktop.ScreenSaver"
     while lib.dbus_connection_read_write(conn, -1):
         while msg := lib.dbus_connection_pop_message(conn):
-            for method in (b"Inhibit", b"UnInhibit"):
+            for method in (b"Inhibit", b"UnInhibit", b"Notify"):
                 if lib.dbus_message_is_method_call(msg, interface, method):
                     print(method.decode(), flush=True)
                     if mode == "fails":
@@ -55,7 +57,7 @@ def main() -> int:
                         )
                     else:
                         reply = lib.dbus_message_new_method_return(msg)
-                        if method == b"Inhibit":
+                        if method in (b"Inhibit", b"Notify"):
                             cookie = ctypes.c_uint32(7)
                             lib.dbus_message_append_args(reply, ord("u"), ctypes.byref(cookie), 0)
                     lib.dbus_connection_send(conn, reply, None)

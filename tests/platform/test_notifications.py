@@ -264,11 +264,12 @@ def test_the_tray_says_reminders_are_paused_while_coaching_is(
     """After a red-flag answer the reminders are quiet, but the tray's tooltip still promised the next one."""
     from PySide6.QtGui import QIcon, QPixmap
 
-    from sciatica_coach import i18n, safety_state
+    from sciatica_coach import safety_state
     from sciatica_coach.platform import tray as tray_module
     from sciatica_coach.platform.tray import Tray
     from sciatica_coach.reminders import install_reminders
     from sciatica_coach.storage.repository import Repository
+    from sciatica_coach.views import locale_support
     from sciatica_coach.views.context import AppContext
     from tests.helpers import FakeClock
 
@@ -277,7 +278,7 @@ def test_the_tray_says_reminders_are_paused_while_coaching_is(
     monkeypatch.setattr("PySide6.QtWidgets.QApplication.windowIcon", lambda *_a: QIcon(pixmap))
     monkeypatch.setattr(tray_module, "create_tray", lambda service, window=None: Tray(service, window))
     monkeypatch.setattr(notifications, "DBusNotifications", lambda *_a: (_ for _ in ()).throw(OSError("no")))
-    i18n.set_language(language)
+    locale_support.apply_language(language)  # as the app starts: German times under an en_US system too
     clock = FakeClock(datetime(2026, 3, 2, 7, 0, tzinfo=BERLIN))
     ctx = AppContext(Repository.open(data_dir), clock=clock)
     window = QMainWindow()
@@ -307,7 +308,6 @@ def test_the_tray_says_reminders_are_paused_while_coaching_is(
         assert tray.icon.toolTip() == next_tip
         assert "paused" not in tray.icon.toolTip() and "pausiert" not in tray.icon.toolTip()
     finally:
-        i18n.set_language("en")
         if service.tray is not None:
             service.tray.icon.hide()
         service.stop()

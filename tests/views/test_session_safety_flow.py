@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ from sciatica_coach.core.model import (
 )
 from sciatica_coach.routines import save_routine, set_avoided_direction
 from sciatica_coach.storage.repository import Repository
+from sciatica_coach.views.locale_support import clock_time
 from sciatica_coach.views.main_window import MainWindow
 from sciatica_coach.views.pain_check import PainCheck
 from sciatica_coach.views.session_view import SessionView
@@ -244,13 +246,13 @@ def test_a_red_stop_cannot_be_bypassed_by_a_lower_number(qtbot: QtBot, window: M
     window.start_session()  # straight away, meaning to enter a lower number
     again = view_of(window)
     assert again.stack.currentWidget() is again.stop, "no pain check yet"
-    assert "possible from 10:00" in again.stop.body.text()
+    assert f"possible from {clock_time(time(10, 0))}" in again.stop.body.text()  # 10:00 AM under en_US
     again.stop.button.click()
 
     clock_of(window).advance(2 * 3600)  # two hours later the same day
     view = session_past_red_flags(window)
     assert view.stack.currentWidget() is view.red_stop
-    assert "08:00" in view.red_stop.body.text()
+    assert clock_time(time(8, 0)) in view.red_stop.body.text()
     view.red_stop.confirm_button.click()
     [override] = safety_events(window, SafetyEventKind.RED_STOP_OVERRIDE)
     assert "08:00" in override.detail

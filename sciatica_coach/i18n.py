@@ -37,6 +37,10 @@ SOURCE_LANGUAGE = "en"
 SYSTEM = "system"  # the "language" setting's value for "follow the system"
 CATALOGUE_FIELDS = ("name", "summary", "steps", "feel", "stop_if", "cautions")
 MARKERS = ("_", "N_", "ngettext")
+# Weekday (Monday first) and month abbreviations for English text. Never strftime's %a and %b: they follow the C
+# library's locale, which Qt sets to the system's when it starts (English text on a German system said "Mär").
+ENGLISH_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+ENGLISH_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 # Plural rules by language: which form (0, 1, …) a count takes. Languages not listed use the English rule.
 _PLURAL_RULES: dict[str, Callable[[int], int]] = {

@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sciatica_coach.cli.args import whole_number
+from sciatica_coach.i18n import ENGLISH_DAYS, ENGLISH_MONTHS
 
 MAX_COUNT = 50
 DEFAULT_COUNT = 5
@@ -59,7 +60,7 @@ def format_moment(moment: datetime, now: datetime) -> str:
         return f"today {clock}"
     if days_ahead == 1:
         return f"tomorrow {clock}"
-    return f"{moment:%a} {moment.day} {moment:%b} {clock}"
+    return f"{ENGLISH_DAYS[moment.weekday()]} {moment.day} {ENGLISH_MONTHS[moment.month - 1]} {clock}"
 
 
 def run(args: argparse.Namespace, data_dir: Path) -> int:

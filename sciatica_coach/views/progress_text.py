@@ -17,7 +17,15 @@ from typing import TYPE_CHECKING
 
 from sciatica_coach.core.adherence import DayCell, PainChange, Summary, WeekRow
 from sciatica_coach.core.model import SafetyEvent, SafetyEventKind, SymptomChange
-from sciatica_coach.i18n import N_, SOURCE_LANGUAGE, _, current_language, ngettext
+from sciatica_coach.i18n import (
+    ENGLISH_DAYS,
+    ENGLISH_MONTHS,
+    N_,
+    SOURCE_LANGUAGE,
+    _,
+    current_language,
+    ngettext,
+)
 
 if TYPE_CHECKING:
     from sciatica_coach.progress_data import SafetyOverview
@@ -33,7 +41,7 @@ def _english() -> bool:
 def short_date(day: date) -> str:
     """'3 Mar' — day and short month, no leading zero ('3. März' in German)."""
     if _english():
-        return f"{day.day} {day.strftime('%b')}"
+        return f"{day.day} {ENGLISH_MONTHS[day.month - 1]}"
     from sciatica_coach.views.locale_support import day_month
 
     return day_month(day)
@@ -42,7 +50,7 @@ def short_date(day: date) -> str:
 def long_date(day: date) -> str:
     """'Tue 3 Mar 2026' ('Di., 3. März 2026' in German)."""
     if _english():
-        return f"{day.strftime('%a')} {day.day} {day.strftime('%b')} {day.year}"
+        return f"{ENGLISH_DAYS[day.weekday()]} {day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
     from sciatica_coach.views.locale_support import weekday_date
 
     return weekday_date(day)
@@ -387,7 +395,7 @@ MAX_WEEKS_COUNTED = 16  # beyond this many weeks with events, they are counted p
 def _month(day: date, with_year: bool) -> str:
     """'Mar' or 'Mar 2026' ('März 2026' in German)."""
     if _english():
-        name = day.strftime("%b")
+        name = ENGLISH_MONTHS[day.month - 1]
     else:
         from sciatica_coach.views.locale_support import month_name
 

@@ -38,6 +38,7 @@ from sciatica_coach.core.schedule import (
     upcoming,
     validate,
 )
+from sciatica_coach.i18n import ENGLISH_DAYS
 from tests.helpers import FakeClock
 
 LONDON = ZoneInfo("Europe/London")
@@ -364,7 +365,7 @@ def test_next_fire_weekdays_only_skips_the_weekend() -> None:
     plan = plan_of("08:00", "19:00", weekdays=WEEKDAYS)
     friday = date(2026, 3, 6)
     assert next_fire(plan, at(friday, "19:30")) == at(date(2026, 3, 9), "08:00")
-    assert [d.strftime("%a %H:%M") for d in upcoming(plan, at(friday, "07:00"), 4)] == [
+    assert [f"{ENGLISH_DAYS[d.weekday()]} {d:%H:%M}" for d in upcoming(plan, at(friday, "07:00"), 4)] == [
         "Fri 08:00",
         "Fri 19:00",
         "Mon 08:00",
@@ -448,7 +449,7 @@ def test_fires_each_reminder_once_a_day_on_time() -> None:
     plan = plan_of("08:00", "12:30", "19:00")
     scheduler = started(plan, at(MONDAY, "00:00"))
     shown = run(scheduler, at(MONDAY, "00:00"), 2 * 24 * 60)
-    assert [(now.strftime("%a %H:%M"), d.slot, d.kind) for now, d in shown] == [
+    assert [(f"{ENGLISH_DAYS[now.weekday()]} {now:%H:%M}", d.slot, d.kind) for now, d in shown] == [
         ("Mon 08:00", "08:00", DueKind.ON_TIME),
         ("Mon 12:30", "12:30", DueKind.ON_TIME),
         ("Mon 19:00", "19:00", DueKind.ON_TIME),
@@ -463,7 +464,7 @@ def test_weekdays_only_over_a_week() -> None:
     plan = plan_of("08:00", "19:00", weekdays=WEEKDAYS)
     scheduler = started(plan, at(MONDAY, "00:00"))
     shown = run(scheduler, at(MONDAY, "00:00"), 7 * 24 * 60, step_min=1)
-    days = [d.day.strftime("%a") for _, d in shown]
+    days = [ENGLISH_DAYS[d.day.weekday()] for _, d in shown]
     assert days == [day for day in ("Mon", "Tue", "Wed", "Thu", "Fri") for _ in range(2)]
 
 

@@ -3,6 +3,8 @@ from (and leaving) the process-wide UI state of a fresh start: English, the syst
 
 from __future__ import annotations
 
+import contextlib
+import locale
 import os
 import sys
 from collections.abc import Iterator
@@ -13,6 +15,10 @@ import pytest
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("QT_ACCESSIBILITY", "1")
+# Qt sets the C library's locale from the environment when the first QApplication starts (strftime's %a and %b
+# follow it): set here, every test sees the same one whether or not a test before it started Qt.
+with contextlib.suppress(locale.Error):
+    locale.setlocale(locale.LC_ALL, "")
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QColor, QKeySequence, QPixmap
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -141,7 +141,6 @@ class TodayPage(Page):
         # sleep (the timer's clock stands still while the machine sleeps) arms it again (`_clock_moved`).
         self.wait_timer = QTimer(self)
         self.wait_timer.setSingleShot(True)
-        self.wait_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.wait_timer.timeout.connect(self.refresh)
         self._watching_clock = False
 
@@ -297,6 +296,11 @@ class TodayPage(Page):
             self.wait_timer.stop()
             return
         wait_ms = int((open_at - self.ctx.clock.now()).total_seconds() * 1000) + WAIT_SLACK_MS
+        # Precise: a coarse timer may be 5 % late (6 minutes of a 2-hour wait). Set here, after the first paint,
+        # because naming Qt.TimerType builds PySide6's whole Qt namespace (tests/test_start_order.py).
+        from PySide6.QtCore import Qt
+
+        self.wait_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.wait_timer.start(max(0, min(MAX_WAIT_TIMER_MS, wait_ms)))
         self._watch_clock()
 

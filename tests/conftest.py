@@ -97,8 +97,8 @@ def _reset_qt_application() -> None:
         app.setStyleSheet("")
     if app.style().name() != _PRISTINE_APP["style"]:
         app.setStyle(_PRISTINE_APP["style"])
-    if (theme := sys.modules.get("sciatica_coach.views.theme")) is not None:
-        app.setProperty(theme._STYLE_SET, None)  # apply_theme sets the style again, as at a first start
+    # The theme's "style in place" property stays: else apply_theme would replace the QStyle in every test,
+    # under the widgets earlier tests left, which the app never does (a run segfaulted in setStyleSheet then).
     # A palette with nothing set resolves wholly to the platform's; the platform's font is its general font.
     if "palette" not in _PRISTINE_APP or QGuiApplication.palette() != _PRISTINE_APP["palette"]:
         app.setPalette(QPalette())

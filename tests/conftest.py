@@ -78,7 +78,7 @@ def reset_ui_state() -> None:
 
 
 def _reset_qt_application() -> None:
-    from PySide6.QtCore import QLocale
+    from PySide6.QtCore import QEvent, QLocale
     from PySide6.QtGui import QFontDatabase, QGuiApplication, QIcon, QPalette
     from PySide6.QtWidgets import QApplication
 
@@ -93,6 +93,9 @@ def _reset_qt_application() -> None:
             desktop_file=app.desktopFileName(),
             style=app.style().name(),
         )
+    # The test's windows first: pytest-qt closed them and asked for their deletion, which waits for an event
+    # loop; restyled while still there, a main window left by a Routine test made the next setStyleSheet crash.
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     if app.styleSheet():
         app.setStyleSheet("")
     if app.style().name() != _PRISTINE_APP["style"]:

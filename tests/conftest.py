@@ -93,15 +93,15 @@ def _reset_qt_application() -> None:
             desktop_file=app.desktopFileName(),
             style=app.style().name(),
         )
-    # The test's windows first: pytest-qt closed them and asked for their deletion, which waits for an event
-    # loop; restyled while still there, a main window left by a Routine test made the next setStyleSheet crash.
+    # The test's windows go first: pytest-qt closed them and asked for their deletion, which waits for an
+    # event loop; restyled while still there, a Routine test's window made the next setStyleSheet crash.
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     if app.styleSheet():
         app.setStyleSheet("")
     if app.style().name() != _PRISTINE_APP["style"]:
         app.setStyle(_PRISTINE_APP["style"])
     # The theme's "style in place" property stays: else apply_theme would replace the QStyle in every test,
-    # under the widgets earlier tests left, which the app never does (a run segfaulted in setStyleSheet then).
+    # which the app never does.
     # A palette with nothing set resolves wholly to the platform's; the platform's font is its general font.
     if "palette" not in _PRISTINE_APP or QGuiApplication.palette() != _PRISTINE_APP["palette"]:
         app.setPalette(QPalette())

@@ -47,6 +47,8 @@ class CautionsPage(QWidget):
         self.scroller = QScrollArea()
         self.scroller.setWidgetResizable(True)
         self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        # Tab goes to the "leave out" boxes (the scroll area brings each into view), never to the area itself
+        self.scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # The cards take the room left by the title, the intro and the button, never more: with three or
         # more exercises the cards scroll, and the button stays on screen.

@@ -17,8 +17,16 @@ from sciatica_coach.routines import save_routine
 from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.main_window import MainWindow
+from sciatica_coach.views.session_runner import SessionRunner
 from sciatica_coach.views.session_view import SessionView
-from tests.helpers import FakeClock, fake_services
+from tests.helpers import (
+    FakeClock,
+    answer_red_flags,
+    fake_services,
+    main_window,
+    session_past_guidance,
+    session_past_red_flags,
+)
 
 ONE = Routine(Phase.MOBILITY, (RoutineItem("pelvic-tilt", Dose(2, 1, 1, 1, 0), SideMode.BOTH),))
 
@@ -28,28 +36,14 @@ def window(qtbot: QtBot, data_dir: Path) -> Iterator[MainWindow]:
     repo = Repository.open(data_dir)
     save_routine(repo, ONE)
     repo.set_setting("country", "GB")
-    main = MainWindow(AppContext(repo, FakeClock(), fake_services()))
-    qtbot.addWidget(main)
-    main.show()
-    yield main
-    if main.session_view is not None and main.session_view.runner is not None:
-        main.session_view.runner.timer.stop()
+    with main_window(qtbot, repo) as main:
+        yield main
 
 
-def open_session(window: MainWindow) -> SessionView:
-    window.start_session()
-    view = window.session_view
-    assert view is not None
-    if view.stack.currentWidget() is view.guidance:
-        view.guidance.accept_button.click()
-    return view
-
-
-def test_the_question_after_the_last_exercise_never_shows_its_hold_words(window: MainWindow) -> None:
-    view = open_session(window)
-    for flag_id in view.red_flags.groups:
-        view.red_flags.answer(flag_id, False)
-    view.red_flags.continue_button.click()
+def running_session(window: MainWindow) -> tuple[SessionView, SessionRunner]:
+    """Past the opening checks (all "no", pain 2 and 2, cautions read) to the running session, its repaint
+    timer stopped so the test moves the clock."""
+    view = session_past_red_flags(window)
     view.before.back.set_value(2)
     view.before.leg.set_value(2)
     view.before.continue_button.click()
@@ -58,6 +52,11 @@ def test_the_question_after_the_last_exercise_never_shows_its_hold_words(window:
     runner = view.runner
     assert runner is not None
     runner.timer.stop()
+    return view, runner
+
+
+def test_the_question_after_the_last_exercise_never_shows_its_hold_words(window: MainWindow) -> None:
+    view, runner = running_session(window)
     clock = window.ctx.clock
     assert isinstance(clock, FakeClock)
     for _ in range(60):
@@ -80,10 +79,8 @@ def test_the_question_after_the_last_exercise_never_shows_its_hold_words(window:
 
 
 def test_todays_pause_card_puts_the_advice_first_and_larger_than_the_paused_note(window: MainWindow) -> None:
-    view = open_session(window)
-    for flag_id in view.red_flags.groups:
-        view.red_flags.answer(flag_id, flag_id == "bladder")
-    view.red_flags.continue_button.click()
+    view = session_past_guidance(window)
+    answer_red_flags(view, yes=("bladder",))
     view.triage.back_button.click()
     today = window.page("today")
     QApplication.processEvents()
@@ -96,17 +93,15 @@ def test_todays_pause_card_puts_the_advice_first_and_larger_than_the_paused_note
 
 
 def test_the_result_page_gives_each_part_of_the_advice_its_own_paragraph(window: MainWindow) -> None:
-    view = open_session(window)
-    for flag_id in view.red_flags.groups:
-        view.red_flags.answer(flag_id, flag_id == "cancer")
-    view.red_flags.continue_button.click()
+    view = session_past_guidance(window)
+    answer_red_flags(view, yes=("cancer",))
     first, second = view.triage.body.text().split("\n\n")
     assert "not an emergency" in first and "999" not in first
     assert second.startswith("If you notice numbness") and "call 999" in second
 
 
 def test_the_yes_and_no_buttons_show_their_keys(window: MainWindow) -> None:
-    view = open_session(window)
+    view = session_past_guidance(window)
     question = view.red_flags.questions[0]
     assert [button.text() for button in question.buttons] == ["No (N)", "Yes (Y)"]
     assert question.buttons[1].accessibleName().startswith("Yes: ")
@@ -117,16 +112,7 @@ def test_it_hurts_shows_the_resting_pose_and_the_keys_to_skip_or_end(
 ) -> None:
     from PySide6.QtCore import Qt
 
-    view = open_session(window)
-    for flag_id in view.red_flags.groups:
-        view.red_flags.answer(flag_id, False)
-    view.red_flags.continue_button.click()
-    view.before.back.set_value(2)
-    view.before.leg.set_value(2)
-    view.before.continue_button.click()
-    runner = view.runner
-    assert runner is not None
-    runner.timer.stop()
+    view, runner = running_session(window)
     clock = window.ctx.clock
     assert isinstance(clock, FakeClock)
     while runner.status().step is not Step.HOLD:
@@ -169,18 +155,7 @@ def test_the_question_in_german_floor_mode_fits_without_a_sideways_scroll(
     main.apply_appearance()
     main.resize(1280, 800)
     main.show()
-    view = open_session(main)
-    for flag_id in view.red_flags.groups:
-        view.red_flags.answer(flag_id, False)
-    view.red_flags.continue_button.click()
-    view.before.back.set_value(2)
-    view.before.leg.set_value(2)
-    view.before.continue_button.click()
-    if view.stack.currentWidget() is view.cautions:
-        view.cautions.read_button.click()
-    runner = view.runner
-    assert runner is not None
-    runner.timer.stop()
+    view, runner = running_session(main)
     view.set_floor_mode(True)
     main.showNormal()
     main.resize(1280, 800)
@@ -238,18 +213,7 @@ def test_the_further_down_advice_in_floor_mode_fits_a_1280x800_screen(
         main.apply_appearance()
         main.resize(1280, 800)
         main.show()
-        view = open_session(main)
-        for flag_id in view.red_flags.groups:
-            view.red_flags.answer(flag_id, False)
-        view.red_flags.continue_button.click()
-        view.before.back.set_value(2)
-        view.before.leg.set_value(2)
-        view.before.continue_button.click()
-        if view.stack.currentWidget() is view.cautions:
-            view.cautions.read_button.click()
-        runner = view.runner
-        assert runner is not None
-        runner.timer.stop()
+        view, runner = running_session(main)
         view.set_floor_mode(True)
         main.showNormal()  # offscreen "full screen" is the virtual screen: show it as a 1280×800 one would
         main.resize(1280, 800)

@@ -30,6 +30,7 @@ from sciatica_coach.i18n import _
 from sciatica_coach.storage.repository import DataError, Repository
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.theme import SYSTEM_DARK_STATE, apply_theme, system_prefers_dark
+from sciatica_coach.views.widgets import install_enter_clicks
 
 if TYPE_CHECKING:
     from sciatica_coach.views.session_view import SessionView
@@ -145,6 +146,9 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Ctrl+Return"), self, self.start_session)
         ctx.settings_changed.connect(self.apply_appearance)
         ctx.after_start(self._follow_system_scheme, self)
+        # Return/Enter clicks the focused button or the page's main one. After the first paint: a filter on
+        # the application sees every object's events, the style's too, which would build QStyle's enums.
+        ctx.after_start(install_enter_clicks, self)
 
     def _follow_system_scheme(self) -> None:
         """From now on, follow the system's light/dark choice. The first picture used the choice remembered

@@ -25,7 +25,7 @@ from sciatica_coach.core import red_flags, safety
 from sciatica_coach.core.emergency import Country, advice_words
 from sciatica_coach.core.red_flags import RedFlag, Tier, TierAdvice
 from sciatica_coach.i18n import _
-from sciatica_coach.views.widgets import label
+from sciatica_coach.views.widgets import label, set_enter_button
 
 HEADING_PT = 24.0  # the result page's heading and advice: the largest text there, in points at 100 %
 ADVICE_PT = 19.0
@@ -76,6 +76,7 @@ class GuidancePage(QWidget):
         self.later_button.clicked.connect(self.declined.emit)
         row.addWidget(self.accept_button)
         row.addWidget(self.later_button)
+        set_enter_button(self, self.accept_button)
         row.addStretch(1)
         layout.addLayout(row)
 
@@ -345,6 +346,7 @@ class TriagePage(QWidget):
         self.back_button.clicked.connect(self.closed.emit)
         row.addWidget(self.back_button)
         row.addWidget(self.cleared_button)
+        set_enter_button(self, self.back_button)
         row.addStretch(1)
         layout.addLayout(row)
         self.tier = Tier.NONE

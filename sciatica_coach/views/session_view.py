@@ -67,7 +67,7 @@ from sciatica_coach.views.pain_check import PainCheck
 from sciatica_coach.views.safety_pages import GuidancePage, RedFlagPage, TriagePage
 from sciatica_coach.views.session_runner import SessionRunner
 from sciatica_coach.views.theme import FLOOR_COLORS, current_colors
-from sciatica_coach.views.widgets import label
+from sciatica_coach.views.widgets import label, set_enter_button
 
 SIDE_WORDS = {Side.LEFT: N_("Left side"), Side.RIGHT: N_("Right side"), Side.NONE: ""}
 PAUSE_TEXT = {
@@ -571,6 +571,7 @@ class StopPanel(QWidget):
         self.button.setProperty("role", "primary")
         self.button.clicked.connect(self.closed.emit)
         layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignLeft)
+        set_enter_button(self, self.button)
 
     def show_message(self, heading: str, body: str, *, urgent: bool = False) -> None:
         self.heading.setText(heading)
@@ -665,6 +666,7 @@ class SessionView(QWidget):
         self._announced: Announced | None = None
         self.announcements: list[str] = []  # what screen readers were told, newest last (kept short)
         self.stack = CurrentSizedStack()
+        self.stack.currentChanged.connect(self._focus_main_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         # With large text (up to 200 %) a stage can need more room than the window has: it scrolls rather
@@ -1138,6 +1140,13 @@ class SessionView(QWidget):
 
     def is_floor_mode(self) -> bool:
         return self._floor_mode
+
+    def _focus_main_button(self) -> None:
+        """A stage with a main button (the guidance note, a stop message, the triage page) starts with the
+        keyboard on it, so Return/Enter does what it says rather than what was focused on the stage before."""
+        button = getattr(self.stack.currentWidget(), "enter_button", None)
+        if button is not None:
+            button.setFocus()
 
     def _set_shortcuts(self, enabled: bool) -> None:
         for shortcut in self._shortcuts:

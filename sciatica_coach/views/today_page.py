@@ -16,7 +16,7 @@ from sciatica_coach.i18n import _, ngettext
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.locale_support import clock_time, long_date, weekday_name
 from sciatica_coach.views.theme import current_colors
-from sciatica_coach.views.widgets import Page, card, dose_text, label
+from sciatica_coach.views.widgets import Page, card, dose_text, label, set_enter_button
 
 if TYPE_CHECKING:
     from sciatica_coach.core.adherence import DayCell
@@ -67,6 +67,7 @@ class TodayPage(Page):
             )
         )
         self.start_button.clicked.connect(ctx.start_session_requested.emit)
+        set_enter_button(self, self.start_button)
         self.initial_focus = self.start_button  # where the keyboard starts when the window opens
         row.addWidget(self.start_button)
         self.duration = label("", "subtitle", wrap=False)

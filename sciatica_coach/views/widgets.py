@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFrame,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from sciatica_coach.i18n import _, ngettext
 
@@ -55,6 +65,47 @@ class Page(QScrollArea):
         self.body.addWidget(self.subtitle)
         self.setWidget(body)
         self.setAccessibleName(title)
+
+
+class EnterClicks(QObject):
+    """Return/Enter does what a click does, as people expect: on a focused push button, and on a page that
+    names its main button (`set_enter_button`) when the key reaches the page (nothing inside took it: a text
+    field, a list or a page's own shortcut keeps its Enter). Dialogs keep Qt's own default-button handling.
+    Installed once on the application, after the first paint (it sees every object's events)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QWidget):
+            return False
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QKeyEvent
+
+        assert isinstance(event, QKeyEvent)
+        plain = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier == Qt.KeyboardModifier.NoModifier
+        if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or not plain:
+            return False
+        if isinstance(watched, QPushButton):
+            button: QPushButton | None = watched
+        else:
+            button = getattr(watched, "enter_button", None)
+        if button is None or isinstance(button.window(), QDialog):
+            return False
+        if not (button.isVisible() and button.isEnabled()):
+            return False
+        if not event.isAutoRepeat():  # holding the key down clicks once
+            button.click()
+        return True
+
+
+def install_enter_clicks() -> None:
+    """Install `EnterClicks` on the application, once however many windows are made."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication) and app.findChild(EnterClicks) is None:
+        app.installEventFilter(EnterClicks(app))
+
+
+def set_enter_button(page: QWidget, button: QPushButton) -> None:
+    """Make `button` the page's main action: Enter anywhere on the page that doesn't use the key clicks it."""
+    page.enter_button = button  # type: ignore[attr-defined]
 
 
 def dose_text(item: RoutineItem, *, short: bool = False, moving: bool = False) -> str:

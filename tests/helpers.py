@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from sciatica_coach.storage.repository import Repository
     from sciatica_coach.views.context import ServiceFactories
     from sciatica_coach.views.main_window import MainWindow
+    from sciatica_coach.views.pain_check import PainCheck
     from sciatica_coach.views.progress_page import ProgressPage
     from sciatica_coach.views.session_view import SessionView
 
@@ -171,6 +172,13 @@ def session_past_red_flags(window: MainWindow) -> SessionView:
     if view.stack.currentWidget() is view.red_flags:
         answer_red_flags(view)
     return view
+
+
+def answer_pain(check: PainCheck, back: int, leg: int, reach: LegReach = LegReach.NONE) -> None:
+    """Answer a pain check (back and leg 0-10, how far down the leg) without submitting it."""
+    check.back.set_value(back)
+    check.leg.set_value(leg)
+    check.set_reach(reach)
 
 
 def safety_events(window: MainWindow, kind: SafetyEventKind) -> list[SafetyEvent]:

@@ -295,18 +295,19 @@ def test_a_yes_to_saddle_numbness_is_an_emergency_and_pauses_coaching_today(app:
 def test_it_hurts_during_the_first_exercise_then_ending_keeps_both_and_a_pain_stop(app: App) -> None:
     answer_red_flags(app, frozenset())
     # The pain check: focus starts on back pain 0; arrows move along the row, Space chooses, Tab moves on
-    # (leg pain, how far down, new numbness, Start). Back 2, leg 3: green, the session may start. Then the
+    # (leg pain, how far down, new numbness, Start). Back 2, leg 3, no leg symptoms (nothing is chosen
+    # beforehand: Tab lands on the first answer, Space chooses it): green, the session may start. Then the
     # cautions of exercises new to this person, where "I've read these" has the focus (nothing is stored
     # between the two pages, so both go in one go: X delivers the keys in order).
-    app.keys("Right", "Right", "space", "Tab", *["Right"] * 3, "space", *["Tab"] * 3, "space")
+    app.keys("Right", "Right", "space", "Tab", *["Right"] * 3, "space", "Tab", "space", "Tab", "Tab", "space")
     app.keys("space")
     app.wait_for(lambda: app.stored("state", "cautions_seen"), "the cautions to be read")
     app.keys("h")  # "It hurts" while the first exercise runs
     app.wait_for(lambda: app.has_event(SafetyEventKind.IT_HURTS), "the It hurts press stored")
     app.keys("Escape", "Return")  # End, then confirm
     app.wait_for(lambda: app.has_event(SafetyEventKind.SESSION_STOPPED), "the stop stored")
-    # The pain check after: back 7 (red), leg 0, then Finish.
-    app.keys(*["Right"] * 7, "space", "Tab", "space", "Tab", "Tab", "Tab", "space")
+    # The pain check after: back 7 (red), leg 0, no leg symptoms, then Finish.
+    app.keys(*["Right"] * 7, "space", "Tab", "space", "Tab", "space", "Tab", "Tab", "space")
     app.wait_for(lambda: app.has_event(SafetyEventKind.PAIN_STOP), "the red pain stop stored")
     app.quit()
 

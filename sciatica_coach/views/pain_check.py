@@ -62,6 +62,7 @@ class PainScale(QWidget):
         for value in range(11):
             button = QPushButton(str(value))
             button.setCheckable(True)
+            button.setAutoExclusive(True)  # one answer of several: screen readers hear a radio button
             button.setMinimumSize(48, 48)
             zone = zone_of(value)
             button.setAccessibleName(
@@ -125,11 +126,14 @@ class PainCheck(QWidget):
         for i, reach in enumerate(LegReach):
             button = QPushButton(_(REACH_WORDS[reach]))
             button.setCheckable(True)
+            button.setAutoExclusive(True)  # one answer of several: screen readers hear a radio button
+            button.setProperty("answer", True)
             button.setMinimumHeight(44)
             button.setAccessibleName(_("Symptoms reach: {where}").format(where=_(REACH_WORDS[reach])))
             self.reach_group.addButton(button, i)
             reach_row.addWidget(button, 0, i)
-        self.reach_group.button(0).setChecked(True)
+        # Nothing chosen beforehand: a skipped answer must not be stored as "no leg symptoms".
+        self.reach_group.idClicked.connect(lambda _id: self._update())
         layout.addLayout(reach_row)
 
         self.numbness = QCheckBox(_("I have new numbness or weakness in my leg or foot"))
@@ -145,7 +149,7 @@ class PainCheck(QWidget):
         self.continue_button.clicked.connect(self._submit)
         buttons.addWidget(self.continue_button)
         layout.addLayout(buttons)
-        self.hint = QLabel(_("Choose a number for back and leg pain to continue."))
+        self.hint = QLabel(_("Choose a number for back and leg pain, and how far down the leg, to continue."))
         self.hint.setProperty("role", "muted")
         self.hint.setAlignment(Qt.AlignmentFlag.AlignRight)
         layout.addWidget(self.hint)
@@ -154,20 +158,23 @@ class PainCheck(QWidget):
         self.leg.changed.connect(self._update)
 
     def _update(self) -> None:
-        ready = self.back.value() is not None and self.leg.value() is not None
+        ready = self.report() is not None
         self.continue_button.setEnabled(ready)
         self.hint.setVisible(not ready)
 
     def report(self) -> PainReport | None:
-        back, leg = self.back.value(), self.leg.value()
-        if back is None or leg is None:
+        back, leg, reach = self.back.value(), self.leg.value(), self.reach_group.checkedId()
+        if back is None or leg is None or reach < 0:
             return None
         return PainReport(
             back=back,
             leg=leg,
-            reach=list(LegReach)[max(0, self.reach_group.checkedId())],
+            reach=list(LegReach)[reach],
             new_numbness_or_weakness=self.numbness.isChecked(),
         )
+
+    def set_reach(self, reach: LegReach) -> None:
+        self.reach_group.button(list(LegReach).index(reach)).click()
 
     def _submit(self) -> None:
         report = self.report()

@@ -119,6 +119,7 @@ class RedFlagQuestion(QFrame):
             key = shown[shown.rindex("(") + 1 : -1]  # the letter the translation shows: Y, or J in German
             button = QPushButton(shown)
             button.setCheckable(True)
+            button.setAutoExclusive(True)  # No or Yes, one of two: screen readers hear a radio button
             button.setProperty("answer", True)
             button.setMinimumSize(ANSWER_SIZE)
             button.setAccessibleName(f"{text}: {_(flag.question)}")

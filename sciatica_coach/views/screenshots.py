@@ -138,6 +138,7 @@ class Renderer:
 
     def session_to_mid_hold(self) -> None:
         from sciatica_coach.core.engine import Step
+        from sciatica_coach.core.model import LegReach
 
         self.window.start_session()
         view = self.window.session_view
@@ -148,6 +149,7 @@ class Renderer:
             view.red_flags.continue_button.click()
         view.before.back.set_value(3)
         view.before.leg.set_value(2)
+        view.before.set_reach(LegReach.NONE)
         view.before.continue_button.click()
         if view.stack.currentWidget() is view.cautions:  # new exercises' cautions come first
             view.cautions.read_button.click()

@@ -174,6 +174,11 @@ def style_sheet(c: Colors, scale: float) -> str:
         font-weight: 600; padding: 11px 25px; border-radius: 12px; min-height: {line(16)};
     }}
     QPushButton[role="primary"]:focus {{ border-color: {c.text}; padding: 11px 25px; }}
+    QPushButton[role="primary"]:disabled {{ background: {c.window}; color: {c.muted};
+        border: 3px dashed {c.muted}; }}
+    QPushButton[answer="true"]:checked {{ background: {c.accent}; color: {c.on_accent};
+        border: 3px solid {c.accent}; font-weight: 700; }}
+    QPushButton[answer="true"]:checked:focus {{ border-color: {c.text}; }}
     QPushButton[role="danger"] {{ background: {c.red}; color: {c.on_accent if c.dark else "#ffffff"};
         border: 3px solid {c.red}; font-weight: 700; font-size: {pt(15)}; padding: 7px 19px; border-radius: 12px;
         min-height: {line(15)}; }}

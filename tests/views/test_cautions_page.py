@@ -18,7 +18,7 @@ from sciatica_coach.routines import save_routine
 from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.main_window import MainWindow
 from sciatica_coach.views.session_view import SessionView
-from tests.helpers import FakeClock, fake_services, main_window, session_past_red_flags
+from tests.helpers import FakeClock, answer_pain, fake_services, main_window, session_past_red_flags
 
 ROUTINE = Routine(
     Phase.STRENGTH,
@@ -45,8 +45,7 @@ def open_session(window: MainWindow) -> SessionView:
     """Start a session and answer everything before the cautions: the guidance, no red flags, low pain."""
     view = session_past_red_flags(window)
     assert view.stack.currentWidget() is view.before
-    view.before.back.set_value(2)
-    view.before.leg.set_value(2)
+    answer_pain(view.before, 2, 2)
     view.before.continue_button.click()
     return view
 
@@ -57,8 +56,7 @@ def end_session(view: SessionView) -> None:
     view.runner.timer.stop()
     view.end_now()
     assert view.stack.currentWidget() is view.after
-    view.after.back.set_value(2)
-    view.after.leg.set_value(2)
+    answer_pain(view.after, 2, 2)
     view.after.continue_button.click()
     view.stop.button.click()
 

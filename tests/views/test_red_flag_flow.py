@@ -24,6 +24,7 @@ from sciatica_coach.views.today_page import TodayPage
 from tests.core.test_red_flags import EXPECTED_TIERS
 from tests.helpers import (
     FakeClock,
+    answer_pain,
     answer_red_flags,
     fake_services,
     main_window,
@@ -162,16 +163,14 @@ def test_new_numbness_at_a_pain_check_brings_the_questions_back(window: MainWind
     answer_red_flags(view)  # this week's check done
     check = view.before
     if when == "after":
-        check.back.set_value(1)
-        check.leg.set_value(1)
+        answer_pain(check, 1, 1)
         check.continue_button.click()
         if view.stack.currentWidget() is view.cautions:  # the exercise's cautions, shown before its first use
             view.cautions.read_button.click()
         assert view.runner is not None
         view.end_now()
         check = view.after
-    check.back.set_value(1)
-    check.leg.set_value(1)
+    answer_pain(check, 1, 1)
     check.numbness.setChecked(True)
     check.continue_button.click()
     assert "999" in view.stop.body.text() and "NHS 111" in view.stop.body.text()

@@ -21,6 +21,7 @@ from sciatica_coach.views.session_runner import SessionRunner
 from sciatica_coach.views.session_view import SessionView
 from tests.helpers import (
     FakeClock,
+    answer_pain,
     answer_red_flags,
     fake_services,
     main_window,
@@ -44,8 +45,7 @@ def running_session(window: MainWindow) -> tuple[SessionView, SessionRunner]:
     """Past the opening checks (all "no", pain 2 and 2, cautions read) to the running session, its repaint
     timer stopped so the test moves the clock."""
     view = session_past_red_flags(window)
-    view.before.back.set_value(2)
-    view.before.leg.set_value(2)
+    answer_pain(view.before, 2, 2)
     view.before.continue_button.click()
     if view.stack.currentWidget() is view.cautions:
         view.cautions.read_button.click()

@@ -32,7 +32,13 @@ from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.main_window import MainWindow
 from sciatica_coach.views.session_view import SessionView
-from tests.helpers import FakeClock, answer_red_flags, fake_services, session_past_guidance
+from tests.helpers import (
+    FakeClock,
+    answer_pain,
+    answer_red_flags,
+    fake_services,
+    session_past_guidance,
+)
 
 FAKE_ENGINE = Path(__file__).resolve().parents[1] / "platform" / "fake_engine.py"
 SHORT = Routine(
@@ -101,8 +107,7 @@ def test_session_goes_on_and_ends_normally_when_an_engine_hangs_or_fails(  # typ
     window, clock = window_with_engine(qtbot, data_dir, kind, mode, speeches)
     view = session_past_guidance(window)
     answer_red_flags(view)
-    view.before.back.set_value(2)
-    view.before.leg.set_value(3)
+    answer_pain(view.before, 2, 3)
     view.before.continue_button.click()  # the session starts: "Get ready" is the first spoken cue
     assert view.stack.currentWidget() is view.running and view.runner is not None
     run_for(view, clock, 5)  # the get-ready countdown, then "Hold" with its rising beep
@@ -118,8 +123,7 @@ def test_session_goes_on_and_ends_normally_when_an_engine_hangs_or_fails(  # typ
     run_for(view, clock, 40)
     qtbot.keyClick(view, Qt.Key.Key_2)  # the same
     assert view.stack.currentWidget() is view.after
-    view.after.back.set_value(1)
-    view.after.leg.set_value(2)
+    answer_pain(view.after, 1, 2)
     view.after.continue_button.click()
     [record] = window.ctx.repo.sessions()
     assert record.outcome is Outcome.COMPLETED

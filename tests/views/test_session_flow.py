@@ -13,7 +13,16 @@ from pytestqt.qtbot import QtBot
 from sciatica_coach import cautions
 from sciatica_coach.core.catalogue import load_catalogue
 from sciatica_coach.core.engine import PauseReason, Step
-from sciatica_coach.core.model import Dose, Outcome, Phase, Routine, RoutineItem, SideMode, SymptomChange
+from sciatica_coach.core.model import (
+    Dose,
+    LegReach,
+    Outcome,
+    Phase,
+    Routine,
+    RoutineItem,
+    SideMode,
+    SymptomChange,
+)
 from sciatica_coach.routines import save_routine, stopped_today
 from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.context import AppContext
@@ -73,6 +82,7 @@ def accept_guidance_and_flags(view: SessionView, yes: str | None = None) -> None
 def answer_pain(check, back: int, leg: int) -> None:  # type: ignore[no-untyped-def]
     check.back.set_value(back)
     check.leg.set_value(leg)
+    check.set_reach(LegReach.NONE)
     check.continue_button.click()
 
 

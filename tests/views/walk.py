@@ -21,7 +21,7 @@ from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.main_window import MainWindow
 from sciatica_coach.views.session_view import SessionView
-from tests.helpers import FakeClock, fake_services
+from tests.helpers import FakeClock, answer_pain, fake_services
 
 PAGES = ("today", "progress", "routine", "reminders", "settings")
 SHORT = Routine(
@@ -97,8 +97,7 @@ def stages(window: MainWindow, clock: FakeClock) -> Iterator[tuple[str, QWidget]
     view.red_flags.continue_button.click()
     settle()
     yield "pain before", view.before
-    view.before.back.set_value(2)
-    view.before.leg.set_value(3)
+    answer_pain(view.before, 2, 3)
     view.before.continue_button.click()
     settle()
     if view.stack.currentWidget() is view.cautions:  # the exercises' cautions, before their first session
@@ -127,8 +126,7 @@ def stages(window: MainWindow, clock: FakeClock) -> Iterator[tuple[str, QWidget]
         view.running.symptom.answered.emit(None)
     settle()
     yield "pain after", view.after
-    view.after.back.set_value(1)
-    view.after.leg.set_value(1)
+    answer_pain(view.after, 1, 1)
     view.after.continue_button.click()
     settle()
     yield "summary", view.stop

@@ -55,6 +55,27 @@ def running_session(window: MainWindow) -> tuple[SessionView, SessionRunner]:
     return view, runner
 
 
+def question_in_floor_mode(qtbot: QtBot, repo: Repository) -> tuple[MainWindow, SessionView, SessionRunner]:
+    """A 1280×800 window in floor mode, its session waiting for the first after-exercise answer."""
+    main = MainWindow(AppContext(repo, FakeClock(), fake_services()))
+    qtbot.addWidget(main)
+    main.apply_appearance()
+    main.resize(1280, 800)
+    main.show()
+    view, runner = running_session(main)
+    view.set_floor_mode(True)
+    main.showNormal()  # offscreen "full screen" is the virtual screen: show it as a 1280×800 one would
+    main.resize(1280, 800)
+    clock = main.ctx.clock
+    assert isinstance(clock, FakeClock)
+    for _ in range(60):
+        if runner.status().awaiting_answer is not None:
+            break
+        clock.advance(1)
+        runner.tick()
+    return main, view, runner
+
+
 def test_the_question_after_the_last_exercise_never_shows_its_hold_words(window: MainWindow) -> None:
     view, runner = running_session(window)
     clock = window.ctx.clock
@@ -150,22 +171,7 @@ def test_the_question_in_german_floor_mode_fits_without_a_sideways_scroll(
     save_routine(repo, routine)
     repo.set_setting("country", "DE")
     i18n.set_language("de")
-    main = MainWindow(AppContext(repo, FakeClock(), fake_services()))
-    qtbot.addWidget(main)
-    main.apply_appearance()
-    main.resize(1280, 800)
-    main.show()
-    view, runner = running_session(main)
-    view.set_floor_mode(True)
-    main.showNormal()
-    main.resize(1280, 800)
-    clock = main.ctx.clock
-    assert isinstance(clock, FakeClock)
-    for _ in range(60):
-        if runner.status().awaiting_answer is not None:
-            break
-        clock.advance(1)
-        runner.tick()
+    _main, view, runner = question_in_floor_mode(qtbot, repo)
     for _ in range(3):
         QApplication.processEvents()
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
@@ -208,22 +214,7 @@ def test_the_further_down_advice_in_floor_mode_fits_a_1280x800_screen(
     repo.set_setting("country", "DE" if language == "de" else "GB")
     i18n.set_language(language)
     try:
-        main = MainWindow(AppContext(repo, FakeClock(), fake_services()))
-        qtbot.addWidget(main)
-        main.apply_appearance()
-        main.resize(1280, 800)
-        main.show()
-        view, runner = running_session(main)
-        view.set_floor_mode(True)
-        main.showNormal()  # offscreen "full screen" is the virtual screen: show it as a 1280×800 one would
-        main.resize(1280, 800)
-        clock = main.ctx.clock
-        assert isinstance(clock, FakeClock)
-        for _ in range(60):
-            if runner.status().awaiting_answer is not None:
-                break
-            clock.advance(1)
-            runner.tick()
+        main, view, _runner = question_in_floor_mode(qtbot, repo)
         view.running.symptom.buttons[SymptomChange.DOWN].click()
         for _ in range(5):
             QApplication.processEvents()

@@ -47,6 +47,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "told_about_tray": False,
     "avoid_direction": None,  # "flexion" | "extension" | None
     "country": None,  # ISO code ("GB", "DE") or "other" for the numbers to call; None: the system locale's
+    "get_ready_s": 15,  # seconds to get into position before the first exercise of a session (5-60)
+    "count_reps_aloud": False,  # the voice says which repetition a hold is ("Three of ten")
+    "halfway_cue": False,  # the voice says "Halfway" in the middle of a long hold
 }
 
 

@@ -9,13 +9,12 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, QTimer
-from PySide6.QtGui import QColor, QKeySequence, QPixmap
-from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from sciatica_coach.i18n import _, ngettext
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.locale_support import clock_time, long_date, weekday_name
-from sciatica_coach.views.theme import current_colors
 from sciatica_coach.views.widgets import Page, card, dose_text, label, set_enter_button
 
 if TYPE_CHECKING:
@@ -324,22 +323,23 @@ class TodayPage(Page):
     def _fill_exercises(self, routine: Routine) -> None:
         from PySide6.QtCore import Qt
 
-        from sciatica_coach.views.illustrations import content_view_box, render_illustration
+        from sciatica_coach.views.illustrations import IllustrationWidget, content_view_box
 
         while self.exercise_grid.count():
             layout_item = self.exercise_grid.takeAt(0)
             widget = layout_item.widget() if layout_item is not None else None
             if widget is not None:
                 widget.deleteLater()
-        colors = current_colors()
         for n, item in enumerate(routine.items):
             exercise = self.catalogue.get(item.exercise_id)
-            thumb = QLabel()
-            image = render_illustration(
-                exercise.hold_illustration, THUMB, QColor(colors.text), QColor(colors.accent),
+            # A widget that paints itself in the palette's colours, so a light/dark switch repaints it.
+            thumb = IllustrationWidget()
+            thumb.set_illustration(
+                exercise.hold_illustration,
+                description=exercise.summary,
                 view_box=content_view_box((exercise.start_illustration, exercise.hold_illustration)),
-            )  # fmt: skip
-            thumb.setPixmap(QPixmap.fromImage(image))
+            )
+            thumb.setFixedSize(THUMB)
             thumb.setAccessibleName(_("Drawing of {name}").format(name=exercise.name))
             thumb.setAccessibleDescription(exercise.summary)
             text = QWidget()

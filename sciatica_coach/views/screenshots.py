@@ -1,10 +1,20 @@
-"""Pictures of every main view with demo data, for the README and the AppStream metainfo.
+"""Pictures of every main view with demo data, for the README and the AppStream metainfo, and of every stage
+of one whole session, for reviewing the session screens as a person on the floor sees them.
 
     python -m sciatica_coach.views.screenshots -o docs/screenshots [--theme light|dark|both]
+                                               [--set views|session|all]
 
-Renders Today, a session mid-hold, floor mode, the red-flag (urgent care) screen, Progress (26 weeks of demo
-history), Reminders, the routine editor and Settings at 1280×800 into `<view>-<light|dark>.png`, plus
+The views: Today, a session mid-hold, floor mode, the red-flag (urgent care) screen, Progress (26 weeks of
+demo history), Reminders, the routine editor and Settings at 1280×800 into `<view>-<light|dark>.png`, plus
 `today.png`, `session.png` and `progress.png` (light copies, which the metainfo points at).
+
+The session set (`session/NN-<stage>-<light|dark>.png`, in the order a person meets them; SESSION_STAGES):
+a first session on a fresh data folder, from the guidance note and the red-flag questions (all answered
+"no") through the pain check, the cautions of new exercises, get-ready, a hold, a rest, a side switch, the
+after-exercise question and the advice after "further down", floor mode, the "end the session?" question and
+the "it hurts" pause to the pain check after and the summary; and, from a second run, the advice after an
+urgent red-flag answer. `SessionWalk` drives the real SessionView through its public methods and buttons,
+moving the ManualClock itself.
 
 It runs offscreen, works in a temporary data folder (and a temporary HOME, so the autostart and config
 folders of the real profile are never looked at) and uses a fixed "now" and a fixed demo story, so the
@@ -21,9 +31,17 @@ import tempfile
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sciatica_coach.core.clock import ManualClock
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from sciatica_coach.core.engine import SessionStatus
+    from sciatica_coach.views.session_runner import SessionRunner
+    from sciatica_coach.views.session_view import SessionView
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +55,16 @@ MAX_SESSION_STEPS_S = 600
 THEMES = ("light", "dark")
 VIEWS = ("today", "session", "floor", "red-flag", "progress", "reminders", "routine", "settings")
 METAINFO_COPIES = ("today", "session", "progress")  # light copies under their bare names
+SETS = ("views", "session", "all")
+SESSION_FOLDER = "session"
+# Every stage of the session set, in the order a person meets them (the number in the file name).
+SESSION_STAGES = (
+    "guidance", "red-flags", "triage-urgent", "pain-before", "cautions", "get-ready", "hold",
+    "rest-between-reps", "switch-side", "after-exercise-question", "further-down-advice", "floor-mode-hold",
+    "end-confirm", "it-hurts", "pain-after", "summary",
+)  # fmt: skip
+URGENT_FLAG = "leg-weakness"  # a "yes" to it: see a doctor today (the urgent tier)
+SECONDS_INTO_STEP = 2  # how far into a step (a hold, a rest) its picture is taken
 
 
 def expected_files(themes: Sequence[str] = THEMES) -> list[str]:
@@ -44,6 +72,15 @@ def expected_files(themes: Sequence[str] = THEMES) -> list[str]:
     if "light" in themes:
         names += [f"{view}.png" for view in METAINFO_COPIES]
     return names
+
+
+def session_file(stage: str, theme: str) -> str:
+    """The session set's file for a stage, relative to the output folder: `session/NN-<stage>-<theme>.png`."""
+    return f"{SESSION_FOLDER}/{SESSION_STAGES.index(stage) + 1:02d}-{stage}-{theme}.png"
+
+
+def expected_session_files(themes: Sequence[str] = THEMES) -> list[str]:
+    return [session_file(stage, theme) for theme in themes for stage in SESSION_STAGES]
 
 
 def _private_environment(home: Path) -> None:
@@ -108,11 +145,13 @@ class Renderer:
             self.app.processEvents()
 
     def save(self, view: str) -> Path:
+        return self.save_as(self.out / f"{view}-{self.theme}.png")
+
+    def save_as(self, path: Path) -> Path:
         self.settle()
         if self.window.size().width() != SIZE[0] or self.window.size().height() != SIZE[1]:
             self.window.resize(*SIZE)
             self.settle()
-        path = self.out / f"{view}-{self.theme}.png"
         if not self.window.grab().save(str(path), "PNG"):
             raise OSError(f"could not write {path}")
         log.info("wrote %s", path)
@@ -153,19 +192,31 @@ class Renderer:
         view.before.continue_button.click()
         if view.stack.currentWidget() is view.cautions:  # new exercises' cautions come first
             view.cautions.read_button.click()
-        runner = view.runner
-        assert runner is not None, "the session did not start"
-        runner.timer.stop()  # time moves only when this module moves it
+        self.run_until(lambda status: status.step is Step.HOLD, "a hold")
+        self.run_for(HOLD_SECONDS_SHOWN)
+
+    def runner(self) -> SessionRunner:
+        """The running session's runner, its repaint timer stopped: time moves only when this module moves it."""
+        view = self.window.session_view
+        assert view is not None and view.runner is not None, "the session did not start"
+        view.runner.timer.stop()
+        return view.runner
+
+    def run_for(self, seconds: int) -> None:
+        runner = self.runner()
+        for _ in range(seconds):
+            self.clock.advance(1)
+            runner.tick()
+
+    def run_until(self, reached: Callable[[SessionStatus], bool], what: str) -> None:
+        """Move the clock a second at a time until the session's status is `reached`."""
+        runner = self.runner()
         for _ in range(MAX_SESSION_STEPS_S):
-            if runner.status().step is Step.HOLD:
-                break
+            if reached(runner.status()):
+                return
             self.clock.advance(1)
             runner.tick()
-        else:
-            raise RuntimeError("the session never reached a hold")
-        for _ in range(HOLD_SECONDS_SHOWN):
-            self.clock.advance(1)
-            runner.tick()
+        raise RuntimeError(f"the session never reached {what}")
 
     def floor_mode(self) -> None:
         view = self.window.session_view
@@ -225,8 +276,148 @@ def render_theme(work: Path, out: Path, theme: str) -> list[Path]:
     return written
 
 
-def render_all(out: Path, themes: Sequence[str] = THEMES) -> list[Path]:
-    """Render every view in each theme into `out`; returns the files written."""
+def _first_session_folder(folder: Path, theme: str) -> None:
+    """A data folder as on the first day: nothing read or answered yet, the theme chosen, and a short routine
+    of two exercises, the first done on one side then the other (so the session shows a side switch)."""
+    from sciatica_coach.core.catalogue import load_catalogue
+    from sciatica_coach.core.model import Dose, Phase, Routine, RoutineItem, SideMode
+    from sciatica_coach.routines import save_routine
+    from sciatica_coach.storage.repository import Repository
+
+    catalogue = load_catalogue()
+    repo = Repository.open(folder)
+    repo.set_setting("theme", theme)
+    repo.set_setting("told_about_tray", True)
+    repo.set_setting("country", "GB")
+    knee_to_chest = RoutineItem("knee-to-chest", Dose(20, 2, 1, 10, 30), SideMode.LEFT_THEN_RIGHT)
+    save_routine(repo, Routine(Phase.MOBILITY, (knee_to_chest, catalogue.default_item("pelvic-tilt"))))
+    repo.close()
+
+
+class SessionWalk:
+    """One whole first session, stage by stage, saving a picture of each (SESSION_STAGES). Everything goes
+    through the SessionView's public methods and buttons, as a click or key would; the clock moves only here."""
+
+    def __init__(self, renderer: Renderer) -> None:
+        self.r = renderer
+        self.written: list[Path] = []
+
+    @property
+    def view(self) -> SessionView:
+        view = self.r.window.session_view
+        assert view is not None, "no session is open"
+        return view
+
+    def shot(self, stage: str) -> None:
+        self.written.append(self.r.save_as(self.r.out / session_file(stage, self.r.theme)))
+
+    def expect(self, page: QWidget, stage: str) -> None:
+        if self.view.stack.currentWidget() is not page:
+            raise RuntimeError(f"the session did not show the {stage} page")
+
+    def to_red_flags(self, *, picture: bool = True) -> None:
+        self.r.window.start_session()
+        self.expect(self.view.guidance, "guidance")
+        if picture:
+            self.shot("guidance")
+        self.view.guidance.accept_button.click()
+        self.expect(self.view.red_flags, "red-flag")
+
+    def walk(self) -> list[Path]:
+        from sciatica_coach.core.engine import PauseReason, Step
+        from sciatica_coach.core.model import LegReach, SymptomChange
+
+        view, r = self.view, self.r
+        for flag_id in view.red_flags.groups:
+            view.red_flags.answer(flag_id, False)
+        self.shot("red-flags")
+        view.red_flags.continue_button.click()
+        self.expect(view.before, "pain check")
+        view.before.back.set_value(3)
+        view.before.leg.set_value(3)
+        view.before.set_reach(LegReach.THIGH)
+        self.shot("pain-before")
+        view.before.continue_button.click()
+        self.expect(view.cautions, "cautions")
+        self.shot("cautions")
+        view.cautions.read_button.click()
+        self.expect(view.running, "running")
+        r.run_for(SECONDS_INTO_STEP)
+        self.shot("get-ready")
+        r.run_until(lambda status: status.step is Step.HOLD, "the first hold")
+        r.run_for(SECONDS_INTO_STEP)
+        self.shot("hold")
+        r.run_until(lambda status: status.step is Step.REST_REP, "a rest between repetitions")
+        r.run_for(SECONDS_INTO_STEP)
+        self.shot("rest-between-reps")
+        r.run_until(lambda status: status.step is Step.SWITCH_SIDE, "the side switch")
+        r.run_for(SECONDS_INTO_STEP)
+        self.shot("switch-side")
+        r.run_until(lambda status: status.awaiting_answer is not None, "the after-exercise question")
+        self.shot("after-exercise-question")
+        view.running.symptom.buttons[SymptomChange.DOWN].click()
+        self.shot("further-down-advice")
+        view.toggle_pause()  # Space: carry on without the gentler exercise
+        r.run_until(lambda status: status.step is Step.HOLD, "the second exercise's hold")
+        r.run_for(SECONDS_INTO_STEP)
+        view.set_floor_mode(True)
+        r.settle()
+        r.window.showNormal()  # offscreen "full screen" is the virtual screen: show it as a 1280×800 screen
+        r.window.resize(*SIZE)
+        self.shot("floor-mode-hold")
+        view.set_floor_mode(False)
+        view.ask_end()
+        self.shot("end-confirm")
+        view.cancel_end()
+        view.hurts()
+        if view.runner is None or view.runner.status().pause_reason is not PauseReason.HURTS:
+            raise RuntimeError("'It hurts' did not pause the session")
+        self.shot("it-hurts")
+        view.toggle_pause()  # it eased: carry on
+        r.run_until(lambda status: status.awaiting_answer is not None, "the last question")
+        view.running.symptom.buttons[SymptomChange.SAME].click()
+        self.expect(view.after, "pain check after")
+        view.after.back.set_value(2)
+        view.after.leg.set_value(2)
+        view.after.set_reach(LegReach.BUTTOCK)
+        self.shot("pain-after")
+        view.after.continue_button.click()
+        self.expect(view.stop, "summary")
+        self.shot("summary")
+        return self.written
+
+    def triage(self) -> list[Path]:
+        """The advice after a "yes" to an urgent question (a run of its own: it ends the session)."""
+        view = self.view
+        for flag_id in view.red_flags.groups:
+            view.red_flags.answer(flag_id, flag_id == URGENT_FLAG)
+        view.red_flags.continue_button.click()
+        self.expect(view.triage, "triage")
+        self.shot("triage-urgent")
+        return self.written
+
+
+def render_session_theme(work: Path, out: Path, theme: str) -> list[Path]:
+    """The session set in one theme into `out`/session; returns the files written."""
+    (out / SESSION_FOLDER).mkdir(parents=True, exist_ok=True)
+    folder = work / f"first-session-{theme}"
+    _first_session_folder(folder, theme)
+    shutil.copytree(folder, work / f"first-session-{theme}-urgent")
+    written: list[Path] = []
+    for data, whole in ((folder, True), (work / f"first-session-{theme}-urgent", False)):
+        r = Renderer(data, out, theme)
+        try:
+            walk = SessionWalk(r)
+            walk.to_red_flags(picture=whole)
+            written += walk.walk() if whole else walk.triage()
+        finally:
+            r.close()
+    return written
+
+
+def render_all(out: Path, themes: Sequence[str] = THEMES, which: str = "all") -> list[Path]:
+    """Render every view (`which` "views"), the session set ("session") or both ("all") in each theme into
+    `out`; returns the files written."""
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="sciatica-coach-screenshots-") as temp:
@@ -239,8 +430,11 @@ def render_all(out: Path, themes: Sequence[str] = THEMES) -> list[Path]:
         app = QApplication.instance() or make_application(["sciatica-coach"])
         assert app is not None
         for theme in themes:
-            written += render_theme(work, out, theme)
-    if "light" in themes:
+            if which in ("views", "all"):
+                written += render_theme(work, out, theme)
+            if which in ("session", "all"):
+                written += render_session_theme(work, out, theme)
+    if "light" in themes and which in ("views", "all"):
         for view in METAINFO_COPIES:
             target = out / f"{view}.png"
             shutil.copyfile(out / f"{view}-light.png", target)
@@ -252,10 +446,14 @@ def main(argv: Sequence[str] | None = None, render: Callable[..., list[Path]] = 
     parser = argparse.ArgumentParser(prog="python -m sciatica_coach.views.screenshots", description=__doc__)
     parser.add_argument("-o", "--output", default="docs/screenshots", help="folder for the PNG files")
     parser.add_argument("--theme", choices=(*THEMES, "both"), default="both")
+    parser.add_argument(
+        "--set", choices=SETS, default="all", dest="which",
+        help="the main views, the stages of a whole session (in <output>/session), or both",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     themes = THEMES if args.theme == "both" else (args.theme,)
-    written = render(Path(args.output), themes)
+    written = render(Path(args.output), themes, args.which)
     print(f"Wrote {len(written)} screenshots to {args.output}")
     return 0
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QByteArray
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QFont, QFontMetrics, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
@@ -39,6 +39,10 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SIZE = (1120, 740)
 MINIMUM_SIZE = (760, 540)
+# The sidebar's width follows its longest page name at the current text size, between these: as wide as at
+# usual sizes, and never so wide that the page has less than 420 px at the minimum window size.
+SIDEBAR_WIDTH_PX = (230, 340)
+SIDEBAR_SLACK_PX = 4  # rounding, and the focus frame
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,7 @@ class MainWindow(QMainWindow):
         brand = QLabel(APP_NAME)
         brand.setProperty("role", "big")
         brand.setContentsMargins(22, 0, 12, 16)
+        brand.setWordWrap(True)  # at very large text the name takes two lines rather than widening the sidebar
         side.addWidget(brand)
 
         self.stack = QStackedWidget()
@@ -123,14 +128,15 @@ class MainWindow(QMainWindow):
             button.setToolTip(
                 f"{spec.description} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})"
             )
-            button.clicked.connect(lambda _=False, key=spec.key: self.show_page(key))
-            QShortcut(QKeySequence(shortcut), self, lambda key=spec.key: self.show_page(key))
+            button.clicked.connect(lambda _=False, key=spec.key: self.go_to_page(key))
+            QShortcut(QKeySequence(shortcut), self, lambda key=spec.key: self.go_to_page(key))
             self._group.addButton(button)
             side.addWidget(button)
             self.nav_buttons[spec.key] = button
             self.stack.addWidget(QWidget())  # a light stand-in until the page is first shown
         side.addStretch(1)
-        sidebar.setFixedWidth(230)
+        self.sidebar = sidebar
+        self._fit_sidebar()
 
         root.addWidget(sidebar)
         root.addWidget(self.stack, 1)
@@ -165,6 +171,22 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             settings = self.ctx.repo.settings()
             apply_theme(app, settings["theme"], settings["text_scale"], system_scheme_now(self.ctx.repo))
+        self._fit_sidebar()
+
+    def _fit_sidebar(self) -> None:
+        """Make the sidebar as wide as its longest page name needs in the current font, measured in bold (the
+        chosen page's name is heavier), within SIDEBAR_WIDTH_PX."""
+        self.sidebar.ensurePolished()  # the style sheet's font and padding, before the sidebar is first shown
+        needed = 0
+        for button in self.nav_buttons.values():
+            button.ensurePolished()
+            bold = QFont(button.font())
+            bold.setBold(True)
+            text = button.text()
+            box = button.sizeHint().width() - button.fontMetrics().horizontalAdvance(text)  # padding, margins
+            needed = max(needed, QFontMetrics(bold).horizontalAdvance(text) + box + SIDEBAR_SLACK_PX)
+        narrowest, widest = SIDEBAR_WIDTH_PX
+        self.sidebar.setFixedWidth(max(narrowest, min(widest, needed)))
 
     # ---- pages ---------------------------------------------------------------------------------------
     def page(self, key: str) -> QWidget:
@@ -184,6 +206,18 @@ class MainWindow(QMainWindow):
         widget = self.page(key)
         self.stack.setCurrentWidget(widget)
         self.nav_buttons[key].setChecked(True)
+
+    def go_to_page(self, key: str) -> None:
+        """A page chosen with its shortcut (Ctrl+1…5) or the sidebar. While a session is open, the session
+        decides first: a running session asks "End the session now?" (like Esc) and stays, the pain check
+        after it waits to be answered; a stage where nothing is under way (the guidance note, the safety
+        questions, the pain check before) closes, and the page opens. Never a page over a half-shown session."""
+        view = self.session_view
+        if view is not None:
+            if not view.leave_request():
+                return
+            self.close_session()
+        self.show_page(key)
 
     def current_key(self) -> str:
         if self.session_view is not None and self.stack.currentWidget() is self.session_view:
@@ -211,6 +245,9 @@ class MainWindow(QMainWindow):
         view = SessionView(self.ctx, catalogue, routine)
         view.closed.connect(self.close_session)
         view.floor_mode_changed.connect(self._floor_mode)
+        app = QApplication.instance()
+        if app is not None:  # quitting from the tray or the system ending the session: keep what was done
+            app.aboutToQuit.connect(view.keep_what_was_done)
         self.stack.addWidget(view)
         self.stack.setCurrentWidget(view)
         self.sidebar.hide()
@@ -267,6 +304,11 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        view = self.session_view
+        if view is not None and not view.leave_request(closing=True):
+            event.ignore()  # a running session asks first, like Esc; what was done is kept either way
+            self.bring_to_front()
+            return
         try:
             self.save_geometry()
         except DataError:  # a full disk must not stop the window closing

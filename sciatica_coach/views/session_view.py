@@ -1058,6 +1058,40 @@ class SessionView(QWidget):
             detail = f"Pain {when} the session: back {report.back}, leg {report.leg} out of 10."
             self._record(SafetyEventKind.PAIN_STOP, detail, session_id=session_id)
 
+    # ---- leaving -----------------------------------------------------------------------------------
+    def leave_request(self, *, closing: bool = False) -> bool:
+        """Someone wants to leave the session (a page shortcut, or closing the window when `closing`). True
+        when nothing is under way, so the view may go. A running session keeps what was done so far, asks "End
+        the session now?", as Esc does, and stays. The pain check after the exercises waits to be answered; closing the window there
+        keeps the session without it."""
+        current = self.stack.currentWidget()
+        if current is self.running and self.runner is not None:
+            self.keep_what_was_done()  # at once: the computer may go off while the question waits
+            if not self.running.confirm.isVisible():
+                self.ask_end()
+            self.running.confirm_end.setFocus()
+            return False
+        if current is self.after and self.runner is not None:
+            if closing:
+                self.keep_what_was_done()
+                return True
+            self.after.setFocus()
+            return False
+        return True
+
+    def keep_what_was_done(self) -> None:
+        """Save what is done so far (the app is quitting or the window closing): mid-session as stopped early,
+        after the exercises as finished without the pain check after. Answering that check later replaces it."""
+        runner = self.runner
+        if runner is None or runner.started_at is None:
+            return
+        if self.stack.currentWidget() is self.after and self.pain_after is None:
+            ended_early = runner.engine.status().ended_early
+            outcome = Outcome.ENDED_EARLY if ended_early else Outcome.COMPLETED
+            runner.finish(outcome, self._end_reason if ended_early else "", None)
+        else:
+            runner.checkpoint()
+
     # ---- controls ----------------------------------------------------------------------------------
     _end_reason = ""
 

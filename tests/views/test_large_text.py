@@ -1,5 +1,6 @@
 """Large text: at 200 % (Settings → Text size) every main view and session stage, rendered offscreen at
-1280×800, has no clipped label or button text and no overlapping neighbours in a layout (measured)."""
+1280×800, has no clipped label or button text and no overlapping neighbours in a layout (measured); the
+sidebar's page names fit their buttons, in English and German; the chart's axis labels don't collide."""
 
 from __future__ import annotations
 
@@ -8,9 +9,21 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLayout, QWidget
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QStyle,
+    QStyleOptionButton,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
+from sciatica_coach.views import locale_support
+from sciatica_coach.views.main_window import MINIMUM_SIZE, MainWindow
 from tests.views.walk import make_window, settle, stages, themed_app  # noqa: F401 - a fixture
 
 SCALE_PERCENT = 200
@@ -88,3 +101,52 @@ def test_nothing_is_clipped_or_overlapping_at_200_percent(qtbot: QtBot, data_dir
         if problems := problems_in(stage):
             found[name] = problems
     assert not found, "\n".join(f"{name}: {p}" for name, ps in found.items() for p in ps)
+
+
+def text_room(button: QPushButton) -> int:
+    """The width the button's style leaves for its text (inside margin, border and padding)."""
+    option = QStyleOptionButton()
+    button.initStyleOption(option)
+    return button.style().subElementRect(QStyle.SubElement.SE_PushButtonContents, option, button).width()
+
+
+def sidebar_problems(window: MainWindow) -> list[str]:
+    """Page names wider than their button's room for text, measured in bold (the chosen page's weight)."""
+    found = []
+    for key, button in window.nav_buttons.items():
+        bold = QFont(button.font())
+        bold.setBold(True)
+        needed, room = QFontMetrics(bold).horizontalAdvance(button.text()), text_room(button)
+        if needed > room:
+            found.append(f"{key} {button.text()!r}: needs {needed}px, has {room}")
+    return found
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("scale", [100, SCALE_PERCENT])
+@pytest.mark.usefixtures("themed_app")
+def test_sidebar_names_fit_their_buttons(qtbot: QtBot, data_dir: Path, language: str, scale: int) -> None:
+    locale_support.apply_language(language)
+    window, _clock = make_window(qtbot, data_dir, SIZE)
+    window.ctx.set_setting("text_scale", scale)
+    settle()
+    assert window.nav_buttons["settings"].font().pointSizeF() >= 13 * scale / 100, "the text is at that size"
+    assert not sidebar_problems(window), sidebar_problems(window)
+    brand = window.sidebar.findChild(QLabel)
+    assert brand is not None
+    assert not clipped(brand), clipped(brand)
+    page_room = MINIMUM_SIZE[0] - window.sidebar.width()
+    assert page_room >= 400, f"at the smallest window the page keeps only {page_room}px"
+
+
+@pytest.mark.usefixtures("themed_app")
+def test_sidebar_follows_the_text_size_both_ways(qtbot: QtBot, data_dir: Path) -> None:
+    locale_support.apply_language("de")
+    window, _clock = make_window(qtbot, data_dir, SIZE)
+    usual = window.sidebar.width()
+    window.ctx.set_setting("text_scale", SCALE_PERCENT)
+    settle()
+    assert window.sidebar.width() > usual, "wider for larger text"
+    window.ctx.set_setting("text_scale", 100)
+    settle()
+    assert window.sidebar.width() == usual, "and back"

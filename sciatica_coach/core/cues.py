@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sciatica_coach.core.engine import Step
+from sciatica_coach.core.engine import MOVEMENT_SPOKEN, Step
 from sciatica_coach.core.model import Exercise, Moment, Side
 from sciatica_coach.i18n import N_, _
 
@@ -38,9 +38,7 @@ STEP_WORDS = {
     Step.DONE: N_("DONE"),
 }
 MOVEMENT_STEP_WORDS = {Step.HOLD: N_("MOVE"), Step.REST_REP: N_("AND BACK")}
-# Spoken at the start of each move of a to-and-fro movement (instead of "Hold." and "Relax."); its short
-# moves have no spoken countdown, which would talk over every second of the tempo.
-MOVEMENT_SPOKEN = {Step.HOLD: N_("Move slowly."), Step.REST_REP: N_("And back.")}
+# What the voice says for each move (MOVEMENT_SPOKEN) lives with every other spoken phrase, in engine.cue_text.
 
 # Which catalogue moment each step shows, and with which drawing.
 STEP_MOMENTS = {
@@ -115,6 +113,7 @@ def is_movement(exercise: Exercise | None) -> bool:
 
 
 def movement_phrase(exercise: Exercise | None, step: Step) -> str | None:
-    """What the voice says when ``step`` of a to-and-fro movement starts; None for any other exercise or
-    step (the engine's usual phrase, `engine.cue_text`, applies)."""
+    """What the voice says when ``step`` of a to-and-fro movement starts, without a repetition count; None
+    for any other exercise or step. The session speaks `engine.cue_text(..., movement=True)`, which is where
+    these words come from."""
     return _(MOVEMENT_SPOKEN[step]) if is_movement(exercise) and step in MOVEMENT_SPOKEN else None

@@ -14,7 +14,9 @@ For each routine item the steps are::
     SWITCH_SIDE               (LEFT_THEN_RIGHT only, between the left block and the right block)
 
 and one DONE step ends the plan. Steps with a zero duration are left out, except HOLD, which lasts at least
-one second.
+one second. The first exercise's GET_READY lasts `first_get_ready_s` (the "get_ready_s" setting: time to lie
+down on the mat, clamped to 5-60 s by `clamp_first_get_ready_s`, here and nowhere else); later exercises
+keep the short `get_ready_s` after their preview, which already gave them time.
 
 Side modes and what "rep i/n" means
 -----------------------------------
@@ -31,6 +33,20 @@ moment for the after-exercise symptom question). For the last exercise that mome
 
 Progress records count every hold, each side separately: reps_planned = reps x sets x (2 if one-sided).
 sets_planned = dose.sets, and a set counts as done once it is finished on every side.
+
+Moving about never loses what was done. Going back starts a new attempt at the target exercise (and at those
+after it), counted from zero, but the earlier attempts are kept: the record an exercise ends with
+(`exercise_records()`, what the runner saves) is the better of its attempts: the most reps done (a tie goes
+to the later attempt); the later attempt's after-exercise answer, or the earlier one's if the later has none;
+and `skipped` only if nothing of it was ever done (skip after some holds keeps those holds, not skipped). A
+redo is not added to the first attempt, so reps_done never exceeds reps_planned, and from one moment to the
+next no exercise's reps_done goes down. Earlier attempts move with their exercise when upcoming items are
+removed, replaced or brought forward; an exercise dropped from what comes next that had been done before
+(possible after going back) keeps its record, listed after the routine's own.
+
+A HOLD of `HALFWAY_MIN_HOLD_S` or more sends one `HalfwayReached` at its middle (paused time does not count,
+since the deadline moves on resume). It is never sent inside the 3-2-1 countdown: a late tick that lands
+there drops it.
 
 Time
 ----
@@ -77,15 +93,19 @@ from sciatica_coach.core.model import (
     SideMode,
     SymptomChange,
 )
-from sciatica_coach.i18n import _
+from sciatica_coach.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
-GET_READY_S = 5
+GET_READY_S = 5  # before every exercise but the first (its preview came first)
+FIRST_GET_READY_S = 15  # before the first exercise: time to lie down (the "get_ready_s" setting's default)
+FIRST_GET_READY_MIN_S = 5
+FIRST_GET_READY_MAX_S = 60
 PREVIEW_S = 10
 SWITCH_SIDE_S = 5
 MIN_HOLD_S = 1
 COUNTDOWN_FROM_S = 3  # CountdownTick 3, 2, 1 before each change
+HALFWAY_MIN_HOLD_S = 10  # holds this long get a HalfwayReached at their middle (well before the countdown)
 MAX_TICK_GAP_S = 5.0  # a longer monotonic gap between ticks means the machine froze or slept
 CLOCK_JUMP_TOLERANCE_S = 3.0  # wall vs monotonic disagreement that counts as sleep or a clock change
 
@@ -176,19 +196,33 @@ def _exercise_steps(item: RoutineItem, index: int, get_ready_s: int, switch_side
     return steps
 
 
+def clamp_first_get_ready_s(value: object) -> int:
+    """The first exercise's get-ready time from a stored setting: whole seconds within 5-60, and the default
+    (`FIRST_GET_READY_S`) for anything that is not a number (a hand-edited or broken settings file)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return FIRST_GET_READY_S
+    return max(FIRST_GET_READY_MIN_S, min(FIRST_GET_READY_MAX_S, round(value)))
+
+
 def build_plan(
     items: Sequence[RoutineItem],
     *,
     get_ready_s: int = GET_READY_S,
+    first_get_ready_s: int | None = None,
     preview_s: int = PREVIEW_S,
     switch_side_s: int = SWITCH_SIDE_S,
 ) -> tuple[PlannedStep, ...]:
-    """Every timed step of a session over `items`, ending with DONE. Zero-length steps are left out."""
+    """Every timed step of a session over `items`, ending with DONE. Zero-length steps are left out.
+
+    `first_get_ready_s` is the stored "get_ready_s" setting as it comes (clamped here); None gives the first
+    exercise the same `get_ready_s` as the others."""
+    first_ready_s = get_ready_s if first_get_ready_s is None else clamp_first_get_ready_s(first_get_ready_s)
     steps: list[PlannedStep] = []
     for index, item in enumerate(items):
         if index > 0:
             steps.append(PlannedStep(Step.NEXT_EXERCISE, preview_s, index, _first_side(item.side_mode), 1, 1))
-        steps.extend(_exercise_steps(item, index, get_ready_s, switch_side_s))
+        ready_s = first_ready_s if index == 0 else get_ready_s
+        steps.extend(_exercise_steps(item, index, ready_s, switch_side_s))
     kept = [s for s in steps if s.step is Step.HOLD or s.duration_s > 0]
     kept.append(PlannedStep(Step.DONE, 0, len(items)))
     return tuple(kept)
@@ -199,10 +233,17 @@ def planned_duration_s(
     get_ready_s: int = GET_READY_S,
     preview_s: int = PREVIEW_S,
     switch_side_s: int = SWITCH_SIDE_S,
+    *,
+    first_get_ready_s: int | None = None,
 ) -> int:
-    """How long a session over `routine` takes if nothing is paused or skipped, in whole seconds."""
+    """How long a session over `routine` takes if nothing is paused or skipped, in whole seconds. Pass the
+    "get_ready_s" setting as `first_get_ready_s` to match what the session will run."""
     plan = build_plan(
-        routine.items, get_ready_s=get_ready_s, preview_s=preview_s, switch_side_s=switch_side_s
+        routine.items,
+        get_ready_s=get_ready_s,
+        first_get_ready_s=first_get_ready_s,
+        preview_s=preview_s,
+        switch_side_s=switch_side_s,
     )
     return sum(step.duration_s for step in plan)
 
@@ -222,6 +263,23 @@ def _fresh_record(item: RoutineItem) -> ExerciseRecord:
         sets_planned=max(1, dose.sets),
         hold_s=dose.hold_s,
     )
+
+
+def _better(earlier: ExerciseRecord | None, later: ExerciseRecord) -> ExerciseRecord:
+    """The record an exercise ends with after two attempts (or one, when `earlier` is None): the one with
+    more reps done (a tie goes to the later), the later answer unless it has none, and skipped only if
+    nothing of it was ever done."""
+    best = later if earlier is None or later.reps_done >= earlier.reps_done else earlier
+    symptom = later.symptom
+    skipped = later.skipped
+    if earlier is not None:
+        symptom = earlier.symptom if symptom is None else symptom
+        skipped = skipped or earlier.skipped
+    return replace(best, symptom=symptom, skipped=skipped and best.reps_done == 0)
+
+
+def _did_something(record: ExerciseRecord) -> bool:
+    return record.reps_done > 0 or record.symptom is not None
 
 
 # --- Snapshot and events -----------------------------------------------------------------------------------
@@ -274,6 +332,14 @@ class CountdownTick:
 
 
 @dataclass(frozen=True, slots=True)
+class HalfwayReached:
+    """Half of a long hold (`HALFWAY_MIN_HOLD_S` or more) has gone by; once per hold, paused time not counted."""
+
+    step: Step
+    exercise_index: int
+
+
+@dataclass(frozen=True, slots=True)
 class ExerciseFinished:
     """The last hold of an exercise is done (not sent for skipped exercises)."""
 
@@ -308,6 +374,7 @@ class SymptomAnswered:
 Event = (
     StepStarted
     | CountdownTick
+    | HalfwayReached
     | ExerciseFinished
     | SessionFinished
     | SessionPaused
@@ -316,14 +383,28 @@ Event = (
 )
 
 
-def cue_text(event: Event, exercise_name: str) -> str | None:
+# Spoken at the start of each move of a to-and-fro movement (instead of "Hold." and "Relax."); its short
+# moves have no spoken countdown, which would talk over every second of the tempo.
+MOVEMENT_SPOKEN = {Step.HOLD: N_("Move slowly."), Step.REST_REP: N_("And back.")}
+# Which repetition a hold is, said after the hold phrase when counting aloud. Digits, not words: speech
+# engines read "3 of 10" correctly in every language, and one string translates for every number.
+REP_COUNT = N_("{rep} of {reps}.")
+
+
+def cue_text(
+    event: Event, exercise_name: str, *, count_reps: bool = False, movement: bool = False
+) -> str | None:
     """The calm spoken phrase for an event, or None when nothing should be said.
 
     `exercise_name` is the display name of the event's exercise (for StepStarted, `event.exercise_id`).
+    `count_reps` adds which repetition a hold is ("Hold. 3 of 10.", counted per set and per side as on the
+    screen); `movement` says a to-and-fro movement's words ("Move slowly." / "And back.").
     A late tick can return several StepStarted events; a speech adapter may voice only the last one.
     """
     if isinstance(event, CountdownTick):
         return str(event.seconds_left)
+    if isinstance(event, HalfwayReached):
+        return _("Halfway.")
     if isinstance(event, SessionFinished):
         if event.ended_early:
             return _("Session ended. Take it easy.")
@@ -334,9 +415,15 @@ def cue_text(event: Event, exercise_name: str) -> str | None:
         return _("Carrying on.")
     if isinstance(event, ExerciseFinished | SymptomAnswered):
         return None
+    if event.step is Step.HOLD:
+        hold = _(MOVEMENT_SPOKEN[Step.HOLD]) if movement else _hold_phrase(event)
+        if count_reps and event.status.reps > 1:
+            count = _(REP_COUNT).format(rep=event.status.rep, reps=event.status.reps)
+            return f"{hold} {count}"
+        return hold
+    if movement and event.step in MOVEMENT_SPOKEN:
+        return _(MOVEMENT_SPOKEN[event.step])
     side = event.side if event.side in (Side.LEFT, Side.RIGHT) else None
-    item = event.status.item
-    alternating = item is not None and item.side_mode is SideMode.ALTERNATING
     match event.step:
         case Step.GET_READY:
             text = _("{name}. Get ready.").format(name=exercise_name)
@@ -345,12 +432,6 @@ def cue_text(event: Event, exercise_name: str) -> str | None:
             if side is Side.RIGHT:
                 return f"{text} {_('Start on your right side.')}"
             return text
-        case Step.HOLD:
-            if alternating and side is Side.LEFT:
-                return _("Left side. Hold.")
-            if alternating and side is Side.RIGHT:
-                return _("Right side. Hold.")
-            return _("Hold.")
         case Step.REST_REP:
             return _("Relax.")
         case Step.REST_SET:
@@ -368,6 +449,16 @@ def cue_text(event: Event, exercise_name: str) -> str | None:
     return None
 
 
+def _hold_phrase(event: StepStarted) -> str:
+    item = event.status.item
+    if item is not None and item.side_mode is SideMode.ALTERNATING:
+        if event.side is Side.LEFT:
+            return _("Left side. Hold.")
+        if event.side is Side.RIGHT:
+            return _("Right side. Hold.")
+    return _("Hold.")
+
+
 # --- The engine --------------------------------------------------------------------------------------------
 
 
@@ -380,6 +471,7 @@ class SessionEngine:
         clock: Clock,
         *,
         get_ready_s: int = GET_READY_S,
+        first_get_ready_s: int | None = None,
         preview_s: int = PREVIEW_S,
         switch_side_s: int = SWITCH_SIDE_S,
         max_tick_gap_s: float = MAX_TICK_GAP_S,
@@ -389,12 +481,16 @@ class SessionEngine:
         self._phase = routine.phase
         self._clock = clock
         self._get_ready_s = get_ready_s
+        self._first_get_ready_s = first_get_ready_s
         self._preview_s = preview_s
         self._switch_side_s = switch_side_s
         self._max_tick_gap_s = max_tick_gap_s
         self._jump_tolerance_s = clock_jump_tolerance_s
         self._items: list[RoutineItem] = list(routine.items)
-        self._records: list[ExerciseRecord] = [_fresh_record(item) for item in self._items]
+        self._records: list[ExerciseRecord] = [_fresh_record(item) for item in self._items]  # this attempt
+        self._earlier: list[ExerciseRecord | None] = [None] * len(self._items)  # the best of earlier attempts
+        # Done before going back, then dropped from what comes next:
+        self._set_aside: list[ExerciseRecord] = []
         self._plan: tuple[PlannedStep, ...] = ()
         self._after_s: tuple[int, ...] = ()  # planned seconds after each step
         self._rebuild_plan()
@@ -407,6 +503,7 @@ class SessionEngine:
         self._last_mono = 0.0
         self._last_wall: datetime | None = None
         self._last_count: int | None = None  # the last CountdownTick number said in this step
+        self._halfway_passed = False  # this step's HalfwayReached was sent (or dropped)
         self._finished_index: int | None = None
         self._ask_after_each = ask_after_each_exercise
         self._awaiting: int | None = None  # the finished exercise whose question waits for an answer
@@ -442,7 +539,10 @@ class SessionEngine:
         return self._started and self._paused_remaining is None and not self.done
 
     def exercise_records(self) -> tuple[ExerciseRecord, ...]:
-        return tuple(self._records)
+        """What was done of each routine item so far: the better of its attempts (see the module docstring),
+        then any exercise done before going back and since dropped from what comes next."""
+        kept = (_better(earlier, now) for earlier, now in zip(self._earlier, self._records, strict=True))
+        return (*kept, *self._set_aside)
 
     def status(self) -> SessionStatus:
         return self._status(self._clock.monotonic())
@@ -553,6 +653,7 @@ class SessionEngine:
             self._pos += 1
             self._deadline += self._current.duration_s  # chained: no drift from late ticks
             self._last_count = None
+            self._halfway_passed = False
             if finished and self._ask_after_each:
                 self._awaiting = finished[0].index
                 self._paused_remaining = float(self._current.duration_s)
@@ -561,8 +662,21 @@ class SessionEngine:
             if self.done and self._paused_remaining is None:
                 events.append(SessionFinished())
         if self._running:
+            events.extend(self._halfway(now))
             events.extend(self._countdown(now))
         return events
+
+    def _halfway(self, now: float) -> list[Event]:
+        current = self._current
+        if self._halfway_passed or current.step is not Step.HOLD or current.duration_s < HALFWAY_MIN_HOLD_S:
+            return []
+        remaining = self._deadline - now
+        if remaining > current.duration_s / 2:
+            return []
+        self._halfway_passed = True
+        if remaining <= COUNTDOWN_FROM_S:  # a late tick: the countdown has the floor now
+            return []
+        return [HalfwayReached(current.step, current.exercise_index)]
 
     def _complete_current(self) -> list[ExerciseFinished]:
         current = self._current
@@ -639,7 +753,10 @@ class SessionEngine:
         return [SessionResumed()]
 
     def skip(self) -> list[Event]:
-        """Skip the current exercise (during a preview: the one previewed) and go to the next one's get-ready."""
+        """Skip the current exercise (during a preview: the one previewed) and go to the next one's get-ready.
+
+        It counts as skipped only if none of it was ever done: holds done before (in this attempt or an
+        earlier one) are kept."""
         if self._awaiting is not None:
             return []  # the question about the finished exercise comes first
         events = self.tick()
@@ -652,14 +769,16 @@ class SessionEngine:
     def back(self) -> list[Event]:
         """Restart the previous exercise from its get-ready (the first exercise restarts itself).
 
-        During a NEXT_EXERCISE preview the previous exercise is the one just finished. Progress records of
-        the restarted exercise and of everything after it start again from zero.
+        During a NEXT_EXERCISE preview the previous exercise is the one just finished. The restarted exercise
+        and everything after it begin a new attempt, counted from zero; what the earlier attempts did is
+        kept, and each exercise's record is the better of its attempts (`exercise_records`).
         """
         events = self.tick()
         if self.done and self._paused_remaining is None:
             return events
         target = max(0, self._current.exercise_index - 1)
         for k in range(target, len(self._items)):
+            self._earlier[k] = _better(self._earlier[k], self._records[k])
             self._records[k] = _fresh_record(self._items[k])
         self._finished_index = None
         if self._awaiting is not None:  # redone, so asked again afterwards; still paused, never started
@@ -668,7 +787,8 @@ class SessionEngine:
         return events + self._enter(self._entry_pos(target))
 
     def end_early(self) -> list[Event]:
-        """Stop the session now. Exercises not done keep their partial counts (they are not marked skipped).
+        """Stop the session now. Exercises not done keep their partial counts (they are not marked skipped),
+        and exercises redone after going back keep the better attempt.
 
         A question still waiting stays unanswered. At DONE (held by a question or advice) it just finishes.
         """
@@ -689,7 +809,7 @@ class SessionEngine:
         return [*events, self._step_started(self._clock.monotonic()), SessionFinished(ended_early=True)]
 
     def record_symptom(self, index: int, change: SymptomChange) -> None:
-        """Attach the after-exercise symptom answer to exercise `index`."""
+        """Attach the after-exercise symptom answer to exercise `index` (its current attempt)."""
         self._records[index] = replace(self._records[index], symptom=change)
 
     def answer(self, change: SymptomChange | None) -> list[Event]:
@@ -724,6 +844,7 @@ class SessionEngine:
         now = self._clock.monotonic()
         self._pos = pos
         self._last_count = None
+        self._halfway_passed = False
         if self.done:
             self._paused_remaining = None
             self._pause_reason = None
@@ -760,36 +881,56 @@ class SessionEngine:
         """Do `item` next (e.g. the gentler exercise in place of one that sent symptoms down the leg): it goes
         before everything not yet begun, and a later not-yet-begun occurrence of it is dropped."""
         first = self._first_upcoming_index()
-        later = [
-            (other, record)
-            for other, record in zip(self._items[first:], self._records[first:], strict=True)
-            if other.exercise_id != item.exercise_id
-        ]
-        items = [*self._items[:first], item, *(other for other, _record in later)]
-        records = [*self._records[:first], _fresh_record(item), *(record for _other, record in later)]
-        return self._install(items, records, first)
+        kept = [k for k in range(first, len(self._items)) if self._items[k].exercise_id != item.exercise_id]
+        dropped = [k for k in range(first, len(self._items)) if k not in kept]
+        items = [*self._items[:first], item, *(self._items[k] for k in kept)]
+        records = [*self._records[:first], _fresh_record(item), *(self._records[k] for k in kept)]
+        earlier = [*self._earlier[:first], None, *(self._earlier[k] for k in kept)]
+        self._set_aside_work(dropped)
+        return self._install(items, records, earlier, first)
 
     def _rewrite_upcoming(self, exercise_id: str, replacement: RoutineItem | None) -> list[Event]:
         first = self._first_upcoming_index()
         items: list[RoutineItem] = []
         records: list[ExerciseRecord] = []
-        for k, (item, record) in enumerate(zip(self._items, self._records, strict=True)):
+        earlier: list[ExerciseRecord | None] = []
+        dropped: list[int] = []
+        for k, item in enumerate(self._items):
             if k < first or item.exercise_id != exercise_id:
                 items.append(item)
-                records.append(record)
-            elif replacement is not None:
+                records.append(self._records[k])
+                earlier.append(self._earlier[k])
+                continue
+            dropped.append(k)
+            if replacement is not None:
                 items.append(replacement)
                 records.append(_fresh_record(replacement))
+                earlier.append(None)
         if items == self._items:
             return []
-        return self._install(items, records, first)
+        self._set_aside_work(dropped)
+        return self._install(items, records, earlier, first)
 
-    def _install(self, items: list[RoutineItem], records: list[ExerciseRecord], first: int) -> list[Event]:
-        """Use new upcoming items (those before `first` unchanged) and put the position where it belongs."""
+    def _set_aside_work(self, dropped: Sequence[int]) -> None:
+        """Keep the record of dropped upcoming items that were done before going back."""
+        for k in dropped:
+            record = _better(self._earlier[k], self._records[k])
+            if _did_something(record):
+                self._set_aside.append(record)
+
+    def _install(
+        self,
+        items: list[RoutineItem],
+        records: list[ExerciseRecord],
+        earlier: list[ExerciseRecord | None],
+        first: int,
+    ) -> list[Event]:
+        """Use new upcoming items (those before `first` unchanged, each with its records of this attempt and
+        of earlier ones) and put the position where it belongs."""
         old = self._current
         old_id = None if old.step is Step.DONE else self._items[old.exercise_index].exercise_id
         offset = self._pos - self._block_start(old.exercise_index)
-        self._items, self._records = items, records
+        self._items, self._records, self._earlier = items, records, earlier
         self._rebuild_plan()
         index = old.exercise_index
         if index < first:  # the current exercise is under way and unchanged: same step, same deadline
@@ -802,6 +943,7 @@ class SessionEngine:
         ]
         self._pos = same_kind[0] if same_kind else self._entry_pos(index)
         self._last_count = None
+        self._halfway_passed = False
         if self._paused_remaining is not None and self._current.step is not old.step:
             self._paused_remaining = float(self._current.duration_s)  # e.g. from a held DONE to a get-ready
         if self._started and self._items[index].exercise_id != old_id:
@@ -818,6 +960,7 @@ class SessionEngine:
         self._plan = build_plan(
             self._items,
             get_ready_s=self._get_ready_s,
+            first_get_ready_s=self._first_get_ready_s,
             preview_s=self._preview_s,
             switch_side_s=self._switch_side_s,
         )

@@ -443,14 +443,22 @@ def _advance_until(engine: SessionEngine, clock: FakeClock, step: Step, index: i
 
 
 def test_skip_goes_to_next_get_ready_and_marks_skipped() -> None:
-    engine, clock = make(*three())
+    engine, _ = make(*three())
     engine.start()
-    _advance_until(engine, clock, RR, 0)  # one hold done
-    events = engine.skip()
+    events = engine.skip()  # nothing of it done
     assert [row(e) for e in events if isinstance(e, StepStarted)] == [(G, 1, N, 1, 1)]  # no preview
     assert engine.status().remaining_s == 5.0
     records = engine.exercise_records()
-    assert (records[0].skipped, records[0].reps_done, records[1].skipped) == (True, 1, False)
+    assert (records[0].skipped, records[0].reps_done, records[1].skipped) == (True, 0, False)
+
+
+def test_skip_after_some_holds_keeps_them_and_is_not_skipped() -> None:
+    engine, clock = make(*three())
+    engine.start()
+    _advance_until(engine, clock, RR, 0)  # one hold done
+    engine.skip()
+    records = engine.exercise_records()
+    assert (records[0].skipped, records[0].reps_done, records[1].skipped) == (False, 1, False)
 
 
 def test_skip_during_a_preview_skips_the_previewed_exercise() -> None:
@@ -493,10 +501,10 @@ def test_back_restarts_previous_exercise_from_get_ready() -> None:
     events = engine.back()
     assert [row(e) for e in events if isinstance(e, StepStarted)] == [(G, 0, N, 1, 1)]
     assert engine.status().remaining_s == 5.0
-    assert [r.reps_done for r in engine.exercise_records()] == [0, 0, 0]
-    # Running through again counts from zero, not double.
+    assert [r.reps_done for r in engine.exercise_records()] == [2, 1, 0], "what was done is kept"
+    # Running through again counts the redo from zero, not on top of the first attempt.
     _advance_until(engine, clock, NX, 1)
-    assert engine.exercise_records()[0].reps_done == 2
+    assert [r.reps_done for r in engine.exercise_records()] == [2, 1, 0]
     assert engine.status().finished_index == 0
 
 

@@ -56,7 +56,12 @@ def test_finish_back_then_forward_keeps_the_finished_exercise() -> None:
     engine.skip()
     assert engine.status().exercise_index == 1
     first = engine.exercise_records()[0]
-    assert (first.reps_done, first.sets_done, first.skipped, first.symptom) == (2, 1, False, SymptomChange.SAME)
+    assert (first.reps_done, first.sets_done, first.skipped, first.symptom) == (
+        2,
+        1,
+        False,
+        SymptomChange.SAME,
+    )
 
 
 def test_partial_work_then_back_then_end_early_keeps_it() -> None:
@@ -128,7 +133,13 @@ def test_an_exercise_done_before_and_then_dropped_keeps_its_record() -> None:
     assert [(r.exercise_id, r.reps_done) for r in records] == [("a", 2), ("b", 2), ("e", 1), ("c", 2)]
     engine.replace_upcoming("e", item("f"))
     records = engine.exercise_records()
-    assert [(r.exercise_id, r.reps_done) for r in records] == [("a", 2), ("b", 2), ("f", 0), ("c", 2), ("e", 1)]
+    assert [(r.exercise_id, r.reps_done) for r in records] == [
+        ("a", 2),
+        ("b", 2),
+        ("f", 0),
+        ("c", 2),
+        ("e", 1),
+    ]
 
 
 def test_a_dropped_exercise_never_begun_leaves_no_record() -> None:

@@ -12,6 +12,7 @@ pyqtgraph (the bar width becomes a rounding error)."""
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from datetime import date
 
@@ -39,7 +40,11 @@ SESSIONS_PANEL_HEIGHT_PX = 300
 PAIN_PANEL_HEIGHT_PX = 170
 PANEL_GAP_PX = 4
 CHART_HEIGHT_PX = SESSIONS_PANEL_HEIGHT_PX + PANEL_GAP_PX + PAIN_PANEL_HEIGHT_PX  # without the legend
-AXIS_WIDTH_PX = 64  # both panels' left axes are this wide, so their weeks line up
+AXIS_WIDTH_PX = 64  # both panels' left axes are at least this wide, and as wide as each other: weeks line up
+TICK_TEXT_OFFSET_PX = 8  # between an axis line and its numbers or dates
+AXIS_LABEL_GAP_PX = 6  # between a left axis's title and its numbers
+AXIS_LABEL_NUDGE_PX = 5  # pyqtgraph draws a left axis's title this far left of the axis's own edge
+AXIS_LABEL_PAD_PX = 12  # above and below a left axis's title, inside its panel
 PAIN_SYMBOL_SIZE_PX = 11
 LINE_WIDTH_PX = 3
 IN_PROGRESS_ALPHA = 110  # the current week's bars are lighter
@@ -50,6 +55,8 @@ pg.setConfigOptions(antialias=True, foreground="k", background="w")
 
 TICK_STEPS = (1, 2, 4, 8, 13)
 TICK_LABEL_ROOM = 1.5  # a date label needs this many times its own width
+VALUE_STEPS = (1, 2, 5, 10, 20, 50, 100)  # between the numbers of the sessions axis
+VALUE_LABEL_ROOM = 1.4  # a number on the upright axis needs this many times its line height
 
 
 def tick_step(count: int, px_per_week: float, label_px: float) -> int:
@@ -58,6 +65,14 @@ def tick_step(count: int, px_per_week: float, label_px: float) -> int:
         if step * px_per_week >= label_px * TICK_LABEL_ROOM:
             return step
     return max(1, count // 4)
+
+
+def value_step(top: float, px_per_unit: float, label_px: float) -> int:
+    """Number every n sessions so the numbers up the axis never touch at this height (at least every 2)."""
+    for step in VALUE_STEPS[1:]:
+        if step * px_per_unit >= label_px * VALUE_LABEL_ROOM:
+            return step
+    return max(VALUE_STEPS[-1], math.ceil(top / 2))
 
 
 def week_ticks(rows: Sequence[WeekRow], step: int = 1) -> list[tuple[float, str]]:
@@ -74,6 +89,7 @@ class _Legend(QLabel):
         super().__init__()
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setWordWrap(True)
+        self.setContentsMargins(8, 0, 8, 0)  # the first key's line starts clear of the card's edge
         self.entries: list[str] = []
 
     def set_entries(self, entries: Sequence[tuple[str, str, str]]) -> None:
@@ -130,6 +146,7 @@ class WeeklyChart(QWidget):
             self.pain_plot.getPlotItem().addItem(line)
             self._pain_lines[key] = (halo, line)
         self._hover_index = -1
+        self._top = 1.0  # the sessions axis's largest value (before its headroom)
 
     def _panel(self, name: str, height: int) -> pg.PlotWidget:
         plot = pg.PlotWidget()
@@ -150,16 +167,60 @@ class WeeklyChart(QWidget):
 
     # ---- drawing ------------------------------------------------------------------------------------
     def _update_ticks(self) -> None:
+        """Dates along the bottom and numbers up the side, as many as fit without touching at the current size
+        and text size; the current week's date always shows (the weeks' range leaves room for it)."""
         if not self.rows:
             return
+        count = len(self.rows)
+        metrics = QFontMetricsF(self._tick_font())
+        label_px = max(metrics.horizontalAdvance(text) for _x, text in week_ticks(self.rows))
         width = self.plot.getPlotItem().vb.width() or self.plot.width()
-        for plot in (self.plot, self.pain_plot):
+        # Room after the last week for half its date: pyqtgraph hides a date that would run past the axis.
+        right = max(0.6, (label_px / 2 + 2) / max(1.0, width / (count + 0.2)))
+        self.plot.getPlotItem().vb.setXRange(-0.6, count - 1 + right, padding=0)
+        step = tick_step(count, width / (count - 0.4 + right), label_px)
+        for plot in self._panels():
             axis = plot.getPlotItem().getAxis("bottom")
-            label_px = QFontMetricsF(axis.style.get("tickFont") or QApplication.font()).horizontalAdvance(
-                "22 Dec"
-            )
-            step = tick_step(len(self.rows), width / len(self.rows), label_px)
             axis.setTicks([week_ticks(self.rows, step), []])
+            # The first week's date may reach into the corner under the numbers (pyqtgraph would hide it).
+            axis.setStyle(hideOverlappingLabels=math.ceil(label_px / 2))
+        view = self.plot.getPlotItem().vb
+        span = self._top * 1.15
+        height = view.height() or SESSIONS_PANEL_HEIGHT_PX
+        every = value_step(self._top, height / span, metrics.height())
+        # No number so near the top that half of it would be cut off; none at 0, on the dates' axis line.
+        highest = span - metrics.height() / 2 / (height / span)
+        self.plot.getPlotItem().getAxis("left").setTicks(
+            [[(float(v), str(v)) for v in range(every, int(highest) + 1, every)], []]
+        )
+
+    def _tick_font(self) -> QFont:
+        font = QFont(QApplication.font())
+        font.setPointSizeF(max(10.0, font.pointSizeF() * 0.95))
+        return font
+
+    def _fit_axes(self, font: QFont) -> None:
+        """Axes and panels as large as their text needs at the current text size: the dates' axis as high as
+        a line, the left axes as wide as the widest number plus the title beside it, and each panel as tall
+        as its title is long."""
+        metrics = QFontMetricsF(font)
+        bottom_px = math.ceil(metrics.height() + TICK_TEXT_OFFSET_PX + 2)
+        numbers_px = metrics.horizontalAdvance(str(max(10, int(self._top * 1.15))))
+        titles = [plot.getPlotItem().getAxis("left").label.boundingRect() for plot in self._panels()]
+        left_px = math.ceil(
+            max(title.height() for title in titles) - AXIS_LABEL_NUDGE_PX + AXIS_LABEL_GAP_PX + numbers_px
+            + TICK_TEXT_OFFSET_PX + 2
+        )  # fmt: skip
+        for plot, title, base in zip(
+            self._panels(), titles, (SESSIONS_PANEL_HEIGHT_PX, PAIN_PANEL_HEIGHT_PX), strict=True
+        ):
+            item = plot.getPlotItem()
+            item.getAxis("bottom").setHeight(bottom_px)
+            item.getAxis("left").setWidth(max(AXIS_WIDTH_PX, left_px))
+            plot.setFixedHeight(max(base, math.ceil(title.width() + 2 * AXIS_LABEL_PAD_PX + bottom_px)))
+
+    def _panels(self) -> tuple[pg.PlotWidget, pg.PlotWidget]:
+        return self.plot, self.pain_plot
 
     def set_rows(self, rows: Sequence[WeekRow], today: date | None = None) -> None:
         self.rows = list(rows)
@@ -171,8 +232,7 @@ class WeeklyChart(QWidget):
         item = self.plot.getPlotItem()
         pain_item = self.pain_plot.getPlotItem()
         series = series_colors(c)
-        font = QFont(QApplication.font())
-        font.setPointSizeF(max(10.0, font.pointSizeF() * 0.95))
+        font = self._tick_font()
         label_style = {"color": c.text, "font-size": f"{font.pointSizeF():.0f}pt"}
         for plot in (self.plot, self.pain_plot):
             plot.setBackground(c.surface)
@@ -180,13 +240,15 @@ class WeeklyChart(QWidget):
                 axis = plot.getPlotItem().getAxis(side)
                 axis.setPen(pg.mkPen(c.border))
                 axis.setTextPen(pg.mkPen(c.text))
-                axis.setStyle(tickFont=font, tickTextOffset=8, tickLength=-6)
+                axis.setStyle(tickFont=font, tickTextOffset=TICK_TEXT_OFFSET_PX, tickLength=-6)
             plot.getPlotItem().showGrid(x=False, y=True, alpha=0.18)
         item.setLabel("left", _("Sessions a week"), **label_style)
         pain_item.setLabel("left", _("Pain (0–10)"), **label_style)
 
         rows = self.rows
         count = len(rows)
+        self._top = float(max([1.0, *(r.target for r in rows), *(r.completed + r.partial for r in rows)]))
+        self._fit_axes(font)
         if count == 0:
             for graphic in (*self._bars.values(), self._target_line, self._so_far):
                 graphic.setVisible(False)
@@ -222,7 +284,7 @@ class WeeklyChart(QWidget):
         )  # fmt: skip
         self._target_line.setVisible(True)
 
-        top = float(max(1.0, targets.max(), (completed + partial).max()))
+        top = self._top
         self._so_far.setVisible(bool(in_progress.any()) and count <= SO_FAR_LABEL_MAX_WEEKS)
         if in_progress.any():
             index = int(np.flatnonzero(in_progress)[-1])
@@ -249,13 +311,9 @@ class WeeklyChart(QWidget):
                 symbolPen=pg.mkPen(c.surface, width=2),
             )  # fmt: skip
 
-        item.vb.setRange(xRange=(-0.6, count - 0.4), yRange=(0, top * 1.15), padding=0)
+        item.vb.setRange(yRange=(0, top * 1.15), padding=0)  # the weeks' range: _update_ticks
         pain_item.vb.setRange(yRange=(0, PAIN_MAX * 1.1), padding=0)
-        tick_every = 2 if top <= 20 else 5
-        item.getAxis("left").setTicks(
-            [[(float(v), str(v)) for v in range(0, int(top * 1.15) + 1, tick_every)], []]
-        )
-        pain_item.getAxis("left").setTicks([[(float(v), str(v)) for v in range(0, PAIN_MAX + 1, 5)], []])
+        pain_item.getAxis("left").setTicks([[(float(v), str(v)) for v in range(5, PAIN_MAX + 1, 5)], []])
         self.legend.set_entries(
             [
                 ("■", series["completed"], _("Done")),

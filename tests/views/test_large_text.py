@@ -8,8 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QRect
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtCore import QRect, QRectF
+from PySide6.QtGui import QFont, QFontMetrics, QImage, QPainter
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -23,7 +23,10 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from sciatica_coach.views import locale_support
+from sciatica_coach.views.charts import WeeklyChart
 from sciatica_coach.views.main_window import MINIMUM_SIZE, MainWindow
+from sciatica_coach.views.progress_page import ProgressPage
+from sciatica_coach.views.progress_text import RANGES_WEEKS
 from tests.views.walk import make_window, settle, stages, themed_app  # noqa: F401 - a fixture
 
 SCALE_PERCENT = 200
@@ -150,3 +153,69 @@ def test_sidebar_follows_the_text_size_both_ways(qtbot: QtBot, data_dir: Path) -
     window.ctx.set_setting("text_scale", 100)
     settle()
     assert window.sidebar.width() == usual, "and back"
+
+
+def chart_label_problems(chart: WeeklyChart) -> list[str]:
+    """Where the chart's axis labels collide or don't fit, measured on what pyqtgraph would draw: each axis's
+    label rectangles (the axis's own font and layout), against each other, the axis's size and its title."""
+    found = []
+    for panel_name, plot in (("sessions", chart.plot), ("pain", chart.pain_plot)):
+        for side in ("left", "bottom"):
+            axis = plot.getPlotItem().getAxis(side)
+            font = axis.style["tickFont"]
+            line_px = QFontMetrics(font).height()
+            image = QImage(8, 8, QImage.Format.Format_ARGB32)
+            painter = QPainter(image)
+            painter.setFont(font)
+            try:
+                _axis_line, _ticks, texts = axis.generateDrawSpecs(painter)
+            finally:
+                painter.end()
+            where = f"{panel_name} {side}"
+            wanted = [text for _value, text in axis._tickLevels[0]] if axis._tickLevels else []
+            drawn = [text for _rect, _flags, text in texts]
+            if drawn != wanted:
+                found.append(f"{where}: shows {drawn}, meant to show {wanted}")
+            rects = [QRectF(rect) for rect, _flags, _text in texts]
+            for i, first in enumerate(rects):
+                for second in rects[i + 1 :]:
+                    if first.intersects(second):
+                        found.append(f"{where}: labels overlap at {first} and {second}")
+            if side == "bottom":
+                for rect in rects:
+                    if rect.top() + line_px > axis.height() + SLACK_PX:
+                        found.append(
+                            f"{where}: a date needs {rect.top() + line_px:.0f}px, axis {axis.height()}"
+                        )
+                continue
+            title = axis.label.mapRectToParent(axis.label.boundingRect())
+            if title.top() < -SLACK_PX or title.bottom() > axis.height() + SLACK_PX:
+                found.append(f"{where}: title {title.height():.0f}px long, axis {axis.height():.0f}px high")
+            for rect in rects:
+                if rect.left() < title.right() or rect.right() > axis.width() + SLACK_PX:
+                    found.append(f"{where}: number {rect} outside {title.right():.0f}…{axis.width():.0f}")
+    return found
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("scale", [100, SCALE_PERCENT])
+@pytest.mark.parametrize("size", [(1024, 700), SIZE])
+@pytest.mark.usefixtures("themed_app")
+def test_chart_labels_fit_and_never_collide(
+    qtbot: QtBot, data_dir: Path, language: str, scale: int, size: tuple[int, int]
+) -> None:
+    locale_support.apply_language(language)
+    window, _clock = make_window(qtbot, data_dir, size)
+    window.ctx.set_setting("text_scale", scale)
+    window.show_page("progress")
+    page = window.page("progress")
+    assert isinstance(page, ProgressPage)
+    found = {}
+    for weeks in RANGES_WEEKS:
+        page.set_range(weeks)
+        settle()
+        chart = page.chart
+        assert chart.plot.getPlotItem().getAxis("bottom").style["tickFont"].pointSizeF() >= 11 * scale / 100
+        if problems := chart_label_problems(chart):
+            found[weeks] = problems
+    assert not found, found

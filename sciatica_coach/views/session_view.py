@@ -67,9 +67,10 @@ from sciatica_coach.views.pain_check import PainCheck
 from sciatica_coach.views.safety_pages import GuidancePage, RedFlagPage, TriagePage
 from sciatica_coach.views.session_runner import SessionRunner
 from sciatica_coach.views.theme import FLOOR_COLORS, current_colors
-from sciatica_coach.views.widgets import label, set_enter_button
+from sciatica_coach.views.widgets import ButtonRows, label, set_enter_button
 
 SIDE_WORDS = {Side.LEFT: N_("Left side"), Side.RIGHT: N_("Right side"), Side.NONE: ""}
+SIDE_BIG_WORDS = {Side.LEFT: N_("LEFT SIDE"), Side.RIGHT: N_("RIGHT SIDE")}  # under the step word
 PAUSE_TEXT = {
     PauseReason.USER: N_("Paused. Press Space or Resume when you're ready."),
     PauseReason.HURTS: safety.HURTS_ADVICE,
@@ -95,10 +96,21 @@ SYMPTOM_CHOICES = (
     (SymptomChange.DOWN, N_("3  Spread further down my leg")),
 )
 SKIP_CHOICE = N_("4  Skip the question")
+# Said aloud when the question comes up (and again on Space, Enter or →, which don't answer it), so it can be
+# answered from the mat without reading the screen.
+SPOKEN_QUESTION = N_(
+    "How are your leg symptoms after {name}? Press 1 if they moved up towards your back, 2 if they are about "
+    "the same, or 3 if they spread further down your leg."
+)
 SUBSTITUTE_HEADLINE = N_("Try {name} instead")
 SUBSTITUTE_BUTTON = N_("Do {name} instead (G)")
 CARRY_ON_BUTTON = N_("Carry on without it (Space)")
 END_CONFIRM_TEXT = N_("End the session now? What you've done so far is kept.")
+
+
+# How much smaller the running panel's type may become, step by step, so that everything, the controls
+# included, fits the window without scrolling (large text, a small window, "SWITCH SIDES" on two lines).
+PANEL_SHRINK = (1.0, 0.92, 0.84, 0.76, 0.68, 0.6)
 
 
 def _minutes_text(seconds: float) -> str:
@@ -321,7 +333,14 @@ class RunningPanel(QWidget):
         self.counters.setWordWrap(True)
         self.counters.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.counters.setAccessibleName(_("Repetition and set"))
+        # The side being worked, as large as the step word: "HOLD" / "LEFT SIDE" (issue 15: not small grey text).
+        self.side_word = QLabel()
+        self.side_word.setWordWrap(True)
+        self.side_word.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.side_word.setAccessibleName(_("Side"))
+        self.side_word.hide()
         right.addWidget(self.step_word)
+        right.addWidget(self.side_word)
         right.addWidget(self.ring, 1)
         right.addWidget(self.counters)
         middle.addLayout(right, 2)
@@ -346,20 +365,22 @@ class RunningPanel(QWidget):
         self.symptom.hide()
         root.addWidget(self.symptom)
         self.confirm = QFrame()
-        self.confirm.setProperty("role", "banner")
+        self.confirm.setObjectName("endConfirm")
         confirm_row = QHBoxLayout(self.confirm)
-        confirm_row.addWidget(label(_(END_CONFIRM_TEXT), "big"), 1)
+        self.confirm_text = label(_(END_CONFIRM_TEXT))  # sized with the panel's type (see _style)
+        confirm_row.addWidget(self.confirm_text, 1)
         self.confirm_end = QPushButton(_("End session (Enter)"))
         self.confirm_keep = QPushButton(_("Keep going (Esc)"))
         self.confirm_end.setToolTip(_("End the session now (key Enter)"))
         self.confirm_keep.setToolTip(_("Carry on with the session (key Esc)"))
-        confirm_row.addWidget(self.confirm_end)
-        confirm_row.addWidget(self.confirm_keep)
+        self.confirm_buttons = ButtonRows((self.confirm_end, self.confirm_keep))
+        confirm_row.addWidget(self.confirm_buttons)
         self.confirm.hide()
         root.addWidget(self.confirm)
 
         bottom = QHBoxLayout()
         self.next_label = QLabel()
+        self.next_label.setWordWrap(True)
         self.next_label.setProperty("role", "muted")
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
@@ -373,7 +394,6 @@ class RunningPanel(QWidget):
         bottom.addWidget(self.time_left)
         root.addLayout(bottom)
 
-        controls = QHBoxLayout()
         self.back = QPushButton(_("◀  Back (←)"))
         self.pause = QPushButton(_("Pause (Space)"))
         self.skip = QPushButton(_("Skip  ▶ (→)"))
@@ -391,8 +411,9 @@ class RunningPanel(QWidget):
             button.setToolTip(_("{action} (key {key})").format(action=name, key=key))
             button.setMinimumHeight(48)
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Space belongs to pause, not to a focused button
-            controls.addWidget(button)
-        root.addLayout(controls)
+        # In rows when they don't fit across (200 % text, a narrow window): never pushed off the screen.
+        self.controls = ButtonRows((self.back, self.pause, self.skip, self.floor, self.end))
+        root.addWidget(self.controls)
         self.hurts.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._floor_mode = False
         self._unit = 6.0
@@ -422,12 +443,26 @@ class RunningPanel(QWidget):
         self.setAutoFillBackground(self._floor_mode)
         self.ring.set_colors(FLOOR_COLORS if self._floor_mode else None)
         self.picture.set_accent(QColor(colors.accent))
+        self._unit = unit
+        self._fitted = None
+        root = self.layout()
+        assert root is not None
+        width = self._room()[0] - root.contentsMargins().left() - root.contentsMargins().right()
+        self.controls.fit(width)
+        self.confirm_buttons.fit(width // 2)  # beside the question "End the session now?"
+        self.fit_card()
+
+    def _style(self, unit: float) -> None:
+        """The panel's type at `unit` (a hundredth of the window's height, larger in floor mode)."""
+        colors = FLOOR_COLORS if self._floor_mode else current_colors()
         styles = {
             self.name: f"font-size: {unit * 5.2:.0f}px; font-weight: 700; color: {colors.text};",
             self.position: f"font-size: {unit * 2.8:.0f}px; color: {colors.muted};",
             self.step_word: f"font-size: {unit * 7:.0f}px; font-weight: 800; color: {colors.accent};",
+            self.side_word: f"font-size: {unit * 7:.0f}px; font-weight: 800; color: {colors.text};",
             self.counters: f"font-size: {unit * 3.6:.0f}px; font-weight: 600; color: {colors.text};",
             self.cue: f"font-size: {unit * 3.4:.0f}px; color: {colors.text};",
+            self.confirm_text: f"font-size: {unit * 3.6:.0f}px; font-weight: 700; color: {colors.text};",
             self.stop_rule: (
                 f"font-size: {unit * 3.0:.0f}px; font-weight: 700; color: {colors.text}; "
                 f"border: {max(3, round(unit * 0.5))}px solid {colors.amber}; border-radius: 8px; "
@@ -438,20 +473,25 @@ class RunningPanel(QWidget):
         }
         for widget, style in styles.items():
             widget.setStyleSheet(style)
-        self._unit = unit
-        self._fitted = None
-        self.fit_card()
+        self.confirm.setStyleSheet(  # an amber-edged band on the panel's colours (floor mode's too)
+            f"QFrame#endConfirm {{ background: {colors.surface}; border: {max(2, round(unit * 0.4))}px solid "
+            f"{colors.amber}; border-radius: 10px; }}"
+        )
 
     def fit_card(self) -> None:
         """The symptom card at the largest of its levels at which the panel fits the room it is shown in, so
-        its buttons and the controls need no scrolling (German in floor mode at 1280×800 did). Measured at the
+        its buttons and the controls need no scrolling (German in floor mode at 1280×800 did); if even its
+        smallest level doesn't fit (200 % text, the controls in two rows), the whole panel's type a little
+        smaller, step by step (PANEL_SHRINK). Measured at the
         room's width less a scroll bar and against the room's height: never from the panel's own size, which
         follows the text and would feed back (see `_apply_sizes`). Skipped when nothing that sizes it changed,
         since the session calls this on every tick."""
         card = self.symptom
         width, room = self._room()
-        texts = (self.name, self.cue, card.question, card.headline, card.advice, card.instead)
-        shown = (self.picture, self.step_word, self.ring, self.counters, self.stop_rule, self.confirm, card)
+        texts = (self.name, self.step_word, self.side_word, self.cue, card.question, card.headline, card.advice,
+                 card.instead)  # fmt: skip
+        shown = (self.picture, self.step_word, self.side_word, self.ring, self.counters, self.stop_rule,
+                 self.confirm, card)  # fmt: skip
         parts = (card.question, card.answers, card.headline, card.advice, card.choices, card.instead)
         signature = (
             width, room, self._unit, self._floor_mode,
@@ -460,9 +500,16 @@ class RunningPanel(QWidget):
         if signature == self._fitted:
             return
         self._fitted = signature
-        for level in SymptomQuestion.FIT_LEVELS:
-            card.apply_sizes(self._unit, self._floor_mode, level)
-            if card.isHidden() or self._height_for(width) <= room:
+        for shrink in PANEL_SHRINK:
+            unit = self._unit * shrink
+            self._style(unit)
+            fits = False
+            for level in SymptomQuestion.FIT_LEVELS:
+                card.apply_sizes(unit, self._floor_mode, level)
+                fits = self._height_for(width) <= room
+                if fits or card.isHidden():
+                    break
+            if fits:
                 break
 
     def _room(self) -> tuple[int, int]:
@@ -491,6 +538,7 @@ class RunningPanel(QWidget):
     def show_status(self, status: SessionStatus, catalogue: Catalogue) -> None:
         if status.item is None:
             self.step_word.setText(_(STEP_WORDS[Step.DONE]))
+            self.side_word.hide()
             self.ring.set_state(0, 1)
             self.progress.setValue(1000)
             # After the last exercise the question (or the "further down" advice) may still wait: say so,
@@ -503,11 +551,14 @@ class RunningPanel(QWidget):
             return
         exercise = catalogue.get(status.item.exercise_id)
         self.name.setText(exercise.name)
-        side = _(SIDE_WORDS[status.side]) if SIDE_WORDS[status.side] else ""
-        where = _("Exercise {n} of {count}").format(n=status.exercise_index + 1, count=status.exercise_count)
-        self.position.setText(f"{where}  ·  {side}" if side else where)
+        self.position.setText(
+            _("Exercise {n} of {count}").format(n=status.exercise_index + 1, count=status.exercise_count)
+        )
         cue = cue_for(exercise, status.step, status.side, set_no=status.set_no, sets=status.sets)
         self.step_word.setText(_("PAUSED") if status.paused else cue.word)
+        side = SIDE_BIG_WORDS.get(status.side) if status.step is not Step.NEXT_EXERCISE else None
+        self.side_word.setText(_(side) if side else "")
+        self.side_word.setVisible(bool(side) and not self.symptom.isVisible())
         self.ring.set_state(status.remaining_s, status.step_duration_s, paused=status.paused)
         nbsp = "\u00a0"  # keep "Rep 2 of 10" together; wrap only between the two counters
         rep_text = _("Rep {n} of {count}").format(n=status.rep, count=status.reps).replace(" ", nbsp)
@@ -915,11 +966,20 @@ class SessionView(QWidget):
             if not symptom.asking or symptom.exercise_index != index:
                 finished = self.runner.engine.routine.items[index]
                 symptom.ask(index, self.catalogue.get(finished.exercise_id).name)
+                self._say_question()
         elif symptom.holding and not status.paused:
             symptom.done()  # carried on after the "further down" advice
         elif status.step is Step.HOLD and not symptom.holding and not symptom.isHidden():
             symptom.done()  # the word about the answer has been seen; the next hold has begun
         self._fit_question(symptom.asking or symptom.holding)
+
+    def _say_question(self) -> None:
+        """Say the waiting question aloud (when spoken cues are on): it interrupts the cue about what's next."""
+        symptom, runner = self.running.symptom, self.runner
+        if runner is None or symptom.exercise_index is None or not self.ctx.repo.settings()["voice_on"]:
+            return
+        name = self.catalogue.get(runner.engine.routine.items[symptom.exercise_index].exercise_id).name
+        self.ctx.speech.say(_(SPOKEN_QUESTION).format(name=name))
 
     def _fit_question(self, on: bool) -> None:
         """While the question (or the advice after "further down") waits, it takes the room of the drawing,
@@ -927,6 +987,7 @@ class SessionView(QWidget):
         r = self.running
         for widget in (r.picture, r.step_word, r.ring, r.counters, r.stop_rule):
             widget.setVisible(not on)
+        r.side_word.setVisible(not on and bool(r.side_word.text()))
         r.fit_card()
 
     def _announce(self, status: SessionStatus) -> None:
@@ -1104,12 +1165,17 @@ class SessionView(QWidget):
         if self.running.symptom.holding:
             self.carry_on()
             return
+        if self.running.symptom.asking:
+            self._say_question()  # only an answer carries on: say again what it asks
+            return
         if self.runner.status().paused and self._end_reason == HURTS_REASON:
             self._end_reason = ""  # carrying on after "it hurts" eased
         self.runner.toggle_pause()
 
     def skip(self) -> None:
-        if self.runner is not None and not self.running.confirm.isVisible():
+        if self.running.symptom.asking:
+            self._say_question()
+        elif self.runner is not None and not self.running.confirm.isVisible():
             self.runner.skip()
 
     def back(self) -> None:
@@ -1160,6 +1226,8 @@ class SessionView(QWidget):
     def _enter(self) -> None:
         if self.running.confirm.isVisible():
             self.end_now()
+        elif self.running.symptom.asking:
+            self._say_question()
 
     def _answer_key(self, position: int) -> None:
         symptom = self.running.symptom

@@ -3,13 +3,15 @@ exercise's dose (Today and the Routine editor say it the same way)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QSize
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QFrame,
+    QGridLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -44,6 +46,46 @@ def card(title: str | None = None) -> tuple[QFrame, QVBoxLayout]:
         heading.setAccessibleName(title)
         layout.addWidget(heading)
     return frame, layout
+
+
+class ButtonRows(QWidget):
+    """Buttons side by side, in equal columns, as many as fit the width given to `fit`; the rest go in rows
+    beneath (large text, German, a narrow window). It never asks for more width than its widest button, so
+    a row of buttons can't push a page wider than the window and cut off what is beside it."""
+
+    def __init__(self, buttons: Sequence[QPushButton], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.buttons = list(buttons)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.columns = 0
+        self._lay_out(len(self.buttons))
+
+    def columns_for(self, width: int) -> int:
+        """The most columns of the widest button's width that fit in `width` (at least one)."""
+        spacing = max(0, self.grid.horizontalSpacing())
+        widest = max(button.sizeHint().width() for button in self.buttons)
+        fitting = (width + spacing) // (widest + spacing)
+        return max(1, min(len(self.buttons), fitting))
+
+    def fit(self, width: int) -> None:
+        """Lay the buttons out for `width` pixels (call it when the room or the text size changes)."""
+        self._lay_out(self.columns_for(width))
+
+    def _lay_out(self, columns: int) -> None:
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for button in self.buttons:
+            self.grid.removeWidget(button)
+        for k, button in enumerate(self.buttons):
+            self.grid.addWidget(button, k // columns, k % columns)
+        for column in range(len(self.buttons)):
+            self.grid.setColumnStretch(column, 1 if column < columns else 0)
+
+    def minimumSizeHint(self) -> QSize:
+        widest = max(button.minimumSizeHint().width() for button in self.buttons)
+        return QSize(widest, super().minimumSizeHint().height())
 
 
 class Page(QScrollArea):

@@ -60,10 +60,11 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
             except PrescriptionError as err:
                 raise UsageError(str(err)) from None
             avoid = avoided_direction(repo)
+            get_ready_s = repo.setting("get_ready_s")
         print(f"Imported {path.name}: your routine now has {len(routine.items)} exercises; it applies from "
               "your next session.")  # fmt: skip
         print()
-        print(format_routine(routine, catalogue))
+        print(format_routine(routine, catalogue, first_get_ready_s=get_ready_s))
         flagged = avoided_items(routine, catalogue, avoid)
         if flagged and avoid is not None:
             names = ", ".join(catalogue.get(eid).name for eid in flagged)
@@ -74,17 +75,19 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
 
     with open_repository(data_dir) as repo:
         routine = active_routine(repo, catalogue)
+        get_ready_s = repo.setting("get_ready_s")
     if action == "export":
         write_output(dumps_prescription(routine), args.output)
         if args.output not in (None, "-"):
             print(f"Saved your routine ({len(routine.items)} exercises) to {args.output}.")
         return 0
-    print(format_routine(routine, catalogue))
+    print(format_routine(routine, catalogue, first_get_ready_s=get_ready_s))
     return 0
 
 
-def format_routine(routine: Routine, catalogue: Catalogue) -> str:
-    """The routine as plain text: one line per exercise with its dose, then the total session length."""
+def format_routine(routine: Routine, catalogue: Catalogue, *, first_get_ready_s: int | None = None) -> str:
+    """The routine as plain text: one line per exercise with its dose, then the total session length (with
+    `first_get_ready_s`, the "get_ready_s" setting, before the first exercise)."""
     from sciatica_coach.core.engine import planned_duration_s
     from sciatica_coach.core.model import SideMode
     from sciatica_coach.routines import duration_words
@@ -109,6 +112,6 @@ def format_routine(routine: Routine, catalogue: Catalogue) -> str:
         reps = f"{dose.reps} rep{'s' if dose.reps != 1 else ''}"
         name = catalogue.get(item.exercise_id).name.ljust(width)
         lines.append(f"{number:>2}. {name}  {reps}{side_words[item.side_mode]}{sets}{hold}{rest}")
-    total = planned_duration_s(routine)
+    total = planned_duration_s(routine, first_get_ready_s=first_get_ready_s)
     lines.append(f"Total: about {duration_words(total)} per session.")
     return "\n".join(lines)

@@ -417,7 +417,8 @@ class RoutinePage(Page):
 
     def _changed(self) -> None:
         """Anything in the draft changed: the duration, the phase line, the buttons and the status."""
-        seconds = planned_duration_s(self.draft()) if self._items else 0
+        get_ready_s = self.ctx.repo.setting("get_ready_s")
+        seconds = planned_duration_s(self.draft(), first_get_ready_s=get_ready_s) if self._items else 0
         self.duration_label.setText(
             _("About {duration} per session").format(duration=routines.duration_words(seconds))
         )

@@ -13,11 +13,12 @@ from datetime import datetime
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from sciatica_coach.core.catalogue import Catalogue
-from sciatica_coach.core.cues import is_movement, movement_phrase
+from sciatica_coach.core.cues import is_movement
 from sciatica_coach.core.engine import (
     CountdownTick,
     Event,
     ExerciseFinished,
+    HalfwayReached,
     PauseReason,
     SessionEngine,
     SessionFinished,
@@ -90,7 +91,12 @@ class SessionRunner(QObject):
         super().__init__(parent)
         self.ctx = ctx
         self.catalogue = catalogue
-        self.engine = SessionEngine(routine, ctx.clock, ask_after_each_exercise=True)
+        self.engine = SessionEngine(
+            routine,
+            ctx.clock,
+            first_get_ready_s=ctx.repo.setting("get_ready_s"),  # the engine clamps it to 5-60 s
+            ask_after_each_exercise=True,
+        )
         self.session_id = uuid.uuid4().hex
         self.pain_before = pain_before
         self.slot = slot
@@ -190,35 +196,37 @@ class SessionRunner(QObject):
             if isinstance(event, StepStarted):
                 self._last_step = event.step
         if settings["voice_on"]:
-            phrase = self._phrase(events)
+            phrase = self._phrase(events, bool(settings["count_reps_aloud"]), bool(settings["halfway_cue"]))
             if phrase:
                 self.ctx.speech.say(phrase)
 
-    def _phrase(self, events: list[Event]) -> str | None:
-        """The one phrase worth saying for this batch: the newest step change wins over a countdown."""
+    def _phrase(self, events: list[Event], count_reps: bool = False, halfway: bool = False) -> str | None:
+        """The one phrase worth saying for this batch: the newest step change wins over a countdown.
+        `count_reps` and `halfway` are the "count_reps_aloud" and "halfway_cue" settings."""
         for event in reversed(events):
             if isinstance(event, CountdownTick) and event.step not in SPOKEN_COUNTDOWN_STEPS:
                 continue
-            # A to-and-fro movement says "Move slowly." / "And back." and counts no seconds (core.cues).
+            # A to-and-fro movement says "Move slowly." / "And back." and counts no seconds, nor halves.
             exercise = self._exercise_at(event)
-            if isinstance(event, CountdownTick) and is_movement(exercise) and event.step is Step.HOLD:
+            moving = is_movement(exercise)
+            if isinstance(event, CountdownTick | HalfwayReached) and moving and event.step is Step.HOLD:
                 continue
-            if isinstance(event, StepStarted) and (moving := movement_phrase(exercise, event.step)):
-                return moving
+            if isinstance(event, HalfwayReached) and not halfway:
+                continue
             name = self.exercise_name(event.exercise_id) if isinstance(event, StepStarted) else ""
             if isinstance(event, StepStarted) and event.step is Step.NEXT_EXERCISE and event.status.item:
                 name = self.exercise_name(event.status.item.exercise_id)
-            phrase = cue_text(event, name)
+            phrase = cue_text(event, name, count_reps=count_reps, movement=moving)
             if phrase:
                 return phrase
         return None
 
     def _exercise_at(self, event: Event) -> Exercise | None:
-        """The exercise a step-start or countdown event belongs to (None at the end)."""
+        """The exercise a step-start, countdown or halfway event belongs to (None at the end)."""
         if isinstance(event, StepStarted) and event.exercise_id:
             return self.catalogue.get(event.exercise_id)
         items = self.engine.routine.items
-        if isinstance(event, CountdownTick) and 0 <= event.exercise_index < len(items):
+        if isinstance(event, CountdownTick | HalfwayReached) and 0 <= event.exercise_index < len(items):
             return self.catalogue.get(items[event.exercise_index].exercise_id)
         return None
 

@@ -241,7 +241,7 @@ class TodayPage(Page):
         repo, today = self.ctx.repo, self.ctx.clock.now().date()
         routine = self.routine_for_today()
         self.duration.setText(
-            f"{duration_text(planned_duration_s(routine))} · "
+            f"{duration_text(planned_duration_s(routine, first_get_ready_s=repo.setting('get_ready_s')))} · "
             + ngettext("{n} exercise", "{n} exercises", len(routine.items)).format(n=len(routine.items))
         )
         notes = []

@@ -27,6 +27,7 @@ from sciatica_coach.routines import save_routine, stopped_today
 from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.main_window import MainWindow
+from sciatica_coach.views.session_runner import SessionRunner
 from sciatica_coach.views.session_view import SessionView
 from tests.helpers import FakeClock, fake_services
 
@@ -44,6 +45,7 @@ def setup(qtbot: QtBot, data_dir: Path) -> Iterator[tuple[MainWindow, FakeClock,
     repo = Repository.open(data_dir)
     save_routine(repo, SHORT)
     cautions.mark_seen(repo, load_catalogue().exercises)  # the cautions page has its own tests
+    repo.set_setting("get_ready_s", 5)  # the tests below count 5 s to the first hold (the setting's minimum)
     clock = FakeClock()
     services = fake_services()
     window = MainWindow(AppContext(repo, clock, services))
@@ -284,3 +286,69 @@ def test_controls_have_accessible_names(qtbot: QtBot, setup) -> None:  # type: i
     r = view.running
     for button in (r.back, r.pause, r.skip, r.floor, r.end, r.hurts):
         assert button.accessibleName()
+
+
+# --- what the voice says: counting and halfway (issue 15, point 5) ------------------------------------------
+
+VOICED = Routine(
+    Phase.MOBILITY,
+    (
+        RoutineItem("bridge", Dose(10, 2, 1, 2, 0), SideMode.BOTH),
+        RoutineItem("cat-camel", Dose(3, 2, 1, 3, 0), SideMode.BOTH),  # a to-and-fro movement
+    ),
+)
+
+
+def voiced_runner(data_dir: Path, **settings: object) -> tuple[SessionRunner, FakeClock, object]:
+    """A runner over VOICED with `settings` stored, started (its timer stopped: the test ticks it)."""
+    repo = Repository.open(data_dir)
+    for key, value in settings.items():
+        repo.set_setting(key, value)
+    clock, services = FakeClock(), fake_services()
+    runner = SessionRunner(AppContext(repo, clock, services), load_catalogue(), VOICED, None, "08:00")
+    runner.start()
+    runner.timer.stop()
+    return runner, clock, services
+
+
+def said_in_a_session(data_dir: Path, **settings: object) -> list[str]:
+    """Everything the voice said through a whole VOICED session, each question answered "the same"."""
+    runner, clock, services = voiced_runner(data_dir, **settings)
+    for _ in range(4000):
+        status = runner.status()
+        if status.step is Step.DONE:
+            break
+        if status.awaiting_answer is not None:
+            runner.answer(SymptomChange.SAME)
+        clock.advance(0.25)
+        runner.tick()
+    assert runner.status().step is Step.DONE
+    return list(services.fake_speech.said)  # type: ignore[attr-defined]
+
+
+def test_counting_and_halfway_are_spoken_when_switched_on(qtbot: QtBot, data_dir: Path) -> None:
+    said = said_in_a_session(data_dir, count_reps_aloud=True, halfway_cue=True)
+    assert [s for s in said if "of 2" in s or s == "Halfway."] == [
+        "Hold. 1 of 2.",
+        "Halfway.",  # in each 10 s hold of the bridge, none in the movement's short moves
+        "Hold. 2 of 2.",
+        "Halfway.",
+        "Move slowly. 1 of 2.",
+        "Move slowly. 2 of 2.",
+    ]
+
+
+def test_no_counting_or_halfway_when_switched_off(qtbot: QtBot, data_dir: Path) -> None:
+    said = said_in_a_session(data_dir)  # both off by default
+    assert "Hold." in said and "Move slowly." in said
+    assert not [s for s in said if " of " in s or "Halfway" in s]
+
+
+def test_the_first_get_ready_follows_the_setting(qtbot: QtBot, data_dir: Path) -> None:
+    runner, _clock, _services = voiced_runner(data_dir, get_ready_s=40)
+    assert (runner.status().step, runner.status().remaining_s) == (Step.GET_READY, 40.0)
+
+
+def test_a_broken_get_ready_setting_gives_the_default(qtbot: QtBot, data_dir: Path) -> None:
+    runner, _clock, _services = voiced_runner(data_dir, get_ready_s="lots")
+    assert runner.status().remaining_s == 15.0

@@ -352,3 +352,19 @@ def test_the_first_get_ready_follows_the_setting(qtbot: QtBot, data_dir: Path) -
 def test_a_broken_get_ready_setting_gives_the_default(qtbot: QtBot, data_dir: Path) -> None:
     runner, _clock, _services = voiced_runner(data_dir, get_ready_s="lots")
     assert runner.status().remaining_s == 15.0
+
+
+def test_back_then_forward_keeps_a_finished_exercise_in_the_saved_record(qtbot: QtBot, setup) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15, point 6, as a person would do it: finish exercise 1, press Left, press Right."""
+    window, clock, _services = setup
+    view = start_after_checks(window, 1, 1)
+    view.setFocus()
+    run_for(view, clock, 11)  # the first exercise is done; the session waits for the question
+    qtbot.keyClick(view, Qt.Key.Key_2)  # the same
+    qtbot.keyClick(view, Qt.Key.Key_Left)  # back to it
+    assert view.runner.status().exercise_index == 0  # type: ignore[union-attr]
+    qtbot.keyClick(view, Qt.Key.Key_Right)  # and forward again (skip saves a checkpoint)
+    assert view.runner.status().exercise_index == 1  # type: ignore[union-attr]
+    [saved] = Repository.open(window.ctx.repo.folder).sessions()
+    first = saved.exercises[0]
+    assert (first.reps_done, first.skipped, first.symptom) == (2, False, SymptomChange.SAME)

@@ -450,12 +450,11 @@ def cue_text(
 
 
 def _hold_phrase(event: StepStarted) -> str:
-    item = event.status.item
-    if item is not None and item.side_mode is SideMode.ALTERNATING:
-        if event.side is Side.LEFT:
-            return _("Left side. Hold.")
-        if event.side is Side.RIGHT:
-            return _("Right side. Hold.")
+    """ "Hold.", with the side for a one-sided exercise: heard from the mat, the side is never only on screen."""
+    if event.side is Side.LEFT:
+        return _("Left side. Hold.")
+    if event.side is Side.RIGHT:
+        return _("Right side. Hold.")
     return _("Hold.")
 
 

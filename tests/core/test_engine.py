@@ -642,9 +642,9 @@ def test_cue_texts_are_calm_and_carry_name_and_side() -> None:
         "Right side. Hold.",
         "Rest now. Next: Knee to chest.",
         "Knee to chest. Get ready. Start on your left side.",
-        "Hold.",
+        "Left side. Hold.",  # the side is said for every one-sided hold, not only when alternating
         "Switch to your right side.",
-        "Hold.",
+        "Right side. Hold.",
         "That's the end of the session. Well done.",
     ]
     assert cue_text(CountdownTick(3, H, 0), "x") == "3"

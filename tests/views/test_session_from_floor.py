@@ -70,8 +70,8 @@ def font_px(widget: QWidget) -> int:
     return widget.font().pixelSize()
 
 
-def test_the_side_is_as_large_as_the_step_word(qtbot: QtBot, shown) -> None:  # type: ignore[no-untyped-def]
-    window, clock, _services = shown
+def test_the_side_is_as_large_as_the_step_word_and_said(qtbot: QtBot, shown) -> None:  # type: ignore[no-untyped-def]
+    window, clock, services = shown
     view = started(window)
     r = view.running
     assert view.runner is not None
@@ -81,6 +81,8 @@ def test_the_side_is_as_large_as_the_step_word(qtbot: QtBot, shown) -> None:  # 
     run_until(view, clock, lambda: view.runner.status().step is Step.SWITCH_SIDE)  # type: ignore[union-attr]
     assert (r.step_word.text(), r.side_word.text()) == ("SWITCH SIDES", "RIGHT SIDE")
     assert r.picture.is_mirrored(), "the right side is the drawing mirrored"
+    said = services.fake_speech.said
+    assert said.count("Left side. Hold.") == 2 and said[-1] == "Switch to your right side."
     run_until(view, clock, lambda: view.running.symptom.asking)
     assert not r.side_word.isVisible(), "the question takes the room of the step and side words"
     qtbot.keyClick(view, Qt.Key.Key_2)

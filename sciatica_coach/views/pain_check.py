@@ -5,13 +5,13 @@ Big buttons that can be pressed from a kneeling position; every zone is named in
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QGridLayout,
     QHBoxLayout,
-    QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 from sciatica_coach.core.model import LegReach, PainReport
 from sciatica_coach.core.safety import Zone, pain_zone
 from sciatica_coach.i18n import N_, _
-from sciatica_coach.views.theme import current_colors
-from sciatica_coach.views.widgets import label
+from sciatica_coach.views.theme import current_colors, fit_button_text
+from sciatica_coach.views.widgets import ButtonRows, label
 
 ZONE_WORDS = {
     Zone.GREEN: N_("Green: comfortable to exercise"),
@@ -63,7 +63,10 @@ class PainScale(QWidget):
             button = QPushButton(str(value))
             button.setCheckable(True)
             button.setAutoExclusive(True)  # one answer of several: screen readers hear a radio button
-            button.setMinimumSize(48, 48)
+            button.setMinimumSize(44, 48)
+            # Eleven across, each as wide as the row allows: at 200 % text they share the width instead of
+            # pushing "10" off the window (a digit needs far less than the padding the theme gives a button).
+            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             zone = zone_of(value)
             button.setAccessibleName(
                 _("{question}: {value} out of 10").format(question=question, value=value)
@@ -79,9 +82,12 @@ class PainScale(QWidget):
             row.addWidget(button)
         layout.addLayout(row)
         ends = QHBoxLayout()
-        ends.addWidget(label(_("0 = no pain"), "muted", wrap=False))
-        ends.addStretch(1)
-        ends.addWidget(label(_("10 = the worst you can imagine"), "muted", wrap=False))
+        no_pain = label(_("0 = no pain"), "muted")
+        no_pain.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        ends.addWidget(no_pain, 1)
+        worst = label(_("10 = the worst you can imagine"), "muted")
+        worst.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        ends.addWidget(worst, 1)
         layout.addLayout(ends)
         self.zone_label = label("", "muted")
         layout.addWidget(self.zone_label)
@@ -121,7 +127,6 @@ class PainCheck(QWidget):
         layout.addWidget(self.leg)
 
         layout.addWidget(label(_("How far down the leg do your symptoms reach?"), "big"))
-        reach_row = QGridLayout()
         self.reach_group = QButtonGroup(self)
         for i, reach in enumerate(LegReach):
             button = QPushButton(_(REACH_WORDS[reach]))
@@ -131,12 +136,13 @@ class PainCheck(QWidget):
             button.setMinimumHeight(44)
             button.setAccessibleName(_("Symptoms reach: {where}").format(where=_(REACH_WORDS[reach])))
             self.reach_group.addButton(button, i)
-            reach_row.addWidget(button, 0, i)
         # Nothing chosen beforehand: a skipped answer must not be stored as "no leg symptoms".
         self.reach_group.idClicked.connect(lambda _id: self._update())
-        layout.addLayout(reach_row)
+        self.reach_row = ButtonRows(self.reach_group.buttons())  # in rows when six don't fit across
+        layout.addWidget(self.reach_row)
 
-        self.numbness = QCheckBox(_("I have new numbness or weakness in my leg or foot"))
+        self._numbness_text = _("I have new numbness or weakness in my leg or foot")
+        self.numbness = QCheckBox(self._numbness_text)  # in lines as the width needs: see resizeEvent
         self.numbness.setAccessibleName(_("New numbness or weakness"))
         layout.addWidget(self.numbness)
 
@@ -149,13 +155,21 @@ class PainCheck(QWidget):
         self.continue_button.clicked.connect(self._submit)
         buttons.addWidget(self.continue_button)
         layout.addLayout(buttons)
-        self.hint = QLabel(_("Choose a number for back and leg pain, and how far down the leg, to continue."))
-        self.hint.setProperty("role", "muted")
+        self.hint = label(
+            _("Choose a number for back and leg pain, and how far down the leg, to continue."), "muted"
+        )
         self.hint.setAlignment(Qt.AlignmentFlag.AlignRight)
         layout.addWidget(self.hint)
         layout.addStretch(1)
         self.back.changed.connect(self._update)
         self.leg.changed.connect(self._update)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        margins = self.layout().contentsMargins()  # type: ignore[union-attr]
+        room = event.size().width() - margins.left() - margins.right()
+        self.reach_row.fit(room)
+        fit_button_text(self.numbness, self._numbness_text, room)
 
     def _update(self) -> None:
         ready = self.report() is not None

@@ -165,3 +165,26 @@ def test_every_control_stays_on_screen(qtbot: QtBot, shown, size, scale, floor, 
     assert_all_on_screen(view, controls + answers, f"the question, {where}")
     qtbot.keyClick(view, Qt.Key.Key_Escape)  # "End the session now?"
     assert_all_on_screen(view, [*controls, r.confirm_end, r.confirm_keep], f"the end question, {where}")
+
+
+@pytest.mark.parametrize("scale", [100, 200])
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_pain_check_fits_across_the_window(qtbot: QtBot, shown, scale, language) -> None:  # type: ignore[no-untyped-def]
+    window, _clock, _services = shown
+    i18n.set_language(language)
+    window.ctx.set_setting("text_scale", scale)
+    window.resize(1024, 700)
+    view = session_past_red_flags(window)
+    assert view.stack.currentWidget() is view.before
+    QApplication.processEvents()
+    viewport = view.scroller.viewport()
+    assert view.stack.width() <= viewport.width(), "the pain check is wider than the window"
+    check = view.before
+    buttons = [*check.back.group.buttons(), *check.leg.group.buttons(), *check.reach_group.buttons()]
+    for button in buttons:
+        left = button.mapTo(viewport, QPoint(0, 0)).x()
+        assert left >= 0 and left + button.width() <= viewport.width(), f"{button.text()!r} is cut off"
+        text = QFontMetrics(button.font()).horizontalAdvance(button.text())
+        assert text <= button.width(), f"{button.text()!r} doesn't fit its button"
+    box = check.numbness
+    assert box.mapTo(viewport, QPoint(0, 0)).x() + box.width() <= viewport.width()

@@ -10,7 +10,7 @@ import pytest
 
 from sciatica_coach.cli.main import main
 from sciatica_coach.core.catalogue import load_catalogue
-from sciatica_coach.core.engine import planned_duration_s
+from sciatica_coach.core.engine import FIRST_GET_READY_S, planned_duration_s
 from sciatica_coach.core.model import Direction, Phase
 from sciatica_coach.core.prescription import dumps_prescription
 from sciatica_coach.routines import active_routine, duration_words, save_routine
@@ -38,7 +38,8 @@ def test_show_prints_doses_and_the_total(data_dir: Path, capsys: pytest.CaptureF
     assert " 1. Pelvic tilt" in out and "10 reps x 2 sets, hold 5 s" in out
     assert "3 reps each side (left, then right), hold 20 s" in out
     assert "1 rep, hold 120 s" in out
-    assert f"Total: about {duration_words(planned_duration_s(routine))} per session." in out
+    total = planned_duration_s(routine, first_get_ready_s=FIRST_GET_READY_S)  # the setting's default
+    assert f"Total: about {duration_words(total)} per session." in out
 
 
 def test_show_honours_the_avoided_direction(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from sciatica_coach import routines
 from sciatica_coach.core.catalogue import load_catalogue
-from sciatica_coach.core.engine import planned_duration_s
+from sciatica_coach.core.engine import FIRST_GET_READY_S, planned_duration_s
 from sciatica_coach.core.model import ExerciseRecord, Outcome, PainReport, Phase, Routine, SessionRecord
 from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.context import AppContext
@@ -41,7 +41,8 @@ def ids(page: RoutinePage) -> list[str]:
 
 
 def duration_text(routine: Routine) -> str:
-    return f"About {routines.duration_words(planned_duration_s(routine))} per session"
+    seconds = planned_duration_s(routine, first_get_ready_s=FIRST_GET_READY_S)  # the setting's default
+    return f"About {routines.duration_words(seconds)} per session"
 
 
 def test_editor_round_trip(qtbot: QtBot, data_dir: Path) -> None:

@@ -62,6 +62,7 @@ def window_with_engine(
     qtbot: QtBot, data_dir: Path, kind: str, mode: str, made: list[WorkerProcess]
 ) -> tuple[MainWindow, FakeClock]:
     repo = Repository.open(data_dir)
+    repo.set_setting("get_ready_s", 5)  # the times below count from a 5 s get-ready
     save_routine(repo, SHORT)
     cautions.mark_seen(repo, load_catalogue().exercises)
     services = fake_services()

@@ -48,6 +48,7 @@ FIRST_DONE_S = 11  # get ready 5, hold 2, relax 1, hold 2 (+1 to be past the las
 @pytest.fixture
 def window(qtbot: QtBot, data_dir: Path) -> Iterator[MainWindow]:
     repo = Repository.open(data_dir)
+    repo.set_setting("get_ready_s", 5)  # the times below count from a 5 s get-ready
     save_routine(repo, SHORT)
     with main_window(qtbot, repo) as main:
         main.activateWindow()

@@ -49,6 +49,7 @@ def make_window(
     clock = FakeClock()
     history = generate_demo_history(3, clock.now() - timedelta(hours=1))
     repo.add_sessions(history.sessions)
+    repo.set_setting("get_ready_s", 5)  # the walk counts from a 5 s get-ready
     save_routine(repo, SHORT)
     window = MainWindow(AppContext(repo, clock, fake_services()))
     qtbot.addWidget(window)

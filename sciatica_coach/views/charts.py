@@ -64,7 +64,8 @@ def tick_step(count: int, px_per_week: float, label_px: float) -> int:
     for step in TICK_STEPS:
         if step * px_per_week >= label_px * TICK_LABEL_ROOM:
             return step
-    return max(1, count // 4)
+    # a narrow chart (large text, a small window): as far apart as the labels need
+    return max(TICK_STEPS[-1], math.ceil(label_px * TICK_LABEL_ROOM / max(px_per_week, 1e-6)))
 
 
 def value_step(top: float, px_per_unit: float, label_px: float) -> int:
@@ -96,7 +97,7 @@ class _Legend(QLabel):
         """entries: (swatch characters, colour, text)."""
         self.entries = [text for _mark, _color, text in entries]
         keys = [
-            f'<span style="color:{color}">{mark}</span>&nbsp;{text.replace(" ", "&nbsp;")}'
+            f'<span style="color:{color}">{mark.replace(" ", "&nbsp;")}</span>&nbsp;{text.replace(" ", "&nbsp;")}'
             for mark, color, text in entries
         ]
         self.setText(" &nbsp; &nbsp; ".join(keys))

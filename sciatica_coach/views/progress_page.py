@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, Qt, QTimer
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QBoxLayout,
     QButtonGroup,
     QFileDialog,
     QFrame,
@@ -58,8 +59,8 @@ from sciatica_coach.views.progress_text import (
     this_week_text,
     weeks_summary,
 )
-from sciatica_coach.views.theme import current_colors
-from sciatica_coach.views.widgets import Page, card, label
+from sciatica_coach.views.theme import CARD_INSIDE_PX, card_room, current_colors, fit_button_text
+from sciatica_coach.views.widgets import ButtonRows, Page, card, label
 
 if TYPE_CHECKING:
     from sciatica_coach.views.charts import WeeklyChart
@@ -73,6 +74,13 @@ TABLE_COLUMNS = (N_("Week of"), N_("Done"), N_("Partial"), N_("Planned"), N_("Ad
 FIGURE_SCALE = 1.9  # headline numbers, relative to the body text
 CALENDAR_MIN_WEEKS = 12  # the calendar shows at least this much, so a 4-week chart still has context
 SAFETY_EVENTS_SHOWN = 8  # the latest safety events listed; the report has all of them counted per week
+
+
+def two_columns_px(rows: ButtonRows) -> int:
+    """The width in which `rows` puts its buttons two side by side."""
+    return 2 * max(button.sizeHint().width() for button in rows.buttons) + max(
+        0, rows.grid.horizontalSpacing()
+    )
 
 
 class ProgressPage(Page):
@@ -92,11 +100,14 @@ class ProgressPage(Page):
         grid = QGridLayout()
         grid.setHorizontalSpacing(14)
         grid.setVerticalSpacing(14)
+        self.headline_grid = grid
+        self.headline_cards: list[QFrame] = []  # four side by side, or two, or one, as the width allows
+        self.headline_columns = 0
         self.figures: dict[str, QLabel] = {}
         self.figure_notes: dict[str, QLabel] = {}
-        for column, (key, english) in enumerate(
-            (("this_week", N_("This week")), ("adherence_4w", N_("Last 4 weeks")), ("streak", N_("Streak")),
-             ("score", N_("Habit score")))
+        for key, english in (
+            ("this_week", N_("This week")), ("adherence_4w", N_("Last 4 weeks")), ("streak", N_("Streak")),
+            ("score", N_("Habit score")),
         ):  # fmt: skip
             title = _(english)
             frame, box = card()
@@ -109,7 +120,7 @@ class ProgressPage(Page):
             box.addWidget(value)
             box.addWidget(note)
             box.addStretch(1)
-            grid.addWidget(frame, 0, column)
+            self.headline_cards.append(frame)
             self.figures[key] = value
             self.figure_notes[key] = note
         pain_frame, pain_box = card()
@@ -117,14 +128,16 @@ class ProgressPage(Page):
         self.pain_text = label("")
         self.pain_text.setAccessibleName(_("Pain since you started"))
         pain_box.addWidget(self.pain_text)
-        grid.addWidget(pain_frame, 1, 0, 1, 4)
+        self._pain_frame = pain_frame
+        self._place_headline_cards(len(self.headline_cards))
         self.body.addLayout(grid)
 
         # ---- weekly chart ----
         chart_frame, chart_box = card(_("Sessions each week"))
-        ranges = QHBoxLayout()
+        ranges = QBoxLayout(QBoxLayout.Direction.LeftToRight)  # the words above the buttons when narrow
         ranges.setSpacing(8)
-        ranges.addWidget(label(_("Show the last"), wrap=False))
+        self._range_label = label(_("Show the last"), wrap=False)
+        ranges.addWidget(self._range_label)
         self.range_group = QButtonGroup(self)
         self.range_buttons: dict[int, QPushButton] = {}
         for weeks in RANGES_WEEKS:
@@ -138,8 +151,10 @@ class ProgressPage(Page):
             button.clicked.connect(lambda _=False, w=weeks: self.set_range(w))
             self.range_group.addButton(button)
             self.range_buttons[weeks] = button
-            ranges.addWidget(button)
+        self.range_rows = ButtonRows(list(self.range_buttons.values()))  # in rows beneath when too wide
+        ranges.addWidget(self.range_rows, 0, Qt.AlignmentFlag.AlignLeft)
         ranges.addStretch(1)
+        self._ranges = ranges
         chart_box.addLayout(ranges)
         self._chart: WeeklyChart | None = None  # built just after the page first shows (it loads pyqtgraph)
         self._chart_box = chart_box
@@ -207,9 +222,6 @@ class ProgressPage(Page):
             label(_("Your history stays on this computer. Save a copy, or make a one-page report to take to "
                     "your physiotherapist or doctor."), "muted")
         )  # fmt: skip
-        buttons = QGridLayout()
-        buttons.setHorizontalSpacing(10)
-        buttons.setVerticalSpacing(10)
         self.report_button = QPushButton(_("Make a report for your physio (PDF)…"))
         self.png_button = QPushButton(_("Save the chart as a picture (PNG)…"))
         self.csv_button = QPushButton(_("Export for a spreadsheet (CSV)…"))
@@ -220,12 +232,18 @@ class ProgressPage(Page):
         self.csv_button.clicked.connect(lambda: self._ask_export("csv"))
         self.json_button.clicked.connect(lambda: self._ask_export("json"))
         self.import_button.clicked.connect(self._ask_import)
-        for index, button in enumerate(
-            (self.report_button, self.png_button, self.csv_button, self.json_button, self.import_button)
+        self._share_texts: dict[QPushButton, str] = {}  # each button's words, in lines as the width needs
+        for button in (
+            self.report_button,
+            self.png_button,
+            self.csv_button,
+            self.json_button,
+            self.import_button,
         ):
             button.setAccessibleName(button.text().rstrip("…"))
-            buttons.addWidget(button, index // 2, index % 2)
-        share_box.addLayout(buttons)
+            self._share_texts[button] = button.text()
+        self.share_rows = ButtonRows(list(self._share_texts))
+        share_box.addWidget(self.share_rows)
         self.message_frame = QFrame()
         self.message_frame.setProperty("role", "banner")
         message_box = QVBoxLayout(self.message_frame)
@@ -241,6 +259,48 @@ class ProgressPage(Page):
 
         ctx.sessions_changed.connect(self._on_sessions_changed)
         self.refresh()
+
+    # ---- fitting the width ----------------------------------------------------------------------------
+    def fit_width(self) -> None:
+        """Cards, range buttons and share buttons side by side as far as the width allows, the rest beneath,
+        and a share button's words in two lines when even alone it is too wide: the page is never wider
+        than the window (large text, German, a small window)."""
+        room = card_room(self)
+        spacing = self.headline_grid.horizontalSpacing()
+        widest_card = max(frame.minimumSizeHint().width() for frame in self.headline_cards)
+        fitting = (room + CARD_INSIDE_PX + spacing) // (widest_card + spacing)
+        columns = 4 if fitting >= 4 else max(1, min(2, fitting))  # 4, 2 or 1: never 3 and a lone one
+        self._place_headline_cards(columns)
+        label_px = self._range_label.sizeHint().width() + self._ranges.spacing()
+        beside = self.range_rows.columns_for(room - label_px) == len(self.range_buttons)
+        self._ranges.setDirection(
+            QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
+        )
+        buttons_room = room - label_px if beside else room
+        if self.range_rows.columns_for(buttons_room) == 3:  # two rows of two, not three and a lone one
+            buttons_room = two_columns_px(self.range_rows)
+        self.range_rows.fit(buttons_room)
+        for button, text in self._share_texts.items():
+            fit_button_text(button, text, room)
+        self.share_rows.fit(min(room, two_columns_px(self.share_rows)))  # two side by side at most
+
+    def _place_headline_cards(self, columns: int) -> None:
+        if columns == self.headline_columns:
+            return
+        self.headline_columns = columns
+        grid = self.headline_grid
+        for frame in (*self.headline_cards, self._pain_frame):
+            grid.removeWidget(frame)
+        for index, frame in enumerate(self.headline_cards):
+            grid.addWidget(frame, index // columns, index % columns)
+        rows = -(-len(self.headline_cards) // columns)
+        grid.addWidget(self._pain_frame, rows, 0, 1, columns)
+        for column in range(len(self.headline_cards)):
+            grid.setColumnStretch(column, 1 if column < columns else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_width()
 
     # ---- data ---------------------------------------------------------------------------------------
     def _on_sessions_changed(self) -> None:
@@ -451,6 +511,7 @@ class ProgressPage(Page):
 
     def _recolor(self) -> None:
         self._style_figures()
+        self.fit_width()  # the text size may have changed too
         if self._chart is not None:
             self._chart.apply_colors(current_colors())
         self.calendar.update()

@@ -1,19 +1,21 @@
 """Colours, type sizes and the style sheet, in light and dark, following the system unless the user chose.
 
-One place for every colour: views ask `current_colors()` rather than writing hex values themselves."""
+One place for every colour: views ask `current_colors()` rather than writing hex values themselves. Also the
+small helpers pages use to fit large text to the window's width (`card_room`, `fit_button_text`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPalette
+from PySide6.QtWidgets import QAbstractButton, QApplication, QScrollArea
 
 STYLE = "Fusion"  # the same widgets on every desktop; our palette and style sheet go on top
 _STYLE_SET = "sciatica_style_set"  # an application property: the style is in place
 BASE_POINT_SIZE = 12.0  # a little larger than most desktops' default: users read from further away
 TYPICAL_SYSTEM_POINT_SIZE = 10.0  # most desktops' default text size; a larger system size scales us up too
 _system_point_size: float | None = None  # the platform's text size, read before we first change it
+CARD_INSIDE_PX = 2 * 22 + 2  # a card's margins and border, left and right together (widgets.card)
 
 
 @dataclass(frozen=True)
@@ -199,6 +201,37 @@ def style_sheet(c: Colors, scale: float) -> str:
     QAbstractItemView::item:selected {{ background: {blend(c.accent, c.surface, 0.22)}; color: {c.text};
         border-left: 4px solid {c.accent}; }}
     """
+
+
+def wrap_text(text: str, metrics: QFontMetrics, width: int) -> str:
+    """`text` with line breaks between words so that no line is wider than `width` (a longer word stays whole)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and metrics.horizontalAdvance(f"{lines[-1]} {word}") <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def card_room(page: QScrollArea) -> int:
+    """The width inside a card on a scrolling page, counting its scroll bar as shown (so nothing moves when it
+    appears). Taken from the page, not the card: a card too wide for the page would measure itself."""
+    body = page.widget()
+    layout = body.layout() if body is not None else None
+    margins = layout.contentsMargins().left() + layout.contentsMargins().right() if layout is not None else 0
+    return page.width() - page.verticalScrollBar().sizeHint().width() - margins - CARD_INSIDE_PX
+
+
+def fit_button_text(button: QAbstractButton, text: str, width: int) -> None:
+    """Show `text` on a button or check box no wider than `width` px in all, in as many lines as that takes:
+    they don't wrap by themselves, and at large text one long label would widen its whole page."""
+    metrics = button.fontMetrics()
+    button.setText(text)
+    if button.sizeHint().width() <= width:
+        return
+    box = button.sizeHint().width() - metrics.horizontalAdvance(text)  # padding, border, indicator
+    button.setText(wrap_text(text, metrics, width - box))
 
 
 def system_text_factor(system_point_size: float) -> float:

@@ -8,13 +8,22 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, QTimer
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QSize, QTimer
+from PySide6.QtGui import QKeySequence, QResizeEvent
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QCheckBox,
+    QGridLayout,
+    QHBoxLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from sciatica_coach.i18n import _, ngettext
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.locale_support import clock_time, long_date, weekday_name
+from sciatica_coach.views.theme import BASE_POINT_SIZE, card_room, fit_button_text
 from sciatica_coach.views.widgets import Page, card, dose_text, label, set_enter_button
 
 if TYPE_CHECKING:
@@ -27,7 +36,8 @@ if TYPE_CHECKING:
 # The page opens with its layout, date and Start button; what it says about today (sessions, reminders,
 # notes, the exercise list) is filled in just after the window first appears (AppContext.after_start), and
 # the modules that work it out are imported then.
-THUMB = QSize(160, 120)  # the drawings' 4:3 canvas at thumbnail width
+THUMB = QSize(160, 120)  # the drawings' 4:3 canvas at thumbnail width (at the usual text size)
+THUMB_GROWTH_MAX = 1.5  # with larger text the drawings grow too, up to this much
 RECENT_FOR_ADJUSTMENT = timedelta(days=30)  # an older last session no longer changes today's dose
 WAIT_SLACK_MS = 250  # look a little after the wait ends, never just before it
 MAX_WAIT_TIMER_MS = 24 * 3600 * 1000  # a wait that ends further off (a clock set back) is looked at again
@@ -56,7 +66,8 @@ class TodayPage(Page):
         start_layout.addWidget(self.sessions_line)
         self.slots_line = label("", "muted")
         start_layout.addWidget(self.slots_line)
-        row = QHBoxLayout()
+        row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.start_row = row  # the length goes under the button when both don't fit side by side
         self.start_button = QPushButton(_("Start session"))
         self.start_button.setProperty("role", "primary")
         self.start_button.setAccessibleName(_("Start session"))
@@ -69,7 +80,7 @@ class TodayPage(Page):
         set_enter_button(self, self.start_button)
         self.initial_focus = self.start_button  # where the keyboard starts when the window opens
         row.addWidget(self.start_button)
-        self.duration = label("", "subtitle", wrap=False)
+        self.duration = label("", "subtitle")
         row.addWidget(self.duration)
         row.addStretch(1)
         start_layout.addLayout(row)
@@ -113,11 +124,14 @@ class TodayPage(Page):
         self.exercise_grid = QGridLayout()
         self.exercise_grid.setHorizontalSpacing(16)
         self.exercise_grid.setVerticalSpacing(10)
+        self.exercise_columns = 2  # one when two don't fit the width (large text, a narrow window)
+        self._exercise_rows: list[tuple[QWidget, QWidget]] = []  # each exercise's drawing and words
         routine_layout.addLayout(self.exercise_grid)
         self.body.addWidget(routine_card)
 
         care_card, care_layout = card(_("Looking after yourself"))
-        self.flare = QCheckBox(_("Having a flare today? Mark it as a rest day (it won't break your streak)"))
+        self._flare_text = _("Having a flare today? Mark it as a rest day (it won't break your streak)")
+        self.flare = QCheckBox(self._flare_text)  # in lines as the width needs: see fit_width
         self.flare.setAccessibleName(_("Rest day for a flare"))
         self.flare.toggled.connect(self._toggle_flare)
         care_layout.addWidget(self.flare)
@@ -143,6 +157,10 @@ class TodayPage(Page):
         self.wait_timer.setSingleShot(True)
         self.wait_timer.timeout.connect(self.refresh)
         self._watching_clock = False
+        self._fit_timer = QTimer(self)  # the text size changed: lay out again once it has reached every label
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self.fit_width)
 
         ctx.sessions_changed.connect(self.refresh)
         ctx.routine_changed.connect(self.refresh)
@@ -321,8 +339,6 @@ class TodayPage(Page):
             self.refresh()
 
     def _fill_exercises(self, routine: Routine) -> None:
-        from PySide6.QtCore import Qt
-
         from sciatica_coach.views.illustrations import IllustrationWidget, content_view_box
 
         while self.exercise_grid.count():
@@ -330,6 +346,7 @@ class TodayPage(Page):
             widget = layout_item.widget() if layout_item is not None else None
             if widget is not None:
                 widget.deleteLater()
+        self._exercise_rows = []
         for n, item in enumerate(routine.items):
             exercise = self.catalogue.get(item.exercise_id)
             # A widget that paints itself in the palette's colours, so a light/dark switch repaints it.
@@ -339,7 +356,7 @@ class TodayPage(Page):
                 description=exercise.summary,
                 view_box=content_view_box((exercise.start_illustration, exercise.hold_illustration)),
             )
-            thumb.setFixedSize(THUMB)
+            thumb.setFixedSize(THUMB)  # grown with the text size in fit_width
             thumb.setAccessibleName(_("Drawing of {name}").format(name=exercise.name))
             thumb.setAccessibleDescription(exercise.summary)
             text = QWidget()
@@ -348,11 +365,60 @@ class TodayPage(Page):
             text_layout.addWidget(label(f"{n + 1}. {exercise.name}", "big"))
             text_layout.addWidget(label(dose_text(item, moving=exercise.is_movement), "muted"))
             text_layout.addWidget(label(exercise.summary, "muted"))
-            row, col = divmod(n, 2)
-            self.exercise_grid.addWidget(thumb, row, col * 2, Qt.AlignmentFlag.AlignTop)
-            self.exercise_grid.addWidget(text, row, col * 2 + 1, Qt.AlignmentFlag.AlignTop)
+            self._exercise_rows.append((thumb, text))
+        self.exercise_columns = 0  # placed by fit_width
+        self.fit_width()
+
+    # ---- fitting the width ------------------------------------------------------------------------------
+    def fit_width(self) -> None:
+        """What doesn't fit side by side goes beneath, and the flare box's words wrap, so the page is never
+        wider than the window (at 200 % text, in German, in a small window)."""
+        room = card_room(self)
+        side_by_side = (
+            self.start_button.sizeHint().width() + self.start_row.spacing()
+            + self.duration.fontMetrics().horizontalAdvance(self.duration.text()) + 4
+        )  # fmt: skip
+        self.start_row.setDirection(
+            QBoxLayout.Direction.LeftToRight if side_by_side <= room else QBoxLayout.Direction.TopToBottom
+        )
+        fit_button_text(self.flare, self._flare_text, room)
+        spacing = self.exercise_grid.horizontalSpacing()
+        words = max((text.minimumSizeHint().width() for _thumb, text in self._exercise_rows), default=0)
+        pair_px = THUMB.width() + spacing + max(words, THUMB.width())  # a drawing and its words, side by side
+        columns = 2 if 2 * pair_px + spacing <= room else 1
+        self._place_exercises(columns)
+        # Larger text, larger drawings (up to half as large again), as far as the words beside them allow.
+        column_px = (room - spacing * (columns - 1)) // columns
+        text_factor = self.font().pointSizeF() / BASE_POINT_SIZE
+        wanted = round(THUMB.width() * min(THUMB_GROWTH_MAX, max(1.0, text_factor)))
+        width = max(THUMB.width(), min(wanted, column_px - spacing - words))
+        for thumb, _text in self._exercise_rows:
+            thumb.setFixedSize(width, round(width * THUMB.height() / THUMB.width()))
+
+    def _place_exercises(self, columns: int) -> None:
+        if columns == self.exercise_columns or not self._exercise_rows:
+            return  # (nothing to place before the list is first filled, just after the first paint)
+        from PySide6.QtCore import Qt
+
+        self.exercise_columns = columns
+        for thumb, text in self._exercise_rows:
+            self.exercise_grid.removeWidget(thumb)
+            self.exercise_grid.removeWidget(text)
+        for n, (thumb, text) in enumerate(self._exercise_rows):
+            row, column = divmod(n, columns)
+            self.exercise_grid.addWidget(thumb, row, column * 2, Qt.AlignmentFlag.AlignTop)
+            self.exercise_grid.addWidget(text, row, column * 2 + 1, Qt.AlignmentFlag.AlignTop)
         self.exercise_grid.setColumnStretch(1, 1)
-        self.exercise_grid.setColumnStretch(3, 1)
+        self.exercise_grid.setColumnStretch(3, 1 if columns == 2 else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_width()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_timer.start()
+        super().changeEvent(event)
 
     def _show_proposal(self) -> None:
         """A suggested change to the routine, from the person's own sessions; nothing changes unless accepted."""

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QPushButton,
+    QScrollArea,
     QStyle,
     QStyleOptionButton,
     QWidget,
@@ -218,4 +219,37 @@ def test_chart_labels_fit_and_never_collide(
         assert chart.plot.getPlotItem().getAxis("bottom").style["tickFont"].pointSizeF() >= 11 * scale / 100
         if problems := chart_label_problems(chart):
             found[weeks] = problems
+    assert not found, found
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("scale", [100, SCALE_PERCENT])
+@pytest.mark.parametrize("size", [(1024, 700), SIZE])
+@pytest.mark.usefixtures("themed_app")
+def test_today_and_progress_need_no_sideways_scrolling(
+    qtbot: QtBot, data_dir: Path, language: str, scale: int, size: tuple[int, int]
+) -> None:
+    """What doesn't fit the width goes beneath (cards, drawings, buttons) or wraps: nothing is out of sight
+    to the right, behind a scroll bar a person lying on a mat would not think to use."""
+    locale_support.apply_language(language)
+    window, _clock = make_window(qtbot, data_dir, size)
+    window.ctx.set_setting("text_scale", scale)
+    found = {}
+    for key in ("today", "progress"):
+        window.show_page(key)
+        page = window.page(key)
+        if isinstance(page, ProgressPage):
+            assert page.chart is not None
+        for _round in range(3):  # a new layout reaches the scroll area a few event-loop rounds later
+            settle()
+        assert isinstance(page, QScrollArea)
+        body = page.widget()
+        assert body is not None
+        if body.width() > page.viewport().width() or page.horizontalScrollBar().maximum() > 0:
+            wide = [
+                describe(child) + f" {child.minimumSizeHint().width()}px"
+                for child in body.findChildren(QWidget)
+                if child.isVisible() and child.minimumSizeHint().width() > page.viewport().width() - 120
+            ]
+            found[key] = f"{body.width()}px in {page.viewport().width()}px: {wide[-6:]}"
     assert not found, found

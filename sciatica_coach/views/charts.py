@@ -148,6 +148,7 @@ class WeeklyChart(QWidget):
             self._pain_lines[key] = (halo, line)
         self._hover_index = -1
         self._top = 1.0  # the sessions axis's largest value (before its headroom)
+        self._so_far_wanted = False
 
     def _panel(self, name: str, height: int) -> pg.PlotWidget:
         plot = pg.PlotWidget()
@@ -179,7 +180,11 @@ class WeeklyChart(QWidget):
         # Room after the last week for half its date: pyqtgraph hides a date that would run past the axis.
         right = max(0.6, (label_px / 2 + 2) / max(1.0, width / (count + 0.2)))
         self.plot.getPlotItem().vb.setXRange(-0.6, count - 1 + right, padding=0)
-        step = tick_step(count, width / (count - 0.4 + right), label_px)
+        px_per_week = width / (count - 0.4 + right)
+        step = tick_step(count, px_per_week, label_px)
+        # "so far" over this week's bar only where it doesn't reach over last week's (the key explains too)
+        so_far_px = metrics.horizontalAdvance(self._so_far.textItem.toPlainText())
+        self._so_far.setVisible(self._so_far_wanted and so_far_px <= px_per_week * 1.1)
         for plot in self._panels():
             axis = plot.getPlotItem().getAxis("bottom")
             axis.setTicks([week_ticks(self.rows, step), []])
@@ -286,7 +291,7 @@ class WeeklyChart(QWidget):
         self._target_line.setVisible(True)
 
         top = self._top
-        self._so_far.setVisible(bool(in_progress.any()) and count <= SO_FAR_LABEL_MAX_WEEKS)
+        self._so_far_wanted = bool(in_progress.any()) and count <= SO_FAR_LABEL_MAX_WEEKS  # shown if it fits
         if in_progress.any():
             index = int(np.flatnonzero(in_progress)[-1])
             self._so_far.setColor(QColor(c.text))

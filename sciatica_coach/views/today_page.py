@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 # the modules that work it out are imported then.
 THUMB = QSize(160, 120)  # the drawings' 4:3 canvas at thumbnail width (at the usual text size)
 THUMB_GROWTH_MAX = 1.5  # with larger text the drawings grow too, up to this much
+READABLE_LINE_CHARS = 20  # the words beside a drawing get at least this many characters a line
 RECENT_FOR_ADJUSTMENT = timedelta(days=30)  # an older last session no longer changes today's dose
 WAIT_SLACK_MS = 250  # look a little after the wait ends, never just before it
 MAX_WAIT_TIMER_MS = 24 * 3600 * 1000  # a wait that ends further off (a clock set back) is looked at again
@@ -378,12 +379,17 @@ class TodayPage(Page):
             self.start_button.sizeHint().width() + self.start_row.spacing()
             + self.duration.fontMetrics().horizontalAdvance(self.duration.text()) + 4
         )  # fmt: skip
+        beside = side_by_side <= room
         self.start_row.setDirection(
-            QBoxLayout.Direction.LeftToRight if side_by_side <= room else QBoxLayout.Direction.TopToBottom
+            QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
         )
+        self.duration.setWordWrap(not beside)  # one line beside the button; below it, as many as it needs
         fit_button_text(self.flare, self._flare_text, room)
         spacing = self.exercise_grid.horizontalSpacing()
+        # The words beside a drawing keep a readable line (and their longest word), not one word a line.
+        line_px = self.fontMetrics().averageCharWidth() * READABLE_LINE_CHARS
         words = max((text.minimumSizeHint().width() for _thumb, text in self._exercise_rows), default=0)
+        words = max(words, line_px)
         pair_px = THUMB.width() + spacing + max(words, THUMB.width())  # a drawing and its words, side by side
         columns = 2 if 2 * pair_px + spacing <= room else 1
         self._place_exercises(columns)

@@ -1,14 +1,24 @@
 """Spoken cues through QtTextToSpeech when a speech engine is present; silence otherwise.
 
-The engine runs in a worker process (platform.worker_process): `create_speech` checks here that Qt has an
-engine at all (cheap: no engine is started) and hands out a `SpeechProcess`; the worker makes the `QtSpeech`
-with `engine_speech`."""
+The engine runs in a worker process (platform.worker_process): `create_speech` checks here only that Qt's
+speech library is installed (cheap: nothing is loaded) and hands out a `SpeechProcess`; the worker makes the
+`QtSpeech` with `engine_speech`, and that is where a machine without a speech engine is found out (it raises
+ServiceMissingError): the app then says plainly that cues won't be spoken."""
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 from collections.abc import Callable
 from typing import Any, Protocol
+
+from sciatica_coach.i18n import _
+from sciatica_coach.platform.worker_process import (
+    ServiceMissingError,
+    ServiceState,
+    SpeechProcess,
+    worker_command,
+)
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +36,14 @@ class Speech(Protocol):
 
 
 class NullSpeech:
+    """Silence: used when Qt's speech library cannot load (then `failure` holds the words that say so, as a
+    worker's would), or as a quiet stand-in that reports nothing (screenshots)."""
+
     available = False
+
+    def __init__(self, failure: str | None = None) -> None:
+        self.failure = failure
+        self.state = ServiceState.MISSING if failure else None
 
     def say(self, text: str) -> None:
         pass
@@ -67,6 +84,10 @@ class QtSpeech:
     def set_volume(self, percent: int) -> None:
         self._tts.setVolume(max(0, min(100, percent)) / 100)
 
+    def has_voices(self) -> bool:
+        """Whether the engine has any voice, in any language (cheap: the engine lists them when it starts)."""
+        return bool(self._tts.availableLocales())
+
     def problem(self) -> str:
         """Why the engine cannot speak ("" while it can)."""
         from PySide6.QtTextToSpeech import QTextToSpeech
@@ -99,28 +120,32 @@ def real_engines() -> list[str]:
 
 
 def engine_speech(locale_name: str | None = None, volume_percent: int = 80) -> QtSpeech:
-    """The first real engine, in this process (the worker's side). Raises when there is none or it fails."""
+    """The first real engine, in this process (the worker's side). Raises ServiceMissingError when there is
+    none, it cannot start (speechd: no speech-dispatcher to talk to) or it has no voice at all
+    (speech-dispatcher without espeak-ng); other errors as they come."""
     engines = real_engines()
     if not engines:
-        raise RuntimeError("no speech engine is installed")
-    return QtSpeech(engines[0], locale_name, volume_percent)
+        raise ServiceMissingError("no speech engine is installed")
+    speech = QtSpeech(engines[0], locale_name, volume_percent)
+    problem = speech.problem()
+    if problem:
+        raise ServiceMissingError(f"the {engines[0]} engine could not start ({problem})")
+    if not speech.has_voices():
+        raise ServiceMissingError(f"the {engines[0]} engine has no voices")
+    return speech
 
 
 def create_speech(
     locale_name: str | None = None,
     volume_percent: int = 80,
     on_failure: Callable[[str], None] | None = None,
+    on_ready: Callable[[], None] | None = None,
 ) -> Speech:
-    """A real speech engine in a worker process if the system has one; otherwise silence. Never raises and
-    never blocks: an engine that hangs or fails later is switched off then (`on_failure` hears of it once)."""
-    try:
-        engines = real_engines()
-    except ImportError as err:
-        log.warning("Spoken cues are off: Qt's speech library could not load (%s)", err)
-        return NullSpeech()
-    if not engines:
-        log.warning("Spoken cues are off: no speech engine is installed")
-        return NullSpeech()
-    from sciatica_coach.platform.worker_process import SpeechProcess, worker_command
-
-    return SpeechProcess(worker_command("speech", locale_name, volume_percent), on_failure=on_failure)
+    """A speech engine in a worker process; silence without Qt's speech library. Never raises and never
+    blocks: the worker finds out whether the system has an engine; one that is missing, hangs or fails is
+    switched off then (`on_failure` hears of it once), one that works is told to `on_ready`."""
+    if importlib.util.find_spec("PySide6.QtTextToSpeech") is None:
+        log.warning("Spoken cues are off: Qt's speech library is not installed")
+        return NullSpeech(_(SpeechProcess.missing_notice))
+    command = worker_command("speech", locale_name, volume_percent)
+    return SpeechProcess(command, on_failure=on_failure, on_ready=on_ready)

@@ -15,15 +15,16 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import IO, Any
 
-from sciatica_coach.platform.worker_process import parent_death_signal
+from sciatica_coach.platform.worker_process import ServiceMissingError, parent_death_signal
 
 
 def serve(make_engine: Callable[[], Any], protocol: IO[str], requests: IO[str]) -> int:
     """Make the engine, say "ready", then carry out each request from `requests` in Qt's event loop.
 
     `make_engine` returns an object with set_volume and say/stop (speech) or play (sound), optionally
-    `problem()` (why the engine cannot work, or "") and `engine_name`; raising, or a problem, answers
-    "off REASON" and ends."""
+    `problem()` (why the engine cannot work, or "") and `engine_name`; raising ServiceMissingError (the machine has
+    no sound output or speech engine) answers "missing REASON", raising otherwise, or a problem, answers
+    "off REASON"; either ends it."""
     from PySide6.QtCore import QCoreApplication, QObject, Signal
 
     app = QCoreApplication.instance() or QCoreApplication(["sciatica-coach-worker"])
@@ -34,6 +35,9 @@ def serve(make_engine: Callable[[], Any], protocol: IO[str], requests: IO[str]) 
 
     try:
         engine = make_engine()
+    except ServiceMissingError as err:  # nothing to play or speak with on this machine: tell the app and end
+        answer(f"missing {err}")
+        return 1
     except Exception as err:  # a broken engine plugin: tell the app and end
         answer(f"off {err}")
         return 1

@@ -10,10 +10,13 @@ connection and never answers holds QtMultimedia's device check for 30 s. A proce
 (`sciatica_coach.platform.worker`) and waits for its answer. No answer within `call_timeout` seconds (or no
 "ready" within `start_timeout`), an error from the engine, or the worker's end: the worker is killed, the
 problem is logged once, `on_failure` gets plain words to show once, and the service stays off for the run.
+The worker's start is also the check whether the machine has the service at all (a sound output, a speech
+engine): `state` tells what is known (ServiceState), `on_ready` hears when it works.
 
 The protocol, one line each way: to the worker `{"id": 1, "op": "say", "text": "Hold."}` (ops: say, stop,
-play with "name", volume with "percent"); from it `ready ENGINE`, `ok ID`, or `off REASON` (the engine
-cannot work here)."""
+play with "name", volume with "percent"); from it `ready ENGINE`, `ok ID`, `missing REASON` (this machine
+has no sound output or speech engine: the engine raised ServiceMissingError) or `off REASON` (the engine cannot
+work here)."""
 
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
+from enum import Enum
 from typing import IO, Any
 
 from sciatica_coach.i18n import N_, _
@@ -40,7 +44,32 @@ SPEECH_HUNG = N_("Spoken cues are off: the speech engine stopped answering.")
 SPEECH_FAILED = N_("Spoken cues are off: the speech engine does not work on this computer.")
 SOUND_HUNG = N_("Sounds are off: the sound system stopped answering.")
 SOUND_FAILED = N_("Sounds are off: no working sound output was found.")
+SOUND_MISSING = N_(
+    "No sound device was found, so there will be no beeps. The session shows everything on screen."
+)
+SPEECH_MISSING = N_(
+    "No speech engine was found, so cues won't be spoken. The session shows everything on screen."
+)
+SPEECH_MISSING_LINUX = N_(
+    "No speech engine was found, so cues won't be spoken. The session shows everything on screen. "
+    "To hear them, install speech-dispatcher and espeak-ng."
+)
 MAX_WAITING_SOUNDS = 3  # beeps asked for while the worker is busy; older ones are dropped (they'd be late)
+
+
+class ServiceState(Enum):
+    """What is known of a sound or speech service in this run."""
+
+    CHECKING = "checking"  # its worker is starting: it finds out whether the machine has the service
+    WORKING = "working"
+    MISSING = "missing"  # no sound output or no speech engine on this machine
+    FAILED = "failed"  # there, but it does not work here
+    HUNG = "hung"  # it stopped answering
+
+
+class ServiceMissingError(RuntimeError):
+    """Raised on the worker's side when the machine has no such service (no sound output, no speech engine):
+    the app says so plainly, unlike a service that is there and fails."""
 
 
 def worker_command(kind: str, locale_name: str | None, volume_percent: int) -> list[str]:
@@ -59,7 +88,7 @@ class WorkerProcess:
     """One engine in a worker process; its methods never block the caller and never raise."""
 
     label = "The worker"  # for the log
-    hung_notice = failed_notice = ""
+    hung_notice = failed_notice = missing_notice = ""
 
     def __init__(
         self,
@@ -68,9 +97,12 @@ class WorkerProcess:
         start_timeout: float = START_TIMEOUT_S,
         call_timeout: float = CALL_TIMEOUT_S,
         on_failure: Callable[[str], None] | None = None,
+        on_ready: Callable[[], None] | None = None,
     ) -> None:
         self.available = True  # until the engine is known not to work: then False for the run
+        self.state = ServiceState.CHECKING
         self.on_failure = on_failure  # called once, from a background thread, with the words to show
+        self.on_ready = on_ready  # called once, from a background thread, when the engine has started
         self.failure: str | None = None  # those words, once the service has been switched off
         self.engine_name = ""
         self._start_timeout, self._call_timeout = start_timeout, call_timeout
@@ -91,7 +123,7 @@ class WorkerProcess:
                 creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
             )
         except OSError as err:
-            self._fail(self.failed_notice, f"the worker could not start ({err})")
+            self._fail(self.failed_notice, f"the worker could not start ({err})", ServiceState.FAILED)
             return
         self._proc_to_reap = self._proc
         assert self._proc.stdin is not None and self._proc.stdout is not None
@@ -130,20 +162,32 @@ class WorkerProcess:
     def _read_answers(self, stream: IO[bytes]) -> None:
         for raw in stream:
             word, _sep, rest = raw.decode("utf-8", errors="replace").strip().partition(" ")
+            started = False
             with self._cond:
-                if word == "ready":
+                if word == "ready" and not self._ready:
                     self._ready, self.engine_name = True, rest
+                    if self.failure is None and not self._closed:
+                        self.state, started = ServiceState.WORKING, True
                 elif word == "ok" and rest.isdigit():
                     self._answered = max(self._answered, int(rest))
                 self._cond.notify_all()
-            if word == "off":
-                self._fail(self.failed_notice, f"the engine cannot work here ({rest})")
+            if started:
+                self._tell(self.on_ready)
+            if word == "missing":
+                self._fail(self.missing_notice, f"this computer has none ({rest})", ServiceState.MISSING)
                 return
-        self._fail(self.failed_notice, "the worker ended")
+            if word == "off":
+                self._fail(self.failed_notice, f"the engine cannot work here ({rest})", ServiceState.FAILED)
+                return
+        self._fail(self.failed_notice, "the worker ended", ServiceState.FAILED)
 
     def _send(self) -> None:
         if not self._wait_for(lambda: self._ready, self._start_timeout):
-            self._fail(self.hung_notice, f"the engine did not start within {self._start_timeout:g} s")
+            self._fail(
+                self.hung_notice,
+                f"the engine did not start within {self._start_timeout:g} s",
+                ServiceState.HUNG,
+            )
             return
         sent = 0
         while True:
@@ -160,11 +204,13 @@ class WorkerProcess:
                 self._to_worker.write((json.dumps(request) + "\n").encode("utf-8"))
                 self._to_worker.flush()
             except (OSError, ValueError) as err:
-                self._fail(self.failed_notice, f"the worker stopped reading ({err})")
+                self._fail(self.failed_notice, f"the worker stopped reading ({err})", ServiceState.FAILED)
                 return
             if not self._wait_for(functools.partial(self._answered_up_to, sent), self._call_timeout):
                 self._fail(
-                    self.hung_notice, f"a {request['op']} call got no answer within {self._call_timeout:g} s"
+                    self.hung_notice,
+                    f"a {request['op']} call got no answer within {self._call_timeout:g} s",
+                    ServiceState.HUNG,
                 )
                 return
 
@@ -184,21 +230,26 @@ class WorkerProcess:
                 self._cond.wait(left)
             return True
 
-    def _fail(self, notice: str, detail: str) -> None:
+    def _fail(self, notice: str, detail: str, state: ServiceState) -> None:
         """Switch the service off for the run: once, with one log line and one notice."""
         with self._cond:
             if self.failure is not None or self._closed:
                 return
             self.failure = _(notice)
             self.available = False
+            self.state = state
             self._cond.notify_all()
         log.warning("%s is off for this run: %s", self.label, detail)
         self._kill()
-        if self.on_failure is not None:
-            try:
-                self.on_failure(self.failure)
-            except Exception:  # a notice that cannot be shown must not break anything else
-                log.exception("Could not report that %s is off", self.label)
+        self._tell(self.on_failure, self.failure)
+
+    def _tell(self, callback: Callable[..., None] | None, *words: str) -> None:
+        if callback is None:
+            return
+        try:
+            callback(*words)
+        except Exception:  # a notice that cannot be shown must not break anything else
+            log.exception("Could not report how %s is doing", self.label)
 
     def _kill(self) -> None:
         with self._cond:
@@ -216,6 +267,7 @@ class SpeechProcess(WorkerProcess):
 
     label = "Speech"
     hung_notice, failed_notice = SPEECH_HUNG, SPEECH_FAILED
+    missing_notice = SPEECH_MISSING_LINUX if sys.platform.startswith("linux") else SPEECH_MISSING
 
     def __init__(self, command: Sequence[str], **options: Any) -> None:
         self.spoken: list[str] = []  # the last few phrases handed over, for the screen reader echo and tests
@@ -234,7 +286,7 @@ class SoundProcess(WorkerProcess):
     """The `Sound` interface over a worker process."""
 
     label = "Sound"
-    hung_notice, failed_notice = SOUND_HUNG, SOUND_FAILED
+    hung_notice, failed_notice, missing_notice = SOUND_HUNG, SOUND_FAILED, SOUND_MISSING
 
     def play(self, name: str) -> None:
         if not self.available:

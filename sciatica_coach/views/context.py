@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-import threading
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -11,19 +12,21 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from sciatica_coach.core.clock import Clock, SystemClock
-from sciatica_coach.storage.repository import DataError, Repository
+from sciatica_coach.storage.repository import DEFAULT_SETTINGS, DataError, Repository
 
 if TYPE_CHECKING:
     from sciatica_coach.core.model import SafetyEvent, SessionRecord
     from sciatica_coach.platform.screen import ScreenKeeper
     from sciatica_coach.platform.sound import Sound
     from sciatica_coach.platform.speech import Speech
+    from sciatica_coach.platform.worker_process import ServiceState
 
 log = logging.getLogger(__name__)
 
 
 # The real services, imported when first made: the window shows without loading audio, speech or D-Bus code.
 def create_sound(volume: int) -> Sound:
+    """Beeps from a worker process, which also finds out whether there is a sound output at all."""
     from sciatica_coach.platform.sound import create_sound
 
     return create_sound(volume)
@@ -31,8 +34,8 @@ def create_sound(volume: int) -> Sound:
 
 def create_speech(volume: int) -> Speech:
     """The voice speaks the app's language (chosen in Settings or following the system). The engine runs in
-    a worker process: a hung or failing engine is switched off and reported (AppContext.service_off); so do
-    the sounds (create_sound)."""
+    a worker process: a missing, hung or failing engine is switched off and reported (AppContext.service_off);
+    so do the sounds (create_sound)."""
     from sciatica_coach.platform.speech import create_speech
     from sciatica_coach.views.locale_support import app_locale
 
@@ -43,6 +46,14 @@ def create_screen_keeper() -> ScreenKeeper:
     from sciatica_coach.platform.screen import create_screen_keeper
 
     return create_screen_keeper()
+
+
+def stored_volume(value: object) -> int:
+    """The stored "volume" setting as a percent within 0-100; the default for anything that is not a number
+    (a hand-edited settings file)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return int(DEFAULT_SETTINGS["volume"])
+    return max(0, min(100, round(value)))
 
 
 @dataclass
@@ -59,12 +70,18 @@ class AppContext(QObject):
 
     sessions_changed = Signal()
     settings_changed = Signal()
+    appearance_changed = Signal()  # colours or text size applied anew (a setting, or the system's light/dark)
     routine_changed = Signal()
     start_session_requested = Signal()
     save_failed = Signal(str)  # a plain-words message; the main window shows it
-    # A platform service stopped answering or failed and is off for the run: plain words for the person.
-    # Emitted from a background thread (delivered queued to the window thread), at most once per service.
+    # A platform service the person has switched on is missing, stopped answering or failed, and is off for
+    # the run: plain words for the person. Emitted from a background thread (delivered queued to the window
+    # thread), at most once per service and run.
     service_off = Signal(str)
+    # What is known of sound or speech changed (found working, missing or off; see service_state), whether
+    # switched on or not. Also from a background thread.
+    services_changed = Signal()
+    _heard = Signal(str, str)  # (kind, words: "" when it works) from a service's thread, to the window thread
 
     def __init__(
         self,
@@ -82,6 +99,8 @@ class AppContext(QObject):
         self._sound: Sound | None = None
         self._speech: Speech | None = None
         self._screen: ScreenKeeper | None = None
+        self._told_off: set[str] = set()  # the services whose service_off has been emitted
+        self._heard.connect(self._on_heard)
         # While the app starts, work the first picture doesn't need waits here until the window has appeared.
         self._after_start: list[tuple[Callable[[], object], QObject]] | None = [] if starting else None
 
@@ -104,15 +123,15 @@ class AppContext(QObject):
     @property
     def sound(self) -> Sound:
         if self._sound is None:
-            self._sound = self._factories.sound(int(self.repo.setting("volume")))
-            self._watch(self._sound)
+            self._sound = self._factories.sound(stored_volume(self.repo.setting("volume")))
+            self._watch("sound", self._sound)
         return self._sound
 
     @property
     def speech(self) -> Speech:
         if self._speech is None:
-            self._speech = self._factories.speech(int(self.repo.setting("volume")))
-            self._watch(self._speech)
+            self._speech = self._factories.speech(stored_volume(self.repo.setting("volume")))
+            self._watch("speech", self._speech)
         return self._speech
 
     @property
@@ -121,25 +140,57 @@ class AppContext(QObject):
             self._screen = self._factories.screen()
         return self._screen
 
-    def _watch(self, service: object) -> None:
-        """Hear once from a service that can fail in the background (has `on_failure` and `failure`)."""
-        if not hasattr(service, "on_failure"):
-            return
-        told = threading.Lock()
+    def check_services(self, *, switched_on_only: bool = False) -> None:
+        """Make sound and speech now (only those switched on in Settings, if asked), so that their workers
+        find out in the background whether this machine has them; never blocks. The answers come as
+        `services_changed` (and `service_off` for one that is off)."""
+        settings = self.repo.settings()
+        if not switched_on_only or settings["sound_on"]:
+            _ = self.sound
+        if not switched_on_only or settings["voice_on"]:
+            _ = self.speech
 
-        def tell(words: str) -> None:
-            if told.acquire(blocking=False):
-                self.service_off.emit(words)
+    def service_state(self, kind: str) -> ServiceState | None:
+        """What is known of "sound" or "speech": checking, working, missing, failed or hung; None before it
+        is first made, or for a quiet stand-in that reports nothing."""
+        from sciatica_coach.platform.worker_process import ServiceState
 
-        service.on_failure = tell
+        service = {"sound": self._sound, "speech": self._speech}[kind]
+        if service is None:
+            return None
+        state = getattr(service, "state", service)
+        if state is service:  # a simple service without a state (a test's fake): as available as it says
+            return ServiceState.WORKING if getattr(service, "available", False) else None
+        return state if isinstance(state, ServiceState) else None
+
+    def _switched_on(self, kind: str) -> bool:
+        return bool(self.repo.setting("sound_on" if kind == "sound" else "voice_on"))
+
+    def _watch(self, kind: str, service: object) -> None:
+        """Hear from a service that finds out in the background whether it works (has `on_failure`,
+        `on_ready`, `failure`). Its callbacks run in its own thread: they only pass the news on (_heard)."""
+        if hasattr(service, "on_failure"):
+            service.on_failure = functools.partial(self._heard.emit, kind)
+        if hasattr(service, "on_ready"):
+            service.on_ready = functools.partial(self._heard.emit, kind, "")
         failure = getattr(service, "failure", None)
         if failure:  # it failed before we were listening
-            tell(str(failure))
+            self._heard.emit(kind, str(failure))
+
+    def _on_heard(self, kind: str, words: str) -> None:
+        """In the window thread: `services_changed` each time; `service_off` once per service and run, if
+        the person has it switched on (a switched-off one comes up in services_off once switched on)."""
+        self.services_changed.emit()
+        if words and kind not in self._told_off and self._switched_on(kind):
+            self._told_off.add(kind)
+            self.service_off.emit(words)
 
     def services_off(self) -> list[str]:
-        """The plain words of each service already switched off for the run (see `service_off`)."""
-        services = (self._sound, self._speech)
-        return [str(failure) for service in services if (failure := getattr(service, "failure", None))]
+        """The plain words of each service switched on in Settings and already off for the run (missing,
+        hung or failed; see `service_off`)."""
+        services = [("sound", self._sound), ("speech", self._speech)]
+        on = [service for kind, service in services if service is not None and self._switched_on(kind)]
+        return [str(failure) for service in on if (failure := getattr(service, "failure", None))]
 
     def close_services(self) -> None:
         """At quit: end the services' background workers without waiting for them (they may be hung)."""

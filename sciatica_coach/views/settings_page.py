@@ -1,26 +1,104 @@
-"""Settings: appearance, sound and voice, the guidance note and symptom check, and where data lives."""
+"""Settings: appearance, sound and voice (with whether this computer can play them), the session's timing
+and spoken extras, the guidance note and symptom check, and where data lives."""
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QPushButton,
     QSlider,
+    QSpinBox,
+    QVBoxLayout,
 )
 
 from sciatica_coach import i18n, safety_state
 from sciatica_coach.core import emergency
+from sciatica_coach.core.engine import FIRST_GET_READY_MAX_S, FIRST_GET_READY_MIN_S, clamp_first_get_ready_s
 from sciatica_coach.i18n import N_, _
-from sciatica_coach.views.context import AppContext
+from sciatica_coach.platform.worker_process import ServiceState
+from sciatica_coach.views.context import AppContext, stored_volume
 from sciatica_coach.views.safety_pages import GuidanceDialog
 from sciatica_coach.views.widgets import Page, card, label
 
 THEMES = [("system", N_("Follow the system")), ("light", N_("Light")), ("dark", N_("Dark"))]
 TEXT_SCALES = [100, 125, 150, 175, 200]
+GET_READY_STEP_S = 5
+SUB_OPTION_INDENT_PX = 34  # options that depend on the one above sit under its text, not its box
+_ON_LINUX = sys.platform.startswith("linux")
+
+# What is known of the sound and the voice on this computer, beside their switches (AppContext.service_state).
+SOUND_STATE_WORDS = {
+    ServiceState.CHECKING: N_("Looking for a sound device…"),
+    ServiceState.WORKING: N_("A sound device was found: beeps can play."),
+    ServiceState.MISSING: N_("No sound device was found, so there will be no beeps."),
+    ServiceState.FAILED: N_("The sound system does not work on this computer, so there will be no beeps."),
+    ServiceState.HUNG: N_(
+        "The sound system stopped responding, so beeps are off until Sciatica Coach is opened again."
+    ),
+}
+SPEECH_STATE_WORDS = {
+    ServiceState.CHECKING: N_("Looking for a speech engine…"),
+    ServiceState.WORKING: N_("A speech engine was found: cues can be spoken."),
+    ServiceState.MISSING: N_(
+        "No speech engine was found, so cues won't be spoken. To hear them, install speech-dispatcher and "
+        "espeak-ng."
+    )
+    if _ON_LINUX
+    else N_("No speech engine was found, so cues won't be spoken."),
+    ServiceState.FAILED: N_("The speech engine does not work on this computer, so cues won't be spoken."),
+    ServiceState.HUNG: N_(
+        "The speech engine stopped responding, so cues won't be spoken until Sciatica Coach is opened again."
+    ),
+}
+# What "Play a test sound" did, when it can be heard and when it can't.
+TEST_SOUND_WORDS = {
+    ServiceState.CHECKING: N_("Looking for a sound device…"),
+    ServiceState.WORKING: N_("A beep is playing."),
+    ServiceState.MISSING: N_("No sound device was found, so nothing can play."),
+    ServiceState.FAILED: N_("The sound system isn't working, so nothing can play."),
+    ServiceState.HUNG: N_("The sound system isn't working, so nothing can play."),
+}
+TEST_SPEECH_WORDS = {
+    ServiceState.CHECKING: N_("Looking for a speech engine…"),
+    ServiceState.WORKING: N_("The voice is saying a test cue."),
+    ServiceState.MISSING: N_("No speech engine was found, so nothing can be spoken."),
+    ServiceState.FAILED: N_("The speech engine isn't working, so nothing can be spoken."),
+    ServiceState.HUNG: N_("The speech engine isn't working, so nothing can be spoken."),
+}
+
+
+def state_label() -> QLabel:
+    """A line under a switch saying what this computer can do; hidden until something is known."""
+    words = label("", "muted")
+    words.hide()
+    return words
+
+
+def show_state(words: QLabel, state: ServiceState | None, texts: dict[ServiceState, str]) -> None:
+    """Fine or still looking: quiet (muted). A problem: in the normal text colour, so it is read."""
+    words.setVisible(state is not None)
+    if state is None:
+        return
+    words.setText(_(texts[state]))
+    words.setAccessibleName(words.text())
+    role = "muted" if state in (ServiceState.CHECKING, ServiceState.WORKING) else ""
+    if words.property("role") != role:
+        words.setProperty("role", role)
+        words.style().unpolish(words)
+        words.style().polish(words)
+
+
+def stored_flag(value: object) -> bool:
+    """A stored on/off setting as the session reads it (a hand-edited file may hold anything)."""
+    return bool(value)
 
 
 class SettingsPage(Page):
@@ -35,7 +113,7 @@ class SettingsPage(Page):
         self.theme = QComboBox()
         for key, text in THEMES:
             self.theme.addItem(_(text), key)
-        self.theme.setCurrentIndex(max(0, [k for k, _text in THEMES].index(settings["theme"])))
+        self.theme.setCurrentIndex(max(0, self.theme.findData(settings["theme"])))
         self.theme.setAccessibleName(_("Colour theme"))
         self.theme.currentIndexChanged.connect(lambda: ctx.set_setting("theme", self.theme.currentData()))
         form.addRow(_("Colours"), self.theme)
@@ -66,17 +144,32 @@ class SettingsPage(Page):
 
         sound, sound_layout = card(_("Sound and voice"))
         self.sound_on = QCheckBox(_("Beeps when a hold starts and ends, and a 3-2-1 tick before each change"))
-        self.sound_on.setChecked(bool(settings["sound_on"]))
+        self.sound_on.setChecked(stored_flag(settings["sound_on"]))
         self.sound_on.toggled.connect(lambda on: ctx.set_setting("sound_on", on))
+        self.sound_state = state_label()
         self.voice_on = QCheckBox(_("Spoken cues (“Hold”, “Relax”, “Switch to your left side”)"))
-        self.voice_on.setChecked(bool(settings["voice_on"]))
-        self.voice_on.toggled.connect(lambda on: ctx.set_setting("voice_on", on))
+        self.voice_on.setChecked(stored_flag(settings["voice_on"]))
+        self.voice_on.toggled.connect(self._voice_toggled)
+        self.speech_state = state_label()
+        self.count_reps = QCheckBox(_("Count the repetitions aloud (“3 of 10”)"))
+        self.count_reps.setChecked(stored_flag(settings["count_reps_aloud"]))
+        self.count_reps.toggled.connect(lambda on: ctx.set_setting("count_reps_aloud", on))
+        self.halfway = QCheckBox(_("Say “Halfway” in the middle of long holds"))
+        self.halfway.setChecked(stored_flag(settings["halfway_cue"]))
+        self.halfway.toggled.connect(lambda on: ctx.set_setting("halfway_cue", on))
+        voice_extras = QVBoxLayout()
+        voice_extras.setContentsMargins(SUB_OPTION_INDENT_PX, 0, 0, 0)
+        for widget in (self.speech_state, self.count_reps, self.halfway):
+            voice_extras.addWidget(widget)
+        sound_extras = QVBoxLayout()
+        sound_extras.setContentsMargins(SUB_OPTION_INDENT_PX, 0, 0, 0)
+        sound_extras.addWidget(self.sound_state)
         volume_row = QHBoxLayout()
         self.volume = QSlider(Qt.Orientation.Horizontal)
         self.volume.setRange(0, 100)
         self.volume.setSingleStep(5)
         self.volume.setPageStep(10)
-        self.volume.setValue(int(settings["volume"]))
+        self.volume.setValue(stored_volume(settings["volume"]))
         self.volume.setAccessibleName(_("Volume"))
         self.volume_value = label(_("{percent} %").format(percent=self.volume.value()), wrap=False)
         self.volume.valueChanged.connect(self._volume_changed)
@@ -86,11 +179,37 @@ class SettingsPage(Page):
         self.test_sound = QPushButton(_("Play a test sound"))
         self.test_sound.setAccessibleName(_("Play a test sound"))
         self.test_sound.clicked.connect(self._play_test)
-        for widget in (self.sound_on, self.voice_on):
-            sound_layout.addWidget(widget)
+        self.test_note = label("")  # what the test did: said on screen, as nothing may be heard
+        self.test_note.hide()
+        self._test_asked = False
+        sound_layout.addWidget(self.sound_on)
+        sound_layout.addLayout(sound_extras)
+        sound_layout.addWidget(self.voice_on)
+        sound_layout.addLayout(voice_extras)
         sound_layout.addLayout(volume_row)
         sound_layout.addWidget(self.test_sound, 0, Qt.AlignmentFlag.AlignLeft)
+        sound_layout.addWidget(self.test_note)
         self.body.addWidget(sound)
+        self._voice_toggled(self.voice_on.isChecked(), save=False)
+        ctx.services_changed.connect(self._show_service_states)
+
+        session, session_layout = card(_("Session"))
+        ready_form = QFormLayout()
+        ready_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        self.get_ready = QSpinBox()
+        self.get_ready.setRange(FIRST_GET_READY_MIN_S, FIRST_GET_READY_MAX_S)
+        self.get_ready.setSingleStep(GET_READY_STEP_S)
+        self.get_ready.setSuffix(_(" s"))
+        self.get_ready.setValue(clamp_first_get_ready_s(settings["get_ready_s"]))  # as the session uses it
+        self.get_ready.setAccessibleName(_("Time to get ready"))
+        self.get_ready.setAccessibleDescription(_("Time to get into position before the first exercise"))
+        self.get_ready.valueChanged.connect(lambda seconds: ctx.set_setting("get_ready_s", seconds))
+        ready_form.addRow(_("Time to get ready"), self.get_ready)
+        session_layout.addLayout(ready_form)
+        session_layout.addWidget(
+            label(_("Time to get into position on the mat before the first exercise."), "muted")
+        )
+        self.body.addWidget(session)
 
         safety, safety_layout = card(_("Safety"))
         country_form = QFormLayout()
@@ -145,6 +264,25 @@ class SettingsPage(Page):
         self.body.addWidget(data)
         self.body.addStretch(1)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """Opening Settings is when the person wants to know: the workers start looking (never blocking)."""
+        super().showEvent(event)
+        self.ctx.check_services()
+        self._show_service_states()
+
+    def _show_service_states(self) -> None:
+        show_state(self.sound_state, self.ctx.service_state("sound"), SOUND_STATE_WORDS)
+        show_state(self.speech_state, self.ctx.service_state("speech"), SPEECH_STATE_WORDS)
+        if self._test_asked:
+            self._show_test_result()
+
+    def _voice_toggled(self, on: bool, save: bool = True) -> None:
+        """The voice's extras only matter while the voice is on."""
+        for extra in (self.count_reps, self.halfway):
+            extra.setEnabled(on)
+        if save:
+            self.ctx.set_setting("voice_on", on)
+
     def _volume_changed(self, value: int) -> None:
         self.volume_value.setText(_("{percent} %").format(percent=value))
         self.ctx.set_setting("volume", value)
@@ -175,3 +313,29 @@ class SettingsPage(Page):
             self.ctx.sound.play("hold-start")
         if self.voice_on.isChecked():
             self.ctx.speech.say(_("Hold. Three, two, one. Relax."))
+        self._test_asked = True
+        self._show_test_result()
+
+    def _show_test_result(self) -> None:
+        """Say on screen what the test did, above all when nothing can be heard; kept up to date while the
+        sound or the voice is still being looked for."""
+        lines = []
+        playing = False
+        for switch, kind, texts in (
+            (self.sound_on, "sound", TEST_SOUND_WORDS),
+            (self.voice_on, "speech", TEST_SPEECH_WORDS),
+        ):
+            if not switch.isChecked():
+                continue
+            state = self.ctx.service_state(kind) or ServiceState.WORKING
+            lines.append(_(texts[state]))
+            playing = playing or state is ServiceState.WORKING
+        if not lines:
+            lines.append(_("Beeps and spoken cues are both switched off above, so there is nothing to play."))
+        elif playing and self.volume.value() == 0:
+            lines.append(_("The volume is at 0 %, so it is silent."))
+        elif playing:
+            lines.append(_("If you hear nothing, check the computer's volume and speakers."))
+        self.test_note.setText("\n".join(lines))
+        self.test_note.setAccessibleName(self.test_note.text())
+        self.test_note.show()

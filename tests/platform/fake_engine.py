@@ -5,7 +5,8 @@ protocol around a speech or sound engine that works, hangs or fails, as a real o
 
 MODE: "works" (says nothing, answers at once), "hangs" (the first `say` never returns, like speech-dispatcher
 with no sound output), "fails" (the first `say` leaves the engine in an error state), "hangs-at-start"
-(making the engine never returns), "fails-at-start" (making the engine raises). Each phrase or sound name
+(making the engine never returns), "fails-at-start" (making the engine raises), "missing" (making the engine
+finds no sound output or speech engine on this machine, as the real ones do). Each phrase or sound name
 handed to the engine is appended to $FAKE_SPEECH_LOG, if set, so a test can see what reached the engine."""
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from sciatica_coach.platform.worker import serve
-from sciatica_coach.platform.worker_process import parent_death_signal
+from sciatica_coach.platform.worker_process import ServiceMissingError, parent_death_signal
 
-MODES = ("works", "hangs", "fails", "hangs-at-start", "fails-at-start")
+MODES = ("works", "hangs", "fails", "hangs-at-start", "fails-at-start", "missing")
 
 
 class FakeEngine:
@@ -33,6 +34,8 @@ class FakeEngine:
             threading.Event().wait()
         if mode == "fails-at-start":
             raise RuntimeError("the fake engine could not start")
+        if mode == "missing":
+            raise ServiceMissingError("the fake machine has no such device")
 
     def play(self, name: str) -> None:
         self.say(name)

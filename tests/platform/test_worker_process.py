@@ -58,7 +58,7 @@ def speeches() -> Iterator[list[WorkerProcess]]:
 def make(made: list[WorkerProcess], mode: str, kind: str = "speech", **timeouts: float):  # type: ignore[no-untyped-def]
     told: list[str] = []
     adapter = SoundProcess if kind == "sound" else SpeechProcess
-    speech = adapter(fake_command(mode), on_failure=told.append, **timeouts)
+    speech = adapter(fake_command(mode), on_failure=told.append, on_ready=None, **timeouts)
     made.append(speech)
     return speech, told
 

@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
+import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from sciatica_coach import safety_state
+from sciatica_coach import i18n, safety_state
+from sciatica_coach.i18n import _
+from sciatica_coach.platform.worker_process import (
+    SOUND_FAILED,
+    SOUND_HUNG,
+    SOUND_MISSING,
+    SPEECH_FAILED,
+    SPEECH_HUNG,
+    ServiceState,
+    SpeechProcess,
+)
 from sciatica_coach.storage.repository import Repository
-from sciatica_coach.views.context import AppContext
+from sciatica_coach.views.context import AppContext, ServiceFactories
 from sciatica_coach.views.main_window import MainWindow
 from sciatica_coach.views.safety_pages import GuidanceDialog
 from sciatica_coach.views.settings_page import SettingsPage
 from sciatica_coach.views.theme import DARK, LIGHT, current_colors
-from tests.helpers import FakeClock, fake_services
+from tests.helpers import FakeClock, fake_services, session_past_guidance
 
 
 def make(qtbot: QtBot, data_dir: Path) -> tuple[MainWindow, SettingsPage, object]:
-    services = fake_services()
+    services = fake_services()  # type: ignore[no-untyped-call]
     window = MainWindow(AppContext(Repository.open(data_dir), FakeClock(), services))
     qtbot.addWidget(window)
     window.show_page("settings")
@@ -73,3 +87,248 @@ def test_a_larger_system_text_size_scales_the_app_too() -> None:
     assert system_text_factor(15.0) == 1.5
     assert system_text_factor(40.0) == 2.0, "capped, like the in-app setting"
     assert system_text_factor(-1.0) == 1.0  # pixel-sized fonts report -1
+
+
+# ---- whether this computer can play sound and speak (issue 15, point 8) ---------------------------------------
+
+
+class CheckedService:
+    """A sound or speech service like the app's worker processes, without a process: it starts "checking"
+    and the test says, from a background thread as a worker's reader does, what its check found."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.state = ServiceState.CHECKING
+        self.available = True
+        self.failure: str | None = None
+        self.on_failure: Callable[[str], None] | None = None
+        self.on_ready: Callable[[], None] | None = None
+        self.used: list[str] = []
+        self.volume = 80
+
+    def found(self, state: ServiceState) -> None:
+        """The worker's answer: working, or off with its plain words (from another thread, then delivered)."""
+
+        def answer() -> None:
+            if state is ServiceState.WORKING:
+                self.state = state
+                if self.on_ready:
+                    self.on_ready()
+                return
+            notices = NOTICES[self.kind]
+            self.state, self.available, self.failure = state, False, _(notices[state])
+            if self.on_failure:
+                self.on_failure(self.failure)
+
+        thread = threading.Thread(target=answer)
+        thread.start()
+        thread.join()
+
+    def play(self, name: str) -> None:
+        if self.available:
+            self.used.append(name)
+
+    def say(self, text: str) -> None:
+        if self.available:
+            self.used.append(text)
+
+    def stop(self) -> None:
+        pass
+
+    def set_volume(self, percent: int) -> None:
+        self.volume = percent
+
+
+NOTICES = {
+    "sound": {
+        ServiceState.MISSING: SOUND_MISSING,
+        ServiceState.FAILED: SOUND_FAILED,
+        ServiceState.HUNG: SOUND_HUNG,
+    },
+    "speech": {
+        ServiceState.MISSING: SpeechProcess.missing_notice,
+        ServiceState.FAILED: SPEECH_FAILED,
+        ServiceState.HUNG: SPEECH_HUNG,
+    },
+}
+
+
+def checked_services() -> tuple[ServiceFactories, CheckedService, CheckedService]:
+    services = fake_services()  # type: ignore[no-untyped-call]
+    sound, speech = CheckedService("sound"), CheckedService("speech")
+    services.sound = lambda _volume: sound
+    services.speech = lambda _volume: speech
+    return services, sound, speech
+
+
+def settings_window(
+    qtbot: QtBot, data_dir: Path, **stored: object
+) -> tuple[MainWindow, SettingsPage, CheckedService, CheckedService]:
+    """The main window on Settings, with services that a test answers for; `stored` settings first."""
+    repo = Repository.open(data_dir)
+    for key, value in stored.items():
+        repo.set_setting(key, value)
+    services, sound, speech = checked_services()
+    window = MainWindow(AppContext(repo, FakeClock(), services))
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("settings")
+    page = window.page("settings")
+    assert isinstance(page, SettingsPage)
+    return window, page, sound, speech
+
+
+def heard(qtbot: QtBot, window: MainWindow, service: CheckedService, state: ServiceState) -> None:
+    """The service's check comes in from its thread; wait for the window thread to have heard it."""
+    with qtbot.waitSignal(window.ctx.services_changed, timeout=2000):
+        service.found(state)
+
+
+def test_settings_says_beside_each_switch_what_this_computer_can_do(qtbot: QtBot, data_dir: Path) -> None:
+    window, page, sound, speech = settings_window(qtbot, data_dir)
+    # Opening Settings starts the checks (in the workers): they are under way, said quietly
+    assert page.sound_state.isVisible() and page.sound_state.text() == "Looking for a sound device…"
+    assert page.speech_state.text() == "Looking for a speech engine…"
+    heard(qtbot, window, sound, ServiceState.MISSING)
+    heard(qtbot, window, speech, ServiceState.WORKING)
+    assert page.sound_state.text() == "No sound device was found, so there will be no beeps."
+    assert page.sound_state.property("role") == "", "a problem is in the normal text colour, not muted"
+    assert page.speech_state.text() == "A speech engine was found: cues can be spoken."
+    assert page.speech_state.property("role") == "muted"
+    heard(qtbot, window, speech, ServiceState.HUNG)  # later, the engine stops answering
+    assert "stopped responding" in page.speech_state.text()
+
+
+@pytest.mark.parametrize("state", [ServiceState.MISSING, ServiceState.FAILED])
+def test_a_missing_speech_engine_is_said_plainly(qtbot: QtBot, data_dir: Path, state: ServiceState) -> None:
+    window, page, _sound, speech = settings_window(qtbot, data_dir)
+    heard(qtbot, window, speech, state)
+    expected = {
+        ServiceState.MISSING: "No speech engine was found, so cues won't be spoken.",
+        ServiceState.FAILED: "The speech engine does not work on this computer, so cues won't be spoken.",
+    }[state]
+    assert page.speech_state.text().startswith(expected)
+    if state is ServiceState.MISSING and sys.platform.startswith("linux"):
+        assert "install speech-dispatcher and espeak-ng" in page.speech_state.text()
+
+
+def test_play_a_test_sound_says_on_screen_when_nothing_can_be_heard(qtbot: QtBot, data_dir: Path) -> None:
+    window, page, sound, speech = settings_window(qtbot, data_dir)
+    assert not page.test_note.isVisible()
+    page.test_sound.click()  # both still being looked for: said so, and the note follows the answers
+    assert page.test_note.text() == "Looking for a sound device…\nLooking for a speech engine…"
+    heard(qtbot, window, sound, ServiceState.MISSING)
+    heard(qtbot, window, speech, ServiceState.WORKING)
+    assert page.test_note.text().splitlines() == [
+        "No sound device was found, so nothing can play.",
+        "The voice is saying a test cue.",
+        "If you hear nothing, check the computer's volume and speakers.",
+    ]
+    assert speech.used == ["Hold. Three, two, one. Relax."]
+    heard(qtbot, window, speech, ServiceState.HUNG)
+    page.test_sound.click()
+    assert page.test_note.text().splitlines() == [
+        "No sound device was found, so nothing can play.",
+        "The speech engine isn't working, so nothing can be spoken.",
+    ]
+    page.sound_on.setChecked(False)
+    page.voice_on.setChecked(False)
+    page.test_sound.click()
+    assert (
+        page.test_note.text()
+        == "Beeps and spoken cues are both switched off above, so there is nothing to play."
+    )
+
+
+def test_a_test_sound_at_volume_zero_says_why_it_is_silent(qtbot: QtBot, data_dir: Path) -> None:
+    window, page, sound, _speech = settings_window(qtbot, data_dir, voice_on=False)
+    heard(qtbot, window, sound, ServiceState.WORKING)
+    page.volume.setValue(0)
+    page.test_sound.click()
+    assert sound.used == ["hold-start"]
+    assert page.test_note.text().splitlines() == [
+        "A beep is playing.",
+        "The volume is at 0 %, so it is silent.",
+    ]
+
+
+def test_a_missing_service_is_told_once_and_only_if_switched_on(qtbot: QtBot, data_dir: Path) -> None:
+    repo = Repository.open(data_dir)
+    repo.set_setting("voice_on", False)
+    services, sound, speech = checked_services()
+    ctx = AppContext(repo, FakeClock(), services)
+    told: list[str] = []
+    ctx.service_off.connect(told.append)
+    assert ctx.service_state("sound") is None, "nothing is made before it is asked for"
+    ctx.check_services(switched_on_only=True)  # what a session needs: sound only
+    assert ctx.service_state("sound") is ServiceState.CHECKING and ctx.service_state("speech") is None
+    ctx.check_services()
+    with qtbot.waitSignal(ctx.service_off, timeout=2000):
+        sound.found(ServiceState.MISSING)
+    with qtbot.waitSignal(ctx.services_changed, timeout=2000):
+        speech.found(ServiceState.MISSING)
+    assert told == [SOUND_MISSING], "the voice is switched off: its absence is not news for a session"
+    assert ctx.services_off() == [SOUND_MISSING]
+    with qtbot.waitSignal(ctx.services_changed, timeout=2000):
+        sound.on_failure(SOUND_MISSING)  # type: ignore[misc]  # told again: not repeated
+    assert told == [SOUND_MISSING]
+    ctx.set_setting("voice_on", True)
+    assert ctx.services_off() == [SOUND_MISSING, SpeechProcess.missing_notice]
+
+
+def test_a_session_says_at_its_start_that_sound_and_speech_are_missing(qtbot: QtBot, data_dir: Path) -> None:
+    window, _page, sound, speech = settings_window(qtbot, data_dir)
+    heard(qtbot, window, sound, ServiceState.MISSING)
+    heard(qtbot, window, speech, ServiceState.MISSING)
+    view = session_past_guidance(window)
+    assert view.running.service_note.text().splitlines() == [SOUND_MISSING, SpeechProcess.missing_notice]
+    view.close()
+
+
+def test_the_words_follow_the_language(qtbot: QtBot, data_dir: Path) -> None:
+    i18n.set_language("de")
+    window, page, sound, _speech = settings_window(qtbot, data_dir)
+    heard(qtbot, window, sound, ServiceState.MISSING)
+    assert page.sound_state.text() == "Es wurde kein Audiogerät gefunden, daher gibt es keine Signaltöne."
+    assert window.ctx.services_off()[0].startswith("Es wurde kein Audiogerät gefunden")
+
+
+# ---- the session's timing and spoken extras (issue 15, point 5) ---------------------------------------------
+
+
+def test_session_settings_are_saved(qtbot: QtBot, data_dir: Path) -> None:
+    window, page, _sound, _speech = settings_window(qtbot, data_dir)
+    repo = window.ctx.repo
+    assert page.get_ready.value() == 15 and not page.count_reps.isChecked() and not page.halfway.isChecked()
+    assert (page.get_ready.minimum(), page.get_ready.maximum()) == (5, 60)
+    page.get_ready.setValue(30)
+    page.count_reps.setChecked(True)
+    page.halfway.setChecked(True)
+    assert repo.setting("get_ready_s") == 30
+    assert repo.setting("count_reps_aloud") is True and repo.setting("halfway_cue") is True
+    page.get_ready.stepUp()
+    assert repo.setting("get_ready_s") == 35
+    page.voice_on.setChecked(False)  # the voice's extras wait for the voice
+    assert not page.count_reps.isEnabled() and not page.halfway.isEnabled()
+    page.voice_on.setChecked(True)
+    assert page.count_reps.isEnabled()
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [(2, 5), (500, 60), (-10, 5), (12.6, 13), ("twenty", 15), (None, 15), (True, 15), ([30], 15), (20, 20)],
+)
+def test_a_hand_edited_get_ready_time_shows_the_nearest_valid_value(
+    qtbot: QtBot, data_dir: Path, stored: object, shown: int
+) -> None:
+    _window, page, _sound, _speech = settings_window(qtbot, data_dir, get_ready_s=stored)
+    assert page.get_ready.value() == shown
+
+
+def test_hand_edited_settings_never_break_the_page(qtbot: QtBot, data_dir: Path) -> None:
+    _window, page, _sound, _speech = settings_window(
+        qtbot, data_dir, count_reps_aloud="yes", halfway_cue=0, volume="loud", theme="purple"
+    )
+    assert page.count_reps.isChecked() and not page.halfway.isChecked()  # as the session reads them
+    assert page.volume.value() == 80
+    assert page.theme.currentData() == "system"

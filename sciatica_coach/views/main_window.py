@@ -172,6 +172,7 @@ class MainWindow(QMainWindow):
             settings = self.ctx.repo.settings()
             apply_theme(app, settings["theme"], settings["text_scale"], system_scheme_now(self.ctx.repo))
         self._fit_sidebar()
+        self.ctx.appearance_changed.emit()
 
     def _fit_sidebar(self) -> None:
         """Make the sidebar as wide as its longest page name needs in the current font, measured in bold (the

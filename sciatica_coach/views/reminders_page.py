@@ -229,7 +229,7 @@ class RemindersPage(Page):
         for reminder in plan.reminders:
             self._add_row(reminder)
         self._restyle()
-        ctx.settings_changed.connect(self._restyle)
+        ctx.appearance_changed.connect(self._restyle)
         self._refresh_preview(plan)
         self._update_add_button()
 

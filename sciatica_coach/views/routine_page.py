@@ -143,7 +143,7 @@ class RoutinePage(Page):
         self.refresh_proposal()
         ctx.sessions_changed.connect(self.refresh_proposal)
         ctx.routine_changed.connect(self._routine_changed_elsewhere)
-        ctx.settings_changed.connect(self._appearance_changed)
+        ctx.appearance_changed.connect(self._appearance_changed)  # the thumbnails are drawn in its colours
 
     # ---- building ----------------------------------------------------------------------------------------
     def _build_proposal_card(self) -> None:

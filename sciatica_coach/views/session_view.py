@@ -429,6 +429,10 @@ class RunningPanel(QWidget):
         super().resizeEvent(event)
         self._apply_sizes()
 
+    def restyle(self) -> None:
+        """Colours and sizes anew, after the theme or the text size changed."""
+        self._apply_sizes()
+
     def _apply_sizes(self) -> None:
         """Type sizes follow the panel's height; floor mode is larger still, white and yellow on black."""
         # Sized from the window, not from this panel: the panel may be taller than the window (it scrolls at
@@ -758,6 +762,7 @@ class SessionView(QWidget):
             self.stack.addWidget(page)
         self.red_stop = RedStopPage()
         ctx.service_off.connect(self.show_service_off)
+        ctx.appearance_changed.connect(self.running.restyle)  # the system went dark mid-session, say
         for words in ctx.services_off():
             self.show_service_off(words)
         self.red_stop.confirmed.connect(self._on_red_stop_confirmed)

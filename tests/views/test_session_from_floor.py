@@ -188,3 +188,18 @@ def test_the_pain_check_fits_across_the_window(qtbot: QtBot, shown, scale, langu
         assert text <= button.width(), f"{button.text()!r} doesn't fit its button"
     box = check.numbness
     assert box.mapTo(viewport, QPoint(0, 0)).x() + box.width() <= viewport.width()
+
+
+def test_a_light_dark_switch_mid_session_recolours_it(qtbot: QtBot, shown) -> None:  # type: ignore[no-untyped-def]
+    from sciatica_coach.views.theme import DARK, LIGHT
+
+    window, clock, _services = shown
+    window.ctx.set_setting("theme", "light")
+    view = started(window)
+    run_until(view, clock, lambda: view.runner.status().step is Step.HOLD)  # type: ignore[union-attr]
+    panel = view.running
+    assert panel.palette().color(panel.backgroundRole()).name() == LIGHT.window
+    window.ctx.set_setting("theme", "dark")  # as the system switching to dark would, through apply_appearance
+    assert panel.palette().color(panel.backgroundRole()).name() == DARK.window
+    assert DARK.accent in panel.step_word.styleSheet() and DARK.text in panel.side_word.styleSheet()
+    assert panel.picture.palette().color(panel.picture.foregroundRole()).name() == DARK.text

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSize
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QApplication,
     QDialog,
     QFrame,
@@ -53,7 +54,7 @@ class ButtonRows(QWidget):
     beneath (large text, German, a narrow window). It never asks for more width than its widest button, so
     a row of buttons can't push a page wider than the window and cut off what is beside it."""
 
-    def __init__(self, buttons: Sequence[QPushButton], parent: QWidget | None = None) -> None:
+    def __init__(self, buttons: Sequence[QAbstractButton], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.buttons = list(buttons)
         self.grid = QGridLayout(self)

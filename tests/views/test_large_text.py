@@ -253,3 +253,36 @@ def test_today_and_progress_need_no_sideways_scrolling(
             ]
             found[key] = f"{body.width()}px in {page.viewport().width()}px: {wide[-6:]}"
     assert not found, found
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("scale", [100, SCALE_PERCENT])
+@pytest.mark.usefixtures("themed_app")
+def test_calendar_labels_and_legend_fit(qtbot: QtBot, data_dir: Path, language: str, scale: int) -> None:
+    """The calendar's day and month names and its legend are measured in their font: at 200 % they neither
+    run under the squares nor past the right edge (they were cut off)."""
+    from sciatica_coach.views.calendar_heatmap import CELL_GAP_PX, CalendarHeatmap
+    from sciatica_coach.views.locale_support import weekday_name
+    from sciatica_coach.views.theme import current_colors
+
+    locale_support.apply_language(language)
+    window, _clock = make_window(qtbot, data_dir, (1024, 700))
+    window.ctx.set_setting("text_scale", scale)
+    window.show_page("progress")
+    settle()
+    [calendar] = window.page("progress").findChildren(CalendarHeatmap)
+    metrics = QFontMetrics(calendar.label_font())
+    assert calendar.label_font().pointSizeF() >= 9 * scale / 100 * 0.85 - 0.5
+    days = max(metrics.horizontalAdvance(weekday_name(row, short=True)) for row in range(7))
+    assert days + CELL_GAP_PX <= calendar.day_label_width() - 8, "a day name runs under the squares"
+    assert metrics.height() <= calendar.month_label_height() - 4, "the month names are cut off at the top"
+    lines = calendar.legend_lines(current_colors(), calendar.width())
+    assert sum(len(line) for line in lines) == 5
+    for line in lines:
+        _brush, text, _dot, x = line[-1]
+        assert x + 20 + metrics.horizontalAdvance(text) <= calendar.width(), f"{text!r} runs off the edge"
+    assert metrics.height() <= calendar.legend_line_height()
+    legend_top = calendar.month_label_height() + 7 * (calendar._cell + CELL_GAP_PX) + 8
+    assert legend_top + len(lines) * calendar.legend_line_height() <= calendar.height(), (
+        "the legend is cut off"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSlider,
-    QSpinBox,
+    QStyle,
+    QStyleOptionButton,
     QVBoxLayout,
 )
 
@@ -26,12 +27,13 @@ from sciatica_coach.i18n import N_, _
 from sciatica_coach.platform.worker_process import ServiceState
 from sciatica_coach.views.context import AppContext, stored_volume
 from sciatica_coach.views.safety_pages import GuidanceDialog
-from sciatica_coach.views.widgets import Page, card, label
+from sciatica_coach.views.theme import fit_button_text
+from sciatica_coach.views.widgets import PAGE_MARGINS, ButtonRows, Page, card, label
 
 THEMES = [("system", N_("Follow the system")), ("light", N_("Light")), ("dark", N_("Dark"))]
 TEXT_SCALES = [100, 125, 150, 175, 200]
-GET_READY_STEP_S = 5
-SUB_OPTION_INDENT_PX = 34  # options that depend on the one above sit under its text, not its box
+CARD_BORDER_PX = 2  # a card's border, with room to spare
+GET_READY_STEP_S = 5  # the choices: 5, 10, … 60 s (and a stored time between them, as it is)
 _ON_LINUX = sys.platform.startswith("linux")
 
 # What is known of the sound and the voice on this computer, beside their switches (AppContext.service_state).
@@ -96,6 +98,13 @@ def show_state(words: QLabel, state: ServiceState | None, texts: dict[ServiceSta
         words.style().polish(words)
 
 
+def switch(text: str) -> QCheckBox:
+    """A check box whose words go in lines when the page is narrow (SettingsPage._fit_switches)."""
+    box = QCheckBox(text)
+    box.setAccessibleName(text)
+    return box
+
+
 def stored_flag(value: object) -> bool:
     """A stored on/off setting as the session reads it (a hand-edited file may hold anything)."""
     return bool(value)
@@ -110,6 +119,7 @@ class SettingsPage(Page):
         look, look_layout = card(_("Appearance"))
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow: the field goes under
         self.theme = QComboBox()
         for key, text in THEMES:
             self.theme.addItem(_(text), key)
@@ -143,27 +153,29 @@ class SettingsPage(Page):
         self.body.addWidget(look)
 
         sound, sound_layout = card(_("Sound and voice"))
-        self.sound_on = QCheckBox(_("Beeps when a hold starts and ends, and a 3-2-1 tick before each change"))
+        self.sound_on = switch(_("Beeps when a hold starts and ends, and a 3-2-1 tick before each change"))
         self.sound_on.setChecked(stored_flag(settings["sound_on"]))
         self.sound_on.toggled.connect(lambda on: ctx.set_setting("sound_on", on))
         self.sound_state = state_label()
-        self.voice_on = QCheckBox(_("Spoken cues (“Hold”, “Relax”, “Switch to your left side”)"))
+        self.voice_on = switch(_("Spoken cues (“Hold”, “Relax”, “Switch to your left side”)"))
         self.voice_on.setChecked(stored_flag(settings["voice_on"]))
         self.voice_on.toggled.connect(self._voice_toggled)
         self.speech_state = state_label()
-        self.count_reps = QCheckBox(_("Count the repetitions aloud (“3 of 10”)"))
+        self.count_reps = switch(_("Count the repetitions aloud (“3 of 10”)"))
         self.count_reps.setChecked(stored_flag(settings["count_reps_aloud"]))
         self.count_reps.toggled.connect(lambda on: ctx.set_setting("count_reps_aloud", on))
-        self.halfway = QCheckBox(_("Say “Halfway” in the middle of long holds"))
+        self.halfway = switch(_("Say “Halfway” in the middle of long holds"))
         self.halfway.setChecked(stored_flag(settings["halfway_cue"]))
         self.halfway.toggled.connect(lambda on: ctx.set_setting("halfway_cue", on))
+        # What belongs to a switch sits under its words, not its box (aligned in _align_under_switches)
         voice_extras = QVBoxLayout()
-        voice_extras.setContentsMargins(SUB_OPTION_INDENT_PX, 0, 0, 0)
         for widget in (self.speech_state, self.count_reps, self.halfway):
             voice_extras.addWidget(widget)
         sound_extras = QVBoxLayout()
-        sound_extras.setContentsMargins(SUB_OPTION_INDENT_PX, 0, 0, 0)
         sound_extras.addWidget(self.sound_state)
+        self._under_switches = ((self.sound_on, sound_extras), (self.voice_on, voice_extras))
+        self._indent = 0
+        self._sound_card = sound_layout
         volume_row = QHBoxLayout()
         self.volume = QSlider(Qt.Orientation.Horizontal)
         self.volume.setRange(0, 100)
@@ -196,14 +208,19 @@ class SettingsPage(Page):
         session, session_layout = card(_("Session"))
         ready_form = QFormLayout()
         ready_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        self.get_ready = QSpinBox()
-        self.get_ready.setRange(FIRST_GET_READY_MIN_S, FIRST_GET_READY_MAX_S)
-        self.get_ready.setSingleStep(GET_READY_STEP_S)
-        self.get_ready.setSuffix(_(" s"))
-        self.get_ready.setValue(clamp_first_get_ready_s(settings["get_ready_s"]))  # as the session uses it
+        ready_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow: the field goes under
+        self.get_ready = QComboBox()
+        stored_s = clamp_first_get_ready_s(settings["get_ready_s"])  # as the session uses it
+        for seconds in sorted(
+            {*range(FIRST_GET_READY_MIN_S, FIRST_GET_READY_MAX_S + 1, GET_READY_STEP_S), stored_s}
+        ):
+            self.get_ready.addItem(_("{seconds} s").format(seconds=seconds), seconds)
+        self.get_ready.setCurrentIndex(self.get_ready.findData(stored_s))
         self.get_ready.setAccessibleName(_("Time to get ready"))
         self.get_ready.setAccessibleDescription(_("Time to get into position before the first exercise"))
-        self.get_ready.valueChanged.connect(lambda seconds: ctx.set_setting("get_ready_s", seconds))
+        self.get_ready.currentIndexChanged.connect(
+            lambda: ctx.set_setting("get_ready_s", self.get_ready.currentData())
+        )
         ready_form.addRow(_("Time to get ready"), self.get_ready)
         session_layout.addLayout(ready_form)
         session_layout.addWidget(
@@ -214,6 +231,7 @@ class SettingsPage(Page):
         safety, safety_layout = card(_("Safety"))
         country_form = QFormLayout()
         country_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        country_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow: the field goes under
         self.country = QComboBox()
         for place in emergency.sorted_countries():
             self.country.addItem(f"{_(place.name)} ({place.number})", place.code)
@@ -238,15 +256,12 @@ class SettingsPage(Page):
                 "muted",
             )
         )
-        row = QHBoxLayout()
         self.guidance_button = QPushButton(_("Read the guidance note again"))
         self.symptoms_button = QPushButton(_("I have new symptoms"))
         self.guidance_button.clicked.connect(self._show_guidance)
         self.symptoms_button.clicked.connect(self._new_symptoms)
-        row.addWidget(self.guidance_button)
-        row.addWidget(self.symptoms_button)
-        row.addStretch(1)
-        safety_layout.addLayout(row)
+        self.safety_buttons = ButtonRows([self.guidance_button, self.symptoms_button])  # in rows when narrow
+        safety_layout.addWidget(self.safety_buttons, 0, Qt.AlignmentFlag.AlignLeft)
         self.safety_note = label("", "muted")
         self.safety_note.hide()
         safety_layout.addWidget(self.safety_note)
@@ -267,8 +282,45 @@ class SettingsPage(Page):
     def showEvent(self, event: QShowEvent) -> None:
         """Opening Settings is when the person wants to know: the workers start looking (never blocking)."""
         super().showEvent(event)
+        self._align_under_switches()
         self.ctx.check_services()
         self._show_service_states()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):  # the text size changed
+            self._align_under_switches()
+            self._fit_to_width()
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self._fit_to_width()
+        return super().viewportEvent(event)
+
+    def _fit_to_width(self) -> None:
+        """Check boxes and a row of buttons don't wrap by themselves: at large text (or in German) one long
+        line would widen the whole page past the window, out of sight. Each gets the card's inner width
+        (less the indent of those under a switch)."""
+        margins = self._sound_card.contentsMargins()
+        room = self.viewport().width() - PAGE_MARGINS[0] - PAGE_MARGINS[2] - margins.left() - margins.right()
+        room -= 2 * CARD_BORDER_PX
+        for box, indent in (
+            (self.sound_on, 0),
+            (self.voice_on, 0),
+            (self.count_reps, self._indent),
+            (self.halfway, self._indent),
+        ):
+            fit_button_text(box, box.accessibleName(), room - indent)
+        self.safety_buttons.fit(room)
+
+    def _align_under_switches(self) -> None:
+        """Indent each switch's state line and extras to where its words start, at any text size."""
+        for switch, extras in self._under_switches:
+            option = QStyleOptionButton()
+            switch.initStyleOption(option)
+            words = switch.style().subElementRect(QStyle.SubElement.SE_CheckBoxContents, option, switch)
+            self._indent = max(0, words.left())
+            extras.setContentsMargins(self._indent, 0, 0, 0)
 
     def _show_service_states(self) -> None:
         show_state(self.sound_state, self.ctx.service_state("sound"), SOUND_STATE_WORDS)

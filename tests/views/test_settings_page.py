@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from sciatica_coach import i18n, safety_state
@@ -23,12 +23,14 @@ from sciatica_coach.platform.worker_process import (
     SpeechProcess,
 )
 from sciatica_coach.storage.repository import Repository
+from sciatica_coach.views import locale_support
 from sciatica_coach.views.context import AppContext, ServiceFactories
 from sciatica_coach.views.main_window import MainWindow
 from sciatica_coach.views.safety_pages import GuidanceDialog
 from sciatica_coach.views.settings_page import SettingsPage
-from sciatica_coach.views.theme import DARK, LIGHT, current_colors
+from sciatica_coach.views.theme import DARK, LIGHT, apply_theme, current_colors
 from tests.helpers import FakeClock, fake_services, session_past_guidance
+from tests.views.walk import make_window, settle, themed_app  # noqa: F401 - a fixture
 
 
 def make(qtbot: QtBot, data_dir: Path) -> tuple[MainWindow, SettingsPage, object]:
@@ -299,14 +301,16 @@ def test_the_words_follow_the_language(qtbot: QtBot, data_dir: Path) -> None:
 def test_session_settings_are_saved(qtbot: QtBot, data_dir: Path) -> None:
     window, page, _sound, _speech = settings_window(qtbot, data_dir)
     repo = window.ctx.repo
-    assert page.get_ready.value() == 15 and not page.count_reps.isChecked() and not page.halfway.isChecked()
-    assert (page.get_ready.minimum(), page.get_ready.maximum()) == (5, 60)
-    page.get_ready.setValue(30)
+    assert page.get_ready.currentData() == 15 and page.get_ready.currentText() == "15 s"
+    assert not page.count_reps.isChecked() and not page.halfway.isChecked()
+    choices = [page.get_ready.itemData(i) for i in range(page.get_ready.count())]
+    assert choices == list(range(5, 61, 5))
+    page.get_ready.setCurrentIndex(page.get_ready.findData(30))
     page.count_reps.setChecked(True)
     page.halfway.setChecked(True)
     assert repo.setting("get_ready_s") == 30
     assert repo.setting("count_reps_aloud") is True and repo.setting("halfway_cue") is True
-    page.get_ready.stepUp()
+    page.get_ready.setCurrentIndex(page.get_ready.currentIndex() + 1)
     assert repo.setting("get_ready_s") == 35
     page.voice_on.setChecked(False)  # the voice's extras wait for the voice
     assert not page.count_reps.isEnabled() and not page.halfway.isEnabled()
@@ -321,8 +325,9 @@ def test_session_settings_are_saved(qtbot: QtBot, data_dir: Path) -> None:
 def test_a_hand_edited_get_ready_time_shows_the_nearest_valid_value(
     qtbot: QtBot, data_dir: Path, stored: object, shown: int
 ) -> None:
-    _window, page, _sound, _speech = settings_window(qtbot, data_dir, get_ready_s=stored)
-    assert page.get_ready.value() == shown
+    window, page, _sound, _speech = settings_window(qtbot, data_dir, get_ready_s=stored)
+    assert page.get_ready.currentData() == shown and page.get_ready.currentText() == f"{shown} s"
+    assert window.ctx.repo.setting("get_ready_s") == stored, "only shown: saved when the person chooses"
 
 
 def test_hand_edited_settings_never_break_the_page(qtbot: QtBot, data_dir: Path) -> None:
@@ -332,3 +337,51 @@ def test_hand_edited_settings_never_break_the_page(qtbot: QtBot, data_dir: Path)
     assert page.count_reps.isChecked() and not page.halfway.isChecked()  # as the session reads them
     assert page.volume.value() == 80
     assert page.theme.currentData() == "system"
+
+
+def test_what_belongs_to_a_switch_sits_under_its_words_at_any_text_size(qtbot: QtBot, data_dir: Path) -> None:
+    for scale in (100, 200):
+        window, page, sound, _speech = settings_window(qtbot, data_dir, text_scale=scale)
+        apply_theme(QApplication.instance(), "light", scale, False)  # type: ignore[arg-type]
+        heard(qtbot, window, sound, ServiceState.MISSING)
+        body = page.widget()
+        assert body is not None and page.count_reps.isVisible()
+        for switch, under in ((page.sound_on, page.sound_state), (page.voice_on, page.count_reps)):
+            option = QStyleOptionButton()
+            switch.initStyleOption(option)
+            words = switch.style().subElementRect(QStyle.SubElement.SE_CheckBoxContents, option, switch)
+            words_x = switch.mapTo(body, words.topLeft()).x()
+            under_x = under.mapTo(body, under.rect().topLeft()).x()
+            assert abs(words_x - under_x) <= 2, (scale, words_x, under_x)
+        window.close()
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("scale", [100, 200])
+@pytest.mark.parametrize("size", [(1024, 700), (1280, 800)])
+@pytest.mark.usefixtures("themed_app")
+def test_settings_need_no_sideways_scrolling(
+    qtbot: QtBot, data_dir: Path, language: str, scale: int, size: tuple[int, int]
+) -> None:
+    """Long switch words go in lines: nothing is out of sight to the right, at large text or in German."""
+    locale_support.apply_language(language)
+    window, _clock = make_window(qtbot, data_dir, size)
+    window.ctx.set_setting("text_scale", scale)
+    window.show_page("settings")
+    page = window.page("settings")
+    assert isinstance(page, SettingsPage)
+    for _round in range(3):  # a new layout reaches the scroll area a few event-loop rounds later
+        settle()
+    body = page.widget()
+    assert body is not None
+    wide = [
+        f"{type(child).__name__} {getattr(child, 'text', lambda: '')()!r} {child.minimumSizeHint().width()}px"
+        for child in body.findChildren(QWidget)
+        if child.isVisible() and child.minimumSizeHint().width() > page.viewport().width() - 120
+    ]
+    assert body.width() <= page.viewport().width() and page.horizontalScrollBar().maximum() == 0, (
+        body.width(),
+        page.viewport().width(),
+        wide,
+    )
+    assert "\n" not in page.sound_on.accessibleName(), "a screen reader hears the words, not the lines"

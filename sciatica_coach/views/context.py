@@ -173,9 +173,8 @@ class AppContext(QObject):
             service.on_failure = functools.partial(self._heard.emit, kind)
         if hasattr(service, "on_ready"):
             service.on_ready = functools.partial(self._heard.emit, kind, "")
-        failure = getattr(service, "failure", None)
-        if failure:  # it failed before we were listening
-            self._heard.emit(kind, str(failure))
+        failure = getattr(service, "failure", None)  # it may have failed, or started, before we listened
+        self._heard.emit(kind, str(failure) if failure else "")
 
     def _on_heard(self, kind: str, words: str) -> None:
         """In the window thread: `services_changed` each time; `service_off` once per service and run, if

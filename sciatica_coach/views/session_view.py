@@ -762,6 +762,7 @@ class SessionView(QWidget):
             self.stack.addWidget(page)
         self.red_stop = RedStopPage()
         ctx.service_off.connect(self.show_service_off)
+        ctx.check_services(switched_on_only=True)  # found missing while the checks run: said from the start
         ctx.appearance_changed.connect(self.running.restyle)  # the system went dark mid-session, say
         for words in ctx.services_off():
             self.show_service_off(words)

@@ -287,6 +287,25 @@ def test_a_session_says_at_its_start_that_sound_and_speech_are_missing(qtbot: Qt
     view.close()
 
 
+def test_a_session_checks_at_once_and_says_once_what_is_missing(qtbot: QtBot, data_dir: Path) -> None:
+    """Settings never opened: opening a session starts the checks (the guidance note and the pain check give
+    them time), and the running screen says once, in plain words, that there will be no beeps."""
+    repo = Repository.open(data_dir)
+    services, sound, speech = checked_services()
+    window = MainWindow(AppContext(repo, FakeClock(), services))
+    qtbot.addWidget(window)
+    window.show()
+    assert window.ctx.service_state("sound") is None, "nothing is checked before it is needed"
+    view = session_past_guidance(window)
+    assert window.ctx.service_state("sound") is not None and window.ctx.service_state("speech") is not None
+    heard(qtbot, window, sound, ServiceState.MISSING)
+    heard(qtbot, window, speech, ServiceState.WORKING)
+    assert view.running.service_note.text().splitlines() == [SOUND_MISSING]
+    heard(qtbot, window, sound, ServiceState.MISSING)  # told again: still said once
+    assert view.running.service_note.text().splitlines() == [SOUND_MISSING]
+    view.close()
+
+
 def test_the_words_follow_the_language(qtbot: QtBot, data_dir: Path) -> None:
     i18n.set_language("de")
     window, page, sound, _speech = settings_window(qtbot, data_dir)

@@ -112,7 +112,9 @@ class MainWindow(QMainWindow):
         brand = QLabel(APP_NAME)
         brand.setProperty("role", "big")
         brand.setContentsMargins(22, 0, 12, 16)
-        brand.setWordWrap(True)  # at very large text the name takes two lines rather than widening the sidebar
+        brand.setWordWrap(
+            True
+        )  # at very large text the name takes two lines rather than widening the sidebar
         side.addWidget(brand)
 
         self.stack = QStackedWidget()

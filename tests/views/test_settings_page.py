@@ -14,11 +14,7 @@ from pytestqt.qtbot import QtBot
 from sciatica_coach import i18n, safety_state
 from sciatica_coach.i18n import _
 from sciatica_coach.platform.worker_process import (
-    SOUND_FAILED,
-    SOUND_HUNG,
     SOUND_MISSING,
-    SPEECH_FAILED,
-    SPEECH_HUNG,
     ServiceState,
     SpeechProcess,
 )
@@ -30,6 +26,7 @@ from sciatica_coach.views.safety_pages import GuidanceDialog
 from sciatica_coach.views.settings_page import SettingsPage
 from sciatica_coach.views.theme import DARK, LIGHT, apply_theme, current_colors
 from tests.helpers import FakeClock, fake_services, session_past_guidance
+from tests.platform.test_service_checks import NOTICES
 from tests.views.walk import make_window, settle, themed_app  # noqa: F401 - a fixture
 
 
@@ -139,20 +136,6 @@ class CheckedService:
 
     def set_volume(self, percent: int) -> None:
         self.volume = percent
-
-
-NOTICES = {
-    "sound": {
-        ServiceState.MISSING: SOUND_MISSING,
-        ServiceState.FAILED: SOUND_FAILED,
-        ServiceState.HUNG: SOUND_HUNG,
-    },
-    "speech": {
-        ServiceState.MISSING: SpeechProcess.missing_notice,
-        ServiceState.FAILED: SPEECH_FAILED,
-        ServiceState.HUNG: SPEECH_HUNG,
-    },
-}
 
 
 def checked_services() -> tuple[ServiceFactories, CheckedService, CheckedService]:

@@ -118,6 +118,7 @@ class PainCheck(QWidget):
         super().__init__(parent)
         continue_text = continue_text or _("Continue")
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 24, 32, 24)  # as the guidance note and the other stages
         layout.setSpacing(16)
         layout.addWidget(label(heading, "title"))
         layout.addWidget(label(intro, "subtitle"))

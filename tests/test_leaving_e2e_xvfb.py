@@ -1,5 +1,6 @@
 """End to end, in the real window with a real window manager: leaving a running session by Ctrl+2 and by
-Alt+F4 asks first, like Esc, and what was done is kept either way (issue 15, points 4 and 7).
+Alt+F4 asks first, like Esc, and what was done is kept either way (issue 15, points 4 and 7), in light, dark
+and floor mode.
 
 The real app runs on a private Xvfb with openbox managing its window, so Alt+F4 is what a desktop does with
 it: the window manager asks the window to close. Keys only (xdotool); every wait polls the data folder.
@@ -45,10 +46,15 @@ def window_manager(display: xvfb.Display) -> Iterator[None]:
         manager.wait(timeout=xvfb.WAIT_S)
 
 
+@pytest.fixture(params=["light", "dark", "floor"])
+def mode(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
 @pytest.fixture
-def app(display: xvfb.Display, window_manager: None, tmp_path: Path) -> Iterator[SessionApp]:
+def app(display: xvfb.Display, window_manager: None, tmp_path: Path, mode: str) -> Iterator[SessionApp]:
     data_dir = tmp_path / "e2e-data"
-    tiny_folder(data_dir, "light")
+    tiny_folder(data_dir, "dark" if mode == "dark" else "light")
     repo = Repository.open(data_dir)
     try:
         save_routine(
@@ -78,8 +84,12 @@ def alive(app: SessionApp) -> bool:
     return app.process is not None and app.process.poll() is None
 
 
-def test_ctrl_2_and_alt_f4_in_a_running_session_ask_and_keep_what_was_done(app: SessionApp) -> None:
+def test_ctrl_2_and_alt_f4_in_a_running_session_ask_and_keep_what_was_done(
+    app: SessionApp, mode: str
+) -> None:
     into_the_session(app)
+    if mode == "floor":
+        app.keys("f")  # floor mode: full screen, white and yellow on black
     app.keys("ctrl+2")  # Progress, in the middle of getting ready: the session asks instead
     app.wait_for(lambda: app.session() is not None, "what was done kept at once")
     kept = app.session()

@@ -13,7 +13,13 @@ def register(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, data_dir: Path) -> int:
     from sciatica_coach.cli.common import open_repository
     from sciatica_coach.cli.main import UsageError
-    from sciatica_coach.storage.exchange import MAX_IMPORT_BYTES, ExchangeError, apply_import, parse_import
+    from sciatica_coach.storage.exchange import (
+        MAX_IMPORT_BYTES,
+        ExchangeError,
+        RoutineFileError,
+        apply_import,
+        parse_import,
+    )
 
     path = Path(args.file).expanduser()
     try:
@@ -27,6 +33,10 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
         raise UsageError(f"could not read {path} ({err.strerror}).") from None
     try:
         bundle = parse_import(blob, path.name)
+    except RoutineFileError:
+        raise UsageError(
+            f"This is a routine file, not a history file: use `sciatica-coach routine import {args.file}`"
+        ) from None
     except ExchangeError as err:
         raise UsageError(str(err)) from None
     with open_repository(data_dir, write=True) as repo:

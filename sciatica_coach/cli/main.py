@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -15,6 +16,7 @@ from typing import NoReturn
 from sciatica_coach import __version__
 
 PROG = "sciatica-coach"
+EXIT_CLOSED_PIPE = 128 + 13  # what a shell reports for a program ended by SIGPIPE (13)
 
 # name -> (module, one-line help). Later issues add entries here.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
@@ -96,7 +98,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 verbose=args.verbose,
             )
         module = importlib.import_module(SUBCOMMANDS[args.command][0])
-        return int(module.run(args, data_dir))
+        code = int(module.run(args, data_dir))
+        if sys.stdout is not None:
+            sys.stdout.flush()  # a reader that went away (`| head`) shows here, not as a traceback at exit
+        return code
+    except BrokenPipeError:
+        # Whoever read our output stopped reading (`routine show | head`): stop quietly, as `cat` does.
+        # Point stdout at /dev/null so Python's own flush at exit does not complain again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return EXIT_CLOSED_PIPE
     except (UsageError, DataError) as err:
         print(f"{PROG}: {err}", file=sys.stderr)
         return 2

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from sciatica_coach import __version__
 from sciatica_coach.core.model import SafetyEvent, SessionRecord, SymptomChange
+from sciatica_coach.core.prescription import FORMAT_NAME as ROUTINE_FORMAT
 from sciatica_coach.core.safety import session_reach_change
 from sciatica_coach.i18n import _, ngettext
 from sciatica_coach.storage.codec import (
@@ -54,6 +55,10 @@ REACH_CHANGE_WORDS = {
 
 class ExchangeError(ValueError):
     """A file that cannot be imported; the message lists the problems in plain words."""
+
+
+class RoutineFileError(ExchangeError):
+    """The file is a routine (prescription) file, not a history export: it belongs to the routine import."""
 
 
 @dataclass(frozen=True)
@@ -181,10 +186,23 @@ def parse_import(blob: bytes, source: str | None = None) -> ImportBundle:
         raise ExchangeError(
             _("{source} is not a Sciatica Coach export (its contents can't be read).").format(source=source)
         ) from None
-    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
+    if not isinstance(data, dict) or "format" not in data:
         raise ExchangeError(
             _("{source} is not a Sciatica Coach history export (its 'format' field is missing).").format(
                 source=source
+            )
+        )
+    if data["format"] == ROUTINE_FORMAT:
+        raise RoutineFileError(
+            _(
+                "{source} is a routine file, not a history file. To use it as your routine, import it on the "
+                "Routine page."
+            ).format(source=source)
+        )
+    if data["format"] != EXPORT_FORMAT:
+        raise ExchangeError(
+            _("{source} is not a Sciatica Coach history export (its 'format' field says {value}).").format(
+                source=source, value=json.dumps(data["format"])[:60]
             )
         )
     version = data.get("version")

@@ -6,14 +6,21 @@ exercises set aside for today because they sent symptoms further down the leg, a
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from sciatica_coach.core import safety
 from sciatica_coach.core.catalogue import Catalogue, CatalogueError, parse_routine_items
-from sciatica_coach.core.clock import Clock
+from sciatica_coach.core.clock import Clock, SystemClock
 from sciatica_coach.core.model import Direction, Phase, Routine, RoutineItem
+from sciatica_coach.core.plan_history import (
+    REASON_BY_HAND,
+    REASON_PRESCRIPTION,
+    REASON_SUGGESTION,
+    ChangeKind,
+    routine_to_dict,
+)
 from sciatica_coach.core.progression import (
     Decision,
     Proposal,
@@ -32,23 +39,6 @@ STOPPED_TODAY_KEY = "stopped_today"
 HISTORY_KEY = "progression_history"
 AVOID_SETTING = "avoid_direction"
 MAX_HISTORY = 500  # decisions kept; a few a week for years
-
-
-def item_to_dict(item: RoutineItem) -> dict[str, Any]:
-    dose = item.dose
-    return {
-        "exercise": item.exercise_id,
-        "hold_s": dose.hold_s,
-        "reps": dose.reps,
-        "sets": dose.sets,
-        "rest_between_reps_s": dose.rest_between_reps_s,
-        "rest_between_sets_s": dose.rest_between_sets_s,
-        "side_mode": item.side_mode.value,
-    }
-
-
-def routine_to_dict(routine: Routine) -> dict[str, Any]:
-    return {"phase": int(routine.phase), "items": [item_to_dict(item) for item in routine.items]}
 
 
 def routine_from_dict(data: Any, catalogue: Catalogue, where: str = "routine") -> Routine:
@@ -89,9 +79,20 @@ def active_routine(repo: Repository, catalogue: Catalogue) -> Routine:
     return catalogue.default_routine(Phase.MOBILITY, avoided_direction(repo))
 
 
-def save_routine(repo: Repository, routine: Routine) -> None:
-    """Store the routine; it applies from the next session (past records keep what was actually done)."""
+def save_routine(repo: Repository, routine: Routine, now: datetime | None = None, reason: str = "") -> None:
+    """Store the routine; it applies from the next session (past records keep what was actually done).
+
+    The one place a routine is saved. With `now` (every change the person makes: by hand, a prescription
+    file, an accepted suggestion) the change is also recorded in the plan's history with `reason`, plain
+    English (see :mod:`sciatica_coach.core.plan_history`); without it (test and demo set-up) it is only
+    stored."""
+    from sciatica_coach.progress_data import plan_history, record_plan_change
+
+    if now is not None:
+        plan_history(repo, now)  # data without a history keeps the plan it was measured against
     repo.set_state(ROUTINE_KEY, routine_to_dict(routine))
+    if now is not None:
+        record_plan_change(repo, now, ChangeKind.ROUTINE, reason or REASON_BY_HAND)
 
 
 def set_avoided_direction(repo: Repository, direction: Direction | None) -> None:
@@ -121,13 +122,17 @@ def export_prescription(path: Path, routine: Routine) -> None:
     atomic_write(path, dumps_prescription(routine).encode("utf-8"), mode=0o600)
 
 
-def import_prescription(repo: Repository, path: Path, catalogue: Catalogue) -> Routine:
-    """Read, check and save a prescription file as the routine. PrescriptionError (listing every problem)
-    leaves the stored routine unchanged."""
+def import_prescription(
+    repo: Repository, path: Path, catalogue: Catalogue, clock: Clock | None = None
+) -> Routine:
+    """Read, check and save a prescription file as the routine (recorded in the plan's history at the
+    clock's time, the system clock by default). PrescriptionError (listing every problem) leaves the stored
+    routine unchanged."""
     from sciatica_coach.core.prescription import read_prescription
 
     routine = read_prescription(path, catalogue)
-    save_routine(repo, routine)
+    now = (clock or SystemClock()).now()
+    save_routine(repo, routine, now, REASON_PRESCRIPTION.format(name=path.name))
     return routine
 
 
@@ -174,7 +179,8 @@ def _record(repo: Repository, decision: Decision) -> None:
 def accept(repo: Repository, catalogue: Catalogue, clock: Clock, proposal: Proposal) -> Routine:
     """Apply the proposal to the active routine, save it, and note the decision. Returns the new routine."""
     routine = apply_proposal(proposal, active_routine(repo, catalogue))
-    save_routine(repo, routine)
+    summary = proposal.title.rstrip("?？ ")
+    save_routine(repo, routine, clock.now(), REASON_SUGGESTION.format(summary=summary))
     _record(repo, decide(proposal, True, clock.now()))
     return routine
 

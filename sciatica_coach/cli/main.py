@@ -30,6 +30,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "report": ("sciatica_coach.cli.report_cmd", "make a one-page PDF report for your physiotherapist"),
     "reminders": ("sciatica_coach.cli.reminders_cmd", "list, set or preview your reminder times"),
     "routine": ("sciatica_coach.cli.routine_cmd", "show your routine, or export/import a routine file"),
+    "backup": ("sciatica_coach.cli.backup_cmd", "save a backup of everything (history, routine, reminders…)"),
+    "restore": ("sciatica_coach.cli.backup_cmd", "replace your data with a backup (asks first)"),
 }
 
 

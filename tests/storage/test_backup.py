@@ -19,7 +19,7 @@ from sciatica_coach.core.model import Phase, SafetyEvent, SafetyEventKind
 from sciatica_coach.core.schedule import Reminder, ReminderPlan, plan_to_dict
 from sciatica_coach.progress_data import PLAN_KEY
 from sciatica_coach.routines import HISTORY_KEY, ROUTINE_KEY
-from sciatica_coach.storage import backup as backup_module
+from sciatica_coach.storage import atomic
 from sciatica_coach.storage.backup import (
     AUTO_KEEP,
     BACKUP_VERSION,
@@ -35,6 +35,7 @@ from sciatica_coach.storage.backup import (
     summary_lines,
     write_backup,
 )
+from sciatica_coach.storage.lock import LOCK_NAME
 from sciatica_coach.storage.migrations import SCHEMA_VERSION
 from sciatica_coach.storage.repository import DATA_FILE, HISTORY_FOLDER, Repository
 from tests.helpers import session_record
@@ -94,11 +95,11 @@ def files(folder: Path) -> dict[str, Any]:
 
 
 def raw_bytes(folder: Path) -> dict[str, bytes]:
-    """The bytes of every file under `folder` except the backups (for "nothing changed")."""
+    """The bytes of every file under `folder` except the backups and the lock (for "nothing changed")."""
     return {
         str(p.relative_to(folder)): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and BACKUPS_FOLDER not in p.relative_to(folder).parts
+        if p.is_file() and BACKUPS_FOLDER not in p.relative_to(folder).parts and p.name != LOCK_NAME
     }
 
 
@@ -322,7 +323,7 @@ def test_a_failed_write_leaves_the_data_as_it_was(
     repo.save_session(session_record("mine", datetime(2023, 5, 5, 9, 0, tzinfo=ZONE)))
     repo.close()
     before = raw_bytes(folder)
-    real_write, real_replace = backup_module.atomic_write, os.replace
+    real_write, real_replace = atomic.atomic_write, os.replace
     error = (
         OSError(errno.ENOSPC, "No space left on device")
         if fails_at != "history swap"
@@ -349,8 +350,8 @@ def test_a_failed_write_leaves_the_data_as_it_was(
             raise error
         real_replace(src, dst)
 
-    monkeypatch.setattr(backup_module, "atomic_write", write)
-    monkeypatch.setattr(backup_module.os, "replace", replace)
+    monkeypatch.setattr("sciatica_coach.storage.backup.atomic_write", write)
+    monkeypatch.setattr(os, "replace", replace)
     with pytest.raises(BackupError, match="nothing was changed") as info:
         restore(folder, good, NOW)
     monkeypatch.undo()
@@ -403,7 +404,7 @@ def test_a_failed_automatic_backup_removes_nothing(tmp_path: Path, monkeypatch: 
     def full(*_a: object, **_k: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(backup_module, "atomic_write", full)
+    monkeypatch.setattr("sciatica_coach.storage.backup.atomic_write", full)
     with pytest.raises(BackupError, match="disk is full"):
         auto_backup(folder, NOW + timedelta(days=30))
     assert auto_backups(folder) == kept

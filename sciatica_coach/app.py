@@ -143,6 +143,24 @@ def _install_reminders(target: QApplication | MainWindow, ctx: AppContext) -> Re
     return install_reminders(target, ctx)
 
 
+def write_auto_backup(ctx: AppContext) -> None:
+    """Today's automatic backup of everything (storage/backup.py: one a day, the newest 7 kept), run after the
+    window's first paint. Only an opened data folder gets here, and not one where opening found a broken file
+    and started afresh: its empty data must not push the good backups out. A failure is logged, nothing else."""
+    from sciatica_coach.storage.backup import auto_backup
+
+    if ctx.repo.notices:
+        log.warning("No automatic backup today: opening the data folder found a problem")
+        return
+    try:
+        made = auto_backup(ctx.repo.folder, ctx.clock.now())
+    except Exception:
+        log.exception("Could not write today's automatic backup")
+        return
+    if made is not None:
+        log.info("Automatic backup written: %s", made)
+
+
 def run_gui(
     data_dir: Path,
     argv: Sequence[str],
@@ -237,6 +255,7 @@ def run_gui(
     if start_session:
         QTimer.singleShot(0, lambda: main_window().start_session())
     ctx.after_start(first_paint.report_ready, first_paint)  # asked for last: runs after all the above
+    ctx.after_start(lambda: write_auto_backup(ctx), ctx)  # after "ready": outside the start-up timings
     code = app.exec()
     instance.release()
     repo.close()

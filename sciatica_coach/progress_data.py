@@ -24,6 +24,7 @@ from sciatica_coach.core.adherence import AdherenceHistory, build_history
 from sciatica_coach.core.clock import Clock, SystemClock
 from sciatica_coach.core.model import Outcome, Phase, Routine, SafetyEvent, SafetyEventKind, SymptomChange
 from sciatica_coach.core.plan_history import (
+    PLAN_HISTORY_KEY,
     REASON_FIRST_READ,
     REASON_REMINDERS,
     ChangeKind,
@@ -46,7 +47,6 @@ from sciatica_coach.storage.repository import DataError, Repository
 log = logging.getLogger(__name__)
 
 PLAN_KEY = "reminder_plan"
-PLAN_HISTORY_KEY = "plan_history"
 ONE_DAY = timedelta(days=1)
 REMINDER_STATE_KEY = "reminder_state"  # the scheduler's fired/snoozed/paused record
 

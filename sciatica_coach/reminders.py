@@ -40,13 +40,12 @@ from sciatica_coach.core.schedule import (
     ReminderStatus,
     StateError,
     check,
-    plan_to_dict,
     slot_for,
     state_from_dict,
     state_to_dict,
 )
 from sciatica_coach.i18n import _
-from sciatica_coach.progress_data import PLAN_KEY, REMINDER_STATE_KEY, reminder_plan
+from sciatica_coach.progress_data import REMINDER_STATE_KEY, reminder_plan, save_reminder_plan
 from sciatica_coach.storage.repository import DataError, Repository
 
 if TYPE_CHECKING:
@@ -300,7 +299,7 @@ class ReminderService(QObject):
     def set_plan(self, plan: ReminderPlan) -> None:
         """Check, store and use a new plan. Raises PlanError (and stores nothing) when it is not valid."""
         check(plan)
-        self._repo.set_state(PLAN_KEY, plan_to_dict(plan))
+        save_reminder_plan(self._repo, plan, self._clock.now())
         self._scheduler.set_plan(plan)
         if self._started:
             self._arm(self._clock.now())

@@ -91,15 +91,15 @@ def _list(data_dir: Path) -> int:
 def _set(texts: list[str], data_dir: Path) -> int:
     from sciatica_coach.cli.common import open_repository
     from sciatica_coach.cli.main import UsageError
+    from sciatica_coach.core.clock import SystemClock
     from sciatica_coach.core.schedule import (
         PlanError,
         Reminder,
         ReminderPlan,
         check,
         parse_time,
-        plan_to_dict,
     )
-    from sciatica_coach.progress_data import PLAN_KEY, reminder_plan
+    from sciatica_coach.progress_data import reminder_plan, save_reminder_plan
 
     times = []
     for text in texts:
@@ -116,7 +116,7 @@ def _set(texts: list[str], data_dir: Path) -> int:
             check(plan)
         except PlanError as err:
             raise UsageError(" ".join(p.message for p in err.problems)) from None
-        repo.set_state(PLAN_KEY, plan_to_dict(plan))
+        save_reminder_plan(repo, plan, SystemClock().now())
     shown = ", ".join(r.slot for r in sorted(plan.reminders, key=lambda r: r.time))
     print(f"Reminders set for {shown}.")
     return 0

@@ -15,10 +15,14 @@ The rules, so every screen shows the same thing:
 * **Completed and partial.** A session with outcome COMPLETED is *completed*. ENDED_EARLY and SAFETY_STOP
   are both *partial*: the person did some of the routine, and stopping for safety is the right thing to do,
   so it must not count as nothing. Safety stops are also counted separately.
-* **Targets.** The plan's target for a day comes from ``target_for(day)`` (default 2 a day). A day has
-  target 0 when it is excused (a flare day) or before the programme started. The programme starts on
-  ``plan_start`` when given, otherwise on the local day of the first session (or today, with no history),
-  so a person who starts on a Thursday is not marked down for Monday to Wednesday.
+* **Targets.** The plan's target for a day comes from ``target_for(day)`` (default 2 a day). The app passes
+  :meth:`sciatica_coach.core.plan_history.PlanHistory.target_for`: each day is measured against the reminder
+  plan *in force that day*, so changing the reminders (or the routine, or the phase) never rewrites earlier
+  weeks, streaks or the score; a change takes effect from the next local day. A day has target 0 when it is
+  excused (a flare day, kept as the repository's excused days, whatever the plan said) or before the
+  programme started. The programme starts on ``plan_start`` when given, otherwise on the local day of the
+  first session (or today, with no history), so a person who starts on a Thursday is not marked down for
+  Monday to Wednesday.
 * **Adherence %.** ``100 * (completed + 0.5 * partial) / target``, capped at 100; ``None`` when the target
   is 0. Sessions on excused days still count as credit. The row for the current week is marked
   ``in_progress`` and uses the whole week's target ("3 of 14 so far").

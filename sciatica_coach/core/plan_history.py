@@ -30,6 +30,7 @@ from sciatica_coach.i18n import N_
 
 log = logging.getLogger(__name__)
 
+PLAN_HISTORY_KEY = "plan_history"  # the repository state key the history is kept under (a list of changes)
 # Reasons kept with a change: plain English, stored as written (N_ marks them for whoever shows them).
 REASON_BY_HAND = N_("Changed by hand in Routine")
 REASON_PRESCRIPTION = N_("Imported from a prescription file ({name})")

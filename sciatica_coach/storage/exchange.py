@@ -7,7 +7,12 @@ The whole file is checked before anything changes: every problem is listed, and 
 data. Sessions are then written one year's file at a time, each atomically; if the computer stops part-way, the
 years already written are kept, and importing the same file again completes the rest, because sessions already
 stored (same id) are skipped, as are safety events already stored (same time, kind, exercise and session).
-Importing twice never doubles anything."""
+Importing twice never doubles anything.
+
+The JSON backup also carries the plan's history (which routine and reminders were in force when; see
+:mod:`sciatica_coach.core.plan_history`). It is read tolerantly (a damaged entry is left out, never a reason to
+refuse the file) and restored only into a folder that has no history of its own: none at all, or only the
+first reading of today's plan that data without a history gets."""
 
 from __future__ import annotations
 
@@ -21,6 +26,14 @@ from typing import Any, TypeVar
 
 from sciatica_coach import __version__
 from sciatica_coach.core.model import SafetyEvent, SessionRecord, SymptomChange
+from sciatica_coach.core.plan_history import (
+    PLAN_HISTORY_KEY,
+    REASON_FIRST_READ,
+    ChangeKind,
+    PlanHistory,
+    history_from_list,
+    history_to_list,
+)
 from sciatica_coach.core.prescription import FORMAT_NAME as ROUTINE_FORMAT
 from sciatica_coach.core.safety import session_reach_change
 from sciatica_coach.i18n import _, ngettext
@@ -67,6 +80,7 @@ class ImportBundle:
     excused_days: frozenset[date]
     plan_start: date | None
     safety_events: tuple[SafetyEvent, ...] = ()
+    plan_history: PlanHistory | None = None  # None when the file has none
 
 
 @dataclass(frozen=True)
@@ -86,6 +100,7 @@ def export_json(repo: Repository, now: datetime) -> str:
         "excused_days": sorted(d.isoformat() for d in repo.excused_days()),
         "sessions": [session_to_dict(s) for s in repo.sessions()],
         "safety_events": [event_to_dict(e) for e in repo.safety_events()],
+        "plan_history": history_to_list(history_from_list(repo.state(PLAN_HISTORY_KEY))),
     }
     return json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
 
@@ -254,7 +269,23 @@ def parse_import(blob: bytes, source: str | None = None) -> ImportBundle:
                 source=source, problems=_problem_list(problems)
             )
         )
-    return ImportBundle(tuple(sessions), frozenset(excused), plan_start, tuple(events))
+    return ImportBundle(
+        tuple(sessions),
+        frozenset(excused),
+        plan_start,
+        tuple(events),
+        history_from_list(data.get("plan_history")) or None,
+    )
+
+
+def _has_own_plan_history(repo: Repository) -> bool:
+    """Whether the folder keeps a plan history of its own: more than the first reading of today's plan."""
+    changes = history_from_list(repo.state(PLAN_HISTORY_KEY)).changes
+    if not changes:
+        return False
+    return not (
+        len(changes) == 1 and changes[0].kind is ChangeKind.START and changes[0].reason == REASON_FIRST_READ
+    )
 
 
 def apply_import(repo: Repository, bundle: ImportBundle) -> ImportResult:
@@ -266,4 +297,6 @@ def apply_import(repo: Repository, bundle: ImportBundle) -> ImportResult:
         current = repo.plan_start()
         if current is None or bundle.plan_start < current:
             repo.set_state("plan_start", bundle.plan_start.isoformat())
+    if bundle.plan_history and not _has_own_plan_history(repo):
+        repo.set_state(PLAN_HISTORY_KEY, history_to_list(bundle.plan_history))
     return ImportResult(added=added, already_there=len(bundle.sessions) - added, events_added=events_added)

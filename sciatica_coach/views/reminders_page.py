@@ -35,13 +35,12 @@ from sciatica_coach.core.schedule import (
     ReminderPlan,
     format_time,
     parse_time,
-    plan_to_dict,
     upcoming,
     validate,
 )
 from sciatica_coach.i18n import N_, SOURCE_LANGUAGE, _, current_language
 from sciatica_coach.platform.autostart import Autostart, create_autostart
-from sciatica_coach.progress_data import PLAN_KEY, reminder_plan
+from sciatica_coach.progress_data import reminder_plan, save_reminder_plan
 from sciatica_coach.storage.repository import DataError
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.locale_support import clock_time, day_month, weekday_name
@@ -335,7 +334,7 @@ class RemindersPage(Page):
             if service is not None:
                 service.set_plan(plan)
             else:
-                self.ctx.repo.set_state(PLAN_KEY, plan_to_dict(plan))
+                save_reminder_plan(self.ctx.repo, plan, self.ctx.clock.now())
         except (PlanError, DataError) as err:
             self.save_state.setText(str(err))
             return

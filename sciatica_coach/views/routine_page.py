@@ -41,6 +41,7 @@ from sciatica_coach.core.model import (
     RoutineItem,
     SideMode,
 )
+from sciatica_coach.core.plan_history import REASON_BY_HAND
 from sciatica_coach.core.prescription import FILE_SUFFIX, PrescriptionError
 from sciatica_coach.core.progression import PHASE_KINDS, PHASE_NAMES, Decision, Proposal
 from sciatica_coach.i18n import N_, _, ngettext
@@ -693,7 +694,7 @@ class RoutinePage(Page):
         if not self._items:
             return False
         try:
-            routines.save_routine(self.ctx.repo, self.draft())
+            routines.save_routine(self.ctx.repo, self.draft(), self.ctx.clock.now(), REASON_BY_HAND)
         except DataError as err:
             self._save_failed(str(err))
             return False
@@ -751,7 +752,7 @@ class RoutinePage(Page):
 
     def import_file(self, path: Path) -> bool:
         try:
-            routine = routines.import_prescription(self.ctx.repo, path, self.catalogue)
+            routine = routines.import_prescription(self.ctx.repo, path, self.catalogue, self.ctx.clock)
         except PrescriptionError as err:
             self._file_message(str(err), error=True)
             return False

@@ -19,9 +19,9 @@ The rules it adds:
 * **Missed by weekday.** Finished days only (before today, in the range) with a target above 0: how many,
   and how many did not meet the plan.
 * **Missed by slot.** The reminder slots planned on a day come from the caller (``slots_for(day)``: the
-  reminder plan's "HH:MM" slots of that weekday), counted only on finished days with a target whose number
-  of slots equals the day's target (a day planned under a different number of reminders can't be split into
-  slots). A slot was done when a *completed* session was filed under it; an older session filed only as
+  "HH:MM" slots of the reminder plan in force that day, ``PlanHistory.reminders_on(day)``, the same plan the
+  day's target comes from), counted only on finished days with a target whose number of slots equals the
+  day's target (a day whose target came from elsewhere can't be split into slots). A slot was done when a *completed* session was filed under it; an older session filed only as
   "morning" or "evening" (before sessions carried their reminder slot) counts for one planned slot in that
   part of the day. Without ``slots_for`` there are no slot tallies.
 * **Missed most.** The highest share missed, then the most missed, then the earliest weekday or slot;
@@ -99,6 +99,10 @@ class HabitStats:
     by_weekday_slot: tuple[MissTally, ...]  # per weekday and slot, Monday's earliest first
 
     @property
+    def week_end_scores(self) -> tuple[ScorePoint, ...]:
+        return week_end_scores(self.scores)
+
+    @property
     def most_missed_weekday(self) -> MissTally | None:
         return most_missed(self.by_weekday)
 
@@ -121,8 +125,8 @@ def most_missed(tallies: Sequence[MissTally]) -> MissTally | None:
 
 
 def part_of_day(slot: str) -> str | None:
-    """The part of the day, "morning" or "evening", of a slot: a reminder time before MORNING_ENDS_AT is in the morning (the rule
-    adherence uses for sessions without a slot); None for a slot that is neither a time nor a part of day."""
+    """The part of the day, "morning" or "evening", of a slot: a reminder time before MORNING_ENDS_AT is in the
+    morning (the rule adherence uses for sessions without a slot); None for a slot that is neither."""
     if slot in (MORNING_SLOT, EVENING_SLOT):
         return slot
     try:
@@ -145,6 +149,15 @@ def _slot_key(slot: str) -> tuple[int, str]:
 def score_series(cells: Sequence[DayCell]) -> tuple[ScorePoint, ...]:
     """The habit score of each cell that has one (from the programme's start up to today)."""
     return tuple(ScorePoint(cell.day, cell.score_pct) for cell in cells if cell.score_pct is not None)
+
+
+def week_end_scores(scores: Sequence[ScorePoint]) -> tuple[ScorePoint, ...]:
+    """The last score of each ISO week (Sunday's, or today's in the current week), oldest first."""
+    last: dict[tuple[int, int], ScorePoint] = {}
+    for point in scores:
+        iso = point.day.isocalendar()
+        last[iso.year, iso.week] = point
+    return tuple(last.values())
 
 
 def streaks(cells: Sequence[DayCell], today: date) -> list[Streak]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pyqtgraph as pg
@@ -23,9 +23,11 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import QApplication, QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
 from sciatica_coach.core.adherence import WeekRow
+from sciatica_coach.core.habit_stats import ScorePoint
 from sciatica_coach.i18n import _
 from sciatica_coach.views.calendar_heatmap import series_colors, shaded
 from sciatica_coach.views.progress_text import (
+    score_tooltip,
     short_date,
     week_tooltip,
     weeks_summary,
@@ -40,6 +42,9 @@ SESSIONS_PANEL_HEIGHT_PX = 300
 PAIN_PANEL_HEIGHT_PX = 170
 PANEL_GAP_PX = 4
 CHART_HEIGHT_PX = SESSIONS_PANEL_HEIGHT_PX + PANEL_GAP_PX + PAIN_PANEL_HEIGHT_PX  # without the legend
+SCORE_CHART_HEIGHT_PX = 260  # the habit score chart, at 100 % text (taller when its axis title needs it)
+SCORE_TICKS_PCT = (25, 50, 75, 100)
+SCORE_FILL_ALPHA = 46  # the area under the habit score line
 AXIS_WIDTH_PX = 64  # both panels' left axes are at least this wide, and as wide as each other: weeks line up
 TICK_TEXT_OFFSET_PX = 8  # between an axis line and its numbers or dates
 AXIS_LABEL_GAP_PX = 6  # between a left axis's title and its numbers
@@ -364,3 +369,154 @@ class WeeklyChart(QWidget):
             return
         global_pos = plot.mapToGlobal(plot.mapFromScene(pos))
         QToolTip.showText(global_pos, self.tooltip_for(index), plot)
+
+
+def day_ticks(start: date, days: int, step_weeks: int = 1) -> list[tuple[float, str]]:
+    """Date labels at the Mondays of a range of `days` days from `start` (x = days since `start`), every
+    `step_weeks` weeks counted back from the last Monday, which is always labelled."""
+    mondays = [i for i in range(days) if (start + timedelta(days=i)).weekday() == 0]
+    if not mondays:
+        return [(0.0, short_date(start))]
+    chosen = mondays[::-1][:: max(1, step_weeks)][::-1]
+    return [(float(i), short_date(start + timedelta(days=i))) for i in chosen]
+
+
+class HabitScoreChart(QWidget):
+    """The habit score (0–100 %) of every day of the range as a line with a light fill beneath; hovering a
+    day shows its date and score. The page gives the same numbers in words and as a table."""
+
+    hovered = Signal(int)  # days since the range's start under the mouse, -1 when none
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.points: list[ScorePoint] = []
+        self.start: date | None = None
+        self.days = 0
+        self.today: date | None = None
+        self.description = ""
+        plot = pg.PlotWidget()
+        plot.setFixedHeight(SCORE_CHART_HEIGHT_PX)
+        plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        plot.setAccessibleName(_("Habit score chart"))
+        plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # nothing here takes keys; the page has it in words
+        item = plot.getPlotItem()
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        item.vb.setMouseEnabled(x=False, y=False)
+        item.vb.setDefaultPadding(0.0)
+        item.vb.sigResized.connect(self._update_ticks)
+        plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.plot = plot
+        self._fill = pg.PlotDataItem()
+        self._line = pg.PlotDataItem()
+        item.addItem(self._fill)
+        item.addItem(self._line)
+        self._hover_index = -1
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(plot)
+
+    def set_scores(
+        self, points: Sequence[ScorePoint], start: date, end: date, today: date, description: str = ""
+    ) -> None:
+        """The scores of the days `start` to `end` (x = days since `start`); days without one are blank."""
+        self.points = list(points)
+        self.start = start
+        self.days = max(1, (end - start).days + 1)
+        self.today = today
+        self.description = description
+        self.apply_colors(current_colors())
+
+    def x_of(self, point: ScorePoint) -> float:
+        assert self.start is not None
+        return float((point.day - self.start).days)
+
+    def _tick_font(self) -> QFont:
+        font = QFont(QApplication.font())
+        font.setPointSizeF(max(10.0, font.pointSizeF() * 0.95))
+        return font
+
+    def apply_colors(self, c: Colors) -> None:
+        """(Re)draw in the given colours; called for new scores and when light/dark or the text size changes."""
+        item = self.plot.getPlotItem()
+        font = self._tick_font()
+        self.plot.setBackground(c.surface)
+        for side in ("left", "bottom"):
+            axis = item.getAxis(side)
+            axis.setPen(pg.mkPen(c.border))
+            axis.setTextPen(pg.mkPen(c.text))
+            axis.setStyle(tickFont=font, tickTextOffset=TICK_TEXT_OFFSET_PX, tickLength=-6)
+        item.showGrid(x=False, y=True, alpha=0.18)
+        item.setLabel(
+            "left", _("Habit score"), **{"color": c.text, "font-size": f"{font.pointSizeF():.0f}pt"}
+        )
+        metrics = QFontMetricsF(font)
+        bottom_px = math.ceil(metrics.height() + TICK_TEXT_OFFSET_PX + 2)
+        title = item.getAxis("left").label.boundingRect()
+        numbers_px = metrics.horizontalAdvance(_("{percent}%").format(percent=100))
+        item.getAxis("bottom").setHeight(bottom_px)
+        item.getAxis("left").setWidth(
+            max(AXIS_WIDTH_PX, math.ceil(title.height() - AXIS_LABEL_NUDGE_PX + AXIS_LABEL_GAP_PX + numbers_px
+                                         + TICK_TEXT_OFFSET_PX + 2))
+        )  # fmt: skip
+        self.plot.setFixedHeight(
+            max(SCORE_CHART_HEIGHT_PX, math.ceil(title.width() + 2 * AXIS_LABEL_PAD_PX + bottom_px))
+        )
+        item.getAxis("left").setTicks(
+            [[(float(v), _("{percent}%").format(percent=v)) for v in SCORE_TICKS_PCT], []]
+        )
+        item.vb.setRange(yRange=(0, 100 * 1.08), padding=0)
+        if self.points:
+            x = np.array([self.x_of(p) for p in self.points], dtype=float)
+            y = np.array([p.score_pct for p in self.points], dtype=float)
+            accent = shaded(c.accent, SCORE_FILL_ALPHA)
+            self._fill.setData(x, y, pen=pg.mkPen(None), fillLevel=0.0, brush=pg.mkBrush(accent))
+            self._line.setData(x, y, pen=pg.mkPen(c.accent, width=LINE_WIDTH_PX))
+        self._fill.setVisible(bool(self.points))
+        self._line.setVisible(bool(self.points))
+        self.plot.setAccessibleDescription(self.description)
+        self._update_ticks()
+
+    def _update_ticks(self) -> None:
+        """Dates at Mondays, as many as fit without touching at the current width and text size."""
+        if self.start is None:
+            return
+        metrics = QFontMetricsF(self._tick_font())
+        ticks = day_ticks(self.start, self.days)
+        label_px = max(metrics.horizontalAdvance(text) for _x, text in ticks)
+        view = self.plot.getPlotItem().vb
+        width = view.width() or self.plot.width()
+        right = max(0.5, (label_px / 2 + 2) / max(1e-6, width / (self.days + 1)))
+        view.setXRange(-0.5, self.days - 1 + right, padding=0)
+        px_per_week = 7 * width / (self.days - 0.5 + right)
+        step = tick_step(max(1, len(ticks)), px_per_week, label_px)
+        axis = self.plot.getPlotItem().getAxis("bottom")
+        axis.setTicks([day_ticks(self.start, self.days, step), []])
+        axis.setStyle(hideOverlappingLabels=math.ceil(label_px / 2))
+
+    # ---- hover --------------------------------------------------------------------------------------
+    def point_at_scene(self, pos: QPointF) -> ScorePoint | None:
+        view = self.plot.getPlotItem().vb
+        if not self.points or self.start is None or not view.sceneBoundingRect().contains(pos):
+            return None
+        day = self.start + timedelta(days=round(view.mapSceneToView(pos).x()))
+        return next((p for p in self.points if p.day == day), None)
+
+    def tooltip_for(self, point: ScorePoint | None) -> str:
+        if point is None or self.today is None:
+            return ""
+        return score_tooltip(point.day, point.score_pct, self.today)
+
+    def _on_mouse_moved(self, pos: QPointF) -> None:
+        point = self.point_at_scene(pos)
+        index = -1 if point is None else int(self.x_of(point))
+        if index == self._hover_index:
+            return
+        self._hover_index = index
+        self.hovered.emit(index)
+        if point is None:
+            QToolTip.hideText()
+            return
+        QToolTip.showText(
+            self.plot.mapToGlobal(self.plot.mapFromScene(pos)), self.tooltip_for(point), self.plot
+        )

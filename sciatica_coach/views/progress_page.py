@@ -35,8 +35,10 @@ from PySide6.QtWidgets import (
 )
 
 from sciatica_coach.core.adherence import AdherenceHistory, Summary, WeekRow
+from sciatica_coach.core.habit_stats import HabitStats, habit_stats
+from sciatica_coach.core.plan_history import PlanHistory
 from sciatica_coach.i18n import N_, _, ngettext
-from sciatica_coach.progress_data import SafetyOverview, load_history, safety_overview
+from sciatica_coach.progress_data import SafetyOverview, load_history, plan_history, safety_overview
 from sciatica_coach.storage.atomic import atomic_write
 from sciatica_coach.storage.repository import DataError
 from sciatica_coach.views.calendar_heatmap import CalendarHeatmap
@@ -45,15 +47,19 @@ from sciatica_coach.views.progress_text import (
     DEFAULT_RANGE_WEEKS,
     RANGES_WEEKS,
     answers_sentence,
+    best_streaks_text,
     days_text,
     event_time,
     exercise_name,
     fmt_pain,
     fmt_pct,
     headline_pain_text,
+    missed_most_text,
     reach_sentence,
     red_flag_checks_sentence,
     safety_event_text,
+    score_explanation,
+    score_summary,
     short_date,
     streak_text,
     this_week_text,
@@ -63,12 +69,14 @@ from sciatica_coach.views.theme import CARD_INSIDE_PX, card_room, current_colors
 from sciatica_coach.views.widgets import ButtonRows, Page, card, label
 
 if TYPE_CHECKING:
-    from sciatica_coach.views.charts import WeeklyChart
+    from sciatica_coach.views.charts import HabitScoreChart, WeeklyChart
 
 CHART_SLOT_HEIGHT_PX = 474  # charts.CHART_HEIGHT_PX (not imported: that loads pyqtgraph), so nothing jumps
+SCORE_SLOT_HEIGHT_PX = 260  # charts.SCORE_CHART_HEIGHT_PX, for the same reason
 
 log = logging.getLogger(__name__)
 
+SCORE_TABLE_COLUMNS = (N_("Week of"), N_("Habit score at the week's end"))
 TABLE_COLUMNS = (N_("Week of"), N_("Done"), N_("Partial"), N_("Planned"), N_("Adherence"), N_("Back pain"),
                  N_("Leg pain"), N_("Flare days"), N_("Safety stops"))  # fmt: skip
 FIGURE_SCALE = 1.9  # headline numbers, relative to the body text
@@ -90,6 +98,8 @@ class ProgressPage(Page):
         self.weeks = DEFAULT_RANGE_WEEKS
         self.history: AdherenceHistory | None = None
         self.rows: list[WeekRow] = []
+        self.plans = PlanHistory()  # the plan in force on each day: its reminder slots
+        self.habit: HabitStats | None = None
         self._dirty = True
         self._recolor_timer = QTimer(self)  # a child, so it can never fire after the page is gone
         self._recolor_timer.setSingleShot(True)
@@ -185,6 +195,69 @@ class ProgressPage(Page):
         self.table.setVisible(False)
         chart_box.addWidget(self.table)
         self.body.addWidget(chart_frame)
+
+        # ---- the habit over time: its score, the best streaks, what is missed most ----
+        score_frame, score_box = card(_("Your habit score over time"))
+        score_head = QHBoxLayout()
+        self.score_help_button = QPushButton(_("What is this?"))
+        self.score_help_button.setCheckable(True)
+        self.score_help_button.setAccessibleName(_("What is the habit score?"))
+        self.score_help_button.setAccessibleDescription(score_explanation())
+        self.score_help_button.setToolTip(score_explanation())
+        self.score_help_button.toggled.connect(self._toggle_score_help)
+        score_head.addWidget(self.score_help_button)
+        score_head.addStretch(1)
+        score_box.addLayout(score_head)
+        self.score_help = label(score_explanation(), "muted")
+        self.score_help.setAccessibleName(_("How the score works"))
+        self.score_help.setVisible(False)
+        score_box.addWidget(self.score_help)
+        self._score_chart: HabitScoreChart | None = None  # built with the weekly chart, after the page shows
+        self._score_box = score_box
+        self._score_slot = label(_("Drawing your chart…"), "muted")
+        self._score_slot.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._score_slot.setMinimumHeight(SCORE_SLOT_HEIGHT_PX)
+        score_box.addWidget(self._score_slot)
+        self.score_summary = label("")
+        self.score_summary.setAccessibleName(_("The habit score in words"))
+        self.score_summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        score_box.addWidget(self.score_summary)
+        self.score_table_toggle = QPushButton(_("Show the scores as a table"))
+        self.score_table_toggle.setCheckable(True)
+        self.score_table_toggle.toggled.connect(self._toggle_score_table)
+        score_toggle_row = QHBoxLayout()
+        score_toggle_row.addWidget(self.score_table_toggle)
+        score_toggle_row.addStretch(1)
+        score_box.addLayout(score_toggle_row)
+        self.score_table = QTableWidget(0, len(SCORE_TABLE_COLUMNS))
+        self.score_table.setHorizontalHeaderLabels([_(column) for column in SCORE_TABLE_COLUMNS])
+        self.score_table.setAccessibleName(_("Habit score each week"))
+        self.score_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.score_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.score_table.verticalHeader().setVisible(False)
+        self.score_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.score_table.horizontalHeader().setStretchLastSection(True)
+        self.score_table.setMinimumHeight(260)
+        self.score_table.setVisible(False)
+        score_box.addWidget(self.score_table)
+        self.body.addWidget(score_frame)
+
+        streaks_frame, streaks_box = card(_("Best streaks"))
+        streaks_box.addWidget(
+            label(_("Days in a row that met your plan. Flare days don't break a streak."), "muted")
+        )
+        self.streaks_text = label("")
+        self.streaks_text.setAccessibleName(_("Best streaks"))
+        self.streaks_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        streaks_box.addWidget(self.streaks_text)
+        self.body.addWidget(streaks_frame)
+
+        missed_frame, missed_box = card(_("Missed most"))
+        self.missed_text = label("")
+        self.missed_text.setAccessibleName(_("Missed most"))
+        self.missed_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        missed_box.addWidget(self.missed_text)
+        self.body.addWidget(missed_frame)
 
         # ---- calendar ----
         calendar_frame, calendar_box = card(_("Your days"))
@@ -313,7 +386,8 @@ class ProgressPage(Page):
             self.refresh()
         super().showEvent(event)
         if self._chart is None:
-            QTimer.singleShot(0, self, lambda: self.chart)  # cards, calendar and text first; the chart next
+            # cards, calendar and text first; the charts next
+            QTimer.singleShot(0, self, lambda: (self.chart, self.score_chart))
 
     @property
     def chart(self) -> WeeklyChart:
@@ -329,9 +403,23 @@ class ProgressPage(Page):
                 chart.set_rows(self.rows, self.history.today)
         return self._chart
 
+    @property
+    def score_chart(self) -> HabitScoreChart:
+        """The habit score chart, built on first use (like the weekly chart, it needs pyqtgraph)."""
+        if self._score_chart is None:
+            from sciatica_coach.views.charts import HabitScoreChart
+
+            chart = HabitScoreChart()
+            self._score_box.replaceWidget(self._score_slot, chart)
+            self._score_slot.deleteLater()
+            self._score_chart = chart
+            self._draw_scores()
+        return self._score_chart
+
     def refresh(self) -> None:
         """Reload the history from storage and redraw everything."""
         self.history = load_history(self.ctx.repo, self.ctx.clock)
+        self.plans = plan_history(self.ctx.repo, self.ctx.clock.now())
         self._dirty = False
         self._render_headline(self.history.summary())
         self._render_range()
@@ -355,6 +443,7 @@ class ProgressPage(Page):
         self.figure_notes["streak"].setText(ngettext("best {n} day", "best {n} days", best).format(n=best))
         self.figures["score"].setText(fmt_pct(summary.score_pct))
         self.figure_notes["score"].setText(_("rises as you keep going"))
+        self.figures["score"].setToolTip(score_explanation())
         for key, value in self.figures.items():
             value.setAccessibleDescription(f"{value.text()} {self.figure_notes[key].text()}")
         self.figures["streak"].setAccessibleDescription(streak_text(summary))
@@ -426,6 +515,53 @@ class ProgressPage(Page):
                 n=calendar_weeks, summary=self.calendar.accessibleDescription()
             )
         )
+        self._render_habit()
+
+    def _render_habit(self) -> None:
+        """The habit score, the best streaks and what is missed most, over the weeks shown."""
+        assert self.history is not None
+        plans = self.plans
+        self.habit = habit_stats(
+            self.history,
+            self.rows[0].start,
+            slots_for=lambda day: [r.slot for r in plans.reminders_on(day).enabled_on(day.weekday())],
+        )
+        self.score_summary.setText(score_summary(self.habit))
+        self._draw_scores()
+        self._fill_score_table()
+        self.streaks_text.setText(best_streaks_text(self.habit))
+        self.missed_text.setText(missed_most_text(self.habit))
+
+    def _draw_scores(self) -> None:
+        if self._score_chart is not None and self.habit is not None and self.rows:
+            self._score_chart.set_scores(
+                self.habit.scores, self.rows[0].start, self.rows[-1].end, self.habit.today,
+                self.score_summary.text(),
+            )  # fmt: skip
+
+    def _fill_score_table(self) -> None:
+        assert self.habit is not None
+        points = list(reversed(self.habit.week_end_scores))
+        self.score_table.setRowCount(len(points))
+        for row_index, point in enumerate(points):
+            monday = point.day - timedelta(days=point.day.weekday())
+            week = (
+                _("{date} (so far)").format(date=short_date(monday))
+                if point.day == self.habit.today
+                else short_date(monday)
+            )
+            for column, text in enumerate((week, fmt_pct(point.score_pct))):
+                item = QTableWidgetItem(text)
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.score_table.setItem(row_index, column, item)
+
+    def _toggle_score_help(self, shown: bool) -> None:
+        self.score_help.setVisible(shown)
+
+    def _toggle_score_table(self, shown: bool) -> None:
+        self.score_table.setVisible(shown)
+        self.score_table_toggle.setText(_("Hide the table") if shown else _("Show the scores as a table"))
 
     def _render_safety(self, overview: SafetyOverview) -> None:
         """The weeks shown: red-flag checks, leg reach, after-exercise answers, then the latest events."""
@@ -514,6 +650,8 @@ class ProgressPage(Page):
         self.fit_width()  # the text size may have changed too
         if self._chart is not None:
             self._chart.apply_colors(current_colors())
+        if self._score_chart is not None:
+            self._score_chart.apply_colors(current_colors())
         self.calendar.update()
 
     # ---- keep and share -----------------------------------------------------------------------------

@@ -15,7 +15,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
-from sciatica_coach.core.adherence import DayCell, PainChange, Summary, WeekRow
+from sciatica_coach.core.adherence import EVENING_SLOT, MORNING_SLOT, DayCell, PainChange, Summary, WeekRow
+from sciatica_coach.core.habit_stats import HabitStats, MissTally, Streak, part_of_day
 from sciatica_coach.core.model import SafetyEvent, SafetyEventKind, SymptomChange
 from sciatica_coach.i18n import (
     ENGLISH_DAYS,
@@ -386,7 +387,7 @@ def event_time(moment: datetime, tz: tzinfo | None = None, long: bool = False) -
     """'3 Mar, 08:05' (or 'Tue 3 Mar 2026, 08:05' with `long`), in the local time zone `tz`."""
     local = moment.astimezone(tz) if tz is not None else moment
     day = long_date(local.date()) if long else short_date(local.date())
-    return _("{date}, {time}").format(date=day, time=f"{local:%H:%M}")
+    return _("{date}, {time}").format(date=day, time=clock_time(local))
 
 
 MAX_WEEKS_COUNTED = 16  # beyond this many weeks with events, they are counted per month (one line, not four)
@@ -470,3 +471,140 @@ def red_flag_checks_sentence(overview: SafetyOverview) -> str:
         "Red-flag questions answered {n} times; {yes} with a “yes”.",
         checks,
     ).format(n=checks, yes=yes)
+
+
+# ---- the habit over time (Progress: the habit score chart, best streaks, what is missed most) ----
+SCORE_EXPLANATION = N_(
+    "How the score works: each day you do your planned sessions lifts it a little, and a day without them "
+    "lowers it a little, so one missed day never undoes your work. A session ended early counts half; flare "
+    "days don't count."
+)
+# Weekdays in the plural, Monday first, to run into "… are missed most".
+_WEEKDAYS_PLURAL = (N_("Mondays"), N_("Tuesdays"), N_("Wednesdays"), N_("Thursdays"), N_("Fridays"),
+                    N_("Saturdays"), N_("Sundays"))  # fmt: skip
+# A weekday and a part of the day, Monday first: (mornings, evenings).
+_WEEKDAY_PARTS = (
+    (N_("Monday mornings"), N_("Monday evenings")), (N_("Tuesday mornings"), N_("Tuesday evenings")),
+    (N_("Wednesday mornings"), N_("Wednesday evenings")), (N_("Thursday mornings"), N_("Thursday evenings")),
+    (N_("Friday mornings"), N_("Friday evenings")), (N_("Saturday mornings"), N_("Saturday evenings")),
+    (N_("Sunday mornings"), N_("Sunday evenings")),
+)  # fmt: skip
+
+
+MISSES_TO_NAME = 2  # a weekday or a reminder time is named as missed most only once it was missed this often
+
+
+def score_explanation() -> str:
+    return _(SCORE_EXPLANATION)
+
+
+def score_summary(stats: HabitStats) -> str:
+    """The habit score chart in words, for screen readers and anyone who prefers words."""
+    if not stats.scores:
+        return _("No habit score yet: it starts on the first day of your programme.")
+    first, last = stats.scores[0], stats.scores[-1]
+    high = max(stats.scores, key=lambda point: (point.score_pct, point.day))
+    template = (
+        _("Habit score: {first} on {start}, {last} today. Highest: {high} on {day}.")
+        if last.day == stats.today
+        else _("Habit score: {first} on {start}, {last} on {end}. Highest: {high} on {day}.")
+    )
+    return template.format(
+        first=fmt_pct(first.score_pct), start=short_date(first.day), last=fmt_pct(last.score_pct),
+        end=short_date(last.day), high=fmt_pct(high.score_pct), day=short_date(high.day),
+    )  # fmt: skip
+
+
+def score_tooltip(day: date, score_pct: float, today: date) -> str:
+    when = _("{date} (today)").format(date=long_date(day)) if day == today else long_date(day)
+    return _("{date}: habit score {percent}").format(date=when, percent=fmt_pct(score_pct))
+
+
+def streak_line(streak: Streak, today: date) -> str:
+    """'8 days: 23 Feb – 2 Mar' (', still going' while it is not broken)."""
+    dates = (
+        short_date(streak.start)
+        if streak.start == streak.end
+        else _("{start} – {end}").format(start=short_date(streak.start), end=short_date(streak.end))
+    )
+    line = _("{days}: {dates}").format(days=days_text(streak.days), dates=dates)
+    if streak.ongoing and streak.end >= today - timedelta(days=1):
+        line = _("{streak} (still going)").format(streak=line)
+    return line
+
+
+def best_streaks_text(stats: HabitStats) -> str:
+    if not stats.best_streaks:
+        return _("No streak in these weeks yet. Any day that meets your plan starts one.")
+    return "\n".join(streak_line(streak, stats.today) for streak in stats.best_streaks)
+
+
+def _slot_words(slot: str) -> str:
+    """A reminder slot's time ("19:00"); "" for a session filed only by part of the day."""
+    return "" if slot in (MORNING_SLOT, EVENING_SLOT) else slot
+
+
+def weekday_missed_sentence(tally: MissTally) -> str:
+    assert tally.weekday is not None
+    return ngettext(
+        "{days} are missed most: {missed} of {planned} day.",
+        "{days} are missed most: {missed} of {planned} days.",
+        tally.planned,
+    ).format(days=_(_WEEKDAYS_PLURAL[tally.weekday]), missed=tally.missed, planned=tally.planned)
+
+
+def slot_missed_sentence(tally: MissTally) -> str:
+    """'The 19:00 session is missed most: 4 of 27 sessions.' (for a slot over all weekdays), or 'Sunday
+    evenings (19:00) are missed most: 4 of 4 sessions.' (for a slot on one weekday)."""
+    assert tally.slot is not None
+    part = part_of_day(tally.slot)
+    at = _slot_words(tally.slot)
+    if tally.weekday is not None:
+        when = _(_WEEKDAY_PARTS[tally.weekday][part == EVENING_SLOT])
+        if at:
+            when = _("{when} ({time})").format(when=when, time=at)
+        return ngettext(
+            "{when} are missed most: {missed} of {planned} session.",
+            "{when} are missed most: {missed} of {planned} sessions.",
+            tally.planned,
+        ).format(when=when, missed=tally.missed, planned=tally.planned)
+    if at:
+        template = _("The {time} session is missed most: {missed} of {planned}.")
+    elif part == MORNING_SLOT:
+        template = _("The morning session is missed most: {missed} of {planned}.")
+    else:
+        template = _("The evening session is missed most: {missed} of {planned}.")
+    return template.format(time=at, missed=tally.missed, planned=tally.planned)
+
+
+def missed_most_text(stats: HabitStats) -> str:
+    """Which weekday, which weekday's slot and which slot are missed most, and a kind word about it."""
+    if not any(tally.planned for tally in stats.by_weekday):
+        return _("Not enough finished days in these weeks to see a pattern yet.")
+    missed_days = sum(tally.missed for tally in stats.by_weekday)
+    if not missed_days:
+        return _("No day or time stands out: every planned day in these weeks met the plan.")
+    lines = []
+    both = stats.most_missed_weekday_slot
+    if both is not None and both.missed >= MISSES_TO_NAME:
+        lines.append(slot_missed_sentence(both))
+    weekday = stats.most_missed_weekday
+    if (
+        weekday is not None
+        and weekday.missed >= MISSES_TO_NAME
+        and (both is None or both.missed < MISSES_TO_NAME or both.weekday != weekday.weekday)
+    ):
+        lines.append(weekday_missed_sentence(weekday))  # unless the line above already names that day
+    if (slot := stats.most_missed_slot) is not None and slot.missed >= MISSES_TO_NAME:
+        lines.append(slot_missed_sentence(slot))
+    if not lines:
+        return ngettext(
+            "Nothing stands out: only {n} planned day in these weeks fell short of the plan.",
+            "Nothing stands out: only {n} planned days in these weeks fell short of the plan, each on a "
+            "different day of the week.",
+            missed_days,
+        ).format(n=missed_days)
+    lines.append(
+        _("Good to know, not a fault: a different reminder time may suit those days better (see Reminders).")
+    )
+    return "\n".join(lines)

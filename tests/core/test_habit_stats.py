@@ -258,3 +258,12 @@ def test_property_scores_streaks_and_tallies_hold_together(
         1 for c in cells if c.day < day(today) and c.target
     )
     assert sum(t.planned for t in stats.by_slot) == sum(t.planned for t in stats.by_weekday_slot)
+
+
+def test_week_end_scores_are_each_weeks_last_day_and_today() -> None:
+    sessions = [s for n in range(17) for s in both(day(n))]
+    stats = habit_stats(history(sessions, day(16)), MONDAY - timedelta(days=7))
+    assert [p.day for p in stats.week_end_scores] == [day(6), day(13), day(16)]
+    assert [p.score_pct for p in stats.week_end_scores] == [
+        h.score_pct for h in stats.scores if h.day in (day(6), day(13), day(16))
+    ]

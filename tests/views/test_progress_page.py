@@ -212,6 +212,8 @@ def test_light_and_dark_both_render(qtbot: QtBot, known: Repository) -> None:
         colors = apply_theme(app, mode)
         qtbot.waitUntil(lambda: not page.recolor_pending)
         assert page.chart.plot.backgroundBrush().color().name() == colors.surface
+        assert page.score_chart.plot.backgroundBrush().color().name() == colors.surface
+        assert page.score_chart._line.opts["pen"].color().name() == colors.accent
         assert not page.grab().isNull()
 
 
@@ -280,3 +282,157 @@ def test_pain_has_its_own_panel_under_the_same_weeks(qtbot: QtBot, known: Reposi
     centre = pain_view.mapViewToScene(QPointF(2, 5))
     assert chart.index_at_scene(centre, chart.pain_plot) == 2
     assert chart.pain_plot.accessibleDescription() == page.chart_summary.text()
+
+
+# ---- the habit over time: the score chart, best streaks, what is missed most -----------------------------------
+
+
+def test_habit_score_chart_has_a_point_per_day_ending_on_the_summarys_score(
+    qtbot: QtBot, known: Repository
+) -> None:
+    page = progress_page(qtbot, known, NOW)
+    page.set_range(4)
+    chart = page.score_chart
+    history = page.history
+    assert history is not None
+    start = page.rows[0].start
+    # a point for each day from the programme's start (two weeks ago on Monday) to today
+    assert [p.day for p in chart.points] == [
+        MONDAY - timedelta(days=7) + timedelta(days=i) for i in range(10)
+    ]
+    assert chart.start == start and chart.days == 28
+    assert chart.points[-1].score_pct == pytest.approx(history.summary().score_pct)
+    assert all(p.score_pct == history.cell(p.day).score_pct for p in chart.points)
+    x, y = chart._line.getData()
+    assert list(x) == [float(i) for i in range(14, 24)] and len(y) == 10
+    view = chart.plot.getPlotItem().vb
+    assert view.viewRange()[1][0] == 0 and view.viewRange()[1][1] >= 100
+    left = chart.plot.getPlotItem().getAxis("left")
+    assert [text for _value, text in left._tickLevels[0]] == ["25%", "50%", "75%", "100%"]
+    assert left.labelText == "Habit score"
+    assert chart.plot.accessibleName() == "Habit score chart"
+    assert chart.plot.accessibleDescription() == page.score_summary.text()
+    assert page.score_summary.text().startswith(f"Habit score: {chart.points[0].score_pct:.0f}% on 23 Feb")
+    assert "today" in page.score_summary.text()
+    # hovering a day names it and its score
+    centre = view.mapViewToScene(QPointF(23, 50))
+    point = chart.point_at_scene(centre)
+    assert point is not None and point.day == NOW.date()
+    assert chart.tooltip_for(point) == f"Wed 4 Mar 2026 (today): habit score {point.score_pct:.0f}%"
+    page.set_range(12)
+    assert chart.days == 84 and len(chart.points) == 10
+
+
+def test_habit_scores_can_be_read_as_a_table(qtbot: QtBot, known: Repository) -> None:
+    page = progress_page(qtbot, known, NOW)
+    assert not page.score_table.isVisibleTo(page)
+    page.score_table_toggle.click()
+    assert page.score_table.isVisibleTo(page)
+    assert page.score_table_toggle.text() == "Hide the table"
+    history = page.history
+    assert history is not None
+    table = page.score_table
+    rows = [
+        [item.text() if (item := table.item(r, c)) else "" for c in range(2)] for r in range(table.rowCount())
+    ]
+    sunday = history.cell(MONDAY - timedelta(days=1)).score_pct
+    assert rows == [
+        ["2 Mar (so far)", f"{history.summary().score_pct:.0f}%"],
+        ["23 Feb", f"{sunday:.0f}%"],
+    ]
+    assert page.score_table.accessibleName() == "Habit score each week"
+
+
+def test_best_streaks_are_listed_with_their_dates(qtbot: QtBot, known: Repository) -> None:
+    page = progress_page(qtbot, known, NOW)
+    # last week every day, and Monday; Tuesday's evening session ended early
+    assert page.streaks_text.text() == "8 days: 23 Feb – 2 Mar"
+    assert page.streaks_text.accessibleName() == "Best streaks"
+    known.add_sessions([session(300, MONDAY + timedelta(days=2), 19)])  # today done too
+    page.ctx.sessions_changed.emit()
+    assert page.streaks_text.text() == "8 days: 23 Feb – 2 Mar\n1 day: 4 Mar (still going)"
+
+
+@pytest.fixture
+def sunday_evenings(data_dir: Path) -> Repository:
+    """Four weeks before this one, both sessions every day except Sunday evenings, which were never done."""
+    repo = Repository.open(data_dir)
+    first = MONDAY - timedelta(weeks=4)
+    records = [
+        session(n * 2 + k, first + timedelta(days=n), hour)
+        for n in range(28)
+        for k, hour in enumerate((8, 19))
+        if not (hour == 19 and (first + timedelta(days=n)).weekday() == 6)
+    ]
+    repo.add_sessions(records)
+    repo.set_state("plan_start", first.isoformat())
+    return repo
+
+
+def test_what_is_missed_most_is_said_in_words(qtbot: QtBot, sunday_evenings: Repository) -> None:
+    page = progress_page(qtbot, sunday_evenings, NOW)
+    lines = page.missed_text.text().split("\n")
+    assert lines[0] == "Sunday evenings (19:00) are missed most: 4 of 4 sessions."
+    # Monday and Tuesday of this week count too: nothing was done on them
+    assert lines[1] == "The 19:00 session is missed most: 6 of 30."
+    assert "not a fault" in lines[-1]
+    assert len(lines) == 3  # Sundays are not named a second time
+    text = page.missed_text.text().lower()
+    assert not any(word in text for word in ("fail", "lazy", "should", "bad"))
+    # every Sunday broke a streak: four runs of six days, the latest first
+    assert page.streaks_text.text().split("\n") == [
+        "6 days: 23 Feb – 28 Feb", "6 days: 16 Feb – 21 Feb", "6 days: 9 Feb – 14 Feb", "6 days: 2 Feb – 7 Feb",
+    ]  # fmt: skip
+
+
+def test_a_single_missed_day_is_not_called_a_pattern(qtbot: QtBot, known: Repository) -> None:
+    page = progress_page(qtbot, known, NOW)
+    assert page.missed_text.text() == (
+        "Nothing stands out: only 1 planned day in these weeks fell short of the plan."
+    )
+
+
+def test_how_the_score_works_is_reachable_by_keyboard(qtbot: QtBot, known: Repository) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    page = progress_page(qtbot, known, NOW)
+    button = page.score_help_button
+    assert button.accessibleName() == "What is the habit score?"
+    assert button.toolTip() == button.accessibleDescription() == page.score_help.text()
+    assert page.score_help.text().startswith("How the score works:")
+    assert page.figures["score"].toolTip() == page.score_help.text()
+    assert not page.score_help.isVisibleTo(page)
+    # Tab from the weekly table's button reaches it
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    page.table_toggle.setFocus()
+    for _ in range(10):
+        if QApplication.focusWidget() is button:
+            break
+        QTest.keyClick(QApplication.focusWidget() or page, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is button
+    QTest.keyClick(button, Qt.Key.Key_Space)
+    assert page.score_help.isVisibleTo(page)
+    assert page.score_help.accessibleName() == "How the score works"
+    QTest.keyClick(button, Qt.Key.Key_Space)
+    assert not page.score_help.isVisibleTo(page)
+
+
+def test_the_habit_words_are_german_in_german(qtbot: QtBot, sunday_evenings: Repository) -> None:
+    from sciatica_coach.views import locale_support
+
+    locale_support.apply_language("de")
+    page = progress_page(qtbot, sunday_evenings, NOW)
+    assert page.missed_text.text().split("\n")[0] == (
+        "Am häufigsten ausgelassen: die Sonntagabende um 19:00 (4 von 4 Einheiten)."
+    )
+    assert page.score_help_button.text() == "Was ist das?"
+    assert page.streaks_text.text().startswith("6 Tage: 23. Feb. – 28. Feb.\n6 Tage: 16. Feb. – 21. Feb.")
+
+
+def test_the_score_chart_placeholder_is_as_tall_as_the_chart() -> None:
+    from sciatica_coach.views import charts, progress_page
+
+    assert progress_page.SCORE_SLOT_HEIGHT_PX == charts.SCORE_CHART_HEIGHT_PX

@@ -37,7 +37,6 @@ REASON_PRESCRIPTION = N_("Imported from a prescription file ({name})")
 REASON_SUGGESTION = N_("Accepted a suggestion: {summary}")
 REASON_REMINDERS = N_("Reminders changed")
 REASON_FIRST_READ = N_("Read as today's plan from the start (no history was kept before)")
-REASON_RESTORED = N_("Restored from a history export")
 
 _DOSE_FIELDS = ("hold_s", "reps", "sets", "rest_between_reps_s", "rest_between_sets_s")
 

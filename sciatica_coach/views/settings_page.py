@@ -3,38 +3,65 @@ and spoken extras, the guidance note and symptom check, and where data lives."""
 
 from __future__ import annotations
 
+import logging
 import sys
+from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
+    QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
+    QScrollArea,
     QSlider,
     QStyle,
     QStyleOptionButton,
     QVBoxLayout,
+    QWidget,
 )
 
-from sciatica_coach import i18n, safety_state
+from sciatica_coach import APP_NAME, i18n, safety_state
 from sciatica_coach.core import emergency
 from sciatica_coach.core.engine import FIRST_GET_READY_MAX_S, FIRST_GET_READY_MIN_S, clamp_first_get_ready_s
 from sciatica_coach.i18n import N_, _
 from sciatica_coach.platform.worker_process import ServiceState
+from sciatica_coach.storage.backup import (
+    AUTO_KEEP,
+    BACKUPS_FOLDER,
+    Backup,
+    BackupError,
+    Summary,
+    describe,
+    describe_current,
+    read_backup,
+    reload,
+    restore,
+    summary_lines,
+    write_backup,
+)
+from sciatica_coach.storage.repository import DataError
 from sciatica_coach.views.context import AppContext, stored_volume
 from sciatica_coach.views.safety_pages import GuidanceDialog
 from sciatica_coach.views.theme import fit_button_text
 from sciatica_coach.views.widgets import PAGE_MARGINS, ButtonRows, Page, card, label
+
+log = logging.getLogger(__name__)
 
 THEMES = [("system", N_("Follow the system")), ("light", N_("Light")), ("dark", N_("Dark"))]
 TEXT_SCALES = [100, 125, 150, 175, 200]
 CARD_BORDER_PX = 2  # a card's border, with room to spare
 GET_READY_STEP_S = 5  # the choices: 5, 10, … 60 s (and a stored time between them, as it is)
 _ON_LINUX = sys.platform.startswith("linux")
+DIALOG_WIDTH_PX = 900  # the restore dialog: both sides side by side
+DIALOG_MIN_HEIGHT_PX = 420
 
 # What is known of the sound and the voice on this computer, beside their switches (AppContext.service_state).
 SOUND_STATE_WORDS = {
@@ -276,6 +303,26 @@ class SettingsPage(Page):
                 "muted",
             )
         )
+        self.backup_button = QPushButton(_("Back up everything…"))
+        self.restore_button = QPushButton(_("Restore from a backup…"))
+        self.backup_button.clicked.connect(self._backup_clicked)
+        self.restore_button.clicked.connect(self._restore_clicked)
+        self.data_buttons = ButtonRows([self.backup_button, self.restore_button])  # in rows when narrow
+        data_layout.addWidget(self.data_buttons, 0, Qt.AlignmentFlag.AlignLeft)
+        data_layout.addWidget(
+            label(
+                _(
+                    "A backup holds everything: your history, routine, reminders, settings and safety records. "
+                    "Sciatica Coach also keeps one by itself each day, for the last {days} days, in the "
+                    "“backups” folder inside the folder above."
+                ).format(days=AUTO_KEEP),
+                "muted",
+            )
+        )
+        self.data_note = label("")  # what a backup or restore did, or why it couldn't
+        self.data_note.hide()
+        data_layout.addWidget(self.data_note)
+        self.restore_dialog: RestoreDialog | None = None
         self.body.addWidget(data)
         self.body.addStretch(1)
 
@@ -312,6 +359,7 @@ class SettingsPage(Page):
         ):
             fit_button_text(box, box.accessibleName(), room - indent)
         self.safety_buttons.fit(room)
+        self.data_buttons.fit(room)
 
     def _align_under_switches(self) -> None:
         """Indent each switch's state line and extras to where its words start, at any text size."""
@@ -391,3 +439,178 @@ class SettingsPage(Page):
         self.test_note.setText("\n".join(lines))
         self.test_note.setAccessibleName(self.test_note.text())
         self.test_note.show()
+
+    # ---- your data: back up everything, restore from a backup -----------------------------------------------
+    def ask_backup_path(self) -> Path | None:
+        start = Path.home() / f"sciatica-coach-backup-{self.ctx.clock.now():%Y-%m-%d}.json"
+        path, _chosen = QFileDialog.getSaveFileName(
+            self, _("Back up everything"), str(start), _("Backup files (*.json)")
+        )
+        if not path:
+            return None
+        chosen = Path(path)
+        return chosen if chosen.suffix else chosen.with_suffix(".json")
+
+    def ask_restore_path(self) -> Path | None:
+        path, _chosen = QFileDialog.getOpenFileName(
+            self, _("Restore from a backup"), str(Path.home()), _("Backup files (*.json);;All files (*)")
+        )
+        return Path(path) if path else None
+
+    def _backup_clicked(self) -> None:
+        path = self.ask_backup_path()
+        if path is not None:
+            self.back_up_to(path)
+
+    def back_up_to(self, path: Path) -> bool:
+        try:
+            write_backup(self.ctx.repo.folder, path, self.ctx.clock.now())
+        except BackupError as err:
+            self._data_message(str(err))
+            return False
+        self._data_message(_("Saved a backup of everything to {path}.").format(path=path))
+        return True
+
+    def _restore_clicked(self) -> None:
+        path = self.ask_restore_path()
+        if path is not None:
+            self.offer_restore(path)
+
+    def offer_restore(self, path: Path) -> RestoreDialog | None:
+        """Check the file, then show what a restore would replace and what the file holds (Restore / Cancel).
+        A file that can't be restored is explained under the buttons; nothing changes."""
+        try:
+            backup = read_backup(path)
+            now = describe_current(self.ctx.repo)
+        except BackupError as err:
+            self._data_message(str(err))
+            return None
+        self.data_note.hide()
+        dialog = RestoreDialog(now, describe(backup), self.ctx.repo.folder / BACKUPS_FOLDER, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.restore_now(backup))
+        self.restore_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def restore_now(self, backup: Backup) -> bool:
+        """Restore, then close the app: every page, the reminders and the tray were built from the data as it
+        was, and opening again is the one sure way they all show the restored data. The reminders stop first
+        (they save as they stop) and the open data is reloaded from the restored files, so nothing saved while
+        the app closes can write the old data back."""
+        from sciatica_coach.reminders import reminder_service
+
+        service = reminder_service(self.ctx)
+        if service is not None:
+            service.stop()
+        try:
+            copy = restore(self.ctx.repo.folder, backup, self.ctx.clock.now())
+        except BackupError as err:
+            if service is not None:
+                service.start()
+            self._data_message(str(err))
+            return False
+        try:
+            reload(self.ctx.repo)
+        except DataError:  # the restored files were checked; if they can't be opened, close all the same
+            log.exception("Could not reload the restored data")
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            APP_NAME,
+            _(
+                "Your data has been restored from the backup. Your data as it was before is kept in {path}.\n\n"
+                "Sciatica Coach will close now. Please open it again to carry on with the restored data."
+            ).format(path=copy),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.button(QMessageBox.StandardButton.Ok).setText(_("Close Sciatica Coach"))
+        box.finished.connect(lambda _result: close_app())
+        box.open()
+        self.restored_box = box
+        return True
+
+    def _data_message(self, text: str) -> None:
+        self.data_note.setText(text)
+        self.data_note.setAccessibleName(text)
+        self.data_note.show()
+
+
+def close_app() -> None:
+    """Leave the event loop at once, without the tray keeping the app (tests replace this)."""
+    QCoreApplication.exit(0)
+
+
+class RestoreDialog(QDialog):
+    """What a restore replaces, beside what the backup holds; Restore or Cancel (Cancel is the default). The
+    words scroll when large text or a small screen leaves too little room; the buttons always show."""
+
+    def __init__(self, now: Summary, incoming: Summary, copies: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Restore from a backup"))
+        body = QWidget()
+        words = QVBoxLayout(body)
+        words.setContentsMargins(0, 0, 0, 0)
+        words.setSpacing(14)
+        words.addWidget(label(_("Restore from a backup"), "title"))
+        words.addWidget(
+            label(_("Restoring replaces everything Sciatica Coach holds on this computer with the backup."))
+        )
+        sides = QHBoxLayout()
+        sides.setSpacing(14)
+        made = (
+            _("In the backup (made {date})").format(date=f"{incoming.saved_at:%Y-%m-%d %H:%M}")
+            if incoming.saved_at
+            else _("In the backup")
+        )
+        self.now_card = self._side(_("Now on this computer"), now)
+        self.backup_card = self._side(made, incoming)
+        sides.addWidget(self.now_card, 1)
+        sides.addWidget(self.backup_card, 1)
+        words.addLayout(sides)
+        words.addWidget(
+            label(
+                _(
+                    "A copy of your data as it is now is kept first, in {folder}. "
+                    "Afterwards Sciatica Coach closes; open it again to carry on."
+                ).format(folder=copies),
+                "muted",
+            )
+        )
+        words.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the words wrap instead
+        scroll.setWidget(body)
+        body.setAutoFillBackground(False)
+        scroll.viewport().setAutoFillBackground(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(14)
+        layout.addWidget(scroll, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.cancel_button = QPushButton(_("Cancel"))
+        self.restore_button = QPushButton(_("Restore"))
+        self.cancel_button.clicked.connect(self.reject)
+        self.restore_button.clicked.connect(self.accept)
+        self.cancel_button.setDefault(True)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.restore_button)
+        layout.addLayout(buttons)
+        width = DIALOG_WIDTH_PX
+        needed = body.heightForWidth(width - 56) + self.cancel_button.sizeHint().height() + 80
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        room = int(screen.height() * 0.9) if screen is not None else needed
+        self.resize(width, max(DIALOG_MIN_HEIGHT_PX, min(needed, room)))
+
+    @staticmethod
+    def _side(title: str, summary: Summary) -> QWidget:
+        frame, layout = card(title)
+        lines = summary_lines(summary)
+        words = label("\n".join(lines))
+        words.setAccessibleName(f"{title}: " + "; ".join(lines))
+        layout.addWidget(words)
+        layout.addStretch(1)
+        return frame

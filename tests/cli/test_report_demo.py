@@ -86,7 +86,8 @@ def test_report_command_writes_a_pdf_with_the_figures(tmp_path: Path, capsys: py
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["report"], "required"),
+        (["report"], "-o FILE.pdf, --csv FILE.csv, or both"),
+        (["report", "--csv", "{txt}"], "should end in .csv"),
         (["report", "-o", "{folder}"], "is a folder"),
         (["report", "-o", "{nowhere}"], "does not exist"),
         (["report", "-o", "{txt}"], "should end in .pdf"),

@@ -426,7 +426,7 @@ def test_the_habit_words_are_german_in_german(qtbot: QtBot, sunday_evenings: Rep
     locale_support.apply_language("de")
     page = progress_page(qtbot, sunday_evenings, NOW)
     assert page.missed_text.text().split("\n")[0] == (
-        "Am häufigsten ausgelassen: die Sonntagabende um 19:00 (4 von 4 Einheiten)."
+        "Die Sonntagabende um 19:00 werden am häufigsten ausgelassen: 4 von 4 Einheiten."
     )
     assert page.score_help_button.text() == "Was ist das?"
     assert page.streaks_text.text().startswith("6 Tage: 23. Feb. – 28. Feb.\n6 Tage: 16. Feb. – 21. Feb.")

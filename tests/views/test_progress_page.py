@@ -436,3 +436,23 @@ def test_the_score_chart_placeholder_is_as_tall_as_the_chart() -> None:
     from sciatica_coach.views import charts, progress_page
 
     assert progress_page.SCORE_SLOT_HEIGHT_PX == charts.SCORE_CHART_HEIGHT_PX
+
+
+def test_reminder_slots_follow_the_plan_in_force_each_day(qtbot: QtBot, data_dir: Path) -> None:
+    """Mornings only, every day for three weeks. The evening reminder was dropped at the end of the first
+    week: only that week's evenings count as planned (and missed), by the plan in force then."""
+    from sciatica_coach.core.schedule import Reminder, ReminderPlan
+    from sciatica_coach.progress_data import save_reminder_plan
+
+    repo = Repository.open(data_dir)
+    first = MONDAY - timedelta(weeks=3)
+    repo.set_state("plan_start", first.isoformat())
+    repo.add_sessions([session(500 + n, first + timedelta(days=n), 8) for n in range(23)])
+    sunday_night = datetime(2026, 2, 15, 21, 0, tzinfo=TZ)  # in force from the Monday after
+    save_reminder_plan(repo, ReminderPlan((Reminder(datetime(2026, 1, 1, 8).time()),)), sunday_night)
+    page = progress_page(qtbot, repo, NOW)
+    habit = page.habit
+    assert habit is not None
+    assert [(t.slot, t.planned, t.missed) for t in habit.by_slot] == [("08:00", 23, 0), ("19:00", 7, 7)]
+    assert page.missed_text.text().split("\n")[0] == "The 19:00 session is missed most: 7 of 7."
+    assert page.streaks_text.text() == "16 days: 16 Feb – 3 Mar (still going)"

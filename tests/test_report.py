@@ -554,3 +554,17 @@ def test_a_doctors_clearance_is_listed_with_the_red_flag_yes_however_many_events
     text = _report_text(repo, tmp_path)
     assert "Have you ever had cancer?" in text
     assert "Confirmed that a doctor has said the exercises can go on." in text, "why coaching went on"
+
+
+def test_the_progress_page_puts_the_name_typed_beside_the_report_button_on_the_report(
+    qtbot: QtBot, demo_repo: Repository, tmp_path: Path
+) -> None:
+    from tests.helpers import progress_page
+
+    page = progress_page(qtbot, demo_repo, NOW)
+    assert page.report_name.text() == "" and page.report_name.accessibleName()
+    qtbot.keyClicks(page.report_name, "Sam Example, clinic no. 77")
+    path = tmp_path / "from-the-app.pdf"
+    assert page.make_report(path)
+    assert "Name or identifier: Sam Example, clinic no. 77" in _pdf_to_text(path, 1)
+    assert "Sam Example" not in str(demo_repo.settings()), "the name is not stored"

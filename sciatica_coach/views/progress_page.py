@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -39,6 +40,7 @@ from sciatica_coach.core.habit_stats import HabitStats, habit_stats
 from sciatica_coach.core.plan_history import PlanHistory
 from sciatica_coach.i18n import N_, _, ngettext
 from sciatica_coach.progress_data import SafetyOverview, load_history, plan_history, safety_overview
+from sciatica_coach.report_data import MAX_NAME_CHARS
 from sciatica_coach.storage.atomic import atomic_write
 from sciatica_coach.storage.repository import DataError
 from sciatica_coach.views.calendar_heatmap import CalendarHeatmap
@@ -292,7 +294,7 @@ class ProgressPage(Page):
         # ---- keep and share ----
         share_frame, share_box = card(_("Keep and share"))
         share_box.addWidget(
-            label(_("Your history stays on this computer. Save a copy, or make a one-page report to take to "
+            label(_("Your history stays on this computer. Save a copy, or make a short report to take to "
                     "your physiotherapist or doctor."), "muted")
         )  # fmt: skip
         self.report_button = QPushButton(_("Make a report for your physio (PDF)…"))
@@ -315,6 +317,15 @@ class ProgressPage(Page):
         ):
             button.setAccessibleName(button.text().rstrip("…"))
             self._share_texts[button] = button.text()
+        # the report's optional name or identifier: kept only while the app is open, never stored
+        report_name_label = label(_("Name or identifier to print on the report (optional)"))
+        self.report_name = QLineEdit()
+        self.report_name.setMaxLength(MAX_NAME_CHARS)
+        self.report_name.setPlaceholderText(_("Leave it empty to write it on the printout by hand"))
+        self.report_name.setAccessibleName(_("Name or identifier to print on the report (optional)"))
+        report_name_label.setBuddy(self.report_name)
+        share_box.addWidget(report_name_label)
+        share_box.addWidget(self.report_name)
         self.share_rows = ButtonRows(list(self._share_texts))
         share_box.addWidget(self.share_rows)
         self.message_frame = QFrame()
@@ -770,7 +781,9 @@ class ProgressPage(Page):
         from sciatica_coach.report import render_report_pdf
 
         try:
-            data = render_report_pdf(self.ctx.repo, self.ctx.clock, weeks=max(self.weeks, 4))
+            data = render_report_pdf(
+                self.ctx.repo, self.ctx.clock, weeks=max(self.weeks, 4), name=self.report_name.text()
+            )
         except DataError as err:
             self.show_message(str(err), True)
             return False

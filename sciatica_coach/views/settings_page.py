@@ -297,7 +297,7 @@ class SettingsPage(Page):
         data, data_layout = card(_("Your data"))
         data_layout.addWidget(
             label(
-                _("Everything stays on this computer, in one file, and is never sent anywhere.")
+                _("Everything stays on this computer, in the folder below, and is never sent anywhere.")
                 + "\n"
                 + _("Folder: {folder}").format(folder=ctx.repo.folder),
                 "muted",

@@ -24,7 +24,7 @@ import logging
 import os
 import weakref
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -60,7 +60,6 @@ MAX_WAIT_MS = 60_000  # look at the wall clock at least once a minute
 WAKE_SLACK_MS = 250  # wake a little after the fire time; a coarse timer may fire slightly early
 SEEN_SAVE_EVERY = timedelta(minutes=15)  # how often "last looked at" is saved when nothing else changes
 JUMP_TOLERANCE_S = 90.0  # wall and monotonic time disagreeing by more than this: a clock jump or a sleep
-SESSION_MINUTES_HINT = 10  # what a notice says a session takes
 
 
 class WakeTimer(Protocol):
@@ -96,22 +95,45 @@ def system_zone_fingerprint() -> tuple[str, str]:
     return os.environ.get("TZ", ""), target
 
 
-def notice_text(notice: Due) -> tuple[str, str]:
-    """The title and body a notice shows, in plain, unhurried words."""
+def notice_text(notice: Due, length_s: int | None = None) -> tuple[str, str]:
+    """The title and body a notice shows, in plain, unhurried words: the reminder's time as the person's
+    locale writes it, and (given `length_s`, see `session_length_s`) how long today's session takes."""
+    from sciatica_coach.views.locale_support import about_minutes, clock_time
+
+    try:
+        shown_time = clock_time(time.fromisoformat(notice.slot))
+    except ValueError:
+        shown_time = notice.slot
     if notice.kind is DueKind.MISSED:
-        return (
-            _("Your exercises are still there for today"),
-            _(
+        if notice.app_was_running:  # the wall clock jumped past it: a suspend, or the clock was set
+            missed = _(
+                "Your computer was asleep, or its clock was changed, when the {time} reminder was due. You can "
+                "do the session now, a little later, or skip it today."
+            )
+        else:
+            missed = _(
                 "The {time} reminder came while Sciatica Coach wasn't running. You can do the session now, a "
                 "little later, or skip it today."
-            ).format(time=notice.slot),
+            )
+        return _("Your exercises are still there for today"), missed.format(time=shown_time)
+    if length_s is None:
+        body = _("Your {time} session, whenever you're ready.").format(time=shown_time)
+    else:
+        body = _("Your {time} session — {length}, whenever you're ready.").format(
+            time=shown_time, length=about_minutes(length_s)
         )
-    return (
-        _("Time for your exercises"),
-        _("Your {time} session — about {minutes} minutes, whenever you're ready.").format(
-            time=notice.slot, minutes=SESSION_MINUTES_HINT
-        ),
-    )
+    return _("Time for your exercises"), body
+
+
+def session_length_s(repo: Repository, today: date) -> int:
+    """How long today's session takes, as Today shows it: the planned duration of today's routine with the
+    "get_ready_s" setting before the first exercise."""
+    from sciatica_coach.core.catalogue import load_catalogue
+    from sciatica_coach.core.engine import planned_duration_s
+    from sciatica_coach.routines import routine_for_today
+
+    routine = routine_for_today(repo, load_catalogue(), today)
+    return planned_duration_s(routine, first_get_ready_s=repo.setting("get_ready_s"))
 
 
 class ReminderService(QObject):
@@ -124,6 +146,7 @@ class ReminderService(QObject):
     missed_notice = Signal(object)
     status_changed = Signal()  # next reminder, snooze or pause changed: views re-read `status()`
     start_requested = Signal()  # the person chose "Start now" on a notice or in the tray
+    notice_withdrawn = Signal()  # the notice on screen was answered (or its session done): take it away
     open_requested = Signal()  # the person asked to see the window
 
     def __init__(
@@ -267,20 +290,20 @@ class ReminderService(QObject):
         """Put the current notice off for the plan's snooze minutes; returns when it comes back."""
         now = self._clock.now()
         until = self._scheduler.snooze(now, self.pending)
-        self.pending = None
+        self._let_go()
         self._after_action(now)
         return until
 
     def skip(self) -> None:
         """Not this time: the notice goes away and nothing comes back for it."""
         self._scheduler.skip()
-        self.pending = None
+        self._let_go()
         self._after_action(self._clock.now())
 
     def start_now(self) -> None:
         """Start a session now (from a notice or the tray)."""
         self._scheduler.skip()
-        self.pending = None
+        self._let_go()
         self._after_action(self._clock.now())
         self.start_requested.emit()
 
@@ -288,7 +311,7 @@ class ReminderService(QObject):
         """No reminders until midnight."""
         now = self._clock.now()
         self._scheduler.pause_today(now)
-        self.pending = None
+        self._let_go()
         self._after_action(now)
 
     def resume_today(self) -> None:
@@ -307,6 +330,29 @@ class ReminderService(QObject):
 
     def status(self) -> ReminderStatus:
         return self._scheduler.status(self._clock.now())
+
+    def _let_go(self) -> None:
+        """The person has answered the notice on screen (or made it pointless): it is taken away."""
+        self.pending = None
+        self.notice_withdrawn.emit()
+
+    def sessions_changed(self) -> None:
+        """A session was saved, or safety answers given: a notice whose slot is now done, or that coaching
+        paused since, is taken away; and the views hear of a coaching pause at once."""
+        pending = self.pending
+        if pending is not None and (self.is_done(pending.day, pending.slot) or self.coaching_paused()):
+            log.info("Reminder %s taken away: its session is done or coaching is paused", pending.slot)
+            self._let_go()
+        self.notice_coaching_pause()
+
+    def notice_words(self, notice: Due) -> tuple[str, str]:
+        """The title and body of a notice, with how long today's session takes (see `session_length_s`)."""
+        try:
+            length_s: int | None = session_length_s(self._repo, self._clock.now().date())
+        except (DataError, ValueError, OSError):  # the notice shows even when the routine can't be read
+            log.exception("Could not work out the session's length for a reminder")
+            length_s = None
+        return notice_text(notice, length_s)
 
     def _after_action(self, now: datetime) -> None:
         self._save(force=True)
@@ -404,9 +450,11 @@ def install_reminders(app_or_window: QApplication | QWidget, ctx: AppContext) ->
     notifier = create_notifier(tray=tray, window=window)
     service.reminder_due.connect(notifier.notify)
     service.missed_notice.connect(notifier.notify)
+    service.notice_withdrawn.connect(notifier.withdraw)
+    notifier.set_words(service.notice_words)
     notifier.action_invoked.connect(lambda action: _on_action(service, action))
     service.start_requested.connect(ctx.start_session_requested)
-    ctx.sessions_changed.connect(service.notice_coaching_pause)  # red-flag answers pause coaching at once
+    ctx.sessions_changed.connect(service.sessions_changed)  # a session done, or red-flag answers
     if window is not None:
         bring = getattr(window, "bring_to_front", window.show)
         service.open_requested.connect(bring)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ from sciatica_coach.core.schedule import (
 from sciatica_coach.progress_data import PLAN_KEY, reminder_plan
 from sciatica_coach.reminders import MAX_WAIT_MS, STATE_KEY, ReminderService, notice_text
 from sciatica_coach.storage.repository import Repository
+from sciatica_coach.views.locale_support import clock_time
 from tests.helpers import FakeClock
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -257,7 +258,7 @@ def test_missed_on_start_is_a_single_notice(data_dir: Path) -> None:
     assert missed is not None and missed.slot == "16:00"
     assert [(d.slot, d.kind) for d in rig.missed] == [("16:00", DueKind.MISSED)]
     title, body = notice_text(missed)
-    assert "16:00" in body and "missed" not in (title + body).lower()
+    assert clock_time(time(16, 0)) in body and "missed" not in (title + body).lower()
 
 
 def test_restart_does_not_repeat_a_notice_already_shown(data_dir: Path) -> None:

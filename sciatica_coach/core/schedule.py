@@ -41,7 +41,7 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any
@@ -449,6 +449,9 @@ class Due:
     day: date
     scheduled_at: datetime
     kind: DueKind
+    # MISSED only: True when the app was running and the wall clock jumped past the reminder (the computer
+    # slept, or its clock was set), False when the app was closed (`missed_on_start`). Not part of equality.
+    app_was_running: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -553,6 +556,8 @@ class ReminderScheduler:
         picked = self._pick_scheduled(previous, now, today, zone)
         if picked is not None:
             self._snooze = None  # a fresh notice replaces a pending snooze
+            if picked.kind is DueKind.MISSED:  # late although we were looking: the wall clock jumped
+                picked = replace(picked, app_was_running=True)
             return self._show(picked)
         return self._snoozed_due(now, today, zone)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSocketNotifier, Qt, QTimer, Signal
@@ -43,17 +44,32 @@ CALL_TIMEOUT_MS = 2000
 BALLOON_MS = 30_000
 
 
+NoticeWords = Callable[["Due"], tuple[str, str]]
+
+
 def notice_words(notice: Due) -> tuple[str, str]:
+    """The words of a notice when no reminder service supplies them (without the session's length)."""
     from sciatica_coach.reminders import notice_text
 
     return notice_text(notice)
 
 
 class Notifier(QObject):
-    """Shows one reminder notice at a time. `action_invoked` carries "start", "snooze", "skip" or "open"."""
+    """Shows one reminder notice at a time. `action_invoked` carries "start", "snooze", "skip" or "open".
+
+    Only the current notice ever shows: a new one replaces it, and `withdraw` takes it away once the person
+    has acted on it (snoozed, started, skipped, or done the session). `words` gives a notice its title and
+    body (the reminder service sets its own, which knows the session's length: see `set_words`)."""
 
     action_invoked = Signal(str)
     kind = "nothing"  # for the log: "tray", "desktop notifications", "window banner", "nothing"
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.words: NoticeWords = notice_words
+
+    def set_words(self, words: NoticeWords) -> None:
+        self.words = words
 
     def notify(self, notice: Due) -> None:
         raise NotImplementedError
@@ -83,7 +99,7 @@ class TrayNotifier(Notifier):
     def notify(self, notice: Due) -> None:
         from PySide6.QtWidgets import QSystemTrayIcon
 
-        title, body = notice_words(notice)
+        title, body = self.words(notice)
         self._tray.showMessage(
             title, f"{body}\nClick here to start.", QSystemTrayIcon.MessageIcon.Information, BALLOON_MS
         )
@@ -147,6 +163,7 @@ def _load_libdbus() -> Any | None:
         "dbus_bus_name_has_owner": (u, [vp, cp, vp]),
         "dbus_message_new_method_call": (vp, [cp, cp, cp, cp]),
         "dbus_message_unref": (None, [vp]),
+        "dbus_message_set_no_reply": (None, [vp, u]),
         "dbus_message_get_type": (i, [vp]),
         "dbus_message_get_reply_serial": (u, [vp]),
         "dbus_message_get_error_name": (cp, [vp]),
@@ -225,9 +242,17 @@ class DBusNotifications(QObject):
         self._watch = QSocketNotifier(fd.value, QSocketNotifier.Type.Read, self)
         self._watch.activated.connect(self._readable)
 
-    def notify(self, title: str, body: str, actions: tuple[tuple[str, str], ...], timeout_ms: int = 0) -> int:
+    def notify(
+        self,
+        title: str,
+        body: str,
+        actions: tuple[tuple[str, str], ...],
+        timeout_ms: int = 0,
+        replaces_id: int = 0,
+    ) -> int:
         """Send a notification without waiting for the server (see `shown`/`failed`); returns 0, as its id
-        is not known yet. Raises OSError when the connection is gone."""
+        is not known yet. A `replaces_id` (the server's id of one still shown) replaces that one in place.
+        Raises OSError when the connection is gone."""
         lib, conn = self._lib, self._conn
         if conn is None:
             raise OSError("the notification connection is closed")
@@ -247,7 +272,7 @@ class DBusNotifications(QObject):
                 lib.dbus_message_iter_append_basic(target, _TYPE_STRING, ctypes.byref(value))
 
             string(APP_LABEL)
-            replaces = ctypes.c_uint32(0)
+            replaces = ctypes.c_uint32(replaces_id)
             lib.dbus_message_iter_append_basic(it, _TYPE_UINT32, ctypes.byref(replaces))
             string(ICON_NAME)
             string(title)
@@ -272,6 +297,29 @@ class DBusNotifications(QObject):
         self._waiting.add(serial.value)
         QTimer.singleShot(self._call_timeout_ms, self, lambda: self._expire(serial.value))
         return 0
+
+    def close_notification(self, notification_id: int) -> None:
+        """Ask the server to take notification `notification_id` away (CloseNotification), without waiting:
+        no answer is asked for, so a hung server cannot hold us. Raises OSError when the connection is gone."""
+        lib, conn = self._lib, self._conn
+        if conn is None:
+            raise OSError("the notification connection is closed")
+        msg = lib.dbus_message_new_method_call(
+            NOTIFY_SERVICE.encode(), NOTIFY_PATH.encode(), NOTIFY_INTERFACE.encode(), b"CloseNotification"
+        )
+        if not msg:
+            raise OSError("out of memory")
+        try:
+            lib.dbus_message_set_no_reply(msg, 1)
+            it = ctypes.create_string_buffer(_ITER_BYTES)
+            lib.dbus_message_iter_init_append(msg, it)
+            number = ctypes.c_uint32(notification_id)
+            lib.dbus_message_iter_append_basic(it, _TYPE_UINT32, ctypes.byref(number))
+            if not lib.dbus_connection_send(conn, msg, None):
+                raise OSError("out of memory")
+            lib.dbus_connection_flush(conn)
+        finally:
+            lib.dbus_message_unref(msg)
 
     def _expire(self, serial: int) -> None:
         if serial in self._waiting:
@@ -358,6 +406,10 @@ class DBusNotifications(QObject):
 class DBusNotifier(Notifier):
     """Desktop notifications with "Start now" and "Snooze" buttons.
 
+    Only the current notice shows: a new notice replaces the one still on screen (Notify with its id as
+    `replaces_id`), and `withdraw` takes it away (CloseNotification), also when its id comes back only
+    after the withdrawal. Nothing here waits for the server.
+
     A server that refuses a notice or does not answer in time is logged once and not used again this run;
     that notice, and every later one, goes to `fallback` (the window banner) when there is one."""
 
@@ -375,7 +427,10 @@ class DBusNotifier(Notifier):
         self.channel.closed.connect(self._on_closed)
         self.channel.shown.connect(self._on_shown)
         self.channel.failed.connect(self._on_failed)
-        self.current_id: int | None = None
+        self.current_id: int | None = None  # the server's id of the notice on screen
+        # One entry per Notify sent and not answered yet, oldest first (one server answers in order):
+        # False once withdrawn, so that notice is closed as soon as its id is known.
+        self._in_flight: list[bool] = []
         self.off = False  # the server failed us: the fallback shows the notices for the rest of the run
         self.fallback = fallback
         if fallback is not None:
@@ -383,27 +438,57 @@ class DBusNotifier(Notifier):
             fallback.action_invoked.connect(self.action_invoked.emit)
         self._last: Due | None = None
 
+    def set_words(self, words: NoticeWords) -> None:
+        super().set_words(words)
+        if self.fallback is not None:
+            self.fallback.set_words(words)
+
     def notify(self, notice: Due) -> None:
         self._last = notice
         if self.off:
             if self.fallback is not None:
                 self.fallback.notify(notice)
             return
-        title, body = notice_words(notice)
+        title, body = self.words(notice)
         try:
             actions = tuple((key, _(text)) for key, text in NOTIFICATION_ACTIONS)
-            self.current_id = self.channel.notify(title, body, actions) or None
+            returned = self.channel.notify(title, body, actions, replaces_id=self.current_id or 0)
         except OSError as err:
             log.warning("Could not show a desktop notification: %s", err)
+            return
+        self._in_flight.append(True)
+        if returned:  # a channel that knows the id at once (DBusNotifications tells it later, as `shown`)
+            self._on_shown(returned)
 
     def withdraw(self) -> None:
+        self._last = None
         if self.fallback is not None:
             self.fallback.withdraw()
+        self._in_flight = [False] * len(self._in_flight)
+        if self.current_id is not None:
+            self._close(self.current_id)
+            self.current_id = None
+
+    def _close(self, notification_id: int) -> None:
+        try:
+            self.channel.close_notification(notification_id)
+        except OSError as err:
+            log.info("Could not take a desktop notification away: %s", err)
 
     def _on_shown(self, notification_id: int) -> None:
-        self.current_id = notification_id or None
+        wanted = self._in_flight.pop(0) if self._in_flight else True
+        if not notification_id:
+            return
+        if not wanted:  # withdrawn before the server told us its id
+            self._close(notification_id)
+            return
+        if self.current_id is not None and self.current_id != notification_id:
+            self._close(self.current_id)  # a server that did not replace it in place: the old one goes
+        self.current_id = notification_id
 
     def _on_failed(self, reason: str) -> None:
+        if self._in_flight:
+            self._in_flight.pop(0)
         if self.off:
             return
         self.off = True
@@ -414,7 +499,7 @@ class DBusNotifier(Notifier):
     def _on_action(self, notification_id: int, key: str) -> None:
         if notification_id != self.current_id:
             return
-        self.current_id = None
+        # current_id stays: the service's answer withdraws the notice, closing it on servers that keep it
         self.action_invoked.emit("start" if key == "default" else key)
 
     def _on_closed(self, notification_id: int, _reason: int) -> None:
@@ -439,7 +524,7 @@ class WindowNotifier(Notifier):
         self._bar: Any = None
 
     def notify(self, notice: Due) -> None:
-        title, body = notice_words(notice)
+        title, body = self.words(notice)
         self._ensure_banner()
         assert self._text is not None
         self._text.setText(f"<b>{title}</b><br>{body}")

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QCloseEvent, QIcon
 from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QWidget
 
-from sciatica_coach.i18n import N_, SOURCE_LANGUAGE, _, current_language
+from sciatica_coach.i18n import N_, _
 from sciatica_coach.views.locale_support import clock_time
 
 if TYPE_CHECKING:
@@ -31,8 +31,8 @@ TRAY_MESSAGE = N_(
 
 
 def _clock(moment: datetime) -> str:
-    """08:00 in English (as before); the locale's clock in a translated app."""
-    return f"{moment:%H:%M}" if current_language() == SOURCE_LANGUAGE else clock_time(moment)
+    """The locale's clock (8:00 AM or 08:00), as every page and notice writes a time of day."""
+    return clock_time(moment)
 
 
 class Tray(QObject):

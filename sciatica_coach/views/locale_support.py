@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 from PySide6.QtCore import QCoreApplication, QDate, QLibraryInfo, QLocale, QTime, QTranslator
 
 from sciatica_coach import i18n
+from sciatica_coach.i18n import ngettext
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +101,15 @@ def short_date(day: date) -> str:
 
 
 def clock_time(moment: time | datetime) -> str:
-    """Hours and minutes, 12 h or 24 h as the locale does it."""
+    """Hours and minutes, 12 h or 24 h as the locale does it. The one place a time of day is written for the
+    person: every page, notice, tray entry and message uses it (never strftime's "%H:%M")."""
     return app_locale().toString(QTime(moment.hour, moment.minute), QLocale.FormatType.ShortFormat)
+
+
+def about_minutes(seconds: int) -> str:
+    """A session length in words, rounded to whole minutes (at least one): "about 12 minutes"."""
+    minutes = max(1, round(seconds / 60))
+    return ngettext("about {n} minute", "about {n} minutes", minutes).format(n=minutes)
 
 
 def weekday_name(weekday: int, short: bool = False) -> str:

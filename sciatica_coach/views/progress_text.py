@@ -387,6 +387,8 @@ def event_time(moment: datetime, tz: tzinfo | None = None, long: bool = False) -
     """'3 Mar, 08:05' (or 'Tue 3 Mar 2026, 08:05' with `long`), in the local time zone `tz`."""
     local = moment.astimezone(tz) if tz is not None else moment
     day = long_date(local.date()) if long else short_date(local.date())
+    from sciatica_coach.views.locale_support import clock_time
+
     return _("{date}, {time}").format(date=day, time=clock_time(local))
 
 

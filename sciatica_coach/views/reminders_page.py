@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from sciatica_coach.cli.reminders_cmd import format_moment
 from sciatica_coach.core.schedule import (
     DEFAULT_SNOOZE_MIN,
     EVERY_DAY,
@@ -38,7 +37,7 @@ from sciatica_coach.core.schedule import (
     upcoming,
     validate,
 )
-from sciatica_coach.i18n import N_, SOURCE_LANGUAGE, _, current_language
+from sciatica_coach.i18n import N_, _
 from sciatica_coach.platform.autostart import Autostart, create_autostart
 from sciatica_coach.progress_data import reminder_plan, save_reminder_plan
 from sciatica_coach.storage.repository import DataError
@@ -69,9 +68,7 @@ def describe_days(days: frozenset[int]) -> str:
 
 
 def moment_text(moment: datetime, now: datetime) -> str:
-    """ "Today 19:00", "Tomorrow 08:00" or "Wed 4 Mar 08:00"; the locale's clock and dates when translated."""
-    if current_language() == SOURCE_LANGUAGE:
-        return _capitalised(format_moment(moment, now))
+    """ "Today 19:00", "Tomorrow 8:00 AM" or "Wed 4 Mar 08:00": the locale's clock and dates."""
     days_ahead = (moment.date() - now.date()).days
     if days_ahead == 0:
         return _("Today {time}").format(time=clock_time(moment))
@@ -349,10 +346,9 @@ class RemindersPage(Page):
         else:
             self.preview.setText("\n".join(moment_text(m, now) for m in moments))
         on = [r for r in plan.reminders if r.enabled]
-        english = current_language() == SOURCE_LANGUAGE
         summary = "; ".join(
             _("{time} {days}").format(
-                time=r.slot if english else clock_time(r.time), days=describe_days(r.weekdays)
+                time=clock_time(r.time), days=describe_days(r.weekdays)
             )
             for r in sorted(on, key=lambda r: r.time)
         )
@@ -394,10 +390,6 @@ class RemindersPage(Page):
             QSpinBox {{ padding: 6px 8px; min-height: 30px; font-size: 13pt; }}
             """
         )
-
-
-def _capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 __all__ = ["EVERY_DAY", "RemindersPage"]

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from sciatica_coach.i18n import _, ngettext
 from sciatica_coach.views.context import AppContext
-from sciatica_coach.views.locale_support import clock_time, long_date, weekday_name
+from sciatica_coach.views.locale_support import about_minutes, clock_time, long_date, weekday_name
 from sciatica_coach.views.theme import BASE_POINT_SIZE, card_room, fit_button_text
 from sciatica_coach.views.widgets import Page, card, dose_text, label, set_enter_button
 
@@ -45,8 +45,7 @@ MAX_WAIT_TIMER_MS = 24 * 3600 * 1000  # a wait that ends further off (a clock se
 
 
 def duration_text(seconds: int) -> str:
-    minutes = max(1, round(seconds / 60))
-    return ngettext("about {n} minute", "about {n} minutes", minutes).format(n=minutes)
+    return about_minutes(seconds)  # the same words as the reminder notice
 
 
 def slot_mark(cell: DayCell, slot: str) -> str:

@@ -3,7 +3,7 @@ add/remove, snooze and quiet, start at login, the preview, and living inside the
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from sciatica_coach.platform.autostart import XdgAutostart
 from sciatica_coach.progress_data import PLAN_KEY, reminder_plan
 from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.context import AppContext
+from sciatica_coach.views.locale_support import clock_time
 from sciatica_coach.views.reminders_page import RemindersPage
 from tests.helpers import FakeClock
 
@@ -42,7 +43,8 @@ def test_defaults(qtbot: QtBot, data_dir: Path) -> None:
     assert [r.time.text() for r in page.rows] == ["08:00", "19:00"]
     assert all(all(b.isChecked() for b in r.day_buttons) for r in page.rows)
     assert page.snooze.value() == 10 and page.quiet.isChecked()
-    assert page.preview.text().splitlines()[:3] == ["Today 19:00", "Tomorrow 08:00", "Tomorrow 19:00"]
+    morning, evening = clock_time(time(8, 0)), clock_time(time(19, 0))  # the locale's clock, as on Today
+    assert page.preview.text().splitlines()[:3] == [f"Today {evening}", f"Tomorrow {morning}", f"Tomorrow {evening}"]
     assert not page.start_at_login.isChecked()
 
 

@@ -284,12 +284,12 @@ class _Drawer:
         self._pain_chart(data, PAIN_CHART_HEIGHT_PT)
         self._legend([("back", "Back, before"), ("leg", "Leg, before"), ("after", "After sessions (dashed)")])
         self._pain_words(data)
-        self.heading("How far down the leg symptoms reached", 50)
+        self.heading("How far down the leg symptoms reached (number of sessions)", 50)
         self._reach(data)
         self.heading("Routine at the end of the period", 24)
         self.text(data.routine, 8, gap=2)
         if data.changes:
-            self.text(f"{plural(len(data.changes), 'routine or plan change')} in the period: listed on page 2.",
+            self.text(f"{plural(len(data.changes), 'routine or plan change')} in the period: see “Routine and plan changes” in the details.",
                       8, color=INK.muted, gap=2)  # fmt: skip
         self.heading("Safety at a glance", 30)
         self.lines(self._glance(data), 8)
@@ -493,9 +493,15 @@ class _Drawer:
                     assert value is not None
                     # the higher line's label above, the other's below (leg below back when they are equal)
                     above = other is None or value > other or (value == other and key == "back")
-                    y = point.y() - 12 if above else point.y() + 3
-                    self.p.drawText(QRectF(point.x() - 14, y, 28, 9), int(Qt.AlignmentFlag.AlignHCenter),
-                                    f"{value:.1f}")  # fmt: skip
+                    y = point.y() - 12 if above else point.y() + 4
+                    text = f"{value:.1f}"
+                    width = QFontMetricsF(self.p.font(), self.p.device()).horizontalAdvance(text) + 2
+                    self.p.fillRect(
+                        QRectF(point.x() - width / 2, y + 0.5, width, 8.5), QColor(255, 255, 255, 225)
+                    )
+                    self.p.drawText(
+                        QRectF(point.x() - 14, y, 28, 9), int(Qt.AlignmentFlag.AlignHCenter), text
+                    )
         self._x_labels(area, rows)
 
     def _legend(self, entries: Sequence[tuple[str, str]]) -> None:
@@ -532,11 +538,11 @@ class _Drawer:
         self.lines(lines, 8)
 
     def _reach(self, data: ReportData) -> None:
-        columns = [Column("Sessions, by how far down", 0.3, right=False)]
+        columns = [Column("Leg symptoms reached", 0.3, right=False)]
         columns += [Column(REACH_WORDS[reach], 0.1) for reach in REACH_ORDER]
         rows = [
-            ["rated before the session", *(str(data.reach_before[r]) for r in REACH_ORDER)],
-            ["rated after the session", *(str(data.reach_after[r]) for r in REACH_ORDER)],
+            ["before the session", *(str(data.reach_before[r]) for r in REACH_ORDER)],
+            ["after the session", *(str(data.reach_after[r]) for r in REACH_ORDER)],
         ]
         self._table(columns, rows, width=0.72)
         sentence = reach_sentence(data.safety)
@@ -670,7 +676,9 @@ class _Drawer:
         lines = []
         for stop in data.stops:
             kind = "Stopped for safety" if stop.outcome is Outcome.SAFETY_STOP else "Ended early"
-            days = ", ".join(short_date(d) for d in stop.days[-6:]) + (" …" if len(stop.days) > 6 else "")
+            days = ("latest: " if len(stop.days) > 6 else "") + ", ".join(
+                short_date(d) for d in stop.days[-6:]
+            )
             lines.append(f"{kind}: {stop.reason.rstrip('.')} — {plural(stop.times, 'time')} ({days}).")
         self.lines(lines, 8)
 

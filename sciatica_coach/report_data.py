@@ -88,10 +88,14 @@ def pain_trend_sentence(part: str, slope: float | None, change: PainChange | Non
         since = f" {points:.1f} points higher than in the first 7 days of ratings ({first} → {last})"
         since += ", a change worth discussing." if change.meaningful else "."
     else:  # lower than at the start but not falling lately, or higher but not rising lately
-        lately = "rising" if rising else "falling"
+        assert slope is not None
+        if abs(slope) >= STEADY_SLOPE_PER_WEEK:
+            lately = "it has been rising" if rising else "it has been falling"
+        else:
+            lately = "it has not been falling" if rising else "it has not been rising"
         since = (
-            f" Mean in the first 7 days of ratings {first}, in the last 7 days {last}; as it has been {lately} "
-            "lately, no overall change is claimed."
+            f" Mean in the first 7 days of ratings {first}, in the last 7 days {last}; as {lately} lately, "
+            "no overall change is claimed."
         )
     return trend + since
 

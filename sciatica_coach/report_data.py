@@ -149,7 +149,7 @@ def exercise_figures(
                 tally[record.symptom.value] += 1
             elif not record.skipped and record.reps_done > 0:
                 tally["unanswered"] += 1
-    hurts = Counter(e.exercise_id for e in events if e.kind is SafetyEventKind.IT_HURTS)
+    hurts = Counter(e.exercise_id for e in events if e.kind is SafetyEventKind.IT_HURTS and e.exercise_id)
     for exercise_id in hurts:
         counts.setdefault(exercise_id, Counter())
     return [

@@ -32,6 +32,7 @@ from sciatica_coach.core.model import (
     Phase,
     SafetyEvent,
     SafetyEventKind,
+    SymptomChange,
 )
 from sciatica_coach.core.plan_history import (
     PLAN_HISTORY_KEY,
@@ -49,7 +50,7 @@ from sciatica_coach.core.plan_history import (
 from sciatica_coach.core.schedule import Reminder, ReminderPlan, default_plan, plan_to_dict
 from sciatica_coach.progress_data import load_history
 from sciatica_coach.report import gather, render_report_pdf, routine_lines
-from sciatica_coach.report_data import LONG_CSV_COLUMNS, long_csv, pain_trend_sentence, trend_span
+from sciatica_coach.report_data import LONG_CSV_COLUMNS, day_ranges, long_csv, pain_trend_sentence, trend_span
 from sciatica_coach.storage.repository import Repository
 from tests.helpers import FakeClock, session_record
 
@@ -173,7 +174,8 @@ def test_page_one_is_the_overview_and_page_two_the_details(
     assert "computed over weeks 7–12 of this report (26 Jan – 4 Mar)" in first
     assert (
         "How far down the leg symptoms reached" in first
-        and "Leg symptoms reached" in first and "after the session" in first
+        and "Leg symptoms reached" in first
+        and "after the session" in first
     )
     assert "Routine at the end of the period" in first and data.routine in first
     assert "Safety at a glance" in first and "“yes” on" in first
@@ -354,6 +356,16 @@ def test_stats_progress_the_pdf_and_the_csv_agree(
     assert page.figures["adherence_4w"].text() == fmt_pct(summary.adherence_4w_pct)
     assert page.figures["score"].text() == fmt_pct(summary.score_pct)
     assert page.figures["streak"].text().startswith(f"{summary.current_streak} day")
+    page.set_range(weeks)
+    assert page.table.rowCount() == weeks
+    for index, week in enumerate(reversed(data.rows)):  # Progress's table: the latest week first
+        shown = [page.table.item(index, column).text() for column in range(1, 5)]
+        assert shown == [
+            str(week.completed),
+            str(week.partial),
+            str(week.target),
+            fmt_pct(week.adherence_pct),
+        ]
     repo.close()
 
     monkeypatch.setattr("sciatica_coach.core.clock.SystemClock", lambda: FakeClock(NOW))
@@ -571,3 +583,46 @@ def test_the_progress_page_puts_the_name_typed_beside_the_report_button_on_the_r
     assert page.make_report(path)
     assert "Name or identifier: Sam Example, clinic no. 77" in _pdf_to_text(path, 1)
     assert "Sam Example" not in str(demo_repo.settings()), "the name is not stored"
+
+
+def test_each_exercise_stop_reasons_and_flare_days_are_counted(data_dir: Path) -> None:
+    repo = Repository.open(data_dir)
+    day = NOW - timedelta(days=2)
+    bridge = ExerciseRecord("bridge", 10, 10, 2, 2, 5, symptom=SymptomChange.DOWN)
+    repo.add_sessions(
+        [
+            session_record("a", day, exercises=(bridge,)),
+            session_record("b", day + timedelta(hours=8), outcome=Outcome.ENDED_EARLY, reason="Ran out of time",
+                           exercises=(replace(bridge, reps_done=4, sets_done=1, symptom=None),)),
+            session_record("c", day + timedelta(days=1), outcome=Outcome.ENDED_EARLY, reason="Ran out of time",
+                           exercises=(replace(bridge, reps_done=0, sets_done=0, skipped=True, symptom=None),)),
+            session_record("d", day + timedelta(days=1, hours=8), outcome=Outcome.SAFETY_STOP, reason="",
+                           exercises=()),
+        ]
+    )  # fmt: skip
+    repo.add_safety_events(
+        [
+            SafetyEvent(
+                day + timedelta(minutes=3), SafetyEventKind.IT_HURTS, exercise_id="bridge", session_id="a"
+            ),
+            SafetyEvent(day + timedelta(minutes=4), SafetyEventKind.IT_HURTS),  # no exercise: counted, no row
+        ]
+    )
+    repo.add_excused_days({day.date() - timedelta(days=3), day.date() - timedelta(days=2), day.date()})
+    data = gather(repo, FakeClock(NOW), weeks=4)
+    [figures] = data.exercises
+    assert (figures.exercise_id, figures.in_sessions, figures.full, figures.part, figures.skipped) == (
+        "bridge",
+        3,
+        1,
+        1,
+        1,
+    )
+    assert (figures.it_hurts, figures.down, figures.unanswered) == (1, 1, 1)
+    assert [(s.outcome, s.reason, s.times) for s in data.stops] == [
+        (Outcome.SAFETY_STOP, "No reason given", 1), (Outcome.ENDED_EARLY, "Ran out of time", 2)
+    ]  # fmt: skip
+    assert data.count(SafetyEventKind.IT_HURTS) == 2
+    assert day_ranges(data.flare_days) == [
+        (day.date() - timedelta(days=3), day.date() - timedelta(days=2)), (day.date(), day.date())
+    ]  # fmt: skip

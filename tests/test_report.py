@@ -359,7 +359,8 @@ def test_stats_progress_the_pdf_and_the_csv_agree(
     page.set_range(weeks)
     assert page.table.rowCount() == weeks
     for index, week in enumerate(reversed(data.rows)):  # Progress's table: the latest week first
-        shown = [page.table.item(index, column).text() for column in range(1, 5)]
+        items = [page.table.item(index, column) for column in range(1, 5)]
+        shown = [item.text() if item is not None else "" for item in items]
         assert shown == [
             str(week.completed),
             str(week.partial),
@@ -578,7 +579,7 @@ def test_the_progress_page_puts_the_name_typed_beside_the_report_button_on_the_r
 
     page = progress_page(qtbot, demo_repo, NOW)
     assert page.report_name.text() == "" and page.report_name.accessibleName()
-    qtbot.keyClicks(page.report_name, "Sam Example, clinic no. 77")
+    qtbot.keyClicks(page.report_name, "Sam Example, clinic no. 77")  # type: ignore[no-untyped-call]
     path = tmp_path / "from-the-app.pdf"
     assert page.make_report(path)
     assert "Name or identifier: Sam Example, clinic no. 77" in _pdf_to_text(path, 1)

@@ -49,8 +49,11 @@ from sciatica_coach.progress_data import REMINDER_STATE_KEY, reminder_plan, save
 from sciatica_coach.storage.repository import DataError, Repository
 
 if TYPE_CHECKING:
+    from datetime import tzinfo
+
     from PySide6.QtWidgets import QApplication, QWidget
 
+    from sciatica_coach.core.model import SessionRecord
     from sciatica_coach.views.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -134,6 +137,17 @@ def session_length_s(repo: Repository, today: date) -> int:
 
     routine = routine_for_today(repo, load_catalogue(), today)
     return planned_duration_s(routine, first_get_ready_s=repo.setting("get_ready_s"))
+
+
+def counted_slot(plan: ReminderPlan, session: SessionRecord, zone: tzinfo) -> str:
+    """The reminder slot a session counts for on its day: the slot it was started for when that day's
+    reminders still include it, else the nearest of that day's reminders (`slot_for`), so a session from
+    before a change of reminder times, or without a slot, still counts; "" when the day has no reminder.
+    The one rule for "is this slot done": the reminders (`ReminderService.is_done`) and Today use it."""
+    started = session.started_at.astimezone(zone)
+    if session.slot and any(r.slot == session.slot for r in plan.enabled_on(started.weekday())):
+        return session.slot
+    return slot_for(plan, started)
 
 
 class ReminderService(QObject):
@@ -363,13 +377,13 @@ class ReminderService(QObject):
     # -- "already done" ------------------------------------------------------------------------------
 
     def is_done(self, day: date, slot: str) -> bool:
-        """Whether a stored session that day belongs to `slot` (its own slot, or the nearest reminder)."""
+        """Whether a stored session that day counts for `slot` (see `counted_slot`; Today uses it too)."""
         zone = self._clock.now().tzinfo
-        for session in self._repo.sessions():
-            started = session.started_at.astimezone(zone)
-            if started.date() != day:
+        assert zone is not None
+        for session in self._repo.sessions(since=day - timedelta(days=1)):  # a day early: any zone
+            if session.started_at.astimezone(zone).date() != day:
                 continue
-            if (session.slot or slot_for(self._scheduler.plan, started)) == slot:
+            if counted_slot(self._scheduler.plan, session, zone) == slot:
                 return True
         return False
 

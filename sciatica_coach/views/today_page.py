@@ -27,11 +27,14 @@ from sciatica_coach.views.theme import BASE_POINT_SIZE, card_room, fit_button_te
 from sciatica_coach.views.widgets import Page, card, dose_text, label, set_enter_button
 
 if TYPE_CHECKING:
-    from sciatica_coach.core.adherence import DayCell
+    from collections.abc import Sequence
+    from datetime import date, tzinfo
+
     from sciatica_coach.core.catalogue import Catalogue
-    from sciatica_coach.core.model import Routine
+    from sciatica_coach.core.model import Routine, SessionRecord
     from sciatica_coach.core.progression import Proposal
     from sciatica_coach.core.red_flags import Tier
+    from sciatica_coach.core.schedule import ReminderPlan
 
 # The page opens with its layout, date and Start button; what it says about today (sessions, reminders,
 # notes, the exercise list) is filled in just after the window first appears (AppContext.after_start), and
@@ -48,11 +51,38 @@ def duration_text(seconds: int) -> str:
     return about_minutes(seconds)  # the same words as the reminder notice
 
 
-def slot_mark(cell: DayCell, slot: str) -> str:
+SLOT_DONE, SLOT_STOPPED, SLOT_TO_DO = "done", "stopped", "to do"
+
+
+def slot_states(
+    plan: ReminderPlan, sessions: Sequence[SessionRecord], day: date, zone: tzinfo
+) -> dict[str, str]:
+    """Today's reminder slots in time order, each SLOT_DONE (a completed session counts for it), SLOT_STOPPED
+    (only a session stopped early or for safety) or SLOT_TO_DO. A session counts for a slot by the rule the
+    reminders use (`reminders.counted_slot`), so every session of the day counts for one of its slots. The
+    sessions line and the marks are both read from this, so they always agree."""
+    from sciatica_coach.core.model import Outcome
+    from sciatica_coach.reminders import counted_slot
+
+    states = {r.slot: SLOT_TO_DO for r in plan.enabled_on(day.weekday())}
+    for session in sessions:
+        if session.started_at.astimezone(zone).date() != day:
+            continue
+        slot = counted_slot(plan, session, zone)
+        if slot not in states:
+            continue
+        if session.outcome is Outcome.COMPLETED:
+            states[slot] = SLOT_DONE
+        elif states[slot] == SLOT_TO_DO:
+            states[slot] = SLOT_STOPPED
+    return states
+
+
+def slot_mark(state: str) -> str:
     """A reminder slot's mark on Today: done only for a completed session, not one stopped early or for safety."""
-    if slot in cell.completed_slots:
+    if state == SLOT_DONE:
         return _("✓ done")
-    return _("· stopped early") if cell.slots.get(slot) else _("— to do")
+    return _("· stopped early") if state == SLOT_STOPPED else _("— to do")
 
 
 class TodayPage(Page):
@@ -189,7 +219,7 @@ class TodayPage(Page):
     def _refresh_day(self) -> None:
         """The top of the page: today's sessions, the reminder slots, and the flare-day switch."""
         from sciatica_coach.core.safety import SEE_GP_ADVICE
-        from sciatica_coach.core.schedule import next_fire, sessions_planned_on
+        from sciatica_coach.core.schedule import next_fire
         from sciatica_coach.progress_data import load_history, reminder_plan
 
         self.advice.setText(_(SEE_GP_ADVICE))
@@ -199,8 +229,12 @@ class TodayPage(Page):
         self.subtitle.show()
         plan = reminder_plan(repo)
         cell = load_history(repo, self.ctx.clock, since=today).cell(today)
-        target = sessions_planned_on(plan, today)
-        done = cell.completed
+        assert now.tzinfo is not None
+        states = slot_states(plan, repo.sessions(since=today - timedelta(days=1)), today, now.tzinfo)
+        # With reminders today, the line counts the slots done (as their marks show: one source); a session
+        # beyond them (two in one morning) does not tick the evening. Without reminders, the sessions done.
+        target = len(states)
+        done = sum(state == SLOT_DONE for state in states.values()) if target else cell.completed
         if cell.excused:
             self.sessions_line.setText(
                 _("Today is a rest day. Be kind to yourself; gentle movement still helps.")
@@ -229,7 +263,9 @@ class TodayPage(Page):
                     done,
                 ).format(n=done)
             )
-        slots = [f"{clock_time(r.time)} {slot_mark(cell, r.slot)}" for r in plan.enabled_on(today.weekday())]
+        slots = [
+            f"{clock_time(r.time)} {slot_mark(states[r.slot])}" for r in plan.enabled_on(today.weekday())
+        ]
         upcoming = next_fire(plan, now)
         extra = (
             _("Next reminder: {when}").format(

@@ -288,9 +288,10 @@ class _Drawer:
         self._reach(data)
         self.heading("Routine at the end of the period", 24)
         self.text(data.routine, 8, gap=2)
-        if data.changes:
-            self.text(f"{plural(len(data.changes), 'routine or plan change')} in the period: see “Routine and plan changes” in the details.",
-                      8, color=INK.muted, gap=2)  # fmt: skip
+        changes = sum(1 for change in data.changes if change.is_change)
+        if changes:
+            self.text(f"{plural(changes, 'routine or plan change')} in the period: see “Routine and plan changes” "
+                      "in the details.", 8, color=INK.muted, gap=2)  # fmt: skip
         self.heading("Safety at a glance", 30)
         self.lines(self._glance(data), 8)
         # ---- page 2: the details ----

@@ -108,6 +108,10 @@ def trend_span(rows: Sequence[WeekRow], trend_weeks: int, today: date) -> str:
     return f"weeks {first + 1}–{count} of this report ({_day(start)} – {_day(end)})"
 
 
+def _long_day(day: date) -> str:
+    return f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
+
+
 def _day(day: date) -> str:
     return f"{day.day} {ENGLISH_MONTHS[day.month - 1]}"
 
@@ -204,6 +208,7 @@ class PlanChangeLine:
     on: date
     what: str
     reason: str
+    is_change: bool = True  # False for the plan already in force when the period began
 
 
 def plan_changes(repo: Repository, now: datetime, since: date) -> list[PlanChangeLine]:
@@ -216,8 +221,14 @@ def plan_changes(repo: Repository, now: datetime, since: date) -> list[PlanChang
     for change in history.changes:
         if change.on >= since:
             if before is not None and not lines:  # the plan the period began with, for context
-                lines.append(PlanChangeLine(since, "In force when the period began: " + plan_words(before),
-                                            before.reason))  # fmt: skip
+                lines.append(
+                    PlanChangeLine(
+                        since,
+                        "In force when the period began: " + plan_words(before),
+                        f"In force since {_long_day(before.on)}. {before.reason}",
+                        is_change=False,
+                    )
+                )
             lines.append(PlanChangeLine(change.on, change_words(before, change), change.reason))
         before = change
     return lines
@@ -235,9 +246,9 @@ def change_words(before: PlanChange | None, change: PlanChange) -> str:
     if change.reminders != before.reminders:
         parts.append(f"Reminders: {reminders_text(before.reminders)} → {reminders_text(change.reminders)}")
     if change.routine.phase != before.routine.phase:
-        parts.append(
-            f"Phase {int(before.routine.phase)} → {int(change.routine.phase)}: {routine_text(change.routine)}"
-        )
+        items = routine_text(change.routine).split(": ", 1)[-1]
+        name = PHASE_NAMES.get(int(change.routine.phase), "")
+        parts.append(f"Phase {int(before.routine.phase)} → {int(change.routine.phase)} ({name}): {items}")
     elif change.routine != before.routine:
         parts.append(routine_diff(before.routine, change.routine))
     return " ".join(parts) or "Saved again, the same plan."

@@ -248,7 +248,12 @@ def test_plan_changes_are_listed_with_dates_and_reasons_and_each_week_has_its_ow
     text = _pdf_to_text(path)
     assert "physio-march.json" in text and "Changed by hand in Routine" in text
     assert "(12 a week)" in text and "move on to phase 2" in text
-    assert "routine or plan changes in the period: see “Routine and plan changes” in the details" in text
+    changed = sum(change.is_change for change in data.changes)
+    assert not data.changes[0].is_change and changed == len(data.changes) - 1
+    assert (
+        f"{changed} routine or plan changes in the period: see “Routine and plan changes” in the details"
+        in text
+    )
 
 
 def test_the_name_or_identifier_is_printed_or_a_line_is_left_for_it(

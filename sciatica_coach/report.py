@@ -360,10 +360,10 @@ class _Drawer:
 
     @staticmethod
     def _labelled(count: int) -> set[int]:
-        """The weeks whose values are written on the charts: all, or every 4th counting back from the last."""
-        if count <= LABEL_EVERY_WEEK_UP_TO:
-            return set(range(count))
-        return set(range(count - 1, -1, -4))
+        """The weeks whose values are written on the charts, counting back from the last: all of up to 13, so
+        at most about 13 (every 2nd of 26 weeks, every 4th of 52, every 8th of 104 ...)."""
+        step = -(-count // LABEL_EVERY_WEEK_UP_TO)  # ceiling division
+        return set(range(count - 1, -1, -step))
 
     def _x_labels(self, area: QRectF, rows: Sequence[WeekRow], numbers: bool = False) -> float:
         """Under each labelled week the Monday it starts on, and with `numbers` its number in the report (the

@@ -18,16 +18,20 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QButtonGroup,
     QComboBox,
+    QDialog,
     QFileDialog,
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
+    QWidget,
 )
 
 from sciatica_coach import routines
@@ -77,6 +81,7 @@ AVOID_EXPLANATION = N_(
 )
 SAVED_TEXT = N_("Saved. Your next session will use this routine.")
 UNSAVED_TEXT = N_("You have changes that aren't saved yet.")
+UNDO_IMPORT_REASON = "Import of {name} undone: back to the routine from before"  # plan history, in English
 # The direction an avoided exercise moves the back, as the avoid note says it.
 DIRECTION_WORDS = {Direction.FLEXION: N_("flexion"), Direction.EXTENSION: N_("extension")}
 
@@ -364,6 +369,17 @@ class RoutinePage(Page):
         self.file_message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.file_message.setVisible(False)
         layout.addWidget(self.file_message)
+        # After an import: put the routine from before back. Offered until the routine changes another way
+        # (edits saved, a suggestion accepted, another import) or the app closes; see `_check_undo`.
+        self.undo_import_button = QPushButton(_("Undo: go back to my previous routine"))
+        self.undo_import_button.clicked.connect(self.undo_import)
+        self.undo_import_button.setVisible(False)
+        layout.addWidget(self.undo_import_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self._before_import: Routine | None = None  # the routine the last import replaced, while undoable
+        self._imported: Routine | None = None
+        self._imported_from = ""
+        self.import_dialog: ImportRoutineDialog | None = None
+        self.ctx.routine_changed.connect(self._check_undo)
         self.body.addWidget(frame)
 
     def _build_history_card(self) -> None:
@@ -748,17 +764,58 @@ class RoutinePage(Page):
     def _import_clicked(self) -> None:
         path = self.ask_open_path()
         if path is not None:
-            self.import_file(path)
+            self.offer_import(path)
+
+    def offer_import(self, path: Path) -> ImportRoutineDialog | None:
+        """Check the file, then ask first: the routine now beside the file's (Cancel is the default). A file
+        that can't be used is explained under the buttons and nothing changes."""
+        from sciatica_coach.core.prescription import read_prescription
+
+        try:
+            incoming = read_prescription(path, self.catalogue)
+        except PrescriptionError as err:
+            self._file_message(str(err), error=True)
+            return None
+        current = routines.active_routine(self.ctx.repo, self.catalogue)
+        get_ready_s = self.ctx.repo.setting("get_ready_s")
+        dialog = ImportRoutineDialog(
+            routine_summary(current, self.catalogue, get_ready_s),
+            routine_summary(incoming, self.catalogue, get_ready_s),
+            path.name,
+            unsaved_changes=self._dirty,
+            parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.import_routine(incoming, path))
+        dialog.finished.connect(lambda _result: setattr(self, "import_dialog", None))
+        self.import_dialog = dialog
+        dialog.open()
+        return dialog
 
     def import_file(self, path: Path) -> bool:
+        """Read, check and use a routine file at once, without asking (`offer_import` asks first)."""
+        from sciatica_coach.core.prescription import read_prescription
+
         try:
-            routine = routines.import_prescription(self.ctx.repo, path, self.catalogue, self.ctx.clock)
+            routine = read_prescription(path, self.catalogue)
         except PrescriptionError as err:
             self._file_message(str(err), error=True)
             return False
+        return self.import_routine(routine, path)
+
+    def import_routine(self, routine: Routine, path: Path) -> bool:
+        """Make a checked routine from a file the routine, keeping the one it replaces for Undo."""
+        from sciatica_coach.core.plan_history import REASON_PRESCRIPTION
+
+        before = routines.active_routine(self.ctx.repo, self.catalogue)
+        try:
+            routines.save_routine(
+                self.ctx.repo, routine, self.ctx.clock.now(), REASON_PRESCRIPTION.format(name=path.name)
+            )
         except DataError as err:
             self._save_failed(str(err))
             return False
+        self._before_import, self._imported, self._imported_from = before, routine, path.name
         self._set_draft(routine, dirty=False)
         self.status.setText(_(SAVED_TEXT))
         count = len(routine.items)
@@ -770,9 +827,42 @@ class RoutinePage(Page):
             ).format(file=path.name, n=count, phase=int(routine.phase)),
             error=False,
         )
+        self.undo_import_button.setVisible(before != routine)
         self.refresh_proposal()
         self.ctx.routine_changed.emit()
         return True
+
+    def undo_import(self) -> bool:
+        """Put back the routine the last import replaced."""
+        before = self._before_import
+        if before is None:
+            return False
+        try:
+            routines.save_routine(
+                self.ctx.repo,
+                before,
+                self.ctx.clock.now(),
+                UNDO_IMPORT_REASON.format(name=self._imported_from),
+            )
+        except DataError as err:
+            self._save_failed(str(err))
+            return False
+        self._before_import = self._imported = None
+        self.undo_import_button.setVisible(False)
+        self._set_draft(before, dirty=False)
+        self.status.setText(_(SAVED_TEXT))
+        self._file_message(_("Your previous routine is back. Your next session will use it."), error=False)
+        self.refresh_proposal()
+        self.ctx.routine_changed.emit()
+        return True
+
+    def _check_undo(self) -> None:
+        """Undo goes once the stored routine is no longer the imported one (changed another way)."""
+        if self._imported is None:
+            return
+        if routines.active_routine(self.ctx.repo, self.catalogue) != self._imported:
+            self._before_import = self._imported = None
+            self.undo_import_button.setVisible(False)
 
     def _export_clicked(self) -> None:
         path = self.ask_save_path()
@@ -884,3 +974,101 @@ class RoutinePage(Page):
             for d in reversed(accepted[-HISTORY_SHOWN:])
         ]
         self.history_label.setText("\n".join(lines))
+
+
+# ---- importing a routine file: what replaces what ---------------------------------------------------------
+
+
+def routine_summary(routine: Routine, catalogue: Catalogue, get_ready_s: int | None) -> list[str]:
+    """A routine in a few lines for the import question: phase, count and length, then each exercise."""
+    count = len(routine.items)
+    seconds = planned_duration_s(routine, first_get_ready_s=get_ready_s) if count else 0
+    lines = [
+        ngettext(
+            "Phase {phase}, {n} exercise, about {minutes} min",
+            "Phase {phase}, {n} exercises, about {minutes} min",
+            count,
+        ).format(phase=int(routine.phase), n=count, minutes=max(1, round(seconds / 60)))
+    ]
+    for item in routine.items:
+        exercise = catalogue.exercises.get(item.exercise_id)
+        name = exercise.name if exercise is not None else item.exercise_id
+        lines.append(f"• {name}: {dose_text(item, short=True)}")
+    return lines
+
+
+class ImportRoutineDialog(QDialog):
+    """Use a routine file? The routine now beside the file's; "Use the file's routine" or Cancel (the
+    default). The words scroll when large text or a small screen leaves too little room."""
+
+    WIDTH_PX = 900
+    MIN_HEIGHT_PX = 420
+
+    def __init__(
+        self,
+        now: list[str],
+        incoming: list[str],
+        file_name: str,
+        *,
+        unsaved_changes: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Import a routine file"))
+        body = QWidget()
+        words = QVBoxLayout(body)
+        words.setContentsMargins(0, 0, 0, 0)
+        words.setSpacing(14)
+        words.addWidget(label(_("Use the routine in {file}?").format(file=file_name), "title"))
+        words.addWidget(
+            label(
+                _(
+                    "It replaces your routine from your next session. Your history stays as it is, and you "
+                    "can go back to your routine afterwards with Undo."
+                )
+            )
+        )
+        if unsaved_changes:
+            words.addWidget(label(_("Changes you haven't saved yet will be lost."), "muted"))
+        sides = QHBoxLayout()
+        sides.setSpacing(14)
+        self.now_card = self._side(_("Your routine now"), now)
+        self.file_card = self._side(_("In the file"), incoming)
+        sides.addWidget(self.now_card, 1)
+        sides.addWidget(self.file_card, 1)
+        words.addLayout(sides)
+        words.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the words wrap instead
+        scroll.setWidget(body)
+        body.setAutoFillBackground(False)
+        scroll.viewport().setAutoFillBackground(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(14)
+        layout.addWidget(scroll, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.cancel_button = QPushButton(_("Cancel"))
+        self.use_button = QPushButton(_("Use the file's routine"))
+        self.cancel_button.clicked.connect(self.reject)
+        self.use_button.clicked.connect(self.accept)
+        self.cancel_button.setDefault(True)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.use_button)
+        layout.addLayout(buttons)
+        needed = body.heightForWidth(self.WIDTH_PX - 56) + self.cancel_button.sizeHint().height() + 80
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        room = int(screen.height() * 0.9) if screen is not None else needed
+        self.resize(self.WIDTH_PX, max(self.MIN_HEIGHT_PX, min(needed, room)))
+
+    @staticmethod
+    def _side(title: str, lines: list[str]) -> QWidget:
+        frame, layout = card(title)
+        words = label("\n".join(lines))
+        words.setAccessibleName(f"{title}: " + "; ".join(lines))
+        layout.addWidget(words)
+        layout.addStretch(1)
+        return frame

@@ -224,8 +224,10 @@ def test_import_and_export_files(qtbot: QtBot, data_dir: Path, tmp_path: Path) -
     good = tmp_path / "physio.json"
     routines.export_prescription(good, catalogue.default_routine(Phase.STRENGTH))
     page.ask_open_path = lambda: good  # type: ignore[method-assign]
+    qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
+    assert page.import_dialog is not None  # it asks first (tests/views/test_routine_import.py)
     with qtbot.waitSignal(page.ctx.routine_changed, timeout=1000):
-        qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
+        page.import_dialog.use_button.click()
     assert page.draft() == catalogue.default_routine(Phase.STRENGTH)
     assert routines.active_routine(page.ctx.repo, catalogue) == catalogue.default_routine(Phase.STRENGTH)
     assert "Imported physio.json" in page.file_message.text()

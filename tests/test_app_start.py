@@ -28,6 +28,12 @@ class FakeDesktopNotifier(QObject):
     def notify(self, notice: object) -> None:
         self.shown.append(notice)
 
+    def withdraw(self) -> None:
+        pass
+
+    def set_words(self, words: object) -> None:
+        pass
+
 
 def main_windows() -> list[MainWindow]:
     return [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]

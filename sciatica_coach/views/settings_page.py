@@ -285,6 +285,8 @@ class SettingsPage(Page):
         )
         self.guidance_button = QPushButton(_("Read the guidance note again"))
         self.symptoms_button = QPushButton(_("I have new symptoms"))
+        for button in (self.guidance_button, self.symptoms_button):
+            button.setAccessibleName(button.text())  # the words in one line, whatever lines they are shown in
         self.guidance_button.clicked.connect(self._show_guidance)
         self.symptoms_button.clicked.connect(self._new_symptoms)
         self.safety_buttons = ButtonRows([self.guidance_button, self.symptoms_button])  # in rows when narrow
@@ -299,12 +301,15 @@ class SettingsPage(Page):
             label(
                 _("Everything stays on this computer, in the folder below, and is never sent anywhere.")
                 + "\n"
-                + _("Folder: {folder}").format(folder=ctx.repo.folder),
+                # A long path has no spaces to wrap at: it may break after any "/" (a zero-width space).
+                + _("Folder: {folder}").format(folder=str(ctx.repo.folder).replace("/", "/\u200b")),
                 "muted",
             )
         )
         self.backup_button = QPushButton(_("Back up everything…"))
         self.restore_button = QPushButton(_("Restore from a backup…"))
+        for button in (self.backup_button, self.restore_button):
+            button.setAccessibleName(button.text())  # the words in one line, whatever lines they are shown in
         self.backup_button.clicked.connect(self._backup_clicked)
         self.restore_button.clicked.connect(self._restore_clicked)
         self.data_buttons = ButtonRows([self.backup_button, self.restore_button])  # in rows when narrow
@@ -358,6 +363,8 @@ class SettingsPage(Page):
             (self.halfway, self._indent),
         ):
             fit_button_text(box, box.accessibleName(), room - indent)
+        for button in (self.guidance_button, self.symptoms_button, self.backup_button, self.restore_button):
+            fit_button_text(button, button.accessibleName(), room)  # German at 200 %: in two lines
         self.safety_buttons.fit(room)
         self.data_buttons.fit(room)
 

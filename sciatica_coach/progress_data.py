@@ -42,11 +42,11 @@ from sciatica_coach.core.schedule import (
     plan_from_dict,
     plan_to_dict,
 )
-from sciatica_coach.storage.repository import DataError, Repository
+from sciatica_coach.storage.repository import REMINDER_PLAN_KEY, DataError, Repository
 
 log = logging.getLogger(__name__)
 
-PLAN_KEY = "reminder_plan"
+PLAN_KEY = REMINDER_PLAN_KEY
 ONE_DAY = timedelta(days=1)
 REMINDER_STATE_KEY = "reminder_state"  # the scheduler's fired/snoozed/paused record
 
@@ -66,7 +66,8 @@ def reminder_plan(repo: Repository) -> ReminderPlan:
 def _stored_routine(repo: Repository) -> Routine:
     """The routine as stored now (the phase default when none is stored), for the plan's history."""
     from sciatica_coach.core.catalogue import CatalogueError, load_catalogue
-    from sciatica_coach.routines import ROUTINE_KEY, active_routine
+    from sciatica_coach.routines import active_routine
+    from sciatica_coach.storage.repository import ROUTINE_KEY
 
     try:
         return active_routine(repo, load_catalogue())

@@ -30,11 +30,10 @@ from sciatica_coach.core.progression import (
     propose,
 )
 from sciatica_coach.core.progression import apply as apply_proposal
-from sciatica_coach.storage.repository import Repository
+from sciatica_coach.storage.repository import ROUTINE_KEY, Repository  # the key's home is storage
 
 log = logging.getLogger(__name__)
 
-ROUTINE_KEY = "routine"
 STOPPED_TODAY_KEY = "stopped_today"
 HISTORY_KEY = "progression_history"
 AVOID_SETTING = "avoid_direction"

@@ -33,6 +33,8 @@ from sciatica_coach.storage.repository import (
     DEFAULT_SETTINGS,
     EVENTS_TABLE,
     HISTORY_FOLDER,
+    REMINDER_PLAN_KEY,
+    ROUTINE_KEY,
     Repository,
     _schema_version,
     _well_formed,
@@ -291,9 +293,6 @@ def _day(text: object) -> date | None:
 
 def describe(backup: Backup) -> Summary:
     """What `backup` holds: sessions and their dates, safety events, the routine, the reminder times."""
-    from sciatica_coach.progress_data import PLAN_KEY
-    from sciatica_coach.routines import ROUTINE_KEY
-
     days: list[date] = []
     sessions = events = 0
     for year_data in backup.history.values():
@@ -308,7 +307,7 @@ def describe(backup: Backup) -> Summary:
         phase = routine.get("phase", 1) if isinstance(routine.get("phase", 1), int) else None
         items = routine.get("items")
         exercises = len(items) if isinstance(items, list) else 0
-    plan = _state(backup.data, PLAN_KEY)
+    plan = _state(backup.data, REMINDER_PLAN_KEY)
     times: tuple[str, ...] | None = None
     if isinstance(plan, dict) and isinstance(plan.get("reminders"), list):
         times = tuple(
@@ -488,14 +487,6 @@ def restore(folder: Path, backup: Backup, now: datetime) -> Path:
     _remove_tree(old_history)
     log.info("Restored %s from a backup made %s; the data before is in %s", folder, backup.created_at, copy)
     return copy
-
-
-def reload(repo: Repository) -> None:
-    """After `restore` in a running app: `repo` (the same object, wherever it is held) now reads the restored
-    files, so a later save adds to the restored data instead of writing the old data back."""
-    fresh = Repository.open(repo.folder)
-    repo.close()
-    vars(repo).update(vars(fresh))
 
 
 # ---- automatic backups --------------------------------------------------------------------------------------

@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 DATA_FILE = "sciatica-coach.json"  # settings and state; sessions are in HISTORY_FOLDER, a file per year
 HISTORY_FOLDER = "history"
 EVENTS_TABLE = "safety_events"  # in each year's history file, beside "sessions"
+# State keys that more than one layer reads (the routine's and the reminders' owners, and backups).
+ROUTINE_KEY = "routine"
+REMINDER_PLAN_KEY = "reminder_plan"
 
 # Every setting and its default, declared once; stored values are merged over these at start.
 DEFAULT_SETTINGS: dict[str, Any] = {
@@ -572,6 +575,13 @@ class Repository:
         self._main.db.close()
         for store in self._years.values():
             store.db.close()
+
+    def reload(self) -> None:
+        """Read the folder anew (after a restore replaced its files in a running app): this same object, wherever
+        it is held, then reads the restored data, so a later save adds to it instead of writing the old back."""
+        fresh = Repository.open(self.folder)
+        self.close()
+        vars(self).update(vars(fresh))
 
 
 # Why a save failed, as whole sentences for each thing being saved: (the disk is full, another reason).

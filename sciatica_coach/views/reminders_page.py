@@ -347,9 +347,7 @@ class RemindersPage(Page):
             self.preview.setText("\n".join(moment_text(m, now) for m in moments))
         on = [r for r in plan.reminders if r.enabled]
         summary = "; ".join(
-            _("{time} {days}").format(
-                time=clock_time(r.time), days=describe_days(r.weekdays)
-            )
+            _("{time} {days}").format(time=clock_time(r.time), days=describe_days(r.weekdays))
             for r in sorted(on, key=lambda r: r.time)
         )
         self.preview.setAccessibleDescription(summary)

@@ -42,7 +42,6 @@ from sciatica_coach.storage.backup import (
     describe,
     describe_current,
     read_backup,
-    reload,
     restore,
     summary_lines,
     write_backup,
@@ -518,7 +517,7 @@ class SettingsPage(Page):
             self._data_message(str(err))
             return False
         try:
-            reload(self.ctx.repo)
+            self.ctx.repo.reload()
         except DataError:  # the restored files were checked; if they can't be opened, close all the same
             log.exception("Could not reload the restored data")
         box = QMessageBox(

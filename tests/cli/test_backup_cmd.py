@@ -11,10 +11,9 @@ import pytest
 
 from sciatica_coach.cli.main import main
 from sciatica_coach.progress_data import PLAN_KEY
-from sciatica_coach.routines import ROUTINE_KEY
 from sciatica_coach.storage.backup import BACKUPS_FOLDER
 from sciatica_coach.storage.lock import FolderLock
-from sciatica_coach.storage.repository import Repository
+from sciatica_coach.storage.repository import ROUTINE_KEY, Repository
 from tests.storage.test_backup import files, full_folder, raw_bytes
 
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from sciatica_coach.core.model import Phase, SafetyEvent, SafetyEventKind
 from sciatica_coach.core.schedule import Reminder, ReminderPlan, plan_to_dict
 from sciatica_coach.progress_data import PLAN_KEY
-from sciatica_coach.routines import HISTORY_KEY, ROUTINE_KEY
+from sciatica_coach.routines import HISTORY_KEY
 from sciatica_coach.storage import atomic
 from sciatica_coach.storage.backup import (
     AUTO_KEEP,
@@ -37,7 +37,7 @@ from sciatica_coach.storage.backup import (
 )
 from sciatica_coach.storage.lock import LOCK_NAME
 from sciatica_coach.storage.migrations import SCHEMA_VERSION
-from sciatica_coach.storage.repository import DATA_FILE, HISTORY_FOLDER, Repository
+from sciatica_coach.storage.repository import DATA_FILE, HISTORY_FOLDER, ROUTINE_KEY, Repository
 from tests.helpers import session_record
 
 ZONE = ZoneInfo("Europe/Berlin")

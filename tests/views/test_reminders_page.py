@@ -44,7 +44,11 @@ def test_defaults(qtbot: QtBot, data_dir: Path) -> None:
     assert all(all(b.isChecked() for b in r.day_buttons) for r in page.rows)
     assert page.snooze.value() == 10 and page.quiet.isChecked()
     morning, evening = clock_time(time(8, 0)), clock_time(time(19, 0))  # the locale's clock, as on Today
-    assert page.preview.text().splitlines()[:3] == [f"Today {evening}", f"Tomorrow {morning}", f"Tomorrow {evening}"]
+    assert page.preview.text().splitlines()[:3] == [
+        f"Today {evening}",
+        f"Tomorrow {morning}",
+        f"Tomorrow {evening}",
+    ]
     assert not page.start_at_login.isChecked()
 
 

@@ -10,9 +10,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from sciatica_coach.progress_data import PLAN_KEY
-from sciatica_coach.routines import ROUTINE_KEY
 from sciatica_coach.storage.backup import BACKUPS_FOLDER, read_backup
-from sciatica_coach.storage.repository import Repository
+from sciatica_coach.storage.repository import ROUTINE_KEY, Repository
 from sciatica_coach.views import settings_page
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.main_window import MainWindow

@@ -22,9 +22,11 @@ from typing import Any
 from sciatica_coach.core.adherence import (
     DEFAULT_TREND_WEEKS,
     AdherenceHistory,
+    ChangeClaim,
     PainChange,
     Summary,
     WeekRow,
+    change_claim,
 )
 from sciatica_coach.core.clock import Clock, SystemClock
 from sciatica_coach.core.model import (
@@ -60,9 +62,8 @@ def pain_trend_sentence(part: str, slope: float | None, change: PainChange | Non
     """One sentence on `part` ("Back" or "Leg") pain before sessions: the recent trend over `span` (e.g.
     "weeks 7–12 (19 Jan – 1 Mar)") and the change since the first 7 days of ratings.
 
-    A change since the start is called "lower" only when the recent trend is not rising (slope <= 0), and
-    "higher" only when it is not falling: a person whose pain has been climbing for weeks is never told it
-    is "x points lower", even if it is still below where it began; both numbers are given instead."""
+    What the change since the start may be called follows `adherence.change_claim` (the rule every screen
+    uses): never "lower" while the recent trend rises; both numbers are given instead."""
     if slope is None:
         trend = f"{part} pain before sessions: too few weekly ratings for a trend, computed over {span}."
     else:
@@ -78,13 +79,13 @@ def pain_trend_sentence(part: str, slope: float | None, change: PainChange | Non
     first, last = f"{change.first_mean:.1f}", f"{change.last_mean:.1f}"
     points = abs(change.change)
     rising = slope is not None and slope > 0
-    falling = slope is not None and slope < 0
-    if points < 0.05:
+    claim = change_claim(change, slope)
+    if claim is ChangeClaim.SAME:
         since = f" About the same as in the first 7 days of ratings ({last})."
-    elif change.change < 0 and not rising:
+    elif claim is ChangeClaim.LOWER:
         since = f" {points:.1f} points lower than in the first 7 days of ratings ({first} → {last})"
         since += ", a change that usually matters." if change.meaningful else "."
-    elif change.change > 0 and not falling:
+    elif claim is ChangeClaim.HIGHER:
         since = f" {points:.1f} points higher than in the first 7 days of ratings ({first} → {last})"
         since += ", a change worth discussing." if change.meaningful else "."
     else:  # lower than at the start but not falling lately, or higher but not rising lately

@@ -52,6 +52,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
+from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -145,6 +146,27 @@ class PainChange:
     last_window: tuple[date, date]  # inclusive
 
 
+class ChangeClaim(StrEnum):
+    """What may be said of a pain change since the start, in the light of the recent trend."""
+
+    SAME = "same"  # less than 0.05 points either way
+    LOWER = "lower"
+    HIGHER = "higher"
+    MIXED = "mixed"  # the change and the recent trend disagree: give both numbers, claim neither
+
+
+def change_claim(change: PainChange, recent_slope: float | None) -> ChangeClaim:
+    """The one rule for every screen and the report: a change is called "lower" only while the recent trend
+    is not rising (slope <= 0), and "higher" only while it is not falling (slope >= 0). A person whose pain
+    has been climbing for weeks is never told it is "x points lower", even if it is still below where it
+    began. With no trend yet (None) the change speaks for itself."""
+    if abs(change.change) < 0.05:
+        return ChangeClaim.SAME
+    if change.change < 0:
+        return ChangeClaim.LOWER if recent_slope is None or recent_slope <= 0 else ChangeClaim.MIXED
+    return ChangeClaim.HIGHER if recent_slope is None or recent_slope >= 0 else ChangeClaim.MIXED
+
+
 @dataclass(frozen=True, slots=True)
 class PainTrend:
     weeks: int  # how many recent weeks the slopes cover, including the current one
@@ -182,6 +204,8 @@ class Summary:
     spread_down: tuple[SymptomNote, ...]  # most frequent first
     numbness_or_weakness_days: tuple[date, ...]  # days a pain report noted new numbness or weakness
     total_sessions: int
+    back_slope_per_week: float | None = None  # the recent trend (DEFAULT_TREND_WEEKS), for `change_claim`
+    leg_slope_per_week: float | None = None
 
 
 class _DayTally:
@@ -531,6 +555,8 @@ class AdherenceHistory:
             spread_down=self.spread_down,
             numbness_or_weakness_days=self.numbness_or_weakness_days,
             total_sessions=self.total_sessions,
+            back_slope_per_week=trend.back_slope_per_week,
+            leg_slope_per_week=trend.leg_slope_per_week,
         )
 
 

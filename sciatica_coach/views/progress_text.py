@@ -15,7 +15,16 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
-from sciatica_coach.core.adherence import EVENING_SLOT, MORNING_SLOT, DayCell, PainChange, Summary, WeekRow
+from sciatica_coach.core.adherence import (
+    EVENING_SLOT,
+    MORNING_SLOT,
+    ChangeClaim,
+    DayCell,
+    PainChange,
+    Summary,
+    WeekRow,
+    change_claim,
+)
 from sciatica_coach.core.habit_stats import HabitStats, MissTally, Streak, part_of_day
 from sciatica_coach.core.model import SafetyEvent, SafetyEventKind, SymptomChange
 from sciatica_coach.i18n import (
@@ -115,6 +124,22 @@ _PAIN_SENTENCES = {
     ),
     ("leg", "higher"): N_("Leg pain is {points} points higher than when you started."),
     ("back", "higher"): N_("Back pain is {points} points higher than when you started."),
+    ("leg", "mixed, rising"): N_(
+        "Leg pain: {first} out of 10 in your first week of ratings, {last} lately. It has been rising over the "
+        "last few weeks; if it keeps rising, mention it to your physiotherapist or doctor."
+    ),
+    ("back", "mixed, rising"): N_(
+        "Back pain: {first} out of 10 in your first week of ratings, {last} lately. It has been rising over the "
+        "last few weeks; if it keeps rising, mention it to your physiotherapist or doctor."
+    ),
+    ("leg", "mixed, easing"): N_(
+        "Leg pain: {first} out of 10 in your first week of ratings, {last} lately. It has been easing over the "
+        "last few weeks."
+    ),
+    ("back", "mixed, easing"): N_(
+        "Back pain: {first} out of 10 in your first week of ratings, {last} lately. It has been easing over the "
+        "last few weeks."
+    ),
     ("leg", "higher, matters"): N_(
         "Leg pain is {points} points higher than when you started. A change this size is worth mentioning "
         "to your physiotherapist or doctor."
@@ -132,18 +157,23 @@ _WEEKLY_PAIN = {
 }
 
 
-def pain_change_sentence(part: str, change: PainChange | None) -> str:
+def pain_change_sentence(part: str, change: PainChange | None, recent_slope: float | None = None) -> str:
     """e.g. 'Leg pain is 2.5 points lower than when you started — a change that usually matters.'
-    ``part`` is "leg" or "back"."""
+    ``part`` is "leg" or "back". Never "lower" while the recent trend rises (`adherence.change_claim`)."""
     if change is None:
         return _(_PAIN_SENTENCES[(part, "none")])
-    points = abs(change.change)
-    if points < 0.05:
+    claim = change_claim(change, recent_slope)
+    if claim is ChangeClaim.SAME:
         return _(_PAIN_SENTENCES[(part, "same")]).format(value=decimal(change.last_mean))
-    kind = "lower" if change.change < 0 else "higher"
+    if claim is ChangeClaim.MIXED:
+        kind = "mixed, rising" if change.change < 0 else "mixed, easing"
+        return _(_PAIN_SENTENCES[(part, kind)]).format(
+            first=decimal(change.first_mean), last=decimal(change.last_mean)
+        )
+    kind = "lower" if claim is ChangeClaim.LOWER else "higher"
     if change.meaningful:
         kind += ", matters"
-    return _(_PAIN_SENTENCES[(part, kind)]).format(points=decimal(points))
+    return _(_PAIN_SENTENCES[(part, kind)]).format(points=decimal(abs(change.change)))
 
 
 def pain_change_short(change: PainChange | None) -> str:
@@ -155,10 +185,15 @@ def pain_change_short(change: PainChange | None) -> str:
 
 def headline_pain_text(summary: Summary) -> str:
     """The pain card: the more meaningful of leg and back first."""
-    changes = [("leg", summary.leg_change), ("back", summary.back_change)]
-    if all(change is None for _, change in changes):
+    changes = [
+        ("leg", summary.leg_change, summary.leg_slope_per_week),
+        ("back", summary.back_change, summary.back_slope_per_week),
+    ]
+    if all(change is None for _, change, _slope in changes):
         return _("Not enough pain ratings yet. After two weeks of ratings, the change will show here.")
-    return " ".join(pain_change_sentence(part, change) for part, change in changes if change is not None)
+    return " ".join(
+        pain_change_sentence(part, change, slope) for part, change, slope in changes if change is not None
+    )
 
 
 def _went(part: str, values: Sequence[float]) -> str:

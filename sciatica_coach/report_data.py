@@ -542,7 +542,10 @@ def long_csv(repo: Repository, clock: Clock | None = None, weeks: int = DEFAULT_
 
     `date` is the local day the session started on; `day_target` the sessions planned that day (0 on a flare
     day or before the programme); `symptom_answer` is up, same, down or "unanswered" (done, not answered),
-    empty when the exercise was skipped."""
+    empty when the exercise was skipped. Text cells are made safe for spreadsheets and terminals
+    (:func:`sciatica_coach.storage.exchange.spreadsheet_cell`)."""
+    from sciatica_coach.storage.exchange import spreadsheet_row
+
     clock = clock or SystemClock()
     now = clock.now()
     history = load_history(repo, clock)
@@ -562,12 +565,12 @@ def long_csv(repo: Repository, clock: Clock | None = None, weeks: int = DEFAULT_
             cell.target, "yes" if cell.excused else "no",
         ]  # fmt: skip
         if not s.exercises:
-            writer.writerow([*common, *[""] * 8, *pain])
+            writer.writerow(spreadsheet_row([*common, *[""] * 8, *pain]))
         for e in s.exercises:
             answer = e.symptom.value if e.symptom else ("" if _completion(e) == "skipped" else "unanswered")
             writer.writerow(
-                [*common, e.exercise_id, _exercise_title(e.exercise_id), e.reps_done, e.reps_planned,
-                 e.sets_done, e.sets_planned, "yes" if e.skipped else "no", answer, *pain]
+                spreadsheet_row([*common, e.exercise_id, _exercise_title(e.exercise_id), e.reps_done,
+                 e.reps_planned, e.sets_done, e.sets_planned, "yes" if e.skipped else "no", answer, *pain])
             )  # fmt: skip
     return out.getvalue()
 

@@ -36,17 +36,36 @@ def open_repository(data_dir: Path, *, write: bool = False) -> Iterator[Reposito
             lock.release()
 
 
-def write_output(text: str, output: str | None) -> None:
-    """Print to stdout, or write the file atomically (never half a file)."""
+def output_target(output: str, data_dir: Path, *, force: bool, suffix: str | None = None) -> Path:
+    """The file an `-o FILE` may be written to: never inside the data folder, never a folder, pipe or
+    device, ending in `suffix` if given, and an existing file only with --force. UsageError in one plain
+    line otherwise."""
+    from sciatica_coach.core.chosen_files import ChosenFileError, check_output
+
+    path = Path(output).expanduser()
+    try:
+        target = check_output(path, data_dir)
+    except ChosenFileError as err:
+        raise UsageError(str(err)) from None
+    if suffix is not None and path.suffix.lower() != suffix:
+        raise UsageError(f"{path.name} should end in {suffix}.")
+    if target.exists and not force:
+        raise UsageError(f"{path} already exists; add --force to replace it.")
+    return target.path
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write a checked output file (see `output_target`) atomically: never half a file."""
+    try:
+        atomic_write(path, data, mode=0o600)
+    except OSError as err:
+        raise UsageError(f"could not write {path} ({err.strerror}).") from None
+
+
+def write_output(text: str, output: str | None, data_dir: Path, *, force: bool = False) -> None:
+    """Print to stdout, or write the file atomically (never half a file, never inside the data folder, an
+    existing file only with `force`)."""
     if output is None or output == "-":
         sys.stdout.write(text)
         return
-    path = Path(output).expanduser()
-    if path.is_dir():
-        raise UsageError(f"{path} is a folder; please give a file name.")
-    if not path.parent.is_dir():
-        raise UsageError(f"the folder {path.parent} does not exist.")
-    try:
-        atomic_write(path, text.encode("utf-8"), mode=0o600)
-    except OSError as err:
-        raise UsageError(f"could not write {path} ({err.strerror}).") from None
+    write_file(output_target(output, data_dir, force=force), text.encode("utf-8"))

@@ -14,25 +14,16 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     from sciatica_coach.cli.common import open_repository
     from sciatica_coach.cli.main import UsageError
     from sciatica_coach.storage.exchange import (
-        MAX_IMPORT_BYTES,
         ExchangeError,
         RoutineFileError,
         apply_import,
         parse_import,
+        read_import_file,
     )
 
     path = Path(args.file).expanduser()
     try:
-        if path.is_dir():
-            raise UsageError(f"{path} is a folder, not an export file.")
-        with path.open("rb") as handle:
-            blob = handle.read(MAX_IMPORT_BYTES + 1)
-    except FileNotFoundError:
-        raise UsageError(f"there is no file {path}.") from None
-    except OSError as err:
-        raise UsageError(f"could not read {path} ({err.strerror}).") from None
-    try:
-        bundle = parse_import(blob, path.name)
+        bundle = parse_import(read_import_file(path), path.name)
     except RoutineFileError:
         raise UsageError(
             f"This is a routine file, not a history file: use `sciatica-coach routine import {args.file}`"
@@ -40,7 +31,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     except ExchangeError as err:
         raise UsageError(str(err)) from None
     with open_repository(data_dir, write=True) as repo:
-        result = apply_import(repo, bundle)
+        result = apply_import(repo, bundle)  # a disk full part-way: PartialImportError says what was imported
     print(
         f"Imported {result.added} session(s); {result.already_there} were already there. "
         f"Added {result.events_added} safety event(s)."

@@ -1,4 +1,4 @@
-"""`sciatica-coach report -o FILE.pdf [--csv FILE.csv] [--weeks N] [--name TEXT]`: the report for the
+"""`sciatica-coach report -o FILE.pdf [--csv FILE.csv] [--weeks N] [--name TEXT] [--force]`: the report for the
 physiotherapist or doctor (PDF), and the same period in long format for clinicians who analyse data (CSV: one
 row per exercise per session, see :func:`sciatica_coach.report_data.long_csv`). Either or both.
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from sciatica_coach.cli.args import add_force_option
 from sciatica_coach.cli.stats_cmd import weeks_arg
 
 
@@ -26,30 +27,23 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--name", default="", metavar="TEXT", help="a name or identifier to print at the top (optional)"
     )
+    add_force_option(parser)
 
 
-def _target(text: str, suffix: str) -> Path:
-    from sciatica_coach.cli.main import UsageError
+def _target(text: str, suffix: str, data_dir: Path, force: bool) -> Path:
+    from sciatica_coach.cli.common import output_target
 
-    path = Path(text).expanduser()
-    if path.is_dir():
-        raise UsageError(f"{path} is a folder; please give a file name ending in {suffix}.")
-    if not path.parent.is_dir():
-        raise UsageError(f"the folder {path.parent} does not exist.")
-    if path.suffix.lower() != suffix:
-        raise UsageError(f"{path.name} should end in {suffix}.")
-    return path
+    return output_target(text, data_dir, force=force, suffix=suffix)
 
 
 def run(args: argparse.Namespace, data_dir: Path) -> int:
-    from sciatica_coach.cli.common import open_repository
+    from sciatica_coach.cli.common import open_repository, write_file
     from sciatica_coach.cli.main import UsageError
-    from sciatica_coach.storage.atomic import atomic_write
 
     if not args.output and not args.csv:
         raise UsageError("please say where to save the report: -o FILE.pdf, --csv FILE.csv, or both.")
-    pdf_path = _target(args.output, ".pdf") if args.output else None
-    csv_path = _target(args.csv, ".csv") if args.csv else None
+    pdf_path = _target(args.output, ".pdf", data_dir, args.force) if args.output else None
+    csv_path = _target(args.csv, ".csv", data_dir, args.force) if args.csv else None
 
     from sciatica_coach.report_data import long_csv
 
@@ -64,9 +58,6 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
         if csv_path is not None:
             outputs.append((csv_path, long_csv(repo, weeks=args.weeks).encode("utf-8"), "the CSV"))
     for path, data, what in outputs:
-        try:
-            atomic_write(path, data, mode=0o600)
-        except OSError as err:
-            raise UsageError(f"could not write {path} ({err.strerror}).") from None
+        write_file(path, data)
         print(f"Saved {what} to {path}.")
     return 0

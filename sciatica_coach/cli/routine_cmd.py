@@ -1,4 +1,4 @@
-"""`sciatica-coach routine show | export -o FILE | import FILE`: your routine, and routine files from a physio.
+"""`sciatica-coach routine show | export -o FILE [--force] | import FILE`: your routine, and routine files from a physio.
 
 The file format is described in ``docs/prescription-format.md``."""
 
@@ -7,6 +7,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from sciatica_coach.cli.args import add_force_option
 
 if TYPE_CHECKING:
     from sciatica_coach.core.catalogue import Catalogue
@@ -29,6 +31,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     export.add_argument(
         "-o", "--output", metavar="FILE", required=True, help="the file to write ('-' for the screen)"
     )
+    add_force_option(export)
     imp = sub.add_parser(
         "import",
         help="use a routine file from your physiotherapist",
@@ -40,7 +43,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, data_dir: Path) -> int:
-    from sciatica_coach.cli.common import open_repository, write_output
+    from sciatica_coach.cli.common import open_repository, output_target, write_output
     from sciatica_coach.cli.main import UsageError
     from sciatica_coach.core.catalogue import CatalogueError, load_catalogue
     from sciatica_coach.core.prescription import PrescriptionError, dumps_prescription
@@ -73,11 +76,13 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
                   "symptoms worse, please check with whoever gave you the file.")  # fmt: skip
         return 0
 
+    if action == "export" and args.output != "-":  # checked first: a refused -o reads nothing
+        output_target(args.output, data_dir, force=args.force)
     with open_repository(data_dir) as repo:
         routine = active_routine(repo, catalogue)
         get_ready_s = repo.setting("get_ready_s")
     if action == "export":
-        write_output(dumps_prescription(routine), args.output)
+        write_output(dumps_prescription(routine), args.output, data_dir, force=args.force)
         if args.output not in (None, "-"):
             print(f"Saved your routine ({len(routine.items)} exercises) to {args.output}.")
         return 0

@@ -30,6 +30,7 @@ from sciatica_coach.core.catalogue import (
     no_duplicate_keys,
     parse_routine_items,
 )
+from sciatica_coach.core.chosen_files import KB, ChosenFileError, TooLargeError, read_chosen_file, size_words
 from sciatica_coach.core.model import Phase, Routine
 from sciatica_coach.i18n import _, ngettext
 
@@ -37,7 +38,7 @@ log = logging.getLogger(__name__)
 
 FORMAT_NAME: Final = "sciatica-coach-routine"
 PRESCRIPTION_VERSION: Final = 1  # the newest format this code reads and the one it writes
-MAX_FILE_BYTES: Final = 64 * 1024  # a routine of 40 exercises is about 8 KB
+MAX_FILE_BYTES: Final = 64 * KB  # a routine of 40 exercises is about 8 KB
 MAX_EXERCISES: Final = 40
 FILE_SUFFIX: Final = ".json"
 
@@ -215,18 +216,17 @@ def parse_prescription(data: object, catalogue: Catalogue, source: str = "prescr
     return routine
 
 
+def _too_large(source: str, size: int) -> str:
+    return _("{source}: the file is {size} KB; a routine file is at most {limit} KB").format(
+        source=source, size=size_words(size, KB), limit=MAX_FILE_BYTES // KB
+    )
+
+
 def loads_prescription(raw: bytes, catalogue: Catalogue, source: str = "prescription") -> Routine:
     """The routine in a file's bytes; :class:`PrescriptionError` for a huge, binary, non-JSON or invalid
     file."""
     if len(raw) > MAX_FILE_BYTES:
-        raise PrescriptionError(
-            source,
-            [
-                _("{source}: the file is {size} KB; a routine file is at most {limit} KB").format(
-                    source=source, size=len(raw) // 1024, limit=MAX_FILE_BYTES // 1024
-                )
-            ],
-        )
+        raise PrescriptionError(source, [_too_large(source, len(raw))])
     if b"\x00" in raw:
         raise PrescriptionError(
             source, [_("{source}: this is not a text file (it holds binary data)").format(source=source)]
@@ -267,29 +267,15 @@ def loads_prescription(raw: bytes, catalogue: Catalogue, source: str = "prescrip
 
 
 def read_prescription(path: Path, catalogue: Catalogue) -> Routine:
-    """Read and check a prescription file (never more than MAX_FILE_BYTES + 1 bytes are read)."""
+    """Read and check a prescription file: an ordinary file only (a pipe or a device is refused, never waited
+    on), and never more than MAX_FILE_BYTES + 1 bytes are read."""
     source = path.name or str(path)
     try:
-        if path.is_dir():
-            raise PrescriptionError(source, [_("{path} is a folder, not a routine file").format(path=path)])
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-            if len(raw) > MAX_FILE_BYTES:
-                size = path.stat().st_size
-                raise PrescriptionError(
-                    source,
-                    [
-                        _("{source}: the file is {size} KB; a routine file is at most {limit} KB").format(
-                            source=source, size=size // 1024, limit=MAX_FILE_BYTES // 1024
-                        )
-                    ],
-                )
-    except FileNotFoundError:
-        raise PrescriptionError(source, [_("{path} does not exist").format(path=path)]) from None
-    except OSError as err:
-        raise PrescriptionError(
-            source, [_("{path} could not be read ({error})").format(path=path, error=err.strerror or err)]
-        ) from None
+        raw = read_chosen_file(path, MAX_FILE_BYTES)
+    except TooLargeError as err:
+        raise PrescriptionError(source, [_too_large(source, err.size)]) from None
+    except ChosenFileError as err:
+        raise PrescriptionError(source, [str(err)]) from None
     routine = loads_prescription(raw, catalogue, source)
     log.info("Read a routine of %d exercises from %s", len(routine.items), path)
     return routine

@@ -19,12 +19,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sciatica_coach import __version__
+from sciatica_coach.core.chosen_files import MB, ChosenFileError, TooLargeError, read_chosen_file, size_words
 from sciatica_coach.core.model import SafetyEvent, SessionRecord, SymptomChange
 from sciatica_coach.core.plan_history import (
     PLAN_HISTORY_KEY,
@@ -40,15 +43,16 @@ from sciatica_coach.i18n import _, ngettext
 from sciatica_coach.storage.codec import (
     RecordError,
     event_from_dict,
+    event_key,
     event_to_dict,
     session_from_dict,
     session_to_dict,
 )
-from sciatica_coach.storage.repository import Repository
+from sciatica_coach.storage.repository import DataError, Repository
 
 EXPORT_FORMAT = "sciatica-coach-history"
 EXPORT_VERSION = 1
-MAX_IMPORT_BYTES = 20 * 1024 * 1024  # ten years of twice-daily sessions is about 5 MB
+MAX_IMPORT_BYTES = 20 * MB  # ten years of twice-daily sessions is about 5 MB
 MAX_PROBLEMS_LISTED = 10
 _Record = TypeVar("_Record", SessionRecord, SafetyEvent)
 
@@ -68,6 +72,25 @@ REACH_CHANGE_WORDS = {
 
 class ExchangeError(ValueError):
     """A file that cannot be imported; the message lists the problems in plain words."""
+
+
+class PartialImportError(DataError):
+    """An import stopped part-way by a failed write (a full disk): `result` counts what was imported before
+    it, `new_sessions` how many new sessions the file held; the message says both, and what to do."""
+
+    def __init__(self, cause: str, result: ImportResult, new_sessions: int) -> None:
+        self.result = result
+        done = ngettext(
+            "Before that, {added} of the file's {total} new session was imported.",
+            "Before that, {added} of the file's {total} new sessions were imported.",
+            new_sessions,
+        ).format(added=result.added, total=new_sessions)
+        if result.events_added:
+            done += " " + ngettext(
+                "{n} safety event was added.", "{n} safety events were added.", result.events_added
+            ).format(n=result.events_added)
+        advice = _("Once there is space, import the same file again: what is already there is skipped.")
+        super().__init__(f"{cause} {done} {advice}")
 
 
 class RoutineFileError(ExchangeError):
@@ -102,7 +125,48 @@ def export_json(repo: Repository, now: datetime) -> str:
         "safety_events": [event_to_dict(e) for e in repo.safety_events()],
         "plan_history": history_to_list(history_from_list(repo.state(PLAN_HISTORY_KEY))),
     }
-    return json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
+    return _terminal_safe_json(json.dumps(payload, ensure_ascii=False, indent=1)) + "\n"
+
+
+# Text a spreadsheet would run as a formula starts with one of these (OWASP "CSV injection"; the fullwidth
+# forms count in some spreadsheets' East Asian modes); such a cell gets a leading apostrophe.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+# Control characters (C0, DEL, C1) and the bidirectional overrides that reorder what a terminal or an editor
+# shows ("Trojan Source"): in a CSV cell tab, CR and LF become a space and the rest go; in JSON (whose C0
+# controls json.dumps escapes already) the others are written as \\uXXXX escapes, as are lone surrogates.
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CELL_SPACES = re.compile("[\t\n\r]")
+_CELL_INVISIBLE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
+_JSON_UNSAFE = re.compile(f"[\x7f-\x9f{_BIDI}\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def spreadsheet_cell(value: object) -> object:
+    """One CSV cell made safe to open in a spreadsheet and to print in a terminal. Numbers (int and float,
+    negative ones too) stay numbers; text loses control characters and bidi overrides, a lone surrogate
+    becomes U+FFFD, and text a spreadsheet would run as a formula (= + - @ first, after any spaces) gets a
+    leading apostrophe. Text that is only a plain decimal number ("-3", "2.5") is left alone: a spreadsheet
+    reads it as that number, never as a formula."""
+    if isinstance(value, bool) or not isinstance(value, str):
+        return value
+    text = _CELL_INVISIBLE.sub("", _CELL_SPACES.sub(" ", _SURROGATE.sub("\ufffd", value)))
+    if _PLAIN_NUMBER.fullmatch(text):
+        return text
+    if text.lstrip(" ").startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def spreadsheet_row(cells: list[Any]) -> list[Any]:
+    return [spreadsheet_cell(cell) for cell in cells]
+
+
+def _terminal_safe_json(text: str) -> str:
+    """JSON text with C1 controls, bidi overrides and lone surrogates written as \\uXXXX escapes: the same
+    JSON once read, but nothing a terminal would act on and nothing UTF-8 can't hold (json.dumps already
+    escapes C0 controls)."""
+    return _JSON_UNSAFE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
 def _pain_cells(report: Any) -> list[Any]:
@@ -120,14 +184,14 @@ def export_csv(repo: Repository) -> str:
         unanswered = " ".join(e.exercise_id for e in s.exercises if e.symptom is None and not e.skipped)
         reach = session_reach_change(s)
         writer.writerow(
-            [
+            spreadsheet_row([
                 s.id, s.started_at.date().isoformat(), s.started_at.isoformat(timespec="seconds"),
                 s.ended_at.isoformat(timespec="seconds"),
                 round((s.ended_at - s.started_at).total_seconds() / 60, 1),
                 s.outcome.value, s.reason, s.slot, int(s.phase),
                 *_pain_cells(s.pain_before)[:3], *_pain_cells(s.pain_after),
                 done, len(s.exercises), down, unanswered, REACH_CHANGE_WORDS[reach] if reach else "",
-            ]
+            ])
         )  # fmt: skip
     return out.getvalue()
 
@@ -139,8 +203,8 @@ def export_events_csv(repo: Repository) -> str:
     writer.writerow(EVENT_CSV_COLUMNS)
     for e in repo.safety_events():
         writer.writerow(
-            [e.at.date().isoformat(), e.at.isoformat(timespec="seconds"), e.kind.value, e.detail,
-             e.exercise_id, e.session_id, " ".join(e.flags)]
+            spreadsheet_row([e.at.date().isoformat(), e.at.isoformat(timespec="seconds"), e.kind.value,
+                             e.detail, e.exercise_id, e.session_id, " ".join(e.flags)])
         )  # fmt: skip
     return out.getvalue()
 
@@ -171,22 +235,37 @@ def _read_records(
     return records
 
 
+def _too_large(source: str, size: int) -> ExchangeError:
+    return ExchangeError(
+        _("{source} is too large to be a Sciatica Coach export ({size} MB; the limit is {limit} MB).").format(
+            source=source, size=size_words(size, MB), limit=MAX_IMPORT_BYTES // MB
+        )
+    )
+
+
+def read_import_file(path: Path) -> bytes:
+    """The bytes of a chosen export file, for `parse_import`: an ordinary file of at most MAX_IMPORT_BYTES
+    (a pipe or a device is refused, never waited on); ExchangeError in plain words otherwise."""
+    try:
+        return read_chosen_file(path, MAX_IMPORT_BYTES)
+    except TooLargeError as err:
+        raise _too_large(path.name, err.size) from None
+    except ChosenFileError as err:
+        raise ExchangeError(str(err)) from None
+
+
 def parse_import(blob: bytes, source: str | None = None) -> ImportBundle:
     """Check an export file completely; raise ExchangeError listing every problem."""
     if source is None:
         source = _("the file")
     if len(blob) > MAX_IMPORT_BYTES:
-        raise ExchangeError(
-            _(
-                "{source} is too large to be a Sciatica Coach export ({size} MB; the limit is {limit} MB)."
-            ).format(source=source, size=len(blob) // (1024 * 1024), limit=MAX_IMPORT_BYTES // (1024 * 1024))
-        )
+        raise _too_large(source, len(blob))
     if b"\x00" in blob[:4096]:
         raise ExchangeError(
             _("{source} is not a text file, so it can't be a Sciatica Coach export.").format(source=source)
         )
     try:
-        data = json.loads(blob.decode("utf-8"))
+        data = json.loads(blob.decode("utf-8-sig"))  # a byte-order mark is accepted, as in routine files
     except UnicodeDecodeError:
         raise ExchangeError(
             _("{source} is not UTF-8 text, so it can't be a Sciatica Coach export.").format(source=source)
@@ -224,6 +303,12 @@ def parse_import(blob: bytes, source: str | None = None) -> ImportBundle:
     if not isinstance(version, int) or isinstance(version, bool):
         raise ExchangeError(
             _("{source}: the 'version' field should be a whole number.").format(source=source)
+        )
+    if version < 1:
+        raise ExchangeError(
+            _("{source}: export version {version} does not exist (versions start at 1).").format(
+                source=source, version=version
+            )
         )
     if version > EXPORT_VERSION:
         raise ExchangeError(
@@ -289,14 +374,34 @@ def _has_own_plan_history(repo: Repository) -> bool:
 
 
 def apply_import(repo: Repository, bundle: ImportBundle) -> ImportResult:
-    added = repo.add_sessions(list(bundle.sessions))
-    events_added = repo.add_safety_events(list(bundle.safety_events))
-    if bundle.excused_days - repo.excused_days():
-        repo.add_excused_days(bundle.excused_days)
-    if bundle.plan_start is not None:
-        current = repo.plan_start()
-        if current is None or bundle.plan_start < current:
-            repo.set_state("plan_start", bundle.plan_start.isoformat())
-    if bundle.plan_history and not _has_own_plan_history(repo):
-        repo.set_state(PLAN_HISTORY_KEY, history_to_list(bundle.plan_history))
+    """Add the bundle's sessions and events (those already stored are skipped). If a write fails part-way
+    (the disk fills up), PartialImportError says exactly how much was imported before it: each year's file
+    is written whole or not at all, so what is stored is counted, not guessed."""
+    session_ids = {s.id for s in bundle.sessions}
+    had_ids = {s.id for s in repo.sessions()} & session_ids
+    had_events = _stored_event_keys(repo, bundle)
+    try:
+        added = repo.add_sessions(list(bundle.sessions))
+        events_added = repo.add_safety_events(list(bundle.safety_events))
+        if bundle.excused_days - repo.excused_days():
+            repo.add_excused_days(bundle.excused_days)
+        if bundle.plan_start is not None:
+            current = repo.plan_start()
+            if current is None or bundle.plan_start < current:
+                repo.set_state("plan_start", bundle.plan_start.isoformat())
+        if bundle.plan_history and not _has_own_plan_history(repo):
+            repo.set_state(PLAN_HISTORY_KEY, history_to_list(bundle.plan_history))
+    except DataError as err:
+        stored_ids = {s.id for s in repo.sessions()} & session_ids
+        result = ImportResult(
+            added=len(stored_ids - had_ids),
+            already_there=len(had_ids),
+            events_added=len(_stored_event_keys(repo, bundle) - had_events),
+        )
+        raise PartialImportError(str(err), result, len(session_ids - had_ids)) from None
     return ImportResult(added=added, already_there=len(bundle.sessions) - added, events_added=events_added)
+
+
+def _stored_event_keys(repo: Repository, bundle: ImportBundle) -> set[tuple[str, str, str, str]]:
+    wanted = {event_key(e) for e in bundle.safety_events}
+    return {event_key(e) for e in repo.safety_events()} & wanted

@@ -696,7 +696,15 @@ class ProgressPage(Page):
         return self._write_file(path, text.encode("utf-8"), N_("Your history was saved to {path}."))
 
     def _write_file(self, path: Path, data: bytes, success: str) -> bool:
-        """``success``: a message marked with N_, with a {path} placeholder."""
+        """``success``: a message marked with N_, with a {path} placeholder. A file inside the data folder, a
+        folder, pipe or device is refused (the file dialog has already asked before replacing a file)."""
+        from sciatica_coach.core.chosen_files import ChosenFileError, check_output
+
+        try:
+            path = check_output(path, self.ctx.repo.folder).path
+        except ChosenFileError as err:
+            self.show_message(_("Nothing was saved: {problem}").format(problem=err), True)
+            return False
         try:
             atomic_write(path, data, mode=0o600)
         except OSError as err:
@@ -718,24 +726,20 @@ class ProgressPage(Page):
     def import_from(self, path: Path) -> bool:
         """Import a JSON export with the same checks as `sciatica-coach import`; nothing changes on failure."""
         from sciatica_coach.storage.exchange import (
-            MAX_IMPORT_BYTES,
             ExchangeError,
+            PartialImportError,
             apply_import,
             parse_import,
+            read_import_file,
         )
 
         try:
-            with path.open("rb") as handle:
-                blob = handle.read(MAX_IMPORT_BYTES + 1)
-            bundle = parse_import(blob, path.name)
+            bundle = parse_import(read_import_file(path), path.name)
             result = apply_import(self.ctx.repo, bundle)
-        except OSError as err:
-            self.show_message(
-                _("Couldn't read {path} ({error}). Your data is unchanged.").format(
-                    path=path, error=err.strerror or err
-                ),
-                True,
-            )
+        except PartialImportError as err:  # part of it is in: say what, never "unchanged"
+            self.show_message(str(err), True)
+            if err.result.added or err.result.events_added:
+                self.ctx.sessions_changed.emit()
             return False
         except (ExchangeError, DataError) as err:
             self.show_message(_("{problem} Your data is unchanged.").format(problem=err), True)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QScrollArea,
@@ -759,7 +760,28 @@ class RoutinePage(Page):
         if not path:
             return None
         chosen = Path(path)
-        return chosen if chosen.suffix else chosen.with_suffix(FILE_SUFFIX)
+        if chosen.suffix:
+            return chosen  # the dialog itself asked before replacing it
+        chosen = chosen.with_suffix(FILE_SUFFIX)  # the dialog checked the name without it: ask here
+        if chosen.exists() and not self.confirm_replace(chosen):
+            return None
+        return chosen
+
+    def confirm_replace(self, path: Path) -> bool:
+        """Ask before an existing file is replaced (Cancel is the default)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            _("Replace the file?"),
+            _("{name} already exists in {folder}. Do you want to replace it?").format(
+                name=path.name, folder=path.parent
+            ),
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        replace = box.addButton(_("Replace"), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is replace
 
     def _import_clicked(self) -> None:
         path = self.ask_open_path()
@@ -870,7 +892,16 @@ class RoutinePage(Page):
             self.export_file(path)
 
     def export_file(self, path: Path) -> bool:
-        """Export the saved routine (not unsaved edits: the file should match what the sessions use)."""
+        """Export the saved routine (not unsaved edits: the file should match what the sessions use). A file
+        inside the data folder, a folder, pipe or device is refused (the file dialog has already asked before
+        replacing a file)."""
+        from sciatica_coach.core.chosen_files import ChosenFileError, check_output
+
+        try:
+            path = check_output(path, self.ctx.repo.folder).path
+        except ChosenFileError as err:
+            self._file_message(_("Nothing was saved: {problem}").format(problem=err), error=True)
+            return False
         routine = routines.active_routine(self.ctx.repo, self.catalogue)
         try:
             routines.export_prescription(path, routine)

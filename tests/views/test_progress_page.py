@@ -178,14 +178,14 @@ def test_a_bad_import_changes_nothing_and_says_why(qtbot: QtBot, known: Reposito
     assert not page.import_from(bad)
     assert "newer Sciatica Coach" in page.message.text() and "unchanged" in page.message.text()
     assert not page.import_from(tmp_path / "missing.json")
-    assert "Couldn't read" in page.message.text()
+    assert "does not exist" in page.message.text() and "unchanged" in page.message.text()
     assert known.session_count() == before
 
 
 def test_export_failure_is_reported(qtbot: QtBot, known: Repository, tmp_path: Path) -> None:
     page = progress_page(qtbot, known, NOW)
     assert not page.export_to(tmp_path / "no" / "such" / "h.json", "json")
-    assert "Couldn't save" in page.message.text()
+    assert "Nothing was saved" in page.message.text() and "does not exist" in page.message.text()
 
 
 def test_dialog_buttons_use_the_chosen_path(qtbot: QtBot, known: Repository, tmp_path: Path,

@@ -25,6 +25,7 @@ from enum import StrEnum
 from typing import Any
 
 from sciatica_coach.core.model import Dose, Phase, Routine, RoutineItem, SideMode
+from sciatica_coach.core.plausible import plausible_day, plausible_moment
 from sciatica_coach.core.schedule import ReminderPlan, plan_from_dict, plan_to_dict, sessions_planned_on
 from sciatica_coach.i18n import N_
 
@@ -203,7 +204,12 @@ def history_from_list(data: object) -> PlanHistory:
     changes = []
     for index, entry in enumerate(data):
         try:
-            changes.append(change_from_dict(entry))
+            change = change_from_dict(entry)
         except ValueError as err:
             log.warning("Skipping plan change %d: %s", index + 1, err)
+            continue
+        if not (plausible_day(change.on) and plausible_moment(change.at)):
+            log.warning("Skipping plan change %d: its date is not a real one (%s)", index + 1, change.on)
+            continue
+        changes.append(change)
     return PlanHistory(changes)

@@ -46,6 +46,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any
 
+from sciatica_coach.core.plausible import plausible_day, plausible_moment
 from sciatica_coach.i18n import _, ngettext
 
 log = logging.getLogger(__name__)
@@ -737,13 +738,13 @@ def state_from_dict(data: object) -> SchedulerState:
                 raise StateError("The snooze in the reminder state is not in the expected form.")
             notice = Due(
                 slot=_text(raw_snooze.get("slot")),
-                day=date.fromisoformat(_text(raw_snooze.get("day"))),
+                day=_day(raw_snooze.get("day")),
                 scheduled_at=_aware(raw_snooze.get("scheduled_at")),
                 kind=DueKind(raw_snooze.get("kind", DueKind.ON_TIME.value)),
             )
             snooze = Snooze(_aware(raw_snooze.get("until")), notice)
         raw_paused = data.get("paused_on")
-        paused_on = date.fromisoformat(_text(raw_paused)) if raw_paused is not None else None
+        paused_on = _day(raw_paused) if raw_paused is not None else None
         raw_seen = data.get("last_seen")
         last_seen = _aware(raw_seen) if raw_seen is not None else None
     except (TypeError, ValueError) as error:
@@ -763,11 +764,20 @@ def _aware(value: object) -> datetime:
     moment = datetime.fromisoformat(_text(value))
     if moment.tzinfo is None:
         raise StateError(f"A time in the reminder state has no time zone: {value!r}.")
+    if not plausible_moment(moment):
+        raise StateError(f"A time in the reminder state is not a real one: {value!r}.")
     return moment
+
+
+def _day(value: object) -> date:
+    day = date.fromisoformat(_text(value))
+    if not plausible_day(day):
+        raise StateError(f"A day in the reminder state is not a real one: {value!r}.")
+    return day
 
 
 def _fired_entry(entry: object) -> tuple[date, str]:
     if not isinstance(entry, list | tuple) or len(entry) != 2:
         raise StateError(f"Unexpected entry in the reminder state: {entry!r}.")
     day, slot = entry
-    return date.fromisoformat(_text(day)), _text(slot)
+    return _day(day), _text(slot)

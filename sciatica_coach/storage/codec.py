@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sciatica_coach.core.model import (
@@ -16,7 +16,14 @@ from sciatica_coach.core.model import (
     SessionRecord,
     SymptomChange,
 )
+from sciatica_coach.core.plausible import clean_text, plausible_moment, unwritable_part
 from sciatica_coach.i18n import _
+
+# The longest values a real record has (this app writes far shorter ones); anything longer is set aside.
+LONGEST_ID = 200  # a session id, an exercise id, a flag name
+LONGEST_TEXT = 2000  # a reason, a slot, a detail
+MOST_ITEMS = 200  # exercises in a session, flags in an event
+LONGEST_SESSION = timedelta(days=2)
 
 
 class RecordError(ValueError):
@@ -86,6 +93,8 @@ def _int(doc: dict[str, Any], key: str, where: str, low: int = 0, high: int = 10
 def _time(doc: dict[str, Any], key: str, where: str) -> datetime:
     text: str = _field(doc, key, str, where)
     try:
+        if not text.isascii():
+            raise ValueError(text)
         value = datetime.fromisoformat(text)
     except ValueError:
         raise RecordError(
@@ -97,13 +106,49 @@ def _time(doc: dict[str, Any], key: str, where: str) -> datetime:
         raise RecordError(
             _("{where}: '{key}' has no time zone ({text})").format(where=where, key=key, text=repr(text))
         )
+    if not plausible_moment(value):
+        raise RecordError(
+            _("{where}: '{key}' is not a time a real record can have ({text})").format(
+                where=where, key=key, text=repr(text)
+            )
+        )
     return value
+
+
+def _text(doc: dict[str, Any], key: str, where: str, longest: int = LONGEST_ID) -> str:
+    """A required text field that can be written and shown, of at most `longest` characters."""
+    value = clean_text(_field(doc, key, str, where), longest)
+    if value is None:
+        raise RecordError(
+            _("{where}: '{key}' is not usable text (too long, or not valid Unicode)").format(
+                where=where, key=key
+            )
+        )
+    return value
+
+
+def _writable(doc: dict[str, Any], where: str) -> None:
+    """Refuse a record holding what no file can keep as it is (a lone surrogate, NaN, absurd nesting)."""
+    why = unwritable_part(doc)
+    if why is not None:
+        raise RecordError(_("{where}: it holds {what}").format(where=where, what=_(why)))
+
+
+def _label(value: object) -> str:
+    """A record's id as it can be shown in a message, whatever it is (long, not text, not valid Unicode)."""
+    return ascii(value)[:40] if clean_text(value, 40) is None else str(value)
 
 
 def _optional_text(doc: dict[str, Any], key: str, where: str) -> str:
     value = doc.get(key, "")
     if not isinstance(value, str):
         raise RecordError(_("{where}: '{key}' should be text").format(where=where, key=key))
+    if clean_text(value, LONGEST_TEXT) is None:
+        raise RecordError(
+            _("{where}: '{key}' is not usable text (too long, or not valid Unicode)").format(
+                where=where, key=key
+            )
+        )
     return value
 
 
@@ -138,13 +183,16 @@ def session_from_dict(doc: object, where: str | None = None) -> SessionRecord:
         where = _("session")
     if not isinstance(doc, dict):
         raise RecordError(_("{where}: should be an object").format(where=where))
-    where = f"{where} {doc.get('id', '?')!s:.40}"
+    where = f"{where} {_label(doc.get('id', '?'))}"
+    _writable(doc, where)
     try:
         outcome = Outcome(_field(doc, "outcome", str, where))
         phase = Phase(_int(doc, "phase", where, 1, 3))
     except ValueError as err:
         raise RecordError(f"{where}: {err}") from None
     exercises_raw = _field(doc, "exercises", list, where)
+    if len(exercises_raw) > MOST_ITEMS:
+        raise RecordError(_("{where}: it has more exercises than a session can have").format(where=where))
     exercises = []
     for i, ex in enumerate(exercises_raw):
         ex_where = _("{where}, exercise {n}").format(where=where, n=i + 1)
@@ -162,7 +210,7 @@ def session_from_dict(doc: object, where: str | None = None) -> SessionRecord:
             raise RecordError(_("{where}: 'skipped' should be true or false").format(where=ex_where))
         exercises.append(
             ExerciseRecord(
-                exercise_id=_field(ex, "exercise_id", str, ex_where),
+                exercise_id=_text(ex, "exercise_id", ex_where),
                 reps_done=_int(ex, "reps_done", ex_where),
                 reps_planned=_int(ex, "reps_planned", ex_where),
                 sets_done=_int(ex, "sets_done", ex_where),
@@ -175,8 +223,10 @@ def session_from_dict(doc: object, where: str | None = None) -> SessionRecord:
     started, ended = _time(doc, "started_at", where), _time(doc, "ended_at", where)
     if ended < started:
         raise RecordError(_("{where}: it ends before it starts").format(where=where))
+    if ended - started > LONGEST_SESSION:
+        raise RecordError(_("{where}: it lasts longer than a session can").format(where=where))
     return SessionRecord(
-        id=_field(doc, "id", str, where),
+        id=_text(doc, "id", where),
         started_at=started,
         ended_at=ended,
         phase=phase,
@@ -211,6 +261,7 @@ def event_from_dict(doc: object, where: str | None = None) -> SafetyEvent:
         where = _("safety event")
     if not isinstance(doc, dict):
         raise RecordError(_("{where}: should be an object").format(where=where))
+    _writable(doc, where)
     try:
         kind = SafetyEventKind(_field(doc, "kind", str, where))
     except ValueError:
@@ -220,7 +271,11 @@ def event_from_dict(doc: object, where: str | None = None) -> SafetyEvent:
             )
         ) from None
     flags = doc.get("flags", [])
-    if not isinstance(flags, list) or not all(isinstance(flag, str) for flag in flags):
+    if (
+        not isinstance(flags, list)
+        or len(flags) > MOST_ITEMS
+        or not all(clean_text(flag, LONGEST_ID) is not None for flag in flags)
+    ):
         raise RecordError(_("{where}: 'flags' should be a list of names").format(where=where))
     return SafetyEvent(
         at=_time(doc, "at", where),

@@ -33,8 +33,24 @@ MIGRATIONS: dict[int, Callable[[RawData], RawData]] = {
 }
 
 
+FIRST_VERSION = 1  # the first file this app wrote; there is no version 0 or below
+
+
+def known_version(version: object) -> bool:
+    """A schema version this app can read or migrate: a whole number from FIRST_VERSION up to SCHEMA_VERSION
+    (True is not a version, though Python counts it as 1)."""
+    return (
+        isinstance(version, int)
+        and not isinstance(version, bool)
+        and FIRST_VERSION <= version <= SCHEMA_VERSION
+    )
+
+
 def migrate(raw: RawData, from_version: int) -> RawData:
-    """Bring `raw` from `from_version` up to SCHEMA_VERSION."""
+    """Bring `raw` from `from_version` up to SCHEMA_VERSION. ValueError for a version below the first (a
+    version mark of 0 or -1 is damage, not an older file)."""
+    if isinstance(from_version, bool) or from_version < FIRST_VERSION:
+        raise ValueError(f"there is no data version {from_version}")
     version = from_version
     while version < SCHEMA_VERSION:
         raw = MIGRATIONS[version](raw)

@@ -5,10 +5,12 @@ backup first), writes atomically, and offers small typed methods for settings, s
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
 import shutil
+import stat
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -18,15 +20,22 @@ from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from sciatica_coach.i18n import N_, _
-from sciatica_coach.storage.atomic import FILE_MODE, atomic_write, ensure_private_dir, remove_stale_temp_files
-from sciatica_coach.storage.migrations import SCHEMA_VERSION, migrate
+from sciatica_coach.core.plausible import clean_text, day_from_text, moment_from_text
+from sciatica_coach.i18n import N_, _, ngettext
+from sciatica_coach.storage.atomic import (
+    DIR_MODE,
+    FILE_MODE,
+    atomic_write,
+    ensure_private_dir,
+    remove_stale_temp_files,
+)
+from sciatica_coach.storage.migrations import SCHEMA_VERSION, known_version, migrate
 
 if TYPE_CHECKING:
     from sciatica_coach.core.model import SafetyEvent, SessionRecord
 
-# The session codec (and the model behind it) is imported where sessions are first read or written: opening
-# the data file as the window starts does not need it.
+# The session codec (and the model behind it) is imported when the year files are checked, entry by entry, as
+# the folder opens (Repository._set_aside_bad_entries); the decoded records are kept for the pages.
 
 log = logging.getLogger(__name__)
 
@@ -56,15 +65,66 @@ DEFAULT_SETTINGS: dict[str, Any] = {
 }
 
 
+# What each setting can really be, one check per kind of value: a stored value that fails its check (a text
+# size that is a word, a volume of 10**40, NaN) is read as the default, with a log line; the file keeps it.
+def _choice(*allowed: object) -> Any:
+    return lambda value: value in allowed and not isinstance(value, bool | float)
+
+
+def _whole(low: int, high: int) -> Any:
+    return lambda value: isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _flag(value: object) -> bool:
+    return isinstance(value, bool)
+
+
+def _text_of(longest: int, optional: bool = True) -> Any:
+    return lambda value: (optional and value is None) or clean_text(value, longest) is not None
+
+
+def _optional_moment(value: object) -> bool:
+    return value is None or moment_from_text(value) is not None
+
+
+SETTING_CHECKS: dict[str, Any] = {
+    "theme": _choice("system", "light", "dark"),
+    "text_scale": _whole(50, 300),
+    "language": _text_of(35, optional=False),
+    "sound_on": _flag,
+    "voice_on": _flag,
+    "volume": _whole(0, 100),
+    "disclaimer_accepted_at": _optional_moment,
+    "window_geometry": _text_of(10_000),
+    "told_about_tray": _flag,
+    "avoid_direction": _choice(None, "flexion", "extension"),
+    "country": _text_of(10),
+    "get_ready_s": _whole(5, 60),
+    "count_reps_aloud": _flag,
+    "halfway_cue": _flag,
+}
+
+
+def usable_setting(key: str, value: Any) -> Any:
+    """`value` if the setting `key` can really have it, else the setting's default."""
+    if SETTING_CHECKS[key](value):
+        return value
+    log.warning("Ignoring an impossible stored value for the setting %r: %s", key, ascii(value)[:80])
+    return DEFAULT_SETTINGS[key]
+
+
 class DataError(Exception):
     """A problem with the data folder or file, worded for the person using the app."""
 
 
 @dataclass
 class OpenResult:
-    """Plain-words notices gathered while opening (e.g. a broken file was moved aside)."""
+    """Plain-words notices gathered while opening (e.g. a broken file was moved aside). `read_only`: nothing
+    on disk may change while opening (a read-only folder, or a command reading while another process holds
+    the folder lock): every step that would move, copy, migrate or rewrite a file checks it first."""
 
     notices: list[str] = field(default_factory=list)
+    read_only: bool = False
 
 
 class AtomicJSONStorage(Storage):
@@ -72,6 +132,8 @@ class AtomicJSONStorage(Storage):
 
     Stock JSONStorage rewrites the file in place and can be torn by a crash; this one cannot. If a write
     fails (disk full, folder made read-only), the in-memory copy is rolled back to what is on disk."""
+
+    read_only = False  # a folder opened read-only: writes change the copy in memory only (see Repository.open)
 
     def __init__(self, path: Path, initial: dict[str, Any]) -> None:
         self.path = path
@@ -82,9 +144,17 @@ class AtomicJSONStorage(Storage):
         return self._data
 
     def write(self, data: dict[str, Any]) -> None:
+        if self.read_only:
+            log.info("Not saved (the data folder was opened only to read): %s", self.path)
+            self._data = data
+            return
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         try:
-            atomic_write(self.path, text.encode("utf-8"))
+            blob = text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate kept from a damaged file: written escaped, kept exactly
+            blob = json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+        try:
+            atomic_write(self.path, blob)
         except OSError:
             self._data = json.loads(self._saved_text)
             raise
@@ -99,8 +169,12 @@ def _stamp() -> str:
     return datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
-def _move_aside(path: Path, why: str) -> Path:
-    """Keep a broken file (or folder) under a new name beside it; never delete it."""
+def _move_aside(path: Path, why: str, result: OpenResult) -> Path:
+    """Keep a broken file (or folder) under a new name beside it; never delete it. Opening read-only, it is
+    left where it is (and that is the name returned)."""
+    if result.read_only:
+        log.warning("Left %s as it is (opened read-only): %s", path, why)
+        return path
     target = path.with_name(f"{path.name}.broken-{_stamp()}")
     n = 1
     while target.exists():
@@ -116,12 +190,13 @@ def _empty_data() -> dict[str, Any]:
 
 
 def _schema_version(raw: dict[str, Any]) -> int | None:
+    """The file's version mark as stored (0 and -1 too: see known_version), None when it has none."""
     meta = raw.get("meta")
     if not isinstance(meta, dict):
         return None
     for doc in meta.values():
-        if isinstance(doc, dict) and isinstance(doc.get("schema_version"), int):
-            version: int = doc["schema_version"]
+        version = doc.get("schema_version") if isinstance(doc, dict) else None
+        if isinstance(version, int) and not isinstance(version, bool):
             return version
     return None
 
@@ -135,6 +210,58 @@ def _well_formed(raw: object) -> bool:
         if not all(isinstance(doc, dict) for doc in table.values()):
             return False
     return True
+
+
+def _decode(blob: bytes) -> tuple[str, bool]:
+    """The text of a file and whether it was all valid Unicode. A byte-order mark (UTF-8, as Windows editors
+    write, or UTF-16/32) is accepted. Bytes that are not UTF-8 (a record typed in another encoding) become lone
+    surrogates, so the rest of the file still reads and only the entries holding them are set aside."""
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if blob.startswith(bom):
+            try:
+                return blob.decode(codec), True
+            except UnicodeDecodeError:
+                break
+    try:
+        return blob.decode("utf-8"), True
+    except UnicodeDecodeError:
+        return blob.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "surrogateescape"), False
+
+
+LONGEST_DOC_ID = 9  # digits: TinyDB numbers documents 1, 2, 3...; a billion is far beyond any real file
+
+
+def _renumber_documents(raw: dict[str, Any]) -> bool:
+    """TinyDB reads a document's key as a whole number; a key it can't read ("abc", "٣", "01", 10**5000) would
+    crash it. Such documents get fresh numbers; their contents are untouched. True when any changed."""
+    changed = False
+    for name, table in raw.items():
+        if not isinstance(table, dict):
+            continue
+        good = {
+            k
+            for k in table
+            if isinstance(k, str) and k.isascii() and k.isdigit() and k[0] != "0" and len(k) <= LONGEST_DOC_ID
+        }
+        if len(good) == len(table):
+            continue
+        next_id = max((int(k) for k in good), default=0) + 1
+        fixed: dict[str, Any] = {}
+        for key, doc in table.items():
+            if key in good:
+                fixed[key] = doc
+            else:
+                fixed[str(next_id)] = doc
+                next_id += 1
+        raw[name] = fixed
+        changed = True
+    return changed
 
 
 # The notice for each reason a data file is moved aside: whole sentences, so a translation can reword them.
@@ -157,13 +284,20 @@ _BROKEN_FILE_NOTICES: dict[str, str] = {
         "Your data file could not be used because it had no version mark. It has been kept, unchanged, as "
         "{kept}. Sciatica Coach started with a fresh file; your earlier file is still there if you need it."
     ),
+    "its version mark was impossible": N_(
+        "Your data file could not be used because its version mark is not one Sciatica Coach ever wrote. "
+        "It has been kept, unchanged, as {kept}. "
+        "Sciatica Coach started with a fresh file; your earlier file is still there if you need it."
+    ),
 }
 
 
-def _load_raw(path: Path, result: OpenResult) -> dict[str, Any]:
-    """Read the data file; a broken one is moved aside and replaced by empty data, with a notice."""
+def _load_raw(path: Path, result: OpenResult, history: bool = False) -> dict[str, Any]:
+    """Read the data file; a broken one is moved aside and replaced by empty data, with a notice. A `history`
+    (year) file is only moved aside when it can't be read at all: its entries are checked one by one later
+    (Repository._set_aside_bad_entries), so one bad entry never hides a year."""
     if path.is_dir():
-        kept = _move_aside(path, "a folder stood where the data file should be")
+        kept = _move_aside(path, "a folder stood where the data file should be", result)
         result.notices.append(
             _(
                 "A folder was in the place of your data file. It was moved, untouched, to {kept}. "
@@ -184,22 +318,43 @@ def _load_raw(path: Path, result: OpenResult) -> dict[str, Any]:
         ) from None
     problem = None
     raw: object = None
-    if not blob.strip():
+    text, exact = _decode(blob)
+    if not text.strip():
         problem = "it was empty"
     else:
         try:
-            raw = json.loads(blob.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+            raw = json.loads(text)
+        except (ValueError, RecursionError):  # torn, not JSON, nested too deep, a number of 5000 digits
             problem = "it could not be read (it may have been cut short or damaged)"
         else:
-            if not _well_formed(raw):
+            if history:
+                if not isinstance(raw, dict):
+                    problem = "its contents were not in the expected shape"
+            elif not _well_formed(raw):
                 problem = "its contents were not in the expected shape"
-            elif _schema_version(raw) is None:  # type: ignore[arg-type]
+            elif (version := _schema_version(raw)) is None:  # type: ignore[arg-type]
                 problem = "it had no version mark"
+            elif version <= SCHEMA_VERSION and not known_version(version):
+                problem = "its version mark was impossible"
     if problem is None:
         assert isinstance(raw, dict)
+        if not history and not exact and not result.read_only:
+            kept = path.with_name(f"{path.name}.as-found-{_stamp()}")
+            try:
+                shutil.copy2(path, kept)
+            except OSError as err:
+                log.warning("Could not keep a copy of %s as it was: %s", path, err)
+            else:
+                result.notices.append(
+                    _(
+                        "Part of your data file was not readable text, so the settings there use their "
+                        "defaults. The file as it was is kept, unchanged, as {kept}."
+                    ).format(kept=kept)
+                )
+        if _renumber_documents(raw):
+            log.warning("Renumbered documents with unreadable keys in %s", path)
         return raw
-    kept = _move_aside(path, problem)
+    kept = _move_aside(path, problem, result)
     result.notices.append(_(_BROKEN_FILE_NOTICES[problem]).format(kept=kept))
     return _empty_data()
 
@@ -216,6 +371,109 @@ def _check_version(raw: dict[str, Any], path: Path) -> int:
             ).format(path=path, version=version, supported=SCHEMA_VERSION)
         )
     return version
+
+
+def _open_failure(folder: Path, err: OSError) -> str:
+    return _("Sciatica Coach couldn't open its data in {folder} ({error}).").format(
+        folder=folder, error=(err.strerror or str(err)).lower()
+    )
+
+
+def _not_a_folder(folder: Path, err: OSError) -> DataError:
+    return DataError(
+        _(
+            "Sciatica Coach can't use {folder} as its data folder: {reason}. "
+            "Nothing there has been changed. Please choose a folder with --data-dir."
+        ).format(folder=folder, reason=err.strerror)
+    )
+
+
+def _prepare_folder(folder: Path, result: OpenResult) -> None:
+    """The data folder, ready to be written: made if missing (private), else refused in plain words when it
+    is not a folder or is read-only, and warned about when other people can change it."""
+    try:
+        ensure_private_dir(folder)
+    except NotADirectoryError as err:
+        raise _not_a_folder(folder, err) from None
+    except OSError as err:
+        raise DataError(
+            _(
+                "Sciatica Coach can't create its data folder {folder} ({error}). "
+                "Please choose another folder with --data-dir."
+            ).format(folder=folder, error=err.strerror)
+        ) from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise DataError(
+            _(
+                "Sciatica Coach can't save in its data folder {folder}: it is read-only. "
+                "Your data there is untouched. Please make the folder writable or choose another one."
+            ).format(folder=folder)
+        )
+    if folder.stat().st_mode & stat.S_IWOTH:
+        # As SSH does for a key's folder: say so. The folder may be one the person chose, so its permissions
+        # are theirs to change, not ours.
+        log.warning("The data folder %s can be written by every user", folder)
+        result.notices.append(
+            _(
+                "Other people using this computer can change the files in your data folder {folder}. "
+                "Sciatica Coach has left the folder as it is; to keep your data safe, please let only your "
+                "own account change it (for example with: chmod 700 {folder})."
+            ).format(folder=folder)
+        )
+
+
+def _check_readable_folder(folder: Path) -> None:
+    """For a read-only open: the folder (if it exists) must be a folder we may read."""
+    if folder.is_symlink() and not folder.exists():
+        raise _not_a_folder(folder, NotADirectoryError(errno.ENOTDIR, _("it is a link to a folder that is not there")))
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise _not_a_folder(folder, NotADirectoryError(errno.ENOTDIR, _("it is a file, not a folder")))
+    if not os.access(folder, os.R_OK | os.X_OK):
+        raise DataError(
+            _(
+                "Sciatica Coach isn't allowed to read its data folder {folder}. "
+                "Please check the folder's permissions; nothing has been changed."
+            ).format(folder=folder)
+        )
+
+
+OTHERS_WRITE = stat.S_IWGRP | stat.S_IWOTH
+
+
+def _tighten_own_files(folder: Path, result: OpenResult) -> None:
+    """The app's own files and its history folder are private (0600, 0700) as it makes them; one that other
+    people have been allowed to change is made private again, with a notice (as SSH insists on for its keys).
+    Links are not followed and files of another owner are left alone."""
+    history = folder / HISTORY_FOLDER
+    own = [folder / DATA_FILE, history]
+    if history.is_dir() and not history.is_symlink():
+        own += sorted(history.glob("sessions-*.json"))
+    fixed = []
+    for path in own:
+        try:
+            info = path.lstat()
+        except OSError:
+            continue
+        if stat.S_ISLNK(info.st_mode) or not info.st_mode & OTHERS_WRITE:
+            continue
+        if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+            continue
+        try:
+            os.chmod(path, DIR_MODE if stat.S_ISDIR(info.st_mode) else FILE_MODE)
+        except OSError as err:
+            log.warning("Could not make %s private: %s", path, err.strerror)
+            continue
+        fixed.append(path)
+    if fixed:
+        log.warning("Made private again (others could change them): %s", ", ".join(map(str, fixed)))
+        result.notices.append(
+            _(
+                "Other people using this computer could change some of Sciatica Coach's files ({names}). "
+                "They are private to you again; nothing in them was changed."
+            ).format(names=", ".join(str(p.relative_to(folder)) for p in fixed))
+        )
 
 
 def history_file(folder: Path, year: int) -> Path:
@@ -262,6 +520,7 @@ class Repository:
         self.folder = folder
         self.path = folder / DATA_FILE
         self.notices = notices
+        self.read_only = False  # opened with read_only=True: saves stay in memory (see open)
         self._main = main
         self._years = years
         self._decoded: dict[int, dict[str, SessionRecord]] = {}  # decoded sessions by year, read on demand
@@ -269,62 +528,72 @@ class Repository:
 
     # ---- opening -------------------------------------------------------------------------------------
     @classmethod
-    def open(cls, folder: Path) -> Repository:
-        result = OpenResult()
-        try:
-            ensure_private_dir(folder)
-        except OSError as err:
-            raise DataError(
-                _(
-                    "Sciatica Coach can't create its data folder {folder} ({error}). "
-                    "Please choose another folder with --data-dir."
-                ).format(folder=folder, error=err.strerror)
-            ) from None
-        if not os.access(folder, os.W_OK | os.X_OK):
-            raise DataError(
-                _(
-                    "Sciatica Coach can't save in its data folder {folder}: it is read-only. "
-                    "Your data there is untouched. Please make the folder writable or choose another one."
-                ).format(folder=folder)
-            )
+    def open(cls, folder: Path, *, read_only: bool = False) -> Repository:
+        """Open the data folder (made if missing). The caller holds the folder lock (see storage.lock).
+
+        `read_only` is for commands that only read, when the folder can't be written (a backup on a
+        read-only medium) or another process holds its lock: nothing on disk is made, moved, migrated or
+        rewritten (an older file is migrated in memory only; a broken one is skipped where it is). What such
+        a command saves along the way (e.g. the plan history it derives) stays in memory, never on disk: only
+        commands that read may open read-only (cli.common.open_repository). A missing folder reads as empty."""
+        result = OpenResult(read_only=read_only)
+        if read_only:
+            _check_readable_folder(folder)
+        else:
+            _prepare_folder(folder, result)
         path = folder / DATA_FILE
-        for stale_folder in (folder, folder / HISTORY_FOLDER):
-            if stale_folder.is_dir():
-                remove_stale_temp_files(stale_folder)
-        raw = _load_raw(path, result)
-        version = _check_version(raw, path)
-        years = cls._open_years(folder, result)
-        main = _JsonFile(path, raw)
+        if not read_only:
+            _tighten_own_files(folder, result)
+            for stale_folder in (folder, folder / HISTORY_FOLDER):
+                if stale_folder.is_dir():
+                    remove_stale_temp_files(stale_folder)
+        try:
+            raw = _load_raw(path, result)
+            version = _check_version(raw, path)
+            years = cls._open_years(folder, result)
+        except OSError as err:  # moving a broken file aside failed (the folder changed under us)
+            raise DataError(_open_failure(folder, err)) from None
+        had_sessions = "sessions" in raw
         try:
             if version < SCHEMA_VERSION:
-                backup = path.with_name(f"{path.name}.v{version}-backup-{_stamp()}")
-                shutil.copy2(path, backup)
-                os.chmod(backup, FILE_MODE)
+                if not read_only:
+                    backup = path.with_name(f"{path.name}.v{version}-backup-{_stamp()}")
+                    atomic_write(backup, path.read_bytes())  # a new file: never through a planted link
+                    log.info("Migrating %s from version %d to %d (backup %s)", path, version, SCHEMA_VERSION,
+                             backup)  # fmt: skip
                 raw = migrate(raw, version)
                 for doc in raw["meta"].values():
                     doc["schema_version"] = SCHEMA_VERSION
-                log.info(
-                    "Migrating %s from version %d to %d (backup %s)", path, version, SCHEMA_VERSION, backup
-                )
             if "sessions" in raw:
                 # Older layouts kept sessions in the main file: move them to the yearly files first, then
                 # save the main file without them (a crash in between leaves them in both; upserting by id
                 # makes the next start finish the job without doubling anything).
-                cls._move_sessions_to_years(folder, raw.pop("sessions"), years)
-            if version < SCHEMA_VERSION or not path.exists() or "sessions" in main.storage.read():
+                cls._move_sessions_to_years(folder, raw.pop("sessions"), years, read_only=read_only)
+            main = _JsonFile(path, raw)
+            if read_only:
+                for store in (main, *years.values()):
+                    store.storage.read_only = True
+            elif version < SCHEMA_VERSION or not path.exists() or had_sessions:
                 main.storage.write(raw)
-            else:
+            elif not path.is_symlink():
                 os.chmod(path, FILE_MODE)
         except OSError as err:
             raise DataError(_write_failure(path, err)) from None
-        return cls(folder, main, years, result.notices)
+        repo = cls(folder, main, years, result.notices)
+        repo.read_only = read_only
+        repo._set_aside_bad_entries(result)
+        if read_only and result.notices:
+            result.notices.append(
+                _("This command only read your data folder: nothing in it was changed, moved or set aside.")
+            )
+        return repo
 
     @staticmethod
     def _open_years(folder: Path, result: OpenResult) -> dict[int, _JsonFile]:
         years: dict[int, _JsonFile] = {}
         history = folder / HISTORY_FOLDER
         if history.exists() and not history.is_dir():
-            kept = _move_aside(history, "a file stood where the history folder should be")
+            kept = _move_aside(history, "a file stood where the history folder should be", result)
             result.notices.append(
                 _(
                     "A file was in the place of your session history folder. It was moved, untouched, to {kept}."
@@ -337,28 +606,113 @@ class Repository:
                 year = int(path.stem.removeprefix("sessions-"))
             except ValueError:
                 continue
-            raw = _load_raw(path, result)
+            raw = _load_raw(path, result, history=True)
+            version = _schema_version(raw)
+            if version is None or (not known_version(version) and version <= SCHEMA_VERSION):
+                # A year file's mark only guards against a newer layout; its entries are checked one by one.
+                log.warning("Repairing the version mark of %s (was %r)", path, version)
+                raw["meta"] = _empty_data()["meta"]
             _check_version(raw, path)
             years[year] = _JsonFile(path, raw)
         return years
 
+    def _set_aside_bad_entries(self, result: OpenResult) -> None:
+        """Decode every year's sessions and safety events once; an entry that can't be used (wrong shape, an
+        impossible value, text that is not valid Unicode) is set aside: the year file as it was is copied
+        beside it, unchanged, and the entry leaves the live file, so the rest of the year stays in use and
+        the notice names each entry. If no copy can be made (read-only folder), the entry stays in the file
+        and is only skipped."""
+        from sciatica_coach.core.model import SessionRecord as Session
+        from sciatica_coach.storage.codec import RecordError, event_from_dict, session_from_dict
+
+        for year, store in sorted(self._years.items()):
+            raw = store.storage.read()
+            sessions: dict[str, SessionRecord] = {}
+            events: list[SafetyEvent] = []
+            bad: list[tuple[str, str | None, str]] = []  # (table, document key or None for the table, why)
+            tables = (
+                (_("sessions"), "sessions", session_from_dict),
+                (_("safety events"), EVENTS_TABLE, event_from_dict),
+            )
+            for what, name, decode in tables:
+                table = raw.get(name, {})
+                if not isinstance(table, dict):
+                    bad.append((name, None, _("the list of {what} is not in the expected shape").format(what=what)))
+                    continue
+                for key, doc in table.items():
+                    try:
+                        if not isinstance(doc, dict):
+                            raise RecordError(
+                                _("entry {n} of the {what} is not a record").format(n=key, what=what)
+                            )
+                        value = decode(doc)
+                    except RecordError as err:
+                        bad.append((name, key, str(err)))
+                        continue
+                    if isinstance(value, Session):
+                        sessions[value.id] = value
+                    else:
+                        events.append(value)
+            self._decoded[year] = sessions
+            self._decoded_events[year] = events
+            if not bad:
+                continue
+            kept = store.path.with_name(f"{store.path.name}.set-aside-{_stamp()}")
+            try:
+                if result.read_only:  # nothing may change: the entries are only skipped
+                    raise OSError(errno.EROFS, "opened read-only", str(store.path))
+                shutil.copy2(store.path, kept)
+                os.chmod(kept, FILE_MODE)
+            except OSError as err:
+                log.warning("Could not keep %s before setting entries aside: %s", store.path, err)
+                where = _("They stay in {path}, unused.").format(path=store.path)
+            else:
+                dropped = {(name, key) for name, key, _why in bad}
+                clean = {
+                    name: {key: doc for key, doc in table.items() if (name, key) not in dropped}
+                    for name, table in raw.items()
+                    if (name, None) not in dropped
+                }
+                try:
+                    store.storage.write(clean)
+                except OSError as err:
+                    log.warning("Could not rewrite %s without its damaged entries: %s", store.path, err)
+                store.db.clear_cache()
+                where = _("The file as it was is kept, unchanged, as {kept}.").format(kept=kept)
+            shown = [why for _t, _k, why in bad[:5]]
+            if len(bad) > 5:
+                shown.append(_("and {n} more").format(n=len(bad) - 5))
+            result.notices.append(
+                ngettext(
+                    "In your {year} history, {n} entry could not be read and was set aside: {what}. "
+                    "Everything else from {year} is here. {where}",
+                    "In your {year} history, {n} entries could not be read and were set aside: {what}. "
+                    "Everything else from {year} is here. {where}",
+                    len(bad),
+                ).format(year=year, n=len(bad), what="; ".join(shown), where=where)
+            )
+
     @staticmethod
-    def _year_store(folder: Path, years: dict[int, _JsonFile], year: int) -> _JsonFile:
+    def _year_store(
+        folder: Path, years: dict[int, _JsonFile], year: int, *, read_only: bool = False
+    ) -> _JsonFile:
         if year not in years:
-            ensure_private_dir(folder / HISTORY_FOLDER)
+            if not read_only:
+                ensure_private_dir(folder / HISTORY_FOLDER)
             years[year] = _JsonFile(history_file(folder, year), _empty_data())
+            years[year].storage.read_only = read_only
         return years[year]
 
     @classmethod
     def _move_sessions_to_years(
-        cls, folder: Path, table: dict[str, Any], years: dict[int, _JsonFile]
+        cls, folder: Path, table: dict[str, Any], years: dict[int, _JsonFile], *, read_only: bool = False
     ) -> None:
         by_year: dict[int, list[dict[str, Any]]] = {}
         for doc in table.values():
             if isinstance(doc, dict):
                 by_year.setdefault(_year_of(doc), []).append(doc)
         for year, docs in by_year.items():
-            store = cls._year_store(folder, years, year)
+            store = cls._year_store(folder, years, year, read_only=read_only)
             data = store.storage.read()
             sessions = data.setdefault("sessions", {})
             known = {d.get("id") for d in sessions.values() if isinstance(d, dict)}
@@ -367,7 +721,8 @@ class Repository:
                 if doc.get("id") not in known:
                     sessions[str(next_id)] = doc
                     next_id += 1
-            store.storage.write(data)
+            if not read_only:  # read-only: the sessions are moved in memory only
+                store.storage.write(data)
             store.db.clear_cache()
 
     # ---- generic helpers ----------------------------------------------------------------------------
@@ -376,7 +731,7 @@ class Repository:
 
     def _get_kv(self, table: str, key: str, default: Any = None) -> Any:
         doc = self._table(table).get(Query().key == key)
-        return default if doc is None else doc["value"]
+        return default if doc is None else doc.get("value", default)
 
     def _put_kv(self, table: str, key: str, value: Any) -> None:
         self._main.write(
@@ -387,13 +742,15 @@ class Repository:
     def settings(self) -> dict[str, Any]:
         merged = dict(DEFAULT_SETTINGS)
         for doc in self._table("settings").all():
-            merged[doc["key"]] = doc["value"]
+            key = doc.get("key")
+            if isinstance(key, str) and key in DEFAULT_SETTINGS and "value" in doc:
+                merged[key] = usable_setting(key, doc["value"])
         return merged
 
     def setting(self, key: str) -> Any:
         if key not in DEFAULT_SETTINGS:
             raise KeyError(key)
-        return self._get_kv("settings", key, DEFAULT_SETTINGS[key])
+        return usable_setting(key, self._get_kv("settings", key, DEFAULT_SETTINGS[key]))
 
     def set_setting(self, key: str, value: Any) -> None:
         if key not in DEFAULT_SETTINGS:
@@ -409,7 +766,7 @@ class Repository:
 
     # ---- sessions ------------------------------------------------------------------------------------
     def _year(self, year: int) -> _JsonFile:
-        return self._year_store(self.folder, self._years, year)
+        return self._year_store(self.folder, self._years, year, read_only=self.read_only)
 
     def _decoded_year(self, year: int) -> dict[str, SessionRecord]:
         if year not in self._decoded:
@@ -538,11 +895,13 @@ class Repository:
     # ---- flare / excused days and the programme start ------------------------------------------------
     def excused_days(self) -> set[date]:
         days = set()
-        for text in self.state("excused_days", []):
-            try:
-                days.add(date.fromisoformat(text))
-            except (TypeError, ValueError):
-                log.warning("Ignoring a damaged excused day: %r", text)
+        stored = self.state("excused_days", [])
+        for text in stored if isinstance(stored, list) else ():
+            day = day_from_text(text)
+            if day is None:
+                log.warning("Ignoring a damaged excused day: %s", ascii(text)[:80])
+            else:
+                days.add(day)
         return days
 
     def set_excused(self, day: date, excused: bool) -> None:
@@ -554,11 +913,7 @@ class Repository:
         self.set_state("excused_days", sorted(d.isoformat() for d in self.excused_days() | new_days))
 
     def plan_start(self) -> date | None:
-        text = self.state("plan_start")
-        try:
-            return date.fromisoformat(text) if isinstance(text, str) else None
-        except ValueError:
-            return None
+        return day_from_text(self.state("plan_start"))
 
     def ensure_plan_start(self, day: date) -> date:
         """The day the programme started; set to `day` the first time it is asked for."""
@@ -579,7 +934,7 @@ class Repository:
     def reload(self) -> None:
         """Read the folder anew (after a restore replaced its files in a running app): this same object, wherever
         it is held, then reads the restored data, so a later save adds to it instead of writing the old back."""
-        fresh = Repository.open(self.folder)
+        fresh = Repository.open(self.folder, read_only=self.read_only)
         self.close()
         vars(self).update(vars(fresh))
 

@@ -92,8 +92,11 @@ def test_a_broken_event_is_skipped_and_nothing_else_is_lost(data_dir: Path) -> N
     reopened = Repository.open(data_dir)
     assert reopened.safety_events() == [event(1)]
     assert [s.id for s in reopened.sessions()] == ["s1"]
-    reopened.add_safety_event(event(2))  # adding more keeps the broken entries untouched in the file
-    assert len(json.loads(path.read_text())[EVENTS_TABLE]) == 4
+    assert len(reopened.notices) == 1 and "2 entries could not be read" in reopened.notices[0]
+    [kept] = path.parent.glob(f"{path.name}.set-aside-*")  # the broken entries are kept, as they were
+    assert len(json.loads(kept.read_text())[EVENTS_TABLE]) == 3
+    reopened.add_safety_event(event(2))
+    assert len(json.loads(path.read_text())[EVENTS_TABLE]) == 2
 
 
 def test_a_failed_save_says_so_in_plain_words_and_keeps_what_was_there(

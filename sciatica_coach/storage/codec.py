@@ -185,11 +185,16 @@ def session_from_dict(doc: object, where: str | None = None) -> SessionRecord:
         raise RecordError(_("{where}: should be an object").format(where=where))
     where = f"{where} {_label(doc.get('id', '?'))}"
     _writable(doc, where)
+    outcome_text = _field(doc, "outcome", str, where)  # a RecordError here already names `where`
     try:
-        outcome = Outcome(_field(doc, "outcome", str, where))
-        phase = Phase(_int(doc, "phase", where, 1, 3))
-    except ValueError as err:
-        raise RecordError(f"{where}: {err}") from None
+        outcome = Outcome(outcome_text)
+    except ValueError:
+        raise RecordError(
+            _("{where}: 'outcome' is not one of {values}").format(
+                where=where, values=[o.value for o in Outcome]
+            )
+        ) from None
+    phase = Phase(_int(doc, "phase", where, 1, 3))  # 1 to 3 are all phases
     exercises_raw = _field(doc, "exercises", list, where)
     if len(exercises_raw) > MOST_ITEMS:
         raise RecordError(_("{where}: it has more exercises than a session can have").format(where=where))

@@ -265,3 +265,27 @@ def test_the_cli_import_on_a_full_disk_exits_2_and_tells_the_truth(
     err = capsys.readouterr().err
     assert "Before that, 1 of the file's 2 new sessions were imported." in err, err
     assert "Traceback" not in err
+
+
+# ---- each problem named once ----------------------------------------------------------------------------
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    record_id=st.text(alphabet="abc019 -", min_size=1, max_size=8),
+    field=st.sampled_from(["phase", "outcome"]),
+    value=st.one_of(st.integers(-5, 9), st.text(max_size=6), st.none()),
+)
+def test_a_bad_session_field_names_the_session_once(record_id: str, field: str, value: object) -> None:
+    from sciatica_coach.storage.codec import session_to_dict
+
+    doc = session_to_dict(_session(1, 2026))
+    doc.update({"id": record_id, field: value})
+    blob = json.dumps({"format": "sciatica-coach-history", "version": 1, "sessions": [doc]}).encode()
+    try:
+        parse_import(blob)
+    except ExchangeError as err:
+        message = str(err)
+        prefix = f"session 1 {record_id}:"
+        assert message.count(prefix) == 1, message
+        assert "is not a valid" not in message  # Python's enum words never reach the person

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,22 +11,29 @@ from pathlib import Path
 
 from sciatica_coach.cli.main import UsageError
 from sciatica_coach.storage.atomic import atomic_write, ensure_private_dir
-from sciatica_coach.storage.lock import FolderLock
+from sciatica_coach.storage.lock import APP, COMMAND, FolderLock, LockError
 from sciatica_coach.storage.repository import Repository
+
+log = logging.getLogger(__name__)
 
 
 @contextmanager
 def open_repository(data_dir: Path, *, write: bool = False) -> Iterator[Repository]:
-    """Open the data folder. Commands that change data first take the folder lock, so they never race the
-    open app (which would otherwise overwrite their change when it next saves)."""
-    lock = None
+    """Open the data folder under its lock, held until the command ends.
+
+    Commands that change data (`write`) must have the lock, or they would race the open app (which would
+    overwrite their change when it next saves): without it they are refused, naming who holds it. Commands
+    that only read take it too when they can, as opening may migrate an older file or move a broken one
+    aside; when another process holds it, or the folder can't be written (a backup on a read-only medium),
+    they open the folder read-only: they read what is there and change nothing."""
+    lock = FolderLock(data_dir, holder=COMMAND)
     if write:
-        ensure_private_dir(data_dir)
-        lock = FolderLock(data_dir)
-        if not lock.acquire():
-            raise UsageError("Sciatica Coach is open with this data folder; please close it, then try again.")
+        _take_lock_to_write(lock)
+        read_only = False
+    else:
+        read_only = not _try_lock_to_read(lock)
     try:
-        repo = Repository.open(data_dir)
+        repo = Repository.open(data_dir, read_only=read_only)
         for notice in repo.notices:
             print(notice, file=sys.stderr)
         try:
@@ -32,8 +41,54 @@ def open_repository(data_dir: Path, *, write: bool = False) -> Iterator[Reposito
         finally:
             repo.close()
     finally:
-        if lock is not None:
-            lock.release()
+        lock.release()
+
+
+def _take_lock_to_write(lock: FolderLock) -> None:
+    data_dir = lock.folder
+    try:
+        ensure_private_dir(data_dir)
+    except NotADirectoryError as err:
+        raise UsageError(f"can't use {data_dir} as the data folder: {err.strerror}.") from None
+    except OSError as err:
+        raise UsageError(f"can't create the data folder {data_dir} ({err.strerror}).") from None
+    try:
+        taken = lock.acquire()
+    except LockError as err:
+        if err.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise UsageError(
+                f"the data folder {data_dir} is read-only, so nothing can be changed there; "
+                "your data is untouched."
+            ) from None
+        raise UsageError(f"can't use the data folder {data_dir}: {err.strerror}.") from None
+    if not taken:
+        raise UsageError(busy_message(lock))
+
+
+def _try_lock_to_read(lock: FolderLock) -> bool:
+    """True when this command now holds the lock; False when it must only read (see open_repository)."""
+    try:
+        return lock.acquire()
+    except LockError as err:
+        if err.errno not in (errno.ENOENT, errno.EROFS, errno.EACCES, errno.EPERM):
+            log.warning("Reading %s without changing it: %s", lock.folder, err.strerror)
+        return False
+
+
+def busy_message(lock: FolderLock) -> str:
+    """Why a command that changes data can't run now, naming the real holder of the folder lock."""
+    holder = lock.holder()
+    if holder is not None and holder.kind == COMMAND:
+        return (
+            f"another sciatica-coach command (process {holder.pid}) is working with this data folder; "
+            "please wait for it to finish, then try again."
+        )
+    if holder is not None and holder.kind == APP:
+        return "Sciatica Coach is open with this data folder; please close it, then try again."
+    return (
+        "Sciatica Coach is open with this data folder, or one of its commands is running; "
+        "please close it or wait for the command to finish, then try again."
+    )
 
 
 def output_target(output: str, data_dir: Path, *, force: bool, suffix: str | None = None) -> Path:

@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QSocketNotifier, QThread, Signal
 
+from sciatica_coach.i18n import _
 from sciatica_coach.storage.atomic import ensure_private_dir
-from sciatica_coach.storage.lock import FolderLock
+from sciatica_coach.storage.lock import APP, COMMAND, FolderLock
 
 if TYPE_CHECKING:
     from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -60,8 +61,9 @@ class SingleInstance(QObject):
         self, data_dir: Path, parent: QObject | None = None, *, channel: Channel | None = None
     ) -> None:
         super().__init__(parent)
-        ensure_private_dir(data_dir)
-        self._lock = FolderLock(data_dir)
+        ensure_private_dir(data_dir)  # OSError (NotADirectoryError for a file) with plain words in strerror
+        self._lock = FolderLock(data_dir, holder=APP)
+        self._lock.check()  # LockError (an OSError): a read-only folder, a link or folder in the lock's place
         self._channel = channel or default_channel(data_dir, self)
 
     def acquire(self) -> bool:
@@ -80,12 +82,28 @@ class SingleInstance(QObject):
     ) -> bool:
         """Ask the running instance to show itself (or start a session). It may be starting and not listening
         yet, so keep trying for `patience_ms`. False if it could not be reached."""
+        if self.command_running():
+            return False  # a command holds the folder, not a window: there is nothing to bring forward
         deadline = time.monotonic() + patience_ms / 1000
         while not self._channel.send(message):
             if time.monotonic() >= deadline:
                 return False
             pause(RETRY_PAUSE_MS)
         return True
+
+    def command_running(self) -> bool:
+        """True when the folder's lock is held by a command-line command rather than another window."""
+        holder = self._lock.holder()
+        return holder is not None and holder.kind == COMMAND
+
+    def busy_message(self) -> str:
+        """Why this launch can't open the folder, naming the real holder of its lock."""
+        if self.command_running():
+            return _(
+                "A Sciatica Coach command (an import, a backup…) is working with this data folder. "
+                "Please wait a moment for it to finish, then open Sciatica Coach again."
+            )
+        return _("Sciatica Coach is already running with this data folder.")
 
     def _received(self, line: str) -> None:
         if line.strip() in MESSAGES:

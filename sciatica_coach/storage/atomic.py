@@ -1,10 +1,18 @@
-"""Crash-safe file writes: write a temp file beside the target, flush, fsync, then rename over it."""
+"""Crash-safe file writes: write a temp file beside the target, flush, fsync, then rename over it.
+
+The temp file is always a new file of our own (created exclusively, never through a link planted at its
+predictable name), and the rename replaces whatever is at the target's name (a link there is replaced, its
+target is not written)."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import secrets
 from pathlib import Path
+
+from sciatica_coach.i18n import _
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -15,8 +23,7 @@ def atomic_write(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
 
     The temp file lives in the same folder (so the final rename is atomic on the same file system); on any
     error the temp file is removed and the old file is left as it was."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    tmp, fd = _new_temp_file(path, mode)
     try:
         try:
             view = memoryview(data)
@@ -32,6 +39,22 @@ def atomic_write(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
             os.unlink(tmp)
         raise
     _fsync_dir(path.parent)
+
+
+_EXCLUSIVE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+_TEMP_TRIES = 8
+
+
+def _new_temp_file(path: Path, mode: int) -> tuple[Path, int]:
+    """A temp file beside `path`, created by us now: `.NAME.PID.tmp`, or `.NAME.PID-XXXXXXXX.tmp` when that
+    name is taken (a left-over, or something planted there), which is left alone."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    for _attempt in range(_TEMP_TRIES):
+        try:
+            return tmp, os.open(tmp, _EXCLUSIVE, mode)
+        except FileExistsError:
+            tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    raise FileExistsError(errno.EEXIST, "no free temp file name", str(tmp))
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -54,7 +77,7 @@ def remove_stale_temp_files(folder: Path) -> list[Path]:
     removed = []
     for path in folder.glob(".*.tmp"):
         try:
-            pid = int(path.name.rsplit(".", 2)[-2])
+            pid = int(path.name.rsplit(".", 2)[-2].split("-")[0])
         except ValueError:
             continue
         if pid == os.getpid() or _process_alive(pid):
@@ -75,8 +98,22 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def ensure_private_dir(folder: Path) -> None:
-    """Create the data folder if needed, readable only by its owner."""
-    folder.mkdir(parents=True, exist_ok=True)
+def ensure_private_dir(folder: Path) -> bool:
+    """Create the folder if needed, readable only by its owner; True if it was made now. The permissions of a
+    folder that already exists are never changed (it may be one the person chose, e.g. a shared folder).
+    Something other than a folder at its name raises NotADirectoryError with a plain (translated) reason."""
+    if folder.is_dir():
+        return False
+    if folder.is_symlink() and not folder.exists():
+        raise NotADirectoryError(errno.ENOTDIR, _("it is a link to a folder that is not there"), str(folder))
+    if folder.exists():
+        raise NotADirectoryError(errno.ENOTDIR, _("it is a file, not a folder"), str(folder))
+    try:
+        folder.mkdir(parents=True, mode=DIR_MODE)
+    except FileExistsError:
+        if folder.is_dir():  # made by another process just now
+            return False
+        raise NotADirectoryError(errno.ENOTDIR, _("it is a file, not a folder"), str(folder)) from None
     with contextlib.suppress(OSError):
-        os.chmod(folder, DIR_MODE)
+        os.chmod(folder, DIR_MODE)  # mkdir's mode is filtered by the umask
+    return True

@@ -1,4 +1,4 @@
-"""`sciatica-coach backup -o FILE` and `sciatica-coach restore FILE [--yes]`: everything, in one file.
+"""`sciatica-coach backup -o FILE [--force]` and `sciatica-coach restore FILE [--yes]`: everything, in one file.
 
 A backup holds the history, the routine and its history, the reminders, the settings, the safety records and
 every other saved answer (storage/backup.py, docs/backup-format.md); `export` stays the history alone.
@@ -11,10 +11,13 @@ import argparse
 import sys
 from pathlib import Path
 
+from sciatica_coach.cli.args import add_force_option
+
 
 def register(parser: argparse.ArgumentParser) -> None:
     if parser.prog.split()[-1] == "backup":
         parser.add_argument("-o", "--output", metavar="FILE", required=True, help="the backup file to write")
+        add_force_option(parser)
     else:
         parser.add_argument("file", metavar="FILE", help="a backup file made by 'sciatica-coach backup'")
         parser.add_argument(
@@ -27,16 +30,12 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _backup(args: argparse.Namespace, data_dir: Path) -> int:
-    from sciatica_coach.cli.common import open_repository
+    from sciatica_coach.cli.common import open_repository, output_target
     from sciatica_coach.cli.main import UsageError
     from sciatica_coach.core.clock import SystemClock
     from sciatica_coach.storage.backup import BackupError, describe, summary_lines, write_backup
 
-    path = Path(args.output).expanduser()
-    if path.is_dir():
-        raise UsageError(f"{path} is a folder; please give a file name.")
-    if not path.parent.is_dir():
-        raise UsageError(f"the folder {path.parent} does not exist.")
+    path = output_target(args.output, data_dir, force=args.force)  # never inside the data folder
     with open_repository(data_dir) as repo:  # only a folder that opens cleanly is backed up
         try:
             backup = write_backup(repo.folder, path, SystemClock().now())

@@ -165,7 +165,14 @@ def _write_failed(path: Path, err: OSError) -> BackupError:
 
 
 def write_backup(folder: Path, target: Path, now: datetime) -> Backup:
-    """Save a backup of everything in `folder` as `target` (written whole or not at all)."""
+    """Save a backup of everything in `folder` as `target` (written whole or not at all). A target inside
+    `folder`, or one that is a folder, pipe or device, is refused (BackupError); nothing is written."""
+    from sciatica_coach.core.chosen_files import ChosenFileError, check_output
+
+    try:
+        target = check_output(target, folder).path
+    except ChosenFileError as err:
+        raise BackupError(str(err)) from None
     backup = snapshot(folder, now)
     try:
         atomic_write(target, backup_bytes(backup))
@@ -207,7 +214,7 @@ def parse_backup(blob: bytes, source: str | None = None) -> Backup:
     if len(blob) > MAX_BACKUP_BYTES:
         raise _refused(source, _("it is far too large to be a Sciatica Coach backup."))
     try:
-        raw = json.loads(blob.decode("utf-8"))
+        raw = json.loads(blob.decode("utf-8-sig"))  # a byte-order mark is accepted, as in the imports
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise _refused(
             source, _("it is not a Sciatica Coach backup (it is not JSON text, or it was cut short).")
@@ -259,20 +266,16 @@ def parse_backup(blob: bytes, source: str | None = None) -> Backup:
 
 
 def read_backup(path: Path) -> Backup:
-    """Read and check the backup file at `path` (see parse_backup)."""
+    """Read and check the backup file at `path` (see parse_backup): an ordinary file only (a pipe or device
+    is refused, never waited on)."""
+    from sciatica_coach.core.chosen_files import ChosenFileError, TooLargeError, read_chosen_file
+
     try:
-        if path.is_dir():
-            raise BackupError(_("{path} is a folder, not a backup file.").format(path=path))
-        with path.open("rb") as handle:
-            blob = handle.read(MAX_BACKUP_BYTES + 1)
-    except FileNotFoundError:
-        raise BackupError(_("There is no file {path}.").format(path=path)) from None
-    except OSError as err:
-        raise BackupError(
-            _("{path} could not be read ({reason}).").format(
-                path=path, reason=(err.strerror or str(err)).lower()
-            )
-        ) from None
+        blob = read_chosen_file(path, MAX_BACKUP_BYTES)
+    except TooLargeError:
+        raise _refused(path.name, _("it is far too large to be a Sciatica Coach backup.")) from None
+    except ChosenFileError as err:
+        raise BackupError(str(err)) from None
     return parse_backup(blob, path.name)
 
 

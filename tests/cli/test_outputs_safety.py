@@ -1,6 +1,6 @@
 """Issue 17, classes 4 (outputs never overwrite the app's own data) and 7 (messages: `--weeks` digits).
 
-`export -o`, `routine export -o` and `report -o/--csv` refuse any file inside the data folder, however the path
+`export -o`, `routine export -o`, `report -o/--csv` and `backup -o` refuse any file inside the data folder, however the path
 is spelled (`..`, a symlink to it or into it), and any folder, pipe or device; a file that exists is replaced
 only with --force. A refused output changes nothing. Numbers on the command line are written with 0-9."""
 
@@ -26,6 +26,7 @@ WRITERS = {
     "export safety events": (["export", "--format", "csv", "--safety-events", "-o"], ".csv"),
     "routine export": (["routine", "export", "-o"], ".json"),
     "report csv": (["report", "--csv"], ".csv"),
+    "backup": (["backup", "-o"], ".json"),
 }
 
 

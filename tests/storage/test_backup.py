@@ -279,7 +279,7 @@ def test_mangled_files_are_refused_or_restore_exactly(tmp_path: Path, data: st.D
 
 
 def test_file_problems_are_said_plainly(tmp_path: Path) -> None:
-    with pytest.raises(BackupError, match="There is no file"):
+    with pytest.raises(BackupError, match="there is no file"):
         read_backup(tmp_path / "missing.json")
     with pytest.raises(BackupError, match="is a folder"):
         read_backup(tmp_path)

@@ -39,6 +39,7 @@ from sciatica_coach.core.prescription import (
     read_prescription,
 )
 from sciatica_coach.storage import atomic
+from sciatica_coach.storage.backup import BackupError, backup_bytes, parse_backup, read_backup, snapshot
 from sciatica_coach.storage.exchange import (
     MAX_IMPORT_BYTES,
     ExchangeError,
@@ -103,13 +104,14 @@ def fifo(tmp_path: Path) -> Any:
         lambda path: read_chosen_file(path, 1024),
         read_import_file,
         lambda path: read_prescription(path, load_catalogue()),
+        read_backup,
     ],
-    ids=["read_chosen_file", "history import", "routine import"],
+    ids=["read_chosen_file", "history import", "routine import", "backup restore"],
 )
 def test_a_pipe_is_refused_at_once(fifo: Path, reader: Callable[[Path], Any]) -> None:
     done, result = _finishes(lambda: reader(fifo))
     assert done, "reading a FIFO hung"
-    assert isinstance(result, ChosenFileError | ExchangeError | PrescriptionError), result
+    assert isinstance(result, ChosenFileError | ExchangeError | PrescriptionError | BackupError), result
     assert "not an ordinary file" in str(result)
 
 
@@ -121,9 +123,11 @@ def test_a_device_is_refused(device: str) -> None:
         read_import_file(Path(device))
     with pytest.raises(PrescriptionError, match="not an ordinary file"):
         read_prescription(Path(device), load_catalogue())
+    with pytest.raises(BackupError, match="not an ordinary file"):
+        read_backup(Path(device))
 
 
-@pytest.mark.parametrize("command", [["import"], ["routine", "import"]])
+@pytest.mark.parametrize("command", [["import"], ["routine", "import"], ["restore", "--yes"]])
 def test_the_commands_given_a_pipe_exit_2_at_once(data_dir: Path, fifo: Path, command: list[str]) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "sciatica_coach", "--data-dir", str(data_dir), *command, str(fifo)],
@@ -136,11 +140,13 @@ def test_the_commands_given_a_pipe_exit_2_at_once(data_dir: Path, fifo: Path, co
 # ---- a byte-order mark ----------------------------------------------------------------------------------
 
 
-def test_a_byte_order_mark_is_accepted_by_both_imports(data_dir: Path, tmp_path: Path) -> None:
+def test_a_byte_order_mark_is_accepted_by_the_imports_and_the_restore(data_dir: Path, tmp_path: Path) -> None:
     repo = Repository.open(data_dir)
     repo.add_sessions([_session(1, 2026)])
     export = export_json(repo, NOW).encode("utf-8")
     assert parse_import(b"\xef\xbb\xbf" + export) == parse_import(export)
+    backup = backup_bytes(snapshot(data_dir, NOW))
+    assert parse_backup(b"\xef\xbb\xbf" + backup) == parse_backup(backup)
     routine = dumps_prescription(load_catalogue().default_routine(Phase.MOBILITY)).encode("utf-8")
     with_bom = tmp_path / "routine.json"
     with_bom.write_bytes(b"\xef\xbb\xbf" + routine)

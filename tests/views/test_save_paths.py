@@ -1,7 +1,7 @@
 """Issue 17, classes 4 and 5 in the window: the files a person saves from Progress (history export, report,
-chart picture) and from Routine (routine export) are never written inside the data folder, nor onto a pipe or
-device; an existing file is replaced only after a question; an import that a full disk stops part-way says
-what was imported instead of "Your data is unchanged"."""
+chart picture), from Routine (routine export) and from Settings (a backup of everything) are never written
+inside the data folder, nor onto a pipe or device; an existing file is replaced only after a question; an
+import that a full disk stops part-way says what was imported instead of "Your data is unchanged"."""
 
 from __future__ import annotations
 
@@ -164,3 +164,16 @@ def test_a_full_disk_part_way_through_an_import_is_told_truthfully(
     text = page.message.text()
     assert "Before that, 1 of the file's 2 new sessions were imported." in text, text
     assert "unchanged" not in text
+
+
+def test_settings_never_backs_up_into_the_data_folder(qtbot: QtBot, repo: Repository, tmp_path: Path) -> None:
+    from tests.views.test_settings_backup import settings
+
+    repo.close()
+    _window, page = settings(qtbot, repo.folder)
+    before = _snapshot(repo.folder)
+    for target in (repo.folder / "backup.json", repo.folder / "backups" / "mine.json"):
+        assert not page.back_up_to(target)
+        assert "inside Sciatica Coach's data folder" in page.data_note.text()
+    assert _snapshot(repo.folder) == before
+    assert page.back_up_to(tmp_path / "backup.json")

@@ -13,6 +13,7 @@ from datetime import date
 
 from sciatica_coach.core.catalogue import Catalogue
 from sciatica_coach.core.model import Exercise, Routine
+from sciatica_coach.core.plausible import names
 from sciatica_coach.storage.repository import Repository
 
 SEEN_KEY = "cautions_seen"  # ids of the exercises whose cautions the person has read
@@ -20,8 +21,7 @@ LEFT_OUT_KEY = "cautions_left_out"  # {"day": ISO date, "exercises": [ids]} left
 
 
 def seen(repo: Repository) -> set[str]:
-    raw = repo.state(SEEN_KEY, [])
-    return {str(x) for x in raw} if isinstance(raw, list) else set()
+    return names(repo.state(SEEN_KEY, []))
 
 
 def unseen(repo: Repository, routine: Routine, catalogue: Catalogue) -> list[Exercise]:
@@ -42,7 +42,7 @@ def left_out_today(repo: Repository, today: date) -> set[str]:
     raw = repo.state(LEFT_OUT_KEY)
     if not isinstance(raw, dict) or raw.get("day") != today.isoformat():
         return set()
-    return {str(x) for x in raw.get("exercises", [])}
+    return names(raw.get("exercises"))
 
 
 def leave_out_today(repo: Repository, today: date, exercise_ids: Iterable[str]) -> None:

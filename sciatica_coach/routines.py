@@ -21,6 +21,7 @@ from sciatica_coach.core.plan_history import (
     ChangeKind,
     routine_to_dict,
 )
+from sciatica_coach.core.plausible import names
 from sciatica_coach.core.progression import (
     Decision,
     Proposal,
@@ -193,7 +194,7 @@ def stopped_today(repo: Repository, today: date) -> set[str]:
     raw = repo.state(STOPPED_TODAY_KEY) or {}
     if not isinstance(raw, dict) or raw.get("day") != today.isoformat():
         return set()
-    return {str(x) for x in raw.get("exercises", [])}
+    return names(raw.get("exercises"))
 
 
 def stop_for_today(repo: Repository, today: date, exercise_id: str) -> None:

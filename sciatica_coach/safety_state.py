@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 from sciatica_coach.core import red_flags
 from sciatica_coach.core.emergency import Country, country, system_country
 from sciatica_coach.core.model import SafetyEvent, SafetyEventKind
+from sciatica_coach.core.plausible import moment_from_text
 from sciatica_coach.core.red_flags import RedFlag, Tier
 from sciatica_coach.core.safety import RedStopState, last_red_stop
 from sciatica_coach.core.safety import red_stop_state as red_stop_rule
@@ -57,11 +58,7 @@ def emergency_country(repo: Repository, environ: Mapping[str, str] = os.environ)
 
 
 def _checked_at(repo: Repository) -> datetime | None:
-    text = repo.state(RED_FLAG_CHECKED_KEY)
-    try:
-        return datetime.fromisoformat(text) if isinstance(text, str) else None
-    except ValueError:
-        return None
+    return moment_from_text(repo.state(RED_FLAG_CHECKED_KEY))  # a naive or impossible time: ask again
 
 
 def _ids(repo: Repository, key: str) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ crashing a page later. Plain Python, no Qt: the core's readers and storage's cod
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -63,7 +64,13 @@ def moment_from_text(value: object) -> datetime | None:
 def has_lone_surrogate(text: str) -> bool:
     """Text with half of a UTF-16 pair (from a "\\udc80" escape, or bytes that were not UTF-8): it cannot be
     written as UTF-8, so it must not reach a file or the screen."""
-    return any("\ud800" <= char <= "\udfff" for char in text)
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def clean_text(value: object, longest: int) -> str | None:
@@ -73,9 +80,20 @@ def clean_text(value: object, longest: int) -> str | None:
     return value
 
 
-def unwritable_part(value: Any, depth: int = 0) -> str | None:
-    """Why a JSON-like value cannot be kept as it is (lone surrogate, NaN or infinity, nesting too deep), or
-    None when it can. Walks keys and values."""
+def unwritable_part(value: Any) -> str | None:
+    """Why a JSON-like value cannot be written back as it is (a lone surrogate, NaN or infinity, nesting deeper
+    than the JSON writer goes), or None when it can. Checked at once by writing it (fast); walked only when that
+    fails, to say why."""
+    try:
+        json.dumps(value, ensure_ascii=False, allow_nan=False, check_circular=False).encode("utf-8")
+    except (ValueError, RecursionError):  # UnicodeEncodeError is a ValueError
+        pass
+    else:
+        return None
+    return _why_unwritable(value) or N_("nesting deeper than any real record")
+
+
+def _why_unwritable(value: Any, depth: int = 0) -> str | None:
     if depth > DEEPEST_NESTING:
         return N_("nesting deeper than any real record")
     if isinstance(value, str):
@@ -84,13 +102,21 @@ def unwritable_part(value: Any, depth: int = 0) -> str | None:
         return None if math.isfinite(value) else N_("a number that is not a number (NaN or infinity)")
     if isinstance(value, dict):
         for key, item in value.items():
-            why = unwritable_part(key, depth + 1) or unwritable_part(item, depth + 1)
+            why = _why_unwritable(key, depth + 1) or _why_unwritable(item, depth + 1)
             if why:
                 return why
         return None
     if isinstance(value, list):
         for item in value:
-            why = unwritable_part(item, depth + 1)
+            why = _why_unwritable(item, depth + 1)
             if why:
                 return why
     return None
+
+
+def names(value: object, longest: int = 200) -> set[str]:
+    """A stored list of ids (exercise ids, flag names) as a set of usable text; anything else, or any item that
+    is not usable text, is left out. A stored non-list (a number, an object) reads as no ids."""
+    if not isinstance(value, list):
+        return set()
+    return {item for item in value if clean_text(item, longest) is not None}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import errno
 import json
 import logging
+import math
 import os
 import shutil
 import stat
@@ -65,26 +66,45 @@ DEFAULT_SETTINGS: dict[str, Any] = {
 }
 
 
-# What each setting can really be, one check per kind of value: a stored value that fails its check (a text
-# size that is a word, a volume of 10**40, NaN) is read as the default, with a log line; the file keeps it.
+# What each setting can really be, one check per kind of value. A stored value outside it (a text size that is
+# a word, a volume of 10**40, NaN) is read as the nearest usable value: a number is rounded and kept within its
+# range, a switch is on or off as Python reads it, and anything else is the default, with a log line. The file
+# keeps what it holds until the person changes the setting.
+_UNUSABLE = object()
+
+
 def _choice(*allowed: object) -> Any:
-    return lambda value: value in allowed and not isinstance(value, bool | float)
+    return lambda value: value if value in allowed and not isinstance(value, bool | float) else _UNUSABLE
 
 
 def _whole(low: int, high: int) -> Any:
-    return lambda value: isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+    def nearest(value: object) -> object:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            return _UNUSABLE
+        return max(low, min(high, round(value)))
+
+    return nearest
 
 
-def _flag(value: object) -> bool:
-    return isinstance(value, bool)
+def _flag(value: object) -> object:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float) and not math.isfinite(value):
+        return _UNUSABLE
+    return bool(value)  # as the session has always read a hand-edited "yes" or 0
 
 
 def _text_of(longest: int, optional: bool = True) -> Any:
-    return lambda value: (optional and value is None) or clean_text(value, longest) is not None
+    def usable(value: object) -> object:
+        if optional and value is None:
+            return None
+        return value if clean_text(value, longest) is not None else _UNUSABLE
+
+    return usable
 
 
-def _optional_moment(value: object) -> bool:
-    return value is None or moment_from_text(value) is not None
+def _optional_moment(value: object) -> object:
+    return value if value is None or moment_from_text(value) is not None else _UNUSABLE
 
 
 SETTING_CHECKS: dict[str, Any] = {
@@ -106,11 +126,12 @@ SETTING_CHECKS: dict[str, Any] = {
 
 
 def usable_setting(key: str, value: Any) -> Any:
-    """`value` if the setting `key` can really have it, else the setting's default."""
-    if SETTING_CHECKS[key](value):
-        return value
-    log.warning("Ignoring an impossible stored value for the setting %r: %s", key, ascii(value)[:80])
-    return DEFAULT_SETTINGS[key]
+    """The value the setting `key` is used with when `value` is stored (see SETTING_CHECKS)."""
+    usable = SETTING_CHECKS[key](value)
+    if usable is _UNUSABLE:
+        log.warning("Ignoring an impossible stored value for the setting %r: %s", key, ascii(value)[:80])
+        return DEFAULT_SETTINGS[key]
+    return usable
 
 
 class DataError(Exception):

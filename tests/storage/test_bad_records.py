@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from sciatica_coach.storage.codec import event_to_dict, session_to_dict
 from sciatica_coach.storage.migrations import SCHEMA_VERSION
 from sciatica_coach.storage.repository import DATA_FILE, EVENTS_TABLE, Repository, history_file
-from tests.storage.test_hostile_values import HYPO, counted, dump, fresh, hostile
+from tests.storage.test_hostile_values import HYPO, _report_counts, counted, dump, fresh, hostile  # noqa: F401 - prints the counts
 from tests.storage.test_repository import make_session
 from tests.storage.test_safety_events import event
 

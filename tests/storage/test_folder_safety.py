@@ -342,6 +342,19 @@ def test_read_only_open_changes_nothing_and_migrates_in_memory(data_dir: Path) -
     )
 
 
+def test_read_only_open_skips_a_bad_entry_without_setting_it_aside(data_dir: Path) -> None:
+    two_years(data_dir).close()
+    year = history_file(data_dir, 2026)
+    raw = json.loads(year.read_text())
+    raw["sessions"]["99"] = {"id": "broken", "started_at": "not a time"}
+    year.write_text(json.dumps(raw))
+    before = snapshot(data_dir)
+    repo = Repository.open(data_dir, read_only=True)
+    assert [s.id for s in repo.sessions()] == ["y2025-1", "y2026-1"]
+    assert any("2026" in n for n in repo.notices) and "nothing in it was changed" in repo.notices[-1]
+    assert snapshot(data_dir) == before
+
+
 def test_read_only_open_of_a_missing_folder_is_empty_and_makes_nothing(tmp_path: Path) -> None:
     repo = Repository.open(tmp_path / "nowhere", read_only=True)
     assert repo.sessions() == [] and repo.notices == []

@@ -187,7 +187,7 @@ def run_gui(
         if instance.notify_running(START_SESSION if start_session else RAISE):
             print("Sciatica Coach is already open; its window has been brought to the front.")
             return 0
-        show_error(APP_NAME, _("Sciatica Coach is already running with this data folder."))
+        show_error(APP_NAME, instance.busy_message())  # names the real holder: the app, or a command
         return 2
     try:
         repo = Repository.open(data_dir)

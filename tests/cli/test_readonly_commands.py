@@ -206,3 +206,19 @@ def test_a_launch_on_an_unusable_folder_raises_a_plain_os_error(
     with pytest.raises(LockError) as ro_info:
         SingleInstance(tmp_path)
     assert ro_info.value.strerror == "it is read-only"
+
+
+def test_the_window_names_a_running_command_as_the_holder(
+    qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """run_gui itself: a launch while a command holds the folder says so, and doesn't say "already running"."""
+    from sciatica_coach import app as app_module
+
+    shown: list[str] = []
+    monkeypatch.setattr(app_module, "show_error", lambda _title, text: shown.append(text))
+    lock = held_by(data_dir, COMMAND)
+    try:
+        assert app_module.run_gui(data_dir, ["sciatica-coach"]) == 2
+    finally:
+        lock.release()
+    assert len(shown) == 1 and "command" in shown[0] and "already running" not in shown[0]

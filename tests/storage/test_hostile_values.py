@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pytestqt.qtbot import QtBot
 
 from sciatica_coach.core.catalogue import load_catalogue
 from sciatica_coach.core.plan_history import history_from_list
@@ -269,6 +270,46 @@ def test_a_text_size_that_is_a_word_shows_the_window_at_the_default_size(qtbot, 
     assert repo.settings()["text_scale"] == 100 and repo.settings()["theme"] == "system"
     with main_window(qtbot, repo) as window:
         assert window.isVisible()
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
+@given(
+    values=st.dictionaries(st.sampled_from(sorted(DEFAULT_SETTINGS)), hostile(), min_size=3),
+    state=st.dictionaries(st.sampled_from(STATE_KEYS), hostile(), min_size=3),
+)
+def test_every_page_of_the_window_shows_over_hostile_settings_and_state(
+    qtbot: QtBot, data_dir: Path, values: dict[str, Any], state: dict[str, Any]
+) -> None:
+    """The real window, every page shown in turn (slow: fewer examples, each a whole window)."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from sciatica_coach.views.context import AppContext
+    from sciatica_coach.views.main_window import MainWindow
+    from tests.helpers import FakeClock, fake_services
+
+    assert qtbot is not None  # pytest-qt's application exists
+    counted("window: hostile settings and state")
+    repo = Repository.open(fresh(data_dir, data_file(values, state)))
+    window = MainWindow(AppContext(repo, FakeClock(NOW), fake_services()))  # type: ignore[no-untyped-call]
+    try:
+        window.show()
+        for page in ("today", "progress", "routine", "reminders", "settings"):
+            window.show_page(page)
+            QApplication.processEvents()  # the page's deferred work (no waiting on the clock)
+    finally:
+        window.close()
+        window.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # one window at a time, not twenty
+        repo.close()
 
 
 def test_settings_documents_missing_their_keys_are_passed_over(data_dir: Path) -> None:

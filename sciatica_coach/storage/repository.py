@@ -21,7 +21,7 @@ from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from sciatica_coach.core.plausible import clean_text, day_from_text, moment_from_text
+from sciatica_coach.core.plausible import clean_text, day_from_text, moment_from_text, plausible_day
 from sciatica_coach.i18n import N_, _, ngettext
 from sciatica_coach.storage.atomic import (
     DIR_MODE,
@@ -89,7 +89,7 @@ def _whole(low: int, high: int) -> Any:
 def _flag(value: object) -> object:
     if isinstance(value, bool):
         return value
-    if isinstance(value, float) and not math.isfinite(value):
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return _UNUSABLE
     return bool(value)  # as the session has always read a hand-edited "yes" or 0
 
@@ -104,7 +104,17 @@ def _text_of(longest: int, optional: bool = True) -> Any:
 
 
 def _optional_moment(value: object) -> object:
-    return value if value is None or moment_from_text(value) is not None else _UNUSABLE
+    """None, or an ISO time on a plausible day (a time written without its zone still counts: it only
+    records that something was done)."""
+    if value is None or moment_from_text(value) is not None:
+        return value
+    if isinstance(value, str) and value.isascii():
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return _UNUSABLE
+        return value if moment.tzinfo is None and plausible_day(moment.date()) else _UNUSABLE
+    return _UNUSABLE
 
 
 SETTING_CHECKS: dict[str, Any] = {

@@ -213,10 +213,10 @@ def _moment(v: object) -> bool:
     if v is None:
         return True
     try:
-        moment = datetime.fromisoformat(v) if isinstance(v, str) else None
+        moment = datetime.fromisoformat(v) if isinstance(v, str) and v.isascii() else None
     except ValueError:
         return False
-    return moment is not None and moment.tzinfo is not None and plausible_moment(moment)
+    return moment is not None and plausible_moment(moment)  # a time without its zone only records a moment
 
 
 # What the app can use for each setting, written out independently of the code under test.

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from sciatica_coach.storage.codec import event_to_dict, session_to_dict
 from sciatica_coach.storage.migrations import SCHEMA_VERSION
-from sciatica_coach.storage.repository import DATA_FILE, EVENTS_TABLE, Repository, history_file
+from sciatica_coach.storage.repository import DATA_FILE, EVENTS_TABLE, DataError, Repository, history_file
 from tests.storage.test_hostile_values import HYPO, _report_counts, counted, dump, fresh, hostile  # noqa: F401 - prints the counts
 from tests.storage.test_repository import make_session
 from tests.storage.test_safety_events import event
@@ -257,3 +257,49 @@ def test_a_main_file_with_a_setting_in_another_encoding_keeps_the_other_settings
     assert kept.read_bytes() == blob
     repo.set_setting("volume", 50)  # still saves
     assert Repository.open(data_dir).setting("volume") == 50
+
+
+@HYPO
+@given(
+    content=st.one_of(
+        hostile().map(lambda value: dump(value).encode("utf-8")),
+        st.binary(max_size=200),
+        st.builds(
+            lambda value, cut: year_text(sessions_of(YEAR), [value]).encode("utf-8")[:cut],
+            hostile(),
+            st.integers(0, 4000),
+        ),
+    ),
+    which=st.sampled_from(["main", "year"]),
+)
+def test_any_bytes_at_all_in_a_data_file_open_and_the_folder_still_saves(
+    data_dir: Path, content: bytes, which: str
+) -> None:
+    """Whatever a file holds (any JSON, any bytes, a year file cut anywhere): opening gives data or a notice,
+    never a traceback, and the next save works."""
+    counted(f"any bytes in the {which} file")
+    path = write_year(data_dir, year_text(sessions_of(YEAR)).encode("utf-8"))
+    if which == "main":
+        path = data_dir / DATA_FILE
+    path.write_bytes(content)
+    try:
+        repo = Repository.open(data_dir)
+    except DataError as err:  # only a newer version mark is refused, untouched
+        assert "newer version" in str(err)
+        assert path.read_bytes() == content
+        return
+    repo.sessions()
+    repo.safety_events()
+    repo.set_setting("volume", 40)
+    repo.save_session(
+        replace(
+            make_session(9),
+            id="after",
+            started_at=datetime(YEAR, 7, 1, 8, tzinfo=TZ),
+            ended_at=datetime(YEAR, 7, 1, 8, 10, tzinfo=TZ),
+        )
+    )
+    repo.close()
+    again = Repository.open(data_dir)
+    assert again.setting("volume") == 40 and "after" in {s.id for s in again.sessions()}
+    again.close()

@@ -79,7 +79,9 @@ def _choice(*allowed: object) -> Any:
 
 def _whole(low: int, high: int) -> Any:
     def nearest(value: object) -> object:
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return _UNUSABLE
+        if isinstance(value, float) and not math.isfinite(value):  # (math.isfinite(10**400) would overflow)
             return _UNUSABLE
         return max(low, min(high, round(value)))
 

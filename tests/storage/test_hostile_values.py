@@ -312,6 +312,15 @@ def test_every_page_of_the_window_shows_over_hostile_settings_and_state(
         repo.close()
 
 
+@pytest.mark.parametrize("key", sorted(NUMBERS))
+@pytest.mark.parametrize("value", [10**4000, -(10**4000), 2**1024, 1e308, -1e308])
+def test_a_number_too_large_for_a_float_reads_as_the_nearest_usable_one(
+    data_dir: Path, key: str, value: object
+) -> None:
+    repo = Repository.open(fresh(data_dir, data_file({key: value}, {})))
+    assert USABLE[key](repo.setting(key)) and repo.settings()[key] == repo.setting(key)
+
+
 def test_settings_documents_missing_their_keys_are_passed_over(data_dir: Path) -> None:
     text = dump(
         {

@@ -199,7 +199,11 @@ def _exercise_steps(item: RoutineItem, index: int, get_ready_s: int, switch_side
 def clamp_first_get_ready_s(value: object) -> int:
     """The first exercise's get-ready time from a stored setting: whole seconds within 5-60, and the default
     (`FIRST_GET_READY_S`) for anything that is not a number (a hand-edited or broken settings file)."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or (isinstance(value, float) and not math.isfinite(value))
+    ):
         return FIRST_GET_READY_S
     return max(FIRST_GET_READY_MIN_S, min(FIRST_GET_READY_MAX_S, round(value)))
 

@@ -51,7 +51,11 @@ def create_screen_keeper() -> ScreenKeeper:
 def stored_volume(value: object) -> int:
     """The stored "volume" setting as a percent within 0-100; the default for anything that is not a number
     (a hand-edited settings file)."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or (isinstance(value, float) and not math.isfinite(value))
+    ):
         return int(DEFAULT_SETTINGS["volume"])
     return max(0, min(100, round(value)))
 

@@ -246,21 +246,16 @@ def _well_formed(raw: object) -> bool:
 
 
 def _decode(blob: bytes) -> tuple[str, bool]:
-    """The text of a file and whether it was all valid Unicode. A byte-order mark (UTF-8, as Windows editors
-    write, or UTF-16/32) is accepted. Bytes that are not UTF-8 (a record typed in another encoding) become lone
-    surrogates, so the rest of the file still reads and only the entries holding them are set aside."""
-    for bom, codec in (
-        (b"\xef\xbb\xbf", "utf-8-sig"),
-        (b"\xff\xfe\x00\x00", "utf-32"),
-        (b"\x00\x00\xfe\xff", "utf-32"),
-        (b"\xff\xfe", "utf-16"),
-        (b"\xfe\xff", "utf-16"),
-    ):
-        if blob.startswith(bom):
-            try:
-                return blob.decode(codec), True
-            except UnicodeDecodeError:
-                break
+    """The text of a file and whether it was all valid Unicode. The encodings JSON allows are recognised as
+    JSON's own reader does (json.detect_encoding): a byte-order mark (UTF-8, as Windows editors write, or
+    UTF-16/32) and UTF-16/32 without one. Bytes that are not UTF-8 (a record typed in another encoding) become
+    lone surrogates, so the rest of the file still reads and only the entries holding them are set aside."""
+    encoding = json.detect_encoding(blob)
+    if encoding != "utf-8":
+        try:
+            return blob.decode(encoding), True
+        except UnicodeDecodeError:
+            pass
     try:
         return blob.decode("utf-8"), True
     except UnicodeDecodeError:

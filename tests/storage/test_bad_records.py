@@ -157,8 +157,10 @@ def test_the_notice_says_exactly_what_was_set_aside(
         lambda text: b"\xef\xbb\xbf" + text.encode("utf-8"),
         lambda text: text.encode("utf-16"),  # with its byte-order mark
         lambda text: text.encode("utf-32"),
+        lambda text: text.encode("utf-16-le"),  # no mark: recognised as JSON's reader does
+        lambda text: text.encode("utf-16-be"),
     ],
-    ids=["utf-8 BOM", "utf-16", "utf-32"],
+    ids=["utf-8 BOM", "utf-16", "utf-32", "utf-16-le", "utf-16-be"],
 )
 def test_a_year_file_with_a_byte_order_mark_reads_whole(data_dir: Path, encode: Any) -> None:
     path = write_year(data_dir, encode(year_text(sessions_of(YEAR))))

@@ -166,7 +166,9 @@ class AtomicJSONStorage(Storage):
     Stock JSONStorage rewrites the file in place and can be torn by a crash; this one cannot. If a write
     fails (disk full, folder made read-only), the in-memory copy is rolled back to what is on disk."""
 
-    read_only = False  # a folder opened read-only: writes change the copy in memory only (see Repository.open)
+    read_only = (
+        False  # a folder opened read-only: writes change the copy in memory only (see Repository.open)
+    )
 
     def __init__(self, path: Path, initial: dict[str, Any]) -> None:
         self.path = path
@@ -453,7 +455,9 @@ def _prepare_folder(folder: Path, result: OpenResult) -> None:
 def _check_readable_folder(folder: Path) -> None:
     """For a read-only open: the folder (if it exists) must be a folder we may read."""
     if folder.is_symlink() and not folder.exists():
-        raise _not_a_folder(folder, NotADirectoryError(errno.ENOTDIR, _("it is a link to a folder that is not there")))
+        raise _not_a_folder(
+            folder, NotADirectoryError(errno.ENOTDIR, _("it is a link to a folder that is not there"))
+        )
     if not folder.exists():
         return
     if not folder.is_dir():
@@ -665,7 +669,9 @@ class Repository:
             for what, name, decode in tables:
                 table = raw.get(name, {})
                 if not isinstance(table, dict):
-                    bad.append((name, None, _("the list of {what} is not in the expected shape").format(what=what)))
+                    bad.append(
+                        (name, None, _("the list of {what} is not in the expected shape").format(what=what))
+                    )
                     continue
                 for key, doc in table.items():
                     try:

@@ -467,6 +467,8 @@ class RunningPanel(QWidget):
             self.counters: f"font-size: {unit * 3.6:.0f}px; font-weight: 600; color: {colors.text};",
             self.cue: f"font-size: {unit * 3.4:.0f}px; color: {colors.text};",
             self.confirm_text: f"font-size: {unit * 3.6:.0f}px; font-weight: 700; color: {colors.text};",
+            self.confirm_end: f"font-size: {unit * 3.0:.0f}px; font-weight: 700;",
+            self.confirm_keep: f"font-size: {unit * 3.0:.0f}px;",
             self.stop_rule: (
                 f"font-size: {unit * 3.0:.0f}px; font-weight: 700; color: {colors.text}; "
                 f"border: {max(3, round(unit * 0.5))}px solid {colors.amber}; border-radius: 8px; "
@@ -973,6 +975,10 @@ class SessionView(QWidget):
                 finished = self.runner.engine.routine.items[index]
                 symptom.ask(index, self.catalogue.get(finished.exercise_id).name)
                 self._say_question()
+            # The title names the exercise asked about, not the one coming next (it read "Pelvic tilt" over a
+            # question about Knee to chest).
+            asked = self.runner.engine.routine.items[index]
+            self.running.name.setText(self.catalogue.get(asked.exercise_id).name)
         elif symptom.holding and not status.paused:
             symptom.done()  # carried on after the "further down" advice
         elif status.step is Step.HOLD and not symptom.holding and not symptom.isHidden():

@@ -203,3 +203,14 @@ def test_a_light_dark_switch_mid_session_recolours_it(qtbot: QtBot, shown) -> No
     assert panel.palette().color(panel.backgroundRole()).name() == DARK.window
     assert DARK.accent in panel.step_word.styleSheet() and DARK.text in panel.side_word.styleSheet()
     assert panel.picture.palette().color(panel.picture.foregroundRole()).name() == DARK.text
+
+
+def test_the_title_names_the_exercise_asked_about(qtbot: QtBot, shown) -> None:  # type: ignore[no-untyped-def]
+    window, clock, _services = shown
+    view = started(window)
+    run_until(view, clock, lambda: view.running.symptom.asking)
+    assert view.running.name.text() == "Knee to chest", "not the next exercise, Pelvic tilt"
+    assert "Knee to chest" in view.running.symptom.question.text()
+    qtbot.keyClick(view, Qt.Key.Key_2)
+    run_until(view, clock, lambda: view.runner.status().step is Step.HOLD)  # type: ignore[union-attr]
+    assert view.running.name.text() == "Pelvic tilt"

@@ -979,6 +979,9 @@ class SessionView(QWidget):
             # question about Knee to chest).
             asked = self.runner.engine.routine.items[index]
             self.running.name.setText(self.catalogue.get(asked.exercise_id).name)
+            self.running.position.setText(
+                _("Exercise {n} of {count}").format(n=index + 1, count=status.exercise_count)
+            )
         elif symptom.holding and not status.paused:
             symptom.done()  # carried on after the "further down" advice
         elif status.step is Step.HOLD and not symptom.holding and not symptom.isHidden():

@@ -210,6 +210,7 @@ def test_the_title_names_the_exercise_asked_about(qtbot: QtBot, shown) -> None: 
     view = started(window)
     run_until(view, clock, lambda: view.running.symptom.asking)
     assert view.running.name.text() == "Knee to chest", "not the next exercise, Pelvic tilt"
+    assert view.running.position.text() == "Exercise 1 of 2"
     assert "Knee to chest" in view.running.symptom.question.text()
     qtbot.keyClick(view, Qt.Key.Key_2)
     run_until(view, clock, lambda: view.runner.status().step is Step.HOLD)  # type: ignore[union-attr]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -12,7 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from sciatica_coach.core.clock import Clock, SystemClock
-from sciatica_coach.storage.repository import DEFAULT_SETTINGS, DataError, Repository
+from sciatica_coach.storage.repository import DataError, Repository
 
 if TYPE_CHECKING:
     from sciatica_coach.core.model import SafetyEvent, SessionRecord
@@ -46,18 +45,6 @@ def create_screen_keeper() -> ScreenKeeper:
     from sciatica_coach.platform.screen import create_screen_keeper
 
     return create_screen_keeper()
-
-
-def stored_volume(value: object) -> int:
-    """The stored "volume" setting as a percent within 0-100; the default for anything that is not a number
-    (a hand-edited settings file)."""
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or (isinstance(value, float) and not math.isfinite(value))
-    ):
-        return int(DEFAULT_SETTINGS["volume"])
-    return max(0, min(100, round(value)))
 
 
 @dataclass
@@ -127,14 +114,16 @@ class AppContext(QObject):
     @property
     def sound(self) -> Sound:
         if self._sound is None:
-            self._sound = self._factories.sound(stored_volume(self.repo.setting("volume")))
+            self._sound = self._factories.sound(
+                self.repo.setting("volume")
+            )  # 0-100: the repository checks it
             self._watch("sound", self._sound)
         return self._sound
 
     @property
     def speech(self) -> Speech:
         if self._speech is None:
-            self._speech = self._factories.speech(stored_volume(self.repo.setting("volume")))
+            self._speech = self._factories.speech(self.repo.setting("volume"))
             self._watch("speech", self._speech)
         return self._speech
 

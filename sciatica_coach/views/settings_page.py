@@ -47,7 +47,7 @@ from sciatica_coach.storage.backup import (
     write_backup,
 )
 from sciatica_coach.storage.repository import DataError
-from sciatica_coach.views.context import AppContext, stored_volume
+from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.safety_pages import GuidanceDialog
 from sciatica_coach.views.theme import fit_button_text
 from sciatica_coach.views.widgets import PAGE_MARGINS, ButtonRows, Page, card, label
@@ -207,7 +207,7 @@ class SettingsPage(Page):
         self.volume.setRange(0, 100)
         self.volume.setSingleStep(5)
         self.volume.setPageStep(10)
-        self.volume.setValue(stored_volume(settings["volume"]))
+        self.volume.setValue(settings["volume"])  # 0-100: the repository checks stored values
         self.volume.setAccessibleName(_("Volume"))
         self.volume_value = label(_("{percent} %").format(percent=self.volume.value()), wrap=False)
         self.volume.valueChanged.connect(self._volume_changed)

@@ -13,7 +13,6 @@ a day, the newest AUTO_KEEP of them, beside those copies. Qt-free; the command l
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
@@ -25,6 +24,16 @@ from pathlib import Path
 from typing import Any
 
 from sciatica_coach import __version__
+
+# SHA-256 from CPython's own module, not hashlib's OpenSSL one: loading OpenSSL into the window's process for the
+# daily backup kept about 4 MB more resident for the rest of the run (benchmarks/startup_bench.py).
+try:
+    from _sha2 import sha256 as _sha256  # Python 3.12 and later
+except ImportError:  # pragma: no cover - depends on the Python version
+    try:
+        from _sha256 import sha256 as _sha256  # Python 3.11
+    except ImportError:
+        from hashlib import sha256 as _sha256
 from sciatica_coach.i18n import _, ngettext
 from sciatica_coach.storage.atomic import DIR_MODE, atomic_write, ensure_private_dir
 from sciatica_coach.storage.migrations import SCHEMA_VERSION
@@ -132,7 +141,8 @@ def _canonical(content: object) -> str:
 
 
 def _checksum(canonical: str) -> str:
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    digest: str = _sha256(canonical.encode("utf-8")).hexdigest()
+    return digest
 
 
 def backup_bytes(backup: Backup) -> bytes:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 from pathlib import Path
 
 from sciatica_coach.i18n import _
@@ -53,7 +52,8 @@ def _new_temp_file(path: Path, mode: int) -> tuple[Path, int]:
         try:
             return tmp, os.open(tmp, _EXCLUSIVE, mode)
         except FileExistsError:
-            tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+            # os.urandom, not `secrets`: that imports hashlib, which loads OpenSSL (~4 MB resident) at start.
+            tmp = path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
     raise FileExistsError(errno.EEXIST, "no free temp file name", str(tmp))
 
 

@@ -18,18 +18,15 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QButtonGroup,
     QComboBox,
-    QDialog,
     QFileDialog,
     QFormLayout,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -55,7 +52,7 @@ from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.illustrations import content_view_box, render_illustration
 from sciatica_coach.views.progress_text import long_date
 from sciatica_coach.views.theme import current_colors
-from sciatica_coach.views.widgets import Page, card, dose_text, label
+from sciatica_coach.views.widgets import Page, ReplaceDialog, card, dose_text, label
 
 log = logging.getLogger(__name__)
 
@@ -1028,12 +1025,9 @@ def routine_summary(routine: Routine, catalogue: Catalogue, get_ready_s: int | N
     return lines
 
 
-class ImportRoutineDialog(QDialog):
+class ImportRoutineDialog(ReplaceDialog):
     """Use a routine file? The routine now beside the file's; "Use the file's routine" or Cancel (the
-    default). The words scroll when large text or a small screen leaves too little room."""
-
-    WIDTH_PX = 900
-    MIN_HEIGHT_PX = 420
+    default)."""
 
     def __init__(
         self,
@@ -1044,14 +1038,10 @@ class ImportRoutineDialog(QDialog):
         unsaved_changes: bool = False,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(_("Import a routine file"))
-        body = QWidget()
-        words = QVBoxLayout(body)
-        words.setContentsMargins(0, 0, 0, 0)
-        words.setSpacing(14)
-        words.addWidget(label(_("Use the routine in {file}?").format(file=file_name), "title"))
-        words.addWidget(
+        super().__init__(
+            _("Import a routine file"), _("Use the routine in {file}?").format(file=file_name), parent
+        )
+        self.words.addWidget(
             label(
                 _(
                     "It replaces your routine from your next session. Your history stays as it is, and you "
@@ -1060,46 +1050,8 @@ class ImportRoutineDialog(QDialog):
             )
         )
         if unsaved_changes:
-            words.addWidget(label(_("Changes you haven't saved yet will be lost."), "muted"))
-        sides = QHBoxLayout()
-        sides.setSpacing(14)
-        self.now_card = self._side(_("Your routine now"), now)
-        self.file_card = self._side(_("In the file"), incoming)
-        sides.addWidget(self.now_card, 1)
-        sides.addWidget(self.file_card, 1)
-        words.addLayout(sides)
-        words.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the words wrap instead
-        scroll.setWidget(body)
-        body.setAutoFillBackground(False)
-        scroll.viewport().setAutoFillBackground(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(14)
-        layout.addWidget(scroll, 1)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.cancel_button = QPushButton(_("Cancel"))
-        self.use_button = QPushButton(_("Use the file's routine"))
-        self.cancel_button.clicked.connect(self.reject)
-        self.use_button.clicked.connect(self.accept)
-        self.cancel_button.setDefault(True)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.use_button)
-        layout.addLayout(buttons)
-        needed = body.heightForWidth(self.WIDTH_PX - 56) + self.cancel_button.sizeHint().height() + 80
-        screen = self.screen().availableGeometry() if self.screen() is not None else None
-        room = int(screen.height() * 0.9) if screen is not None else needed
-        self.resize(self.WIDTH_PX, max(self.MIN_HEIGHT_PX, min(needed, room)))
-
-    @staticmethod
-    def _side(title: str, lines: list[str]) -> QWidget:
-        frame, layout = card(title)
-        words = label("\n".join(lines))
-        words.setAccessibleName(f"{title}: " + "; ".join(lines))
-        layout.addWidget(words)
-        layout.addStretch(1)
-        return frame
+            self.words.addWidget(label(_("Changes you haven't saved yet will be lost."), "muted"))
+        self.now_card, self.file_card = self.side_by_side(
+            (_("Your routine now"), now), (_("In the file"), incoming)
+        )
+        self.use_button = self.finish(_("Use the file's routine"))

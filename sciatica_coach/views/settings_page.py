@@ -12,15 +12,12 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QSlider,
     QStyle,
     QStyleOptionButton,
@@ -50,7 +47,7 @@ from sciatica_coach.storage.repository import DataError
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.safety_pages import GuidanceDialog
 from sciatica_coach.views.theme import fit_button_text
-from sciatica_coach.views.widgets import PAGE_MARGINS, ButtonRows, Page, card, label
+from sciatica_coach.views.widgets import PAGE_MARGINS, ButtonRows, Page, ReplaceDialog, card, label
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +56,6 @@ TEXT_SCALES = [100, 125, 150, 175, 200]
 CARD_BORDER_PX = 2  # a card's border, with room to spare
 GET_READY_STEP_S = 5  # the choices: 5, 10, … 60 s (and a stored time between them, as it is)
 _ON_LINUX = sys.platform.startswith("linux")
-DIALOG_WIDTH_PX = 900  # the restore dialog: both sides side by side
-DIALOG_MIN_HEIGHT_PX = 420
 
 # What is known of the sound and the voice on this computer, beside their switches (AppContext.service_state).
 SOUND_STATE_WORDS = {
@@ -547,34 +542,23 @@ def close_app() -> None:
     QCoreApplication.exit(0)
 
 
-class RestoreDialog(QDialog):
-    """What a restore replaces, beside what the backup holds; Restore or Cancel (Cancel is the default). The
-    words scroll when large text or a small screen leaves too little room; the buttons always show."""
+class RestoreDialog(ReplaceDialog):
+    """What a restore replaces, beside what the backup holds; Restore or Cancel (Cancel is the default)."""
 
     def __init__(self, now: Summary, incoming: Summary, copies: Path, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(_("Restore from a backup"))
-        body = QWidget()
-        words = QVBoxLayout(body)
-        words.setContentsMargins(0, 0, 0, 0)
-        words.setSpacing(14)
-        words.addWidget(label(_("Restore from a backup"), "title"))
-        words.addWidget(
+        super().__init__(_("Restore from a backup"), _("Restore from a backup"), parent)
+        self.words.addWidget(
             label(_("Restoring replaces everything Sciatica Coach holds on this computer with the backup."))
         )
-        sides = QHBoxLayout()
-        sides.setSpacing(14)
         made = (
             _("In the backup (made {date})").format(date=f"{incoming.saved_at:%Y-%m-%d %H:%M}")
             if incoming.saved_at
             else _("In the backup")
         )
-        self.now_card = self._side(_("Now on this computer"), now)
-        self.backup_card = self._side(made, incoming)
-        sides.addWidget(self.now_card, 1)
-        sides.addWidget(self.backup_card, 1)
-        words.addLayout(sides)
-        words.addWidget(
+        self.now_card, self.backup_card = self.side_by_side(
+            (_("Now on this computer"), summary_lines(now)), (made, summary_lines(incoming))
+        )
+        self.words.addWidget(
             label(
                 _(
                     "A copy of your data as it is now is kept first, in {folder}. "
@@ -583,40 +567,4 @@ class RestoreDialog(QDialog):
                 "muted",
             )
         )
-        words.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the words wrap instead
-        scroll.setWidget(body)
-        body.setAutoFillBackground(False)
-        scroll.viewport().setAutoFillBackground(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(14)
-        layout.addWidget(scroll, 1)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.cancel_button = QPushButton(_("Cancel"))
-        self.restore_button = QPushButton(_("Restore"))
-        self.cancel_button.clicked.connect(self.reject)
-        self.restore_button.clicked.connect(self.accept)
-        self.cancel_button.setDefault(True)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.restore_button)
-        layout.addLayout(buttons)
-        width = DIALOG_WIDTH_PX
-        needed = body.heightForWidth(width - 56) + self.cancel_button.sizeHint().height() + 80
-        screen = self.screen().availableGeometry() if self.screen() is not None else None
-        room = int(screen.height() * 0.9) if screen is not None else needed
-        self.resize(width, max(DIALOG_MIN_HEIGHT_PX, min(needed, room)))
-
-    @staticmethod
-    def _side(title: str, summary: Summary) -> QWidget:
-        frame, layout = card(title)
-        lines = summary_lines(summary)
-        words = label("\n".join(lines))
-        words.setAccessibleName(f"{title}: " + "; ".join(lines))
-        layout.addWidget(words)
-        layout.addStretch(1)
-        return frame
+        self.restore_button = self.finish(_("Restore"))

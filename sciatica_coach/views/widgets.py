@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -87,6 +88,74 @@ class ButtonRows(QWidget):
     def minimumSizeHint(self) -> QSize:
         widest = max(button.minimumSizeHint().width() for button in self.buttons)
         return QSize(widest, super().minimumSizeHint().height())
+
+
+class ReplaceDialog(QDialog):
+    """Before something replaces what the person has (a routine file, a backup): a heading and words, what
+    there is now beside what would replace it, and Cancel (the default) or the button that does it. The words
+    scroll when large text or a small screen leaves too little room; the buttons always show. A subclass adds
+    its words to `words` (with `side_by_side` for the two sides) and ends with `finish`."""
+
+    WIDTH_PX = 900
+    MIN_HEIGHT_PX = 420
+
+    def __init__(self, window_title: str, heading: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(window_title)
+        self.body = QWidget()
+        self.words = QVBoxLayout(self.body)
+        self.words.setContentsMargins(0, 0, 0, 0)
+        self.words.setSpacing(14)
+        self.words.addWidget(label(heading, "title"))
+
+    def side_by_side(self, left: tuple[str, Sequence[str]], right: tuple[str, Sequence[str]]) -> list[QFrame]:
+        """Two cards of lines, now (left) and instead (right); each is read by screen readers as one line."""
+        sides = QHBoxLayout()
+        sides.setSpacing(14)
+        cards = []
+        for title, lines in (left, right):
+            frame, layout = card(title)
+            words = label("\n".join(lines))
+            words.setAccessibleName(f"{title}: " + "; ".join(lines))
+            layout.addWidget(words)
+            layout.addStretch(1)
+            sides.addWidget(frame, 1)
+            cards.append(frame)
+        self.words.addLayout(sides)
+        return cards
+
+    def finish(self, confirm: str) -> QPushButton:
+        """The scrolling words, Cancel (the default) and the `confirm` button, at a height that fits the
+        screen. Returns the confirm button."""
+        from PySide6.QtCore import Qt
+
+        self.words.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the words wrap instead
+        scroll.setWidget(self.body)
+        self.body.setAutoFillBackground(False)
+        scroll.viewport().setAutoFillBackground(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(14)
+        layout.addWidget(scroll, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.cancel_button = QPushButton(_("Cancel"))
+        confirm_button = QPushButton(confirm)
+        self.cancel_button.clicked.connect(self.reject)
+        confirm_button.clicked.connect(self.accept)
+        self.cancel_button.setDefault(True)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(confirm_button)
+        layout.addLayout(buttons)
+        needed = self.body.heightForWidth(self.WIDTH_PX - 56) + self.cancel_button.sizeHint().height() + 80
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        room = int(screen.height() * 0.9) if screen is not None else needed
+        self.resize(self.WIDTH_PX, max(self.MIN_HEIGHT_PX, min(needed, room)))
+        return confirm_button
 
 
 class Page(QScrollArea):

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from datetime import time as time_of_day
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,7 @@ from pytestqt.qtbot import QtBot
 
 from sciatica_coach.core.schedule import Due, DueKind
 from sciatica_coach.platform.notifications import DBusNotifier
+from sciatica_coach.views.locale_support import clock_time
 
 pytestmark = pytest.mark.xvfb
 
@@ -208,6 +210,6 @@ def test_a_real_notification_arrives_with_its_actions(qtbot: QtBot, desktop: Des
         shown = [{k: v["data"] for k, v in item.items()} for item in history["data"][0]]
         ours = [n for n in shown if n["appname"] == "Sciatica Coach"]
         assert ours and ours[0]["summary"] == "Time for your exercises"
-        assert "08:00" in ours[0]["body"]
+        assert clock_time(time_of_day(8, 0)) in ours[0]["body"]  # "08:00", or "8:00 AM" under en_US
     finally:
         notifier.channel.close()

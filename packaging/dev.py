@@ -3,6 +3,7 @@
 
     python3 packaging/dev.py run [app arguments]   # create .venv if needed, install, start the app
     python3 packaging/dev.py test [pytest args]    # same venv plus test tools, run the whole suite headless
+    python3 packaging/dev.py test --fast [args]    # the same without the slow tests (marked slow or xvfb)
     python3 packaging/dev.py lint                  # ruff (lint + format check) and mypy
 
 The virtual environment lives in .venv at the top of the checkout and is reinstalled only when
@@ -60,6 +61,8 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(BIN / "sciatica-coach"), *rest])
     if command == "test":
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+        if "--fast" in rest:  # for the edit-test loop; CI and the plain command run everything
+            rest = ["-m", "not slow and not xvfb", *(arg for arg in rest if arg != "--fast")]
         return subprocess.call([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT, env=env)
     targets = ["sciatica_coach", "tests", "benchmarks", "packaging"]
     code = subprocess.call([str(BIN / "ruff"), "check", *targets], cwd=ROOT)

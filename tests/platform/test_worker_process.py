@@ -208,6 +208,7 @@ def dispatchers_under(folder: Path) -> list[int]:
     shutil.which("speech-dispatcher") is None or not sys.platform.startswith("linux"),
     reason="speech-dispatcher is not installed (apt-get install speech-dispatcher espeak-ng)",
 )
+@pytest.mark.slow
 def test_real_speech_dispatcher_without_sound_never_blocks_the_window(tmp_path: Path) -> None:
     runtime = Path(os.environ["XDG_RUNTIME_DIR"])  # private to this test (conftest): its own dispatcher
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO)}

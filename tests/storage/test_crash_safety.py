@@ -488,6 +488,7 @@ def run_crash_suite(base: Path, kills: int, seed: int = 2026) -> CrashStats:
     return total
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and SIGKILL (POSIX)")
 def test_kill_9_never_corrupts_or_loses_acknowledged_writes(tmp_path: Path) -> None:
     kills = kills_from_env()

@@ -272,6 +272,7 @@ def test_a_text_size_that_is_a_word_shows_the_window_at_the_default_size(qtbot, 
         assert window.isVisible()
 
 
+@pytest.mark.slow
 @settings(
     max_examples=20,
     deadline=None,

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QImage
 
 from sciatica_coach.views.screenshots import (
@@ -46,6 +47,7 @@ def assert_picture(path: Path) -> None:
     assert distinct_colours(image) >= MIN_COLOURS, f"{path.name} looks blank"
 
 
+@pytest.mark.slow
 def test_one_theme_renders_every_view(tmp_path: Path) -> None:
     out = tmp_path / "shots"
     render(out, "views")
@@ -59,6 +61,7 @@ def test_one_theme_renders_every_view(tmp_path: Path) -> None:
     assert not any(p.exists() for p in profile_data), "the profile's data folders are never touched"
 
 
+@pytest.mark.slow
 def test_one_theme_renders_every_stage_of_a_session(tmp_path: Path) -> None:
     out = tmp_path / "shots"
     render(out, "session")

@@ -404,7 +404,18 @@ def cue_text(
     `count_reps` adds which repetition a hold is ("Hold. 3 of 10.", counted per set and per side as on the
     screen); `movement` says a to-and-fro movement's words ("Move slowly." / "And back.").
     A late tick can return several StepStarted events; a speech adapter may voice only the last one.
+
+    A step starting says what to do now (`_step_cue`); every other event says what happened to the session
+    (`_session_cue`).
     """
+    if isinstance(event, StepStarted):
+        return _step_cue(event, exercise_name, count_reps=count_reps, movement=movement)
+    return _session_cue(event)
+
+
+def _session_cue(event: Event) -> str | None:
+    """The countdown, halfway, pause and resume, and the end; None for what is only shown on screen (an
+    exercise finished, a question answered)."""
     if isinstance(event, CountdownTick):
         return str(event.seconds_left)
     if isinstance(event, HalfwayReached):
@@ -417,49 +428,64 @@ def cue_text(
         return _(safety.HURTS_CUE) if event.reason is PauseReason.HURTS else _("Paused.")
     if isinstance(event, SessionResumed):
         return _("Carrying on.")
-    if isinstance(event, ExerciseFinished | SymptomAnswered):
-        return None
+    return None
+
+
+def _step_cue(event: StepStarted, exercise_name: str, *, count_reps: bool, movement: bool) -> str | None:
+    """What to do in the step that starts: hold, relax, get ready, switch sides, rest before the next."""
     if event.step is Step.HOLD:
-        hold = _(MOVEMENT_SPOKEN[Step.HOLD]) if movement else _hold_phrase(event)
-        if count_reps and event.status.reps > 1:
-            count = _(REP_COUNT).format(rep=event.status.rep, reps=event.status.reps)
-            return f"{hold} {count}"
-        return hold
+        return _hold_cue(event, count_reps=count_reps, movement=movement)
     if movement and event.step in MOVEMENT_SPOKEN:
         return _(MOVEMENT_SPOKEN[event.step])
-    side = event.side if event.side in (Side.LEFT, Side.RIGHT) else None
     match event.step:
         case Step.GET_READY:
-            text = _("{name}. Get ready.").format(name=exercise_name)
-            if side is Side.LEFT:
-                return f"{text} {_('Start on your left side.')}"
-            if side is Side.RIGHT:
-                return f"{text} {_('Start on your right side.')}"
-            return text
+            return _get_ready_cue(exercise_name, event.side)
         case Step.REST_REP:
             return _("Relax.")
         case Step.REST_SET:
             return _("Relax and rest for a moment.")
         case Step.SWITCH_SIDE:
-            if side is Side.LEFT:
-                return _("Switch to your left side.")
-            if side is Side.RIGHT:
-                return _("Switch to your right side.")
-            return _("Switch sides.")
+            return _switch_side_cue(event.side)
         case Step.NEXT_EXERCISE:
             return _("Rest now. Next: {name}.").format(name=exercise_name)
-        case Step.DONE:
-            return None  # SessionFinished says it
-    return None
+    return None  # DONE: SessionFinished says it
 
 
-def _hold_phrase(event: StepStarted) -> str:
+def _hold_cue(event: StepStarted, *, count_reps: bool, movement: bool) -> str:
+    """ "Hold." (with the side) or "Move slowly.", then which repetition it is when counting aloud."""
+    hold = _(MOVEMENT_SPOKEN[Step.HOLD]) if movement else _hold_phrase(event.side)
+    if count_reps and event.status.reps > 1:
+        count = _(REP_COUNT).format(rep=event.status.rep, reps=event.status.reps)
+        return f"{hold} {count}"
+    return hold
+
+
+def _hold_phrase(side: Side) -> str:
     """ "Hold.", with the side for a one-sided exercise: heard from the mat, the side is never only on screen."""
-    if event.side is Side.LEFT:
+    if side is Side.LEFT:
         return _("Left side. Hold.")
-    if event.side is Side.RIGHT:
+    if side is Side.RIGHT:
         return _("Right side. Hold.")
     return _("Hold.")
+
+
+def _get_ready_cue(exercise_name: str, side: Side) -> str:
+    """The exercise's name, and the side to start on for a one-sided exercise."""
+    text = _("{name}. Get ready.").format(name=exercise_name)
+    if side is Side.LEFT:
+        return f"{text} {_('Start on your left side.')}"
+    if side is Side.RIGHT:
+        return f"{text} {_('Start on your right side.')}"
+    return text
+
+
+def _switch_side_cue(side: Side) -> str:
+    """The side to switch to (for the switch between a one-sided exercise's left and right blocks)."""
+    if side is Side.LEFT:
+        return _("Switch to your left side.")
+    if side is Side.RIGHT:
+        return _("Switch to your right side.")
+    return _("Switch sides.")
 
 
 # --- The engine --------------------------------------------------------------------------------------------

@@ -652,7 +652,9 @@ class SessionEngine:
             return []
         if self._time_jumped(now, wall):
             remaining = max(0.0, self._deadline - self._last_mono)
+            # pragma: no mutate start (what a log line says is not behaviour)
             log.info("clock jump or sleep detected; pausing with %.1f s left in %s", remaining, self._current)
+            # pragma: no mutate end
             self._paused_remaining = remaining
             self._pause_reason = PauseReason.SLEEP_OR_CLOCK_JUMP
             self._remember_tick(now, wall)

@@ -285,7 +285,7 @@ def apply_adjustment(routine: Routine, adjustment: DoseAdjustment) -> Routine:
         replace(item, dose=item.dose.with_changes(reps=scaled_reps(item.dose.reps, adjustment.factor)))
         for item in routine.items
     )
-    log.info("dose adjusted by %s: %s", adjustment.factor, adjustment.reason)
+    log.info("dose adjusted by %s: %s", adjustment.factor, adjustment.reason)  # pragma: no mutate
     return replace(routine, items=items)
 
 

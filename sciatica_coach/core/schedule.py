@@ -595,7 +595,7 @@ class ReminderScheduler:
             notice = Due(slot_for(self._plan, local), local.date(), local, DueKind.ON_TIME)
         until = (now.astimezone(UTC) + timedelta(minutes=self._plan.snooze_min)).astimezone(zone)
         self._snooze = Snooze(until, notice)
-        log.debug("snoozed %s until %s", notice.slot, until)
+        log.debug("snoozed %s until %s", notice.slot, until)  # pragma: no mutate
         return until
 
     def skip(self) -> None:
@@ -661,7 +661,7 @@ class ReminderScheduler:
     def _show(self, notice: Due) -> list[Due]:
         self._fired.add((notice.day, notice.slot))
         if self._plan.quiet_if_done and self._is_done(notice.day, notice.slot):
-            log.debug("quiet: %s on %s already done", notice.slot, notice.day)
+            log.debug("quiet: %s on %s already done", notice.slot, notice.day)  # pragma: no mutate
             return []
         self._last_notice = notice
         return [notice]

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from sciatica_coach.core import safety
+from sciatica_coach.core.catalogue import load_catalogue
+from sciatica_coach.core.emergency import OTHER, advice_words, country
 from sciatica_coach.core.model import (
+    Direction,
     Dose,
+    Exercise,
     ExerciseRecord,
+    LegReach,
     Outcome,
     PainReport,
     Phase,
@@ -21,8 +27,11 @@ from sciatica_coach.core.model import (
     SideMode,
     SymptomChange,
 )
+from sciatica_coach.core.red_flags import EMERGENCY_SIGNS
 from sciatica_coach.core.safety import (
     DoseAdjustment,
+    RedStopGate,
+    RedStopState,
     Zone,
     apply_adjustment,
     next_session_adjustment,
@@ -179,3 +188,103 @@ def test_wording_is_calm_and_never_diagnoses_or_urges_pushing_on() -> None:
         for banned in ("diagnos", "cauda equina", "emergency!", "push through the pain", "no pain, no gain"):
             assert banned not in lowered, (banned, text)
     assert "no need to push through pain" in safety.HURTS_ADVICE.lower()
+
+
+# --- issue 18: what the mutation run showed no test looked at ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("report", "zone"),
+    [(PainReport(3, 2), Zone.GREEN), (PainReport(4, 2), Zone.AMBER), (PainReport(2, 6), Zone.RED)],
+)
+def test_pain_check_names_its_zone(report: PainReport, zone: Zone) -> None:
+    assert pain_check(report).zone is zone
+
+
+def test_new_numbness_stops_with_same_day_advice_and_the_emergency_signs_of_the_country() -> None:
+    place = country("GB")
+    words = advice_words(place)
+    check = pain_check(PainReport(1, 1, new_numbness_or_weakness=True), place)
+    assert (check.zone, check.stop_session) == (Zone.RED, True)
+    assert check.message == (
+        f"{safety.NEW_NUMBNESS_ADVICE.format(**words)}\n\n{EMERGENCY_SIGNS.format(**words)}"
+    )
+    assert "NHS 111" in check.message  # the British same-day route, not the generic words
+    assert pain_check(PainReport(1, 1, new_numbness_or_weakness=True)).message.startswith(
+        safety.NEW_NUMBNESS_ADVICE.format(**advice_words(OTHER))
+    )
+
+
+def test_every_symptom_answer_keeps_the_exercise_it_is_about() -> None:
+    for change in SymptomChange:
+        assert symptom_advice(change, "press-up", "prone-lying").exercise_id == "press-up"
+        assert symptom_advice(change, "press-up", None).exercise_id == "press-up"
+
+
+def test_a_full_dose_factor_keeps_the_repetitions() -> None:
+    assert scaled_reps(7, 1.0) == 7
+    assert scaled_reps(7, 0.999) == 6  # any easing rounds down
+
+
+def test_reach_change_is_unknown_when_the_check_before_was_not_given() -> None:
+    after_only = SessionRecord(
+        "s2", NOW, NOW, Phase.MOBILITY, (), Outcome.COMPLETED, None, PainReport(1, 1, LegReach.FOOT)
+    )
+    assert safety.session_reach_change(after_only) is None
+    before_only = replace(after_only, pain_before=PainReport(1, 1, LegReach.FOOT), pain_after=None)
+    assert safety.session_reach_change(before_only) is None
+
+
+def test_the_red_stop_gate_tells_when_the_stop_was_and_when_it_opens() -> None:
+    stop = datetime(2026, 3, 9, 10, 15, tzinfo=ZoneInfo("Europe/London"))
+    waiting = safety.red_stop_state(stop, stop + timedelta(minutes=30))
+    assert waiting == RedStopState(RedStopGate.WAIT, stop, stop + timedelta(hours=2))
+    confirming = safety.red_stop_state(stop, stop + timedelta(hours=3))
+    assert confirming == RedStopState(RedStopGate.CONFIRM, stop, stop + timedelta(hours=2))
+
+
+# A small made-up catalogue for the gentler chain: "a" -> "b" -> "c" ...
+def _exercise(
+    exercise_id: str, gentler: str | None, direction: Direction, phase: Phase = Phase.STRENGTH
+) -> Exercise:
+    template = next(iter(load_catalogue().exercises.values()))
+    return replace(template, id=exercise_id, gentler=gentler, direction=direction, phase=phase)
+
+
+def _catalogue(*exercises: Exercise) -> dict[str, Exercise]:
+    return {e.id: e for e in exercises}
+
+
+def test_the_gentler_chain_is_followed_past_an_avoided_exercise() -> None:
+    exercises = _catalogue(
+        _exercise("a", "b", Direction.FLEXION),
+        _exercise("b", "c", Direction.FLEXION),
+        _exercise("c", None, Direction.NEUTRAL),
+        _exercise("tilt", None, Direction.NEUTRAL, Phase.MOBILITY),
+    )
+    assert safety.gentler_substitute(exercises, "a", Direction.FLEXION) == "c"
+    assert safety.gentler_substitute(exercises, "a", None) == "b"
+
+
+def test_a_gentler_chain_that_loops_or_leads_nowhere_falls_back_to_the_gentlest() -> None:
+    looping = _catalogue(
+        _exercise("a", "b", Direction.FLEXION),
+        _exercise("b", "c", Direction.FLEXION),
+        _exercise("c", "b", Direction.BOTH),
+        _exercise("tilt", None, Direction.NEUTRAL, Phase.MOBILITY),
+    )
+    assert safety.gentler_substitute(looping, "a", Direction.FLEXION) == "tilt"
+    broken = _catalogue(
+        _exercise("a", "gone", Direction.FLEXION),
+        _exercise("tilt", None, Direction.NEUTRAL, Phase.MOBILITY),
+    )
+    assert safety.gentler_substitute(broken, "a", Direction.FLEXION) == "tilt"
+
+
+def test_no_substitute_when_nothing_suits() -> None:
+    exercises = _catalogue(
+        _exercise("a", "b", Direction.FLEXION),
+        _exercise("b", None, Direction.FLEXION, Phase.MOBILITY),
+        _exercise("c", None, Direction.BOTH, Phase.MOBILITY),
+    )
+    assert safety.gentler_substitute(exercises, "a", Direction.FLEXION) is None

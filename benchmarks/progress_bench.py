@@ -41,7 +41,7 @@ def main() -> int:
     from sciatica_coach.core.clock import ManualClock
     from sciatica_coach.core.demo import generate_demo_history
     from sciatica_coach.core.model import ExerciseRecord, Outcome, PainReport, Phase, SessionRecord
-    from sciatica_coach.progress_data import load_history
+    from sciatica_coach.services.progress_data import load_history
     from sciatica_coach.storage.repository import Repository
     from sciatica_coach.views.context import AppContext
 

@@ -13,34 +13,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSocketNotifier, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
-from sciatica_coach import APP_ID, APP_NAME, __version__
+from sciatica_coach import APP_NAME
 from sciatica_coach.assets import asset_path
 from sciatica_coach.i18n import SYSTEM, _
+from sciatica_coach.platform.locale_support import apply_language
 from sciatica_coach.platform.single_instance import RAISE, START_SESSION, SingleInstance
 from sciatica_coach.storage.repository import DataError, Repository
 from sciatica_coach.views.context import AppContext
-from sciatica_coach.views.locale_support import apply_language
 from sciatica_coach.views.main_window import MainWindow, system_scheme_now
-from sciatica_coach.views.theme import SYSTEM_DARK_STATE, apply_theme, new_application
+from sciatica_coach.views.theme import SYSTEM_DARK_STATE, apply_theme, make_application
 
 if TYPE_CHECKING:
-    from sciatica_coach.reminders import ReminderService
+    from sciatica_coach.services.reminders import ReminderService
 
 log = logging.getLogger(__name__)
 
 _STARTED = time.perf_counter()  # as early as this module loads; the entry point imports it first thing
-
-
-def make_application(argv: Sequence[str]) -> QApplication:
-    existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else new_application(list(argv))
-    app.setApplicationName("sciatica-coach")
-    app.setApplicationDisplayName(APP_NAME)
-    app.setApplicationVersion(__version__)
-    app.setDesktopFileName(APP_ID)  # desktops that match windows to .desktop files show its icon at once
-    return app
 
 
 def set_window_icon(app: QApplication) -> None:
@@ -136,11 +126,44 @@ def quit_on_termination(app: QApplication) -> None:
     app.aboutToQuit.connect(closed)  # the closure keeps both ends alive until then
 
 
-def _install_reminders(target: QApplication | MainWindow, ctx: AppContext) -> ReminderService:
-    """Imported late: the reminders are not needed to show the window."""
-    from sciatica_coach.reminders import install_reminders
+def install_reminders(app_or_window: QApplication | QWidget, ctx: AppContext) -> ReminderService:
+    """Create and start the reminders for the running app: the service, the tray icon when the desktop has a
+    tray, the notifier chosen for this desktop and the wake-from-sleep watch, wired to each other, to the
+    window and to `ctx` (which keeps the service as `ctx.reminders` for the pages).
 
-    return install_reminders(target, ctx)
+    `app_or_window` is the main window (preferred: notices can raise it and show a banner) or the
+    QApplication when the window is not built yet. Returns the started service; it stops and saves its
+    state when the application quits. Imported late: the reminders are not needed to show the window."""
+    from sciatica_coach.platform.notifications import create_notifier
+    from sciatica_coach.platform.sleep_watch import create_sleep_watch
+    from sciatica_coach.platform.tray import create_tray
+    from sciatica_coach.services.reminders import ReminderService
+
+    window = app_or_window if isinstance(app_or_window, QWidget) else None
+    service = ReminderService(ctx.repo, ctx.clock, parent=ctx)
+    ctx.reminders = service
+    tray = create_tray(service, window)
+    notifier = create_notifier(tray=tray, window=window)
+    service.reminder_due.connect(notifier.notify)
+    service.missed_notice.connect(notifier.notify)
+    service.notice_withdrawn.connect(notifier.withdraw)
+    notifier.set_words(service.notice_words)
+    notifier.action_invoked.connect(service.act)
+    service.start_requested.connect(ctx.start_session_requested)
+    ctx.sessions_changed.connect(service.sessions_changed)  # a session done, or red-flag answers
+    if window is not None:
+        bring = getattr(window, "bring_to_front", window.show)
+        service.open_requested.connect(bring)
+        service.start_requested.connect(bring)
+    sleep_watch = create_sleep_watch(parent=service)
+    sleep_watch.resumed.connect(service.resumed)
+    service.notifier, service.tray, service.sleep_watch = notifier, tray, sleep_watch
+    app = QApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(service.stop)
+    service.start()
+    log.info("Reminders armed; notices go to the %s", notifier.kind)
+    return service
 
 
 def write_auto_backup(ctx: AppContext) -> None:
@@ -217,9 +240,7 @@ def run_gui(
             window.installEventFilter(first_paint)
             windows.append(window)
             if background:  # the reminders were installed first: give the tray its window
-                from sciatica_coach.reminders import reminder_service
-
-                service = reminder_service(ctx)
+                service = ctx.reminders
                 if service is not None and service.tray is not None:
                     service.tray.set_window(window)
         return windows[0]
@@ -236,7 +257,7 @@ def run_gui(
     if background:
         # Started at login: wait in the tray (or behind desktop notifications) and build the window only
         # when the person asks for it, so the app costs little memory all day.
-        service = _install_reminders(app, ctx)
+        service = install_reminders(app, ctx)
         service.open_requested.connect(lambda: main_window().bring_to_front())
         ctx.start_session_requested.connect(start_from_notice)
         if service.notifier.kind in NEEDS_A_WINDOW:  # nowhere else to show a reminder: keep a window
@@ -244,7 +265,7 @@ def run_gui(
     else:
         main_window().show()  # its Today page asks for its exercise list after the first paint
         QTimer.singleShot(START_WITHOUT_PAINT_MS, ctx, ctx.finish_start)  # nothing to do if painted by then
-        ctx.after_start(lambda: _install_reminders(main_window(), ctx), app)
+        ctx.after_start(lambda: install_reminders(main_window(), ctx), app)
     # After the first paint, in this order (AppContext.after_start), unless started in the background:
     ctx.after_start(lambda: set_window_icon(app), app)
     ctx.after_start(instance.listen, instance)

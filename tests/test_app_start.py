@@ -11,9 +11,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from sciatica_coach import app as app_module
-from sciatica_coach import reminders
 from sciatica_coach.platform import notifications
-from sciatica_coach.reminders import ReminderService
+from sciatica_coach.services.reminders import ReminderService
 from sciatica_coach.views.main_window import MainWindow
 
 
@@ -52,13 +51,13 @@ def test_background_start_waits_without_a_window_then_opens_on_request(
     notifier = FakeDesktopNotifier()
     monkeypatch.setattr(notifications, "create_notifier", lambda **_kw: notifier)
     services: list[ReminderService] = []
-    original = reminders.install_reminders
+    original = app_module.install_reminders
 
     def capture(*args: object) -> ReminderService:
         services.append(original(*args))  # type: ignore[arg-type]
         return services[-1]
 
-    monkeypatch.setattr(reminders, "install_reminders", capture)
+    monkeypatch.setattr(app_module, "install_reminders", capture)
     before = set(main_windows())
     seen: dict[str, object] = {}
 

@@ -65,7 +65,7 @@ def test_the_automatic_backup_waits_for_the_first_paint(
     does not hold up anything asked for before it."""
     monkeypatch.setattr(signal, "signal", lambda *_a: None)
     monkeypatch.setattr(signal, "set_wakeup_fd", lambda *_a, **_k: -1)
-    monkeypatch.setattr(app_module, "_install_reminders", lambda *_a: None)  # not what is tested here
+    monkeypatch.setattr(app_module, "install_reminders", lambda *_a: None)  # not what is tested here
     seen: list[str] = []
     finish_start, write = AppContext.finish_start, app_module.write_auto_backup
 

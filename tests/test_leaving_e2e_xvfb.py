@@ -18,7 +18,7 @@ import pytest
 
 from sciatica_coach.core import red_flags
 from sciatica_coach.core.model import Dose, Outcome, Phase, Routine, RoutineItem, SideMode
-from sciatica_coach.routines import save_routine
+from sciatica_coach.services.plans import save_routine
 from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.session_runner import CHECKPOINT_REASON
 from tests import test_safety_e2e_xvfb as xvfb

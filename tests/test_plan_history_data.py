@@ -14,7 +14,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sciatica_coach import routines
 from sciatica_coach.core.catalogue import load_catalogue
 from sciatica_coach.core.clock import ManualClock
 from sciatica_coach.core.model import Phase, Routine
@@ -28,14 +27,15 @@ from sciatica_coach.core.plan_history import (
     history_to_list,
 )
 from sciatica_coach.core.schedule import DEFAULT_PLAN, PlanError, Reminder, ReminderPlan, check, plan_to_dict
-from sciatica_coach.progress_data import (
+from sciatica_coach.services import plans, routines
+from sciatica_coach.services.plans import (
     PLAN_KEY,
-    load_history,
     plan_history,
     record_plan_change,
     reminder_plan,
     save_reminder_plan,
 )
+from sciatica_coach.services.progress_data import load_history
 from sciatica_coach.storage.exchange import apply_import, export_json, parse_import
 from sciatica_coach.storage.repository import Repository
 from tests.helpers import FakeClock, session_record
@@ -123,7 +123,7 @@ def test_old_data_is_read_once_as_todays_plan_from_the_start_and_then_kept(data_
     (start,) = history.changes
     assert (start.kind, start.on, start.reason) == (ChangeKind.START, MONTH_START, REASON_FIRST_READ)
     assert start.reminders == DEFAULT_PLAN
-    assert start.routine == routines.active_routine(repo, load_catalogue())
+    assert start.routine == plans.active_routine(repo, load_catalogue())
     assert repo.state(PLAN_HISTORY_KEY) == history_to_list(history), "stored at once"
 
     clock.advance(timedelta(days=3).total_seconds())
@@ -195,9 +195,9 @@ def test_routine_saves_record_their_reason_and_a_new_phase(data_dir: Path, tmp_p
     repo = month_of_data(data_dir)
     catalogue = load_catalogue()
     clock = FakeClock(at(TODAY, 9))
-    mobility = routines.active_routine(repo, catalogue)
+    mobility = plans.active_routine(repo, catalogue)
     shorter = Routine(mobility.phase, mobility.items[:2])
-    routines.save_routine(repo, shorter, clock.now(), REASON_BY_HAND)
+    plans.save_routine(repo, shorter, clock.now(), REASON_BY_HAND)
     clock.advance(timedelta(days=1).total_seconds())
     strength = catalogue.default_routine(Phase.STRENGTH)
     prescription = tmp_path / "from-my-physio.json"
@@ -214,7 +214,7 @@ def test_routine_saves_record_their_reason_and_a_new_phase(data_dir: Path, tmp_p
     ]
     assert [c.routine for c in changes] == [mobility, shorter, strength]
     assert plan_history(repo, clock.now()).routine_on(TODAY) == mobility
-    routines.save_routine(repo, mobility)  # set-up without a time (tests, demo data): stored only
+    plans.save_routine(repo, mobility)  # set-up without a time (tests, demo data): stored only
     assert len(plan_history(repo, clock.now()).changes) == 3
 
 
@@ -263,7 +263,7 @@ def test_reminders_set_on_the_command_line_records_the_change(
 
 
 def test_the_reminder_service_records_the_plan_it_stores(data_dir: Path, qapp: object) -> None:
-    from sciatica_coach.reminders import ReminderService
+    from sciatica_coach.services.reminders import ReminderService
 
     repo = month_of_data(data_dir)
     service = ReminderService(repo, FakeClock(at(TODAY, 9)), timer_factory=lambda _cb: None)  # type: ignore[arg-type, return-value]

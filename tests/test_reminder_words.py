@@ -18,10 +18,12 @@ from sciatica_coach.core.catalogue import load_catalogue
 from sciatica_coach.core.engine import planned_duration_s
 from sciatica_coach.core.model import Phase
 from sciatica_coach.core.schedule import Due, DueKind, ReminderScheduler
-from sciatica_coach.reminders import ReminderService, notice_text
-from sciatica_coach.routines import routine_for_today, save_routine
+from sciatica_coach.platform import locale_support
+from sciatica_coach.platform.notifications import notice_text
+from sciatica_coach.services.plans import save_routine
+from sciatica_coach.services.reminders import ReminderService
+from sciatica_coach.services.routines import routine_for_today
 from sciatica_coach.storage.repository import Repository
-from sciatica_coach.views import locale_support
 from sciatica_coach.views.context import AppContext
 from tests.helpers import FakeClock, fake_services
 from tests.test_reminders_service import FakeTimer, plan_of
@@ -157,8 +159,8 @@ def test_notice_today_tray_and_reminders_page_write_the_time_alike(
     from PySide6.QtGui import QIcon, QPixmap
 
     from sciatica_coach.platform.tray import Tray
+    from sciatica_coach.services.progress_text import event_time
     from sciatica_coach.views.main_window import MainWindow
-    from sciatica_coach.views.progress_text import event_time
     from sciatica_coach.views.reminders_page import RemindersPage
 
     locale_support.apply_language(language)

@@ -19,10 +19,11 @@ from sciatica_coach.core.schedule import (
     parse_time,
     plan_to_dict,
 )
-from sciatica_coach.progress_data import PLAN_KEY, reminder_plan
-from sciatica_coach.reminders import MAX_WAIT_MS, STATE_KEY, ReminderService, notice_text
+from sciatica_coach.platform.locale_support import clock_time
+from sciatica_coach.platform.notifications import notice_text
+from sciatica_coach.services.plans import PLAN_KEY, reminder_plan
+from sciatica_coach.services.reminders import MAX_WAIT_MS, STATE_KEY, ReminderService
 from sciatica_coach.storage.repository import Repository
-from sciatica_coach.views.locale_support import clock_time
 from tests.helpers import FakeClock
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -323,7 +324,7 @@ def test_time_zone_change_is_noticed_and_clears_the_zone_cache(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cleared: list[bool] = []
-    import sciatica_coach.reminders as module
+    import sciatica_coach.services.reminders as module
 
     class Zone:
         @staticmethod
@@ -373,7 +374,7 @@ def test_state_is_not_written_every_minute(data_dir: Path, monkeypatch: pytest.M
 
 
 def test_no_notice_on_a_red_flag_day_and_notices_again_the_next_day(data_dir: Path) -> None:
-    from sciatica_coach import safety_state
+    from sciatica_coach.services import safety_state
 
     rig = Rig(data_dir, at(7, 0), plan_of("08:00", "19:00"))
     rig.service.start()
@@ -386,7 +387,7 @@ def test_no_notice_on_a_red_flag_day_and_notices_again_the_next_day(data_dir: Pa
 
 
 def test_no_notice_until_a_doctor_has_cleared_a_see_a_doctor_soon_answer(data_dir: Path) -> None:
-    from sciatica_coach import safety_state
+    from sciatica_coach.services import safety_state
 
     rig = Rig(data_dir, at(7, 0), plan_of("08:00"))
     rig.service.start()
@@ -399,7 +400,7 @@ def test_no_notice_until_a_doctor_has_cleared_a_see_a_doctor_soon_answer(data_di
 
 
 def test_a_missed_notice_is_not_shown_on_start_while_paused(data_dir: Path) -> None:
-    from sciatica_coach import safety_state
+    from sciatica_coach.services import safety_state
 
     rig = Rig(data_dir, at(7, 0), plan_of("08:00"))
     rig.service.start()

@@ -48,9 +48,15 @@ from sciatica_coach.core.plan_history import (
     routine_to_dict,
 )
 from sciatica_coach.core.schedule import Reminder, ReminderPlan, default_plan, plan_to_dict
-from sciatica_coach.progress_data import load_history
-from sciatica_coach.report import gather, render_report_pdf, routine_lines
-from sciatica_coach.report_data import LONG_CSV_COLUMNS, day_ranges, long_csv, pain_trend_sentence, trend_span
+from sciatica_coach.services.progress_data import load_history
+from sciatica_coach.services.report import gather, render_report_pdf, routine_lines
+from sciatica_coach.services.report_data import (
+    LONG_CSV_COLUMNS,
+    day_ranges,
+    long_csv,
+    pain_trend_sentence,
+    trend_span,
+)
 from sciatica_coach.storage.repository import Repository
 from tests.helpers import FakeClock, session_record
 
@@ -349,7 +355,7 @@ def test_stats_progress_the_pdf_and_the_csv_agree(
     capsys: pytest.CaptureFixture[str], weeks: int,
 ) -> None:  # fmt: skip
     from sciatica_coach.cli.main import main
-    from sciatica_coach.views.progress_text import fmt_pct, short_date
+    from sciatica_coach.services.progress_text import fmt_pct, short_date
     from tests.helpers import progress_page
 
     repo = store_demo(data_dir, weeks)
@@ -375,7 +381,7 @@ def test_stats_progress_the_pdf_and_the_csv_agree(
     repo.close()
 
     monkeypatch.setattr("sciatica_coach.core.clock.SystemClock", lambda: FakeClock(NOW))
-    monkeypatch.setattr("sciatica_coach.report_data.SystemClock", lambda: FakeClock(NOW))
+    monkeypatch.setattr("sciatica_coach.services.report_data.SystemClock", lambda: FakeClock(NOW))
     assert main(["--data-dir", str(data_dir), "stats", "--weeks", str(weeks)]) == 0
     stats = capsys.readouterr().out
     pdf, table = tmp_path / "r.pdf", tmp_path / "r.csv"

@@ -28,10 +28,11 @@ from typing import Any
 
 import pytest
 
-from sciatica_coach import APP_NAME, safety_state
+from sciatica_coach import APP_NAME
 from sciatica_coach.core import red_flags
 from sciatica_coach.core.model import Outcome, SafetyEventKind
 from sciatica_coach.core.red_flags import Tier
+from sciatica_coach.services import safety_state
 from sciatica_coach.storage.repository import DATA_FILE, EVENTS_TABLE, HISTORY_FOLDER, Repository
 
 pytestmark = pytest.mark.xvfb

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sciatica_coach import safety_state
 from sciatica_coach.core.model import SafetyEventKind
 from sciatica_coach.core.red_flags import RED_FLAGS, Tier
+from sciatica_coach.services import safety_state
 from sciatica_coach.storage.repository import Repository
 
 NOW = datetime(2026, 3, 9, 8, 0, tzinfo=ZoneInfo("Europe/London"))

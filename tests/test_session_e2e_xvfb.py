@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from sciatica_coach import APP_NAME, safety_state
+from sciatica_coach import APP_NAME
 from sciatica_coach.core import red_flags
 from sciatica_coach.core.model import (
     Dose,
@@ -39,7 +39,8 @@ from sciatica_coach.core.model import (
     SideMode,
     SymptomChange,
 )
-from sciatica_coach.routines import save_routine
+from sciatica_coach.services import safety_state
+from sciatica_coach.services.plans import save_routine
 from sciatica_coach.storage.codec import session_from_dict
 from sciatica_coach.storage.repository import HISTORY_FOLDER, Repository
 from tests import test_safety_e2e_xvfb as xvfb

@@ -6,17 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from sciatica_coach import safety_state
 from sciatica_coach.core.catalogue import load_catalogue
 from sciatica_coach.core.model import Direction, Outcome, PainReport, Phase, Routine, SessionRecord
 from sciatica_coach.core.safety import RedStopGate
-from sciatica_coach.routines import (
-    avoided_items,
-    routine_for_today,
-    save_routine,
-    set_avoided_direction,
-    stop_for_today,
-)
+from sciatica_coach.services import safety_state
+from sciatica_coach.services.plans import save_routine, set_avoided_direction
+from sciatica_coach.services.routines import avoided_items, routine_for_today, stop_for_today
 from sciatica_coach.storage.repository import Repository
 from tests.helpers import FakeClock
 

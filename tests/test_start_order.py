@@ -61,7 +61,7 @@ sys.exit(code)
 
 # Not needed to paint the window; each is loaded just after.
 AFTER_FIRST_PAINT = [
-    "sciatica_coach.reminders",  # the reminder service, tray and notifications
+    "sciatica_coach.services.reminders",  # the reminder service, tray and notifications
     "sciatica_coach.core.schedule",  # today's reminder slots
     "sciatica_coach.core.adherence",  # today's sessions
     "sciatica_coach.core.catalogue",  # the exercise list
@@ -109,13 +109,12 @@ def test_the_window_paints_before_the_rest_loads_and_the_rest_follows(tmp_path: 
 NEVER_PAINTED = """
 import json, sys
 import sciatica_coach.app as app
-from sciatica_coach import reminders
 
 app._FirstPaint.eventFilter = lambda *_a: False  # as if the window manager never shows the window
 app.START_WITHOUT_PAINT_MS = 0
 installed = []
-original = reminders.install_reminders
-reminders.install_reminders = lambda *a: installed.append(1) or original(*a)
+original = app.install_reminders
+app.install_reminders = lambda *a: installed.append(1) or original(*a)
 ready = app._FirstPaint.report_ready
 
 

@@ -8,9 +8,11 @@ from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from sciatica_coach import i18n
-from sciatica_coach.app import make_application, set_window_icon
+from sciatica_coach.app import set_window_icon
 from sciatica_coach.core.catalogue import load_catalogue
-from sciatica_coach.views import locale_support, theme
+from sciatica_coach.platform import locale_support
+from sciatica_coach.views import theme
+from sciatica_coach.views.theme import make_application
 from tests.conftest import reset_ui_state
 
 

@@ -73,7 +73,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
 
 def _list(data_dir: Path) -> int:
     from sciatica_coach.cli.common import open_repository
-    from sciatica_coach.progress_data import reminder_plan
+    from sciatica_coach.services.plans import reminder_plan
 
     with open_repository(data_dir) as repo:
         plan = reminder_plan(repo)
@@ -99,7 +99,7 @@ def _set(texts: list[str], data_dir: Path) -> int:
         check,
         parse_time,
     )
-    from sciatica_coach.progress_data import reminder_plan, save_reminder_plan
+    from sciatica_coach.services.plans import reminder_plan, save_reminder_plan
 
     times = []
     for text in texts:
@@ -126,7 +126,7 @@ def _next(count: int, data_dir: Path) -> int:
     from sciatica_coach.cli.common import open_repository
     from sciatica_coach.core.clock import SystemClock
     from sciatica_coach.core.schedule import StateError, state_from_dict, upcoming
-    from sciatica_coach.progress_data import REMINDER_STATE_KEY, reminder_plan
+    from sciatica_coach.services.plans import REMINDER_STATE_KEY, reminder_plan
 
     now = SystemClock().now()
     with open_repository(data_dir) as repo:

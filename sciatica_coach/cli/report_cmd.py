@@ -1,6 +1,6 @@
 """`sciatica-coach report -o FILE.pdf [--csv FILE.csv] [--weeks N] [--name TEXT] [--force]`: the report for the
 physiotherapist or doctor (PDF), and the same period in long format for clinicians who analyse data (CSV: one
-row per exercise per session, see :func:`sciatica_coach.report_data.long_csv`). Either or both.
+row per exercise per session, see :func:`sciatica_coach.services.report_data.long_csv`). Either or both.
 
 The PDF uses QtGui's PDF writer (offscreen on Linux, so no display is needed) and never QtWidgets; the CSV
 needs no Qt at all. Both come from the same figures as `stats` and the Progress page."""
@@ -45,12 +45,12 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     pdf_path = _target(args.output, ".pdf", data_dir, args.force) if args.output else None
     csv_path = _target(args.csv, ".csv", data_dir, args.force) if args.csv else None
 
-    from sciatica_coach.report_data import long_csv
+    from sciatica_coach.services.report_data import long_csv
 
     outputs: list[tuple[Path, bytes, str]] = []
     with open_repository(data_dir) as repo:
         if pdf_path is not None:
-            from sciatica_coach.report import render_report_pdf
+            from sciatica_coach.services.report import render_report_pdf
 
             outputs.append(
                 (pdf_path, render_report_pdf(repo, weeks=args.weeks, name=args.name), "the report")

@@ -47,7 +47,8 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     from sciatica_coach.cli.main import UsageError
     from sciatica_coach.core.catalogue import CatalogueError, load_catalogue
     from sciatica_coach.core.prescription import PrescriptionError, dumps_prescription
-    from sciatica_coach.routines import active_routine, avoided_direction, avoided_items, import_prescription
+    from sciatica_coach.services.plans import active_routine, avoided_direction
+    from sciatica_coach.services.routines import avoided_items, import_prescription
 
     try:
         catalogue = load_catalogue()
@@ -95,7 +96,7 @@ def format_routine(routine: Routine, catalogue: Catalogue, *, first_get_ready_s:
     `first_get_ready_s`, the "get_ready_s" setting, before the first exercise)."""
     from sciatica_coach.core.engine import planned_duration_s
     from sciatica_coach.core.model import SideMode
-    from sciatica_coach.routines import duration_words
+    from sciatica_coach.services.routines import duration_words
 
     side_words = {
         SideMode.BOTH: "",

@@ -27,7 +27,8 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     from sciatica_coach.core.adherence import format_weekly_table
     from sciatica_coach.core.clock import SystemClock
     from sciatica_coach.core.plan_history import ChangeKind
-    from sciatica_coach.progress_data import load_history, plan_history
+    from sciatica_coach.services.plans import plan_history
+    from sciatica_coach.services.progress_data import load_history
 
     clock = SystemClock()
     with open_repository(data_dir) as repo:

@@ -8,7 +8,7 @@ A :class:`PlanChange` holds the *whole* plan in force from its day ``on`` (the r
 both always present), when the change was made (``at``), what kind of change it was and a plain-English
 reason kept with it. The first change is the plan as first known (:attr:`ChangeKind.START`). Storage (the
 ``plan_history`` state key), the "from the next day" rule and the reading of old data without a history live
-in :mod:`sciatica_coach.progress_data`; this module only answers "what was the plan on this day" and
+in :mod:`sciatica_coach.services.plans`; this module only answers "what was the plan on this day" and
 converts to and from plain JSON data.
 
 Excused (flare) days are not part of the plan: they live in the repository's excused days and give a day a
@@ -83,7 +83,7 @@ class PlanHistory:
 
     def plan_on(self, day: date) -> PlanChange:
         """The change in force on ``day``: the last with ``on <= day``; before the first, the first.
-        LookupError when the history is empty (:func:`sciatica_coach.progress_data.plan_history` never
+        LookupError when the history is empty (:func:`sciatica_coach.services.plans.plan_history` never
         returns an empty one)."""
         if not self.changes:
             raise LookupError("the plan history is empty")

@@ -3,7 +3,7 @@ to the routine, with its reason in plain words. Nothing changes until the person
 
 Qt-free and pure: :func:`propose` takes the sessions, the routine, the catalogue, today and the history of
 earlier decisions, and returns a :class:`Proposal` or None; :func:`apply` turns an accepted proposal into the
-new routine. Storage (the ``progression_history`` state key) lives in :mod:`sciatica_coach.routines`.
+new routine. Storage (the ``progression_history`` state key) lives in :mod:`sciatica_coach.services.routines`.
 
 The rules, in the order they are checked (easing off always comes first). Thresholds are the constants below;
 the parameters are a synthesis of the physio traffic-light pain model and published home-exercise handouts

@@ -19,11 +19,14 @@ import ctypes
 import logging
 import os
 from collections.abc import Callable
+from datetime import time
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSocketNotifier, Qt, QTimer, Signal
 
+from sciatica_coach.core.schedule import DueKind
 from sciatica_coach.i18n import N_, _
+from sciatica_coach.platform.locale_support import about_minutes, clock_time
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMainWindow, QSystemTrayIcon, QWidget
@@ -47,11 +50,32 @@ BALLOON_MS = 30_000
 NoticeWords = Callable[["Due"], tuple[str, str]]
 
 
-def notice_words(notice: Due) -> tuple[str, str]:
-    """The words of a notice when no reminder service supplies them (without the session's length)."""
-    from sciatica_coach.reminders import notice_text
-
-    return notice_text(notice)
+def notice_text(notice: Due, length_s: int | None = None) -> tuple[str, str]:
+    """The title and body a notice shows, in plain, unhurried words: the reminder's time as the person's
+    locale writes it, and (given `length_s`, see `session_length_s`) how long today's session takes."""
+    try:
+        shown_time = clock_time(time.fromisoformat(notice.slot))
+    except ValueError:
+        shown_time = notice.slot
+    if notice.kind is DueKind.MISSED:
+        if notice.app_was_running:  # the wall clock jumped past it: a suspend, or the clock was set
+            missed = _(
+                "Your computer was asleep, or its clock was changed, when the {time} reminder was due. You can "
+                "do the session now, a little later, or skip it today."
+            )
+        else:
+            missed = _(
+                "The {time} reminder came while Sciatica Coach wasn't running. You can do the session now, a "
+                "little later, or skip it today."
+            )
+        return _("Your exercises are still there for today"), missed.format(time=shown_time)
+    if length_s is None:
+        body = _("Your {time} session, whenever you're ready.").format(time=shown_time)
+    else:
+        body = _("Your {time} session — {length}, whenever you're ready.").format(
+            time=shown_time, length=about_minutes(length_s)
+        )
+    return _("Time for your exercises"), body
 
 
 class Notifier(QObject):
@@ -66,7 +90,7 @@ class Notifier(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.words: NoticeWords = notice_words
+        self.words: NoticeWords = notice_text
 
     def set_words(self, words: NoticeWords) -> None:
         self.words = words

@@ -1,29 +1,28 @@
 """The tray icon: a menu to start a session, see the next reminder, open the window, pause for today or quit.
 
 Made only when the desktop has a system tray (`create_tray` returns None otherwise). When the window is
-closed while the tray icon is there, the app keeps running in the tray; the person is told so once
-(setting "told_about_tray"). `keep_in_tray_on_close` is the function the main window calls for that."""
+closed while the tray icon is there, the app keeps running in the tray (`keeps_app_running`); the main window
+decides that and tells the person once (`explain_still_here`).
+
+The tray knows the reminders only through `TrayReminders`, the few things its menu needs: a platform adapter
+depends on nothing above it."""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QCloseEvent, QIcon
+from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QWidget
 
+from sciatica_coach.core.schedule import ReminderStatus
 from sciatica_coach.i18n import N_, _
-from sciatica_coach.views.locale_support import clock_time
-
-if TYPE_CHECKING:
-    from sciatica_coach.reminders import ReminderService
-    from sciatica_coach.storage.repository import Repository
+from sciatica_coach.platform.locale_support import clock_time
 
 log = logging.getLogger(__name__)
 
-TOLD_ABOUT_TRAY = "told_about_tray"
 TRAY_MESSAGE = N_(
     "Sciatica Coach is still here in the tray, so your reminders keep coming. "
     "Choose Quit from this icon's menu to close it completely."
@@ -35,13 +34,24 @@ def _clock(moment: datetime) -> str:
     return clock_time(moment)
 
 
+class TrayReminders(Protocol):
+    """What the tray's menu needs of the reminders (services.reminders.ReminderService has it all)."""
+
+    status_changed: Any  # a Qt signal: the next reminder, a snooze or a pause changed
+    open_requested: Any  # a Qt signal the tray emits when the person clicks the icon or "Open"
+
+    def status(self) -> ReminderStatus: ...
+    def coaching_paused(self) -> bool: ...
+    def start_now(self) -> None: ...
+    def pause_today(self) -> None: ...
+    def resume_today(self) -> None: ...
+
+
 class Tray(QObject):
     """The tray icon and its menu, kept in step with the reminder service's status."""
 
-    def __init__(
-        self, service: ReminderService, window: QWidget | None = None, parent: QObject | None = None
-    ):
-        super().__init__(parent if parent is not None else service)
+    def __init__(self, service: TrayReminders, window: QWidget | None = None, parent: QObject | None = None):
+        super().__init__(parent if parent is not None else service if isinstance(service, QObject) else None)
         self._service = service
         self._window = window
         self.quitting = False
@@ -99,6 +109,15 @@ class Tray(QObject):
     def isVisible(self) -> bool:  # the notifier asks this
         return self.icon.isVisible()
 
+    def keeps_app_running(self) -> bool:
+        """Whether closing the window should leave the app running here: the icon shows and the person has
+        not chosen Quit."""
+        return not self.quitting and self.isVisible()
+
+    def explain_still_here(self) -> None:
+        """The balloon saying the app is still in the tray, shown the first time the window is closed."""
+        self.showMessage(_("Still here"), _(TRAY_MESSAGE), QSystemTrayIcon.MessageIcon.Information, 10_000)
+
     def showMessage(self, title: str, body: str, icon: QSystemTrayIcon.MessageIcon, msecs: int) -> None:
         self.icon.showMessage(title, body, icon, msecs)
 
@@ -127,7 +146,7 @@ class Tray(QObject):
             app.quit()
 
 
-def create_tray(service: ReminderService, window: QWidget | None = None) -> Tray | None:
+def create_tray(service: TrayReminders, window: QWidget | None = None) -> Tray | None:
     """A tray icon when the desktop has a tray; None otherwise (the caller then uses notifications)."""
     if not QSystemTrayIcon.isSystemTrayAvailable():
         log.info("No system tray on this desktop")
@@ -137,26 +156,3 @@ def create_tray(service: ReminderService, window: QWidget | None = None) -> Tray
     if isinstance(app, QApplication):
         app.setQuitOnLastWindowClosed(False)  # closing the window leaves the app in the tray
     return tray
-
-
-def keep_in_tray_on_close(window: QWidget, event: QCloseEvent, ctx: QObject) -> bool:
-    """Call first thing in the main window's closeEvent: `if keep_in_tray_on_close(self, event, self.ctx):
-    return`. When there is a tray icon (and the person did not choose Quit), the window hides instead of
-    closing and the app keeps running in the tray; the first time, a short balloon says so. Returns True
-    when it kept the app running (the caller then returns at once)."""
-    from sciatica_coach.reminders import reminder_service
-
-    service = reminder_service(ctx)
-    tray = service.tray if service is not None else None
-    if tray is None or tray.quitting or not tray.isVisible():
-        return False
-    event.ignore()
-    window.hide()
-    repo: Repository = service.repo  # type: ignore[union-attr]
-    if not repo.setting(TOLD_ABOUT_TRAY):
-        tray.showMessage(_("Still here"), _(TRAY_MESSAGE), QSystemTrayIcon.MessageIcon.Information, 10_000)
-        try:
-            repo.set_setting(TOLD_ABOUT_TRAY, True)
-        except Exception:  # a full disk must not stop the window hiding
-            log.exception("Could not save that the tray was explained")
-    return True

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from sciatica_coach.core.adherence import DayCell
 from sciatica_coach.i18n import _
-from sciatica_coach.views.locale_support import month_name, weekday_name
-from sciatica_coach.views.progress_text import calendar_summary, day_tooltip
+from sciatica_coach.platform.locale_support import month_name, weekday_name
+from sciatica_coach.services.progress_text import calendar_summary, day_tooltip
 from sciatica_coach.views.theme import Colors, current_colors
 
 CELL_MAX_PX = 26

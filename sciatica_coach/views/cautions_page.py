@@ -1,6 +1,6 @@
 """Before an exercise is first done: its cautions (who it may not suit, how to do it safely), each exercise
 with a choice to leave it out today, and one "I've read these" button. A page inside the session, shown after
-the pain check and before the running view (the rules: sciatica_coach/cautions.py)."""
+the pain check and before the running view (the rules: sciatica_coach/services/cautions.py)."""
 
 from __future__ import annotations
 

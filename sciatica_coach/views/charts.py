@@ -25,13 +25,13 @@ from PySide6.QtWidgets import QApplication, QLabel, QSizePolicy, QToolTip, QVBox
 from sciatica_coach.core.adherence import WeekRow
 from sciatica_coach.core.habit_stats import ScorePoint
 from sciatica_coach.i18n import _
-from sciatica_coach.views.calendar_heatmap import series_colors, shaded
-from sciatica_coach.views.progress_text import (
+from sciatica_coach.services.progress_text import (
     score_tooltip,
     short_date,
     week_tooltip,
     weeks_summary,
 )
+from sciatica_coach.views.calendar_heatmap import series_colors, shaded
 from sciatica_coach.views.theme import Colors, blend, current_colors
 
 log = logging.getLogger(__name__)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from sciatica_coach.platform.sound import Sound
     from sciatica_coach.platform.speech import Speech
     from sciatica_coach.platform.worker_process import ServiceState
+    from sciatica_coach.services.reminders import ReminderService
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +36,8 @@ def create_speech(volume: int) -> Speech:
     """The voice speaks the app's language (chosen in Settings or following the system). The engine runs in
     a worker process: a missing, hung or failing engine is switched off and reported (AppContext.service_off);
     so do the sounds (create_sound)."""
+    from sciatica_coach.platform.locale_support import app_locale
     from sciatica_coach.platform.speech import create_speech
-    from sciatica_coach.views.locale_support import app_locale
 
     return create_speech(app_locale().name(), volume)
 
@@ -90,6 +91,7 @@ class AppContext(QObject):
         self._sound: Sound | None = None
         self._speech: Speech | None = None
         self._screen: ScreenKeeper | None = None
+        self.reminders: ReminderService | None = None  # set by app.install_reminders once they run
         self._told_off: set[str] = set()  # the services whose service_off has been emitted
         self._heard.connect(self._on_heard)
         # While the app starts, work the first picture doesn't need waits here until the window has appeared.

@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SIZE = (1120, 740)
 MINIMUM_SIZE = (760, 540)
+TOLD_ABOUT_TRAY = "told_about_tray"  # the setting: the tray balloon has been shown once
 # The sidebar's width follows its longest page name at the current text size, between these: as wide as at
 # usual sizes, and never so wide that the page has less than 420 px at the minimum window size.
 SIDEBAR_WIDTH_PX = (230, 340)
@@ -240,7 +241,7 @@ class MainWindow(QMainWindow):
         if self.session_view is not None:
             return
         from sciatica_coach.core.catalogue import load_catalogue  # loaded on first use: start-up stays light
-        from sciatica_coach.routines import routine_for_today
+        from sciatica_coach.services.routines import routine_for_today
         from sciatica_coach.views.session_view import SessionView
 
         catalogue = load_catalogue()
@@ -316,8 +317,24 @@ class MainWindow(QMainWindow):
             self.save_geometry()
         except DataError:  # a full disk must not stop the window closing
             log.exception("Could not save the window geometry")
-        from sciatica_coach.platform.tray import keep_in_tray_on_close
-
-        if keep_in_tray_on_close(self, event, self.ctx):
+        if self._keep_in_tray(event):
             return
         super().closeEvent(event)
+
+    def _keep_in_tray(self, event: QCloseEvent) -> bool:
+        """With a tray icon (and unless the person chose Quit), the window hides instead of closing and the
+        app keeps running in the tray, so reminders keep coming; the first time, a short balloon says so.
+        Returns True when it kept the app running."""
+        service = self.ctx.reminders
+        tray = service.tray if service is not None else None
+        if tray is None or not tray.keeps_app_running():
+            return False
+        event.ignore()
+        self.hide()
+        if not self.ctx.repo.setting(TOLD_ABOUT_TRAY):
+            tray.explain_still_here()
+            try:
+                self.ctx.repo.set_setting(TOLD_ABOUT_TRAY, True)
+            except DataError:  # a full disk must not stop the window hiding
+                log.exception("Could not save that the tray was explained")
+        return True

@@ -3,7 +3,7 @@ table, what happened for safety in the period shown (red-flag answers, "It hurts
 leg reach before and after sessions), and buttons to export, import, save the chart and make the report for the
 physiotherapist.
 
-It renders one snapshot, :func:`sciatica_coach.progress_data.load_history`, the same one `sciatica-coach
+It renders one snapshot, :func:`sciatica_coach.services.progress_data.load_history`, the same one `sciatica-coach
 stats` and the PDF report use; it only formats. The weekly chart (pyqtgraph and numpy) is built just
 after the page first shows, so the figures, the calendar and the text appear at once."""
 
@@ -39,13 +39,9 @@ from sciatica_coach.core.adherence import AdherenceHistory, Summary, WeekRow
 from sciatica_coach.core.habit_stats import HabitStats, habit_stats
 from sciatica_coach.core.plan_history import PlanHistory
 from sciatica_coach.i18n import N_, _, ngettext
-from sciatica_coach.progress_data import SafetyOverview, load_history, plan_history, safety_overview
-from sciatica_coach.report_data import MAX_NAME_CHARS
-from sciatica_coach.storage.atomic import atomic_write
-from sciatica_coach.storage.repository import DataError
-from sciatica_coach.views.calendar_heatmap import CalendarHeatmap
-from sciatica_coach.views.context import AppContext
-from sciatica_coach.views.progress_text import (
+from sciatica_coach.services.plans import plan_history
+from sciatica_coach.services.progress_data import SafetyOverview, load_history, safety_overview
+from sciatica_coach.services.progress_text import (
     DEFAULT_RANGE_WEEKS,
     RANGES_WEEKS,
     answers_sentence,
@@ -67,6 +63,11 @@ from sciatica_coach.views.progress_text import (
     this_week_text,
     weeks_summary,
 )
+from sciatica_coach.services.report_data import MAX_NAME_CHARS
+from sciatica_coach.storage.atomic import atomic_write
+from sciatica_coach.storage.repository import DataError
+from sciatica_coach.views.calendar_heatmap import CalendarHeatmap
+from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.theme import CARD_INSIDE_PX, card_room, current_colors, fit_button_text
 from sciatica_coach.views.widgets import ButtonRows, Page, card, label
 
@@ -782,7 +783,7 @@ class ProgressPage(Page):
             self.make_report(Path(path))
 
     def make_report(self, path: Path) -> bool:
-        from sciatica_coach.report import render_report_pdf
+        from sciatica_coach.services.report import render_report_pdf
 
         try:
             data = render_report_pdf(

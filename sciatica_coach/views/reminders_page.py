@@ -39,10 +39,10 @@ from sciatica_coach.core.schedule import (
 )
 from sciatica_coach.i18n import N_, _
 from sciatica_coach.platform.autostart import Autostart, create_autostart
-from sciatica_coach.progress_data import reminder_plan, save_reminder_plan
+from sciatica_coach.platform.locale_support import clock_time, day_month, weekday_name
+from sciatica_coach.services.plans import reminder_plan, save_reminder_plan
 from sciatica_coach.storage.repository import DataError
 from sciatica_coach.views.context import AppContext
-from sciatica_coach.views.locale_support import clock_time, day_month, weekday_name
 from sciatica_coach.views.theme import current_colors
 from sciatica_coach.views.widgets import Page, card, label
 
@@ -324,10 +324,8 @@ class RemindersPage(Page):
         self._refresh_preview(plan)
 
     def _save(self, plan: ReminderPlan) -> None:
-        from sciatica_coach.reminders import reminder_service
-
         try:
-            service = reminder_service(self.ctx)
+            service = self.ctx.reminders
             if service is not None:
                 service.set_plan(plan)
             else:

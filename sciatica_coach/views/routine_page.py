@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sciatica_coach import routines
 from sciatica_coach.core.catalogue import DOSE_BOUNDS, Catalogue, dose_bounds, load_catalogue
 from sciatica_coach.core.engine import planned_duration_s
 from sciatica_coach.core.model import (
@@ -47,10 +46,11 @@ from sciatica_coach.core.plan_history import REASON_BY_HAND
 from sciatica_coach.core.prescription import FILE_SUFFIX, PrescriptionError
 from sciatica_coach.core.progression import PHASE_KINDS, PHASE_NAMES, Decision, Proposal
 from sciatica_coach.i18n import N_, _, ngettext
+from sciatica_coach.services import plans, routines
+from sciatica_coach.services.progress_text import long_date
 from sciatica_coach.storage.repository import DataError
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.illustrations import content_view_box, render_illustration
-from sciatica_coach.views.progress_text import long_date
 from sciatica_coach.views.theme import current_colors
 from sciatica_coach.views.widgets import Page, ReplaceDialog, card, dose_text, label
 
@@ -326,7 +326,7 @@ class RoutinePage(Page):
         frame, layout = card(_("Movements to avoid"))
         layout.addWidget(label(_(AVOID_EXPLANATION)))
         self.avoid_group = QButtonGroup(self)
-        current = routines.avoided_direction(self.ctx.repo)
+        current = plans.avoided_direction(self.ctx.repo)
         self.avoid_buttons: dict[Direction | None, QRadioButton] = {}
         for index, (direction, text) in enumerate(AVOID_CHOICES):
             button = QRadioButton(_(text))
@@ -417,7 +417,7 @@ class RoutinePage(Page):
         return self._dirty
 
     def _load_stored(self) -> None:
-        routine = routines.active_routine(self.ctx.repo, self.catalogue)
+        routine = plans.active_routine(self.ctx.repo, self.catalogue)
         self._set_draft(routine, dirty=False)
         self.status.setText("")
 
@@ -598,7 +598,7 @@ class RoutinePage(Page):
 
     def reset_to_default(self) -> None:
         phase = Phase(self.reset_phase.currentData())
-        routine = self.catalogue.default_routine(phase, routines.avoided_direction(self.ctx.repo))
+        routine = self.catalogue.default_routine(phase, plans.avoided_direction(self.ctx.repo))
         self._set_draft(routine, dirty=True)
         self.status.setText(
             _(
@@ -609,7 +609,7 @@ class RoutinePage(Page):
 
     # ---- adding from the catalogue ----------------------------------------------------------------------
     def _render_catalogue(self) -> None:
-        avoid = routines.avoided_direction(self.ctx.repo)
+        avoid = plans.avoided_direction(self.ctx.repo)
         present = {item.exercise_id for item in self._items}
         selected = self.catalogue_list.currentItem()
         keep = selected.data(ID_ROLE) if selected is not None else None
@@ -672,7 +672,7 @@ class RoutinePage(Page):
     def _avoid_chosen(self, index: int) -> None:
         direction = AVOID_CHOICES[index][0]
         try:
-            self.ctx.set_setting(routines.AVOID_SETTING, direction.value if direction else None)
+            self.ctx.set_setting(plans.AVOID_SETTING, direction.value if direction else None)
         except DataError as err:
             self._save_failed(str(err))
             return
@@ -680,7 +680,7 @@ class RoutinePage(Page):
         self._update_avoid_note()
 
     def _update_avoid_note(self) -> None:
-        avoid = routines.avoided_direction(self.ctx.repo)
+        avoid = plans.avoided_direction(self.ctx.repo)
         flagged = routines.avoided_items(self.draft(), self.catalogue, avoid)
         if flagged and avoid is not None:
             names = ", ".join(self.catalogue.get(eid).name for eid in flagged)
@@ -697,7 +697,7 @@ class RoutinePage(Page):
         self.remove_avoided_button.setVisible(bool(flagged) and len(flagged) < len(self._items))
 
     def remove_avoided(self) -> None:
-        avoid = routines.avoided_direction(self.ctx.repo)
+        avoid = plans.avoided_direction(self.ctx.repo)
         flagged = set(routines.avoided_items(self.draft(), self.catalogue, avoid))
         kept = [item for item in self._items if item.exercise_id not in flagged]
         if kept and flagged:
@@ -708,7 +708,7 @@ class RoutinePage(Page):
         if not self._items:
             return False
         try:
-            routines.save_routine(self.ctx.repo, self.draft(), self.ctx.clock.now(), REASON_BY_HAND)
+            plans.save_routine(self.ctx.repo, self.draft(), self.ctx.clock.now(), REASON_BY_HAND)
         except DataError as err:
             self._save_failed(str(err))
             return False
@@ -727,9 +727,7 @@ class RoutinePage(Page):
     def _routine_changed_elsewhere(self) -> None:
         if not self._dirty:
             select = self.list.currentRow()
-            self._set_draft(
-                routines.active_routine(self.ctx.repo, self.catalogue), dirty=False, select=select
-            )
+            self._set_draft(plans.active_routine(self.ctx.repo, self.catalogue), dirty=False, select=select)
         self.refresh_proposal()
 
     def _appearance_changed(self) -> None:
@@ -795,7 +793,7 @@ class RoutinePage(Page):
         except PrescriptionError as err:
             self._file_message(str(err), error=True)
             return None
-        current = routines.active_routine(self.ctx.repo, self.catalogue)
+        current = plans.active_routine(self.ctx.repo, self.catalogue)
         get_ready_s = self.ctx.repo.setting("get_ready_s")
         dialog = ImportRoutineDialog(
             routine_summary(current, self.catalogue, get_ready_s),
@@ -826,9 +824,9 @@ class RoutinePage(Page):
         """Make a checked routine from a file the routine, keeping the one it replaces for Undo."""
         from sciatica_coach.core.plan_history import REASON_PRESCRIPTION
 
-        before = routines.active_routine(self.ctx.repo, self.catalogue)
+        before = plans.active_routine(self.ctx.repo, self.catalogue)
         try:
-            routines.save_routine(
+            plans.save_routine(
                 self.ctx.repo, routine, self.ctx.clock.now(), REASON_PRESCRIPTION.format(name=path.name)
             )
         except DataError as err:
@@ -857,7 +855,7 @@ class RoutinePage(Page):
         if before is None:
             return False
         try:
-            routines.save_routine(
+            plans.save_routine(
                 self.ctx.repo,
                 before,
                 self.ctx.clock.now(),
@@ -879,7 +877,7 @@ class RoutinePage(Page):
         """Undo goes once the stored routine is no longer the imported one (changed another way)."""
         if self._imported is None:
             return
-        if routines.active_routine(self.ctx.repo, self.catalogue) != self._imported:
+        if plans.active_routine(self.ctx.repo, self.catalogue) != self._imported:
             self._before_import = self._imported = None
             self.undo_import_button.setVisible(False)
 
@@ -899,7 +897,7 @@ class RoutinePage(Page):
         except ChosenFileError as err:
             self._file_message(_("Nothing was saved: {problem}").format(problem=err), error=True)
             return False
-        routine = routines.active_routine(self.ctx.repo, self.catalogue)
+        routine = plans.active_routine(self.ctx.repo, self.catalogue)
         try:
             routines.export_prescription(path, routine)
         except OSError as err:

@@ -95,8 +95,8 @@ def _private_environment(home: Path) -> None:
 
 def _demo_folder(folder: Path, theme: str) -> None:
     """A data folder with the demo history, the theme chosen and the guidance note already read."""
-    from sciatica_coach import safety_state
     from sciatica_coach.core.demo import generate_demo_history
+    from sciatica_coach.services import safety_state
     from sciatica_coach.storage.repository import Repository
 
     repo = Repository.open(folder)
@@ -281,7 +281,7 @@ def _first_session_folder(folder: Path, theme: str) -> None:
     of two exercises, the first done on one side then the other (so the session shows a side switch)."""
     from sciatica_coach.core.catalogue import load_catalogue
     from sciatica_coach.core.model import Dose, Phase, Routine, RoutineItem, SideMode
-    from sciatica_coach.routines import save_routine
+    from sciatica_coach.services.plans import save_routine
     from sciatica_coach.storage.repository import Repository
 
     catalogue = load_catalogue()
@@ -425,7 +425,7 @@ def render_all(out: Path, themes: Sequence[str] = THEMES, which: str = "all") ->
         _private_environment(work / "home")
         from PySide6.QtWidgets import QApplication
 
-        from sciatica_coach.app import make_application
+        from sciatica_coach.views.theme import make_application
 
         app = QApplication.instance() or make_application(["sciatica-coach"])
         assert app is not None

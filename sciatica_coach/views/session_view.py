@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sciatica_coach import cautions, safety_state
 from sciatica_coach.core import red_flags, safety
 from sciatica_coach.core.announce import Announced, Due, announcement_due, whole_seconds_left
 from sciatica_coach.core.catalogue import Catalogue
@@ -56,13 +55,14 @@ from sciatica_coach.core.model import (
 from sciatica_coach.core.safety import RedStopGate
 from sciatica_coach.core.schedule import slot_for
 from sciatica_coach.i18n import N_, _, ngettext
-from sciatica_coach.progress_data import reminder_plan
-from sciatica_coach.routines import avoided_direction, stop_for_today, substitute_for
+from sciatica_coach.platform.locale_support import clock_time
+from sciatica_coach.services import cautions, safety_state
+from sciatica_coach.services.plans import avoided_direction, reminder_plan
+from sciatica_coach.services.routines import stop_for_today, substitute_for
 from sciatica_coach.views.cautions_page import CautionsPage
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.countdown import CountdownRing
 from sciatica_coach.views.illustrations import IllustrationWidget, content_view_box
-from sciatica_coach.views.locale_support import clock_time
 from sciatica_coach.views.pain_check import PainCheck
 from sciatica_coach.views.safety_pages import GuidancePage, RedFlagPage, TriagePage
 from sciatica_coach.views.session_runner import SessionRunner

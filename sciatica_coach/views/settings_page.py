@@ -25,11 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sciatica_coach import APP_NAME, i18n, safety_state
+from sciatica_coach import APP_NAME, i18n
 from sciatica_coach.core import emergency
 from sciatica_coach.core.engine import FIRST_GET_READY_MAX_S, FIRST_GET_READY_MIN_S, clamp_first_get_ready_s
 from sciatica_coach.i18n import N_, _
 from sciatica_coach.platform.worker_process import ServiceState
+from sciatica_coach.services import safety_state
 from sciatica_coach.storage.backup import (
     AUTO_KEEP,
     BACKUPS_FOLDER,
@@ -499,9 +500,7 @@ class SettingsPage(Page):
         was, and opening again is the one sure way they all show the restored data. The reminders stop first
         (they save as they stop) and the open data is reloaded from the restored files, so nothing saved while
         the app closes can write the old data back."""
-        from sciatica_coach.reminders import reminder_service
-
-        service = reminder_service(self.ctx)
+        service = self.ctx.reminders
         if service is not None:
             service.stop()
         try:

@@ -5,10 +5,13 @@ small helpers pages use to fit large text to the window's width (`card_room`, `f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPalette
 from PySide6.QtWidgets import QAbstractButton, QApplication, QScrollArea
+
+from sciatica_coach import APP_ID, APP_NAME, __version__
 
 STYLE = "Fusion"  # the same widgets on every desktop; our palette and style sheet go on top
 _STYLE_SET = "sciatica_style_set"  # an application property: the style is in place
@@ -246,6 +249,17 @@ def new_application(argv: list[str]) -> QApplication:
     also build Python's view of QStyle, which costs start-up time."""
     app = QApplication([*argv, "-style", STYLE])
     app.setProperty(_STYLE_SET, True)
+    return app
+
+
+def make_application(argv: Sequence[str]) -> QApplication:
+    """The running QApplication (made in our style when there is none yet), named as the app."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else new_application(list(argv))
+    app.setApplicationName("sciatica-coach")
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)  # desktops that match windows to .desktop files show its icon at once
     return app
 
 

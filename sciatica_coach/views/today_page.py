@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from sciatica_coach.i18n import _, ngettext
+from sciatica_coach.platform.locale_support import about_minutes, clock_time, long_date, weekday_name
 from sciatica_coach.views.context import AppContext
-from sciatica_coach.views.locale_support import about_minutes, clock_time, long_date, weekday_name
 from sciatica_coach.views.theme import BASE_POINT_SIZE, card_room, fit_button_text
 from sciatica_coach.views.widgets import Page, card, dose_text, label, set_enter_button
 
@@ -62,7 +62,7 @@ def slot_states(
     reminders use (`reminders.counted_slot`), so every session of the day counts for one of its slots. The
     sessions line and the marks are both read from this, so they always agree."""
     from sciatica_coach.core.model import Outcome
-    from sciatica_coach.reminders import counted_slot
+    from sciatica_coach.services.reminders import counted_slot
 
     states = {r.slot: SLOT_TO_DO for r in plan.enabled_on(day.weekday())}
     for session in sessions:
@@ -208,7 +208,7 @@ class TodayPage(Page):
         return self._catalogue
 
     def routine_for_today(self) -> Routine:
-        from sciatica_coach.routines import routine_for_today
+        from sciatica_coach.services.routines import routine_for_today
 
         return routine_for_today(self.ctx.repo, self.catalogue, self.ctx.clock.now().date())
 
@@ -220,7 +220,8 @@ class TodayPage(Page):
         """The top of the page: today's sessions, the reminder slots, and the flare-day switch."""
         from sciatica_coach.core.safety import SEE_GP_ADVICE
         from sciatica_coach.core.schedule import next_fire
-        from sciatica_coach.progress_data import load_history, reminder_plan
+        from sciatica_coach.services.plans import reminder_plan
+        from sciatica_coach.services.progress_data import load_history
 
         self.advice.setText(_(SEE_GP_ADVICE))
         repo, now = self.ctx.repo, self.ctx.clock.now()
@@ -276,7 +277,7 @@ class TodayPage(Page):
             if upcoming
             else ""
         )
-        from sciatica_coach import safety_state
+        from sciatica_coach.services import safety_state
 
         if safety_state.coaching_paused_today(repo, today):
             extra = _("Reminders are paused.")
@@ -287,10 +288,10 @@ class TodayPage(Page):
 
     def _refresh_routine(self) -> None:
         """Today's exercises, their length, gentle notes and any suggested change."""
-        from sciatica_coach import safety_state
         from sciatica_coach.core import safety
         from sciatica_coach.core.engine import planned_duration_s
-        from sciatica_coach.routines import stopped_today
+        from sciatica_coach.services import safety_state
+        from sciatica_coach.services.routines import stopped_today
 
         repo, today = self.ctx.repo, self.ctx.clock.now().date()
         routine = self.routine_for_today()
@@ -318,8 +319,8 @@ class TodayPage(Page):
 
     def _show_pause(self, tier: Tier) -> None:
         """Why there are no reminders and no coaching today: the advice of the red-flag answer, and the number."""
-        from sciatica_coach import safety_state
         from sciatica_coach.core import red_flags
+        from sciatica_coach.services import safety_state
 
         self.pause_card.setVisible(tier is not red_flags.Tier.NONE)
         if tier is red_flags.Tier.NONE:
@@ -332,8 +333,8 @@ class TodayPage(Page):
 
     def _red_stop_notes(self) -> list[str]:
         """After a red pain stop today: when a new session becomes possible, and that it asks first."""
-        from sciatica_coach import safety_state
         from sciatica_coach.core import safety
+        from sciatica_coach.services import safety_state
 
         now = self.ctx.clock.now()
         state = safety_state.red_stop_state(self.ctx.repo, now)
@@ -362,9 +363,7 @@ class TodayPage(Page):
         """Hear about wakes from sleep and clock changes from the reminders, which notice them."""
         if self._watching_clock:
             return
-        from sciatica_coach.reminders import reminder_service
-
-        service = reminder_service(self.ctx)
+        service = self.ctx.reminders
         if service is not None:
             service.status_changed.connect(self._clock_moved)
             self._watching_clock = True
@@ -463,7 +462,7 @@ class TodayPage(Page):
 
     def _show_proposal(self) -> None:
         """A suggested change to the routine, from the person's own sessions; nothing changes unless accepted."""
-        from sciatica_coach.routines import current_proposal
+        from sciatica_coach.services.routines import current_proposal
 
         self.proposal = current_proposal(self.ctx.repo, self.catalogue, self.ctx.clock)
         self.proposal_card.setVisible(self.proposal is not None)
@@ -475,14 +474,14 @@ class TodayPage(Page):
             self.proposal_text.setText(self.proposal.question)
 
     def _accept_proposal(self) -> None:
-        from sciatica_coach.routines import accept
+        from sciatica_coach.services.routines import accept
 
         if self.proposal is not None:
             accept(self.ctx.repo, self.catalogue, self.ctx.clock, self.proposal)
             self.ctx.routine_changed.emit()
 
     def _decline_proposal(self) -> None:
-        from sciatica_coach.routines import decline
+        from sciatica_coach.services.routines import decline
 
         if self.proposal is not None:
             decline(self.ctx.repo, self.ctx.clock, self.proposal)
@@ -493,7 +492,7 @@ class TodayPage(Page):
         self.ctx.sessions_changed.emit()
 
     def _new_symptoms(self) -> None:
-        from sciatica_coach import safety_state
+        from sciatica_coach.services import safety_state
 
         safety_state.report_new_symptoms(self.ctx.repo)
         self.symptoms_note.setText(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sciatica_coach.cli.main import main
-from sciatica_coach.progress_data import PLAN_KEY
+from sciatica_coach.services.plans import PLAN_KEY
 from sciatica_coach.storage.backup import BACKUPS_FOLDER
 from sciatica_coach.storage.lock import FolderLock
 from sciatica_coach.storage.repository import ROUTINE_KEY, Repository

@@ -44,6 +44,7 @@ def held_by(folder: Path, kind: str) -> FolderLock:
         (APP, "Sciatica Coach is open with this data folder; please close it"),
         (COMMAND, f"another sciatica-coach command (process {os.getpid()}) is working with this data folder"),
     ],
+    ids=[APP, COMMAND],  # not the words: they hold this process's id, and pytest-xdist's workers must agree
 )
 def test_a_refused_change_names_who_holds_the_folder(
     data_dir: Path, kind: str, words: str, capsys: pytest.CaptureFixture[str]

@@ -12,8 +12,8 @@ from sciatica_coach.cli import reminders_cmd
 from sciatica_coach.cli.main import main
 from sciatica_coach.core.clock import ManualClock
 from sciatica_coach.core.schedule import Reminder, ReminderPlan, parse_time, plan_to_dict
-from sciatica_coach.progress_data import PLAN_KEY, reminder_plan
-from sciatica_coach.reminders import STATE_KEY
+from sciatica_coach.services.plans import PLAN_KEY, reminder_plan
+from sciatica_coach.services.reminders import STATE_KEY
 from sciatica_coach.storage.lock import FolderLock
 from sciatica_coach.storage.repository import Repository
 

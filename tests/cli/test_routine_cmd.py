@@ -13,7 +13,8 @@ from sciatica_coach.core.catalogue import load_catalogue
 from sciatica_coach.core.engine import FIRST_GET_READY_S, planned_duration_s
 from sciatica_coach.core.model import Direction, Phase
 from sciatica_coach.core.prescription import dumps_prescription
-from sciatica_coach.routines import active_routine, duration_words, save_routine
+from sciatica_coach.services.plans import active_routine, save_routine
+from sciatica_coach.services.routines import duration_words
 from sciatica_coach.storage.lock import FolderLock
 from sciatica_coach.storage.repository import Repository
 

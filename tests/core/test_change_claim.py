@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sciatica_coach.core.adherence import ChangeClaim, PainChange, change_claim
-from sciatica_coach.report_data import pain_trend_sentence
-from sciatica_coach.views.progress_text import pain_change_sentence
+from sciatica_coach.services.progress_text import pain_change_sentence
+from sciatica_coach.services.report_data import pain_trend_sentence
 
 DAY = date(2026, 1, 5)
 

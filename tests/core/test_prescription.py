@@ -178,28 +178,29 @@ def test_read_from_a_file(catalogue: Catalogue, tmp_path: Path) -> None:
 def test_a_bad_import_leaves_the_stored_routine_alone(
     catalogue: Catalogue, tmp_path: Path, data_dir: Path
 ) -> None:
-    from sciatica_coach import routines as glue
+    from sciatica_coach.services import plans
+    from sciatica_coach.services import routines as glue
     from sciatica_coach.storage.repository import Repository
 
     repo = Repository.open(data_dir)
     mine = catalogue.default_routine(Phase.MOBILITY)
-    glue.save_routine(repo, mine)
+    plans.save_routine(repo, mine)
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(good(exercises=[{"exercise": "bridge", "reps": 500}])), encoding="utf-8")
     with pytest.raises(PrescriptionError):
         glue.import_prescription(repo, bad, catalogue)
-    assert glue.active_routine(repo, catalogue) == mine
+    assert plans.active_routine(repo, catalogue) == mine
 
     fine = tmp_path / "fine.json"
     glue.export_prescription(fine, catalogue.default_routine(Phase.STRENGTH))
     assert glue.import_prescription(repo, fine, catalogue) == catalogue.default_routine(Phase.STRENGTH)
-    assert glue.active_routine(repo, catalogue) == catalogue.default_routine(Phase.STRENGTH)
+    assert plans.active_routine(repo, catalogue) == catalogue.default_routine(Phase.STRENGTH)
     repo.close()
 
 
 def test_a_damaged_stored_routine_lists_every_problem(catalogue: Catalogue) -> None:
     from sciatica_coach.core.catalogue import CatalogueError
-    from sciatica_coach.routines import routine_from_dict
+    from sciatica_coach.services.plans import routine_from_dict
 
     with pytest.raises(CatalogueError) as info:
         routine_from_dict(

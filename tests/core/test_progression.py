@@ -585,7 +585,7 @@ def test_damaged_decisions_are_refused(bad: object) -> None:
 
 
 def test_accept_and_decline_through_the_repository(catalogue: Catalogue, data_dir: Path) -> None:
-    from sciatica_coach import routines
+    from sciatica_coach.services import plans, routines
     from sciatica_coach.storage.repository import Repository
     from tests.helpers import FakeClock
 
@@ -593,13 +593,13 @@ def test_accept_and_decline_through_the_repository(catalogue: Catalogue, data_di
     repo = Repository.open(data_dir)
     assert routines.current_proposal(repo, catalogue, clock) is None  # empty history
     routine = custom(catalogue, ("bridge", 5, 5))
-    routines.save_routine(repo, routine)
+    plans.save_routine(repo, routine)
     repo.add_sessions(four_sessions(routine))
 
     proposal = routines.current_proposal(repo, catalogue, clock)
     assert proposal is not None and proposal.changes == (DoseChange("bridge", "reps", 5, 7),)
     routines.decline(repo, clock, proposal)
-    assert routines.active_routine(repo, catalogue) == routine
+    assert plans.active_routine(repo, catalogue) == routine
     assert routines.current_proposal(repo, catalogue, clock) is None  # not asked twice for the same sessions
 
     repo.set_state(routines.HISTORY_KEY, [])
@@ -607,7 +607,7 @@ def test_accept_and_decline_through_the_repository(catalogue: Catalogue, data_di
     assert proposal is not None
     new = routines.accept(repo, catalogue, clock, proposal)
     assert new.items[0].dose.reps == 7
-    assert routines.active_routine(repo, catalogue) == new
+    assert plans.active_routine(repo, catalogue) == new
     history = routines.progression_history(repo)
     assert [(d.accepted, d.kind) for d in history] == [(True, ChangeKind.ADD_REPS)]
     assert history[0].decided_at == clock.now()
@@ -616,7 +616,7 @@ def test_accept_and_decline_through_the_repository(catalogue: Catalogue, data_di
 
 
 def test_damaged_history_entries_are_skipped(catalogue: Catalogue, data_dir: Path) -> None:
-    from sciatica_coach import routines
+    from sciatica_coach.services import routines
     from sciatica_coach.storage.repository import Repository
 
     repo = Repository.open(data_dir)

@@ -24,8 +24,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from sciatica_coach.core.schedule import Due, DueKind
+from sciatica_coach.platform.locale_support import clock_time
 from sciatica_coach.platform.notifications import DBusNotifier
-from sciatica_coach.views.locale_support import clock_time
 
 pytestmark = pytest.mark.xvfb
 

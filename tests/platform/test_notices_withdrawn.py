@@ -25,7 +25,7 @@ from pytestqt.qtbot import QtBot
 
 from sciatica_coach.core.schedule import DEFAULT_PLAN, Reminder
 from sciatica_coach.platform.notifications import DBusNotifier, WindowNotifier
-from sciatica_coach.reminders import ReminderService
+from sciatica_coach.services.reminders import ReminderService
 from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.context import AppContext
 from tests.helpers import FakeClock
@@ -109,9 +109,9 @@ def server_for(monkeypatch: pytest.MonkeyPatch) -> Iterator[StartServer]:
 @pytest.fixture
 def app_with_reminders(qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[BuildApp]:
     """The real install_reminders (no tray, so desktop notifications), at 07:59 on a Monday in Berlin."""
+    from sciatica_coach.app import install_reminders
     from sciatica_coach.platform import sleep_watch as sleep_module
     from sciatica_coach.platform import tray as tray_module
-    from sciatica_coach.reminders import install_reminders
 
     monkeypatch.setattr(tray_module, "create_tray", lambda *_a: None)
     monkeypatch.setattr(

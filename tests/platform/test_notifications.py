@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from sciatica_coach.core.schedule import Due, DueKind
 from sciatica_coach.platform import notifications
+from sciatica_coach.platform.locale_support import clock_time
 from sciatica_coach.platform.notifications import (
     NOTIFICATION_ACTIONS,
     DBusNotifier,
@@ -22,7 +23,6 @@ from sciatica_coach.platform.notifications import (
     WindowNotifier,
     create_notifier,
 )
-from sciatica_coach.views.locale_support import clock_time
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOTICE = Due("08:00", date(2026, 3, 2), datetime(2026, 3, 2, 8, 0, tzinfo=BERLIN), DueKind.ON_TIME)
@@ -174,8 +174,8 @@ def test_actions_include_start_and_snooze() -> None:
 def test_install_reminders_wires_notices_to_the_window(
     qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from sciatica_coach.app import install_reminders
     from sciatica_coach.platform import tray as tray_module
-    from sciatica_coach.reminders import install_reminders, reminder_service
     from sciatica_coach.storage.repository import Repository
     from sciatica_coach.views.context import AppContext
     from tests.helpers import FakeClock
@@ -189,7 +189,7 @@ def test_install_reminders_wires_notices_to_the_window(
     started: list[bool] = []
     ctx.start_session_requested.connect(lambda: started.append(True))
     service = install_reminders(window, ctx)
-    assert reminder_service(ctx) is service
+    assert ctx.reminders is service
     assert isinstance(service.notifier, WindowNotifier)
     clock.advance(60)
     service.check()
@@ -206,23 +206,24 @@ def test_install_reminders_wires_notices_to_the_window(
 def test_tray_menu_follows_the_service_and_close_keeps_the_app(
     qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from PySide6.QtGui import QCloseEvent, QIcon, QPixmap
+    from PySide6.QtGui import QIcon, QPixmap
 
-    from sciatica_coach.platform.tray import Tray, keep_in_tray_on_close
-    from sciatica_coach.reminders import ReminderService, _services
+    from sciatica_coach.platform.tray import TRAY_MESSAGE, Tray
+    from sciatica_coach.services.reminders import ReminderService
     from sciatica_coach.storage.repository import Repository
     from sciatica_coach.views.context import AppContext
-    from tests.helpers import FakeClock
+    from sciatica_coach.views.main_window import MainWindow
+    from tests.helpers import FakeClock, fake_services
     from tests.test_reminders_service import FakeTimer
 
     pixmap = QPixmap(16, 16)
     pixmap.fill()
     monkeypatch.setattr("PySide6.QtWidgets.QApplication.windowIcon", lambda *_a: QIcon(pixmap))
     clock = FakeClock(datetime(2026, 3, 2, 7, 0, tzinfo=BERLIN))
-    ctx = AppContext(Repository.open(data_dir), clock=clock)
+    ctx = AppContext(Repository.open(data_dir), clock=clock, services=fake_services())
     service = ReminderService(ctx.repo, clock, timer_factory=FakeTimer, parent=ctx)
     service.start()
-    window = QMainWindow()
+    window = MainWindow(ctx)
     qtbot.addWidget(window)
     tray = Tray(service, window)
     assert tray.next_action.text() == f"Next reminder at {clock_time(time(8, 0))}"
@@ -239,34 +240,36 @@ def test_tray_menu_follows_the_service_and_close_keeps_the_app(
 
     # closing the window: kept in the tray, told once
     service.tray = tray
-    _services[ctx] = service
+    ctx.reminders = service
     messages: list[str] = []
     monkeypatch.setattr(tray, "showMessage", lambda title, body, *_a: messages.append(body))
     monkeypatch.setattr(tray, "isVisible", lambda: True)
     window.show()
-    event = QCloseEvent()
-    assert keep_in_tray_on_close(window, event, ctx)
-    assert not event.isAccepted() and not window.isVisible()
-    assert ctx.repo.setting("told_about_tray") is True and len(messages) == 1
-    assert keep_in_tray_on_close(window, QCloseEvent(), ctx)
+    assert not window.close()  # the close is refused: the window hides, the app runs on
+    assert not window.isVisible()
+    assert ctx.repo.setting("told_about_tray") is True and messages == [TRAY_MESSAGE]
+    window.show()
+    assert not window.close() and not window.isVisible()
     assert len(messages) == 1  # told once
-    tray.quitting = True
-    assert not keep_in_tray_on_close(window, QCloseEvent(), ctx)
+    window.show()
+    tray.quitting = True  # Quit from the tray's menu: the window really closes
+    assert window.close()
     tray.icon.hide()
     service.stop()
 
 
 def test_close_without_a_tray_closes(qtbot: QtBot, data_dir: Path) -> None:
-    from PySide6.QtGui import QCloseEvent
-
-    from sciatica_coach.platform.tray import keep_in_tray_on_close
     from sciatica_coach.storage.repository import Repository
     from sciatica_coach.views.context import AppContext
+    from sciatica_coach.views.main_window import MainWindow
+    from tests.helpers import fake_services
 
-    ctx = AppContext(Repository.open(data_dir))
-    window = QMainWindow()
+    ctx = AppContext(Repository.open(data_dir), services=fake_services())
+    window = MainWindow(ctx)
     qtbot.addWidget(window)
-    assert not keep_in_tray_on_close(window, QCloseEvent(), ctx)
+    window.show()
+    assert window.close() and not window.isVisible()
+    assert not ctx.repo.setting("told_about_tray")  # nothing to explain without a tray
 
 
 @pytest.mark.qt_log_ignore(
@@ -279,12 +282,12 @@ def test_the_tray_says_reminders_are_paused_while_coaching_is(
     """After a red-flag answer the reminders are quiet, but the tray's tooltip still promised the next one."""
     from PySide6.QtGui import QIcon, QPixmap
 
-    from sciatica_coach import safety_state
+    from sciatica_coach.app import install_reminders
+    from sciatica_coach.platform import locale_support
     from sciatica_coach.platform import tray as tray_module
     from sciatica_coach.platform.tray import Tray
-    from sciatica_coach.reminders import install_reminders
+    from sciatica_coach.services import safety_state
     from sciatica_coach.storage.repository import Repository
-    from sciatica_coach.views import locale_support
     from sciatica_coach.views.context import AppContext
     from tests.helpers import FakeClock
 

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from sciatica_coach.core.model import Phase, SafetyEvent, SafetyEventKind
 from sciatica_coach.core.schedule import Reminder, ReminderPlan, plan_to_dict
-from sciatica_coach.progress_data import PLAN_KEY
-from sciatica_coach.routines import HISTORY_KEY
+from sciatica_coach.services.plans import PLAN_KEY
+from sciatica_coach.services.routines import HISTORY_KEY
 from sciatica_coach.storage import atomic
 from sciatica_coach.storage.backup import (
     AUTO_KEEP,

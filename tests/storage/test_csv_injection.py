@@ -33,7 +33,7 @@ from sciatica_coach.core.model import (
     SafetyEventKind,
     SessionRecord,
 )
-from sciatica_coach.report_data import long_csv
+from sciatica_coach.services.report_data import long_csv
 from sciatica_coach.storage.exchange import (
     export_csv,
     export_events_csv,

@@ -163,14 +163,14 @@ def fresh(folder: Path, text: str) -> Path:
 
 # The state readers of the app, each as it is called: anything stored must give a usable answer.
 def _state_readers() -> list[tuple[str, Callable[[Repository], object]]]:
-    from sciatica_coach import cautions, routines, safety_state
-    from sciatica_coach.progress_data import plan_history, reminder_plan
+    from sciatica_coach.services import cautions, plans, routines, safety_state
+    from sciatica_coach.services.plans import plan_history, reminder_plan
 
     catalogue = load_catalogue()
     return [
         ("excused days", lambda repo: repo.excused_days()),
         ("plan start", lambda repo: repo.plan_start()),
-        ("routine", lambda repo: routines.active_routine(repo, catalogue)),
+        ("routine", lambda repo: plans.active_routine(repo, catalogue)),
         ("progression history", routines.progression_history),
         ("stopped today", lambda repo: routines.stopped_today(repo, NOW.date())),
         ("reminder plan", reminder_plan),
@@ -433,7 +433,7 @@ def test_state_of_the_wrong_type_reads_as_nothing_stored(
 
 
 def test_a_stored_routine_with_unknown_exercises_gives_the_default_routine(data_dir: Path) -> None:
-    from sciatica_coach.routines import active_routine
+    from sciatica_coach.services.plans import active_routine
 
     routine = {"phase": 1, "items": [{"exercise": "no-such-exercise"}, {"exercise": "\ud800"}]}
     repo = Repository.open(fresh(data_dir, data_file({}, {"routine": routine})))

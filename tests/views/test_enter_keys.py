@@ -12,10 +12,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QHBoxLayout, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from sciatica_coach import cautions
 from sciatica_coach.core.catalogue import load_catalogue
 from sciatica_coach.core.model import Dose, LegReach, Phase, Routine, RoutineItem, SideMode
-from sciatica_coach.routines import save_routine
+from sciatica_coach.services import cautions
+from sciatica_coach.services.plans import save_routine
 from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.main_window import MainWindow
 from sciatica_coach.views.session_view import SessionView

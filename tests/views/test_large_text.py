@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from sciatica_coach.views import locale_support
+from sciatica_coach.platform import locale_support
+from sciatica_coach.services.progress_text import RANGES_WEEKS
 from sciatica_coach.views.charts import WeeklyChart
 from sciatica_coach.views.main_window import MINIMUM_SIZE, MainWindow
 from sciatica_coach.views.progress_page import ProgressPage
-from sciatica_coach.views.progress_text import RANGES_WEEKS
 from tests.views.walk import make_window, settle, stages, themed_app  # noqa: F401 - a fixture
 
 SCALE_PERCENT = 200
@@ -261,8 +261,8 @@ def test_today_and_progress_need_no_sideways_scrolling(
 def test_calendar_labels_and_legend_fit(qtbot: QtBot, data_dir: Path, language: str, scale: int) -> None:
     """The calendar's day and month names and its legend are measured in their font: at 200 % they neither
     run under the squares nor past the right edge (they were cut off)."""
+    from sciatica_coach.platform.locale_support import weekday_name
     from sciatica_coach.views.calendar_heatmap import CELL_GAP_PX, CalendarHeatmap
-    from sciatica_coach.views.locale_support import weekday_name
     from sciatica_coach.views.theme import current_colors
 
     locale_support.apply_language(language)

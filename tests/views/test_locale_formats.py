@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QLocale
 
 from sciatica_coach import i18n
-from sciatica_coach.views import locale_support
+from sciatica_coach.platform import locale_support
 
 MONDAY = date(2026, 3, 2)
 

@@ -115,7 +115,7 @@ def test_calendar_has_the_days_with_slot_detail(qtbot: QtBot, known: Repository)
     tuesday = cells[MONDAY + timedelta(days=1)]
     rect = page.calendar.cell_rect(tuesday)
     assert page.calendar.cell_at(rect.center()) == tuesday
-    from sciatica_coach.views.progress_text import day_tooltip
+    from sciatica_coach.services.progress_text import day_tooltip
 
     text = day_tooltip(tuesday, NOW.date())
     assert "08:00, 19:00" in text and "Done 1 of 2" in text and "Partial (ended early): 1" in text
@@ -421,7 +421,7 @@ def test_how_the_score_works_is_reachable_by_keyboard(qtbot: QtBot, known: Repos
 
 
 def test_the_habit_words_are_german_in_german(qtbot: QtBot, sunday_evenings: Repository) -> None:
-    from sciatica_coach.views import locale_support
+    from sciatica_coach.platform import locale_support
 
     locale_support.apply_language("de")
     page = progress_page(qtbot, sunday_evenings, NOW)
@@ -442,7 +442,7 @@ def test_reminder_slots_follow_the_plan_in_force_each_day(qtbot: QtBot, data_dir
     """Mornings only, every day for three weeks. The evening reminder was dropped at the end of the first
     week: only that week's evenings count as planned (and missed), by the plan in force then."""
     from sciatica_coach.core.schedule import Reminder, ReminderPlan
-    from sciatica_coach.progress_data import save_reminder_plan
+    from sciatica_coach.services.plans import save_reminder_plan
 
     repo = Repository.open(data_dir)
     first = MONDAY - timedelta(weeks=3)

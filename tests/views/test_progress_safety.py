@@ -19,9 +19,9 @@ from sciatica_coach.core.model import (
     SafetyEventKind,
     SymptomChange,
 )
-from sciatica_coach.progress_data import safety_overview
+from sciatica_coach.platform import locale_support
+from sciatica_coach.services.progress_data import safety_overview
 from sciatica_coach.storage.repository import DataError, Repository
-from sciatica_coach.views import locale_support
 from sciatica_coach.views.context import AppContext
 from tests.helpers import FakeClock, progress_page, session_record
 
@@ -179,7 +179,7 @@ def test_importing_a_backup_twice_in_progress_adds_the_events_once(
 
 
 def test_events_are_counted_per_week_or_per_month_when_many_weeks_had_some() -> None:
-    from sciatica_coach.views.progress_text import MAX_WEEKS_COUNTED, event_counts_text
+    from sciatica_coach.services.progress_text import MAX_WEEKS_COUNTED, event_counts_text
 
     monday = datetime(2026, 1, 5, 9, 0, tzinfo=TZ)
     few = [

@@ -12,10 +12,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from sciatica_coach import i18n, safety_state
+from sciatica_coach import i18n
 from sciatica_coach.core.model import Dose, Phase, Routine, RoutineItem, SafetyEventKind, SideMode
 from sciatica_coach.core.red_flags import RED_FLAGS, Tier
-from sciatica_coach.routines import save_routine
+from sciatica_coach.services import safety_state
+from sciatica_coach.services.plans import save_routine
 from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.main_window import MainWindow

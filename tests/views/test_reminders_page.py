@@ -12,10 +12,10 @@ from pytestqt.qtbot import QtBot
 
 from sciatica_coach.core.schedule import MAX_REMINDERS
 from sciatica_coach.platform.autostart import XdgAutostart
-from sciatica_coach.progress_data import PLAN_KEY, reminder_plan
+from sciatica_coach.platform.locale_support import clock_time
+from sciatica_coach.services.plans import PLAN_KEY, reminder_plan
 from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.context import AppContext
-from sciatica_coach.views.locale_support import clock_time
 from sciatica_coach.views.reminders_page import RemindersPage
 from tests.helpers import FakeClock
 
@@ -124,8 +124,6 @@ def test_start_at_login_writes_the_autostart_file(qtbot: QtBot, data_dir: Path) 
 
 
 def test_page_uses_the_running_service(qtbot: QtBot, data_dir: Path) -> None:
-    from sciatica_coach import reminders
-
     page, repo = make_page(qtbot, data_dir)
     applied: list[object] = []
 
@@ -133,7 +131,7 @@ def test_page_uses_the_running_service(qtbot: QtBot, data_dir: Path) -> None:
         def set_plan(self, plan: object) -> None:
             applied.append(plan)
 
-    reminders._services[page.ctx] = Service()  # type: ignore[assignment]
+    page.ctx.reminders = Service()  # type: ignore[assignment]
     type_time(qtbot, page, 1, "20:00")
     assert len(applied) == 1
     assert repo.state(PLAN_KEY) is None  # the service stores it, not the page

@@ -9,9 +9,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from sciatica_coach import routines
 from sciatica_coach.core.catalogue import load_catalogue
 from sciatica_coach.core.model import Phase
+from sciatica_coach.services import plans, routines
 from sciatica_coach.views.routine_page import ImportRoutineDialog, RoutinePage
 from tests.views.test_routine_page import make_page
 
@@ -35,9 +35,9 @@ def test_it_asks_first_showing_what_replaces_what_and_cancel_keeps_the_routine(
 ) -> None:
     page = make_page(qtbot, data_dir)
     catalogue = load_catalogue()
-    mine = routines.active_routine(page.ctx.repo, catalogue)
+    mine = plans.active_routine(page.ctx.repo, catalogue)
     dialog = choose_file(qtbot, page, physio_file(tmp_path))
-    assert routines.active_routine(page.ctx.repo, catalogue) == mine, "nothing changes while it asks"
+    assert plans.active_routine(page.ctx.repo, catalogue) == mine, "nothing changes while it asks"
     now_words = dialog.now_card.findChildren(type(page.file_message))[-1].text()
     file_words = dialog.file_card.findChildren(type(page.file_message))[-1].text()
     assert now_words.startswith("Phase 1, 5 exercises") and "Pelvic tilt" in now_words
@@ -45,24 +45,24 @@ def test_it_asks_first_showing_what_replaces_what_and_cancel_keeps_the_routine(
     assert "from-my-physio.json" in dialog.findChildren(type(page.file_message))[0].text()
     assert dialog.cancel_button.isDefault() and not dialog.use_button.isDefault()
     dialog.cancel_button.click()
-    assert routines.active_routine(page.ctx.repo, catalogue) == mine
+    assert plans.active_routine(page.ctx.repo, catalogue) == mine
     assert page.draft() == mine and page.undo_import_button.isHidden()
 
 
 def test_undo_puts_the_previous_routine_back(qtbot: QtBot, data_dir: Path, tmp_path: Path) -> None:
     page = make_page(qtbot, data_dir)
     catalogue = load_catalogue()
-    mine = routines.active_routine(page.ctx.repo, catalogue)
+    mine = plans.active_routine(page.ctx.repo, catalogue)
     dialog = choose_file(qtbot, page, physio_file(tmp_path))
     with qtbot.waitSignal(page.ctx.routine_changed, timeout=1000):
         dialog.use_button.click()
     strength = catalogue.default_routine(Phase.STRENGTH)
-    assert routines.active_routine(page.ctx.repo, catalogue) == strength and page.draft() == strength
+    assert plans.active_routine(page.ctx.repo, catalogue) == strength and page.draft() == strength
     assert "Imported from-my-physio.json" in page.file_message.text()
     assert page.undo_import_button.isVisibleTo(page)
     with qtbot.waitSignal(page.ctx.routine_changed, timeout=1000):
         page.undo_import_button.click()
-    assert routines.active_routine(page.ctx.repo, catalogue) == mine and page.draft() == mine
+    assert plans.active_routine(page.ctx.repo, catalogue) == mine and page.draft() == mine
     assert "previous routine is back" in page.file_message.text()
     assert page.undo_import_button.isHidden()
 
@@ -73,7 +73,7 @@ def test_undo_goes_when_the_routine_changes_another_way(qtbot: QtBot, data_dir: 
     choose_file(qtbot, page, physio_file(tmp_path)).use_button.click()
     assert page.undo_import_button.isVisibleTo(page)
     # e.g. a suggestion accepted, or edits saved: Undo would now throw that change away, so it goes
-    routines.save_routine(page.ctx.repo, catalogue.default_routine(Phase.MOBILITY))
+    plans.save_routine(page.ctx.repo, catalogue.default_routine(Phase.MOBILITY))
     page.ctx.routine_changed.emit()
     assert page.undo_import_button.isHidden()
     assert not page.undo_import()

@@ -13,10 +13,10 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from sciatica_coach import routines
 from sciatica_coach.core.catalogue import load_catalogue
 from sciatica_coach.core.engine import FIRST_GET_READY_S, planned_duration_s
 from sciatica_coach.core.model import ExerciseRecord, Outcome, PainReport, Phase, Routine, SessionRecord
+from sciatica_coach.services import plans, routines
 from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.main_window import MainWindow
@@ -92,7 +92,7 @@ def test_editor_round_trip(qtbot: QtBot, data_dir: Path) -> None:
         qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     assert page.status.text().startswith("Saved.")
     assert not page.save_button.isEnabled()
-    assert routines.active_routine(page.ctx.repo, catalogue) == expected
+    assert plans.active_routine(page.ctx.repo, catalogue) == expected
     page.ctx.repo.close()
 
     # reopen: the page shows what was saved
@@ -229,7 +229,7 @@ def test_import_and_export_files(qtbot: QtBot, data_dir: Path, tmp_path: Path) -
     with qtbot.waitSignal(page.ctx.routine_changed, timeout=1000):
         page.import_dialog.use_button.click()
     assert page.draft() == catalogue.default_routine(Phase.STRENGTH)
-    assert routines.active_routine(page.ctx.repo, catalogue) == catalogue.default_routine(Phase.STRENGTH)
+    assert plans.active_routine(page.ctx.repo, catalogue) == catalogue.default_routine(Phase.STRENGTH)
     assert "Imported physio.json" in page.file_message.text()
 
 
@@ -255,7 +255,7 @@ def test_suggestion_card(qtbot: QtBot, data_dir: Path, accept: bool) -> None:
     catalogue = load_catalogue()
     repo = Repository.open(data_dir)
     routine = catalogue.default_routine(Phase.STRENGTH)
-    routines.save_routine(repo, routine)
+    plans.save_routine(repo, routine)
     repo.add_sessions(comfortable_sessions(routine))
     repo.close()
     clock = FakeClock(datetime.combine(TODAY, time(20), tzinfo=TZ))
@@ -271,7 +271,7 @@ def test_suggestion_card(qtbot: QtBot, data_dir: Path, accept: bool) -> None:
             qtbot.mouseClick(page.accept_button, Qt.MouseButton.LeftButton)
         item = next(i for i in page.draft().items if i.exercise_id == change.exercise_id)
         assert getattr(item.dose, change.field) == change.new
-        assert routines.active_routine(page.ctx.repo, catalogue) == page.draft()
+        assert plans.active_routine(page.ctx.repo, catalogue) == page.draft()
         assert "→" in page.history_label.text()
     else:
         qtbot.mouseClick(page.decline_button, Qt.MouseButton.LeftButton)

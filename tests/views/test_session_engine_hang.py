@@ -14,7 +14,6 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from sciatica_coach import cautions
 from sciatica_coach.core.catalogue import load_catalogue
 from sciatica_coach.core.engine import Step
 from sciatica_coach.core.model import Dose, Outcome, Phase, Routine, RoutineItem, SideMode
@@ -27,7 +26,8 @@ from sciatica_coach.platform.worker_process import (
     SpeechProcess,
     WorkerProcess,
 )
-from sciatica_coach.routines import save_routine
+from sciatica_coach.services import cautions
+from sciatica_coach.services.plans import save_routine
 from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.main_window import MainWindow

@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from sciatica_coach import cautions
 from sciatica_coach.core.catalogue import load_catalogue
 from sciatica_coach.core.engine import PauseReason, Step
 from sciatica_coach.core.model import (
@@ -23,7 +22,9 @@ from sciatica_coach.core.model import (
     SideMode,
     SymptomChange,
 )
-from sciatica_coach.routines import save_routine, stopped_today
+from sciatica_coach.services import cautions
+from sciatica_coach.services.plans import save_routine
+from sciatica_coach.services.routines import stopped_today
 from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.main_window import MainWindow
@@ -232,7 +233,7 @@ def test_spread_down_stops_that_exercise_for_today(qtbot: QtBot, setup) -> None:
     assert not view.running.symptom.isVisible()
     # later today, the routine offers the gentler exercise in its place
     catalogue = load_catalogue()
-    from sciatica_coach.routines import routine_for_today
+    from sciatica_coach.services.routines import routine_for_today
 
     later = routine_for_today(window.ctx.repo, catalogue, today)
     assert [i.exercise_id for i in later.items] == ["prone-lying", "knee-to-chest"]

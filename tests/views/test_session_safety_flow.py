@@ -27,9 +27,9 @@ from sciatica_coach.core.model import (
     SideMode,
     SymptomChange,
 )
-from sciatica_coach.routines import save_routine, set_avoided_direction
+from sciatica_coach.platform.locale_support import clock_time
+from sciatica_coach.services.plans import save_routine, set_avoided_direction
 from sciatica_coach.storage.repository import Repository
-from sciatica_coach.views.locale_support import clock_time
 from sciatica_coach.views.main_window import MainWindow
 from sciatica_coach.views.pain_check import PainCheck
 from sciatica_coach.views.session_view import SessionView

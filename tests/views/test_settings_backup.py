@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from sciatica_coach.progress_data import PLAN_KEY
+from sciatica_coach.services.plans import PLAN_KEY
 from sciatica_coach.storage.backup import BACKUPS_FOLDER, read_backup
 from sciatica_coach.storage.repository import ROUTINE_KEY, Repository
 from sciatica_coach.views import settings_page
@@ -164,13 +164,13 @@ def test_the_running_reminders_never_write_the_old_data_back(
 ) -> None:
     """The reminders save their state as the app quits: after a restore that must not bring back anything of
     the data that was replaced."""
-    from sciatica_coach import reminders
+    from sciatica_coach.services import reminders
     from sciatica_coach.storage.backup import write_backup
 
     full_folder(tmp_path / "old").close()
     window, page = settings(qtbot, tmp_path / "data")
     service = reminders.ReminderService(window.ctx.repo, window.ctx.clock, parent=window.ctx)
-    monkeypatch.setitem(reminders._services, window.ctx, service)
+    window.ctx.reminders = service
     service.start()
     write_backup(tmp_path / "old", tmp_path / "everything.json", FakeClock().now())
     dialog = restore_dialog(page, monkeypatch, tmp_path / "everything.json")

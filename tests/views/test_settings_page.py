@@ -12,15 +12,16 @@ import pytest
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from sciatica_coach import i18n, safety_state
+from sciatica_coach import i18n
 from sciatica_coach.i18n import _
+from sciatica_coach.platform import locale_support
 from sciatica_coach.platform.worker_process import (
     SOUND_MISSING,
     ServiceState,
     SpeechProcess,
 )
+from sciatica_coach.services import safety_state
 from sciatica_coach.storage.repository import DATA_FILE, Repository
-from sciatica_coach.views import locale_support
 from sciatica_coach.views.context import AppContext, ServiceFactories
 from sciatica_coach.views.main_window import MainWindow
 from sciatica_coach.views.safety_pages import GuidanceDialog

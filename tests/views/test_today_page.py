@@ -13,10 +13,11 @@ from pytestqt.qtbot import QtBot
 
 from sciatica_coach.core.catalogue import load_catalogue
 from sciatica_coach.core.model import Outcome, PainReport, Phase
-from sciatica_coach.routines import active_routine, progression_history, stop_for_today
+from sciatica_coach.platform.locale_support import clock_time
+from sciatica_coach.services.plans import active_routine
+from sciatica_coach.services.routines import progression_history, stop_for_today
 from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.context import AppContext
-from sciatica_coach.views.locale_support import clock_time
 from sciatica_coach.views.main_window import MainWindow
 from sciatica_coach.views.today_page import TodayPage
 from tests.core.test_progression import session
@@ -133,7 +134,7 @@ def test_the_wait_after_a_red_stop_ends_on_today_by_itself(qtbot: QtBot, data_di
 def test_the_wait_timer_follows_a_wake_from_sleep(qtbot: QtBot, data_dir: Path) -> None:
     """Qt's timers stand still while the machine sleeps: the reminders notice the wall clock's jump on
     waking, and Today looks again then instead of when its timer finally fires."""
-    from sciatica_coach.reminders import ReminderService, _services
+    from sciatica_coach.services.reminders import ReminderService
     from tests.test_reminders_service import FakeTimer
 
     repo = Repository.open(data_dir)
@@ -141,7 +142,7 @@ def test_the_wait_timer_follows_a_wake_from_sleep(qtbot: QtBot, data_dir: Path) 
     clock = FakeClock(NOW)
     ctx = AppContext(repo, clock, fake_services())
     service = ReminderService(repo, clock, timer_factory=FakeTimer, parent=ctx)
-    _services[ctx] = service
+    ctx.reminders = service
     service.start()
     window = MainWindow(ctx)
     qtbot.addWidget(window)

@@ -16,11 +16,11 @@ from pytestqt.qtbot import QtBot
 
 from sciatica_coach.core.catalogue import load_catalogue
 from sciatica_coach.core.model import Outcome
-from sciatica_coach.reminders import ReminderService
-from sciatica_coach.routines import active_routine
+from sciatica_coach.platform.locale_support import clock_time
+from sciatica_coach.services.plans import active_routine
+from sciatica_coach.services.reminders import ReminderService
 from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.context import AppContext
-from sciatica_coach.views.locale_support import clock_time
 from sciatica_coach.views.main_window import MainWindow
 from sciatica_coach.views.today_page import TodayPage
 from tests.core.test_progression import TZ, session

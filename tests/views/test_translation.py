@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from sciatica_coach import i18n
-from sciatica_coach.views import locale_support
+from sciatica_coach.platform import locale_support
 from tests.views.walk import make_window, stages
 
 # Texts that are the same in both languages on purpose: the app's name, key names, language names.

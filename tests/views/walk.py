@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from sciatica_coach.core.demo import generate_demo_history
 from sciatica_coach.core.model import Dose, Phase, Routine, RoutineItem, SideMode
-from sciatica_coach.routines import save_routine
+from sciatica_coach.services.plans import save_routine
 from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.main_window import MainWindow

@@ -1,7 +1,7 @@
 """What the clinician report says, gathered before anything is drawn, and the long-format CSV beside it.
 
 Qt-free. Every figure comes from the same snapshots the Progress page and `sciatica-coach stats` use
-(:func:`sciatica_coach.progress_data.load_history` and ``safety_overview``); what they do not hold (pain
+(:func:`sciatica_coach.services.progress_data.load_history` and ``safety_overview``); what they do not hold (pain
 after sessions, leg reach, per-exercise completion, stop reasons) is read here from the same stored sessions
 of the period, so the PDF, the CSV and the screen agree.
 
@@ -43,7 +43,8 @@ from sciatica_coach.core.model import (
 from sciatica_coach.core.plan_history import ChangeKind, PlanChange
 from sciatica_coach.core.schedule import ReminderPlan
 from sciatica_coach.i18n import ENGLISH_MONTHS
-from sciatica_coach.progress_data import SafetyOverview, load_history, plan_history, safety_overview
+from sciatica_coach.services.plans import plan_history
+from sciatica_coach.services.progress_data import SafetyOverview, load_history, safety_overview
 from sciatica_coach.storage.repository import Repository
 
 log = logging.getLogger(__name__)

@@ -9,8 +9,8 @@ sessions ended early, flare days, red-flag answers, the routine and plan changes
 
 Drawn with QPainter on Qt's own QPdfWriter (no WebEngine, no pyqtgraph), so it needs QtGui but never
 QtWidgets; the command line makes a QGuiApplication on the offscreen platform when it has to. The figures
-come from :mod:`sciatica_coach.report_data` (Qt-free, which reads the same snapshots as the Progress page
-and `sciatica-coach stats`), the safety sentences from :mod:`sciatica_coach.views.progress_text`."""
+come from :mod:`sciatica_coach.services.report_data` (Qt-free, which reads the same snapshots as the Progress page
+and `sciatica-coach stats`), the safety sentences from :mod:`sciatica_coach.services.progress_text`."""
 
 from __future__ import annotations
 
@@ -40,17 +40,8 @@ from sciatica_coach.core.adherence import WeekRow
 from sciatica_coach.core.clock import Clock
 from sciatica_coach.core.model import LegReach, Outcome, SafetyEvent, SafetyEventKind
 from sciatica_coach.i18n import source_language
-from sciatica_coach.progress_data import SafetyOverview
-from sciatica_coach.report_data import (
-    DEFAULT_REPORT_WEEKS,
-    REACH_ORDER,
-    ReportData,
-    day_ranges,
-    gather,
-    routine_from_raw,
-)
-from sciatica_coach.storage.repository import Repository
-from sciatica_coach.views.progress_text import (
+from sciatica_coach.services.progress_data import SafetyOverview
+from sciatica_coach.services.progress_text import (
     answers_sentence,
     event_counts_text,
     event_time,
@@ -65,6 +56,15 @@ from sciatica_coach.views.progress_text import (
     short_date,
     this_week_text,
 )
+from sciatica_coach.services.report_data import (
+    DEFAULT_REPORT_WEEKS,
+    REACH_ORDER,
+    ReportData,
+    day_ranges,
+    gather,
+    routine_from_raw,
+)
+from sciatica_coach.storage.repository import Repository
 
 __all__ = ["DEFAULT_REPORT_WEEKS", "ReportData", "gather", "render_report_pdf", "routine_lines"]
 

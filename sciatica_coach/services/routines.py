@@ -1,25 +1,22 @@
-"""The person's routine as stored, and what today's session should hold.
+"""What today's session should hold, and how the routine changes over time.
 
-Qt-free glue between storage and the core: the active routine (the stored one, or the phase default),
-exercises set aside for today because they sent symptoms further down the leg, and today's dose."""
+Qt-free glue between storage and the core: exercises set aside for today because they sent symptoms further
+down the leg, today's dose, progression suggestions and prescription files. The routine itself is stored by
+:mod:`sciatica_coach.services.plans`."""
 
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 from sciatica_coach.core import safety
-from sciatica_coach.core.catalogue import Catalogue, CatalogueError, parse_routine_items
+from sciatica_coach.core.catalogue import Catalogue
 from sciatica_coach.core.clock import Clock, SystemClock
-from sciatica_coach.core.model import Direction, Phase, Routine, RoutineItem
+from sciatica_coach.core.model import Direction, Routine, RoutineItem
 from sciatica_coach.core.plan_history import (
-    REASON_BY_HAND,
     REASON_PRESCRIPTION,
     REASON_SUGGESTION,
-    ChangeKind,
-    routine_to_dict,
 )
 from sciatica_coach.core.plausible import names
 from sciatica_coach.core.progression import (
@@ -31,28 +28,14 @@ from sciatica_coach.core.progression import (
     propose,
 )
 from sciatica_coach.core.progression import apply as apply_proposal
-from sciatica_coach.storage.repository import ROUTINE_KEY, Repository  # the key's home is storage
+from sciatica_coach.services.plans import active_routine, avoided_direction, save_routine
+from sciatica_coach.storage.repository import Repository  # the key's home is storage
 
 log = logging.getLogger(__name__)
 
 STOPPED_TODAY_KEY = "stopped_today"
 HISTORY_KEY = "progression_history"
-AVOID_SETTING = "avoid_direction"
 MAX_HISTORY = 500  # decisions kept; a few a week for years
-
-
-def routine_from_dict(data: Any, catalogue: Catalogue, where: str = "routine") -> Routine:
-    """A stored routine; CatalogueError listing every problem when it doesn't fit the catalogue. The items
-    are checked by the same code as the catalogue's own routines and prescription files."""
-    if not isinstance(data, dict):
-        raise CatalogueError(f"{where}: not a routine")
-    phase_value = data.get("phase", 1)
-    if isinstance(phase_value, bool) or phase_value not in [int(p) for p in Phase]:
-        raise CatalogueError(f"{where}: unknown phase {phase_value!r}")
-    routine, problems = parse_routine_items(data.get("items"), Phase(phase_value), catalogue, where)
-    if routine is None:
-        raise CatalogueError(problems)
-    return routine
 
 
 def duration_words(seconds: int) -> str:
@@ -61,45 +44,6 @@ def duration_words(seconds: int) -> str:
     if minutes == 0:
         return f"{secs} s"
     return f"{minutes} min {secs} s" if secs else f"{minutes} min"
-
-
-def avoided_direction(repo: Repository) -> Direction | None:
-    value = repo.setting(AVOID_SETTING)
-    return Direction(value) if value in (Direction.FLEXION.value, Direction.EXTENSION.value) else None
-
-
-def active_routine(repo: Repository, catalogue: Catalogue) -> Routine:
-    """The stored routine, or the phase-1 default (honouring a direction to avoid)."""
-    stored = repo.state(ROUTINE_KEY)
-    if stored is not None:
-        try:
-            return routine_from_dict(stored, catalogue)
-        except CatalogueError as err:
-            log.warning("The stored routine can't be used, so the default is shown: %s", err)
-    return catalogue.default_routine(Phase.MOBILITY, avoided_direction(repo))
-
-
-def save_routine(repo: Repository, routine: Routine, now: datetime | None = None, reason: str = "") -> None:
-    """Store the routine; it applies from the next session (past records keep what was actually done).
-
-    The one place a routine is saved. With `now` (every change the person makes: by hand, a prescription
-    file, an accepted suggestion) the change is also recorded in the plan's history with `reason`, plain
-    English (see :mod:`sciatica_coach.core.plan_history`); without it (test and demo set-up) it is only
-    stored."""
-    from sciatica_coach.progress_data import plan_history, record_plan_change
-
-    if now is not None:
-        plan_history(repo, now)  # data without a history keeps the plan it was measured against
-    repo.set_state(ROUTINE_KEY, routine_to_dict(routine))
-    if now is not None:
-        record_plan_change(repo, now, ChangeKind.ROUTINE, reason or REASON_BY_HAND)
-
-
-def set_avoided_direction(repo: Repository, direction: Direction | None) -> None:
-    """Remember a direction to avoid (flexion or extension), or None for no preference."""
-    if direction in (Direction.NEUTRAL, Direction.BOTH):
-        raise ValueError("only flexion or extension can be avoided")
-    repo.set_setting(AVOID_SETTING, direction.value if direction is not None else None)
 
 
 def avoided_items(routine: Routine, catalogue: Catalogue, avoid: Direction | None) -> list[str]:
@@ -154,7 +98,7 @@ def progression_history(repo: Repository) -> list[Decision]:
 def current_proposal(repo: Repository, catalogue: Catalogue, clock: Clock) -> Proposal | None:
     """The one change suggested now, from the stored sessions, routine and decisions; None when there is
     nothing to suggest. Cheap enough to call after every session and whenever a page is shown."""
-    from sciatica_coach.progress_data import load_history
+    from sciatica_coach.services.progress_data import load_history
 
     now = clock.now()
     assert now.tzinfo is not None

@@ -6,7 +6,7 @@ matters", nothing stronger.
 
 The sentences are translated (sciatica_coach.i18n); the PDF report renders them with English forced
 (``i18n.source_language``). In English the module needs no Qt and writes dates as "3 Mar"; in another
-language dates and decimals come from the locale (views.locale_support), imported only then."""
+language dates and decimals come from the locale (platform.locale_support), imported only then."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ from sciatica_coach.i18n import (
 )
 
 if TYPE_CHECKING:
-    from sciatica_coach.progress_data import SafetyOverview
+    from sciatica_coach.services.progress_data import SafetyOverview
 
 RANGES_WEEKS = (4, 12, 26, 52)
 DEFAULT_RANGE_WEEKS = 12
@@ -52,7 +52,7 @@ def short_date(day: date) -> str:
     """'3 Mar' — day and short month, no leading zero ('3. März' in German)."""
     if _english():
         return f"{day.day} {ENGLISH_MONTHS[day.month - 1]}"
-    from sciatica_coach.views.locale_support import day_month
+    from sciatica_coach.platform.locale_support import day_month
 
     return day_month(day)
 
@@ -61,7 +61,7 @@ def long_date(day: date) -> str:
     """'Tue 3 Mar 2026' ('Di., 3. März 2026' in German)."""
     if _english():
         return f"{ENGLISH_DAYS[day.weekday()]} {day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
-    from sciatica_coach.views.locale_support import weekday_date
+    from sciatica_coach.platform.locale_support import weekday_date
 
     return weekday_date(day)
 
@@ -70,7 +70,7 @@ def decimal(value: float, places: int = 1) -> str:
     """'2.5' ('2,5' in German)."""
     if _english():
         return f"{value:.{places}f}"
-    from sciatica_coach.views.locale_support import decimal as locale_decimal
+    from sciatica_coach.platform.locale_support import decimal as locale_decimal
 
     return locale_decimal(value, places)
 
@@ -422,7 +422,7 @@ def event_time(moment: datetime, tz: tzinfo | None = None, long: bool = False) -
     """'3 Mar, 08:05' (or 'Tue 3 Mar 2026, 08:05' with `long`), in the local time zone `tz`."""
     local = moment.astimezone(tz) if tz is not None else moment
     day = long_date(local.date()) if long else short_date(local.date())
-    from sciatica_coach.views.locale_support import clock_time
+    from sciatica_coach.platform.locale_support import clock_time
 
     return _("{date}, {time}").format(date=day, time=clock_time(local))
 
@@ -435,7 +435,7 @@ def _month(day: date, with_year: bool) -> str:
     if _english():
         name = ENGLISH_MONTHS[day.month - 1]
     else:
-        from sciatica_coach.views.locale_support import month_name
+        from sciatica_coach.platform.locale_support import month_name
 
         name = month_name(day.month, short=True)
     return f"{name} {day.year}" if with_year else name

@@ -22,14 +22,12 @@ from __future__ import annotations
 
 import logging
 import os
-import weakref
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from sciatica_coach import safety_state
 from sciatica_coach.core.clock import Clock, local_zone
 from sciatica_coach.core.schedule import (
     Due,
@@ -44,17 +42,15 @@ from sciatica_coach.core.schedule import (
     state_from_dict,
     state_to_dict,
 )
-from sciatica_coach.i18n import _
-from sciatica_coach.progress_data import REMINDER_STATE_KEY, reminder_plan, save_reminder_plan
+from sciatica_coach.platform.notifications import notice_text
+from sciatica_coach.services import safety_state
+from sciatica_coach.services.plans import REMINDER_STATE_KEY, reminder_plan, save_reminder_plan
 from sciatica_coach.storage.repository import DataError, Repository
 
 if TYPE_CHECKING:
     from datetime import tzinfo
 
-    from PySide6.QtWidgets import QApplication, QWidget
-
     from sciatica_coach.core.model import SessionRecord
-    from sciatica_coach.views.context import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -98,42 +94,12 @@ def system_zone_fingerprint() -> tuple[str, str]:
     return os.environ.get("TZ", ""), target
 
 
-def notice_text(notice: Due, length_s: int | None = None) -> tuple[str, str]:
-    """The title and body a notice shows, in plain, unhurried words: the reminder's time as the person's
-    locale writes it, and (given `length_s`, see `session_length_s`) how long today's session takes."""
-    from sciatica_coach.views.locale_support import about_minutes, clock_time
-
-    try:
-        shown_time = clock_time(time.fromisoformat(notice.slot))
-    except ValueError:
-        shown_time = notice.slot
-    if notice.kind is DueKind.MISSED:
-        if notice.app_was_running:  # the wall clock jumped past it: a suspend, or the clock was set
-            missed = _(
-                "Your computer was asleep, or its clock was changed, when the {time} reminder was due. You can "
-                "do the session now, a little later, or skip it today."
-            )
-        else:
-            missed = _(
-                "The {time} reminder came while Sciatica Coach wasn't running. You can do the session now, a "
-                "little later, or skip it today."
-            )
-        return _("Your exercises are still there for today"), missed.format(time=shown_time)
-    if length_s is None:
-        body = _("Your {time} session, whenever you're ready.").format(time=shown_time)
-    else:
-        body = _("Your {time} session — {length}, whenever you're ready.").format(
-            time=shown_time, length=about_minutes(length_s)
-        )
-    return _("Time for your exercises"), body
-
-
 def session_length_s(repo: Repository, today: date) -> int:
     """How long today's session takes, as Today shows it: the planned duration of today's routine with the
     "get_ready_s" setting before the first exercise."""
     from sciatica_coach.core.catalogue import load_catalogue
     from sciatica_coach.core.engine import planned_duration_s
-    from sciatica_coach.routines import routine_for_today
+    from sciatica_coach.services.routines import routine_for_today
 
     routine = routine_for_today(repo, load_catalogue(), today)
     return planned_duration_s(routine, first_get_ready_s=repo.setting("get_ready_s"))
@@ -187,7 +153,7 @@ class ReminderService(QObject):
         self.quiet_notices = 0  # notices let go unseen while coaching was paused (for the log and tests)
         self._paused_seen: bool | None = None  # coaching paused at the last look (views follow its changes)
         self.pending: Due | None = None  # the notice on screen, if any
-        # set by install_reminders: how notices are shown, the tray icon (None without a tray), logind
+        # set by app.install_reminders: how notices are shown, the tray icon (None without a tray), logind
         self.notifier: Any = None
         self.tray: Any = None
         self.sleep_watch: Any = None
@@ -345,6 +311,17 @@ class ReminderService(QObject):
     def status(self) -> ReminderStatus:
         return self._scheduler.status(self._clock.now())
 
+    def act(self, action: str) -> None:
+        """What the person chose on a notice: "start" (or clicking it), "snooze", "skip" or "open"."""
+        if action == "start":
+            self.start_now()
+        elif action == "snooze":
+            self.snooze()
+        elif action == "skip":
+            self.skip()
+        elif action == "open":
+            self.open_requested.emit()
+
     def _let_go(self) -> None:
         """The person has answered the notice on screen (or made it pointless): it is taken away."""
         self.pending = None
@@ -433,75 +410,10 @@ class ReminderService(QObject):
         self._saved, self._saved_seen = without_seen, seen
 
 
-# --------------------------------------------------------------------------------------------------
-# Wiring into the app
-
-_services: weakref.WeakKeyDictionary[QObject, ReminderService] = weakref.WeakKeyDictionary()
-
-
-def reminder_service(ctx: QObject) -> ReminderService | None:
-    """The service installed for `ctx` (the app's AppContext), if any; pages use it to apply a new plan."""
-    return _services.get(ctx)
-
-
-def install_reminders(app_or_window: QApplication | QWidget, ctx: AppContext) -> ReminderService:
-    """Create and start the reminders for the running app: the service, the tray icon when the desktop
-    has a tray, the notifier chosen for this desktop, and the wake-from-sleep watch.
-
-    `app_or_window` is the main window (preferred: notices can raise it and show a banner) or the
-    QApplication when the window is not built yet. Returns the started service; it stops and saves its
-    state when the application quits."""
-    from PySide6.QtWidgets import QApplication, QWidget
-
-    from sciatica_coach.platform.notifications import create_notifier
-    from sciatica_coach.platform.sleep_watch import create_sleep_watch
-    from sciatica_coach.platform.tray import create_tray
-
-    window = app_or_window if isinstance(app_or_window, QWidget) else None
-    service = ReminderService(ctx.repo, ctx.clock, parent=ctx)
-    _services[ctx] = service
-    tray = create_tray(service, window)
-    notifier = create_notifier(tray=tray, window=window)
-    service.reminder_due.connect(notifier.notify)
-    service.missed_notice.connect(notifier.notify)
-    service.notice_withdrawn.connect(notifier.withdraw)
-    notifier.set_words(service.notice_words)
-    notifier.action_invoked.connect(lambda action: _on_action(service, action))
-    service.start_requested.connect(ctx.start_session_requested)
-    ctx.sessions_changed.connect(service.sessions_changed)  # a session done, or red-flag answers
-    if window is not None:
-        bring = getattr(window, "bring_to_front", window.show)
-        service.open_requested.connect(bring)
-        service.start_requested.connect(bring)
-    sleep_watch = create_sleep_watch(parent=service)
-    sleep_watch.resumed.connect(service.resumed)
-    service.notifier, service.tray, service.sleep_watch = notifier, tray, sleep_watch
-    app = QApplication.instance()
-    if app is not None:
-        app.aboutToQuit.connect(service.stop)
-    service.start()
-    log.info("Reminders armed; notices go to the %s", notifier.kind)
-    return service
-
-
-def _on_action(service: ReminderService, action: str) -> None:
-    if action == "start":
-        service.start_now()
-    elif action == "snooze":
-        service.snooze()
-    elif action == "skip":
-        service.skip()
-    elif action == "open":
-        service.open_requested.emit()
-
-
 __all__ = [
     "MAX_WAIT_MS",
     "STATE_KEY",
     "PlanError",
     "ReminderService",
-    "install_reminders",
-    "notice_text",
     "qt_timer_factory",
-    "reminder_service",
 ]

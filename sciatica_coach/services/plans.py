@@ -1,12 +1,11 @@
-"""Glue between stored data and the core maths: the reminder plan, the plan's history, the adherence history
-and the safety overview of a data folder.
+"""The person's plan as stored: their routine, their reminder times, and the plan's history.
 
-The Progress page, `sciatica-coach stats` and the clinician report all call `load_history` (and the page and
-the report `safety_overview`), so they always agree.
+The one place each is saved: `save_routine` (every routine change: by hand, a prescription file, an accepted
+suggestion) and `save_reminder_plan` (the reminder service, the Reminders page and `sciatica-coach reminders`).
+Each save also records the whole plan in the plan's history (state key ``plan_history``, see
+:mod:`sciatica_coach.core.plan_history`) with `record_plan_change`, so `progress_data.load_history` can measure
+each day against the plan in force that day and a change never rewrites the past.
 
-The plan's history (state key ``plan_history``, see :mod:`sciatica_coach.core.plan_history`) is kept here:
-every save of a routine or a reminder plan records the whole plan with `record_plan_change`, and
-`load_history` measures each day against the plan in force that day, so a change never rewrites the past.
 Decided: a change takes effect from the NEXT local day, so today is measured against the plan it started
 with, except while the programme starts today (then today's plan is whatever was set today). Two changes
 taking effect on the same day: the later wins; a save that changes nothing records nothing. Data kept before
@@ -15,16 +14,14 @@ there was a history is read once as today's plan from the programme start, and t
 from __future__ import annotations
 
 import logging
-from collections import Counter
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from sciatica_coach.core.adherence import AdherenceHistory, build_history
-from sciatica_coach.core.clock import Clock, SystemClock
-from sciatica_coach.core.model import Outcome, Phase, Routine, SafetyEvent, SafetyEventKind, SymptomChange
+from sciatica_coach.core.catalogue import Catalogue, CatalogueError, load_catalogue, parse_routine_items
+from sciatica_coach.core.model import Direction, Phase, Routine
 from sciatica_coach.core.plan_history import (
     PLAN_HISTORY_KEY,
+    REASON_BY_HAND,
     REASON_FIRST_READ,
     REASON_REMINDERS,
     ChangeKind,
@@ -33,21 +30,74 @@ from sciatica_coach.core.plan_history import (
     history_from_list,
     history_to_list,
     routine_record_from_dict,
+    routine_to_dict,
 )
-from sciatica_coach.core.safety import session_reach_change
-from sciatica_coach.core.schedule import (
-    PlanError,
-    ReminderPlan,
-    default_plan,
-    plan_from_dict,
-    plan_to_dict,
-)
-from sciatica_coach.storage.repository import REMINDER_PLAN_KEY, DataError, Repository
+from sciatica_coach.core.schedule import PlanError, ReminderPlan, default_plan, plan_from_dict, plan_to_dict
+from sciatica_coach.storage.repository import REMINDER_PLAN_KEY, ROUTINE_KEY, DataError, Repository
 
 log = logging.getLogger(__name__)
 
+
+AVOID_SETTING = "avoid_direction"
+
+
+def routine_from_dict(data: Any, catalogue: Catalogue, where: str = "routine") -> Routine:
+    """A stored routine; CatalogueError listing every problem when it doesn't fit the catalogue. The items
+    are checked by the same code as the catalogue's own routines and prescription files."""
+    if not isinstance(data, dict):
+        raise CatalogueError(f"{where}: not a routine")
+    phase_value = data.get("phase", 1)
+    if isinstance(phase_value, bool) or phase_value not in [int(p) for p in Phase]:
+        raise CatalogueError(f"{where}: unknown phase {phase_value!r}")
+    routine, problems = parse_routine_items(data.get("items"), Phase(phase_value), catalogue, where)
+    if routine is None:
+        raise CatalogueError(problems)
+    return routine
+
+
+def avoided_direction(repo: Repository) -> Direction | None:
+    value = repo.setting(AVOID_SETTING)
+    return Direction(value) if value in (Direction.FLEXION.value, Direction.EXTENSION.value) else None
+
+
+def active_routine(repo: Repository, catalogue: Catalogue) -> Routine:
+    """The stored routine, or the phase-1 default (honouring a direction to avoid)."""
+    stored = repo.state(ROUTINE_KEY)
+    if stored is not None:
+        try:
+            return routine_from_dict(stored, catalogue)
+        except CatalogueError as err:
+            log.warning("The stored routine can't be used, so the default is shown: %s", err)
+    return catalogue.default_routine(Phase.MOBILITY, avoided_direction(repo))
+
+
+def save_routine(repo: Repository, routine: Routine, now: datetime | None = None, reason: str = "") -> None:
+    """Store the routine; it applies from the next session (past records keep what was actually done).
+
+    The one place a routine is saved. With `now` (every change the person makes: by hand, a prescription
+    file, an accepted suggestion) the change is also recorded in the plan's history with `reason`, plain
+    English (see :mod:`sciatica_coach.core.plan_history`); without it (test and demo set-up) it is only
+    stored."""
+    if now is not None:
+        plan_history(repo, now)  # data without a history keeps the plan it was measured against
+    repo.set_state(ROUTINE_KEY, routine_to_dict(routine))
+    if now is not None:
+        record_plan_change(repo, now, ChangeKind.ROUTINE, reason or REASON_BY_HAND)
+
+
+def set_avoided_direction(repo: Repository, direction: Direction | None) -> None:
+    """Remember a direction to avoid (flexion or extension), or None for no preference."""
+    if direction in (Direction.NEUTRAL, Direction.BOTH):
+        raise ValueError("only flexion or extension can be avoided")
+    repo.set_setting(AVOID_SETTING, direction.value if direction is not None else None)
+
+
 PLAN_KEY = REMINDER_PLAN_KEY
+
+
 ONE_DAY = timedelta(days=1)
+
+
 REMINDER_STATE_KEY = "reminder_state"  # the scheduler's fired/snoozed/paused record
 
 
@@ -65,10 +115,6 @@ def reminder_plan(repo: Repository) -> ReminderPlan:
 
 def _stored_routine(repo: Repository) -> Routine:
     """The routine as stored now (the phase default when none is stored), for the plan's history."""
-    from sciatica_coach.core.catalogue import CatalogueError, load_catalogue
-    from sciatica_coach.routines import active_routine
-    from sciatica_coach.storage.repository import ROUTINE_KEY
-
     try:
         return active_routine(repo, load_catalogue())
     except CatalogueError as err:  # no catalogue to check it against: keep what is stored, as it is
@@ -167,87 +213,3 @@ def save_reminder_plan(repo: Repository, plan: ReminderPlan, now: datetime) -> N
     plan_history(repo, now)  # data without a history keeps the plan it was measured against
     repo.set_state(PLAN_KEY, plan_to_dict(plan))
     record_plan_change(repo, now, ChangeKind.REMINDERS, REASON_REMINDERS)
-
-
-def load_history(repo: Repository, clock: Clock | None = None, since: date | None = None) -> AdherenceHistory:
-    """The adherence numbers for everything stored (or, with `since`, for the sessions from that day on:
-    enough for today's figures without reading years of history). Each day is measured against the plan in
-    force that day (`plan_history`); excused (flare) days have target 0."""
-    now = (clock or SystemClock()).now()
-    assert now.tzinfo is not None
-    history = plan_history(repo, now)
-    return build_history(
-        repo.sessions(since),
-        tz=now.tzinfo,
-        today=now.date(),
-        excused=repo.excused_days(),
-        target_for=history.target_for,
-        plan_start=repo.plan_start(),
-    )
-
-
-# Events that say a session stopped: a safety-stopped session with none of these is shown as a stop of its own.
-_STOP_KINDS = frozenset(
-    {SafetyEventKind.PAIN_STOP, SafetyEventKind.NEW_NUMBNESS, SafetyEventKind.SESSION_STOPPED}
-)
-
-
-@dataclass(frozen=True)
-class SafetyOverview:
-    """What happened for safety between two days, for the Progress page and the clinician report.
-
-    `events` are the moments worth showing, oldest first: every stored safety event except red-flag checks
-    answered "no" to everything (those are only counted), plus a SESSION_STOPPED line for a session stopped
-    for safety that has no event of its own (history from before events were kept). The leg-reach and
-    after-exercise figures come from the sessions themselves, so older history counts too; an unanswered
-    question is counted as unanswered, never as "same"."""
-
-    start: date
-    end: date
-    events: tuple[SafetyEvent, ...]
-    red_flag_checks: int  # red-flag checks answered in the period (all of them, "no" or "yes")
-    reach_further: tuple[date, ...]  # sessions whose leg symptoms reached further down after than before
-    reach_less: tuple[date, ...]  # ... less far down after than before (centralisation)
-    answers: Mapping[SymptomChange, int]  # after-exercise answers: up, same, down
-    not_answered: int  # exercises done whose after-exercise question was not answered
-
-    @property
-    def answered(self) -> int:
-        return sum(self.answers.values())
-
-
-def safety_overview(repo: Repository, start: date, end: date, tz: tzinfo | None = None) -> SafetyOverview:
-    """The safety overview of the days `start` to `end` (inclusive), in the local time zone `tz`."""
-
-    def day(moment: datetime) -> date:
-        return moment.astimezone(tz).date() if tz is not None else moment.date()
-
-    sessions = [s for s in repo.sessions(start - timedelta(days=1)) if start <= day(s.started_at) <= end]
-    stored = [e for e in repo.safety_events(start - timedelta(days=1)) if start <= day(e.at) <= end]
-    events = [e for e in stored if e.kind is not SafetyEventKind.RED_FLAG_ANSWERS or e.flags]
-    covered = {e.session_id for e in stored if e.kind in _STOP_KINDS and e.session_id}
-    events += [
-        SafetyEvent(s.ended_at, SafetyEventKind.SESSION_STOPPED, s.reason, session_id=s.id)
-        for s in sessions
-        if s.outcome is Outcome.SAFETY_STOP and s.id not in covered
-    ]
-    events.sort(key=lambda e: e.at)
-    answers: Counter[SymptomChange] = Counter()
-    not_answered = 0
-    for session in sessions:
-        for record in session.exercises:
-            if record.symptom is not None:
-                answers[record.symptom] += 1
-            elif not record.skipped and record.reps_done > 0:
-                not_answered += 1
-    changes = [(day(s.started_at), session_reach_change(s)) for s in sessions]
-    return SafetyOverview(
-        start=start,
-        end=end,
-        events=tuple(events),
-        red_flag_checks=sum(1 for e in stored if e.kind is SafetyEventKind.RED_FLAG_ANSWERS),
-        reach_further=tuple(d for d, change in changes if change is SymptomChange.DOWN),
-        reach_less=tuple(d for d, change in changes if change is SymptomChange.UP),
-        answers={change: answers[change] for change in SymptomChange},
-        not_answered=not_answered,
-    )

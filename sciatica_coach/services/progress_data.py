@@ -1,0 +1,106 @@
+"""Glue between stored data and the core maths: the adherence history and the safety overview of a data folder.
+
+The Progress page, `sciatica-coach stats` and the clinician report all call `load_history` (and the page and
+the report `safety_overview`), so they always agree. `load_history` measures each day against the plan in
+force that day, from the plan's history kept by :mod:`sciatica_coach.services.plans`."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+
+from sciatica_coach.core.adherence import AdherenceHistory, build_history
+from sciatica_coach.core.clock import Clock, SystemClock
+from sciatica_coach.core.model import Outcome, SafetyEvent, SafetyEventKind, SymptomChange
+from sciatica_coach.core.safety import session_reach_change
+from sciatica_coach.services.plans import plan_history
+from sciatica_coach.storage.repository import Repository
+
+log = logging.getLogger(__name__)
+
+
+def load_history(repo: Repository, clock: Clock | None = None, since: date | None = None) -> AdherenceHistory:
+    """The adherence numbers for everything stored (or, with `since`, for the sessions from that day on:
+    enough for today's figures without reading years of history). Each day is measured against the plan in
+    force that day (`plan_history`); excused (flare) days have target 0."""
+    now = (clock or SystemClock()).now()
+    assert now.tzinfo is not None
+    history = plan_history(repo, now)
+    return build_history(
+        repo.sessions(since),
+        tz=now.tzinfo,
+        today=now.date(),
+        excused=repo.excused_days(),
+        target_for=history.target_for,
+        plan_start=repo.plan_start(),
+    )
+
+
+# Events that say a session stopped: a safety-stopped session with none of these is shown as a stop of its own.
+_STOP_KINDS = frozenset(
+    {SafetyEventKind.PAIN_STOP, SafetyEventKind.NEW_NUMBNESS, SafetyEventKind.SESSION_STOPPED}
+)
+
+
+@dataclass(frozen=True)
+class SafetyOverview:
+    """What happened for safety between two days, for the Progress page and the clinician report.
+
+    `events` are the moments worth showing, oldest first: every stored safety event except red-flag checks
+    answered "no" to everything (those are only counted), plus a SESSION_STOPPED line for a session stopped
+    for safety that has no event of its own (history from before events were kept). The leg-reach and
+    after-exercise figures come from the sessions themselves, so older history counts too; an unanswered
+    question is counted as unanswered, never as "same"."""
+
+    start: date
+    end: date
+    events: tuple[SafetyEvent, ...]
+    red_flag_checks: int  # red-flag checks answered in the period (all of them, "no" or "yes")
+    reach_further: tuple[date, ...]  # sessions whose leg symptoms reached further down after than before
+    reach_less: tuple[date, ...]  # ... less far down after than before (centralisation)
+    answers: Mapping[SymptomChange, int]  # after-exercise answers: up, same, down
+    not_answered: int  # exercises done whose after-exercise question was not answered
+
+    @property
+    def answered(self) -> int:
+        return sum(self.answers.values())
+
+
+def safety_overview(repo: Repository, start: date, end: date, tz: tzinfo | None = None) -> SafetyOverview:
+    """The safety overview of the days `start` to `end` (inclusive), in the local time zone `tz`."""
+
+    def day(moment: datetime) -> date:
+        return moment.astimezone(tz).date() if tz is not None else moment.date()
+
+    sessions = [s for s in repo.sessions(start - timedelta(days=1)) if start <= day(s.started_at) <= end]
+    stored = [e for e in repo.safety_events(start - timedelta(days=1)) if start <= day(e.at) <= end]
+    events = [e for e in stored if e.kind is not SafetyEventKind.RED_FLAG_ANSWERS or e.flags]
+    covered = {e.session_id for e in stored if e.kind in _STOP_KINDS and e.session_id}
+    events += [
+        SafetyEvent(s.ended_at, SafetyEventKind.SESSION_STOPPED, s.reason, session_id=s.id)
+        for s in sessions
+        if s.outcome is Outcome.SAFETY_STOP and s.id not in covered
+    ]
+    events.sort(key=lambda e: e.at)
+    answers: Counter[SymptomChange] = Counter()
+    not_answered = 0
+    for session in sessions:
+        for record in session.exercises:
+            if record.symptom is not None:
+                answers[record.symptom] += 1
+            elif not record.skipped and record.reps_done > 0:
+                not_answered += 1
+    changes = [(day(s.started_at), session_reach_change(s)) for s in sessions]
+    return SafetyOverview(
+        start=start,
+        end=end,
+        events=tuple(events),
+        red_flag_checks=sum(1 for e in stored if e.kind is SafetyEventKind.RED_FLAG_ANSWERS),
+        reach_further=tuple(d for d, change in changes if change is SymptomChange.DOWN),
+        reach_less=tuple(d for d, change in changes if change is SymptomChange.UP),
+        answers={change: answers[change] for change in SymptomChange},
+        not_answered=not_answered,
+    )

@@ -111,6 +111,31 @@ def _phase_for(day_index: int, total_days: int) -> Phase:
     return Phase.BALL
 
 
+@dataclass(frozen=True)
+class _Span:
+    """The period the story covers, and its two fixed moments: the flare and the safety stop."""
+
+    start: date
+    total_days: int
+    flare: tuple[date, date] | None  # first and last excused day, inclusive
+    safety_day: date  # the evening session of this day is stopped for safety
+
+    def in_flare(self, day: date) -> bool:
+        return self.flare is not None and self.flare[0] <= day <= self.flare[1]
+
+
+@dataclass(frozen=True)
+class _Day:
+    """One day of the story: what any session on it starts from."""
+
+    day: date
+    phase: Phase
+    back_level: float  # the day's pain before noise, 0..10 (may go past 10 in the flare)
+    leg_level: float
+    in_flare: bool
+    safety_day: bool
+
+
 def generate_demo_history(
     weeks: int,
     now: datetime,
@@ -126,111 +151,173 @@ def generate_demo_history(
     benchmark uses it for the largest realistic history)."""
     if weeks < 1:
         raise ValueError("weeks must be at least 1")
+    now = _local_now(now, tz)
+    rng = random.Random(seed)  # one stream, drawn from in a fixed order: the same seed, the same story
+    span = _span(now.date(), weeks)
+    keenness = min(1.0, max(0.0, keenness))
+    sessions: list[SessionRecord] = []
+    week_will = keenness  # how keen this week is; drifts week to week
+    for day_index in range(span.total_days):
+        day = span.start + timedelta(days=day_index)
+        if day.weekday() == 0 or day_index == 0:
+            week_will = _next_week_will(rng, day, week_will, keenness)
+        sessions += _day_sessions(rng, _story_day(span, day_index), week_will, now)
+    sessions, events = _safety_story(sessions, span.start, span.total_days, seed)
+    return DemoHistory(
+        sessions=tuple(sessions),
+        excused_days=frozenset(d for d in _days(span) if span.in_flare(d)),
+        plan_start=span.start,
+        flare=span.flare,
+        safety_stop_day=span.safety_day if any(s.outcome is Outcome.SAFETY_STOP for s in sessions) else None,
+        safety_events=tuple(events),
+    )
+
+
+def _local_now(now: datetime, tz: tzinfo | None) -> datetime:
+    """`now` as a wall time in the person's zone (`tz`, else the zone of `now`, which must have one)."""
     zone = tz or now.tzinfo
     if zone is None:
         raise ValueError("now must be an aware datetime")
-    now = now.astimezone(zone)
-    rng = random.Random(seed)
-    today = now.date()
+    return now.astimezone(zone)
+
+
+def _span(today: date, weeks: int) -> _Span:
+    """The days of the story: the flare a little before halfway (from three weeks), the safety stop the day
+    before it (or early on, in a short history)."""
     total_days = weeks * 7
     start = today - timedelta(days=total_days - 1)
-
     flare: tuple[date, date] | None = None
     if weeks >= 3:
         flare_first = start + timedelta(days=max(10, int(total_days * 0.45)))
         flare = (flare_first, flare_first + timedelta(days=FLARE_DAYS - 1))
     safety_day = flare[0] - timedelta(days=1) if flare else start + timedelta(days=min(total_days - 1, 3))
+    return _Span(start, total_days, flare, safety_day)
 
-    sessions: list[SessionRecord] = []
-    excused: set[date] = set()
-    keenness = min(1.0, max(0.0, keenness))
-    week_will = keenness  # how keen this week is; drifts week to week
-    for day_index in range(total_days):
-        day = start + timedelta(days=day_index)
-        if day.weekday() == 0 or day_index == 0:
-            drift = rng.uniform(-0.16, 0.12) * (1.0 - keenness + 0.2)
-            if day.month in (7, 8) and rng.random() < 0.5:
-                drift -= 0.12 * (1.0 - keenness + 0.1)  # summer holidays
-            week_will = min(1.0, max(0.35, week_will + drift + 0.4 * (keenness - week_will)))
-        in_flare = flare is not None and flare[0] <= day <= flare[1]
-        if in_flare:
-            excused.add(day)
 
-        improvement = min(1.0, day_index / min(IMPROVEMENT_DAYS, max(1, total_days - 8)))
-        eased = 1 - (1 - improvement) ** 1.6  # quick early gains that level off
-        back_level = START_BACK_PAIN + (SETTLED_BACK_PAIN - START_BACK_PAIN) * eased
-        leg_level = START_LEG_PAIN + (SETTLED_LEG_PAIN - START_LEG_PAIN) * eased
-        if flare is not None:
-            since_flare = (day - flare[0]).days
-            if 0 <= since_flare < FLARE_DAYS + 5:
-                bump = FLARE_EXTRA_PAIN * (1.0 if since_flare < FLARE_DAYS else 0.5 ** (since_flare - 3))
-                back_level += bump
-                leg_level += bump
-        back_level += 0.6 * math.sin(day_index / 9.0)  # slow ups and downs
+def _days(span: _Span) -> list[date]:
+    return [span.start + timedelta(days=i) for i in range(span.total_days)]
 
-        phase = _phase_for(day_index, total_days)
-        for slot, base, spread_min in ((MORNING_SLOT, time(8, 0), 40), (EVENING_SLOT, time(19, 0), 70)):
-            chance = week_will + 0.04 if slot == MORNING_SLOT else week_will - 0.06
-            if day.weekday() >= 5:
-                chance -= 0.06
-            if in_flare:
-                chance = 0.25 if slot == MORNING_SLOT else 0.0
-            is_safety_day = day == safety_day and slot == EVENING_SLOT
-            if not is_safety_day and rng.random() >= chance:
-                continue
-            offset = rng.randint(-spread_min // 2, spread_min)
-            started = datetime.combine(day, base, tzinfo=zone) + timedelta(minutes=offset)
-            if started > now:
-                continue
-            back = _clamp_pain(back_level + rng.gauss(0, 0.7))
-            leg = _clamp_pain(leg_level + rng.gauss(0, 0.8))
-            if is_safety_day:
-                outcome = Outcome.SAFETY_STOP
-            elif in_flare or rng.random() < 0.07:
-                outcome = Outcome.ENDED_EARLY
-            else:
-                outcome = Outcome.COMPLETED
-            exercises, minutes = _exercises(rng, phase, outcome, leg)
-            reason = ""
-            if outcome is Outcome.SAFETY_STOP:
-                reason = SAFETY_REASON
-            elif outcome is Outcome.ENDED_EARLY:
-                reason = "Pain flared up" if in_flare else rng.choice(_EARLY_REASONS)
-            pain_before = None
-            if rng.random() < 0.93 or is_safety_day:
-                pain_before = PainReport(back=back, leg=leg, reach=_reach_for(leg))
-            after_leg = leg + (1 if outcome is Outcome.SAFETY_STOP else -rng.choice((0, 1, 1)))
-            after_reach = _reach_for(_clamp_pain(after_leg))
-            if is_safety_day:  # the symptoms that stopped it reached further down the leg than before
-                after_reach = _further(pain_before.reach if pain_before else LegReach.NONE)
-            pain_after = PainReport(
-                back=max(0, back - rng.choice((0, 1, 1))),
-                leg=_clamp_pain(after_leg),
-                reach=after_reach,
-            )
-            sessions.append(
-                SessionRecord(
-                    id=f"{DEMO_ID_PREFIX}{day.isoformat()}-{slot.replace(':', '')}",
-                    started_at=started,
-                    ended_at=started + timedelta(minutes=minutes),
-                    phase=phase,
-                    exercises=exercises,
-                    outcome=outcome,
-                    pain_before=pain_before,
-                    pain_after=pain_after,
-                    reason=reason,
-                    slot=slot,
-                )
-            )
-    sessions, events = _safety_story(sessions, start, total_days, seed)
-    return DemoHistory(
-        sessions=tuple(sessions),
-        excused_days=frozenset(excused),
-        plan_start=start,
-        flare=flare,
-        safety_stop_day=safety_day if any(s.outcome is Outcome.SAFETY_STOP for s in sessions) else None,
-        safety_events=tuple(events),
+
+def _next_week_will(rng: random.Random, day: date, week_will: float, keenness: float) -> float:
+    """A new week's keenness: a random drift (down more often than up, lower in the summer holidays), pulled
+    back towards the person's usual keenness."""
+    drift = rng.uniform(-0.16, 0.12) * (1.0 - keenness + 0.2)
+    if day.month in (7, 8) and rng.random() < 0.5:
+        drift -= 0.12 * (1.0 - keenness + 0.1)  # summer holidays
+    return min(1.0, max(0.35, week_will + drift + 0.4 * (keenness - week_will)))
+
+
+def _story_day(span: _Span, day_index: int) -> _Day:
+    day = span.start + timedelta(days=day_index)
+    back_level, leg_level = _pain_levels(span, day_index)
+    return _Day(
+        day=day,
+        phase=_phase_for(day_index, span.total_days),
+        back_level=back_level,
+        leg_level=leg_level,
+        in_flare=span.in_flare(day),
+        safety_day=day == span.safety_day,
     )
+
+
+def _pain_levels(span: _Span, day_index: int) -> tuple[float, float]:
+    """The day's back and leg pain before noise: quick early gains that level off, the flare's bump and how
+    it fades, and slow ups and downs of the back."""
+    improvement = min(1.0, day_index / min(IMPROVEMENT_DAYS, max(1, span.total_days - 8)))
+    eased = 1 - (1 - improvement) ** 1.6  # quick early gains that level off
+    back_level = START_BACK_PAIN + (SETTLED_BACK_PAIN - START_BACK_PAIN) * eased
+    leg_level = START_LEG_PAIN + (SETTLED_LEG_PAIN - START_LEG_PAIN) * eased
+    if span.flare is not None:
+        since_flare = day_index - (span.flare[0] - span.start).days
+        if 0 <= since_flare < FLARE_DAYS + 5:
+            bump = FLARE_EXTRA_PAIN * (1.0 if since_flare < FLARE_DAYS else 0.5 ** (since_flare - 3))
+            back_level += bump
+            leg_level += bump
+    back_level += 0.6 * math.sin(day_index / 9.0)  # slow ups and downs
+    return back_level, leg_level
+
+
+# The reminder slots: when each session is planned, and how many minutes around it it may start.
+_SLOTS = ((MORNING_SLOT, time(8, 0), 40), (EVENING_SLOT, time(19, 0), 70))
+
+
+def _slot_chance(slot: str, week_will: float, day: _Day) -> float:
+    """How likely the session of `slot` is done: mornings more than evenings, weekends less, and in the flare
+    only the odd gentle morning."""
+    if day.in_flare:
+        return 0.25 if slot == MORNING_SLOT else 0.0
+    chance = week_will + 0.04 if slot == MORNING_SLOT else week_will - 0.06
+    if day.day.weekday() >= 5:
+        chance -= 0.06
+    return chance
+
+
+def _day_sessions(rng: random.Random, day: _Day, week_will: float, now: datetime) -> list[SessionRecord]:
+    """The sessions done on `day` (none later than `now`); the safety day's evening session always happens."""
+    sessions = []
+    zone = now.tzinfo
+    for slot, base, spread_min in _SLOTS:
+        safety_stop = day.safety_day and slot == EVENING_SLOT
+        if not safety_stop and rng.random() >= _slot_chance(slot, week_will, day):
+            continue
+        offset = rng.randint(-spread_min // 2, spread_min)
+        started = datetime.combine(day.day, base, tzinfo=zone) + timedelta(minutes=offset)
+        if started <= now:
+            sessions.append(_session(rng, day, slot, started, safety_stop=safety_stop))
+    return sessions
+
+
+def _session(
+    rng: random.Random, day: _Day, slot: str, started: datetime, *, safety_stop: bool
+) -> SessionRecord:
+    """One session: its pain before and after, how it ended and why, and its exercises."""
+    back = _clamp_pain(day.back_level + rng.gauss(0, 0.7))
+    leg = _clamp_pain(day.leg_level + rng.gauss(0, 0.8))
+    if safety_stop:
+        outcome = Outcome.SAFETY_STOP
+    elif day.in_flare or rng.random() < 0.07:
+        outcome = Outcome.ENDED_EARLY
+    else:
+        outcome = Outcome.COMPLETED
+    exercises, minutes = _exercises(rng, day.phase, outcome, leg)
+    reason = ""
+    if outcome is Outcome.SAFETY_STOP:
+        reason = SAFETY_REASON
+    elif outcome is Outcome.ENDED_EARLY:
+        reason = "Pain flared up" if day.in_flare else rng.choice(_EARLY_REASONS)
+    pain_before, pain_after = _pain_reports(rng, back, leg, safety_stop=safety_stop)
+    return SessionRecord(
+        id=f"{DEMO_ID_PREFIX}{day.day.isoformat()}-{slot.replace(':', '')}",
+        started_at=started,
+        ended_at=started + timedelta(minutes=minutes),
+        phase=day.phase,
+        exercises=exercises,
+        outcome=outcome,
+        pain_before=pain_before,
+        pain_after=pain_after,
+        reason=reason,
+        slot=slot,
+    )
+
+
+def _pain_reports(
+    rng: random.Random, back: int, leg: int, *, safety_stop: bool
+) -> tuple[PainReport | None, PainReport]:
+    """The pain check before (now and then skipped, never before the safety stop) and after: a little better
+    after most sessions; after the safety stop the leg is worse and the symptoms reach further down."""
+    pain_before = None
+    if rng.random() < 0.93 or safety_stop:
+        pain_before = PainReport(back=back, leg=leg, reach=_reach_for(leg))
+    after_leg = leg + (1 if safety_stop else -rng.choice((0, 1, 1)))
+    after_reach = _reach_for(_clamp_pain(after_leg))
+    if safety_stop:  # the symptoms that stopped it reached further down the leg than before
+        after_reach = _further(pain_before.reach if pain_before else LegReach.NONE)
+    pain_after = PainReport(
+        back=max(0, back - rng.choice((0, 1, 1))),
+        leg=_clamp_pain(after_leg),
+        reach=after_reach,
+    )
+    return pain_before, pain_after
 
 
 def _safety_story(

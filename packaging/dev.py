@@ -3,7 +3,7 @@
 
     python3 packaging/dev.py run [app arguments]   # create .venv if needed, install, start the app
     python3 packaging/dev.py test [pytest args]    # same venv plus test tools, run the whole suite headless
-    python3 packaging/dev.py test --fast [args]    # the same without the slow tests (marked slow or xvfb)
+    python3 packaging/dev.py test --fast [args]    # the edit loop: no slow tests, fewer examples, all cores
     python3 packaging/dev.py lint                  # ruff (lint + format check) and mypy
 
 The virtual environment lives in .venv at the top of the checkout and is reinstalled only when
@@ -51,6 +51,22 @@ def ensure_venv(extra: str) -> None:
     stamp.write_text(" ".join([*have, wanted]))
 
 
+# `test --fast`, for the edit-test loop (CI and the plain command run everything): leaves out the tests marked
+# slow or xvfb, runs each Hypothesis property with the "fast" profile's examples (tests/conftest.py) and
+# spreads the tests over the machine's cores (pytest-xdist) unless the arguments choose otherwise.
+FAST_ARGS = ["-m", "not slow and not xvfb", "--hypothesis-profile=fast"]
+OWN_SPREAD = ("-n", "--numprocesses", "--dist", "--pdb", "--trace", "no:xdist")  # one process, or your own -n
+
+
+def pytest_args(rest: list[str]) -> list[str]:
+    """The pytest arguments for `test [--fast] [args]`."""
+    if "--fast" not in rest:
+        return rest
+    rest = [arg for arg in rest if arg != "--fast"]
+    spread = [] if any(arg.startswith(OWN_SPREAD) for arg in rest) else ["-n", "auto"]
+    return [*FAST_ARGS, *spread, *rest]
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in EXTRAS:
         print(__doc__)
@@ -61,9 +77,7 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(BIN / "sciatica-coach"), *rest])
     if command == "test":
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-        if "--fast" in rest:  # for the edit-test loop; CI and the plain command run everything
-            rest = ["-m", "not slow and not xvfb", *(arg for arg in rest if arg != "--fast")]
-        return subprocess.call([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT, env=env)
+        return subprocess.call([str(PYTHON), "-m", "pytest", *pytest_args(rest)], cwd=ROOT, env=env)
     targets = ["sciatica_coach", "tests", "benchmarks", "packaging"]
     code = subprocess.call([str(BIN / "ruff"), "check", *targets], cwd=ROOT)
     code |= subprocess.call([str(BIN / "ruff"), "format", "--check", *targets], cwd=ROOT)

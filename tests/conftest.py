@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("QT_ACCESSIBILITY", "1")
@@ -19,6 +20,37 @@ os.environ.setdefault("QT_ACCESSIBILITY", "1")
 # follow it): set here, every test sees the same one whether or not a test before it started Qt.
 with contextlib.suppress(locale.Error):
     locale.setlocale(locale.LC_ALL, "")
+
+
+# Hypothesis profiles: "default" (CI and the plain test command: each property's own count) and "fast"
+# (`dev.py test --fast`, which passes --hypothesis-profile=fast): at most FAST_EXAMPLES examples for every
+# property, those that set their own count too; the edit loop then still runs each property once over.
+FAST_PROFILE, FAST_EXAMPLES = "fast", 10
+settings.register_profile(FAST_PROFILE, max_examples=FAST_EXAMPLES)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("hypothesis_profile", None) != FAST_PROFILE:
+        return
+    for item in items:
+        test = getattr(item, "function", None)
+        own = getattr(test, "_hypothesis_internal_use_settings", None)  # @settings(...) on a @given test
+        if isinstance(own, settings) and own.max_examples > FAST_EXAMPLES:
+            test._hypothesis_internal_use_settings = settings(own, max_examples=FAST_EXAMPLES)  # type: ignore[union-attr]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Under pytest-xdist a report travels to the main process as UTF-8, and a log line with a lone surrogate
+    (the hostile-value tests log such values) stopped the whole run (pytest-xdist issue 843): write those
+    characters as escapes in the captured sections."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if hasattr(item.config, "workerinput"):
+        report.sections = [
+            (title, text.encode("utf-8", "backslashreplace").decode("utf-8"))
+            for title, text in report.sections
+        ]
 
 
 @pytest.fixture(autouse=True)
@@ -64,15 +96,15 @@ def reset_ui_state() -> None:
     modules = sys.modules
     if (i18n := modules.get("sciatica_coach.i18n")) is not None:
         i18n.set_language(i18n.SOURCE_LANGUAGE)
-    if (locale_support := modules.get("sciatica_coach.views.locale_support")) is not None:
+    if (locale_support := modules.get("sciatica_coach.platform.locale_support")) is not None:
         locale_support.reset_language()  # our language, Qt's translator, the locale for dates and times
     if (catalogue := modules.get("sciatica_coach.core.catalogue")) is not None:
         catalogue.clear_catalogue_cache()  # cached per language, and a test may point it at other assets
     if (clock := modules.get("sciatica_coach.core.clock")) is not None:
         clock.local_zone.cache_clear()  # a test may have changed TZ
     if (theme := modules.get("sciatica_coach.views.theme")) is not None:
-        theme._current = theme.LIGHT
-        theme._system_point_size = None
+        theme._current = theme.LIGHT  # type: ignore[attr-defined]
+        theme._system_point_size = None  # type: ignore[attr-defined]
     if "PySide6.QtWidgets" in modules:
         _reset_qt_application()
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from enum import Enum
 from pathlib import Path
 
 from sciatica_coach.core import safety
 from sciatica_coach.core.catalogue import Catalogue
 from sciatica_coach.core.clock import Clock, SystemClock
-from sciatica_coach.core.model import Direction, Routine, RoutineItem
+from sciatica_coach.core.model import Direction, Exercise, Routine, RoutineItem
 from sciatica_coach.core.plan_history import (
     REASON_PRESCRIPTION,
     REASON_SUGGESTION,
@@ -53,6 +54,35 @@ def avoided_items(routine: Routine, catalogue: Catalogue, avoid: Direction | Non
         return []
     known = [item.exercise_id for item in routine.items if item.exercise_id in catalogue.exercises]
     return [exercise_id for exercise_id in known if catalogue.get(exercise_id).direction.includes(avoid)]
+
+
+def without_avoided(routine: Routine, catalogue: Catalogue, avoid: Direction | None) -> Routine | None:
+    """The routine with its exercises that move the back the avoided way taken out; None when there are none
+    to take out, or when nothing would be left (a routine keeps at least one exercise)."""
+    flagged = set(avoided_items(routine, catalogue, avoid))
+    kept = tuple(item for item in routine.items if item.exercise_id not in flagged)
+    return Routine(routine.phase, kept) if kept and flagged else None
+
+
+def can_remove(routine: Routine) -> bool:
+    """Whether an exercise may be taken out of the routine: never its last one."""
+    return len(routine.items) > 1
+
+
+class NotAddable(Enum):
+    """Why an exercise of the catalogue can't be added to the routine now."""
+
+    IN_ROUTINE = "in-routine"
+    LATER_PHASE = "later-phase"  # it becomes available when the routine moves on to that phase
+
+
+def why_not_addable(exercise: Exercise, routine: Routine) -> NotAddable | None:
+    """None when the exercise can be added to the routine."""
+    if any(item.exercise_id == exercise.id for item in routine.items):
+        return NotAddable.IN_ROUTINE
+    if exercise.phase > routine.phase:
+        return NotAddable.LATER_PHASE
+    return None
 
 
 # --- prescription files -----------------------------------------------------------------------------------

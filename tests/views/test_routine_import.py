@@ -87,3 +87,16 @@ def test_the_question_reads_from_the_mat(qtbot: QtBot, data_dir: Path, tmp_path:
     assert shot.width() >= 600 and shot.height() >= 300
     shot.save(str(tmp_path / "import-question.png"))  # looked at by hand when the dialog changes
     dialog.cancel_button.click()
+
+
+def test_unsaved_changes_are_mentioned_before_an_import(qtbot: QtBot, data_dir: Path, tmp_path: Path) -> None:
+    page = make_page(qtbot, data_dir)
+    warning = "Changes you haven't saved yet will be lost."
+    dialog = choose_file(qtbot, page, physio_file(tmp_path))
+    assert warning not in [w.text() for w in dialog.findChildren(type(page.file_message))]
+    dialog.cancel_button.click()
+    page.remove_selected()
+    dialog = choose_file(qtbot, page, physio_file(tmp_path))
+    assert warning in [w.text() for w in dialog.findChildren(type(page.file_message))]
+    dialog.cancel_button.click()
+    assert page.is_dirty()

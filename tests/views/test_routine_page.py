@@ -290,3 +290,65 @@ def test_the_main_window_shows_the_routine_page(qtbot: QtBot, data_dir: Path) ->
         window.ctx.repo.set_setting("theme", theme)
         window.apply_appearance()
         window.ctx.settings_changed.emit()
+
+
+def test_delete_key_removes_and_the_sides_are_edited_for_one_sided_exercises(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    from sciatica_coach.core.model import SideMode
+
+    page = make_page(qtbot, data_dir)
+    page.list.setCurrentRow(ids(page).index("pelvic-tilt"))
+    assert not page.side.isEnabled()  # both sides together: nothing to choose
+    page.list.setCurrentRow(ids(page).index("knee-to-chest"))
+    assert page.side.isEnabled() and page.field_labels["reps"].text() == "Repetitions (each side)"
+    page.side.setCurrentIndex(2)
+    row = ids(page).index("knee-to-chest")
+    assert page.draft().items[row].side_mode is SideMode.ALTERNATING and page.is_dirty()
+    page.list.setFocus()
+    qtbot.keyClick(page.list, Qt.Key.Key_Delete)  # type: ignore[no-untyped-call]
+    assert "knee-to-chest" not in ids(page)
+    assert page.select_catalogue("knee-to-chest"), "it can be added again"
+
+
+def test_a_failed_save_is_said_and_the_changes_are_kept(
+    qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sciatica_coach.storage.repository import DataError
+
+    page = make_page(qtbot, data_dir)
+    page.remove_selected()
+    edited = page.draft()
+
+    def fail(*_args: object, **_kwargs: object) -> None:
+        raise DataError("The disk is full.")
+
+    monkeypatch.setattr(plans, "save_routine", fail)
+    with qtbot.waitSignal(page.ctx.save_failed, timeout=1000):
+        assert not page.save()
+    assert page.status.text() == "The disk is full."
+    assert page.is_dirty() and page.draft() == edited and page.save_button.isEnabled()
+
+
+def test_the_thumbnails_follow_the_theme_and_the_place_in_the_lists_is_kept(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    page = make_page(qtbot, data_dir)
+    page.list.setCurrentRow(3)
+    assert page.select_catalogue("knee-to-chest") is False  # already in the routine
+    page.remove_selected()  # the fourth goes; the catalogue offers it again
+    removed = {e.id for e in load_catalogue().by_phase(Phase.MOBILITY)} - set(ids(page))
+    (exercise_id,) = removed
+    assert page.select_catalogue(exercise_id)
+    before = page.list.item(0).icon().pixmap(64, 40).toImage()
+    from PySide6.QtWidgets import QApplication
+
+    from sciatica_coach.views.theme import apply_theme
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, "dark")  # the autouse fixture puts the light theme back
+    page.ctx.appearance_changed.emit()
+    assert page.list.item(0).icon().pixmap(64, 40).toImage() != before
+    assert page.list.currentRow() == 3
+    assert page.catalogue_list.currentItem().data(Qt.ItemDataRole.UserRole) == exercise_id

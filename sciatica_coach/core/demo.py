@@ -327,23 +327,14 @@ def _safety_story(
     paused for a doctor; a few after-exercise questions left unanswered). A separate random stream, so the
     sessions themselves stay as they were."""
     rng = random.Random(seed * 7919 + 1)
-    events: list[SafetyEvent] = []
-    if total_days >= 4 * 7:
-        yes_day = start + timedelta(days=int(total_days * RED_FLAG_YES_SHARE))
-        first = next((s for s in sessions if s.started_at.date() >= yes_day), None)
-        if first is not None:
-            asked = first.started_at - timedelta(minutes=1)
-            cleared = datetime.combine(asked.date() + DOCTOR_SEEN_AFTER, time(10, 0), tzinfo=asked.tzinfo)
-            sessions = [s for s in sessions if not asked <= s.started_at < cleared]
-            events.append(SafetyEvent(asked, SafetyEventKind.RED_FLAG_ANSWERS, flags=(RED_FLAG_YES_ID,)))
-            events.append(SafetyEvent(cleared, SafetyEventKind.DOCTOR_CLEARED, flags=(RED_FLAG_YES_ID,)))
+    sessions, events = _doctor_pause(sessions, start, total_days)
     out: list[SessionRecord] = []
     planned_checks = [e.at for e in events if e.kind is SafetyEventKind.RED_FLAG_ANSWERS]
     last_check: datetime | None = None
     for session in sessions:
         while planned_checks and planned_checks[0] <= session.started_at:
             last_check = planned_checks.pop(0)
-        if last_check is None or session.started_at - last_check >= timedelta(days=RED_FLAG_CHECK_DAYS):
+        if _check_due(last_check, session):
             last_check = session.started_at - timedelta(minutes=1)
             events.append(SafetyEvent(last_check, SafetyEventKind.RED_FLAG_ANSWERS))
         adjusted, session_events = _session_events(rng, session)
@@ -353,29 +344,54 @@ def _safety_story(
     return out, events
 
 
+def _doctor_pause(
+    sessions: list[SessionRecord], start: date, total_days: int
+) -> tuple[list[SessionRecord], list[SafetyEvent]]:
+    """From four weeks of history: late on, the night-pain question answered "yes" just before a session,
+    no sessions until a doctor has been seen two days later, and the doctor's all-clear."""
+    if total_days < 4 * 7:
+        return sessions, []
+    yes_day = start + timedelta(days=int(total_days * RED_FLAG_YES_SHARE))
+    first = next((s for s in sessions if s.started_at.date() >= yes_day), None)
+    if first is None:
+        return sessions, []
+    asked = first.started_at - timedelta(minutes=1)
+    cleared = datetime.combine(asked.date() + DOCTOR_SEEN_AFTER, time(10, 0), tzinfo=asked.tzinfo)
+    kept = [s for s in sessions if not asked <= s.started_at < cleared]
+    return kept, [
+        SafetyEvent(asked, SafetyEventKind.RED_FLAG_ANSWERS, flags=(RED_FLAG_YES_ID,)),
+        SafetyEvent(cleared, SafetyEventKind.DOCTOR_CLEARED, flags=(RED_FLAG_YES_ID,)),
+    ]
+
+
+def _check_due(last_check: datetime | None, session: SessionRecord) -> bool:
+    """The red-flag questions come before the first session, then once a week."""
+    return last_check is None or session.started_at - last_check >= timedelta(days=RED_FLAG_CHECK_DAYS)
+
+
 def _session_events(rng: random.Random, session: SessionRecord) -> tuple[SessionRecord, list[SafetyEvent]]:
     """What one session adds to the safety record: "It hurts", spreads, an unanswered question, its end."""
     events: list[SafetyEvent] = []
     records = list(session.exercises)
     length = session.ended_at - session.started_at
 
-    def at(index: int) -> datetime:
-        return session.started_at + length * (index + 1) / (len(records) + 1)
-
     def event(kind: SafetyEventKind, index: int | None = None, detail: str = "") -> SafetyEvent:
-        moment = session.ended_at if index is None else at(index)
-        exercise_id = "" if index is None else records[index].exercise_id
-        return SafetyEvent(moment, kind, detail, exercise_id=exercise_id, session_id=session.id)
+        """At the end of the session, or part-way through for the exercise at `index`."""
+        if index is None:
+            return SafetyEvent(session.ended_at, kind, detail, session_id=session.id)
+        moment = session.started_at + length * (index + 1) / (len(records) + 1)
+        return SafetyEvent(
+            moment, kind, detail, exercise_id=records[index].exercise_id, session_id=session.id
+        )
 
     done = [i for i, r in enumerate(records) if not r.skipped]
-    extension = [i for i in done if records[i].exercise_id in _extension_exercises()]
-    if extension and rng.random() < IT_HURTS_CHANCE:
-        events.append(event(SafetyEventKind.IT_HURTS, rng.choice(extension)))
-    same = [i for i in done if records[i].symptom is SymptomChange.SAME]
-    if same and rng.random() < UNANSWERED_CHANCE:
-        index = rng.choice(same)
-        records[index] = replace(records[index], symptom=None)
-        events.append(event(SafetyEventKind.UNANSWERED_QUESTION, index))
+    hurt = _maybe_it_hurts(rng, records, done)
+    if hurt is not None:
+        events.append(event(SafetyEventKind.IT_HURTS, hurt))
+    unanswered = _maybe_unanswered(rng, records, done)
+    if unanswered is not None:
+        records[unanswered] = replace(records[unanswered], symptom=None)
+        events.append(event(SafetyEventKind.UNANSWERED_QUESTION, unanswered))
     events += [
         event(SafetyEventKind.SYMPTOM_SPREAD, i) for i in done if records[i].symptom is SymptomChange.DOWN
     ]
@@ -384,6 +400,22 @@ def _session_events(rng: random.Random, session: SessionRecord) -> tuple[Session
     if session.outcome is not Outcome.COMPLETED:
         events.append(event(SafetyEventKind.SESSION_STOPPED, detail=session.reason))
     return replace(session, exercises=tuple(records)), events
+
+
+def _maybe_it_hurts(rng: random.Random, records: list[ExerciseRecord], done: list[int]) -> int | None:
+    """Now and then "It hurts" is pressed during an extension exercise: the index of that exercise."""
+    extension = [i for i in done if records[i].exercise_id in _extension_exercises()]
+    if extension and rng.random() < IT_HURTS_CHANCE:
+        return rng.choice(extension)
+    return None
+
+
+def _maybe_unanswered(rng: random.Random, records: list[ExerciseRecord], done: list[int]) -> int | None:
+    """Now and then an after-exercise question (one answered "the same") is left unanswered: its index."""
+    same = [i for i in done if records[i].symptom is SymptomChange.SAME]
+    if same and rng.random() < UNANSWERED_CHANCE:
+        return rng.choice(same)
+    return None
 
 
 def _routine(phase: Phase) -> tuple[tuple[str, int, int, int], ...]:
@@ -403,13 +435,7 @@ def _exercises(
 ) -> tuple[tuple[ExerciseRecord, ...], int]:
     """The exercise records of one session, and its length in minutes."""
     routine = _routine(phase)
-    stop_at = len(routine)
-    if outcome is Outcome.ENDED_EARLY:
-        stop_at = rng.randint(1, len(routine) - 1)
-    elif outcome is Outcome.SAFETY_STOP:
-        stop_at = next(
-            (i + 1 for i, item in enumerate(routine) if item[0] in _extension_exercises()), len(routine)
-        )
+    stop_at = _exercises_done(rng, routine, outcome)
     records = []
     minutes = 2
     for index, (exercise_id, reps, sets, hold_s) in enumerate(routine):
@@ -417,11 +443,7 @@ def _exercises(
         symptom: SymptomChange | None = None
         if done:
             stopped_here = outcome is Outcome.SAFETY_STOP and index == stop_at - 1
-            spread = exercise_id in _extension_exercises() and leg >= 4 and rng.random() < 0.04
-            if stopped_here or spread:
-                symptom = SymptomChange.DOWN
-            else:
-                symptom = SymptomChange.UP if rng.random() < 0.25 else SymptomChange.SAME
+            symptom = _symptom_after(rng, exercise_id, leg, stopped_here=stopped_here)
             minutes += max(1, round(reps * sets * (hold_s + 4) / 60))
         records.append(
             ExerciseRecord(
@@ -436,6 +458,31 @@ def _exercises(
             )
         )
     return tuple(records), minutes
+
+
+def _exercises_done(
+    rng: random.Random, routine: tuple[tuple[str, int, int, int], ...], outcome: Outcome
+) -> int:
+    """How many of the routine's exercises were done: all, some (ended early), or up to and including the
+    first extension exercise (the safety stop)."""
+    if outcome is Outcome.ENDED_EARLY:
+        return rng.randint(1, len(routine) - 1)
+    if outcome is Outcome.SAFETY_STOP:
+        return next(
+            (i + 1 for i, item in enumerate(routine) if item[0] in _extension_exercises()), len(routine)
+        )
+    return len(routine)
+
+
+def _symptom_after(rng: random.Random, exercise_id: str, leg: int, *, stopped_here: bool) -> SymptomChange:
+    """The answer after an exercise: further down the leg where the safety stop came, and now and then after
+    an extension exercise when leg pain is high; otherwise mostly the same, sometimes up towards the back."""
+    spread = (
+        exercise_id in _extension_exercises() and leg >= 4 and rng.random() < 0.04
+    )  # drawn even when stopped
+    if stopped_here or spread:
+        return SymptomChange.DOWN
+    return SymptomChange.UP if rng.random() < 0.25 else SymptomChange.SAME
 
 
 def is_demo_session(record: SessionRecord) -> bool:

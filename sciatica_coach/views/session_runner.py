@@ -87,6 +87,8 @@ class SessionRunner(QObject):
         pain_before: PainReport | None,
         slot: str,
         parent: QObject | None = None,
+        *,
+        session_id: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -97,7 +99,7 @@ class SessionRunner(QObject):
             first_get_ready_s=ctx.repo.setting("get_ready_s"),  # the engine clamps it to 5-60 s
             ask_after_each_exercise=True,
         )
-        self.session_id = uuid.uuid4().hex
+        self.session_id = session_id or uuid.uuid4().hex
         self.pain_before = pain_before
         self.slot = slot
         self.started_at: datetime | None = None

@@ -3,11 +3,14 @@
 Stages: pain check before → the running session (with the after-exercise symptom question) → pain check
 after → a kind summary. Red pain, the "it hurts" button and red-flag answers lead to a calm stop screen.
 Everything is driven by keys too: Space pause/resume, → skip, ← back, Esc end (asks first), F floor mode,
-H "it hurts", and 1/2/3 answer the symptom question."""
+H "it hurts", and 1/2/3 answer the symptom question.
+
+Which stage comes next, and what is kept (safety events, a safety-stop session), is decided by the Qt-free
+`core.session_flow.SessionFlow`; this view stores what it says (through services) and shows the page."""
 
 from __future__ import annotations
 
-import uuid
+from collections.abc import Sequence
 from datetime import date
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -41,19 +44,19 @@ from sciatica_coach.core import red_flags, safety
 from sciatica_coach.core.announce import Announced, Due, announcement_due, whole_seconds_left
 from sciatica_coach.core.catalogue import Catalogue
 from sciatica_coach.core.cues import STEP_WORDS, cue_for, step_word
+from sciatica_coach.core.emergency import Country
 from sciatica_coach.core.engine import PauseReason, SessionStatus, Step
 from sciatica_coach.core.model import (
-    Outcome,
+    Exercise,
     PainReport,
     Routine,
-    SafetyEvent,
-    SafetyEventKind,
     SessionRecord,
     Side,
     SymptomChange,
 )
-from sciatica_coach.core.safety import RedStopGate
+from sciatica_coach.core.safety import RedStopState
 from sciatica_coach.core.schedule import slot_for
+from sciatica_coach.core.session_flow import Next, SessionFlow, Stage
 from sciatica_coach.i18n import N_, _, ngettext
 from sciatica_coach.platform.locale_support import clock_time
 from sciatica_coach.services import cautions, safety_state
@@ -703,6 +706,38 @@ class CurrentSizedStack(QStackedWidget):
         return current.heightForWidth(width) if current is not None else -1
 
 
+class StoredFacts:
+    """What the session's safety flow reads (`core.session_flow.SafetyFacts`), from the app's stored data."""
+
+    def __init__(self, ctx: AppContext, catalogue: Catalogue) -> None:
+        self.repo, self.clock, self.catalogue = ctx.repo, ctx.clock, catalogue
+
+    def coaching_pause(self) -> red_flags.Tier:
+        return safety_state.coaching_pause(self.repo, self.clock.now().date())
+
+    def guidance_accepted(self) -> bool:
+        return safety_state.guidance_accepted(self.repo)
+
+    def red_flag_check_due(self) -> bool:
+        return safety_state.red_flag_check_due(self.repo, self.clock.now())
+
+    def red_stop(self) -> RedStopState:
+        return safety_state.red_stop_state(self.repo, self.clock.now())
+
+    def country(self) -> Country:
+        return safety_state.emergency_country(self.repo)
+
+    def routine_today(self, routine: Routine) -> Routine:
+        return cautions.without(routine, cautions.left_out_today(self.repo, self.clock.now().date()))
+
+    def unseen_cautions(self, routine: Routine) -> Sequence[Exercise]:
+        return cautions.unseen(self.repo, routine, self.catalogue)
+
+    def last_session(self) -> SessionRecord | None:
+        sessions = self.repo.sessions()
+        return sessions[-1] if sessions else None
+
+
 class SessionView(QWidget):
     """One session from the pain check to the summary. Emits `closed` when the person is done here."""
 
@@ -716,8 +751,6 @@ class SessionView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.catalogue = catalogue
-        self.routine = routine
-        self.adjustment_note = adjustment_note
         self.runner: SessionRunner | None = None
         self.pain_after: PainReport | None = None
         self._announced: Announced | None = None
@@ -774,9 +807,8 @@ class SessionView(QWidget):
         self.cautions = CautionsPage()  # the cautions of exercises not done before (helper A)
         self.cautions.accepted.connect(self._on_cautions_read)
         self.stack.addWidget(self.cautions)
-        self._pending_report: PainReport | None = None
-        self._red_stop_confirmed = False  # "my pain has settled" after a red stop today
-        self._adjustment = safety.NO_ADJUSTMENT
+        # The safety flow: which stage comes next and what to keep (core/session_flow.py).
+        self.flow = SessionFlow(StoredFacts(ctx, catalogue), ctx.clock, routine, dose_note=adjustment_note)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
         self._floor_mode = False
@@ -805,109 +837,74 @@ class SessionView(QWidget):
             shortcut.setEnabled(False)
             self._shortcuts.append(shortcut)
 
-    # ---- stages ------------------------------------------------------------------------------------
+    # ---- stages: the flow (core.session_flow) decides, the view stores what it says and shows the page ----
     def begin(self) -> None:
         """Show the first stage that applies: the guidance note, the red-flag check, then the pain check."""
-        repo, now = self.ctx.repo, self.ctx.clock.now()
-        paused = safety_state.coaching_pause(repo, now.date())
-        if paused is not red_flags.Tier.NONE:
-            self._show_triage(paused)
-        elif not safety_state.guidance_accepted(repo):
-            self.stack.setCurrentWidget(self.guidance)
-        elif safety_state.red_flag_check_due(repo, now):
-            self.red_flags.set_questions(safety_state.questions_due(repo))
-            self.stack.setCurrentWidget(self.red_flags)
-        else:
-            self._show_pain_check()
+        self._show(self.flow.begin())
 
-    def _show_pain_check(self) -> None:
-        """The pain check before a session, unless a red pain stop today asks for a wait or a confirmation."""
-        state = safety_state.red_stop_state(self.ctx.repo, self.ctx.clock.now())
-        if state.gate is RedStopGate.NONE or self._red_stop_confirmed:
-            self.stack.setCurrentWidget(self.before)
+    def _keep(self, step: Next) -> None:
+        """Store what the flow says to keep: new symptoms, safety events, a session record."""
+        if step.new_symptoms:
+            safety_state.report_new_symptoms(self.ctx.repo)
+        for event in step.events:
+            self.ctx.record_safety_event(event)
+        if step.session is not None:
+            self.ctx.save_session(step.session)
+
+    def _show(self, step: Next) -> None:
+        """Keep what the flow says to keep, then show its stage."""
+        if step.ignored:
             return
-        assert state.stopped_at is not None and state.open_at is not None
+        self._keep(step)
+        stage = step.stage
+        if stage is Stage.GUIDANCE:
+            self.stack.setCurrentWidget(self.guidance)
+        elif stage is Stage.RED_FLAGS:
+            self.red_flags.set_questions(safety_state.questions_due(self.ctx.repo))
+            self.stack.setCurrentWidget(self.red_flags)
+        elif stage is Stage.TRIAGE and step.advice is not None:
+            self.triage.show_advice(step.advice)  # names the numbers of the person's country
+            self.stack.setCurrentWidget(self.triage)
+            self.triage.back_button.setFocus()
+        elif stage in (Stage.RED_STOP_WAIT, Stage.RED_STOP_CONFIRM) and step.red_stop is not None:
+            self._show_red_stop(step)
+        elif stage is Stage.PAIN_BEFORE:
+            self.stack.setCurrentWidget(self.before)
+        elif stage is Stage.CAUTIONS:
+            self.cautions.show_cautions(step.cautions)
+            self.stack.setCurrentWidget(self.cautions)
+        elif stage is Stage.RUNNING and step.routine is not None:
+            self._start(step.routine, step.note)
+        elif stage in (Stage.STOPPED, Stage.DONE):
+            self.stop.show_message(step.heading, step.message, urgent=step.urgent)
+            if step.note:
+                self.stop.add_paragraph(step.note, urgent=step.note_urgent)
+            self.stack.setCurrentWidget(self.stop)
+
+    def _show_red_stop(self, step: Next) -> None:
+        """After a red pain stop today: the time from which a session is possible, or "has it settled?"."""
+        state = step.red_stop
+        assert state is not None and state.stopped_at is not None and state.open_at is not None
         stopped, until = clock_time(state.stopped_at), clock_time(state.open_at)
-        if state.gate is RedStopGate.WAIT:
+        if step.stage is Stage.RED_STOP_WAIT:
             text = _(safety.RED_STOP_WAIT_TEXT).format(time=stopped, until=until)
-            self.stop.show_message(_("Let's give your pain time to settle"), text, urgent=True)
+            self.stop.show_message(step.heading, text, urgent=step.urgent)
             self.stack.setCurrentWidget(self.stop)
         else:
             self.red_stop.body.setText(_(safety.RED_STOP_CONFIRM_TEXT).format(time=stopped))
             self.stack.setCurrentWidget(self.red_stop)
 
-    def _on_red_stop_confirmed(self) -> None:
-        self._red_stop_confirmed = True
-        state = safety_state.red_stop_state(self.ctx.repo, self.ctx.clock.now())
-        when = state.stopped_at.strftime("%H:%M") if state.stopped_at else "earlier"
-        self._record(
-            SafetyEventKind.RED_STOP_OVERRIDE,
-            f"After the red pain stop at {when}, confirmed the pain had settled; session at half the repetitions.",
-        )
-        self.stack.setCurrentWidget(self.before)
-
-    def _record(
-        self, kind: SafetyEventKind, detail: str = "", exercise_id: str = "", session_id: str = ""
-    ) -> None:
-        """Keep a safety moment in the history (with this session's id once it runs)."""
-        if not session_id and self.runner is not None:
-            session_id = self.runner.session_id
-        now = self.ctx.clock.now()
-        self.ctx.record_safety_event(SafetyEvent(now, kind, detail, exercise_id, session_id))
-
-    def _on_guidance_accepted(self) -> None:
-        safety_state.accept_guidance(self.ctx.repo, self.ctx.clock.now())
-        self.begin()
-
-    def _on_red_flags(self, answers: dict[str, bool]) -> None:
-        now = self.ctx.clock.now()
-        tier = safety_state.record_red_flag_answers(self.ctx.repo, now, answers)
-        self.ctx.record_safety_event(safety_state.red_flag_event(now, answers, tier))
-        self.ctx.sessions_changed.emit()  # Today and the reminders follow a pause at once
-        if tier is red_flags.Tier.NONE:
-            self._show_pain_check()
-        else:
-            self._show_triage(tier)
-
-    def _show_triage(self, tier: red_flags.Tier) -> None:
-        """The advice for a red-flag answer, naming the numbers of the person's country; no coaching."""
-        self.triage.show_advice(red_flags.advice(tier, safety_state.emergency_country(self.ctx.repo)))
-        self.stack.setCurrentWidget(self.triage)
-        self.triage.back_button.setFocus()
-
-    def _on_doctor_cleared(self) -> None:
-        self.ctx.record_safety_event(safety_state.record_doctor_cleared(self.ctx.repo, self.ctx.clock.now()))
-        self.ctx.sessions_changed.emit()
-        self.begin()
-
-    def _pain_check(self, report: PainReport) -> safety.PainCheck:
-        """The verdict on a pain check; new numbness or weakness also brings the red-flag questions back
-        before the next session, and is kept as a safety event."""
-        repo = self.ctx.repo
-        if report.new_numbness_or_weakness:
-            safety_state.report_new_symptoms(repo)
-            self.ctx.record_safety_event(safety_state.new_numbness_event(self.ctx.clock.now()))
-        return safety.pain_check(report, safety_state.emergency_country(repo))
-
-    def _on_pain_before(self, report: PainReport) -> None:
-        check = self._pain_check(report)
-        if check.stop_session:
-            self._record_pre_stop(report, check.message)
-            return
-        if self._cautions_first(report):  # cautions of new exercises first; comes back here once read
-            return
+    def _start(self, routine: Routine, note: str) -> None:
+        """The exercises, at the dose the flow chose; `note` (e.g. why the dose is eased) is said first."""
         now = self.ctx.clock.now()
         self.ctx.repo.ensure_plan_start(now.date())
-        adjustment = safety.next_session_adjustment(self._last_session(), report)
-        if self._red_stop_confirmed:
-            adjustment = safety.DoseAdjustment(safety.RED_STOP_REPS_FACTOR, _(safety.REASON_AFTER_RED_STOP))
-        self._adjustment = adjustment
-        routine = safety.apply_adjustment(self.routine, adjustment)
         slot = slot_for(reminder_plan(self.ctx.repo), now)
-        self.runner = SessionRunner(self.ctx, self.catalogue, routine, report, slot, self)
+        pain_before = self.flow.pain_before_report
+        self.runner = SessionRunner(
+            self.ctx, self.catalogue, routine, pain_before, slot, self, session_id=self.flow.session_id
+        )
         self.runner.status_changed.connect(self._on_status)
         self.runner.finished.connect(self._on_finished)
-        note = adjustment.reason if adjustment.changes_anything else self.adjustment_note
         self.stack.setCurrentWidget(self.running)
         self._set_shortcuts(True)
         self.setFocus()
@@ -915,48 +912,40 @@ class SessionView(QWidget):
         if note:
             self.running.cue.setText(note)
 
-    def _cautions_first(self, report: PainReport) -> bool:
-        """Leave out what the person chose to leave out today, then show the cautions of exercises they have
-        not done before. True when a page is shown instead of the session (which starts once they are read:
-        `_on_cautions_read` calls `_on_pain_before` again, which then finds nothing unseen)."""
-        repo, today = self.ctx.repo, self.ctx.clock.now().date()
-        self.routine = cautions.without(self.routine, cautions.left_out_today(repo, today))
-        if not self.routine.items:
-            self.stop.show_message(_(NOTHING_LEFT_TITLE), _(NOTHING_LEFT_TEXT))
-            self.stack.setCurrentWidget(self.stop)
-            return True
-        unseen = cautions.unseen(repo, self.routine, self.catalogue)
-        if not unseen:
-            return False
-        self._pending_report = report
-        self.cautions.show_cautions(unseen)
-        self.stack.setCurrentWidget(self.cautions)
-        return True
+    def _on_red_stop_confirmed(self) -> None:
+        self._show(self.flow.red_stop_confirmed_now())
+
+    def _on_guidance_accepted(self) -> None:
+        if self.flow.stage is Stage.GUIDANCE:
+            safety_state.accept_guidance(self.ctx.repo, self.ctx.clock.now())
+        self._show(self.flow.guidance_accepted())
+
+    def _on_red_flags(self, answers: dict[str, bool]) -> None:
+        if self.flow.stage is Stage.RED_FLAGS:
+            now = self.ctx.clock.now()
+            tier = safety_state.record_red_flag_answers(self.ctx.repo, now, answers)
+            self.ctx.record_safety_event(safety_state.red_flag_event(now, answers, tier))
+            self.ctx.sessions_changed.emit()  # Today and the reminders follow a pause at once
+        self._show(self.flow.red_flags_answered(answers))
+
+    def _on_doctor_cleared(self) -> None:
+        if self.flow.stage is Stage.TRIAGE:
+            self.ctx.record_safety_event(
+                safety_state.record_doctor_cleared(self.ctx.repo, self.ctx.clock.now())
+            )
+            self.ctx.sessions_changed.emit()
+        self._show(self.flow.doctor_cleared())
+
+    def _on_pain_before(self, report: PainReport) -> None:
+        self._show(self.flow.pain_before(report))
 
     def _on_cautions_read(self, left_out: frozenset[str]) -> None:
-        repo, today = self.ctx.repo, self.ctx.clock.now().date()
-        cautions.mark_seen(repo, self.cautions.leave_out)
-        if left_out:
-            cautions.leave_out_today(repo, today, left_out)
-        if self._pending_report is not None:
-            self._on_pain_before(self._pending_report)
-
-    def _last_session(self) -> SessionRecord | None:
-        sessions = self.ctx.repo.sessions()
-        return sessions[-1] if sessions else None
-
-    def _record_pre_stop(self, report: PainReport, message: str) -> None:
-        """High pain before starting: no exercises today; noted for the report as a safety stop."""
-        now, session_id = self.ctx.clock.now(), uuid.uuid4().hex
-        self._record_pain_stop(report, "before", session_id)
-        self.ctx.save_session(
-            SessionRecord(
-                id=session_id, started_at=now, ended_at=now, phase=self.routine.phase, exercises=(),
-                outcome=Outcome.SAFETY_STOP, pain_before=report, reason=PRE_STOP_REASON,
-            )
-        )  # fmt: skip
-        self.stop.show_message(_("Let's rest today"), message, urgent=True)
-        self.stack.setCurrentWidget(self.stop)
+        if self.flow.stage is Stage.CAUTIONS:
+            repo, today = self.ctx.repo, self.ctx.clock.now().date()
+            cautions.mark_seen(repo, self.cautions.leave_out)
+            if left_out:
+                cautions.leave_out_today(repo, today, left_out)
+        self._show(self.flow.cautions_read())
 
     def show_service_off(self, words: str) -> None:
         """A platform service (the speech engine) stopped and is off for the run: say so, once, quietly."""
@@ -1041,7 +1030,7 @@ class SessionView(QWidget):
             runner.answer(None)
             return
         substitute = substitute_for(self.catalogue, exercise_id, avoided_direction(self.ctx.repo))
-        advice = safety.symptom_advice(change, exercise_id, substitute)
+        advice = self.flow.symptom_answered(change, exercise_id, substitute)
         if advice.stop_exercise_today:
             stop_for_today(self.ctx.repo, self.ctx.clock.now().date(), exercise_id)
             runner.drop_for_today(exercise_id)
@@ -1057,9 +1046,7 @@ class SessionView(QWidget):
         symptom = self.running.symptom
         if self.runner is None or not symptom.holding or symptom.substitute_id is None:
             return
-        item = self.catalogue.default_item(symptom.substitute_id)
-        [item] = safety.apply_adjustment(Routine(self.routine.phase, (item,)), self._adjustment).items
-        self.runner.bring_forward(item)
+        self.runner.bring_forward(self.flow.substitute(self.catalogue.default_item(symptom.substitute_id)))
         self.carry_on()
 
     def carry_on(self) -> None:
@@ -1070,6 +1057,7 @@ class SessionView(QWidget):
             self.runner.resume()
 
     def _on_finished(self, ended_early: bool) -> None:
+        self.flow.finished()
         self._go_after()
 
     def _go_after(self) -> None:
@@ -1080,59 +1068,15 @@ class SessionView(QWidget):
         self.stack.setCurrentWidget(self.after)
 
     def _on_pain_after(self, report: PainReport) -> None:
+        """The pain check after: the flow says how the record ends; once it is kept, what to say."""
         assert self.runner is not None
+        step = self.flow.pain_after(report, self.runner.engine.status().ended_early)
+        if step.ignored or step.outcome is None:
+            return
         self.pain_after = report
-        ended_early = self.runner.engine.status().ended_early
-        check = self._pain_check(report)
-        outcome = Outcome.ENDED_EARLY if ended_early else Outcome.COMPLETED
-        reason = self._end_reason if ended_early else ""
-        if check.stop_session and outcome is Outcome.ENDED_EARLY and self._end_reason == HURTS_REASON:
-            outcome = Outcome.SAFETY_STOP
-        record = self.runner.finish(outcome, reason, report)
-        if check.stop_session:
-            self._record_pain_stop(report, "after", record.id)
-        reach = safety.session_reach_change(record)
-        if reach is SymptomChange.DOWN:
-            before = record.pain_before.reach if record.pain_before is not None else ""
-            self._record(
-                SafetyEventKind.PERIPHERALISATION,
-                f"Leg symptoms reached the {before} before the session and the {report.reach} after it.",
-            )
-        done = sum(1 for e in record.exercises if e.reps_done > 0 and not e.skipped)
-        if check.stop_session:
-            self.stop.show_message(_("Please rest now"), check.message, urgent=True)
-        elif ended_early:
-            self.stop.show_message(
-                _("Session saved"),
-                ngettext(
-                    "You did {done} of {count} exercise. Every bit counts.",
-                    "You did {done} of {count} exercises. Every bit counts.",
-                    len(record.exercises),
-                ).format(done=done, count=len(record.exercises))
-                + " "
-                + (check.message or _("Rest, and come back to it when you're ready."))
-            )  # fmt: skip
-        else:
-            self.stop.show_message(
-                _("Well done"),
-                ngettext(
-                    "That's the whole session: {n} exercise.",
-                    "That's the whole session: {n} exercises.",
-                    done,
-                ).format(n=done)
-                + " "
-                + (check.message or _("Take a moment to rest before you get up, slowly.")),
-            )
-        reach_note = safety.reach_advice(reach)
-        if reach_note:
-            self.stop.add_paragraph(reach_note, urgent=reach is SymptomChange.DOWN)
-        self.stack.setCurrentWidget(self.stop)
-
-    def _record_pain_stop(self, report: PainReport, when: str, session_id: str) -> None:
-        """A red pain stop (6+) as a safety event; new numbness is recorded by the pain check itself."""
-        if max(report.back, report.leg) > safety.AMBER_MAX_PAIN:
-            detail = f"Pain {when} the session: back {report.back}, leg {report.leg} out of 10."
-            self._record(SafetyEventKind.PAIN_STOP, detail, session_id=session_id)
+        self._keep(step)
+        record = self.runner.finish(step.outcome, step.reason, report)
+        self._show(self.flow.summary(record))
 
     # ---- leaving -----------------------------------------------------------------------------------
     def leave_request(self, *, closing: bool = False) -> bool:
@@ -1162,14 +1106,11 @@ class SessionView(QWidget):
         if runner is None or runner.started_at is None:
             return
         if self.stack.currentWidget() is self.after and self.pain_after is None:
-            ended_early = runner.engine.status().ended_early
-            outcome = Outcome.ENDED_EARLY if ended_early else Outcome.COMPLETED
-            runner.finish(outcome, self._end_reason if ended_early else "", None)
+            runner.finish(*self.flow.unchecked_end(runner.engine.status().ended_early), None)
         else:
             runner.checkpoint()
 
     # ---- controls ----------------------------------------------------------------------------------
-    _end_reason = ""
 
     def toggle_pause(self) -> None:
         if self.runner is None:
@@ -1183,8 +1124,8 @@ class SessionView(QWidget):
         if self.running.symptom.asking:
             self._say_question()  # only an answer carries on: say again what it asks
             return
-        if self.runner.status().paused and self._end_reason == HURTS_REASON:
-            self._end_reason = ""  # carrying on after "it hurts" eased
+        if self.runner.status().paused:
+            self.flow.carried_on()  # "it hurts" has eased
         self.runner.toggle_pause()
 
     def skip(self) -> None:
@@ -1203,9 +1144,8 @@ class SessionView(QWidget):
         if self.runner is None:
             return
         self.runner.pause(PauseReason.HURTS)
-        self._end_reason = HURTS_REASON
         item = self.runner.status().item
-        self._record(SafetyEventKind.IT_HURTS, 'Pressed "It hurts".', item.exercise_id if item else "")
+        self.ctx.record_safety_event(self.flow.hurts(item.exercise_id if item else ""))
 
     def ask_end(self) -> None:
         if self.runner is None:
@@ -1218,18 +1158,16 @@ class SessionView(QWidget):
     def cancel_end(self) -> None:
         self.running.confirm.hide()
         self.running.fit_card()
-        if self.runner is not None and self._end_reason != HURTS_REASON:
+        if self.runner is not None and not self.flow.held_by_hurts:
             self.runner.resume()
 
     def end_now(self) -> None:
         if self.runner is None:
             return
         self.running.confirm.hide()
-        if not self._end_reason:
-            self._end_reason = "Ended early by choice."
         self.running.symptom.done()
         item = self.runner.status().item
-        self._record(SafetyEventKind.SESSION_STOPPED, self._end_reason, item.exercise_id if item else "")
+        self.ctx.record_safety_event(self.flow.end_early(item.exercise_id if item else ""))
         self.runner.end_early()
 
     def _escape(self) -> None:
@@ -1271,12 +1209,3 @@ class SessionView(QWidget):
 
     def today(self) -> date:
         return self.ctx.clock.now().date()
-
-
-NOTHING_LEFT_TITLE = N_("Nothing left for today")
-NOTHING_LEFT_TEXT = N_(
-    "You've left out every exercise in today's session. That's fine. Ask your doctor or physiotherapist "
-    "which exercises suit you, and change your routine in Routine."
-)
-HURTS_REASON = "Stopped because it hurt."
-PRE_STOP_REASON = "Pain was high before starting, so no exercises were done."

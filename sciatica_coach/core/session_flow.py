@@ -18,6 +18,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
@@ -44,6 +45,11 @@ HURTS_REASON = "Stopped because it hurt."
 CHOICE_REASON = "Ended early by choice."
 PRE_STOP_REASON = "Pain was high before starting, so no exercises were done."
 HURTS_DETAIL = 'Pressed "It hurts".'
+
+UNANSWERED_DETAIL = (
+    "The question after the exercise (did leg symptoms move up, stay or spread down?) was not answered."
+)
+SPREAD_DETAIL = "Leg symptoms spread further down after this exercise."
 
 REST_TODAY_TITLE = N_("Let's rest today")
 RED_STOP_WAIT_TITLE = N_("Let's give your pain time to settle")
@@ -134,6 +140,20 @@ class Next:
     new_symptoms: bool = False  # new numbness or weakness: every red-flag question before the next session
     events: tuple[SafetyEvent, ...] = ()  # safety events to keep, in order
     session: SessionRecord | None = None  # a session record to keep (high pain before: a safety stop)
+
+
+def answer_event(
+    at: datetime, exercise_id: str, change: SymptomChange | None, session_id: str
+) -> SafetyEvent | None:
+    """What an after-exercise answer keeps besides the record: "further down" as SYMPTOM_SPREAD, a question
+    skipped (or left waiting when the session ended) as UNANSWERED_QUESTION, never as "the same"."""
+    if change is None:
+        return SafetyEvent(
+            at, SafetyEventKind.UNANSWERED_QUESTION, UNANSWERED_DETAIL, exercise_id, session_id
+        )
+    if change is SymptomChange.DOWN:
+        return SafetyEvent(at, SafetyEventKind.SYMPTOM_SPREAD, SPREAD_DETAIL, exercise_id, session_id)
+    return None
 
 
 class SessionFlow:
@@ -281,7 +301,7 @@ class SessionFlow:
         self, change: SymptomChange, exercise_id: str, gentler_id: str | None
     ) -> safety.Advice:
         """The after-exercise answer: what to say, and whether the exercise is set aside for today (with the
-        gentler one to offer). The answer itself is kept by the session runner."""
+        gentler one to offer). The answer itself is kept by the session runner (see `answer_event`)."""
         return safety.symptom_advice(change, exercise_id, gentler_id)
 
     def substitute(self, item: RoutineItem) -> RoutineItem:

@@ -34,11 +34,10 @@ from sciatica_coach.core.model import (
     PainReport,
     Routine,
     RoutineItem,
-    SafetyEvent,
-    SafetyEventKind,
     SessionRecord,
     SymptomChange,
 )
+from sciatica_coach.core.session_flow import answer_event
 from sciatica_coach.views.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -46,10 +45,6 @@ log = logging.getLogger(__name__)
 REPAINT_INTERVAL_MS = 200
 CHECKPOINT_REASON = "The session stopped before the end (Sciatica Coach was closed or the computer stopped)."
 SPOKEN_COUNTDOWN_STEPS = (Step.HOLD, Step.GET_READY)
-UNANSWERED_DETAIL = (
-    "The question after the exercise (did leg symptoms move up, stay or spread down?) was not answered."
-)
-SPREAD_DETAIL = "Leg symptoms spread further down after this exercise."
 AFTER_HOLD_STEPS = (Step.REST_REP, Step.REST_SET, Step.SWITCH_SIDE, Step.NEXT_EXERCISE, Step.DONE)
 
 
@@ -176,18 +171,12 @@ class SessionRunner(QObject):
             self.finished.emit(status.ended_early)
 
     def _record_answers(self, events: list[Event]) -> None:
-        """Keep "further down" answers and unanswered questions as safety events."""
+        """Keep "further down" answers and unanswered questions as safety events (core.session_flow)."""
         for event in events:
-            if not isinstance(event, SymptomAnswered):
-                continue
-            if event.change is None:
-                kind, detail = SafetyEventKind.UNANSWERED_QUESTION, UNANSWERED_DETAIL
-            elif event.change is SymptomChange.DOWN:
-                kind, detail = SafetyEventKind.SYMPTOM_SPREAD, SPREAD_DETAIL
-            else:
-                continue
-            now = self.ctx.clock.now()
-            self.ctx.record_safety_event(SafetyEvent(now, kind, detail, event.exercise_id, self.session_id))
+            if isinstance(event, SymptomAnswered):
+                kept = answer_event(self.ctx.clock.now(), event.exercise_id, event.change, self.session_id)
+                if kept is not None:
+                    self.ctx.record_safety_event(kept)
 
     def _play(self, events: list[Event]) -> None:
         settings = self.ctx.repo.settings()

@@ -39,8 +39,11 @@ from sciatica_coach.core.session_flow import (
     HURTS_REASON,
     NOTHING_LEFT_TEXT,
     PRE_STOP_REASON,
+    SPREAD_DETAIL,
+    UNANSWERED_DETAIL,
     SessionFlow,
     Stage,
+    answer_event,
 )
 from sciatica_coach.i18n import _
 
@@ -293,6 +296,19 @@ def test_symptoms_spreading_set_the_exercise_aside_and_offer_the_gentler_one_at_
     no_gentler = flow.symptom_answered(SymptomChange.DOWN, "prone-on-elbows", None)
     assert no_gentler.stop_exercise_today and no_gentler.suggested_exercise_id is None
     assert not flow.symptom_answered(SymptomChange.UP, "prone-on-elbows", None).stop_exercise_today
+
+
+def test_after_exercise_answers_keep_spread_and_unanswered_never_as_the_same() -> None:
+    spread = answer_event(NOW, "bridge", SymptomChange.DOWN, "s1")
+    assert spread is not None and (spread.kind, spread.detail, spread.exercise_id, spread.session_id) == (
+        SafetyEventKind.SYMPTOM_SPREAD, SPREAD_DETAIL, "bridge", "s1",
+    )  # fmt: skip
+    skipped = answer_event(NOW, "bridge", None, "s1")
+    assert skipped is not None and (skipped.kind, skipped.detail) == (
+        SafetyEventKind.UNANSWERED_QUESTION, UNANSWERED_DETAIL,
+    )  # fmt: skip
+    assert answer_event(NOW, "bridge", SymptomChange.SAME, "s1") is None
+    assert answer_event(NOW, "bridge", SymptomChange.UP, "s1") is None
 
 
 def test_it_hurts_is_kept_and_ending_then_is_the_reason() -> None:

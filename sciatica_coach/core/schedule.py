@@ -157,18 +157,19 @@ def _spacing_problem(index: int, a: Reminder, b: Reminder) -> Problem | None:
     days_a = a.weekdays & EVERY_DAY
     days_b = b.weekdays & EVERY_DAY
     ma, mb = _minutes(a.time), _minutes(b.time)
-    closest: tuple[int, Reminder, Reminder, bool] | None = None  # gap, earlier, later, next day
+    pairs: list[tuple[int, Reminder, Reminder, bool]] = []  # gap, earlier, later, next day
     if days_a & days_b:
-        earlier, later = (a, b) if ma <= mb else (b, a)
-        closest = (abs(ma - mb), earlier, later, False)
+        earlier, later = sorted((a, b), key=lambda r: _minutes(r.time))
+        pairs.append((abs(ma - mb), earlier, later, False))
     for first, second in ((a, b), (b, a)):
         if any((d + 1) % 7 in second.weekdays for d in first.weekdays & EVERY_DAY):
             gap = _minutes(second.time) + MINUTES_PER_DAY - _minutes(first.time)
-            if closest is None or gap < closest[0]:
-                closest = (gap, first, second, True)
-    if closest is None or closest[0] >= MIN_GAP_MIN:
+            pairs.append((gap, first, second, True))
+    if not pairs:
         return None
-    gap, earlier, later, next_day = closest
+    gap, earlier, later, next_day = min(pairs, key=lambda pair: pair[0])
+    if gap >= MIN_GAP_MIN:
+        return None
     if gap == 0:
         message = _(
             "Two reminders are both set for {time}; remove one or move it at least {gap} minutes away."
@@ -372,6 +373,12 @@ def _zone(moment: datetime, tz: tzinfo | None) -> tzinfo:
     return tz if tz is not None else moment.tzinfo
 
 
+def _utc(moment: datetime) -> datetime:
+    """The same instant in UTC. Instants are compared and subtracted in UTC: two datetimes sharing a ZoneInfo
+    compare by wall time, which ignores `fold` (the repeated hour of an autumn change)."""
+    return moment.astimezone(UTC)
+
+
 def _wall(moment: datetime) -> datetime:
     return moment.replace(tzinfo=None, fold=0)
 
@@ -382,12 +389,12 @@ def fire_instant(day: date, at: time, tz: tzinfo) -> datetime:
     A time that does not exist that day (spring forward) fires at the first moment after the gap; a time
     that happens twice (autumn back) fires at its first occurrence."""
     naive = datetime.combine(day, at.replace(tzinfo=None, second=0, microsecond=0))
-    first = naive.replace(tzinfo=tz, fold=0).astimezone(UTC)
+    first = _utc(naive.replace(tzinfo=tz, fold=0))
     if _wall(first.astimezone(tz)) == naive:
         return first.astimezone(tz)
     # In a gap: fold=0 and fold=1 read the time with the offsets before and after the change, which
     # bracket the change itself; find the first second whose wall time is at or past `naive`.
-    other = naive.replace(tzinfo=tz, fold=1).astimezone(UTC)
+    other = _utc(naive.replace(tzinfo=tz, fold=1))
     low = int(min(first, other).timestamp())
     high = int(max(first, other).timestamp())
     while low + 1 < high:
@@ -403,7 +410,7 @@ def next_fire(plan: ReminderPlan, after: datetime, tz: tzinfo | None = None) -> 
     """The first moment strictly after `after` at which an enabled reminder fires, as an aware datetime in
     `tz` (or in `after`'s zone when `tz` is None); None when no reminder is enabled on any day."""
     zone = _zone(after, tz)
-    after_utc = after.astimezone(UTC)
+    after_utc = _utc(after)
     start = after.astimezone(zone).date()
     best: datetime | None = None
     best_utc: datetime | None = None
@@ -413,7 +420,7 @@ def next_fire(plan: ReminderPlan, after: datetime, tz: tzinfo | None = None) -> 
             break
         for reminder in plan.enabled_on(day.weekday()):
             fire = fire_instant(day, reminder.time, zone)
-            fire_utc = fire.astimezone(UTC)
+            fire_utc = _utc(fire)
             if fire_utc > after_utc and (best_utc is None or fire_utc < best_utc):
                 best, best_utc = fire, fire_utc
     return best
@@ -593,7 +600,7 @@ class ReminderScheduler:
         if notice is None:
             local = now.astimezone(zone)
             notice = Due(slot_for(self._plan, local), local.date(), local, DueKind.ON_TIME)
-        until = (now.astimezone(UTC) + timedelta(minutes=self._plan.snooze_min)).astimezone(zone)
+        until = (_utc(now) + timedelta(minutes=self._plan.snooze_min)).astimezone(zone)
         self._snooze = Snooze(until, notice)
         log.debug("snoozed %s until %s", notice.slot, until)  # pragma: no mutate
         return until
@@ -623,10 +630,10 @@ class ReminderScheduler:
         if upcoming_fire is not None:
             candidates.append(upcoming_fire)
         if self._snooze is not None:
-            candidates.append(max(self._snooze.until, now, key=lambda d: d.astimezone(UTC)).astimezone(zone))
+            candidates.append(max(self._snooze.until, now, key=_utc).astimezone(zone))
         if not candidates:
             return None
-        return min(candidates, key=lambda d: d.astimezone(UTC))
+        return min(candidates, key=_utc)
 
     def status(self, now: datetime) -> ReminderStatus:
         zone = _zone(now, self._tz)
@@ -637,11 +644,11 @@ class ReminderScheduler:
 
     def _pick_scheduled(self, previous: datetime, now: datetime, today: date, zone: tzinfo) -> Due | None:
         """The most recent reminder that fired in (previous, now], if it is still to be shown."""
-        previous_utc, now_utc = previous.astimezone(UTC), now.astimezone(UTC)
+        previous_utc, now_utc = _utc(previous), _utc(now)
         latest: tuple[datetime, date, Reminder] | None = None
         for day in (today - timedelta(days=1), today):
             for reminder in self._plan.enabled_on(day.weekday()):
-                fire_utc = fire_instant(day, reminder.time, zone).astimezone(UTC)
+                fire_utc = _utc(fire_instant(day, reminder.time, zone))
                 # ">=" so that of reminders collapsed into one moment by a DST gap the later slot wins
                 if previous_utc < fire_utc <= now_utc and (latest is None or fire_utc >= latest[0]):
                     latest = (fire_utc, day, reminder)
@@ -669,7 +676,7 @@ class ReminderScheduler:
     def _snoozed_due(self, now: datetime, today: date, zone: tzinfo) -> list[Due]:
         if self._snooze is None:
             return []
-        until_utc, now_utc = self._snooze.until.astimezone(UTC), now.astimezone(UTC)
+        until_utc, now_utc = _utc(self._snooze.until), _utc(now)
         if until_utc > now_utc:
             return []
         notice = self._snooze.notice

@@ -175,9 +175,9 @@ class SessionFlow:
         self.pain_before_report: PainReport | None = None
         self._check_after: safety.PainCheck | None = None
 
-    def _go(self, stage: Stage, **fields: object) -> Next:
-        self.stage = stage
-        return Next(stage, **fields)  # type: ignore[arg-type]
+    def _go(self, next_: Next) -> Next:
+        self.stage = next_.stage
+        return next_
 
     def _ignore(self) -> Next:
         return Next(self.stage, ignored=True)
@@ -197,9 +197,9 @@ class SessionFlow:
         if pause is not Tier.NONE:
             return self._triage(pause)
         if not self.facts.guidance_accepted():
-            return self._go(Stage.GUIDANCE)
+            return self._go(Next(Stage.GUIDANCE))
         if self.facts.red_flag_check_due():
-            return self._go(Stage.RED_FLAGS)
+            return self._go(Next(Stage.RED_FLAGS))
         return self._gate()
 
     def guidance_accepted(self) -> Next:
@@ -218,16 +218,18 @@ class SessionFlow:
         return self.begin() if self.stage is Stage.TRIAGE else self._ignore()
 
     def _triage(self, tier: Tier) -> Next:
-        return self._go(Stage.TRIAGE, advice=red_flags.advice(tier, self.facts.country()))
+        return self._go(Next(Stage.TRIAGE, advice=red_flags.advice(tier, self.facts.country())))
 
     def _gate(self) -> Next:
         """The pain check, unless a red pain stop today asks for a wait or a confirmation first."""
         state = self.facts.red_stop()
         if state.gate is RedStopGate.NONE or self.red_stop_confirmed:
-            return self._go(Stage.PAIN_BEFORE)
+            return self._go(Next(Stage.PAIN_BEFORE))
         if state.gate is RedStopGate.WAIT:
-            return self._go(Stage.RED_STOP_WAIT, heading=_(RED_STOP_WAIT_TITLE), red_stop=state, urgent=True)
-        return self._go(Stage.RED_STOP_CONFIRM, red_stop=state)
+            return self._go(
+                Next(Stage.RED_STOP_WAIT, heading=_(RED_STOP_WAIT_TITLE), red_stop=state, urgent=True)
+            )
+        return self._go(Next(Stage.RED_STOP_CONFIRM, red_stop=state))
 
     def red_stop_confirmed_now(self) -> Next:
         """ "My pain has settled and I want to try gently": the pain check, then half the repetitions."""
@@ -240,7 +242,9 @@ class SessionFlow:
             f"After the red pain stop at {when}, confirmed the pain had settled; "
             "session at half the repetitions."
         )
-        return self._go(Stage.PAIN_BEFORE, events=(self._event(SafetyEventKind.RED_STOP_OVERRIDE, detail),))
+        return self._go(
+            Next(Stage.PAIN_BEFORE, events=(self._event(SafetyEventKind.RED_STOP_OVERRIDE, detail),))
+        )
 
     def pain_before(self, report: PainReport) -> Next:
         """The pain check before: red stops for today (kept as a safety-stop session); else the cautions of
@@ -255,10 +259,11 @@ class SessionFlow:
                 id=self.session_id, started_at=now, ended_at=now, phase=self.routine.phase, exercises=(),
                 outcome=Outcome.SAFETY_STOP, pain_before=report, reason=PRE_STOP_REASON,
             )  # fmt: skip
-            return self._go(
+            stop = Next(
                 Stage.STOPPED, heading=_(REST_TODAY_TITLE), message=check.message, urgent=True,
                 events=events, new_symptoms=new_symptoms, session=record,
             )  # fmt: skip
+            return self._go(stop)
         self.pain_before_report = report
         return replace(self._cautions_or_run(), events=events, new_symptoms=new_symptoms)
 
@@ -271,16 +276,18 @@ class SessionFlow:
     def _cautions_or_run(self) -> Next:
         self.routine = self.facts.routine_today(self.routine)
         if not self.routine.items:
-            return self._go(Stage.STOPPED, heading=_(NOTHING_LEFT_TITLE), message=_(NOTHING_LEFT_TEXT))
+            return self._go(Next(Stage.STOPPED, heading=_(NOTHING_LEFT_TITLE), message=_(NOTHING_LEFT_TEXT)))
         unseen = tuple(self.facts.unseen_cautions(self.routine))
         if unseen:
-            return self._go(Stage.CAUTIONS, cautions=unseen)
+            return self._go(Next(Stage.CAUTIONS, cautions=unseen))
         adjustment = safety.next_session_adjustment(self.facts.last_session(), self.pain_before_report)
         if self.red_stop_confirmed:
             adjustment = safety.DoseAdjustment(safety.RED_STOP_REPS_FACTOR, _(safety.REASON_AFTER_RED_STOP))
         self.adjustment = adjustment
         note = adjustment.reason if adjustment.changes_anything else self.dose_note
-        return self._go(Stage.RUNNING, routine=safety.apply_adjustment(self.routine, adjustment), note=note)
+        return self._go(
+            Next(Stage.RUNNING, routine=safety.apply_adjustment(self.routine, adjustment), note=note)
+        )
 
     def _check(self, report: PainReport) -> tuple[safety.PainCheck, tuple[SafetyEvent, ...], bool]:
         """The verdict on a pain check; new numbness or weakness brings the red-flag questions back before the
@@ -332,7 +339,7 @@ class SessionFlow:
 
     def finished(self) -> Next:
         """The exercises are over (or ended early): the pain check after."""
-        return self._go(Stage.PAIN_AFTER) if self.stage is Stage.RUNNING else self._ignore()
+        return self._go(Next(Stage.PAIN_AFTER)) if self.stage is Stage.RUNNING else self._ignore()
 
     # ---- after the session -------------------------------------------------------------------------
     def unchecked_end(self, ended_early: bool) -> tuple[Outcome, str]:
@@ -351,7 +358,9 @@ class SessionFlow:
         outcome, reason = self.unchecked_end(ended_early)
         if check.stop_session and outcome is Outcome.ENDED_EARLY and self.end_reason == HURTS_REASON:
             outcome = Outcome.SAFETY_STOP
-        return self._go(Stage.DONE, outcome=outcome, reason=reason, events=events, new_symptoms=new_symptoms)
+        return self._go(
+            Next(Stage.DONE, outcome=outcome, reason=reason, events=events, new_symptoms=new_symptoms)
+        )
 
     def summary(self, record: SessionRecord) -> Next:
         """What the kept session means: rest after red pain, a kind word otherwise, and how leg reach moved
@@ -359,6 +368,7 @@ class SessionFlow:
         check = self._check_after
         if self.stage is not Stage.DONE or check is None or record.pain_after is None:
             return self._ignore()
+        self._check_after = None  # said once: asking again keeps nothing twice
         events = self._pain_stop(record.pain_after, "after") if check.stop_session else ()
         reach = safety.session_reach_change(record)
         if reach is SymptomChange.DOWN:

@@ -389,6 +389,7 @@ def test_symptoms_further_down_after_the_session_are_kept_and_said() -> None:
     assert event.kind is SafetyEventKind.PERIPHERALISATION and event.session_id == "s1"
     assert event.detail == "Leg symptoms reached the thigh before the session and the calf after it."
     assert summary.note == _(safety.PERIPHERALISATION_ADVICE) and summary.note_urgent
+    assert flow.summary(record_of(flow, Outcome.COMPLETED, worse)).ignored  # kept once
 
 
 def test_symptoms_less_far_down_get_the_encouraging_note() -> None:

@@ -520,17 +520,17 @@ class SessionEngine:
         self._earlier: list[ExerciseRecord | None] = [None] * len(self._items)  # the best of earlier attempts
         # Done before going back, then dropped from what comes next:
         self._set_aside: list[ExerciseRecord] = []
-        self._plan: tuple[PlannedStep, ...] = ()
-        self._after_s: tuple[int, ...] = ()  # planned seconds after each step
+        self._plan: tuple[PlannedStep, ...]
+        self._after_s: tuple[int, ...]  # planned seconds after each step
         self._rebuild_plan()
         self._pos = 0
         self._started = False
         self._ended_early = False
-        self._deadline = 0.0  # monotonic, while running
+        self._deadline: float  # monotonic; set whenever the session runs
         self._paused_remaining: float | None = None
         self._pause_reason: PauseReason | None = None
-        self._last_mono = 0.0
-        self._last_wall: datetime | None = None
+        self._last_mono: float  # the last tick (or start, resume, jump) while running
+        self._last_wall: datetime
         self._last_count: int | None = None  # the last CountdownTick number said in this step
         self._halfway_passed = False  # this step's HalfwayReached was sent (or dropped)
         self._finished_index: int | None = None
@@ -570,8 +570,7 @@ class SessionEngine:
     def exercise_records(self) -> tuple[ExerciseRecord, ...]:
         """What was done of each routine item so far: the better of its attempts (see the module docstring),
         then any exercise done before going back and since dropped from what comes next."""
-        kept = (_better(earlier, now) for earlier, now in zip(self._earlier, self._records, strict=True))
-        return (*kept, *self._set_aside)
+        return (*map(_better, self._earlier, self._records), *self._set_aside)
 
     def status(self) -> SessionStatus:
         return self._status(self._clock.monotonic())
@@ -597,10 +596,10 @@ class SessionEngine:
         total = self._after_s[0] + self._plan[0].duration_s
         if done:
             progress = 1.0
-        elif not self._started or total <= 0:
+        elif not self._started:
             progress = 0.0
-        else:
-            progress = min(1.0, max(0.0, 1.0 - total_remaining / total))
+        else:  # total > 0: every hold lasts at least a second
+            progress = max(0.0, 1.0 - total_remaining / total)
         finished = None
         if current.step is Step.NEXT_EXERCISE or (done and self._finished_index == count - 1):
             finished = self._finished_index
@@ -648,8 +647,7 @@ class SessionEngine:
         """Advance to the clock's present: call it on every repaint. Returns what happened since last time."""
         now, wall = self._clock.monotonic(), self._clock.now()
         if not self._running:
-            self._remember_tick(now, wall)
-            return []
+            return []  # start and resume note the time they begin from
         if self._time_jumped(now, wall):
             remaining = max(0.0, self._deadline - self._last_mono)
             # pragma: no mutate start (what a log line says is not behaviour)
@@ -657,7 +655,6 @@ class SessionEngine:
             # pragma: no mutate end
             self._paused_remaining = remaining
             self._pause_reason = PauseReason.SLEEP_OR_CLOCK_JUMP
-            self._remember_tick(now, wall)
             return [SessionPaused(PauseReason.SLEEP_OR_CLOCK_JUMP)]
         events = self._advance(now)
         self._remember_tick(now, wall)
@@ -671,8 +668,6 @@ class SessionEngine:
         mono_delta = now - self._last_mono
         if mono_delta > self._max_tick_gap_s:
             return True
-        if self._last_wall is None:
-            return False
         wall_delta = (wall - self._last_wall).total_seconds()
         return abs(wall_delta - mono_delta) > self._jump_tolerance_s
 
@@ -865,10 +860,11 @@ class SessionEngine:
 
     def _entry_pos(self, index: int) -> int:
         """Where exercise `index` starts when jumped to: its get-ready, past any preview (DONE past the end)."""
-        for pos, planned in enumerate(self._plan):
-            if planned.exercise_index == index and planned.step is not Step.NEXT_EXERCISE:
-                return pos
-        return len(self._plan) - 1
+        return next(
+            pos
+            for pos, planned in enumerate(self._plan)
+            if planned.exercise_index == index and planned.step is not Step.NEXT_EXERCISE
+        )  # every exercise has a hold, and DONE's index is one past the last exercise
 
     def _enter(self, pos: int) -> list[Event]:
         """Jump to step `pos` with its full duration, keeping the paused/running state."""
@@ -960,12 +956,10 @@ class SessionEngine:
         of earlier ones) and put the position where it belongs."""
         old = self._current
         old_id = None if old.step is Step.DONE else self._items[old.exercise_index].exercise_id
-        offset = self._pos - self._block_start(old.exercise_index)
         self._items, self._records, self._earlier = items, records, earlier
         self._rebuild_plan()
         index = old.exercise_index
-        if index < first:  # the current exercise is under way and unchanged: same step, same deadline
-            self._pos = self._block_start(index) + offset
+        if index < first:  # under way: the plan up to the end of this exercise, so the step, is unchanged
             return []
         if index >= len(self._items):
             return self._enter(len(self._plan) - 1)
@@ -980,12 +974,6 @@ class SessionEngine:
         if self._started and self._items[index].exercise_id != old_id:
             return [self._step_started(self._clock.monotonic())]
         return []
-
-    def _block_start(self, index: int) -> int:
-        for pos, planned in enumerate(self._plan):
-            if planned.exercise_index == index:
-                return pos
-        return len(self._plan) - 1
 
     def _rebuild_plan(self) -> None:
         self._plan = build_plan(

@@ -4,7 +4,7 @@
     python3 packaging/dev.py run [app arguments]   # create .venv if needed, install, start the app
     python3 packaging/dev.py test [pytest args]    # same venv plus test tools, run the whole suite headless
     python3 packaging/dev.py test --fast [args]    # the edit loop: no slow tests, fewer examples, all cores
-    python3 packaging/dev.py lint                  # ruff (lint + format check) and mypy
+    python3 packaging/dev.py lint                  # ruff (lint + format check), mypy, import layers
 
 The virtual environment lives in .venv at the top of the checkout and is reinstalled only when
 pyproject.toml changes. Only the standard library is used here, so any Python 3.11+ can run it."""
@@ -82,6 +82,8 @@ def main(argv: list[str]) -> int:
     code = subprocess.call([str(BIN / "ruff"), "check", *targets], cwd=ROOT)
     code |= subprocess.call([str(BIN / "ruff"), "format", "--check", *targets], cwd=ROOT)
     code |= subprocess.call([str(BIN / "mypy"), "sciatica_coach"], cwd=ROOT)
+    # the import layers and the Qt-free core (the contracts in pyproject.toml)
+    code |= subprocess.call([str(BIN / "lint-imports"), "--no-cache", "--no-logo"], cwd=ROOT)
     return code
 
 

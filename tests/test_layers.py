@@ -23,7 +23,9 @@ LINT = (
 def lint_copy(tmp_path: Path, change: tuple[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run import-linter with the project's contracts on a copy of the package, with `change` (a module's
     path inside the package and a line to add at its end) made first."""
-    shutil.copytree(ROOT / "sciatica_coach", tmp_path / "sciatica_coach", ignore=shutil.ignore_patterns("_assets"))
+    shutil.copytree(
+        ROOT / "sciatica_coach", tmp_path / "sciatica_coach", ignore=shutil.ignore_patterns("_assets")
+    )
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     if change is not None:
         module, line = change
@@ -44,7 +46,11 @@ def test_the_layers_and_the_qt_free_core_hold(tmp_path: Path) -> None:
     ("module", "line", "broken"),
     [
         # a platform adapter reaching up into the services: the cycle the tray and notifications once had
-        ("platform/tray.py", "from sciatica_coach.services import reminders", "sciatica_coach.platform is not allowed"),
+        (
+            "platform/tray.py",
+            "from sciatica_coach.services import reminders",
+            "sciatica_coach.platform is not allowed",
+        ),
         # a service reaching up into the views, hidden inside a function
         (
             "services/progress_data.py",

@@ -85,11 +85,6 @@ def report_new_symptoms(repo: Repository) -> None:
     repo.set_state(NEW_SYMPTOMS_KEY, True)
 
 
-def new_numbness_event(now: datetime, session_id: str = "") -> SafetyEvent:
-    """The safety event for new numbness or weakness ticked at a pain check (see `report_new_symptoms`)."""
-    return SafetyEvent(at=now, kind=SafetyEventKind.NEW_NUMBNESS, session_id=session_id)
-
-
 def record_red_flag_answers(repo: Repository, now: datetime, answers: Mapping[str, bool]) -> Tier:
     """Store the check and what it means for coaching; returns the tier (the highest "yes")."""
     tier = red_flags.triage(answers)

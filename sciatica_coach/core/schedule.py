@@ -380,7 +380,7 @@ def _utc(moment: datetime) -> datetime:
 
 
 def _wall(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=None, fold=0)
+    return moment.replace(tzinfo=None)  # naive datetimes compare without their fold
 
 
 def fire_instant(day: date, at: time, tz: tzinfo) -> datetime:
@@ -389,7 +389,7 @@ def fire_instant(day: date, at: time, tz: tzinfo) -> datetime:
     A time that does not exist that day (spring forward) fires at the first moment after the gap; a time
     that happens twice (autumn back) fires at its first occurrence."""
     naive = datetime.combine(day, at.replace(tzinfo=None, second=0, microsecond=0))
-    first = _utc(naive.replace(tzinfo=tz, fold=0))
+    first = _utc(naive.replace(tzinfo=tz))  # fold 0: the first of a repeated time
     if _wall(first.astimezone(tz)) == naive:
         return first.astimezone(tz)
     # In a gap: fold=0 and fold=1 read the time with the offsets before and after the change, which
@@ -408,22 +408,22 @@ def fire_instant(day: date, at: time, tz: tzinfo) -> datetime:
 
 def next_fire(plan: ReminderPlan, after: datetime, tz: tzinfo | None = None) -> datetime | None:
     """The first moment strictly after `after` at which an enabled reminder fires, as an aware datetime in
-    `tz` (or in `after`'s zone when `tz` is None); None when no reminder is enabled on any day."""
+    `tz` (or in `after`'s zone when `tz` is None); None when no reminder is enabled on any day.
+
+    Days are looked at in order from `after`'s own: a day's reminders never fire before an earlier day's (a
+    time in a gap fires when the gap ends, as does any later time in it), so the first day with a reminder
+    still to come holds the answer."""
     zone = _zone(after, tz)
+    if not any(plan.enabled_on(weekday) for weekday in EVERY_DAY):
+        return None
     after_utc = _utc(after)
-    start = after.astimezone(zone).date()
-    best: datetime | None = None
-    best_utc: datetime | None = None
-    for offset in range(-1, 9):  # a day before for gaps over midnight; 8 days ahead covers every weekday
-        day = start + timedelta(days=offset)
-        if best_utc is not None and day > best_utc.astimezone(zone).date() + timedelta(days=1):
-            break
-        for reminder in plan.enabled_on(day.weekday()):
-            fire = fire_instant(day, reminder.time, zone)
-            fire_utc = _utc(fire)
-            if fire_utc > after_utc and (best_utc is None or fire_utc < best_utc):
-                best, best_utc = fire, fire_utc
-    return best
+    day = after.astimezone(zone).date()
+    while True:
+        fires = (fire_instant(day, reminder.time, zone) for reminder in plan.enabled_on(day.weekday()))
+        later = [fire for fire in fires if _utc(fire) > after_utc]
+        if later:
+            return min(later, key=_utc)
+        day += timedelta(days=1)
 
 
 def upcoming(plan: ReminderPlan, after: datetime, count: int, tz: tzinfo | None = None) -> list[datetime]:

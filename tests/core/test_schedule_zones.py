@@ -10,9 +10,12 @@ from __future__ import annotations
 import time as time_module
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as dt_time
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sciatica_coach.core.schedule import (
     DEFAULT_PLAN,
@@ -24,6 +27,8 @@ from sciatica_coach.core.schedule import (
     ReminderScheduler,
     ReminderStatus,
     SchedulerState,
+    fire_instant,
+    next_fire,
     parse_time,
     plan_to_dict,
     state_to_dict,
@@ -90,6 +95,8 @@ def test_a_snooze_and_the_status_are_in_the_persons_time() -> None:
     assert status == ReminderStatus(ny(MONDAY, "19:00"), ny(MONDAY, "08:11"), paused_today=False)
     assert status.next_at is not None and status.next_at.isoformat() == "2026-03-02T19:00:00-05:00"
     assert status.snoozed_until is not None and status.snoozed_until.isoformat() == until.isoformat()
+    wakeup = scheduler.next_wakeup(utc(MONDAY, "13:02"))
+    assert wakeup is not None and wakeup.isoformat() == "2026-03-02T08:11:00-05:00"
     assert scheduler.due(utc(MONDAY, "13:10")) == []
     [back] = scheduler.due(utc(MONDAY, "13:11"))
     assert back == Due("08:00", MONDAY, ny(MONDAY, "08:00"), DueKind.SNOOZED)
@@ -106,14 +113,14 @@ def test_snoozing_with_nothing_shown_files_it_under_the_nearest_reminder_of_the_
 
 
 def test_pausing_for_today_means_the_persons_today() -> None:
-    scheduler = in_new_york(plan_of("08:00", "19:00"), utc(MONDAY, "16:00"))
-    scheduler.pause_today(utc(MONDAY, "17:00"))  # 12:00 in New York
+    scheduler = in_new_york(plan_of("08:00", "21:00"), utc(MONDAY, "16:00"))
+    scheduler.pause_today(utc(TUESDAY, "01:00"))  # 20:00 on Monday in New York, Tuesday in UTC
     assert scheduler.state.paused_on == MONDAY
     assert scheduler.is_paused(utc(TUESDAY, "04:59"))  # 23:59 on Monday in New York
     assert not scheduler.is_paused(utc(TUESDAY, "05:00"))
-    next_at = scheduler.status(utc(MONDAY, "17:00")).next_at
-    assert next_at is not None and next_at.isoformat() == "2026-03-03T08:00:00-05:00"  # not Monday's 19:00
-    assert scheduler.due(utc(TUESDAY, "00:00")) == []  # Monday's 19:00 is silenced
+    next_at = scheduler.status(utc(TUESDAY, "01:00")).next_at
+    assert next_at is not None and next_at.isoformat() == "2026-03-03T08:00:00-05:00"  # not Monday's 21:00
+    assert scheduler.due(utc(TUESDAY, "02:00")) == []  # Monday's 21:00 is silenced
     scheduler.resume()
     assert scheduler.state.paused_on is None
     assert state_to_dict(scheduler.state)["paused_on"] is None
@@ -156,6 +163,57 @@ def test_the_next_wakeup_compares_instants_in_the_repeated_autumn_hour() -> None
     assert (until.strftime("%H:%M"), until.fold) == ("01:10", 1)
     wakeup = scheduler.next_wakeup(now)
     assert wakeup is not None and wakeup.astimezone(UTC) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+
+
+# --- next_fire against every candidate -----------------------------------------------------------------
+
+ZONES = [
+    LONDON,
+    NEW_YORK,
+    ZoneInfo("Europe/Berlin"),
+    ZoneInfo("Australia/Lord_Howe"),
+    ZoneInfo("Pacific/Apia"),
+]
+
+
+def every_candidate(plan: ReminderPlan, after: datetime, zone: ZoneInfo) -> datetime | None:
+    """The earliest of all fires from the day before `after` to eight days after it (the old way)."""
+    start = after.astimezone(zone).date()
+    days = [start + timedelta(days=k) for k in range(-1, 9)]
+    fires = [fire_instant(day, r.time, zone) for day in days for r in plan.enabled_on(day.weekday())]
+    later = [fire for fire in fires if fire.astimezone(UTC) > after.astimezone(UTC)]
+    return min(later, key=lambda fire: fire.astimezone(UTC)) if later else None
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(
+        st.tuples(st.times(), st.frozensets(st.integers(0, 6), min_size=1), st.booleans()),
+        min_size=0,
+        max_size=4,
+    ),
+    st.datetimes(datetime(2011, 1, 1), datetime(2030, 12, 31), timezones=st.just(UTC)),
+    st.sampled_from(ZONES),
+)
+def test_next_fire_is_the_earliest_fire_after(
+    reminders: list[tuple[dt_time, frozenset[int], bool]], after: datetime, zone: ZoneInfo
+) -> None:
+    plan = ReminderPlan(tuple(Reminder(t.replace(second=0, microsecond=0), d, e) for t, d, e in reminders))
+    found = next_fire(plan, after, zone)
+    expected = every_candidate(plan, after, zone)
+    assert (found and found.isoformat()) == (expected and expected.isoformat())
+
+
+def test_samoa_skipping_a_whole_day_fires_its_reminders_when_the_day_is_over() -> None:
+    apia = ZoneInfo("Pacific/Apia")  # 30 December 2011 never happened there
+    before = datetime(2011, 12, 29, 23, 0, tzinfo=apia)
+    fire = next_fire(ReminderPlan((Reminder(parse_time("08:00"), frozenset({4})),)), before)  # Fridays
+    assert fire is not None and fire.isoformat() == "2011-12-31T00:00:00+14:00"
+
+
+def test_a_time_with_seconds_or_a_zone_fires_on_its_minute() -> None:
+    fire = fire_instant(MONDAY, dt_time(8, 0, 30, 5, tzinfo=UTC), NEW_YORK)
+    assert fire.isoformat() == "2026-03-02T08:00:00-05:00"
 
 
 # --- boundaries and what is remembered --------------------------------------------------------------------

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import logging
 import os
+import shutil
+import signal
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -30,8 +37,16 @@ from sciatica_coach.platform.worker_process import (
     ServiceState,
     SpeechProcess,
 )
+from tests.platform.test_worker_process import dispatchers_under
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+def wait_until(condition: Callable[[], bool], seconds: float) -> None:
+    """Poll a real process's effect until a deadline (never a blind sleep)."""
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def test_no_multimedia_library_means_silence_one_log_line_and_plain_words(
@@ -107,7 +122,8 @@ def test_creating_speech_loads_no_speech_library_in_the_window_process(tmp_path)
     assert loaded == "False" and kind == "SpeechProcess"
 
 
-def test_qt_speech_adapter_speaks_through_the_test_engine(qtbot: QtBot) -> None:
+def test_qt_speech_adapter_keeps_the_last_phrases_and_clamps_the_volume(qtbot: QtBot) -> None:
+    """Its own bookkeeping (the screen reader echo); that the words reach a real engine is tested below."""
     quiet_multimedia_probing()  # its import logs QtMultimedia's backend probing when speech-dispatcher is here
     pytest.importorskip("PySide6.QtTextToSpeech", exc_type=ImportError)
     from PySide6.QtTextToSpeech import QTextToSpeech
@@ -121,6 +137,97 @@ def test_qt_speech_adapter_speaks_through_the_test_engine(qtbot: QtBot) -> None:
     assert adapter.engine_name == TEST_ENGINE
     adapter.set_volume(150)  # clamped, never raises
     adapter.stop()
+
+
+# ---- a real speech-dispatcher whose voice writes what it is given to a file ---------------------------------
+
+# speech-dispatcher's generic output module runs a command for each phrase: this one appends the phrase to a
+# file instead of sounding it, so a test sees what really reached the engine. ALSA's null device stands in for
+# the sound card the module still opens.
+RECORDING_MODULE = r"""GenericExecuteSynth "printf '%s\\n' \'$DATA\' >> {said}"
+GenericLanguage "en" "en" "utf-8"
+GenericLanguage "de" "de" "utf-8"
+AddVoice "en-GB" "FEMALE1" "recorder-gb"
+AddVoice "en-US" "FEMALE1" "recorder-us"
+AddVoice "de-DE" "FEMALE1" "recorder-de"
+DefaultVoice "recorder-gb"
+"""
+GENERIC_MODULE = [
+    "/usr/lib*/speech-dispatcher-modules/sd_generic",
+    "/usr/lib*/*/speech-dispatcher-modules/sd_generic",
+]
+RECORDING_DISPATCHER = """AddModule "recorder" "sd_generic" "recorder.conf"
+DefaultModule recorder
+AudioOutputMethod "alsa"
+LogDir "{logs}"
+"""
+
+
+@pytest.fixture
+def recording_speech_dispatcher(tmp_path: Path) -> Iterator[Path]:
+    """A real speech-dispatcher (started by Qt's speechd engine on first use, in this test's own runtime
+    folder) with a voice that writes each phrase to the file yielded."""
+    if shutil.which("speech-dispatcher") is None or not any(map(glob.glob, GENERIC_MODULE)):
+        pytest.skip("needs speech-dispatcher and its generic module (apt-get install speech-dispatcher)")
+    quiet_multimedia_probing()
+    pytest.importorskip("PySide6.QtTextToSpeech", exc_type=ImportError)
+    from PySide6.QtTextToSpeech import QTextToSpeech
+
+    if "speechd" not in QTextToSpeech.availableEngines():
+        pytest.skip("Qt has no speech-dispatcher plugin here")
+    said, logs = tmp_path / "said.txt", tmp_path / "speechd-logs"
+    logs.mkdir()
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "speech-dispatcher"  # private to this test (conftest)
+    (config / "modules").mkdir(parents=True)
+    (config / "speechd.conf").write_text(RECORDING_DISPATCHER.format(logs=logs))
+    (config / "modules" / "recorder.conf").write_text(RECORDING_MODULE.format(said=said))
+    (Path(os.environ["HOME"]) / ".asoundrc").write_text("pcm.!default { type null }\n")
+    runtime = Path(os.environ["XDG_RUNTIME_DIR"])
+    try:
+        yield said
+    finally:  # asked to end, the dispatcher ends its voice module too; one that hangs is killed
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            for pid in dispatchers_under(runtime):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, sig)
+            wait_until(lambda: not dispatchers_under(runtime), 3)
+
+
+def phrases(said: Path) -> str:
+    return said.read_text(encoding="utf-8") if said.exists() else ""
+
+
+def test_qt_speech_adapter_hands_its_words_to_the_real_engine(
+    qtbot: QtBot, recording_speech_dispatcher: Path
+) -> None:
+    adapter = QtSpeech("speechd", "en_GB", volume_percent=80)
+    adapter.say("Hold for five seconds.")
+    qtbot.waitUntil(lambda: "Hold for five seconds." in phrases(recording_speech_dispatcher), timeout=15000)
+    adapter.stop()
+
+
+def test_the_apps_speech_reaches_the_real_engine_through_its_worker(
+    recording_speech_dispatcher: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole way a cue goes: create_speech, the worker process, Qt's speechd engine, speech-dispatcher."""
+    # The worker's system locale must be one the recording voice speaks (under C, Qt's speechd engine fails to
+    # set its default voice) and one the system has (speech-dispatcher does not start under another).
+    installed = subprocess.run(["locale", "-a"], capture_output=True, text=True, check=False).stdout.lower()
+    if "en_us.utf8" not in installed.split():
+        pytest.skip("needs the en_US.UTF-8 locale (CI generates it)")
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    ready = threading.Event()
+    told: list[str] = []
+    speech = create_speech("en_GB", 80, on_failure=told.append, on_ready=ready.set)
+    assert isinstance(speech, SpeechProcess)
+    try:
+        assert ready.wait(30), f"the worker did not start the engine: {told}"
+        speech.say("Relax.")
+        wait_until(lambda: "Relax." in phrases(recording_speech_dispatcher) or bool(told), 15)
+        assert told == [] and "Relax." in phrases(recording_speech_dispatcher)
+    finally:
+        speech.close()
 
 
 def test_sound_files_are_the_generated_ones(tmp_path) -> None:  # type: ignore[no-untyped-def]

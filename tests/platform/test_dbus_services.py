@@ -76,15 +76,73 @@ def timed(call) -> float:  # type: ignore[no-untyped-def]
 
 
 def test_inhibits_and_releases_through_a_working_service(bus) -> None:  # type: ignore[no-untyped-def]
+    fake = service(bus, "works")  # hands out cookie 4001, then 4002
+    keeper = DBusScreenKeeper()
+    for cookie in (4001, 4002):  # each release gives back the cookie of its own Inhibit
+        assert timed(lambda: keeper.keep_awake("A session is running")) < 0.05
+        assert read_line(fake.stdout) == f"Inhibit Sciatica Coach|A session is running -> {cookie}"
+        wait_for(lambda: keeper.inhibited and not keeper.busy)
+        assert timed(keeper.release) < 0.05
+        assert read_line(fake.stdout) == f"UnInhibit {cookie}"
+        wait_for(lambda: not keeper.inhibited and not keeper.busy)
+    assert keeper.failure is None
+
+
+def session_runner(data_dir: Path, keeper: DBusScreenKeeper):  # type: ignore[no-untyped-def]
+    """The app's session runner over a real screen keeper (sound and speech are silent fakes; the test's
+    FakeClock is `runner.ctx.clock`)."""
+    from sciatica_coach.core.catalogue import load_catalogue
+    from sciatica_coach.core.model import Dose, Phase, Routine, RoutineItem, SideMode
+    from sciatica_coach.storage.repository import Repository
+    from sciatica_coach.views.context import AppContext
+    from sciatica_coach.views.session_runner import SessionRunner
+    from tests.helpers import FakeClock, fake_services
+
+    services = fake_services()  # type: ignore[no-untyped-call]
+    services.screen = lambda: keeper
+    routine = Routine(Phase.MOBILITY, (RoutineItem("bridge", Dose(5, 1, 1, 2, 0), SideMode.BOTH),))
+    ctx = AppContext(Repository.open(data_dir), FakeClock(), services)
+    return SessionRunner(ctx, load_catalogue(), routine, None, "08:00")
+
+
+def test_a_running_session_keeps_the_screen_awake_and_ending_it_lets_go(  # type: ignore[no-untyped-def]
+    qtbot, bus, data_dir: Path
+) -> None:
+    from sciatica_coach.core.model import Outcome
+
     fake = service(bus, "works")
     keeper = DBusScreenKeeper()
-    assert timed(lambda: keeper.keep_awake("A session is running")) < 0.05
-    assert read_line(fake.stdout) == "Inhibit"
+    runner = session_runner(data_dir, keeper)
+    assert timed(runner.start) < 0.5
+    assert read_line(fake.stdout) == "Inhibit Sciatica Coach|A guided exercise session is running -> 4001"
     wait_for(lambda: keeper.inhibited and not keeper.busy)
-    assert timed(keeper.release) < 0.05
-    assert read_line(fake.stdout) == "UnInhibit"
+    runner.end_early()
+    runner.finish(Outcome.ENDED_EARLY, "test")
+    assert read_line(fake.stdout) == "UnInhibit 4001"
     wait_for(lambda: not keeper.inhibited and not keeper.busy)
     assert keeper.failure is None
+
+
+@pytest.mark.parametrize("mode", ["hangs", "fails"])
+def test_a_session_goes_on_when_the_screen_saver_hangs_or_fails(  # type: ignore[no-untyped-def]
+    qtbot, bus, data_dir: Path, mode: str
+) -> None:
+    from sciatica_coach.core.model import Outcome
+
+    service(bus, mode)
+    keeper = DBusScreenKeeper(timeout_ms=300)
+    runner = session_runner(data_dir, keeper)
+    assert timed(runner.start) < 0.5
+    runner.timer.stop()  # the test steps the session itself
+    left = runner.status().total_remaining_s
+    for _ in range(20):  # the window thread keeps stepping the session while the call waits or fails
+        runner.ctx.clock.advance(0.5)
+        assert timed(runner.tick) < 0.05
+        time.sleep(0.05)  # real time for the real service to hang or fail meanwhile
+    assert runner.status().total_remaining_s == pytest.approx(left - 10, abs=0.6)
+    wait_for(lambda: keeper.failure is not None)
+    assert timed(lambda: runner.finish(Outcome.ENDED_EARLY, "test")) < 0.5
+    assert not keeper.inhibited
 
 
 @pytest.mark.parametrize(

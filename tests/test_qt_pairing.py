@@ -37,4 +37,6 @@ def test_pyqtgraph_loads_with_this_qt(qtbot: QtBot) -> None:
     plot = pyqtgraph.PlotWidget()
     qtbot.addWidget(plot)
     plot.plot([0, 1, 2], [1, 3, 2])
-    assert plot.getPlotItem() is not None
+    (line,) = plot.getPlotItem().listDataItems()  # the line holds the data given, as numbers to draw
+    xs, ys = line.getData()
+    assert list(xs) == [0, 1, 2] and list(ys) == [1, 3, 2]

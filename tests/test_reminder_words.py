@@ -122,7 +122,6 @@ def test_the_scheduler_tells_the_two_cases_apart() -> None:
 
 def test_the_missed_words_are_german_too() -> None:
     locale_support.apply_language("de")
-    locale_support._locale = QLocale("de_DE")
     notice = Due("08:00", MONDAY_0759.date(), MONDAY_0759, DueKind.MISSED, app_was_running=True)
     _title, body = notice_text(notice)
     assert "Ruhezustand" in body and "08:00" in body
@@ -133,8 +132,9 @@ def test_the_missed_words_are_german_too() -> None:
 
 @pytest.fixture
 def locale_of() -> Callable[[str], None]:
-    def use(name: str) -> None:
-        locale_support._locale = QLocale(name)  # the autouse fresh_ui_state puts the system's back
+    def use(name: str) -> None:  # as on a system in that locale (the autouse fresh_ui_state puts it back)
+        locale_support.reset_language()
+        QLocale.setDefault(QLocale(name))
 
     return use
 

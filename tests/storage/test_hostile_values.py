@@ -297,7 +297,7 @@ def test_every_page_of_the_window_shows_over_hostile_settings_and_state(
     from sciatica_coach.views.main_window import MainWindow
     from tests.helpers import FakeClock, fake_services
 
-    assert qtbot is not None  # pytest-qt's application exists
+    del qtbot  # asked for so that pytest-qt's application exists
     counted("window: hostile settings and state")
     repo = Repository.open(fresh(data_dir, data_file(values, state)))
     window = MainWindow(AppContext(repo, FakeClock(NOW), fake_services()))  # type: ignore[no-untyped-call]
@@ -306,6 +306,7 @@ def test_every_page_of_the_window_shows_over_hostile_settings_and_state(
         for page in ("today", "progress", "routine", "reminders", "settings"):
             window.show_page(page)
             QApplication.processEvents()  # the page's deferred work (no waiting on the clock)
+            assert window.stack.currentWidget() is window.page(page), page  # the page itself, not a stand-in
     finally:
         window.close()
         window.deleteLater()

@@ -70,7 +70,9 @@ def test_enter_on_start_session_starts_it(qtbot: QtBot, window: MainWindow, key:
     today = window.page("today")
     today.start_button.setFocus()  # type: ignore[attr-defined]
     press(qtbot, key)
-    assert window.session_view is not None
+    view = view_of(window)  # the session opens at its first step, on screen, with its key ready
+    assert window.stack.currentWidget() is view and view.stack.currentWidget() is view.guidance
+    assert QApplication.focusWidget() is view.guidance.accept_button
 
 
 def test_enter_on_today_page_clicks_its_main_button(qtbot: QtBot, window: MainWindow) -> None:
@@ -101,7 +103,8 @@ def test_enter_on_the_pain_check_starts_the_session(qtbot: QtBot, window: MainWi
     view.before.set_reach(LegReach.NONE)
     view.before.continue_button.setFocus()
     press(qtbot)
-    assert view.runner is not None
+    assert view.runner is not None and view.runner.status().started  # the session runs, on screen
+    assert view.stack.currentWidget() is view.running
 
 
 def test_enter_on_triage_goes_back_to_today(qtbot: QtBot, window: MainWindow) -> None:

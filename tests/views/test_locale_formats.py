@@ -18,8 +18,9 @@ MONDAY = date(2026, 3, 2)
 def locale_of() -> object:
     """Sets the app's locale for dates and times (the autouse fresh_ui_state puts the system's back)."""
 
-    def use(name: str) -> None:
-        locale_support._locale = QLocale(name)
+    def use(name: str) -> None:  # as on a system in that locale: Qt's default, no language chosen
+        locale_support.reset_language()
+        QLocale.setDefault(QLocale(name))
 
     return use
 

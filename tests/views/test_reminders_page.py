@@ -143,4 +143,5 @@ def test_reminders_page_in_the_main_window(qtbot: QtBot, data_dir: Path) -> None
     window = MainWindow(AppContext(Repository.open(data_dir), clock=FakeClock(MONDAY_9)))
     qtbot.addWidget(window)
     window.show_page("reminders")
-    assert isinstance(window.page("reminders"), RemindersPage)
+    page = window.page("reminders")
+    assert isinstance(page, RemindersPage) and window.stack.currentWidget() is page  # the one shown

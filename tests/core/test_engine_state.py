@@ -348,3 +348,34 @@ def test_steps_started_by_a_control_report_the_full_step() -> None:
     engine.tick()
     [started] = [e for e in engine.skip() if isinstance(e, StepStarted)]
     assert (started.step, started.exercise_index, started.status.remaining_s) == (Step.GET_READY, 1, 5.0)
+
+
+def _halfways(engine: SessionEngine, clock: FakeClock, seconds: float) -> list[Event]:
+    events: list[Event] = []
+    for _ in range(round(seconds / TICK_S)):
+        clock.advance(TICK_S)
+        events += [e for e in engine.tick() if isinstance(e, HalfwayReached)]
+    return events
+
+
+def test_going_back_straight_into_a_long_hold_still_says_halfway() -> None:
+    engine, clock = make(item("a", hold=10, reps=1), item("b", hold=10, reps=1), get_ready_s=0, preview_s=0)
+    engine.start()
+    assert _halfways(engine, clock, 10) == [HalfwayReached(Step.HOLD, 0)]
+    assert engine.status().exercise_index == 1
+    engine.back()  # straight into a's hold again: no get-ready
+    assert engine.status().step is Step.HOLD
+    assert _halfways(engine, clock, 6) == [HalfwayReached(Step.HOLD, 0)]
+
+
+def test_a_hold_that_takes_the_place_of_another_before_start_says_halfway() -> None:
+    engine, clock = make(item("a", hold=10, reps=1), item("b", hold=10, reps=1), get_ready_s=0)
+    engine.remove_upcoming("a")
+    engine.start()
+    assert _halfways(engine, clock, 6) == [HalfwayReached(Step.HOLD, 0)]
+
+
+def test_a_pause_before_start_keeps_its_reason() -> None:
+    engine, _ = make(item("a"))
+    assert engine.pause(PauseReason.HURTS) == [SessionPaused(PauseReason.HURTS)]
+    assert engine.status().pause_reason is PauseReason.HURTS

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
+import shiboken6
 from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QCloseEvent, QFont, QFontMetrics, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -30,7 +31,7 @@ from sciatica_coach.i18n import _
 from sciatica_coach.storage.repository import DataError, Repository
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.theme import SYSTEM_DARK_STATE, apply_theme, system_prefers_dark
-from sciatica_coach.views.widgets import install_enter_clicks
+from sciatica_coach.views.widgets import EnterClicks
 
 if TYPE_CHECKING:
     from sciatica_coach.views.session_view import SessionView
@@ -155,9 +156,32 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Ctrl+Return"), self, self.start_session)
         ctx.settings_changed.connect(self.apply_appearance)
         ctx.after_start(self._follow_system_scheme, self)
-        # Return/Enter clicks the focused button or the page's main one. After the first paint: a filter on
-        # the application sees every object's events, the style's too, which would build QStyle's enums.
-        ctx.after_start(install_enter_clicks, self)
+        self._enter_clicks = EnterClicks(self)
+        self._enter_watched: list[QWidget] = []  # the focused widget and the widgets it sits in
+        ctx.after_start(self._follow_focus_for_enter, self)
+
+    def _follow_focus_for_enter(self) -> None:
+        """Return/Enter clicks the focused button or the page's main one (widgets.EnterClicks). The filter
+        watches only the focused widget and the widgets it sits in, which are all a key press reaches, and
+        moves along with the focus. On the whole application it would see every event of every object, and
+        PySide6 would make a Python wrapper, type and enums for each kind of object it met (about 4 MB that
+        stay: issue 18, point 7). After the first paint, like the rest of the start-up work."""
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._watch_focus_for_enter)
+            self._watch_focus_for_enter(None, QApplication.focusWidget())
+
+    def _watch_focus_for_enter(self, _old: QWidget | None, new: QWidget | None) -> None:
+        for widget in self._enter_watched:
+            if shiboken6.isValid(widget):
+                widget.removeEventFilter(self._enter_clicks)
+        chain = []
+        while new is not None:
+            chain.append(new)
+            new = new.parentWidget()
+        for widget in chain:
+            widget.installEventFilter(self._enter_clicks)
+        self._enter_watched = chain
 
     def _follow_system_scheme(self) -> None:
         """From now on, follow the system's light/dark choice. The first picture used the choice remembered

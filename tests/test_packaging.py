@@ -160,6 +160,7 @@ def test_ico_and_icns_wrap_the_icon_pngs(tmp_path: Path) -> None:
 # --- the bundle's exclusions -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_bundle_exclusions_leave_everything_the_app_imports(tmp_path: Path) -> None:
     """Import every sciatica_coach module and draw a pyqtgraph plot with the excluded modules unimportable,
     as they are inside the PyInstaller bundle (pyqtgraph, for one, needs QtOpenGL at import time)."""
@@ -264,6 +265,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield built
 
 
+@pytest.mark.slow
 def test_wheel_contains_every_asset(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
@@ -271,6 +273,7 @@ def test_wheel_contains_every_asset(wheel: Path) -> None:
     assert not missing, f"assets missing from the wheel: {missing}"
 
 
+@pytest.mark.slow
 def test_installed_wheel_runs_with_all_assets(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
     result = run(

@@ -178,6 +178,7 @@ def speechd_plugin() -> bool:
 
 
 @linux_only
+@pytest.mark.slow
 def test_real_speech_with_no_speech_dispatcher_is_missing(services, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Qt's speechd engine with no speech-dispatcher to talk to (not installed, or here: none at this address)."""
     if not speechd_plugin():
@@ -190,6 +191,7 @@ def test_real_speech_with_no_speech_dispatcher_is_missing(services, tmp_path: Pa
 
 @linux_only
 @pytest.mark.skipif(shutil.which("speech-dispatcher") is None, reason="speech-dispatcher is not installed")
+@pytest.mark.slow
 def test_real_speech_dispatcher_is_found(services, private_dispatcher: Path) -> None:  # type: ignore[no-untyped-def]
     if not speechd_plugin():
         pytest.skip("Qt has no speechd plugin here")

@@ -691,10 +691,7 @@ class ReminderScheduler:
 
     def _next_unpaused_fire(self, now: datetime, zone: tzinfo) -> datetime | None:
         moment = now
-        for _step in range(len(self._plan.reminders) + 2):  # enough to step over a whole paused day
-            fire = next_fire(self._plan, moment, zone)
-            if fire is None:
-                return None
+        while (fire := next_fire(self._plan, moment, zone)) is not None:  # steps over the paused day's few
             if fire.astimezone(zone).date() != self._paused_on:
                 return fire.astimezone(zone)
             moment = fire

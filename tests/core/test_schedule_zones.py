@@ -279,3 +279,11 @@ def test_the_plan_is_written_as_plain_data() -> None:
         "snooze_min": 10,
         "quiet_if_done": True,
     }
+
+
+def test_a_new_zone_moves_the_reminders_to_its_clock() -> None:
+    scheduler = ReminderScheduler(plan_of("08:00"), tz=LONDON)
+    scheduler.set_zone(NEW_YORK)
+    assert scheduler.tz is NEW_YORK
+    next_at = scheduler.status(utc(MONDAY, "12:00")).next_at
+    assert next_at is not None and next_at.isoformat() == "2026-03-02T08:00:00-05:00"

@@ -147,7 +147,8 @@ class WeeklyChart(QWidget):
         item.addItem(self._so_far)
         self._pain_lines: dict[str, tuple[pg.PlotDataItem, pg.PlotDataItem]] = {}
         for key in ("back", "leg"):
-            halo, line = pg.PlotDataItem(), pg.PlotDataItem()
+            halo = pg.PlotDataItem()
+            line = pg.PlotDataItem(symbol="s" if key == "back" else "o", symbolSize=PAIN_SYMBOL_SIZE_PX)
             self.pain_plot.getPlotItem().addItem(halo)
             self.pain_plot.getPlotItem().addItem(line)
             self._pain_lines[key] = (halo, line)
@@ -236,30 +237,16 @@ class WeeklyChart(QWidget):
     def set_rows(self, rows: Sequence[WeekRow], today: date | None = None) -> None:
         self.rows = list(rows)
         self.today = today
+        self._place_data()
         self.apply_colors(current_colors())
 
-    def apply_colors(self, c: Colors) -> None:
-        """(Re)draw everything in the given colours; called for new rows and when light/dark changes."""
-        item = self.plot.getPlotItem()
-        pain_item = self.pain_plot.getPlotItem()
-        series = series_colors(c)
-        font = self._tick_font()
-        label_style = {"color": c.text, "font-size": f"{font.pointSizeF():.0f}pt"}
-        for plot in (self.plot, self.pain_plot):
-            plot.setBackground(c.surface)
-            for side in ("left", "bottom"):
-                axis = plot.getPlotItem().getAxis(side)
-                axis.setPen(pg.mkPen(c.border))
-                axis.setTextPen(pg.mkPen(c.text))
-                axis.setStyle(tickFont=font, tickTextOffset=TICK_TEXT_OFFSET_PX, tickLength=-6)
-            plot.getPlotItem().showGrid(x=False, y=True, alpha=0.18)
-        item.setLabel("left", _("Sessions a week"), **label_style)
-        pain_item.setLabel("left", _("Pain (0–10)"), **label_style)
-
+    def _place_data(self) -> None:
+        """Put the rows into the chart's items (positions, heights, what shows) and set the ranges; the items'
+        colours, fonts and ticks are apply_colors's."""
         rows = self.rows
         count = len(rows)
         self._top = float(max([1.0, *(r.target for r in rows), *(r.completed + r.partial for r in rows)]))
-        self._fit_axes(font)
+        self._so_far_wanted = False
         if count == 0:
             for graphic in (*self._bars.values(), self._target_line, self._so_far):
                 graphic.setVisible(False)
@@ -275,56 +262,76 @@ class WeeklyChart(QWidget):
         in_progress = np.array([row.in_progress for row in rows], dtype=bool)
         for (kind, now), bar in self._bars.items():
             mask = in_progress if now else ~in_progress
+            bar.setVisible(bool(mask.any()))
             if not mask.any():
-                bar.setVisible(False)
                 continue
-            bar.setVisible(True)
-            color = shaded(series[kind], IN_PROGRESS_ALPHA if now else 255)
-            pen = (pg.mkPen(c.text, width=1.5, style=Qt.PenStyle.DashLine) if now
-                   else pg.mkPen(c.surface, width=1))  # fmt: skip
             bottom = completed[mask] if kind == "partial" else np.zeros(int(mask.sum()))
             height = partial[mask] if kind == "partial" else completed[mask]
-            bar.setOpts(
-                x=x[mask], y0=bottom, height=height, width=BAR_WIDTH, brush=pg.mkBrush(color), pen=pen
-            )
+            bar.setOpts(x=x[mask], y0=bottom, height=height, width=BAR_WIDTH)
 
         edges = np.arange(count + 1, dtype=float) - 0.5
-        self._target_line.setData(
-            edges, targets, stepMode="center",
-            pen=pg.mkPen(series["target"], width=2.5, style=Qt.PenStyle.DashLine),
-        )  # fmt: skip
+        self._target_line.setData(edges, targets, stepMode="center")
         self._target_line.setVisible(True)
 
         top = self._top
         self._so_far_wanted = bool(in_progress.any()) and count <= SO_FAR_LABEL_MAX_WEEKS  # shown if it fits
         if in_progress.any():
             index = int(np.flatnonzero(in_progress)[-1])
-            self._so_far.setColor(QColor(c.text))
-            self._so_far.setFont(font)
             self._so_far.setPos(index, completed[index] + partial[index] + top * 0.02)
 
         for key, values in (
             ("back", [r.back_pain_mean for r in rows]),
             ("leg", [r.leg_pain_mean for r in rows]),
         ):
-            halo, line = self._pain_lines[key]
             points = [(i, v) for i, v in enumerate(values) if v is not None]
-            halo.setVisible(bool(points))
-            line.setVisible(bool(points))
-            if not points:
-                continue
             px = np.array([p[0] for p in points], dtype=float)
             py = np.array([p[1] for p in points], dtype=float)
-            halo.setData(px, py, pen=pg.mkPen(c.surface, width=LINE_WIDTH_PX + 4))
-            line.setData(
-                px, py, pen=pg.mkPen(series[key], width=LINE_WIDTH_PX), symbol="s" if key == "back" else "o",
-                symbolSize=PAIN_SYMBOL_SIZE_PX, symbolBrush=pg.mkBrush(series[key]),
-                symbolPen=pg.mkPen(c.surface, width=2),
-            )  # fmt: skip
+            for graphic in self._pain_lines[key]:
+                graphic.setVisible(bool(points))
+                if points:
+                    graphic.setData(px, py)
 
+        item = self.plot.getPlotItem()
+        pain_item = self.pain_plot.getPlotItem()
         item.vb.setRange(yRange=(0, top * 1.15), padding=0)  # the weeks' range: _update_ticks
         pain_item.vb.setRange(yRange=(0, PAIN_MAX * 1.1), padding=0)
         pain_item.getAxis("left").setTicks([[(float(v), str(v)) for v in range(5, PAIN_MAX + 1, 5)], []])
+        self._set_description()
+
+    def apply_colors(self, c: Colors) -> None:
+        """Colour the chart's existing items anew (pens, brushes, the axes, the text, the key) and fit its text
+        to the current text size; the data stay where they are. Called after new rows and when light/dark or
+        the text size changes."""
+        item = self.plot.getPlotItem()
+        pain_item = self.pain_plot.getPlotItem()
+        series = series_colors(c)
+        font = self._tick_font()
+        label_style = {"color": c.text, "font-size": f"{font.pointSizeF():.0f}pt"}
+        for plot in (self.plot, self.pain_plot):
+            plot.setBackground(c.surface)
+            for side in ("left", "bottom"):
+                axis = plot.getPlotItem().getAxis(side)
+                axis.setPen(pg.mkPen(c.border))
+                axis.setTextPen(pg.mkPen(c.text))
+                axis.setStyle(tickFont=font, tickTextOffset=TICK_TEXT_OFFSET_PX, tickLength=-6)
+            plot.getPlotItem().showGrid(x=False, y=True, alpha=0.18)
+        item.setLabel("left", _("Sessions a week"), **label_style)
+        pain_item.setLabel("left", _("Pain (0–10)"), **label_style)
+        self._fit_axes(font)
+
+        for (kind, now), bar in self._bars.items():
+            color = shaded(series[kind], IN_PROGRESS_ALPHA if now else 255)
+            pen = (pg.mkPen(c.text, width=1.5, style=Qt.PenStyle.DashLine) if now
+                   else pg.mkPen(c.surface, width=1))  # fmt: skip
+            bar.setOpts(brush=pg.mkBrush(color), pen=pen)
+        self._target_line.setPen(pg.mkPen(series["target"], width=2.5, style=Qt.PenStyle.DashLine))
+        self._so_far.setColor(QColor(c.text))
+        self._so_far.setFont(font)
+        for key, (halo, line) in self._pain_lines.items():
+            halo.setPen(pg.mkPen(c.surface, width=LINE_WIDTH_PX + 4))
+            line.setPen(pg.mkPen(series[key], width=LINE_WIDTH_PX))
+            line.setSymbolBrush(pg.mkBrush(series[key]))
+            line.setSymbolPen(pg.mkPen(c.surface, width=2))
         self.legend.set_entries(
             [
                 ("■", series["completed"], _("Done")),
@@ -340,7 +347,6 @@ class WeeklyChart(QWidget):
             ]
         )
         self._update_ticks()
-        self._set_description()
 
     def _set_description(self) -> None:
         self.plot.setAccessibleDescription(weeks_summary(self.rows, self.today))
@@ -425,6 +431,14 @@ class HabitScoreChart(QWidget):
         self.days = max(1, (end - start).days + 1)
         self.today = today
         self.description = description
+        if self.points:
+            x = np.array([self.x_of(p) for p in self.points], dtype=float)
+            y = np.array([p.score_pct for p in self.points], dtype=float)
+            self._fill.setData(x, y, fillLevel=0.0)
+            self._line.setData(x, y)
+        self._fill.setVisible(bool(self.points))
+        self._line.setVisible(bool(self.points))
+        self.plot.setAccessibleDescription(self.description)
         self.apply_colors(current_colors())
 
     def x_of(self, point: ScorePoint) -> float:
@@ -437,7 +451,8 @@ class HabitScoreChart(QWidget):
         return font
 
     def apply_colors(self, c: Colors) -> None:
-        """(Re)draw in the given colours; called for new scores and when light/dark or the text size changes."""
+        """Colour the existing line, fill, axes and text anew and fit the text to the current text size; the
+        scores stay where they are. Called for new scores and when light/dark or the text size changes."""
         item = self.plot.getPlotItem()
         font = self._tick_font()
         self.plot.setBackground(c.surface)
@@ -466,15 +481,9 @@ class HabitScoreChart(QWidget):
             [[(float(v), _("{percent}%").format(percent=v)) for v in SCORE_TICKS_PCT], []]
         )
         item.vb.setRange(yRange=(0, 100 * 1.08), padding=0)
-        if self.points:
-            x = np.array([self.x_of(p) for p in self.points], dtype=float)
-            y = np.array([p.score_pct for p in self.points], dtype=float)
-            accent = shaded(c.accent, SCORE_FILL_ALPHA)
-            self._fill.setData(x, y, pen=pg.mkPen(None), fillLevel=0.0, brush=pg.mkBrush(accent))
-            self._line.setData(x, y, pen=pg.mkPen(c.accent, width=LINE_WIDTH_PX))
-        self._fill.setVisible(bool(self.points))
-        self._line.setVisible(bool(self.points))
-        self.plot.setAccessibleDescription(self.description)
+        self._fill.setPen(pg.mkPen(None))
+        self._fill.setBrush(pg.mkBrush(shaded(c.accent, SCORE_FILL_ALPHA)))
+        self._line.setPen(pg.mkPen(c.accent, width=LINE_WIDTH_PX))
         self._update_ticks()
 
     def _update_ticks(self) -> None:

@@ -137,3 +137,58 @@ def test_a_failed_write_does_not_stop_the_colours_following_the_system(
     monkeypatch.setattr(window.ctx.repo, "set_state", disk_full)
     window.apply_appearance()
     assert theme.current_colors() is theme.DARK
+
+
+def test_enter_clicks_follow_the_focus_without_a_filter_on_the_application(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    """Return/Enter clicks the focused button or the page's main one, page after page, with the filter
+    watching only the focused widget and the widgets around it: one on the application would see every
+    event of every object, and PySide6 would keep a wrapper, type and enums for each kind (issue 18, point 7)."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QLineEdit, QPushButton, QVBoxLayout
+
+    from sciatica_coach.views.widgets import EnterClicks, set_enter_button
+
+    clicks: list[str] = []
+    parts: dict[str, tuple[QLineEdit, QPushButton]] = {}
+
+    def factory(key: str) -> PageSpec:
+        def build(_ctx: AppContext) -> QWidget:
+            page = QWidget()
+            box = QVBoxLayout(page)
+            field, main, other = QLineEdit(), QPushButton(f"{key} main"), QPushButton(f"{key} other")
+            for widget in (field, main, other):
+                box.addWidget(widget)
+            main.clicked.connect(lambda: clicks.append(f"{key} main"))
+            other.clicked.connect(lambda: clicks.append(f"{key} other"))
+            set_enter_button(page, main)
+            parts[key] = (field, other)
+            return page
+
+        return PageSpec(key, key.title(), key, build)
+
+    window = make_window(qtbot, data_dir, [factory("today"), factory("progress")])
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.wait(1)  # the start-up work (AppContext.after_start) puts the filter in place
+    app = QApplication.instance()
+    assert app is not None and app.findChild(EnterClicks) is None
+    field, other = parts["today"]
+    field.setFocus()
+    qtbot.keyClick(field, Qt.Key.Key_Return)  # the field doesn't take Enter: the page's main button does
+    other.setFocus()
+    qtbot.keyClick(other, Qt.Key.Key_Enter)
+    assert clicks == ["today main", "today other"]
+    gone = QPushButton("gone", other.parentWidget())
+    gone.setFocus()
+    gone.deleteLater()  # a focused widget deleted: its filter goes with it, and nothing breaks
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    window.go_to_page("progress")
+    field, other = parts["progress"]
+    field.setFocus()
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    other.setFocus()
+    qtbot.keyClick(other, Qt.Key.Key_Return)
+    assert clicks == ["today main", "today other", "progress main", "progress other"]  # each once

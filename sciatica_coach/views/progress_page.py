@@ -648,7 +648,8 @@ class ProgressPage(Page):
         self.table_toggle.setText(_("Hide the table") if shown else _("Show the numbers as a table"))
 
     def changeEvent(self, event: QEvent) -> None:
-        # The app's palette changes when light/dark mode or the text size changes: redraw the charts once.
+        # The app's palette changes when light/dark mode or the text size changes: recolour the charts once
+        # (their items and data stay; charts.WeeklyChart.apply_colors).
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
             self._recolor_timer.start()
         super().changeEvent(event)

@@ -34,7 +34,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     for item in items:
         test = getattr(item, "function", None)
-        own = getattr(test, "_hypothesis_internal_use_settings", None)  # @settings(...) on a @given test
+        # A @settings(max_examples=N) count outranks any profile, so it is lowered on the test itself: Hypothesis
+        # keeps it in this attribute (not public API; should it move, --fast runs the full counts, nothing breaks)
+        own = getattr(test, "_hypothesis_internal_use_settings", None)
         if isinstance(own, settings) and own.max_examples > FAST_EXAMPLES:
             test._hypothesis_internal_use_settings = settings(own, max_examples=FAST_EXAMPLES)  # type: ignore[union-attr]
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
+import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
+
+import pytest
 
 DEV = Path(__file__).resolve().parents[1] / "packaging" / "dev.py"
 
@@ -33,3 +37,31 @@ def test_fast_keeps_a_chosen_process_count_and_one_process_for_the_debugger() ->
     for own in (["-n", "0"], ["-n3"], ["--pdb"], ["-p", "no:xdist"]):
         args = dev().pytest_args(["--fast", *own])
         assert "auto" not in args and args[-len(own) :] == own, own
+
+
+PROPERTY = """
+from hypothesis import given, settings, strategies as st
+
+RAN = []
+
+
+@settings(max_examples=300, database=None)
+@given(st.integers())
+def test_property(n):
+    RAN.append(n)
+
+
+def test_count():
+    print(f"ran {len(RAN)} examples")
+"""
+
+
+@pytest.mark.parametrize(("profile", "count"), [("default", 300), ("fast", 10)])
+def test_the_fast_profile_lowers_a_propertys_own_count_too(tmp_path: Path, profile: str, count: int) -> None:
+    (tmp_path / "test_property.py").write_text(PROPERTY)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:randomly", "-p", "no:cacheprovider", "-p",
+         "tests.conftest", f"--hypothesis-profile={profile}", "--rootdir", str(tmp_path), str(tmp_path)],
+        capture_output=True, text=True, cwd=DEV.parents[1], timeout=120, check=False,
+    )  # fmt: skip
+    assert f"ran {count} examples" in done.stdout, done.stdout + done.stderr

@@ -287,3 +287,11 @@ def test_a_new_zone_moves_the_reminders_to_its_clock() -> None:
     assert scheduler.tz is NEW_YORK
     next_at = scheduler.status(utc(MONDAY, "12:00")).next_at
     assert next_at is not None and next_at.isoformat() == "2026-03-02T08:00:00-05:00"
+
+
+def test_every_minute_of_the_spring_gap_fires_when_the_gap_ends() -> None:
+    spring = date(2026, 3, 29)  # London: 01:00 GMT becomes 02:00 BST
+    fires = {fire_instant(spring, dt_time(1, minute), LONDON).isoformat() for minute in range(60)}
+    assert fires == {"2026-03-29T02:00:00+01:00"}
+    with_zone = fire_instant(spring, dt_time(1, 7, tzinfo=UTC), LONDON)  # a stray zone on the time is ignored
+    assert with_zone.isoformat() == "2026-03-29T02:00:00+01:00"

@@ -164,19 +164,44 @@ class AtomicJSONStorage(Storage):
     """A TinyDB storage that keeps the data in memory and replaces the file atomically on every write.
 
     Stock JSONStorage rewrites the file in place and can be torn by a crash; this one cannot. If a write
-    fails (disk full, folder made read-only), the in-memory copy is rolled back to what is on disk."""
+    fails (disk full, folder made read-only), the in-memory copy is rolled back to what is on disk.
+
+    `on_disk`: `initial` is exactly what the file holds. Then no second copy is kept for that rollback (the
+    file is read back instead), and `release` may drop the data until TinyDB next asks for it: a year's
+    history is decoded once as the folder opens, and its raw JSON (about 1 MB for half a year) needn't stay
+    in memory beside the decoded records. Data that differs from the file (a key renumbered, a version mark
+    repaired, a file not yet written) keeps its text until it has been saved."""
 
     read_only = (
         False  # a folder opened read-only: writes change the copy in memory only (see Repository.open)
     )
 
-    def __init__(self, path: Path, initial: dict[str, Any]) -> None:
+    def __init__(self, path: Path, initial: dict[str, Any], *, on_disk: bool = False) -> None:
         self.path = path
-        self._data = initial
-        self._saved_text = json.dumps(initial, ensure_ascii=False, separators=(",", ":"))
+        self._data: dict[str, Any] | None = initial
+        # What to roll back to after a failed write; None: the file itself.
+        self._saved_text = None if on_disk else json.dumps(initial, ensure_ascii=False, separators=(",", ":"))
 
     def read(self) -> dict[str, Any]:
+        if self._data is None:
+            self._data = self._read_back()
         return self._data
+
+    def release(self) -> None:
+        """Drop the data from memory if the file holds exactly it (it is read back when next needed)."""
+        if self._saved_text is None and not self.read_only:
+            self._data = None
+
+    def _read_back(self) -> dict[str, Any]:
+        """The file as last saved or read, which is the data (see `on_disk`). A file changed or removed
+        behind the app's back reads as an OSError, which the caller words as a failed save."""
+        try:
+            data = json.loads(_decode(self.path.read_bytes())[0])
+        except (ValueError, RecursionError):
+            raise OSError(errno.EIO, "the file was changed by another program", str(self.path)) from None
+        if not isinstance(data, dict):
+            raise OSError(errno.EIO, "the file was changed by another program", str(self.path))
+        return data
 
     def write(self, data: dict[str, Any]) -> None:
         if self.read_only:
@@ -188,13 +213,16 @@ class AtomicJSONStorage(Storage):
             blob = text.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate kept from a damaged file: written escaped, kept exactly
             blob = json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+        del text
         try:
             atomic_write(self.path, blob)
         except OSError:
-            self._data = json.loads(self._saved_text)
+            self._data = None
+            if self._saved_text is not None:
+                self._data = json.loads(self._saved_text)
             raise
         self._data = data
-        self._saved_text = text
+        self._saved_text = None  # the file holds it now
 
     def close(self) -> None:
         pass
@@ -322,10 +350,11 @@ _BROKEN_FILE_NOTICES: dict[str, str] = {
 }
 
 
-def _load_raw(path: Path, result: OpenResult, history: bool = False) -> dict[str, Any]:
-    """Read the data file; a broken one is moved aside and replaced by empty data, with a notice. A `history`
-    (year) file is only moved aside when it can't be read at all: its entries are checked one by one later
-    (Repository._set_aside_bad_entries), so one bad entry never hides a year."""
+def _load_raw(path: Path, result: OpenResult, history: bool = False) -> tuple[dict[str, Any], bool]:
+    """Read the data file, and whether the data are exactly what the file holds (not renumbered, not
+    replaced, all valid Unicode). A broken one is moved aside and replaced by empty data, with a notice. A
+    `history` (year) file is only moved aside when it can't be read at all: its entries are checked one by
+    one later (Repository._set_aside_bad_entries), so one bad entry never hides a year."""
     if path.is_dir():
         kept = _move_aside(path, "a folder stood where the data file should be", result)
         result.notices.append(
@@ -334,11 +363,11 @@ def _load_raw(path: Path, result: OpenResult, history: bool = False) -> dict[str
                 "Sciatica Coach started with a fresh data file."
             ).format(kept=kept)
         )
-        return _empty_data()
+        return _empty_data(), False
     try:
         blob = path.read_bytes()
     except FileNotFoundError:
-        return _empty_data()
+        return _empty_data(), False
     except PermissionError:
         raise DataError(
             _(
@@ -349,6 +378,7 @@ def _load_raw(path: Path, result: OpenResult, history: bool = False) -> dict[str
     problem = None
     raw: object = None
     text, exact = _decode(blob)
+    del blob  # (not kept beside the text and the data while they are read)
     if not text.strip():
         problem = "it was empty"
     else:
@@ -381,12 +411,13 @@ def _load_raw(path: Path, result: OpenResult, history: bool = False) -> dict[str
                         "defaults. The file as it was is kept, unchanged, as {kept}."
                     ).format(kept=kept)
                 )
-        if _renumber_documents(raw):
+        renumbered = _renumber_documents(raw)
+        if renumbered:
             log.warning("Renumbered documents with unreadable keys in %s", path)
-        return raw
+        return raw, exact and not renumbered
     kept = _move_aside(path, problem, result)
     result.notices.append(_(_BROKEN_FILE_NOTICES[problem]).format(kept=kept))
-    return _empty_data()
+    return _empty_data(), False
 
 
 def _check_version(raw: dict[str, Any], path: Path) -> int:
@@ -526,9 +557,9 @@ def _year_of(doc: dict[str, Any]) -> int:
 class _JsonFile:
     """One TinyDB file behind an AtomicJSONStorage."""
 
-    def __init__(self, path: Path, raw: dict[str, Any]) -> None:
+    def __init__(self, path: Path, raw: dict[str, Any], *, on_disk: bool = False) -> None:
         self.path = path
-        self.storage = AtomicJSONStorage(path, raw)
+        self.storage = AtomicJSONStorage(path, raw, on_disk=on_disk)
         storage = self.storage
         self.db = TinyDB(storage=lambda: storage)
 
@@ -580,7 +611,7 @@ class Repository:
                 if stale_folder.is_dir():
                     remove_stale_temp_files(stale_folder)
         try:
-            raw = _load_raw(path, result)
+            raw, on_disk = _load_raw(path, result)
             version = _check_version(raw, path)
             years = cls._open_years(folder, result)
         except OSError as err:  # moving a broken file aside failed (the folder changed under us)
@@ -601,7 +632,7 @@ class Repository:
                 # save the main file without them (a crash in between leaves them in both; upserting by id
                 # makes the next start finish the job without doubling anything).
                 cls._move_sessions_to_years(folder, raw.pop("sessions"), years, read_only=read_only)
-            main = _JsonFile(path, raw)
+            main = _JsonFile(path, raw, on_disk=on_disk and version == SCHEMA_VERSION and not had_sessions)
             if read_only:
                 for store in (main, *years.values()):
                     store.storage.read_only = True
@@ -638,14 +669,15 @@ class Repository:
                 year = int(path.stem.removeprefix("sessions-"))
             except ValueError:
                 continue
-            raw = _load_raw(path, result, history=True)
+            raw, on_disk = _load_raw(path, result, history=True)
             version = _schema_version(raw)
             if version is None or (not known_version(version) and version <= SCHEMA_VERSION):
                 # A year file's mark only guards against a newer layout; its entries are checked one by one.
                 log.warning("Repairing the version mark of %s (was %r)", path, version)
                 raw["meta"] = _empty_data()["meta"]
+                on_disk = False
             _check_version(raw, path)
-            years[year] = _JsonFile(path, raw)
+            years[year] = _JsonFile(path, raw, on_disk=on_disk)
         return years
 
     def _set_aside_bad_entries(self, result: OpenResult) -> None:
@@ -690,6 +722,7 @@ class Repository:
             self._decoded[year] = sessions
             self._decoded_events[year] = events
             if not bad:
+                store.storage.release()  # the pages use the decoded records; TinyDB reads it back to save
                 continue
             kept = store.path.with_name(f"{store.path.name}.set-aside-{_stamp()}")
             try:

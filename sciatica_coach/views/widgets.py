@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QSize
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QApplication,
     QDialog,
     QFrame,
     QGridLayout,
@@ -183,7 +182,8 @@ class EnterClicks(QObject):
     """Return/Enter does what a click does, as people expect: on a focused push button, and on a page that
     names its main button (`set_enter_button`) when the key reaches the page (nothing inside took it: a text
     field, a list or a page's own shortcut keeps its Enter). Dialogs keep Qt's own default-button handling.
-    Installed once on the application, after the first paint (it sees every object's events)."""
+    One per main window (MainWindow._follow_focus_for_enter), watching only the focused widget and the widgets it sits
+    in, and moving with the focus: on the application it would see every event of every object."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.Type.KeyPress or not isinstance(watched, QWidget):
@@ -206,13 +206,6 @@ class EnterClicks(QObject):
         if not event.isAutoRepeat():  # holding the key down clicks once
             button.click()
         return True
-
-
-def install_enter_clicks() -> None:
-    """Install `EnterClicks` on the application, once however many windows are made."""
-    app = QApplication.instance()
-    if isinstance(app, QApplication) and app.findChild(EnterClicks) is None:
-        app.installEventFilter(EnterClicks(app))
 
 
 def set_enter_button(page: QWidget, button: QPushButton) -> None:

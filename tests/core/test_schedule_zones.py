@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time as time_module
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from datetime import time as dt_time
 from zoneinfo import ZoneInfo
 
@@ -295,3 +295,22 @@ def test_every_minute_of_the_spring_gap_fires_when_the_gap_ends() -> None:
     assert fires == {"2026-03-29T02:00:00+01:00"}
     with_zone = fire_instant(spring, dt_time(1, 7, tzinfo=UTC), LONDON)  # a stray zone on the time is ignored
     assert with_zone.isoformat() == "2026-03-29T02:00:00+01:00"
+
+
+class _NoOffset(tzinfo):
+    """A zone that does not know its offset: as good as none."""
+
+    def utcoffset(self, moment: datetime | None) -> timedelta | None:
+        return None
+
+    def dst(self, moment: datetime | None) -> timedelta | None:
+        return None
+
+
+@pytest.mark.parametrize(
+    "moment", [datetime(2026, 3, 2, 8, 0), datetime(2026, 3, 2, 8, 0, tzinfo=_NoOffset())]
+)
+def test_a_time_without_a_known_offset_is_refused_in_plain_words(moment: datetime) -> None:
+    with pytest.raises(ValueError) as raised:
+        next_fire(plan_of("08:00"), moment)
+    assert str(raised.value) == "Reminder times need an aware datetime (one with a time zone)."

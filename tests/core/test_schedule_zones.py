@@ -306,6 +306,9 @@ class _NoOffset(tzinfo):
     def dst(self, moment: datetime | None) -> timedelta | None:
         return None
 
+    def tzname(self, moment: datetime | None) -> str | None:
+        return None
+
 
 @pytest.mark.parametrize(
     "moment", [datetime(2026, 3, 2, 8, 0), datetime(2026, 3, 2, 8, 0, tzinfo=_NoOffset())]

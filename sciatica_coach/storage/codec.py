@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sciatica_coach.core.model import (
     ExerciseRecord,
@@ -115,6 +115,37 @@ def _time(doc: dict[str, Any], key: str, where: str) -> datetime:
     return value
 
 
+# Decoded records outlive the parsed JSON they are read from (the repository lets a year's parsed file go once
+# it is decoded), so they hold texts and parts of their own: a copy, shared by every record with the same
+# exercise, slot, reason or pain answers, instead of pieces of the parsed file that would keep its memory in
+# use (issue 18, point 7). The tables are emptied when they grow past SHARED_MOST (a history of made-up ids).
+SHARED_MOST = 4096
+_shared_texts: dict[str, str] = {}
+_shared_parts: dict[object, Any] = {}
+Part = TypeVar("Part")
+
+
+def _own_text(text: str) -> str:
+    """`text`, as a string of the decoder's own, the same one for every equal text."""
+    shared = _shared_texts.get(text)
+    if shared is None:
+        if len(_shared_texts) >= SHARED_MOST:
+            _shared_texts.clear()
+        shared = text.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")  # a copy
+        _shared_texts[shared] = shared
+    return shared
+
+
+def _shared(part: Part) -> Part:
+    """An equal (frozen, so interchangeable) pain answer or exercise record decoded before, else `part`."""
+    shared = _shared_parts.get(part)
+    if shared is None:
+        if len(_shared_parts) >= SHARED_MOST:
+            _shared_parts.clear()
+        shared = _shared_parts[part] = part
+    return shared
+
+
 def _text(doc: dict[str, Any], key: str, where: str, longest: int = LONGEST_ID) -> str:
     """A required text field that can be written and shown, of at most `longest` characters."""
     value = clean_text(_field(doc, key, str, where), longest)
@@ -124,7 +155,7 @@ def _text(doc: dict[str, Any], key: str, where: str, longest: int = LONGEST_ID) 
                 where=where, key=key
             )
         )
-    return value
+    return _own_text(value)
 
 
 def _writable(doc: dict[str, Any], where: str) -> None:
@@ -149,7 +180,7 @@ def _optional_text(doc: dict[str, Any], key: str, where: str) -> str:
                 where=where, key=key
             )
         )
-    return value
+    return _own_text(value)
 
 
 def pain_from_dict(doc: object, where: str) -> PainReport | None:
@@ -170,11 +201,13 @@ def pain_from_dict(doc: object, where: str) -> PainReport | None:
         raise RecordError(
             _("{where}: 'new_numbness_or_weakness' should be true or false").format(where=where)
         )
-    return PainReport(
-        back=_int(doc, "back", where, 0, 10),
-        leg=_int(doc, "leg", where, 0, 10),
-        reach=reach,
-        new_numbness_or_weakness=numb,
+    return _shared(
+        PainReport(
+            back=_int(doc, "back", where, 0, 10),
+            leg=_int(doc, "leg", where, 0, 10),
+            reach=reach,
+            new_numbness_or_weakness=numb,
+        )
     )
 
 
@@ -214,15 +247,17 @@ def session_from_dict(doc: object, where: str | None = None) -> SessionRecord:
         if not isinstance(skipped, bool):
             raise RecordError(_("{where}: 'skipped' should be true or false").format(where=ex_where))
         exercises.append(
-            ExerciseRecord(
-                exercise_id=_text(ex, "exercise_id", ex_where),
-                reps_done=_int(ex, "reps_done", ex_where),
-                reps_planned=_int(ex, "reps_planned", ex_where),
-                sets_done=_int(ex, "sets_done", ex_where),
-                sets_planned=_int(ex, "sets_planned", ex_where),
-                hold_s=_int(ex, "hold_s", ex_where),
-                skipped=skipped,
-                symptom=symptom,
+            _shared(
+                ExerciseRecord(
+                    exercise_id=_text(ex, "exercise_id", ex_where),
+                    reps_done=_int(ex, "reps_done", ex_where),
+                    reps_planned=_int(ex, "reps_planned", ex_where),
+                    sets_done=_int(ex, "sets_done", ex_where),
+                    sets_planned=_int(ex, "sets_planned", ex_where),
+                    hold_s=_int(ex, "hold_s", ex_where),
+                    skipped=skipped,
+                    symptom=symptom,
+                )
             )
         )
     started, ended = _time(doc, "started_at", where), _time(doc, "ended_at", where)

@@ -162,6 +162,14 @@ class Page(QScrollArea):
 
     def __init__(self, title: str, subtitle: str = "") -> None:
         super().__init__()
+        # A viewport made here, in Python, like Qt's own. Qt's would get its Python wrapper only when first
+        # reached from Python (the Enter key's filter follows the focus up through it just after start), and
+        # PySide6 makes a wrapper for an object it didn't create by trying every QWidget class for the most
+        # derived type, which builds them all: about 1 MB that stays (issue 18, point 7).
+        viewport = QWidget()
+        viewport.setObjectName("qt_scrollarea_viewport")
+        viewport.setAutoFillBackground(True)
+        self.setViewport(viewport)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setProperty("role", "page")  # focusable for scrolling by keyboard; the theme draws its focus

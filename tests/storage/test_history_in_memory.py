@@ -82,3 +82,18 @@ def test_a_failed_save_of_renumbered_data_rolls_back_to_the_renumbered_data(
     monkeypatch.undo()
     repo.save_session(make_session(3))
     assert [s.id for s in Repository.open(data_dir).sessions()] == ["s1", "s3"]
+
+
+def test_decoded_records_share_equal_parts_and_hold_none_of_the_parsed_file() -> None:
+    """The records outlive the parsed JSON: their texts are the decoder's own, and equal pain answers and
+    exercise records are one object each."""
+    from sciatica_coach.storage.codec import session_from_dict, session_to_dict
+
+    docs = [json.loads(json.dumps(session_to_dict(make_session(n)))) for n in (1, 2)]
+    first, second = (session_from_dict(doc) for doc in docs)
+    assert first.exercises[0] is second.exercises[0]
+    assert first.pain_before is second.pain_before
+    assert first.exercises[0].exercise_id == docs[0]["exercises"][0]["exercise_id"]
+    assert first.exercises[0].exercise_id is not docs[0]["exercises"][0]["exercise_id"]
+    assert first.slot is second.slot or first.slot == ""
+    assert first.id == docs[0]["id"] and first.id is not docs[0]["id"]

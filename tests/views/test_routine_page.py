@@ -285,11 +285,18 @@ def test_the_main_window_shows_the_routine_page(qtbot: QtBot, data_dir: Path) ->
     window = MainWindow(AppContext(Repository.open(data_dir), FakeClock(), fake_services()))
     qtbot.addWidget(window)
     window.show_page("routine")
-    assert isinstance(window.page("routine"), RoutinePage)
+    page = window.page("routine")
+    assert isinstance(page, RoutinePage)
+    assert window.stack.currentWidget() is page  # shown, not only built
+    default = page.catalogue.default_routine(Phase.MOBILITY)
+    assert page.list.count() == len(default.items) > 0  # today's exercises are listed
+    icons = []
     for theme in ("light", "dark"):  # switching themes redraws the thumbnails without warnings
         window.ctx.repo.set_setting("theme", theme)
         window.apply_appearance()
         window.ctx.settings_changed.emit()
+        icons.append(page.list.item(0).icon().pixmap(32, 32).toImage())
+    assert icons[0] != icons[1], "the thumbnails follow the theme"
 
 
 def test_delete_key_removes_and_the_sides_are_edited_for_one_sided_exercises(

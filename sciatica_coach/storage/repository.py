@@ -12,6 +12,7 @@ import math
 import os
 import shutil
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -170,11 +171,16 @@ class AtomicJSONStorage(Storage):
     file is read back instead), and `release` may drop the data until TinyDB next asks for it: a year's
     history is decoded once as the folder opens, and its raw JSON (about 1 MB for half a year) needn't stay
     in memory beside the decoded records. Data that differs from the file (a key renumbered, a version mark
-    repaired, a file not yet written) keeps its text until it has been saved."""
+    repaired, a file not yet written) keeps its text until it has been saved.
+
+    `rebuild`, when set, gives the data again should the file no longer read back (another program changed or
+    removed it while the app held the folder): the damaged file is kept aside and the data are rebuilt, so a
+    save still keeps everything the app knew, as it did when the data stayed in memory."""
 
     read_only = (
         False  # a folder opened read-only: writes change the copy in memory only (see Repository.open)
     )
+    rebuild: Callable[[], dict[str, Any]] | None = None
 
     def __init__(self, path: Path, initial: dict[str, Any], *, on_disk: bool = False) -> None:
         self.path = path
@@ -184,7 +190,17 @@ class AtomicJSONStorage(Storage):
 
     def read(self) -> dict[str, Any]:
         if self._data is None:
-            self._data = self._read_back()
+            try:
+                self._data = self._read_back()
+            except OSError as err:
+                if self.rebuild is None:
+                    raise
+                log.warning("Could not read %s back (%s): rebuilding it from what was read at start", self.path,
+                            err.strerror)  # fmt: skip
+                if self.path.exists():
+                    _move_aside(self.path, "it could no longer be read", OpenResult())
+                self._data = self.rebuild()
+                self._saved_text = json.dumps(self._data, ensure_ascii=False, separators=(",", ":"))
         return self._data
 
     def release(self) -> None:
@@ -198,9 +214,9 @@ class AtomicJSONStorage(Storage):
         try:
             data = json.loads(_decode(self.path.read_bytes())[0])
         except (ValueError, RecursionError):
-            raise OSError(errno.EIO, "the file was changed by another program", str(self.path)) from None
+            data = None
         if not isinstance(data, dict):
-            raise OSError(errno.EIO, "the file was changed by another program", str(self.path))
+            raise OSError(errno.EIO, _("the file was changed by another program"), str(self.path))
         return data
 
     def write(self, data: dict[str, Any]) -> None:
@@ -588,6 +604,8 @@ class Repository:
         self._years = years
         self._decoded: dict[int, dict[str, SessionRecord]] = {}  # decoded sessions by year, read on demand
         self._decoded_events: dict[int, list[SafetyEvent]] = {}  # decoded safety events by year, on demand
+        for year in years:
+            self._can_rebuild(year)
 
     # ---- opening -------------------------------------------------------------------------------------
     @classmethod
@@ -833,7 +851,24 @@ class Repository:
 
     # ---- sessions ------------------------------------------------------------------------------------
     def _year(self, year: int) -> _JsonFile:
-        return self._year_store(self.folder, self._years, year, read_only=self.read_only)
+        store = self._year_store(self.folder, self._years, year, read_only=self.read_only)
+        self._can_rebuild(year)
+        return store
+
+    def _can_rebuild(self, year: int) -> None:
+        """Let the year's storage rebuild its data from the decoded records (see AtomicJSONStorage)."""
+        from sciatica_coach.storage.codec import event_to_dict, session_to_dict
+
+        def rebuilt() -> dict[str, Any]:
+            sessions = self._decoded.get(year, {}).values()
+            events = self._decoded_events.get(year, [])
+            return {
+                **_empty_data(),
+                "sessions": {str(n): session_to_dict(r) for n, r in enumerate(sessions, 1)},
+                EVENTS_TABLE: {str(n): event_to_dict(e) for n, e in enumerate(events, 1)},
+            }
+
+        self._years[year].storage.rebuild = rebuilt
 
     def _decoded_year(self, year: int) -> dict[str, SessionRecord]:
         if year not in self._decoded:
@@ -1004,6 +1039,8 @@ class Repository:
         fresh = Repository.open(self.folder, read_only=self.read_only)
         self.close()
         vars(self).update(vars(fresh))
+        for year in self._years:
+            self._can_rebuild(year)  # from this object's records
 
 
 # Why a save failed, as whole sentences for each thing being saved: (the disk is full, another reason).

@@ -52,13 +52,29 @@ def test_a_save_after_opening_keeps_every_earlier_session(with_history: Path) ->
     assert [s.id for s in again.sessions()] == [f"s{n}" for n in range(1, SESSIONS + 2)]
 
 
-def test_a_year_file_changed_behind_the_apps_back_fails_the_save_in_words(with_history: Path) -> None:
+@pytest.mark.parametrize("change", ["damage", "remove"])
+def test_a_year_file_changed_behind_the_apps_back_is_kept_and_the_save_keeps_everything(
+    with_history: Path, change: str
+) -> None:
+    """The raw data are read back from the file to save; when another program has damaged or removed it,
+    the save rebuilds the year from the records read at start (as when they stayed in memory) and a damaged
+    file is kept beside it, unchanged."""
     repo = Repository.open(with_history)
     year = make_session(1).started_at.year
-    history_file(with_history, year).write_text("{not json", encoding="utf-8")
-    with pytest.raises(DataError, match="couldn't save the session"):
-        repo.save_session(make_session(1))
-    assert [s.id for s in repo.sessions()][:1] == ["s1"], "what was read at start stays shown"
+    path = history_file(with_history, year)
+    expected = sorted(s.id for s in repo.sessions() if s.started_at.year == year)
+    if change == "damage":
+        path.write_text("{not json", encoding="utf-8")
+    else:
+        path.unlink()
+    repo.save_session(make_session(SESSIONS + 1))
+    kept = sorted(path.parent.glob(f"{path.name}.broken-*"))
+    assert [p.read_text(encoding="utf-8") for p in kept] == (["{not json"] if change == "damage" else [])
+    again = Repository.open(with_history)
+    assert not again.notices
+    assert sorted(s.id for s in again.sessions() if s.started_at.year == year) == sorted(
+        [*expected, f"s{SESSIONS + 1}"]
+    )
 
 
 def test_a_failed_save_of_renumbered_data_rolls_back_to_the_renumbered_data(

@@ -5,7 +5,7 @@
     python benchmarks/mutation.py --jobs 2            # two mutant workers (default 1: the machine is shared)
 
 For each module this builds a scratch project in benchmarks/out/mutation/<module>/ (git ignores it): a copy
-of the package, of tests/conftest.py and tests/helpers.py, and of that module's own tests only, with a
+of the package and its assets, of tests/conftest.py and tests/helpers.py, and of that module's own tests only, with a
 pyproject.toml holding the project's pytest settings and a [tool.mutmut] section that mutates that one file.
 mutmut runs there (`mutmut run`), so a mutant is only ever judged by the tests written for its module, and
 the real tree (where other people work) is never touched. Each run starts from a fresh copy: no cached
@@ -112,6 +112,7 @@ def prepare(module: str, workdir: Path) -> None:
     shutil.copytree(
         ROOT / "sciatica_coach", workdir / "sciatica_coach", ignore=shutil.ignore_patterns("__pycache__")
     )
+    shutil.copytree(ROOT / "assets", workdir / "assets")  # the catalogue and translations the tests load
     for name in ("tests/__init__.py", "tests/helpers.py", "tests/core/__init__.py"):
         shutil.copy2(ROOT / name, workdir / name)
     conftest = (ROOT / "tests" / "conftest.py").read_text(encoding="utf-8")
@@ -125,6 +126,7 @@ def prepare(module: str, workdir: Path) -> None:
     mutmut_options: dict[str, object] = {
         "source_paths": ["sciatica_coach/"],
         "only_mutate": [source],
+        "also_copy": ["assets/"],
         "pytest_add_cli_args": ["-p", "no:randomly", "-p", "no:cacheprovider", "-q"],
         "pytest_add_cli_args_test_selection": [str(p.relative_to(ROOT)) for p in tests],
         "use_git_change_detection": False,

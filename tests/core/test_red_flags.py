@@ -118,6 +118,8 @@ def test_questions_leave_out_the_skipped_ones_in_order() -> None:
     ("last", "new_symptoms", "due"),
     [
         (None, False, True),  # first run
+        (NOW, False, False),  # answered a moment ago: not asked again in the next session
+        (NOW - timedelta(seconds=1), False, False),
         (NOW - timedelta(days=6, hours=23, minutes=59), False, False),
         (NOW - timedelta(days=6), False, False),
         (NOW - timedelta(days=7), False, True),  # weekly

@@ -18,11 +18,23 @@ LINT = (
     "import sys; from importlinter.cli import lint_imports; "
     "sys.exit(lint_imports(config_filename='pyproject.toml', no_cache=True, no_logo=True))"
 )
+# Every pair (a, b) where a imports b and b leads back to a, inside one layer too (the layers contract only
+# orders the layers); grimp is the import graph import-linter itself reads.
+CYCLES = """
+import grimp
+graph = grimp.build_graph("sciatica_coach", cache_dir=None)
+for module in sorted(graph.modules):
+    for imported in sorted(graph.find_modules_directly_imported_by(module)):
+        if graph.chain_exists(importer=imported, imported=module):
+            print("cycle:", module, "->", imported)
+"""
 
 
-def lint_copy(tmp_path: Path, change: tuple[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run import-linter with the project's contracts on a copy of the package, with `change` (a module's
-    path inside the package and a line to add at its end) made first."""
+def lint_copy(
+    tmp_path: Path, change: tuple[str, str] | None = None, script: str = LINT
+) -> subprocess.CompletedProcess[str]:
+    """Run import-linter with the project's contracts (or another `script`) on a copy of the package, with
+    `change` (a module's path inside the package and a line to add at its end) made first."""
     shutil.copytree(
         ROOT / "sciatica_coach", tmp_path / "sciatica_coach", ignore=shutil.ignore_patterns("_assets")
     )
@@ -32,7 +44,7 @@ def lint_copy(tmp_path: Path, change: tuple[str, str] | None = None) -> subproce
         path = tmp_path / "sciatica_coach" / module
         path.write_text(path.read_text(encoding="utf-8") + f"\n{line}\n", encoding="utf-8")
     return subprocess.run(
-        [sys.executable, "-c", LINT], cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False
     )
 
 
@@ -65,3 +77,16 @@ def test_an_upward_import_breaks_the_check(tmp_path: Path, module: str, line: st
     result = lint_copy(tmp_path, (module, line))
     assert result.returncode != 0
     assert broken in result.stdout.replace("\n", " ")
+
+
+def test_no_module_imports_one_that_leads_back_to_it(tmp_path: Path) -> None:
+    result = lint_copy(tmp_path, script=CYCLES)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "", result.stdout
+
+
+def test_a_cycle_inside_one_layer_is_found(tmp_path: Path) -> None:
+    """plans is below routines inside the services layer: plans importing routines closes a circle."""
+    change = ("services/plans.py", "def _late():\n    from sciatica_coach.services import routines")
+    result = lint_copy(tmp_path, change, script=CYCLES)
+    assert "cycle: sciatica_coach.services.plans -> sciatica_coach.services.routines" in result.stdout

@@ -12,7 +12,6 @@ import contextlib
 import logging
 import os
 import plistlib
-import shutil
 import sys
 from pathlib import Path
 from typing import Protocol
@@ -25,8 +24,6 @@ DESKTOP_FILE_NAME = f"{APP_ID}.desktop"
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
 RUN_VALUE_NAME = "SciaticaCoach"
 LAUNCH_AGENT_LABEL = APP_ID
-# Arguments the login start passes. The app starts normally for now; when app.py learns a quiet
-# "--background" start (tray only, window built when first needed) add it here.
 AUTOSTART_ARGS: tuple[str, ...] = ("--background",)  # wait in the tray; build the window when needed
 
 
@@ -38,11 +35,23 @@ class Autostart(Protocol):
     def set_enabled(self, on: bool) -> None: ...
 
 
-def launch_command() -> list[str]:
-    """How to start this app: the installed `sciatica-coach` script, else this Python with `-m`."""
-    script = shutil.which("sciatica-coach")
-    base = [script] if script else [sys.executable, "-m", "sciatica_coach"]
-    return [*base, *AUTOSTART_ARGS]
+def program() -> list[str]:
+    """How to start the very program that is running now: the bundle's own executable; else the
+    `sciatica-coach` script installed beside this Python (a venv or a wheel install); else this Python with
+    `-m`. Never a different install found on PATH."""
+    if getattr(sys, "frozen", False):  # the PyInstaller bundle: its executable takes no `-m`
+        return [sys.executable]
+    script = Path(sys.executable).with_name("sciatica-coach.exe" if os.name == "nt" else "sciatica-coach")
+    if script.is_file():
+        return [str(script)]
+    return [sys.executable, "-m", "sciatica_coach"]
+
+
+def launch_command(data_dir: Path | None = None) -> list[str]:
+    """The login start: this program, waiting in the background, with the data folder in use now (so a
+    `--data-dir` or SCIATICA_COACH_DATA_DIR start keeps its folder after the next login)."""
+    folder = ["--data-dir", str(data_dir)] if data_dir is not None else []
+    return [*program(), *folder, *AUTOSTART_ARGS]
 
 
 # ---- Linux / XDG -----------------------------------------------------------------------------------
@@ -197,13 +206,15 @@ class NullAutostart:
         log.info("Starting at login is not supported here")
 
 
-def create_autostart() -> Autostart:
+def create_autostart(data_dir: Path | None = None) -> Autostart:
+    """Starting at login on this system, for the data folder `data_dir` (the one in use)."""
+    command = launch_command(data_dir)
     if sys.platform == "win32":
-        return WindowsAutostart()
+        return WindowsAutostart(command)
     if sys.platform == "darwin":
-        return MacAutostart()
+        return MacAutostart(command)
     if os.name == "posix":
-        return XdgAutostart()
+        return XdgAutostart(command=command)
     return NullAutostart()
 
 

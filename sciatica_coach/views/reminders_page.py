@@ -152,7 +152,7 @@ class RemindersPage(Page):
             _("Reminders"), _("Gentle nudges at the times that suit you. Nothing is sent anywhere.")
         )
         self.ctx = ctx
-        self._autostart = autostart or create_autostart()
+        self._autostart = autostart or create_autostart(ctx.repo.folder)
         plan = reminder_plan(ctx.repo)
         self.saved_plan = plan
         self.rows: list[ReminderRow] = []

@@ -7,15 +7,23 @@ import configparser
 import os
 import plistlib
 import shlex
+import subprocess
+import sys
+import time
 from pathlib import Path
+
+import pytest
 
 from sciatica_coach import APP_ID
 from sciatica_coach.platform.autostart import (
     RUN_KEY,
     XdgAutostart,
+    create_autostart,
     desktop_entry,
     launch_agent_path,
     launch_agent_plist,
+    launch_command,
+    program,
     windows_run_value,
     xdg_autostart_dir,
 )
@@ -76,3 +84,51 @@ def test_macos_launch_agent(tmp_path: Path) -> None:
         "ProcessType": "Interactive",
     }
     assert launch_agent_path(tmp_path) == tmp_path / "Library/LaunchAgents" / f"{APP_ID}.plist"
+
+
+def test_the_bundle_starts_itself_without_minus_m(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PyInstaller bundle's executable takes no `-m sciatica_coach`: the login start once failed there
+    with "invalid choice"."""
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", "/opt/sciatica-coach/sciatica-coach")
+    command = launch_command(Path("/home/a b/my data"))
+    assert command == [
+        "/opt/sciatica-coach/sciatica-coach",
+        "--data-dir",
+        "/home/a b/my data",
+        "--background",
+    ]
+
+
+def test_the_login_start_keeps_the_data_folder_in_use(tmp_path: Path) -> None:
+    auto = create_autostart(tmp_path / "my data")
+    assert isinstance(auto, XdgAutostart)
+    assert auto.command[-3:] == ["--data-dir", str(tmp_path / "my data"), "--background"]
+    assert auto.command[:-3] == program()
+
+
+@pytest.mark.slow
+def test_the_written_login_line_really_starts_the_app(tmp_path: Path, private_profile: Path) -> None:
+    """Run the Exec line written to the autostart file, as the desktop would at login: the app opens the data
+    folder it was enabled from and keeps running in the background (it is stopped here)."""
+    data = tmp_path / "data with space"
+    auto = create_autostart(data)
+    assert isinstance(auto, XdgAutostart)
+    auto.set_enabled(True)
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.read_string(auto.path.read_text(encoding="utf-8"))
+    command = shlex.split(entry["Desktop Entry"]["Exec"].replace("%%", "%"))
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (data / "sciatica-coach.json").exists() and process.poll() is None:
+            assert time.monotonic() < deadline, "the app did not open its data folder within a minute"
+            time.sleep(0.05)  # waiting for another process, not for our own clock
+        settled = time.monotonic() + 2  # past opening: the reminders armed, the single-instance server up
+        while process.poll() is None and time.monotonic() < settled:
+            time.sleep(0.05)
+        assert process.poll() is None, process.communicate()[1]  # still running: waiting in the background
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Smoke test for the built bundle: it answers --version, starts offscreen, opens its data and window, and stops.
+"""Smoke test for the built bundle: it answers --version, starts offscreen, opens its data and window, and stops;
+the line "Start at login" writes for it starts it too.
 
     python packaging/smoke_test.py [dist/sciatica-coach/sciatica-coach]
 
@@ -115,6 +116,39 @@ class Smoke:
             readable = False
         self.check(readable, "leaves a readable data file")
 
+    def login_start(self, env: dict[str, str], data_dir: Path) -> None:
+        """The line "Start at login" writes for the bundle (platform/autostart.launch_command when frozen):
+        the executable itself, the data folder, --background. It must start and keep waiting."""
+        started = time.monotonic()
+        app = subprocess.Popen(
+            [str(self.executable), "--data-dir", str(data_dir), "--background"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            while not (data_dir / DATA_FILE).exists() and app.poll() is None:
+                if time.monotonic() - started > START_TIMEOUT_S:
+                    break
+                time.sleep(POLL_S)
+            time.sleep(SETTLE_S)
+            running = app.poll() is None
+            detail = "" if running else (app.stderr.read() if app.stderr else "")[-500:]
+            self.check(
+                running and (data_dir / DATA_FILE).exists(),
+                "the login start line (--data-dir DIR --background) opens DIR and keeps running",
+                f"exit {app.returncode}, stderr {detail!r}",
+            )
+        finally:
+            if app.poll() is None:
+                app.terminate()
+            try:
+                app.wait(timeout=STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                app.kill()
+                app.wait()
+
     def stop(self, app: subprocess.Popen[bytes]) -> None:
         started = time.monotonic()
         app.terminate()  # SIGTERM on POSIX
@@ -146,6 +180,7 @@ def main(argv: list[str]) -> int:
         env = smoke.env(runtime_dir)
         smoke.version(env)
         smoke.window(env, Path(tmp) / "data", Path(tmp) / "app.log")
+        smoke.login_start(env, Path(tmp) / "login data")
     if smoke.failures:
         print(f"Smoke test FAILED: {len(smoke.failures)} check(s) failed.")
         return 1

@@ -3,6 +3,7 @@
 
     python packaging/build.py            # install PyInstaller if missing, build dist/sciatica-coach/, report size
     python packaging/build.py --smoke    # the same, then run packaging/smoke_test.py on the result
+    python packaging/build.py --out DIR  # build into DIR/dist (work files in DIR/work) instead of dist/
 
 Run it with the Python that has the app's dependencies (e.g. .venv/bin/python after `packaging/dev.py run`).
 The bundle is built from packaging/sciatica-coach.spec into dist/ (work files in build/pyinstaller/)."""
@@ -38,8 +39,8 @@ def ensure_pyinstaller() -> None:
         raise SystemExit("build.py: installing PyInstaller failed (pip's message is above).")
 
 
-def bundle_dir() -> Path:
-    return DIST_DIR / BUNDLE_NAME
+def bundle_dir(dist_dir: Path = DIST_DIR) -> Path:
+    return dist_dir / BUNDLE_NAME
 
 
 def executable(bundle: Path) -> Path:
@@ -100,7 +101,7 @@ def report_size(bundle: Path) -> int:
     return total
 
 
-def build() -> Path:
+def build(dist_dir: Path = DIST_DIR, work_dir: Path = WORK_DIR) -> Path:
     if sys.platform.startswith("linux") and shutil.which("objdump") is None:
         raise SystemExit("build.py: PyInstaller needs objdump on Linux: sudo apt install binutils")
     ensure_pyinstaller()
@@ -111,8 +112,8 @@ def build() -> Path:
         "--noconfirm",
         "--clean",
         "--log-level=WARN",
-        f"--distpath={DIST_DIR}",
-        f"--workpath={WORK_DIR}",
+        f"--distpath={dist_dir}",
+        f"--workpath={work_dir}",
         str(SPEC),
     ]
     print("Building:", " ".join(command), flush=True)
@@ -120,7 +121,7 @@ def build() -> Path:
     if subprocess.call(command, cwd=ROOT):
         raise SystemExit("build.py: PyInstaller failed (its message is above).")
     print(f"Built in {time.monotonic() - started:.0f} s.")
-    bundle = bundle_dir()
+    bundle = bundle_dir(dist_dir)
     if not executable(bundle).is_file():
         raise SystemExit(f"build.py: PyInstaller finished but {executable(bundle)} is missing.")
     return bundle
@@ -131,8 +132,9 @@ def main(argv: list[str]) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--smoke", action="store_true", help="run the smoke test on the built bundle")
+    parser.add_argument("--out", type=Path, help="build into OUT/dist, with work files in OUT/work")
     args = parser.parse_args(argv)
-    bundle = build()
+    bundle = build(args.out / "dist", args.out / "work") if args.out else build()
     report_size(bundle)
     problems = check_contents(bundle)
     for problem in problems:

@@ -20,6 +20,7 @@ import zipfile
 from collections.abc import Iterator
 from configparser import ConfigParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,6 +63,16 @@ def run(
 # --- freedesktop files ---------------------------------------------------------------------------------------
 
 
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def desktop_entry() -> ConfigParser:
+    entry = ConfigParser(interpolation=None, strict=True)
+    entry.optionxform = str  # type: ignore[assignment, method-assign]  # keys are case-sensitive
+    entry.read(DESKTOP_FILE, encoding="utf-8")
+    return entry
+
+
 def test_desktop_file_validates() -> None:
     if shutil.which("desktop-file-validate") is None:
         pytest.skip("desktop-file-validate is missing (Debian package desktop-file-utils)")
@@ -78,9 +89,7 @@ def test_metainfo_validates() -> None:
 
 
 def test_desktop_file_launches_the_app_and_offers_start_session() -> None:
-    entry = ConfigParser(interpolation=None, strict=True)
-    entry.optionxform = str  # type: ignore[assignment, method-assign]  # keys are case-sensitive
-    entry.read(DESKTOP_FILE, encoding="utf-8")
+    entry = desktop_entry()
     main = entry["Desktop Entry"]
     script = next(iter(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]))
     assert main["Exec"].split()[0] == script
@@ -121,6 +130,119 @@ def test_hicolor_layout_uses_the_app_id(tmp_path: Path) -> None:
     expected += [f"icons/hicolor/scalable/apps/{APP_ID}.svg"]
     expected += [f"applications/{APP_ID}.desktop", f"metainfo/{APP_ID}.metainfo.xml"]
     assert installed == sorted(expected)
+
+
+def test_desktop_file_speaks_german() -> None:
+    entry = desktop_entry()
+    main = entry["Desktop Entry"]
+    for key in ("Name", "GenericName", "Comment", "Keywords"):
+        assert main.get(f"{key}[de]"), f"{key}[de] is missing"
+    assert main["Name[de]"] == main["Name"]  # the app keeps its name in German, as the app itself does
+    assert main["Keywords[de]"].endswith(";") and "Ischias" in main["Keywords[de]"].split(";")
+    assert entry["Desktop Action start-session"]["Name[de]"] == "Einheit beginnen"  # the button's German
+
+
+def test_metainfo_speaks_german_wherever_it_speaks_english() -> None:
+    component = ET.parse(METAINFO_FILE).getroot()
+    for tag in ("name", "summary"):
+        assert component.find(f"{tag}[@{XML_LANG}='de']") is not None, f"no German {tag}"
+    description = component.find("description")
+    assert description is not None
+    for tag in ("p", "ul/li"):
+        english = [e for e in description.iterfind(tag) if e.get(XML_LANG) is None]
+        german = [e for e in description.iterfind(tag) if e.get(XML_LANG) == "de"]
+        assert english and len(german) == len(english), f"{len(german)} German <{tag}> for {len(english)}"
+    for screenshot in component.iterfind("screenshots/screenshot"):
+        assert screenshot.find(f"caption[@{XML_LANG}='de']") is not None
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of #rrggbb."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_metainfo_branding_takes_the_apps_colours_and_sets_off_the_icon() -> None:
+    from sciatica_coach.views.theme import DARK, LIGHT
+
+    component = ET.parse(METAINFO_FILE).getroot()
+    colours = {
+        c.get("scheme_preference"): c.text for c in component.iterfind("branding/color[@type='primary']")
+    }
+    assert set(colours) == {"light", "dark"}
+    theme_colours = {
+        value for palette in (LIGHT, DARK) for value in vars(palette).values() if isinstance(value, str)
+    }
+    assert set(colours.values()) <= theme_colours, "branding colours come from sciatica_coach/views/theme.py"
+    light, dark = colours["light"] or "", colours["dark"] or ""
+    assert relative_luminance(light) > 0.3 and relative_luminance(dark) < 0.05  # each suits its scheme
+    # The icon is a rounded tile in the app's accent: a banner of that same colour would swallow it
+    tile = re.search(
+        r'<rect[^>]*fill="(#[0-9a-fA-F]{6})"', (ASSETS / "icons" / "sciatica-coach.svg").read_text()
+    )
+    assert tile is not None
+    for banner in (light, dark):
+        assert contrast(banner, tile.group(1)) >= 2.5, banner
+
+
+# --- package index metadata ------------------------------------------------------------------------------------
+
+HOME = "https://github.com/sciatica-coach/sciatica-coach"
+RAW_FILES = "https://raw.githubusercontent.com/sciatica-coach/sciatica-coach/main/"
+
+
+def project_table() -> dict[str, Any]:
+    project: dict[str, Any] = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    return project
+
+
+def test_classifiers_are_real_trove_classifiers() -> None:
+    from trove_classifiers import classifiers, deprecated_classifiers
+
+    project = project_table()
+    chosen = project["classifiers"]
+    unknown = [c for c in chosen if c not in classifiers]
+    assert not unknown, f"not in the trove list: {unknown}"
+    assert not [c for c in chosen if c in deprecated_classifiers]
+    assert len(chosen) == len(set(chosen))
+    # PEP 639: the licence is the `license` expression alone; a License :: classifier beside it is refused
+    assert not [c for c in chosen if c.startswith("License ::")]
+    lowest = tuple(int(n) for n in re.findall(r"\d+", project["requires-python"]))
+    versions = [
+        tuple(int(n) for n in m.group(1).split("."))
+        for c in chosen
+        if (m := re.fullmatch(r"Programming Language :: Python :: (3\.\d+)", c))
+    ]
+    assert versions and min(versions) == lowest, "the Python classifiers start at requires-python"
+    for wanted in ("Environment :: X11 Applications :: Qt", "Natural Language :: German"):
+        assert wanted in chosen
+
+
+def test_project_urls_and_keywords() -> None:
+    project = project_table()
+    urls = project["urls"]
+    assert set(urls) == {"Homepage", "Source", "Issues", "Documentation"}
+    assert all(url == HOME or url.startswith(f"{HOME}/") for url in urls.values())
+    component = ET.parse(METAINFO_FILE).getroot()
+    assert component.findtext("url[@type='homepage']") == urls["Homepage"]
+    assert component.findtext("url[@type='bugtracker']") == urls["Issues"]
+    assert "sciatica" in project["keywords"]
+
+
+def test_readme_pictures_show_on_a_package_index_page() -> None:
+    """The README is the long description on a package index, where a relative picture path shows nothing:
+    each picture is an absolute link to a file that is in this tree."""
+    pictures = re.findall(r"!\[[^\]]*\]\(([^)\s]+)", (ROOT / "README.md").read_text("utf-8"))
+    assert pictures
+    for url in pictures:
+        assert url.startswith(RAW_FILES), url
+        assert (ROOT / url.removeprefix(RAW_FILES)).is_file(), url
 
 
 # --- Windows and macOS icons -----------------------------------------------------------------------------------

@@ -8,7 +8,10 @@ The channel is a named pipe where the system has them (Linux, macOS): it needs n
 where a local socket would load QtNetwork (about 2.5 MB and 10 ms). It lives in the user's runtime folder
 ($XDG_RUNTIME_DIR, private to the user and emptied at logout), named after the data folder, or in the data
 folder itself where there is no runtime folder. On Windows the channel is a QLocalServer. The first instance starts listening just after its window appears, so a second launch in
-that moment keeps trying for a few seconds before it gives up."""
+that moment keeps trying for a few seconds before it gives up.
+
+The pipe file is removed again when the app stops (quit, last window closed, SIGTERM: every way out of the event
+loop ends in `release()`). A kill -9 leaves it behind; the next start reuses it, as nobody listens on it."""
 
 from __future__ import annotations
 
@@ -188,14 +191,26 @@ class PipeChannel:
         return True
 
     def close(self) -> None:
+        """Stop listening and remove the pipe file, unless something else has taken its place meanwhile."""
         if self._notifier is not None:
             self._notifier.setEnabled(False)
             self._notifier.activated.disconnect(self._drain)
             self._notifier.deleteLater()
             self._notifier = None
         if self._fd is not None:
+            self._remove_own_pipe(self._fd)
             os.close(self._fd)
             self._fd = None
+
+    def _remove_own_pipe(self, fd: int) -> None:
+        try:
+            ours, there = os.fstat(fd), self.path.lstat()
+            if (ours.st_dev, ours.st_ino) == (there.st_dev, there.st_ino):
+                self.path.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as err:  # a read-only runtime folder: harmless, the next start reuses the pipe
+            log.warning("Could not remove %s: %s", self.path, err.strerror)
 
 
 def server_name(data_dir: Path) -> str:

@@ -1,11 +1,18 @@
-"""One instance per data folder: the second launch wakes the first; a stale channel never blocks a start.
+"""One instance per data folder: the second launch wakes the first; a stale channel never blocks a start; the
+pipe file goes when the app stops.
 
-Each test runs with both channels: the named pipe (Linux, macOS) and Qt's local socket (Windows)."""
+Each test runs with both channels: the named pipe (Linux, macOS) and Qt's local socket (Windows). The slow
+ones at the end start the real app in a process of its own and stop it each way a person or the system does."""
 
 from __future__ import annotations
 
 import os
+import signal
 import stat
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -192,3 +199,138 @@ def test_a_user_without_a_login_name_still_gets_a_private_channel_name(
     first = SingleInstance(data_dir)  # the channel's name needs no login name
     assert first.acquire()
     first.release()
+
+
+@pytest.mark.parametrize("runtime_folder", [True, False], ids=["runtime folder", "data folder"])
+def test_release_removes_the_pipe_file(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, runtime_folder: bool
+) -> None:
+    if not runtime_folder:
+        monkeypatch.delenv("XDG_RUNTIME_DIR")
+    first = SingleInstance(data_dir)
+    assert first.acquire()
+    first.listen()
+    assert stat.S_ISFIFO(pipe_path(data_dir).lstat().st_mode)
+    first.release()
+    assert not pipe_path(data_dir).exists()
+    assert not os.path.lexists(pipe_path(data_dir))
+
+
+def test_release_leaves_a_pipe_that_is_not_its_own(data_dir: Path) -> None:
+    """Something (another run, by hand) replaced the pipe file meanwhile: that file is not ours to remove."""
+    first = SingleInstance(data_dir)
+    assert first.acquire()
+    first.listen()
+    pipe = pipe_path(data_dir)
+    pipe.unlink()
+    os.mkfifo(pipe, 0o600)
+    try:
+        first.release()
+        assert stat.S_ISFIFO(pipe.lstat().st_mode)
+    finally:
+        pipe.unlink()
+
+
+# --- The real app in a process of its own -------------------------------------------------------------------
+
+START_TIMEOUT_S = 60.0
+STOP_TIMEOUT_S = 30.0
+POLL_S = 0.05  # waiting for another process, never for our own clock
+
+# Closes the main window once start-up is done, as a person does with the window's close button (offscreen
+# there is no tray, so the last window closing quits the app).
+CLOSE_THE_WINDOW = """
+import sys
+from PySide6.QtWidgets import QApplication
+from sciatica_coach import app
+from sciatica_coach.cli.main import main
+
+started = app._FirstPaint.report_ready
+
+def close_instead(self):
+    started(self)
+    for window in QApplication.topLevelWidgets():
+        if window.isVisible():
+            window.close()
+
+app._FirstPaint.report_ready = close_instead
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def start_app(data_dir: Path, *args: str, code: str | None = None) -> subprocess.Popen[str]:
+    program = ["-c", code] if code else ["-m", "sciatica_coach"]
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return subprocess.Popen(
+        [sys.executable, *program, "--data-dir", str(data_dir), *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for(what: str, ready: Callable[[], bool], process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not ready():
+        if process.poll() is not None:
+            pytest.fail(f"the app stopped before {what}: {process.communicate()[1][-2000:]}")
+        if time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"the app did not get to {what} within {START_TIMEOUT_S:.0f} s")
+        time.sleep(POLL_S)
+
+
+def finish(process: subprocess.Popen[str]) -> tuple[int, str]:
+    try:
+        _out, err = process.communicate(timeout=STOP_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        _out, err = process.communicate()
+        pytest.fail(f"the app did not stop within {STOP_TIMEOUT_S:.0f} s: {err[-2000:]}")
+    return process.returncode, err
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX signals and named pipes")
+@pytest.mark.parametrize("way_out", ["quit", "window closed", "SIGTERM"])
+def test_the_app_removes_its_pipe_file_when_it_stops(data_dir: Path, way_out: str) -> None:
+    pipe = pipe_path(data_dir)
+    if way_out == "quit":
+        app = start_app(data_dir, "--quit-after-shown")  # quits once start-up is done (listening by then)
+    elif way_out == "window closed":
+        app = start_app(data_dir, code=CLOSE_THE_WINDOW)
+    else:
+        app = start_app(data_dir)
+        wait_for("listening on its pipe", pipe.exists, app)
+        app.send_signal(signal.SIGTERM)
+    code, err = finish(app)
+    assert code == 0, err[-2000:]
+    assert (data_dir / "sciatica-coach.json").exists(), "the app opened its data folder"
+    assert "Traceback" not in err, err[-2000:]
+    assert not os.path.lexists(pipe), f"{pipe} left behind after '{way_out}'"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX signals and named pipes")
+def test_a_pipe_left_by_kill_9_does_not_block_the_next_start(data_dir: Path) -> None:
+    pipe = pipe_path(data_dir)
+    killed = start_app(data_dir)
+    wait_for("listening on its pipe", pipe.exists, killed)
+    killed.kill()  # SIGKILL: no chance to clean up
+    finish(killed)
+    assert stat.S_ISFIFO(pipe.lstat().st_mode), "kill -9 leaves the pipe file behind"
+
+    nobody = SingleInstance(data_dir)
+    assert not nobody.notify_running(patience_ms=0), "a left pipe must not look like a running app"
+
+    app = start_app(data_dir)
+    try:
+        wait_for("listening again", lambda: SingleInstance(data_dir).notify_running(patience_ms=0), app)
+        second = start_app(data_dir)  # a second start finds this one through the reused pipe
+        out, err = second.communicate(timeout=START_TIMEOUT_S)
+        assert second.returncode == 0 and "already open" in out, err[-2000:]
+    finally:
+        app.terminate()
+        finish(app)
+    assert not os.path.lexists(pipe)

@@ -6,6 +6,11 @@ has a reason beside it."""
 
 from __future__ import annotations
 
+import posixpath
+import struct
+from functools import cache
+from pathlib import Path
+
 # Imported lazily or by name at run time, so PyInstaller's import scan can't see them (all sciatica_coach
 # submodules are added as well: CLI subcommands and window pages are imported by name).
 HIDDEN_IMPORTS = (
@@ -185,8 +190,86 @@ REQUIRED_PLUGINS_BY_PLATFORM = {
 }
 
 
+# Qt's own catalogues the app loads for its languages (platform/locale_support.py: the "qtbase" one, which
+# translates the standard dialogs and buttons). qtbase_<lang>.qm depends on no other catalogue (the qt_<lang>.qm
+# meta-catalogue, which the app does not load, would pull in qtmultimedia_<lang>.qm too); build.py checks that
+# every kept catalogue's dependencies are kept.
+QT_CATALOGUES = ("qtbase",)
+APP_TRANSLATIONS = Path(__file__).resolve().parent.parent / "assets" / "translations"
+
+QM_MAGIC = bytes.fromhex("3cb86418caef9c95cd211cbf60a1bddd")
+QM_DEPENDENCIES_TAG = 0x96
+
+
+@cache
+def app_languages(folder: Path = APP_TRANSLATIONS) -> tuple[str, ...]:
+    """The languages the app is translated into, as its language setting lists them, without English (the
+    source language, which loads no Qt catalogue)."""
+    from sciatica_coach.i18n import SOURCE_LANGUAGE, available_languages
+
+    return tuple(code for code, _name in available_languages(folder) if code != SOURCE_LANGUAGE)
+
+
+def wanted_qt_catalogue(base: str, languages: tuple[str, ...]) -> bool:
+    """Whether Qt's catalogue `base` (e.g. "qtbase_de.qm", "qtbase_pt_BR.qm") is one the app loads."""
+    stem = base.removesuffix(".qm")
+    return any(
+        stem == f"{catalogue}_{language}" or stem.startswith(f"{catalogue}_{language}_")
+        for catalogue in QT_CATALOGUES
+        for language in languages
+    )
+
+
+def qm_dependencies(data: bytes) -> list[str]:
+    """The catalogues (e.g. "qtbase_de") a Qt .qm file loads along with itself, read from its Dependencies
+    block (Qt's qtranslator.cpp: magic, then blocks of a tag byte and a big-endian 32-bit length)."""
+    if not data.startswith(QM_MAGIC):
+        raise ValueError("not a Qt .qm catalogue")
+    found: list[str] = []
+    at = len(QM_MAGIC)
+    while at + 5 <= len(data):
+        tag, length = data[at], struct.unpack(">I", data[at + 1 : at + 5])[0]
+        block = data[at + 5 : at + 5 + length]
+        at += 5 + length
+        if tag != QM_DEPENDENCIES_TAG:
+            continue
+        pos = 0
+        while pos + 4 <= len(block):
+            size = struct.unpack(">I", block[pos : pos + 4])[0]
+            found.append(block[pos + 4 : pos + 4 + size].decode("utf-16-be"))
+            pos += 4 + size
+    return found
+
+
 def normalised(path: str) -> str:
     return path.replace("\\", "/")
+
+
+def dangling_links(entries: list[tuple[str, str, str]]) -> set[str]:
+    """The symlink entries (PyInstaller's TOC: dest, target relative to dest's folder, "SYMLINK") whose target
+    is not in `entries`: left pointing at a library the pruning took out. Links to links are followed; a link
+    to a folder is fine if anything lies below it."""
+    files = {normalised(dest) for dest, _src, kind in entries if kind != "SYMLINK"}
+    links = {
+        normalised(dest): posixpath.normpath(
+            posixpath.join(posixpath.dirname(normalised(dest)), normalised(src))
+        )
+        for dest, src, kind in entries
+        if kind == "SYMLINK"
+    }
+
+    def present(path: str) -> bool:
+        return path in files or any(name.startswith(f"{path}/") for name in files)
+
+    good: set[str] = set()
+    changed = True
+    while changed:  # a link is good once its target is a file, a folder or a good link
+        changed = False
+        for link, target in links.items():
+            if link not in good and (present(target) or target in good):
+                good.add(link)
+                changed = True
+    return {dest for dest, _src, kind in entries if kind == "SYMLINK" and normalised(dest) not in good}
 
 
 def wanted(dest: str) -> bool:
@@ -197,7 +280,7 @@ def wanted(dest: str) -> bool:
     base = dest.rsplit("/", 1)[-1]
     if "/" not in dest and base.lower().startswith(EXCLUDED_LIBRARIES):
         return False
-    # The app installs no QTranslator (its text is English only), so Qt's own .qm catalogues are dead weight.
+    # Qt's own .qm catalogues: only those the app's languages load (see QT_CATALOGUES); 60 MB in all.
     if "/translations/" in dest and base.endswith(".qm"):
-        return False
+        return wanted_qt_catalogue(base, app_languages())
     return not base.startswith(".keep")

@@ -8,7 +8,16 @@ Driven from outside, since the app has no test hook: the bundle is started with 
 and a fresh temporary data folder; once its data file exists and it is still running after a settling
 pause, a second start with the same folder must find it and ask it to come to the front (so its event loop
 is answering); then it is sent SIGTERM (terminate() on Windows) and must be gone within a few seconds,
-leaving a readable data file and no Python traceback. Only the standard library is used.
+leaving a readable data file, no Python traceback and no single-instance pipe in the runtime folder.
+
+Qt's own strings (standard buttons and dialogs) in the app's languages: the bundle is started once per language
+the app is translated into (LANGUAGE and LANG set to it) and once in English, and the Qt catalogues the running
+app has loaded are read from /proc/PID/maps (Qt maps a .qm file into memory when it loads it; Linux only): in
+German, the bundle's own translations/qtbase_de.qm; in English, none. So the check sees the frozen app itself
+find and load the catalogue, without a diagnostic switch in the app. That the catalogue turns "Cancel" into
+"Abbrechen" is checked on the build machine by tests/test_bundle.py.
+
+Only the standard library is used, plus the source tree's packaging/bundle_contents.py for the app's languages.
 Exit code 0 when every check passed, 1 otherwise."""
 
 from __future__ import annotations
@@ -24,6 +33,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "packaging"), str(ROOT)]
+from bundle_contents import QT_CATALOGUES, app_languages  # noqa: E402
+
 DEFAULT_EXECUTABLE = (
     ROOT / "dist" / "sciatica-coach" / ("sciatica-coach.exe" if os.name == "nt" else "sciatica-coach")
 )
@@ -102,6 +114,8 @@ class Smoke:
                     f"exit {second.returncode}, stdout {second.stdout!r}, stderr {second.stderr[-300:]!r}",
                 )
                 self.stop(app)
+                left = sorted(p.name for p in Path(env["XDG_RUNTIME_DIR"]).glob("*.pipe"))
+                self.check(not left, "removes its single-instance pipe when it stops", ", ".join(left))
             finally:
                 if app.poll() is None:
                     app.kill()
@@ -149,6 +163,64 @@ class Smoke:
                 app.kill()
                 app.wait()
 
+    def qt_catalogues(self, env: dict[str, str], data_dir: Path, language: str) -> None:
+        """Started in `language`, the running bundle has loaded Qt's own catalogue for it from the bundle (for
+        English: no Qt catalogue at all)."""
+        maps_of = Path("/proc/self/maps")
+        if not maps_of.exists():
+            print(f"skip  Qt's own strings in {language} (no /proc/PID/maps to read here)")
+            return
+        env = dict(env, LANGUAGE=language, LANG=language)
+        env.pop("LC_ALL", None)
+        env.pop("LC_MESSAGES", None)
+        app = subprocess.Popen(
+            [str(self.executable), "--data-dir", str(data_dir)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            started = time.monotonic()
+            while not (data_dir / DATA_FILE).exists() and app.poll() is None:
+                if time.monotonic() - started > START_TIMEOUT_S:
+                    break
+                time.sleep(POLL_S)
+            time.sleep(SETTLE_S / 3)  # the window is up: the stored language setting has been applied
+            try:
+                maps = Path(f"/proc/{app.pid}/maps").read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                maps = ""
+            bundle = str(self.executable.parent)
+            loaded = sorted(
+                {line.split(None, 5)[-1] for line in maps.splitlines() if line.rstrip().endswith(".qm")}
+            )
+            if language == "en":
+                self.check(
+                    bool(maps) and not loaded,
+                    "Qt's own strings in English: no Qt catalogue loaded",
+                    f"loaded: {loaded}" if maps else "the app was not running",
+                )
+                return
+            expected = [f"{catalogue}_{language}.qm" for catalogue in QT_CATALOGUES]
+            found = [
+                name
+                for name in expected
+                if any(path.startswith(bundle) and path.endswith(f"/translations/{name}") for path in loaded)
+            ]
+            self.check(
+                found == expected,
+                f"Qt's own strings in {language}: the bundle's {', '.join(expected)} loaded",
+                f"loaded: {loaded}" if maps else "the app was not running",
+            )
+        finally:
+            if app.poll() is None:
+                app.terminate()
+            try:
+                app.wait(timeout=STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                app.kill()
+                app.wait()
+
     def stop(self, app: subprocess.Popen[bytes]) -> None:
         started = time.monotonic()
         app.terminate()  # SIGTERM on POSIX
@@ -157,8 +229,8 @@ class Smoke:
         except subprocess.TimeoutExpired:
             self.check(False, f"exits within {STOP_TIMEOUT_S:.0f} s of SIGTERM")
             return
-        # The app installs no SIGTERM handler yet, so Python's default (die by the signal) is expected;
-        # once it quits its event loop on SIGTERM, the exit code is 0.
+        # The app quits its event loop on SIGTERM once it is up (app.quit_on_termination): exit code 0; a
+        # SIGTERM during start-up still ends it by the signal.
         clean_codes = {0} if os.name == "nt" else {0, -signal.SIGTERM}
         self.check(
             code in clean_codes,
@@ -181,6 +253,8 @@ def main(argv: list[str]) -> int:
         smoke.version(env)
         smoke.window(env, Path(tmp) / "data", Path(tmp) / "app.log")
         smoke.login_start(env, Path(tmp) / "login data")
+        for language in ("en", *app_languages()):
+            smoke.qt_catalogues(env, Path(tmp) / f"data {language}", language)
     if smoke.failures:
         print(f"Smoke test FAILED: {len(smoke.failures)} check(s) failed.")
         return 1

@@ -10,6 +10,8 @@ by its login line) is `python3 packaging/sdist_check.py`."""
 from __future__ import annotations
 
 import email.parser
+import importlib.util
+import os
 import shutil
 import subprocess
 import sys
@@ -20,6 +22,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -211,3 +214,60 @@ def test_the_sdist_metadata_names_the_project_home_and_classifiers(built: Built)
         "https://raw.githubusercontent.com/sciatica-coach/sciatica-coach/main/docs/screenshots/"
         in description
     )
+
+
+# --- packaging/sdist_check.py's probe: the suite must run against the installed package --------------------------
+
+
+def sdist_check() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("sdist_check", ROOT / "packaging" / "sdist_check.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+def test_the_probe_fails_a_run_that_imported_the_sources_instead_of_the_installed_package(
+    tmp_path: Path,
+) -> None:
+    plugin = tmp_path / "plugin"
+    plugin.mkdir()
+    (plugin / "sdist_check_probe.py").write_text(textwrap.dedent(sdist_check().PROBE), encoding="utf-8")
+    tree = tmp_path / "tree"  # an unpacked sdist: the sources beside the tests
+    (tree / "sciatica_coach").mkdir(parents=True)
+    (tree / "sciatica_coach" / "__init__.py").write_text("")
+    (tree / "test_one.py").write_text("import sciatica_coach\n\n\ndef test_one():\n    pass\n")
+    checkout = tmp_path / "checkout"
+    (checkout / "lib").mkdir(parents=True)
+
+    def probe_run(site: Path, *path: Path) -> subprocess.CompletedProcess[str]:
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(str(p) for p in (plugin, *path)),
+            "SDIST_CHECK_SITE": str(site),
+            "SDIST_CHECK_CHECKOUT": str(checkout),
+        }
+        command = [sys.executable, "-m", "pytest", "-p", "sdist_check_probe", "-p", "no:cacheprovider"]
+        return subprocess.run(
+            [*command, "-p", "no:randomly", "-q", "test_one.py"],
+            cwd=tree,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=SUBPROCESS_TIMEOUT_S,
+        )
+
+    # `python -m pytest` in the tree imports the tree's sources: not the installed package
+    wrong = probe_run(tmp_path / "venv-site")
+    assert wrong.returncode == 1, wrong.stdout + wrong.stderr
+    assert "sciatica_coach was imported from" in wrong.stdout
+    assert "1 passed" in wrong.stdout  # the tests themselves passed; the probe failed the run
+
+    right = probe_run(tree)  # as if the tree were the venv's site-packages
+    assert right.returncode == 0, right.stdout + right.stderr
+    assert "every sciatica_coach module came from" in right.stdout
+
+    on_path = probe_run(tree, checkout / "lib")
+    assert on_path.returncode == 1, on_path.stdout + on_path.stderr
+    assert "the checkout is on sys.path" in on_path.stdout

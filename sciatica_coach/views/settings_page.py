@@ -45,6 +45,7 @@ from sciatica_coach.storage.backup import (
     write_backup,
 )
 from sciatica_coach.storage.repository import DataError
+from sciatica_coach.views.about import about_card, open_licences
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.safety_pages import GuidanceDialog
 from sciatica_coach.views.theme import fit_button_text
@@ -324,6 +325,10 @@ class SettingsPage(Page):
         data_layout.addWidget(self.data_note)
         self.restore_dialog: RestoreDialog | None = None
         self.body.addWidget(data)
+
+        about, self.licences_button = about_card()
+        self.licences_button.clicked.connect(lambda: open_licences(self))
+        self.body.addWidget(about)
         self.body.addStretch(1)
 
     def showEvent(self, event: QShowEvent) -> None:

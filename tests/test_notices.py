@@ -5,6 +5,7 @@ attribute, and services/licences.py finds the texts in a bundle and from the ins
 from __future__ import annotations
 
 import glob
+import importlib.metadata
 import shutil
 import sys
 import sysconfig
@@ -185,3 +186,15 @@ def test_reflowed_joins_hand_wrapped_paragraphs_and_keeps_lists() -> None:
         "  2. Redistributions in binary form must reproduce the above copyright notice.",
         "=" * licences.RULE_SHOWN_CHARS,
     ]
+
+
+def test_ffmpeg_is_named_only_when_the_bundle_holds_it() -> None:
+    addons = importlib.metadata.distribution("PySide6-Addons")
+    without = licences.distribution_component(addons, ["PySide6/Qt/lib/libQt6Multimedia.so.6"])
+    with_it = licences.distribution_component(addons, ["PySide6/Qt/lib/libavcodec.so.61"])
+    installed = licences.distribution_component(addons)  # run from the wheel, which has FFmpeg
+    assert not any("FFmpeg" in note for note in without.notes)
+    assert [t.title for t in without.texts] == ["GNU Lesser General Public License, version 3"]
+    for component in (with_it, installed):
+        assert any("FFmpeg" in note for note in component.notes)
+        assert "GNU Lesser General Public License, version 2.1 (FFmpeg)" in [t.title for t in component.texts]

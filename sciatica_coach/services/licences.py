@@ -81,20 +81,26 @@ class Component:
 
 @dataclass(frozen=True)
 class Extra:
-    """Notes and texts a distribution's wheel lacks, from assets/licences/."""
+    """A note and texts a distribution's wheel lacks (files in assets/licences/). With `only_with`, only when a
+    bundle holds such a file of it (the bundle leaves FFmpeg out); run from the wheel, always."""
 
-    notes: tuple[str, ...] = ()
+    note: str = ""
     texts: tuple[tuple[str, str], ...] = field(default=())  # (title, file in assets/licences/)
+    only_with: str = ""  # part of a file name, e.g. "libavcodec"
 
 
-_QT_TEXTS = (("GNU Lesser General Public License, version 3", "LGPL-3.0.txt"),)
-EXTRAS: dict[str, Extra] = {
-    "pyside6-essentials": Extra((ICU_NOTE,), (*_QT_TEXTS, ("ICU licence", "ICU.txt"))),
-    "pyside6-addons": Extra(
-        (FFMPEG_NOTE,),
-        (*_QT_TEXTS, ("GNU Lesser General Public License, version 2.1 (FFmpeg)", "LGPL-2.1.txt")),
+_QT = Extra(texts=(("GNU Lesser General Public License, version 3", "LGPL-3.0.txt"),))
+EXTRAS: dict[str, tuple[Extra, ...]] = {
+    "pyside6-essentials": (_QT, Extra(ICU_NOTE, (("ICU licence", "ICU.txt"),), only_with="libicu")),
+    "pyside6-addons": (
+        _QT,
+        Extra(
+            FFMPEG_NOTE,
+            (("GNU Lesser General Public License, version 2.1 (FFmpeg)", "LGPL-2.1.txt"),),
+            only_with="libavcodec",
+        ),
     ),
-    "shiboken6": Extra(texts=_QT_TEXTS),
+    "shiboken6": (_QT,),
 }
 
 
@@ -181,22 +187,28 @@ def _licence_files(dist: metadata.Distribution) -> list[LicenceText]:
 def distribution_component(dist: metadata.Distribution, files: Iterable[str] = ()) -> Component:
     """A Python distribution as a notices entry: its metadata's licence, its licence files and our extras."""
     name = dist.metadata["Name"]
-    extra = EXTRAS.get(canonical(name), Extra())
+    listed = tuple(sorted(files))
+    extras = [
+        extra
+        for extra in EXTRAS.get(canonical(name), ())
+        if not extra.only_with or not listed or any(extra.only_with in f for f in listed)
+    ]
     texts = _licence_files(dist)
-    for title, file_name in extra.texts:
-        text = _read(asset_path(LICENCES_FOLDER, file_name))
-        if text:
-            texts.append(LicenceText(title, text))
-        else:
-            log.warning("%s is missing from assets/%s", file_name, LICENCES_FOLDER)
+    for extra in extras:
+        for title, file_name in extra.texts:
+            text = _read(asset_path(LICENCES_FOLDER, file_name))
+            if text:
+                texts.append(LicenceText(title, text))
+            else:
+                log.warning("%s is missing from assets/%s", file_name, LICENCES_FOLDER)
     return Component(
         name=name,
         version=dist.version,
         licence=_licence_name(dist.metadata),
         origin="Python distribution (wheel)",
         texts=tuple(texts),
-        notes=extra.notes,
-        files=tuple(sorted(files)),
+        notes=tuple(extra.note for extra in extras if extra.note),
+        files=listed,
     )
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDir, QObject
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from sciatica_coach.platform.single_instance import (
@@ -28,6 +29,13 @@ from sciatica_coach.platform.single_instance import (
     pipe_path,
     server_name,
 )
+
+
+@pytest.fixture(autouse=True)
+def application(qapp: QApplication) -> QApplication:
+    """Listening takes a socket notifier, which needs the application's event loop: every test here has the
+    application, whichever test runs first (a test without qtbot failed when it ran before any other)."""
+    return qapp
 
 
 class Maker:
@@ -203,7 +211,7 @@ def test_a_user_without_a_login_name_still_gets_a_private_channel_name(
 
 @pytest.mark.parametrize("runtime_folder", [True, False], ids=["runtime folder", "data folder"])
 def test_release_removes_the_pipe_file(
-    data_dir: Path, monkeypatch: pytest.MonkeyPatch, runtime_folder: bool
+    qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch, runtime_folder: bool
 ) -> None:
     if not runtime_folder:
         monkeypatch.delenv("XDG_RUNTIME_DIR")
@@ -216,7 +224,7 @@ def test_release_removes_the_pipe_file(
     assert not os.path.lexists(pipe_path(data_dir))
 
 
-def test_release_leaves_a_pipe_that_is_not_its_own(data_dir: Path) -> None:
+def test_release_leaves_a_pipe_that_is_not_its_own(qtbot: QtBot, data_dir: Path) -> None:
     """Something (another run, by hand) replaced the pipe file meanwhile: that file is not ours to remove."""
     first = SingleInstance(data_dir)
     assert first.acquire()

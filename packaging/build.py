@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -72,13 +73,20 @@ def components(bundle: Path) -> list[tuple[int, str]]:
 
 
 def check_contents(bundle: Path) -> list[str]:
-    """Problems with what the bundle holds: a required Qt plugin missing, or an unwanted Qt module present."""
-    sys.path.insert(0, str(PACKAGING_DIR))
+    """Problems with what the bundle holds: a required Qt plugin missing, an unwanted Qt module present, a
+    symlink to something that is not there (a pruned library), or Qt catalogues other than the ones the
+    app's languages load (or one of those missing)."""
+    sys.path[:0] = [str(PACKAGING_DIR), str(ROOT)]
     from bundle_contents import FORBIDDEN_IN_BUNDLE, REQUIRED_PLUGINS_BY_PLATFORM
 
+    problems = [f"dangling symlink: {link} -> {target}" for link, target in dangling_symlinks(bundle)]
+    problems += qt_catalogue_problems(bundle)
+    from notices import unattributed_libraries
+
+    problems += unattributed_libraries(bundle)  # LICENSE, the notices, and every shared library named in them
     files = [p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file()]
     plugins = [f.split("/plugins/", 1)[1] for f in files if "/Qt/plugins/" in f]
-    problems = [
+    problems += [
         f"required Qt plugin {required}* is missing"
         for required in REQUIRED_PLUGINS_BY_PLATFORM.get(sys.platform, ())
         if not any(plugin.startswith(required) for plugin in plugins)
@@ -92,12 +100,95 @@ def check_contents(bundle: Path) -> list[str]:
     return problems
 
 
+def dangling_symlinks(bundle: Path) -> list[tuple[str, str]]:
+    """(link, target) for every symlink in the bundle whose target does not exist, links to links included."""
+    found = []
+    for folder, dirs, names in os.walk(bundle):
+        for name in [*dirs, *names]:
+            path = Path(folder) / name
+            if path.is_symlink() and not path.exists():
+                found.append((path.relative_to(bundle).as_posix(), os.readlink(path)))
+    return sorted(found)
+
+
+def qt_catalogue_problems(bundle: Path) -> list[str]:
+    """Qt's .qm catalogues: exactly those the app's languages load (bundle_contents.QT_CATALOGUES), each
+    language's present, and every catalogue a kept one depends on kept as well."""
+    from bundle_contents import QT_CATALOGUES, app_languages, qm_dependencies, wanted_qt_catalogue
+
+    folders = [p for p in bundle.rglob("translations") if p.parent.name == "Qt" and p.is_dir()]
+    if not folders:
+        return ["Qt's translations folder (PySide6/Qt/translations) is missing"]
+    problems = []
+    for folder in folders:
+        kept = {p.name: p for p in folder.glob("*.qm")}
+        problems += [
+            f"Qt catalogue no language of the app loads: {name}"
+            for name in sorted(kept)
+            if not wanted_qt_catalogue(name, app_languages())
+        ]
+        problems += [
+            f"Qt catalogue {catalogue}_{language}.qm missing: Qt's dialogs would stay English in {language}"
+            for catalogue in QT_CATALOGUES
+            for language in app_languages()
+            if f"{catalogue}_{language}.qm" not in kept
+        ]
+        for name, path in sorted(kept.items()):
+            try:
+                needs = qm_dependencies(path.read_bytes())
+            except ValueError:
+                problems.append(f"not a Qt catalogue: {path.relative_to(bundle).as_posix()}")
+                continue
+            problems += [
+                f"Qt catalogue {name} needs {dep}.qm, which is missing"
+                for dep in needs
+                if f"{dep}.qm" not in kept
+            ]
+    return problems
+
+
+def glibc_floor(bundle: Path) -> tuple[tuple[int, ...], str] | None:
+    """The newest glibc symbol version any binary in the bundle asks for (objdump -T: its undefined dynamic
+    symbols), with one binary that asks for it; None where there is no objdump or no ELF binary (not Linux)."""
+    objdump = shutil.which("objdump")
+    if objdump is None:
+        return None
+    binaries = []
+    for path in sorted(bundle.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            with path.open("rb") as handle:
+                if handle.read(4) == b"\x7fELF":
+                    binaries.append(path)
+    newest: tuple[tuple[int, ...], str] | None = None
+    for start in range(0, len(binaries), 200):  # a few objdump runs, not one per file
+        batch = binaries[start : start + 200]
+        output = subprocess.run(
+            [objdump, "-T", *map(str, batch)], capture_output=True, text=True, check=False
+        ).stdout
+        current = ""
+        for line in output.splitlines():
+            if ":     file format " in line:
+                current = line.split(":     file format ", 1)[0]
+            elif "*UND*" in line:
+                for match in re.finditer(r"\bGLIBC_(\d+(?:\.\d+)+)\b", line):
+                    version = tuple(int(part) for part in match.group(1).split("."))
+                    if newest is None or version > newest[0]:
+                        newest = (version, Path(current).relative_to(bundle).as_posix())
+    return newest
+
+
 def report_size(bundle: Path) -> int:
     total = tree_size(bundle)
     print(f"\nBundle: {bundle}  {total / MB:.1f} MB on disk (uncompressed)")
     print("Largest parts:")
     for size, name in components(bundle)[:LARGEST_SHOWN]:
         print(f"  {size / MB:7.1f} MB  {name}")
+    floor = glibc_floor(bundle)
+    if floor is not None:
+        version, binary = floor
+        print(
+            f"Needs glibc {'.'.join(map(str, version))} or newer (the newest GLIBC_ version asked for, by {binary})"
+        )
     return total
 
 

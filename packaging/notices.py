@@ -150,6 +150,15 @@ def _under(path: str, folder: str | os.PathLike[str]) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
+def pythons_own(path: str) -> bool:
+    """Whether a file is the running Python's own: its standard library (lib-dynload included) or libpython.
+    (Not all of sys.prefix: on Debian that is /usr, and a venv's holds site-packages.)"""
+    libdir = sysconfig.get_config_var("LIBDIR") or ""
+    names = {sysconfig.get_config_var("INSTSONAME"), sysconfig.get_config_var("LDLIBRARY")}
+    libpython = {_real(os.path.join(libdir, name)) for name in names if name}
+    return _under(_real(path), sysconfig.get_paths()["stdlib"]) or _real(path) in libpython
+
+
 def bundle_components(
     binaries: Sequence[TocEntry],
     others: Sequence[TocEntry] = (),
@@ -160,7 +169,6 @@ def bundle_components(
     binaries: PyInstaller's a.binaries; others: a.datas, a.pure and a.scripts (they bring in distributions
     too, e.g. tinydb is pure Python). Only binaries are listed file by file."""
     owners = distribution_files() if owners is None else owners
-    python_roots = {sys.base_prefix, sys.exec_prefix, sysconfig.get_paths()["stdlib"]}
     dist_files: dict[str, list[str]] = defaultdict(list)
     dists: dict[str, metadata.Distribution] = {}
     system: dict[str, list[str]] = defaultdict(list)  # source path → its names in the bundle
@@ -183,7 +191,7 @@ def bundle_components(
     for source, dests in system.items():
         if source in packages:
             debian_files[packages[source]] += dests
-        elif any(_under(_real(source), root) for root in python_roots):
+        elif pythons_own(source):
             python_files += dests
         else:
             unattributed += dests

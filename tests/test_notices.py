@@ -110,14 +110,19 @@ def test_check_fails_on_a_library_the_notices_do_not_name(tmp_path: Path) -> Non
     assert notices.unattributed_libraries(bundle) == [f"{licences.NOTICES_FILE} is missing from the bundle"]
 
 
-def test_the_interpreters_own_library_is_attributed_to_python(tmp_path: Path) -> None:
-    libpython = Path(sysconfig.get_config_var("LIBDIR") or "", sysconfig.get_config_var("LDLIBRARY") or "")
-    if not libpython.is_file() or notices.dpkg_owners([str(libpython)]):
-        pytest.skip("this Python's library belongs to a Debian package (that case is the zlib test's)")
-    components, unattributed = notices.bundle_components([(libpython.name, str(libpython), "BINARY")])
+def test_the_interpreters_own_library_is_attributed_to_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Python no package manager installed (pyenv, python.org): its lib-dynload modules are Python's."""
+    (module,) = glob.glob(str(Path(sysconfig.get_paths()["stdlib"], "lib-dynload", "_json*")))
+    monkeypatch.setattr(notices, "dpkg_owners", lambda paths: {})
+    dest = f"python3/lib-dynload/{Path(module).name}"
+    components, unattributed = notices.bundle_components([(dest, module, "EXTENSION")])
     assert unattributed == []
     (python,) = [c for c in components if c.name == "Python"]
-    assert python.files == (libpython.name,) and "PSF" in python.licence
+    assert python.files == (dest,) and "PSF" in python.licence
+    assert python.texts and "PYTHON SOFTWARE FOUNDATION LICENSE" in python.texts[0].text
+    # …but not anything else under its prefix (/usr on Debian, and a venv's site-packages)
+    assert not notices.pythons_own(str(SYSTEM_ZLIB or "/usr/lib/libnothing.so"))
+    assert not notices.pythons_own(str(Path(sys.prefix, "lib", "libmystery.so")))
 
 
 def test_a_pure_python_distribution_is_named_without_files() -> None:

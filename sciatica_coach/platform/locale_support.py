@@ -103,7 +103,18 @@ def short_date(day: date) -> str:
 def clock_time(moment: time | datetime) -> str:
     """Hours and minutes, 12 h or 24 h as the locale does it. The one place a time of day is written for the
     person: every page, notice, tray entry and message uses it (never strftime's "%H:%M")."""
-    return app_locale().toString(QTime(moment.hour, moment.minute), QLocale.FormatType.ShortFormat)
+    locale = app_locale()
+    pattern = _without_seconds(locale.timeFormat(QLocale.FormatType.ShortFormat))
+    return locale.toString(QTime(moment.hour, moment.minute), pattern or "HH:mm")
+
+
+def _without_seconds(pattern: str) -> str:
+    """A Qt time pattern without its seconds: Qt before 6.9 gives the C locale (LANG=C, LANG=C.UTF-8) the
+    short time "HH:mm:ss", which wrote reminders as "08:00:00". Quoted literal text is left as it is."""
+    parts = re.split(r"('[^']*')", pattern)  # odd items are the quoted literals
+    return "".join(
+        part if index % 2 else re.sub(r"[^\w']*s+(?:[.,]z+)?", "", part) for index, part in enumerate(parts)
+    ).strip()
 
 
 def about_minutes(seconds: int) -> str:

@@ -21,8 +21,9 @@ from sciatica_coach.i18n import _
 from sciatica_coach.services import licences
 from sciatica_coach.views.widgets import card, label
 
-DIALOG_WIDTH_PX = 980  # the licence texts are laid out in lines of about 80 characters
-DIALOG_HEIGHT_PX = 720
+DIALOG_WIDTH_PX = 1100  # lines of about 100 characters at the normal text size: long lines read badly
+DIALOG_HEIGHT_PX = 720  # where the screen is unknown
+SCREEN_SHARE = 0.9
 
 
 def licence_view(text: str, name: str) -> QPlainTextEdit:
@@ -74,10 +75,14 @@ class LicencesDialog(QDialog):
         self.close_button.clicked.connect(self.accept)
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignRight)
         self.app_text.setFocus()
+        # Long texts: as tall as the screen allows (most of it, with large text), never wider than reads well
         screen = self.screen().availableGeometry() if self.screen() is not None else None
-        width = min(DIALOG_WIDTH_PX, int(screen.width() * 0.95)) if screen is not None else DIALOG_WIDTH_PX
-        height = min(DIALOG_HEIGHT_PX, int(screen.height() * 0.9)) if screen is not None else DIALOG_HEIGHT_PX
-        self.resize(width, height)
+        if screen is None:
+            self.resize(DIALOG_WIDTH_PX, DIALOG_HEIGHT_PX)
+        else:
+            self.resize(
+                min(DIALOG_WIDTH_PX, int(screen.width() * SCREEN_SHARE)), int(screen.height() * SCREEN_SHARE)
+            )
 
 
 def about_card() -> tuple[QFrame, QPushButton]:

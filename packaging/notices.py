@@ -41,7 +41,9 @@ from sciatica_coach.services.licences import (  # noqa: E402
     APP_DISTRIBUTION,
     FILES_HEADING,
     LICENSE_FILE,
+    NO_TEXT,
     NOTICES_FILE,
+    RULE,
     Component,
     LicenceText,
     canonical,
@@ -216,16 +218,20 @@ def write_notices(
 
 
 def attributed_files(notices: str) -> set[str]:
-    """The bundle files the notices list under their entries' "Files in this bundle:" headings."""
+    """The bundle files the notices list under their entries' "Files in this bundle:" headings, leaving out
+    an entry without a licence text (a Debian package whose copyright file was missing, say)."""
     files: set[str] = set()
-    listing = False
-    for line in notices.splitlines():
-        if line == FILES_HEADING:
-            listing = True
-        elif listing and line.startswith("    "):
-            files.add(line.strip())
-        else:
-            listing = False
+    for entry in notices.split(f"\n{RULE}\n"):
+        if NO_TEXT in entry:
+            continue
+        listing = False
+        for line in entry.splitlines():
+            if line == FILES_HEADING:
+                listing = True
+            elif listing and line.startswith("    "):
+                files.add(line.strip())
+            else:
+                listing = False
     return files
 
 
@@ -255,7 +261,7 @@ def unattributed_libraries(bundle: Path) -> list[str]:
         return problems
     named = attributed_files(notices.read_text(encoding="utf-8"))
     problems += [
-        f"shared library not attributed in {NOTICES_FILE}: {name}"
+        f"shared library not attributed in {NOTICES_FILE} (or its entry has no licence text): {name}"
         for name in shared_libraries(contents)
         if name not in named
     ]

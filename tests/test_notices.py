@@ -10,6 +10,7 @@ import shutil
 import sys
 import sysconfig
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import PySide6
@@ -102,7 +103,8 @@ def test_check_fails_on_a_library_the_notices_do_not_name(tmp_path: Path) -> Non
     # a link to an attributed library counts as that library (PyInstaller links libQt6Core.so.6 at the top)
     (contents / "libQt6Core.so.6").symlink_to("PySide6/Qt/lib/libQt6Core.so.6")
     assert notices.unattributed_libraries(bundle) == [
-        f"shared library not attributed in {licences.NOTICES_FILE}: libmystery.so.2"
+        f"shared library not attributed in {licences.NOTICES_FILE} (or its entry has no licence text): "
+        "libmystery.so.2"
     ]
     (contents / "libmystery.so.2").unlink()
     assert notices.unattributed_libraries(bundle) == []
@@ -203,3 +205,13 @@ def test_ffmpeg_is_named_only_when_the_bundle_holds_it() -> None:
     for component in (with_it, installed):
         assert any("FFmpeg" in note for note in component.notes)
         assert "GNU Lesser General Public License, version 2.1 (FFmpeg)" in [t.title for t in component.texts]
+
+
+def test_an_entry_without_licence_text_does_not_count() -> None:
+    """A Debian package whose copyright file is missing (a trimmed image) names its files but no licence."""
+    with_text = licences.Component(
+        "libfoo1", "1.0", "MIT", "Debian package", (licences.LicenceText("c", "MIT"),)
+    )
+    bare = licences.Component("libbar1", "1.0", "unknown", "Debian package", files=("libbar.so.1",))
+    text = licences.format_notices([replace(with_text, files=("libfoo.so.1",)), bare], "Test.")
+    assert notices.attributed_files(text) == {"libfoo.so.1"}

@@ -30,6 +30,7 @@ LICENCES_FOLDER = "licences"  # in assets/: texts the wheels leave out
 # The Python distributions the app runs on (its dependencies in pyproject.toml, the Qt ones split as installed).
 RUNTIME_DISTRIBUTIONS = ("PySide6-Essentials", "PySide6-Addons", "shiboken6", "pyqtgraph", "numpy", "tinydb")
 FILES_HEADING = "Files in this bundle:"  # packaging/notices.py reads the lists under it back
+NO_TEXT = "(No licence text was found on the machine that built this.)"  # its files count as unattributed
 RULE = "=" * 78
 # Reflowing for reading on screen: a line this long (or longer) was wrapped by hand, so the next line continues
 # its paragraph, unless that one starts a list item, is in a list of files, or is blank.
@@ -275,7 +276,7 @@ def format_notices(components: Sequence[Component], where: str) -> str:
         for text in component.texts:
             lines += ["", f"----- {text.title} -----", "", text.text.rstrip("\n")]
         if not component.texts:
-            lines += ["", "(No licence text was found on the machine that built this.)"]
+            lines += ["", NO_TEXT]
     return "\n".join(lines) + "\n"
 
 

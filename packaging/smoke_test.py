@@ -17,7 +17,8 @@ German, the bundle's own translations/qtbase_de.qm; in English, none. So the che
 find and load the catalogue, without a diagnostic switch in the app. That the catalogue turns "Cancel" into
 "Abbrechen" is checked on the build machine by tests/test_bundle.py.
 
-Only the standard library is used, plus the source tree's packaging/bundle_contents.py for the app's languages.
+Only the standard library is used, plus the source tree's packaging/bundle_contents.py (and the Qt-free
+sciatica_coach.i18n) for the list of the app's languages.
 Exit code 0 when every check passed, 1 otherwise."""
 
 from __future__ import annotations

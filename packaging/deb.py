@@ -236,7 +236,17 @@ def shlibdeps(work: Path, files: list[Path], private_dirs: list[str]) -> str:
     command = [require("dpkg-shlibdeps", "dpkg-dev"), "-O", "--warnings=0"]
     command += [f"-l{folder}" for folder in private_dirs]
     command += [f"-e{path.relative_to(work)}" for path in files]
-    output = run(command, SHLIBDEPS_TIMEOUT_S, cwd=work)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=SHLIBDEPS_TIMEOUT_S, cwd=work)
+    if done.returncode:
+        missing = sorted(set(re.findall(r"cannot find library (\S+)", done.stderr)))
+        hint = (
+            f"\nNot installed on this machine: {', '.join(missing)}. Install the Debian packages that provide"
+            " them (apt-file search NAME) so their package and version floor can be read."
+            if missing
+            else ""
+        )
+        raise fail(f"dpkg-shlibdeps failed ({done.returncode}):\n{done.stderr.strip()[-3000:]}{hint}")
+    output = done.stdout
     match = re.search(r"^shlibs:Depends=(.*)$", output, re.MULTILINE)
     return match.group(1).strip() if match else ""
 

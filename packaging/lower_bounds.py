@@ -3,6 +3,7 @@
 
     python3 packaging/lower_bounds.py                 # the whole suite, headless, in .venv-oldest
     python3 packaging/lower_bounds.py tests/views -x  # any pytest arguments instead of the whole suite
+    python3 packaging/lower_bounds.py --lowest-test-tools [pytest args]  # the [test] extra at its lowest too
 
 Each runtime dependency in [project] dependencies is pinned to the lowest release that satisfies its
 specifier and has a wheel for this Python on this machine (e.g. PySide6-Essentials>=6.8,<6.12 -> 6.8.0), and
@@ -10,6 +11,7 @@ the app is installed with those pins into its own virtual environment, .venv-old
 (git-ignored; rebuilt when pyproject.toml or the pins change). The test tools ([test] extra) are installed at
 their newest allowed versions: this run asks "does the app work on the oldest libraries a user may have?", and
 the test tools never reach a user; holding them low too would mix their old bugs into the answer.
+--lowest-test-tools holds the [test] extra at its lower bounds as well, to check those bounds by hand.
 
 The versions installed and the time the run took are printed; the exit code is pytest's. Any Python 3.11+ runs
 it: the script makes the venv, then goes on inside it (where pip and `packaging` are at hand)."""
@@ -24,6 +26,7 @@ import sys
 import time
 import venv
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv-oldest"
@@ -32,6 +35,7 @@ PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed"
 PIP = [str(PYTHON), "-m", "pip", "--disable-pip-version-check"]
 INSIDE_FLAG = "--inside-venv"  # the second stage, run by the venv's own Python
+LOWEST_TEST_TOOLS_FLAG = "--lowest-test-tools"
 
 
 def say(message: str) -> None:
@@ -56,10 +60,19 @@ def make_venv() -> None:
 
 
 def runtime_requirements() -> list[str]:
+    return list(_project()["dependencies"])
+
+
+def test_requirements() -> list[str]:
+    return list(_project()["optional-dependencies"]["test"])
+
+
+def _project() -> dict[str, Any]:
     import tomllib
 
     with (ROOT / "pyproject.toml").open("rb") as file:
-        return list(tomllib.load(file)["project"]["dependencies"])
+        project: dict[str, Any] = tomllib.load(file)["project"]
+    return project
 
 
 def available_versions(name: str) -> list[str]:
@@ -128,6 +141,9 @@ def inside(pytest_args: list[str]) -> int:
     from packaging.requirements import Requirement
 
     requirements = runtime_requirements()
+    if LOWEST_TEST_TOOLS_FLAG in pytest_args:
+        pytest_args = [arg for arg in pytest_args if arg != LOWEST_TEST_TOOLS_FLAG]
+        requirements += test_requirements()
     pins = lowest_pins(requirements)
     install(pins)
     names = [Requirement(text).name for text in requirements] + ["shiboken6", "pytest", "pytest-qt"]

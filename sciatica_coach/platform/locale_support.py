@@ -109,7 +109,7 @@ def clock_time(moment: time | datetime) -> str:
 
 
 def _without_seconds(pattern: str) -> str:
-    """A Qt time pattern without its seconds: Qt before 6.9 gives the C locale (LANG=C, LANG=C.UTF-8) the
+    """A Qt time pattern without its seconds: Qt 6.8 (not 6.11) gives the C locale (LANG=C, LANG=C.UTF-8) the
     short time "HH:mm:ss", which wrote reminders as "08:00:00". Quoted literal text is left as it is."""
     parts = re.split(r"('[^']*')", pattern)  # odd items are the quoted literals
     return "".join(

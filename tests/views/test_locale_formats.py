@@ -12,6 +12,8 @@ from sciatica_coach import i18n
 from sciatica_coach.platform import locale_support
 
 MONDAY = date(2026, 3, 2)
+# Long dates as older Qt locale data writes them, also right (PySide6 6.8, the lowest pyproject allows)
+OLDER_LONG_DATES = {"en_GB": ("Monday 2 March",)}
 
 
 @pytest.fixture
@@ -38,7 +40,7 @@ def test_formats_follow_the_locale(locale_of, name: str, when: str, day: str, fi
     locale_of(name)
     assert locale_support.clock_time(time(14, 5)) == when
     assert locale_support.clock_time(datetime(2026, 3, 2, 14, 5)) == when
-    assert locale_support.long_date(MONDAY) == day
+    assert locale_support.long_date(MONDAY) in (day, *OLDER_LONG_DATES.get(name, ()))
     order = locale_support.week_order()
     assert order[0] == first and sorted(order) == list(range(7))
 

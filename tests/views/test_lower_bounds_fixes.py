@@ -1,7 +1,7 @@
 """What the suite found against the oldest versions pyproject allows (packaging/lower_bounds.py): each test
 here fails on the old code when run there, and most fail in any Qt.
 
-Times of day: before Qt 6.9 the C locale's short time format (LANG=C, LANG=C.UTF-8) has seconds, so every
+Times of day: in Qt 6.8 (not 6.11) the C locale's short time format (LANG=C, LANG=C.UTF-8) has seconds, so every
 reminder, notice and preview said "08:00:00". locale_support.clock_time now writes hours and minutes only,
 whatever the locale's pattern says."""
 

@@ -26,6 +26,7 @@ from sciatica_coach import APP_ID, __version__
 PACKAGING = Path(__file__).resolve().parent.parent / "packaging"
 sys.path.insert(0, str(PACKAGING))
 import deb  # noqa: E402
+import deb_check  # noqa: E402
 
 sys.path.remove(str(PACKAGING))
 
@@ -105,7 +106,7 @@ def make_fake_bundle(folder: Path, executable_elf: bool = False) -> Path:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("deb")
-    return deb.build_deb(make_fake_bundle(folder), folder / "out")
+    return Path(deb.build_deb(make_fake_bundle(folder), folder / "out"))
 
 
 def contents(package: Path) -> dict[str, str]:
@@ -218,6 +219,13 @@ def test_lintian_has_no_error_or_warning_on_the_package(built: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert not re.search(r"^[EW]: ", done.stdout, re.MULTILINE), done.stdout
+
+
+@pytest.mark.slow
+def test_the_ci_check_reads_the_paths_it_must_find_gone_after_purging(built: Path) -> None:
+    paths = deb_check.deb_paths(built)
+    assert sorted(paths) == sorted(set(contents(built)) - {"/"})
+    assert "/opt/sciatica-coach" in paths and "/usr/bin/sciatica-coach" in paths and "/" not in paths
 
 
 def test_depends_fields_merge_keeping_the_highest_floor() -> None:

@@ -4,6 +4,7 @@
     python packaging/build.py            # install PyInstaller if missing, build dist/sciatica-coach/, report size
     python packaging/build.py --smoke    # the same, then run packaging/smoke_test.py on the result
     python packaging/build.py --out DIR  # build into DIR/dist (work files in DIR/work) instead of dist/
+    python packaging/build.py --deb      # also make dist/sciatica-coach_<version>_<arch>.deb (packaging/deb.py)
 
 Run it with the Python that has the app's dependencies (e.g. .venv/bin/python after `packaging/dev.py run`).
 The bundle is built from packaging/sciatica-coach.spec into dist/ (work files in build/pyinstaller/)."""
@@ -224,6 +225,7 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--smoke", action="store_true", help="run the smoke test on the built bundle")
     parser.add_argument("--out", type=Path, help="build into OUT/dist, with work files in OUT/work")
+    parser.add_argument("--deb", action="store_true", help="also make a Debian package (packaging/deb.py)")
     args = parser.parse_args(argv)
     bundle = build(args.out / "dist", args.out / "work") if args.out else build()
     report_size(bundle)
@@ -235,7 +237,11 @@ def main(argv: list[str]) -> int:
     print("Contents check passed: required Qt plugins present, excluded Qt modules absent.")
     if args.smoke:
         smoke = [sys.executable, str(PACKAGING_DIR / "smoke_test.py"), str(executable(bundle))]
-        return subprocess.call(smoke, cwd=ROOT)
+        if status := subprocess.call(smoke, cwd=ROOT):
+            return status
+    if args.deb:  # the .deb beside the bundle, checked with lintian where it is installed
+        deb = [sys.executable, str(PACKAGING_DIR / "deb.py"), str(bundle), str(bundle.parent)]
+        return subprocess.call([*deb, *(["--lintian"] if shutil.which("lintian") else [])], cwd=ROOT)
     return 0
 
 

@@ -117,8 +117,10 @@ def install(pins: list[str]) -> None:
     constraints = VENV / "lowest-constraints.txt"
     constraints.write_text("".join(f"{pin}\n" for pin in pins))
     say("installing the app with these pins: " + ", ".join(pins))
-    # the pins go in as requirements too, so pip's resolver cannot move them (it must, or it fails)
-    command = [*PIP, "install", "-q", "-c", str(constraints), *pins, "-e", f"{ROOT}[test]"]
+    # the pins go in as requirements too, so pip's resolver cannot move them (it must, or it fails); everything
+    # else goes to its newest allowed, also in a venv left by a --lowest-test-tools run
+    upgrade = ["--upgrade", "--upgrade-strategy", "eager"]
+    command = [*PIP, "install", "-q", *upgrade, "-c", str(constraints), *pins, "-e", f"{ROOT}[test]"]
     if subprocess.call(command):
         fail("installing failed (pip's message is above)")
     STAMP.write_text(wanted)

@@ -3,9 +3,10 @@
 dependencies, run under Debian's Wine, runs the Qt-free core tests, writes the Start-at-login Run value and
 starts the app offscreen.
 
-    python3 packaging/wine_check.py                  # everything, from scratch, in /tmp/sciatica-coach-wine
-    python3 packaging/wine_check.py --storage        # also the storage tests (about 5 more minutes; not a gate)
-    python3 packaging/wine_check.py --work DIR       # downloads, the Wine prefix and a copy of the repo in DIR
+    .venv/bin/python packaging/wine_check.py            # everything, from scratch, in /tmp/sciatica-coach-wine
+    .venv/bin/python packaging/wine_check.py --storage  # also tests/storage (about 2 more minutes; not a gate)
+    .venv/bin/python packaging/wine_check.py --bundle   # also the Windows bundle by PyInstaller (about 3 more)
+    .venv/bin/python packaging/wine_check.py --work DIR # downloads, the Wine prefix and a repo copy in DIR
 
 Needs Debian's `wine` and `wine64` (Wine 8.0 on Debian 12) and `gcc-mingw-w64-x86-64-win32`, and a Python
 with pip (the project's .venv). Nothing is installed into the repository: the tracked files are copied into
@@ -25,7 +26,9 @@ What it does, timed step by step:
 3. The gates: Python runs; Qt draws text offscreen; `--version`; Start at login writes and removes the
    HKCU Run value; tests/core pass (except KNOWN_CORE_GAPS, each a real Windows difference); the app
    starts offscreen with a fresh data folder, writes its data file and keeps running for APP_RUN_S.
-   A Python traceback in the app's output fails the check unless KNOWN_APP_GAPS names it."""
+   A Python traceback in the app's output fails the check unless KNOWN_APP_GAPS names it.
+   With --bundle: PyInstaller, run by the Windows Python, builds packaging/sciatica-coach.spec; the console
+   executable answers --version and the windowed one starts as above."""
 
 from __future__ import annotations
 
@@ -154,6 +157,7 @@ class Check:
         self.work = work
         self.python_dir = work / "python"
         self.site = work / "site"
+        self.site_pyinstaller = work / "site-pyinstaller"
         self.src = work / "src"
         self.prefix = work / "prefix"
         self.times: list[tuple[str, float]] = []
@@ -261,6 +265,17 @@ class Check:
         )
         self.timed("icuuc.dll stand-in (MinGW)", started)
 
+    def _pip_install(self, wheels: Path, target: Path, wanted: Sequence[str]) -> None:
+        """Download the Windows wheels of `wanted` (and their dependencies) and install them into `target`."""
+        pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
+        only = ["--only-binary=:all:", *WIN_PIP_PLATFORM]
+        subprocess.run(
+            [*pip, "download", *only, "-d", str(wheels), *wanted], check=True, stdout=subprocess.DEVNULL
+        )
+        shutil.rmtree(target, ignore_errors=True)
+        install = [*pip, "install", "--no-index", "--find-links", str(wheels), *only, "--no-compile"]
+        subprocess.run([*install, "--target", str(target), *wanted], check=True, stdout=subprocess.DEVNULL)
+
     def install_wheels(self) -> None:
         started = time.monotonic()
         wheels = self.work / "wheels"
@@ -270,30 +285,7 @@ class Check:
                 wanted.append(f"{name}=={importlib.metadata.version(name)}")
             except importlib.metadata.PackageNotFoundError:
                 wanted.append(name)
-        pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
-        subprocess.run(
-            [*pip, "download", "--only-binary=:all:", *WIN_PIP_PLATFORM, "-d", str(wheels), *wanted],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        shutil.rmtree(self.site, ignore_errors=True)
-        subprocess.run(
-            [
-                *pip,
-                "install",
-                "--no-index",
-                "--find-links",
-                str(wheels),
-                "--only-binary=:all:",
-                *WIN_PIP_PLATFORM,
-                "--target",
-                str(self.site),
-                "--no-compile",
-                *wanted,
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        self._pip_install(wheels, self.site, wanted)
         self.notes.append(f"wheels {_megabytes(wheels)} MB downloaded, {_megabytes(self.site)} MB installed")
         self.notes.append("versions: " + ", ".join(wanted))
         self.timed("Windows wheels (pip --platform win_amd64 --target)", started)
@@ -309,7 +301,8 @@ class Check:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(source, target)
         pth = self.python_dir / "python311._pth"
-        lines = ["python311.zip", ".", _windows_path(self.site), _windows_path(self.src), "import site"]
+        sites = [_windows_path(self.site), _windows_path(self.site_pyinstaller), _windows_path(self.src)]
+        lines = ["python311.zip", ".", *sites, "import site"]
         pth.write_text("\r\n".join(lines) + "\r\n")
         self.timed("copy of the repository's tracked files", started)
 
@@ -376,22 +369,17 @@ class Check:
             self.notes.append(f"{' '.join(paths)}: {summary}")
         self.timed(f"pytest {' '.join(paths)}", started)
 
-    def check_app_start(self) -> None:
+    def check_app_start(self, program: Sequence[str] | None = None, what: str = "the app") -> None:
+        """Start `program` (the app from the copied sources by default) with a fresh data folder."""
         started = time.monotonic()
-        data = self.work / "app-data"
+        data = self.work / ("app-data" if program is None else "bundle-data")
         shutil.rmtree(data, ignore_errors=True)
         data.mkdir()
-        command = [
-            "wine",
-            str(self.python_dir / "python.exe"),
-            "-m",
-            "sciatica_coach",
-            "--data-dir",
-            _windows_path(data),
-        ]
+        program = program or [str(self.python_dir / "python.exe"), "-m", "sciatica_coach"]
+        command = ["wine", *program, "--data-dir", _windows_path(data)]
         process = subprocess.Popen(
             command,
-            cwd=self.src,
+            cwd=self.src if program[0].endswith("python.exe") else Path(program[0]).parent,
             env=self.env(),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
@@ -412,15 +400,53 @@ class Check:
         data_file = data / "sciatica-coach.json"
         self.gate(
             running and data_file.is_file(),
-            f"the app starts offscreen, writes {data_file.name} and runs {APP_RUN_S:.0f} s",
+            f"{what} starts offscreen, writes {data_file.name} and runs {APP_RUN_S:.0f} s",
             out,
         )
         unknown = _unknown_tracebacks(out)
         for pattern, why in KNOWN_APP_GAPS.items():
             if pattern in out:
                 print(f"wine-check: known Windows gap seen: {why}", flush=True)
-        self.gate(not unknown, "no unknown traceback in the app's output", "\n\n".join(unknown))
-        self.timed("app start offscreen", started)
+        self.gate(not unknown, f"no unknown traceback in the output of {what}", "\n\n".join(unknown))
+        self.timed(f"{what}: start offscreen", started)
+
+    def build_bundle(self) -> None:
+        """PyInstaller (the versions of the Python running this, as Windows wheels) builds the project's own
+        spec with the Windows Python; then the console executable answers --version and the windowed one
+        starts. pefile and pywin32-ctypes are named because pip judges PyInstaller's `sys_platform ==
+        "win32"` markers by Linux. The bundle carries the icuuc.dll stand-in: never ship one built here."""
+        started = time.monotonic()
+        wanted = ["pefile", "pywin32-ctypes"]
+        for name in ("pyinstaller", "pyinstaller-hooks-contrib"):
+            try:
+                wanted.append(f"{name}=={importlib.metadata.version(name)}")
+            except importlib.metadata.PackageNotFoundError:
+                wanted.append(name)
+        self._pip_install(self.work / "wheels-pyinstaller", self.site_pyinstaller, wanted)
+        bundle = self.work / "bundle"
+        shutil.rmtree(bundle, ignore_errors=True)
+        rc, out = self.python(
+            [
+                "-m",
+                "PyInstaller",
+                "--noconfirm",
+                "--distpath",
+                _windows_path(bundle / "dist"),
+                "--workpath",
+                _windows_path(bundle / "work"),
+                "packaging/sciatica-coach.spec",
+            ]
+        )
+        folder = bundle / "dist" / "sciatica-coach"
+        built = rc == 0 and (folder / "sciatica-coach.exe").is_file()
+        self.gate(built, "PyInstaller builds the Windows bundle from packaging/sciatica-coach.spec", out)
+        self.timed("Windows bundle (PyInstaller under Wine)", started)
+        if not built:
+            return
+        self.notes.append(f"Windows bundle: {_megabytes(folder)} MB")
+        rc, out = self.wine([str(folder / "sciatica-coach-cli.exe"), "--version"], cwd=folder)
+        self.gate(rc == 0 and out.startswith("sciatica-coach "), f"bundle cli --version: {out.strip()}", out)
+        self.check_app_start([str(folder / "sciatica-coach.exe")], "the windowed bundle")
 
 
 def _unknown_tracebacks(output: str) -> list[str]:
@@ -461,6 +487,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--storage", action="store_true", help="also run tests/storage (reported, not a gate)"
     )
+    parser.add_argument(
+        "--bundle", action="store_true", help="also build the Windows bundle with PyInstaller and start it"
+    )
     args = parser.parse_args(argv)
     missing = missing_tools()
     if missing:
@@ -482,6 +511,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.storage:
             check.run_tests(["tests/storage"], gate=False)
         check.check_app_start()
+        if args.bundle:
+            check.build_bundle()
     finally:
         check.stop_wine()
     for note in check.notes:

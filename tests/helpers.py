@@ -3,13 +3,16 @@ the real main window over a test's data, with the steps that take a session past
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+import sciatica_coach
 from sciatica_coach.core.clock import ManualClock
 from sciatica_coach.core.model import (
     ExerciseRecord,
@@ -19,6 +22,14 @@ from sciatica_coach.core.model import (
     Phase,
     SessionRecord,
     SymptomChange,
+)
+
+# The folder child processes import sciatica_coach from: the checkout, or site-packages when the suite runs
+# from an unpacked sdist against the installed package (packaging/sdist_check.py).
+PACKAGE_HOME = Path(sciatica_coach.__file__).resolve().parent.parent
+# PYTHONPATH for such a child: that copy of the app first, then the folder holding tests/ (for test helpers).
+CHILD_PYTHONPATH = os.pathsep.join(
+    dict.fromkeys([str(PACKAGE_HOME), str(Path(__file__).resolve().parent.parent)])
 )
 
 if TYPE_CHECKING:

@@ -24,8 +24,8 @@ from typing import Any
 
 import pytest
 
-import sciatica_coach
 from sciatica_coach import APP_ID, __version__
+from tests.helpers import CHILD_PYTHONPATH
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGING = ROOT / "packaging"
@@ -33,9 +33,6 @@ LINUX = PACKAGING / "linux"
 DESKTOP_FILE = LINUX / f"{APP_ID}.desktop"
 METAINFO_FILE = LINUX / f"{APP_ID}.metainfo.xml"
 ASSETS = ROOT / "assets"
-# The folder the sciatica_coach under test comes from: the checkout, or site-packages when the suite runs
-# against an installed package (packaging/sdist_check.py); child processes import that same copy.
-PACKAGE_HOME = Path(sciatica_coach.__file__).resolve().parent.parent
 # pyproject.toml's `license = "GPL-3.0-or-later"` (a PEP 639 expression) needs setuptools 77 or newer.
 SETUPTOOLS_MIN = (77, 0)
 SUBPROCESS_TIMEOUT_S = 120
@@ -319,7 +316,7 @@ def test_bundle_exclusions_leave_everything_the_app_imports(tmp_path: Path) -> N
         print("ok")
         """
     )
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(PACKAGE_HOME))
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=CHILD_PYTHONPATH)
     result = run([sys.executable, "-c", script], cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip().endswith("ok")

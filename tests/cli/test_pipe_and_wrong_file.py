@@ -16,8 +16,7 @@ from sciatica_coach.core.catalogue import load_catalogue
 from sciatica_coach.core.model import Phase
 from sciatica_coach.core.prescription import dumps_prescription
 from sciatica_coach.storage.exchange import ExchangeError, RoutineFileError, parse_import
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import CHILD_PYTHONPATH, PACKAGE_HOME
 
 
 def run_into_closed_pipe(data_dir: Path, *command: str) -> subprocess.CompletedProcess[bytes]:
@@ -30,8 +29,8 @@ def run_into_closed_pipe(data_dir: Path, *command: str) -> subprocess.CompletedP
             [sys.executable, "-m", "sciatica_coach", "--data-dir", str(data_dir), *command],
             stdout=write_end,
             stderr=subprocess.PIPE,
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            cwd=PACKAGE_HOME,
+            env={**os.environ, "PYTHONPATH": CHILD_PYTHONPATH},
             timeout=60,
             check=False,
         )
@@ -54,8 +53,8 @@ def test_head_reads_the_first_line_and_nothing_complains(data_dir: Path) -> None
         f"{sys.executable} -m sciatica_coach --data-dir '{data_dir}' routine show | head -n 1; "
         "exit ${PIPESTATUS[0]}"
     )
-    done = subprocess.run(["bash", "-c", shell], capture_output=True, cwd=ROOT, timeout=60, check=False,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+    done = subprocess.run(["bash", "-c", shell], capture_output=True, cwd=PACKAGE_HOME, timeout=60, check=False,
+                          env={**os.environ, "PYTHONPATH": CHILD_PYTHONPATH})  # fmt: skip
     assert done.stdout.decode().startswith("Phase 1 routine")
     assert done.stderr == b"", done.stderr.decode()
     assert done.returncode in (0, EXIT_CLOSED_PIPE)  # 0 when `head` read everything before it went

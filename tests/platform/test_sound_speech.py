@@ -37,9 +37,8 @@ from sciatica_coach.platform.worker_process import (
     ServiceState,
     SpeechProcess,
 )
+from tests.helpers import CHILD_PYTHONPATH
 from tests.platform.test_worker_process import dispatchers_under
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def wait_until(condition: Callable[[], bool], seconds: float) -> None:
@@ -112,7 +111,11 @@ def test_creating_speech_loads_no_speech_library_in_the_window_process(tmp_path)
         "getattr(speech, 'close', lambda: None)()\n"
     )
     # No speech-dispatcher is started for this: the worker finds none at this address and ends
-    env = {**os.environ, "PYTHONPATH": str(REPO), "SPEECHD_ADDRESS": f"unix_socket:{tmp_path / 'none'}"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": CHILD_PYTHONPATH,
+        "SPEECHD_ADDRESS": f"unix_socket:{tmp_path / 'none'}",
+    }
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60, check=True
     )
@@ -216,7 +219,7 @@ def test_the_apps_speech_reaches_the_real_engine_through_its_worker(
     if "en_us.utf8" not in installed.split():
         pytest.skip("needs the en_US.UTF-8 locale (CI generates it)")
     monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
-    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    monkeypatch.setenv("PYTHONPATH", CHILD_PYTHONPATH)
     ready = threading.Event()
     told: list[str] = []
     speech = create_speech("en_GB", 80, on_failure=told.append, on_ready=ready.set)

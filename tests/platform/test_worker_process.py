@@ -30,9 +30,9 @@ from sciatica_coach.platform.worker_process import (
     WorkerProcess,
     worker_command,
 )
+from tests.helpers import CHILD_PYTHONPATH
 
 FAKE_ENGINE = Path(__file__).with_name("fake_engine.py")
-REPO = Path(__file__).resolve().parents[2]
 
 
 def fake_command(mode: str) -> list[str]:
@@ -211,7 +211,7 @@ def dispatchers_under(folder: Path) -> list[int]:
 @pytest.mark.slow
 def test_real_speech_dispatcher_without_sound_never_blocks_the_window(tmp_path: Path) -> None:
     runtime = Path(os.environ["XDG_RUNTIME_DIR"])  # private to this test (conftest): its own dispatcher
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": CHILD_PYTHONPATH}
     probe = subprocess.Popen(
         [sys.executable, "-c", PROBE], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True
     )

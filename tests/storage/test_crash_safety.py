@@ -50,8 +50,8 @@ from sciatica_coach.storage.codec import event_key, event_to_dict, session_to_di
 from sciatica_coach.storage.exchange import EXPORT_FORMAT, EXPORT_VERSION, apply_import, parse_import
 from sciatica_coach.storage.lock import FolderLock
 from sciatica_coach.storage.repository import DATA_FILE, HISTORY_FOLDER, Repository
+from tests.helpers import CHILD_PYTHONPATH, PACKAGE_HOME
 
-ROOT = Path(__file__).resolve().parents[2]
 TZ = ZoneInfo("Europe/London")
 DEFAULT_KILLS = 200
 MAX_ACKS_BEFORE_KILL = {"sessions": 8, "import": 3}
@@ -300,11 +300,11 @@ def sweep_temp_files(folder: Path, pid: int) -> int:
 
 class Zygote:
     def __init__(self, stderr_path: Path) -> None:
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
+        env = {**os.environ, "PYTHONPATH": CHILD_PYTHONPATH, "PYTHONDONTWRITEBYTECODE": "1"}
         self._stderr = stderr_path.open("wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-c", ZYGOTE_SOURCE],
-            cwd=ROOT,
+            cwd=PACKAGE_HOME,
             env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

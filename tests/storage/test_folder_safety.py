@@ -26,9 +26,9 @@ from sciatica_coach.storage.atomic import atomic_write, ensure_private_dir, remo
 from sciatica_coach.storage.lock import APP, COMMAND, LOCK_NAME, FolderLock, LockError, LockHolder, parse_note
 from sciatica_coach.storage.migrations import SCHEMA_VERSION
 from sciatica_coach.storage.repository import DATA_FILE, HISTORY_FOLDER, DataError, Repository, history_file
+from tests.helpers import CHILD_PYTHONPATH, PACKAGE_HOME
 from tests.storage.test_bad_files import session_in, snapshot, two_years
 
-ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = {"lock_note": 300, "planted": 150}  # Hypothesis examples per property (docs/data-safety.md)
 ran: dict[str, int] = {}
 
@@ -54,8 +54,8 @@ def in_namespace(script: str, folder: Path, *argv: str) -> subprocess.CompletedP
         ["unshare", "-rm", "sh", "-c", f'D="$1"; shift; {script}', "sh", str(folder), *command],
         capture_output=True,
         text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=PACKAGE_HOME,
+        env={**os.environ, "PYTHONPATH": CHILD_PYTHONPATH},
         timeout=120,
         check=False,
     )

@@ -50,8 +50,8 @@ from sciatica_coach.storage.exchange import (
     read_import_file,
 )
 from sciatica_coach.storage.repository import Repository
+from tests.helpers import CHILD_PYTHONPATH, PACKAGE_HOME
 
-ROOT = Path(__file__).resolve().parents[2]
 TZ = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 3, 6, 12, 0, tzinfo=TZ)
 NO_HANG_S = 10.0
@@ -131,7 +131,7 @@ def test_a_device_is_refused(device: str) -> None:
 def test_the_commands_given_a_pipe_exit_2_at_once(data_dir: Path, fifo: Path, command: list[str]) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "sciatica_coach", "--data-dir", str(data_dir), *command, str(fifo)],
-        capture_output=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60, check=False,
+        capture_output=True, cwd=PACKAGE_HOME, env={**os.environ, "PYTHONPATH": CHILD_PYTHONPATH}, timeout=60, check=False,
     )  # fmt: skip
     assert done.returncode == 2, done.stderr.decode()
     assert b"not an ordinary file" in done.stderr and b"Traceback" not in done.stderr

@@ -195,6 +195,7 @@ def test_metainfo_branding_takes_the_apps_colours_and_sets_off_the_icon() -> Non
 # --- package index metadata ------------------------------------------------------------------------------------
 
 HOME = "https://github.com/sciatica-coach/sciatica-coach"
+TREE_FILES = "https://github.com/sciatica-coach/sciatica-coach/blob/main/"
 RAW_FILES = "https://raw.githubusercontent.com/sciatica-coach/sciatica-coach/main/"
 
 
@@ -244,6 +245,16 @@ def test_readme_pictures_show_on_a_package_index_page() -> None:
     for url in pictures:
         assert url.startswith(RAW_FILES), url
         assert (ROOT / url.removeprefix(RAW_FILES)).is_file(), url
+
+
+def test_readme_links_work_on_a_package_index_page() -> None:
+    """Links to the project's documents are absolute too, and each points at a file that is in this tree."""
+    links = re.findall(r"(?<!!)\[[^\]]*\]\(([^)\s]+)", (ROOT / "README.md").read_text("utf-8"))
+    assert links
+    for url in links:
+        assert url.startswith(("https://", "http://", "#")), url
+        if url.startswith(TREE_FILES):
+            assert (ROOT / url.removeprefix(TREE_FILES)).exists(), url
 
 
 # --- Windows and macOS icons -----------------------------------------------------------------------------------

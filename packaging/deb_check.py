@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import select
 import shutil
 import signal
 import subprocess
@@ -36,6 +35,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
+
+from private_desktop import private_desktop, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "sciatica-coach"
@@ -151,68 +152,17 @@ def desktop_checks(checks: Checks, paths: list[str]) -> None:
 
 
 # ---- the real window ---------------------------------------------------------------------------------------
-def stop(process: subprocess.Popen[Any]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=STOP_TIMEOUT_S)
-
-
 @contextmanager
-def private_desktop(home: Path) -> Iterator[dict[str, str]]:
-    """A private Xvfb (on the first free display from FIRST_DISPLAY) and, where dbus-daemon is installed, a
-    private session bus: the environment for a program to run in them, with HOME and XDG folders in home."""
+def desktop_for(home: Path) -> Iterator[dict[str, str]]:
+    """A private desktop (packaging/private_desktop.py) with HOME and the XDG folders in home."""
     env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "share"),
            "XDG_CONFIG_HOME": str(home / "config"), "XDG_CACHE_HOME": str(home / "cache"),
            "XDG_RUNTIME_DIR": str(home), "QT_QPA_PLATFORM": "xcb"}  # fmt: skip
     for name in ("WAYLAND_DISPLAY", "SCIATICA_COACH_DATA_DIR", "QT_SCALE_FACTOR", "DBUS_SESSION_BUS_ADDRESS"):
         env.pop(name, None)
     home.chmod(0o700)
-    started: list[subprocess.Popen[Any]] = []
-    pipes: list[int] = []
-    try:
-        number = ""
-        for candidate in range(FIRST_DISPLAY, FIRST_DISPLAY + 50):
-            if Path(f"/tmp/.X{candidate}-lock").exists() or Path(f"/tmp/.X11-unix/X{candidate}").exists():
-                continue
-            read_fd, write_fd = os.pipe()
-            pipes.append(read_fd)  # kept open until the end: Xvfb dies if a later write to it fails
-            xvfb = subprocess.Popen(
-                ["Xvfb", f":{candidate}", "-displayfd", str(write_fd), "-nolisten", "tcp",
-                 "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24"],
-                pass_fds=(write_fd,), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            )  # fmt: skip
-            started.append(xvfb)
-            os.close(write_fd)
-            ready, _, _ = select.select([read_fd], [], [], STOP_TIMEOUT_S)
-            number = os.read(read_fd, 200).decode().strip() if ready else ""
-            if number:
-                break
-            stop(xvfb)  # that display was taken after all: try the next
-        if not number:
-            raise RuntimeError("Xvfb could not start on any display")
-        env["DISPLAY"] = f":{number}"
-        if shutil.which("dbus-daemon"):
-            bus = subprocess.Popen(
-                ["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"],
-                env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-            )  # fmt: skip
-            started.append(bus)
-            assert bus.stdout is not None
-            ready, _, _ = select.select([bus.stdout.fileno()], [], [], STOP_TIMEOUT_S)
-            if ready:
-                env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().strip()
-        yield env
-    finally:
-        for process in reversed(started):
-            stop(process)
-            if process.stdout is not None:
-                process.stdout.close()
-        for fd in pipes:
-            os.close(fd)
+    with private_desktop(env, FIRST_DISPLAY, SCREEN, bus=shutil.which("dbus-daemon") is not None) as desktop:
+        yield desktop
 
 
 def wait_for(condition: Callable[[], object], timeout_s: float, process: subprocess.Popen[Any]) -> bool:
@@ -264,7 +214,7 @@ def window_checks(checks: Checks, work: Path, shot: Path) -> float | None:
     data = work / "data"
     home = work / "home"
     home.mkdir()
-    with private_desktop(home) as env:
+    with desktop_for(home) as env:
         log_path = work / "app.log"
         with log_path.open("wb") as log:
             started = time.monotonic()

@@ -36,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "packaging"), str(ROOT)]
 from bundle_contents import QT_CATALOGUES, app_languages  # noqa: E402
+from private_desktop import stop as end_process  # noqa: E402
 
 DEFAULT_EXECUTABLE = (
     ROOT / "dist" / "sciatica-coach" / ("sciatica-coach.exe" if os.name == "nt" else "sciatica-coach")
@@ -156,13 +157,7 @@ class Smoke:
                 f"exit {app.returncode}, stderr {detail!r}",
             )
         finally:
-            if app.poll() is None:
-                app.terminate()
-            try:
-                app.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                app.kill()
-                app.wait()
+            end_process(app, STOP_TIMEOUT_S)
 
     def qt_catalogues(self, env: dict[str, str], data_dir: Path, language: str) -> None:
         """Started in `language`, the running bundle has loaded Qt's own catalogue for it from the bundle (for
@@ -214,13 +209,7 @@ class Smoke:
                 f"loaded: {loaded}" if maps else "the app was not running",
             )
         finally:
-            if app.poll() is None:
-                app.terminate()
-            try:
-                app.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                app.kill()
-                app.wait()
+            end_process(app, STOP_TIMEOUT_S)
 
     def stop(self, app: subprocess.Popen[bytes]) -> None:
         started = time.monotonic()

@@ -77,12 +77,7 @@ KNOWN_CORE_GAPS = {
     ),
 }
 # Tracebacks the app prints under Wine that are known Windows gaps (fix them, then remove them from here):
-KNOWN_APP_GAPS = {
-    "has no attribute 'set_blocking'": (
-        "app.quit_on_termination: os.set_blocking on a pipe is POSIX-only in Python 3.11, and "
-        "signal.set_wakeup_fd on Windows takes a socket (socket.socketpair), not a pipe"
-    ),
-}
+KNOWN_APP_GAPS: dict[str, str] = {}
 
 ICUUC_STUB_C = r"""
 /* icuuc.dll stand-in for Wine 8 (packaging/wine_check.py): Qt6Core.dll imports these 20 ucnv_* functions

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import signal
+import socket
 import sys
 import time
 from collections.abc import Sequence
@@ -100,26 +100,28 @@ def _elapsed_ms() -> float:
 
 def quit_on_termination(app: QApplication) -> None:
     """SIGTERM and SIGINT close the app cleanly (state saved, lock released) without any polling timer:
-    Python's wake-up fd tells a socket notifier, which wakes the Qt event loop only when a signal comes."""
-    reader, writer = os.pipe()
-    os.set_blocking(reader, False)
-    os.set_blocking(writer, False)
-    signal.set_wakeup_fd(writer)
+    Python's wake-up fd tells a socket notifier, which wakes the Qt event loop only when a signal comes.
+    A socket pair rather than a pipe: on Windows set_wakeup_fd takes only a socket (and os.set_blocking is
+    POSIX-only before Python 3.12)."""
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: None)  # the real work happens in the notifier below
-    notifier = QSocketNotifier(reader, QSocketNotifier.Type.Read, app)
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
 
     def woken() -> None:
         with contextlib.suppress(OSError):
-            os.read(reader, 64)
+            reader.recv(64)
         app.quit()
 
     def closed() -> None:
         app.aboutToQuit.disconnect(closed)
         notifier.setEnabled(False)
         signal.set_wakeup_fd(-1)
-        os.close(reader)
-        os.close(writer)
+        reader.close()
+        writer.close()
         notifier.deleteLater()
 
     notifier.activated.connect(woken)

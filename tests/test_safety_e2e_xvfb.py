@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import select
 import shutil
 import signal
 import subprocess
@@ -34,6 +33,11 @@ from sciatica_coach.core.model import Outcome, SafetyEventKind
 from sciatica_coach.core.red_flags import Tier
 from sciatica_coach.services import safety_state
 from sciatica_coach.storage.repository import DATA_FILE, EVENTS_TABLE, HISTORY_FOLDER, Repository
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "packaging"))
+from private_desktop import private_desktop
+
+sys.path.pop(0)
 
 pytestmark = pytest.mark.xvfb
 
@@ -58,24 +62,6 @@ print(len(colours))
 """
 
 
-def _stop(process: subprocess.Popen[Any]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-
-
-def _read_line(fd: int) -> str:
-    ready, _, _ = select.select([fd], [], [], WAIT_S)
-    line = os.read(fd, 200).decode().strip() if ready else ""
-    if not line:  # no answer in time, or Xvfb exited (the display was taken)
-        raise RuntimeError("Xvfb did not say which display it opened")
-    return line
-
-
 @dataclass
 class Display:
     env: dict[str, str]  # DISPLAY and DBUS_SESSION_BUS_ADDRESS
@@ -93,47 +79,9 @@ def display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Display]:
     env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "share"),
            "XDG_CONFIG_HOME": str(home / "config"), "XDG_RUNTIME_DIR": str(home)}  # fmt: skip
     home.chmod(0o700)
-    started: list[subprocess.Popen[Any]] = []
-    pipes: list[int] = []
-    try:
-        number = ""
-        first = FIRST_DISPLAY + os.getpid() % 200
-        for candidate in range(first, first + 20):
-            if Path(f"/tmp/.X{candidate}-lock").exists() or Path(f"/tmp/.X11-unix/X{candidate}").exists():
-                continue
-            read_fd, write_fd = os.pipe()
-            pipes.append(read_fd)  # kept open until the end: Xvfb dies if a later write to it fails
-            xvfb = subprocess.Popen(
-                ["Xvfb", f":{candidate}", "-displayfd", str(write_fd), "-nolisten", "tcp",
-                 "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24"],
-                pass_fds=(write_fd,), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            )  # fmt: skip
-            started.append(xvfb)
-            os.close(write_fd)
-            try:
-                number = _read_line(read_fd)
-                break
-            except RuntimeError:
-                _stop(xvfb)  # that display was taken after all: try the next
-        if not number:
-            raise RuntimeError("Xvfb could not start on any display")
-        bus = subprocess.Popen(
-            ["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-        )  # fmt: skip
-        started.append(bus)
-        assert bus.stdout is not None
-        ready, _, _ = select.select([bus.stdout], [], [], WAIT_S)
-        assert ready, "dbus-daemon did not print its address"
-        address = bus.stdout.readline().strip()
-        yield Display({"DISPLAY": f":{number}", "DBUS_SESSION_BUS_ADDRESS": address})
-    finally:
-        for process in reversed(started):
-            _stop(process)
-            if process.stdout is not None:
-                process.stdout.close()
-        for fd in pipes:
-            os.close(fd)
+    first = FIRST_DISPLAY + os.getpid() % 200
+    with private_desktop(env, first, SCREEN) as desktop:
+        yield Display({name: desktop[name] for name in ("DISPLAY", "DBUS_SESSION_BUS_ADDRESS")})
 
 
 class App:

@@ -21,6 +21,8 @@ keep the short `get_ready_s` after their preview, which already gave them time.
 Side modes and what "rep i/n" means
 -----------------------------------
 - BOTH: side NONE; rep i of n = the i-th hold of the current set.
+- A one-sided item with `only_side` set (the person's affected side, core/affected_side.py): all sets on that
+  side alone, no SWITCH_SIDE; reps count once per hold.
 - LEFT_THEN_RIGHT: all sets on the LEFT, then SWITCH_SIDE, then all sets on the RIGHT. Rep i of n and
   set j of m count within the current side, so the right side starts again at rep 1, set 1.
 - ALTERNATING: within a set the holds go left 1, right 1, left 2, right 2 ... with REST_REP between every two
@@ -142,8 +144,10 @@ class PlannedStep:
     ends_exercise: bool = False  # HOLD only: the last hold of the exercise
 
 
-def _first_side(mode: SideMode) -> Side:
-    return Side.NONE if mode is SideMode.BOTH else Side.LEFT
+def _first_side(item: RoutineItem) -> Side:
+    if item.side_mode is SideMode.BOTH:
+        return Side.NONE
+    return Side.LEFT if item.only_side is Side.NONE else item.only_side
 
 
 def _exercise_steps(item: RoutineItem, index: int, get_ready_s: int, switch_side_s: int) -> list[PlannedStep]:
@@ -151,15 +155,17 @@ def _exercise_steps(item: RoutineItem, index: int, get_ready_s: int, switch_side
     dose = item.dose
     hold_s = max(MIN_HOLD_S, dose.hold_s)
     reps, sets = max(1, dose.reps), max(1, dose.sets)
-    first = _first_side(item.side_mode)
+    first = _first_side(item)
     steps = [PlannedStep(Step.GET_READY, get_ready_s, index, first, 1, 1)]
 
     # Each set is a sequence of (side, rep) holds; blocks are run one after another.
     def one_set(side_order: Sequence[Side]) -> list[tuple[Side, int]]:
         return [(side, rep) for rep in range(1, reps + 1) for side in side_order]
 
-    if item.side_mode is SideMode.LEFT_THEN_RIGHT:
-        blocks: list[tuple[Side, ...]] = [(Side.LEFT,), (Side.RIGHT,)]
+    if item.side_mode is not SideMode.BOTH and item.only_side is not Side.NONE:
+        blocks: list[tuple[Side, ...]] = [(item.only_side,)]  # the affected side only
+    elif item.side_mode is SideMode.LEFT_THEN_RIGHT:
+        blocks = [(Side.LEFT,), (Side.RIGHT,)]
     elif item.side_mode is SideMode.ALTERNATING:
         blocks = [(Side.LEFT, Side.RIGHT)]
     else:
@@ -224,7 +230,7 @@ def build_plan(
     steps: list[PlannedStep] = []
     for index, item in enumerate(items):
         if index > 0:
-            steps.append(PlannedStep(Step.NEXT_EXERCISE, preview_s, index, _first_side(item.side_mode), 1, 1))
+            steps.append(PlannedStep(Step.NEXT_EXERCISE, preview_s, index, _first_side(item), 1, 1))
         ready_s = first_ready_s if index == 0 else get_ready_s
         steps.extend(_exercise_steps(item, index, ready_s, switch_side_s))
     kept = [s for s in steps if s.step is Step.HOLD or s.duration_s > 0]
@@ -252,9 +258,10 @@ def planned_duration_s(
     return sum(step.duration_s for step in plan)
 
 
-def sides_of(mode: SideMode) -> int:
-    """How many sides each hold is done on: 2 for one-sided exercises, else 1."""
-    return 1 if mode is SideMode.BOTH else 2
+def sides_of(mode: SideMode, only_side: Side = Side.NONE) -> int:
+    """How many sides each hold is done on: 2 for one-sided exercises, else 1 (and 1 for a one-sided
+    exercise done on the affected side only)."""
+    return 1 if mode is SideMode.BOTH or only_side is not Side.NONE else 2
 
 
 def _fresh_record(item: RoutineItem) -> ExerciseRecord:
@@ -262,7 +269,7 @@ def _fresh_record(item: RoutineItem) -> ExerciseRecord:
     return ExerciseRecord(
         exercise_id=item.exercise_id,
         reps_done=0,
-        reps_planned=max(1, dose.reps) * max(1, dose.sets) * sides_of(item.side_mode),
+        reps_planned=max(1, dose.reps) * max(1, dose.sets) * sides_of(item.side_mode, item.only_side),
         sets_done=0,
         sets_planned=max(1, dose.sets),
         hold_s=dose.hold_s,

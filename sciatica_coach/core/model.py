@@ -127,6 +127,9 @@ class RoutineItem:
     exercise_id: str
     dose: Dose
     side_mode: SideMode
+    # A one-sided exercise done on this side only (the person's affected side, see core/affected_side.py);
+    # Side.NONE: on both sides as `side_mode` says. Set for a session only, never stored with the routine.
+    only_side: Side = Side.NONE
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +218,7 @@ class SafetyEventKind(StrEnum):
     UNANSWERED_QUESTION = "unanswered-question"  # the after-exercise question was skipped
     SESSION_STOPPED = "session-stopped"  # a session ended early; detail = the reason
     RED_STOP_OVERRIDE = "red-stop-override"  # a new session on the day of a red pain stop, after the wait
+    NOT_IMPROVING = "not-improving"  # "Got it" to the advice to see a doctor: pain not easing, or worse
 
 
 @dataclass(frozen=True, slots=True)

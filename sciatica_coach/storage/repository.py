@@ -22,6 +22,7 @@ from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
+from sciatica_coach.core.affected_side import parse_up_by
 from sciatica_coach.core.plausible import clean_text, day_from_text, moment_from_text, plausible_day
 from sciatica_coach.i18n import N_, _, ngettext
 from sciatica_coach.storage.atomic import (
@@ -64,6 +65,8 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "get_ready_s": 15,  # seconds to get into position before the first exercise of a session (5-60)
     "count_reps_aloud": False,  # the voice says which repetition a hold is ("Three of ten")
     "halfway_cue": False,  # the voice says "Halfway" in the middle of a long hold
+    "affected_side": None,  # which leg has the sciatica: "left" | "right" | "both" | None (not said yet)
+    "usually_up_by": None,  # "HH:MM", the person's usual time of getting up; None: not said
 }
 
 
@@ -135,6 +138,8 @@ SETTING_CHECKS: dict[str, Any] = {
     "get_ready_s": _whole(5, 60),
     "count_reps_aloud": _flag,
     "halfway_cue": _flag,
+    "affected_side": _choice(None, "left", "right", "both"),
+    "usually_up_by": lambda value: value if value is None or parse_up_by(value) is not None else _UNUSABLE,
 }
 
 

@@ -59,7 +59,7 @@ from sciatica_coach.core.schedule import slot_for
 from sciatica_coach.core.session_flow import Next, SessionFlow, Stage
 from sciatica_coach.i18n import N_, _, ngettext
 from sciatica_coach.platform.locale_support import clock_time
-from sciatica_coach.services import cautions, safety_state
+from sciatica_coach.services import affected_side, cautions, safety_state
 from sciatica_coach.services.plans import avoided_direction, reminder_plan
 from sciatica_coach.services.routines import stop_for_today, substitute_for
 from sciatica_coach.views.cautions_page import CautionsPage
@@ -711,6 +711,7 @@ class StoredFacts:
 
     def __init__(self, ctx: AppContext, catalogue: Catalogue) -> None:
         self.repo, self.clock, self.catalogue = ctx.repo, ctx.clock, catalogue
+        self.side_notice = ""  # why the nerve glide is left out of this session, once routine_today says so
 
     def coaching_pause(self) -> red_flags.Tier:
         return safety_state.coaching_pause(self.repo, self.clock.now().date())
@@ -728,7 +729,10 @@ class StoredFacts:
         return safety_state.emergency_country(self.repo)
 
     def routine_today(self, routine: Routine) -> Routine:
-        return cautions.without(routine, cautions.left_out_today(self.repo, self.clock.now().date()))
+        today = cautions.without(routine, cautions.left_out_today(self.repo, self.clock.now().date()))
+        fitted, notice = affected_side.session_routine(self.repo, today, self.clock.now())
+        self.side_notice = notice or self.side_notice  # kept when asked again after the cautions
+        return fitted
 
     def unseen_cautions(self, routine: Routine) -> Sequence[Exercise]:
         return cautions.unseen(self.repo, routine, self.catalogue)
@@ -808,7 +812,8 @@ class SessionView(QWidget):
         self.cautions.accepted.connect(self._on_cautions_read)
         self.stack.addWidget(self.cautions)
         # The safety flow: which stage comes next and what to keep (core/session_flow.py).
-        self.flow = SessionFlow(StoredFacts(ctx, catalogue), ctx.clock, routine, dose_note=adjustment_note)
+        self.facts = StoredFacts(ctx, catalogue)
+        self.flow = SessionFlow(self.facts, ctx.clock, routine, dose_note=adjustment_note)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
         self._floor_mode = False
@@ -911,6 +916,9 @@ class SessionView(QWidget):
         self.runner.start()
         if note:
             self.running.cue.setText(note)
+        for words in (self.facts.side_notice, affected_side.side_question(self.ctx.repo, routine)):
+            if words:
+                self.show_service_off(words)  # a quiet line that stays in view for the whole run
 
     def _on_red_stop_confirmed(self) -> None:
         self._show(self.flow.red_stop_confirmed_now())

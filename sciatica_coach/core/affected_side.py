@@ -8,8 +8,9 @@ Two rules from the guidance, both plain Python:
 - An exercise that is gentler on the nerve later in the day (`NOT_SOON_AFTER_WAKING`) is left out of a session
   that starts within `WAKING_WINDOW` of the person's usual time of getting up ("Usually up by"). Someone who
   is up by 07:00 may have got up earlier, so the window runs from two hours before that time to two hours
-  after it. Without the setting the app assumes `ASSUMED_UP_BY` (cautious: most people are up by then, so
-  a morning session leaves the glide out; see docs/safety.md).
+  after it. Without the setting the app does not guess a morning (a guess would drop the glide for a late
+  riser and still miss an early one): the glide's caution says it, and the session asks for the time
+  (`UP_BY_QUESTION`; see docs/safety.md).
 
 Time comes in as a timezone-aware local `datetime` (from the injected clock). "Within two hours" is measured
 both on the wall clock and in real elapsed time, and the glide is left out if either says so, so a
@@ -29,11 +30,14 @@ from sciatica_coach.i18n import N_
 AFFECTED_SIDE_ONLY: Final[frozenset[str]] = frozenset({"nerve-glide"})
 NOT_SOON_AFTER_WAKING: Final[frozenset[str]] = frozenset({"nerve-glide"})
 WAKING_WINDOW: Final[timedelta] = timedelta(hours=2)
-ASSUMED_UP_BY: Final[time] = time(8, 0)  # used while "Usually up by" is not set
 
 LEFT_OUT_THIS_MORNING = N_(
     "The nerve glide is left out of this session: it is gentler on the nerve later in the day, once you have "
     "been up for a couple of hours. It will be back in a later session."
+)
+UP_BY_QUESTION = N_(
+    "The nerve glide is best done once you have been up for two hours. Set the time you usually get up in "
+    "Settings, and the app will leave it out of sessions that come sooner."
 )
 
 SIDE_QUESTION = N_(
@@ -62,6 +66,15 @@ class AffectedSide(StrEnum):
     def setting(self) -> str | None:
         """The value stored for this choice (None while not set)."""
         return None if self is AffectedSide.NOT_SET else self.value
+
+
+# The choices as the person sees them (Settings) and as the report names the side.
+SIDE_WORDS: Final[dict[AffectedSide, str]] = {
+    AffectedSide.NOT_SET: N_("Not set yet"),
+    AffectedSide.LEFT: N_("Left leg"),
+    AffectedSide.RIGHT: N_("Right leg"),
+    AffectedSide.BOTH: N_("Both legs"),
+}
 
 
 def only_side(affected: AffectedSide) -> Side:
@@ -98,10 +111,12 @@ def parse_up_by(value: object) -> time | None:
 
 
 def soon_after_waking(now: datetime, up_by: time | None) -> bool:
-    """Whether a session starting at `now` (aware local time) is within `WAKING_WINDOW` of getting up: from
-    two hours before the usual time to two hours after it (the end itself is outside). Measured on the wall
-    clock and in real time; either one within the window counts."""
-    usual = ASSUMED_UP_BY if up_by is None else up_by
+    """Whether a session starting at `now` (aware local time) is within `WAKING_WINDOW` of getting up at
+    `up_by`: from two hours before it (included) to two hours after it (outside). Measured on the wall clock
+    and in real time; either one within the window counts. Not set (None): never (see the module)."""
+    if up_by is None:
+        return False
+    usual = up_by
     wall_now = now.replace(tzinfo=None)
     for day in (now.date() - timedelta(days=1), now.date(), now.date() + timedelta(days=1)):
         wall_up = datetime.combine(day, usual)
@@ -127,6 +142,11 @@ def leave_out_soon_after_waking(
         return routine, ()
     kept = tuple(item for item in routine.items if item.exercise_id not in NOT_SOON_AFTER_WAKING)
     return replace(routine, items=kept), left_out
+
+
+def needs_up_by_question(routine: Routine, up_by: time | None) -> bool:
+    """Whether the routine holds an exercise kept from the early morning while "usually up by" is not set."""
+    return up_by is None and any(item.exercise_id in NOT_SOON_AFTER_WAKING for item in routine.items)
 
 
 def needs_side_question(routine: Routine, affected: AffectedSide) -> bool:

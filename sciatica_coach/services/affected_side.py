@@ -9,31 +9,34 @@ from datetime import datetime, time
 from sciatica_coach.core.affected_side import (
     LEFT_OUT_THIS_MORNING,
     SIDE_QUESTION,
+    UP_BY_QUESTION,
     AffectedSide,
     fit_to_side,
     leave_out_soon_after_waking,
     needs_side_question,
+    needs_up_by_question,
     parse_up_by,
 )
 from sciatica_coach.core.model import Routine
 from sciatica_coach.i18n import _
 from sciatica_coach.storage.repository import Repository
 
+SIDE_SETTING = "affected_side"
+UP_BY_SETTING = "usually_up_by"
+UP_BY_CHOICES = tuple(time(hour, minute) for hour in range(4, 14) for minute in (0, 30))  # 04:00 ... 13:30
+
 
 def affected_side(repo: Repository) -> AffectedSide:
-    return AffectedSide.from_setting(repo.setting("affected_side"))
-
-
-def set_affected_side(repo: Repository, side: AffectedSide) -> None:
-    repo.set_setting("affected_side", side.setting)
+    return AffectedSide.from_setting(repo.setting(SIDE_SETTING))
 
 
 def usually_up_by(repo: Repository) -> time | None:
-    return parse_up_by(repo.setting("usually_up_by"))
+    return parse_up_by(repo.setting(UP_BY_SETTING))
 
 
-def set_usually_up_by(repo: Repository, up_by: time | None) -> None:
-    repo.set_setting("usually_up_by", None if up_by is None else up_by.strftime("%H:%M"))
+def up_by_setting(up_by: time | None) -> str | None:
+    """The value stored for "usually up by" ("07:30"; None: not set)."""
+    return None if up_by is None else up_by.strftime("%H:%M")
 
 
 def session_routine(repo: Repository, routine: Routine, now: datetime) -> tuple[Routine, str]:
@@ -44,7 +47,11 @@ def session_routine(repo: Repository, routine: Routine, now: datetime) -> tuple[
     return fit_to_side(kept, affected_side(repo)), notice
 
 
-def side_question(repo: Repository, routine: Routine) -> str:
-    """A gentle line asking which leg it is, while the routine holds an affected-side exercise and the side is
-    not set ("" otherwise)."""
-    return _(SIDE_QUESTION) if needs_side_question(routine, affected_side(repo)) else ""
+def questions(repo: Repository, routine: Routine) -> tuple[str, ...]:
+    """Gentle lines asking which leg it is and when the person usually gets up, each only while not set and
+    the routine holds an exercise that uses it."""
+    asked = (
+        (SIDE_QUESTION, needs_side_question(routine, affected_side(repo))),
+        (UP_BY_QUESTION, needs_up_by_question(routine, usually_up_by(repo))),
+    )
+    return tuple(_(words) for words, needed in asked if needed)

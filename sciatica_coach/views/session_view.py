@@ -916,7 +916,7 @@ class SessionView(QWidget):
         self.runner.start()
         if note:
             self.running.cue.setText(note)
-        for words in (self.facts.side_notice, affected_side.side_question(self.ctx.repo, routine)):
+        for words in (self.facts.side_notice, *affected_side.questions(self.ctx.repo, routine)):
             if words:
                 self.show_service_off(words)  # a quiet line that stays in view for the whole run
 

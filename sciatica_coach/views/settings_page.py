@@ -27,10 +27,11 @@ from PySide6.QtWidgets import (
 
 from sciatica_coach import APP_NAME, i18n
 from sciatica_coach.core import emergency
+from sciatica_coach.core.affected_side import SIDE_WORDS
 from sciatica_coach.core.engine import FIRST_GET_READY_MAX_S, FIRST_GET_READY_MIN_S, clamp_first_get_ready_s
 from sciatica_coach.i18n import N_, _
 from sciatica_coach.platform.worker_process import ServiceState
-from sciatica_coach.services import safety_state
+from sciatica_coach.services import affected_side, safety_state
 from sciatica_coach.storage.backup import (
     AUTO_KEEP,
     BACKUPS_FOLDER,
@@ -248,6 +249,41 @@ class SettingsPage(Page):
         session_layout.addLayout(ready_form)
         session_layout.addWidget(
             label(_("Time to get into position on the mat before the first exercise."), "muted")
+        )
+        side_form = QFormLayout()
+        side_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        side_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.affected_side = QComboBox()
+        for side, words in SIDE_WORDS.items():
+            self.affected_side.addItem(_(words), side.setting)
+        self.affected_side.setCurrentIndex(
+            max(0, self.affected_side.findData(affected_side.affected_side(ctx.repo).setting))
+        )
+        self.affected_side.setAccessibleName(_("Which leg has the sciatica?"))
+        self.affected_side.currentIndexChanged.connect(
+            lambda: ctx.set_setting(affected_side.SIDE_SETTING, self.affected_side.currentData())
+        )
+        side_form.addRow(_("Which leg has the sciatica?"), self.affected_side)
+        self.up_by = QComboBox()
+        self.up_by.addItem(_("Not set"), None)
+        stored_up_by = affected_side.usually_up_by(ctx.repo)
+        for moment in sorted({*affected_side.UP_BY_CHOICES, *([stored_up_by] if stored_up_by else [])}):
+            self.up_by.addItem(moment.strftime("%H:%M"), affected_side.up_by_setting(moment))
+        self.up_by.setCurrentIndex(max(0, self.up_by.findData(affected_side.up_by_setting(stored_up_by))))
+        self.up_by.setAccessibleName(_("Usually up by"))
+        self.up_by.currentIndexChanged.connect(
+            lambda: ctx.set_setting(affected_side.UP_BY_SETTING, self.up_by.currentData())
+        )
+        side_form.addRow(_("Usually up by"), self.up_by)
+        session_layout.addLayout(side_form)
+        session_layout.addWidget(
+            label(
+                _(
+                    "The nerve glide is done on the leg with the sciatica only, and is left out of sessions "
+                    "within two hours of the time you usually get up."
+                ),
+                "muted",
+            )
         )
         self.body.addWidget(session)
 

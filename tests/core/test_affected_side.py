@@ -12,6 +12,7 @@ from sciatica_coach.core.affected_side import (
     fit_to_side,
     leave_out_soon_after_waking,
     needs_side_question,
+    needs_up_by_question,
     parse_up_by,
     soon_after_waking,
 )
@@ -128,9 +129,12 @@ def test_exactly_two_hours_after_is_outside_and_one_second_before_is_inside() ->
     assert not soon_after_waking(at(4, 59, 59), time(7, 0))
 
 
-def test_not_set_assumes_up_by_eight() -> None:
-    assert soon_after_waking(at(9, 59, 59), None)
-    assert not soon_after_waking(at(10, 0), None)
+def test_not_set_leaves_the_glide_in_and_asks_instead() -> None:
+    assert not soon_after_waking(at(8, 0), None)
+    assert leave_out_soon_after_waking(ROUTINE, at(8, 0), None) == (ROUTINE, ())
+    assert needs_up_by_question(ROUTINE, None)
+    assert not needs_up_by_question(ROUTINE, time(7, 0))
+    assert not needs_up_by_question(Routine(Phase.STRENGTH, (FIGURE_FOUR,)), None)
 
 
 def test_a_window_that_crosses_midnight() -> None:

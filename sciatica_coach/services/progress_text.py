@@ -355,6 +355,10 @@ _EVENT_SENTENCES: dict[SafetyEventKind, tuple[str, str]] = {
         N_("A new session was started on the day of a red pain stop, after the waiting time."),
         N_("A new session was started on the day of a red pain stop, after the waiting time."),
     ),
+    SafetyEventKind.NOT_IMPROVING: (
+        N_("Advised to see a doctor or physiotherapist, as the pain was not getting better (“Got it”)."),
+        N_("Advised to see a doctor or physiotherapist, as the pain was not getting better (“Got it”)."),
+    ),
 }
 # What a "yes" to a red-flag question of each tier led to (core.red_flags.Tier names).
 _TIER_WORDS: dict[str, str] = {
@@ -391,6 +395,7 @@ _DETAIL_KINDS = frozenset(
         SafetyEventKind.PERIPHERALISATION,
         SafetyEventKind.SESSION_STOPPED,
         SafetyEventKind.RED_STOP_OVERRIDE,
+        SafetyEventKind.NOT_IMPROVING,
     }
 )
 

@@ -82,8 +82,11 @@ EVENT_TIME_WIDTH_PT = 112  # "Wed 30 Sep 2026, 19:47" and a gap
 EVENT_GAP_PT = 1.5
 MIN_EVENTS_ROOM_PT = 100  # less room than this left for the safety events: they start a new page
 LABEL_EVERY_WEEK_UP_TO = 13  # longer periods label every 4th week (and the last) on the charts
-# Listed in the report however many events there are: a red-flag "yes", and a doctor's clearance of one.
-ALWAYS_LISTED = frozenset({SafetyEventKind.RED_FLAG_ANSWERS, SafetyEventKind.DOCTOR_CLEARED})
+# Listed in the report however many events there are: a red-flag "yes", a doctor's clearance of one, and the
+# advice to see a doctor because the pain was not getting better.
+ALWAYS_LISTED = frozenset(
+    {SafetyEventKind.RED_FLAG_ANSWERS, SafetyEventKind.DOCTOR_CLEARED, SafetyEventKind.NOT_IMPROVING}
+)
 REACH_WORDS = {LegReach.NONE: "none", LegReach.BUTTOCK: "buttock", LegReach.THIGH: "thigh",
                LegReach.KNEE: "knee", LegReach.CALF: "calf", LegReach.FOOT: "foot"}  # fmt: skip
 
@@ -288,6 +291,7 @@ class _Drawer:
         self._reach(data)
         self.heading("Routine at the end of the period", 24)
         self.text(data.routine, 8, gap=2)
+        self.text(f"Affected side: {data.affected_side}", 8, gap=2)
         changes = sum(1 for change in data.changes if change.is_change)
         if changes:
             self.text(f"{plural(changes, 'routine or plan change')} in the period: see “Routine and plan changes” "
@@ -571,7 +575,17 @@ class _Drawer:
             f"“It hurts” pressed {plural(data.count(SafetyEventKind.IT_HURTS), 'time')}; leg symptoms "
             f"spread further down after an exercise {plural(spread, 'time')}.",
             f"Flare days (excused from the plan): {flare}." if flare else "No flare days.",
+            *self._see_doctor_glance(data),
         ]
+
+    @staticmethod
+    def _see_doctor_glance(data: ReportData) -> list[str]:
+        """The app's advice to see a doctor because the pain was not getting better, when it was given."""
+        seen = [e for e in data.safety.events if e.kind is SafetyEventKind.NOT_IMPROVING]
+        if not seen:
+            return []
+        days = ", ".join(short_date(e.at.date()) for e in seen)
+        return [f"Advised to see a doctor or physiotherapist as the pain was not getting better: {days}."]
 
     # ---- page 2 -------------------------------------------------------------------------------------
     def _table(

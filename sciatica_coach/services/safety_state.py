@@ -17,7 +17,7 @@ import os
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
-from sciatica_coach.core import red_flags
+from sciatica_coach.core import not_improving, red_flags
 from sciatica_coach.core.emergency import Country, country, system_country
 from sciatica_coach.core.model import SafetyEvent, SafetyEventKind
 from sciatica_coach.core.plausible import moment_from_text
@@ -152,3 +152,42 @@ def red_stop_state(repo: Repository, now: datetime) -> RedStopState:
     deliberate confirmation. Looks at the sessions since yesterday (a wait can run past midnight)."""
     recent = repo.sessions(since=now.date() - timedelta(days=1))
     return red_stop_rule(last_red_stop(recent), now)
+
+
+# --- "See your doctor if it isn't getting better" (the rule is core.not_improving) ---------------------------
+
+NOT_IMPROVING_LOOKBACK = timedelta(days=366)  # the pain history and the last prompt looked at
+
+
+def see_doctor_assessment(repo: Repository, now: datetime) -> not_improving.Assessment:
+    """Whether Today should suggest seeing a doctor or physiotherapist now: from the pain before sessions of
+    the last year, since the day after the person last pressed "Got it" on this advice."""
+    assert now.tzinfo is not None
+    since = now.date() - NOT_IMPROVING_LOOKBACK
+    prompts = [
+        e.at.astimezone(now.tzinfo).date()
+        for e in repo.safety_events(since)
+        if e.kind is SafetyEventKind.NOT_IMPROVING
+    ]
+    days = not_improving.daily_pain(repo.sessions(since), now.tzinfo)
+    return not_improving.assess(days, now.date(), max(prompts, default=None))
+
+
+_VERDICT_DETAIL = {
+    not_improving.Verdict.NOT_IMPROVING: "Pain not easing.",
+    not_improving.Verdict.WORSENING: "Pain getting worse.",
+}
+
+
+def record_see_doctor_seen(
+    repo: Repository, now: datetime, assessment: not_improving.Assessment
+) -> SafetyEvent:
+    """The person pressed "Got it": keep a NOT_IMPROVING event (for the report and Progress) with the figures;
+    the advice then waits for a new episode (see core.not_improving)."""
+    event = SafetyEvent(
+        at=now,
+        kind=SafetyEventKind.NOT_IMPROVING,
+        detail=f"{_VERDICT_DETAIL.get(assessment.verdict, '')} {assessment.detail()}".strip(),
+    )
+    repo.add_safety_event(event)
+    return event

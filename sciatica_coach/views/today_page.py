@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from sciatica_coach.core.catalogue import Catalogue
     from sciatica_coach.core.model import Routine, SessionRecord
+    from sciatica_coach.core.not_improving import Assessment
     from sciatica_coach.core.progression import Proposal
     from sciatica_coach.core.red_flags import Tier
     from sciatica_coach.core.schedule import ReminderPlan
@@ -131,6 +132,23 @@ class TodayPage(Page):
             pause_layout.addWidget(widget)
         self.pause_card.hide()
         self.body.insertWidget(self.body.indexOf(start_card), self.pause_card)  # first: it matters most
+
+        # When the pain is not getting better (core.not_improving): a calm card until the person presses "Got it".
+        self.doctor_card, doctor_layout = card()
+        self.doctor_heading = label("", "title")
+        self.doctor_text = label("", "big")
+        doctor_layout.addWidget(self.doctor_heading)
+        doctor_layout.addWidget(self.doctor_text)
+        doctor_row = QHBoxLayout()
+        self.doctor_button = QPushButton(_("Got it"))
+        self.doctor_button.setAccessibleName(_("Got it: I will think about seeing my doctor"))
+        self.doctor_button.clicked.connect(self._doctor_seen)
+        doctor_row.addWidget(self.doctor_button)
+        doctor_row.addStretch(1)
+        doctor_layout.addLayout(doctor_row)
+        self.doctor_assessment: Assessment | None = None
+        self.doctor_card.hide()
+        self.body.addWidget(self.doctor_card)
 
         self.proposal_card, proposal_layout = card()
         self.proposal_title = label("", "big")
@@ -314,8 +332,29 @@ class TodayPage(Page):
         notes[:0] = self._red_stop_notes()  # first: it says when a session is possible again
         self.notes.setText("\n".join(notes))
         self.notes.setVisible(bool(notes))
+        self._show_see_doctor()
         self._show_proposal()
         self._fill_exercises(routine)
+
+    def _show_see_doctor(self) -> None:
+        """The advice to see a doctor or physiotherapist when the pain is not getting better, or is worse."""
+        from sciatica_coach.core.not_improving import prompt_words
+        from sciatica_coach.services import safety_state
+
+        self.doctor_assessment = safety_state.see_doctor_assessment(self.ctx.repo, self.ctx.clock.now())
+        self.doctor_card.setVisible(self.doctor_assessment.prompt)
+        if self.doctor_assessment.prompt:
+            place = safety_state.emergency_country(self.ctx.repo)
+            words = prompt_words(self.doctor_assessment.verdict, place)
+            self.doctor_heading.setText(words.heading)
+            self.doctor_text.setText(words.body)
+
+    def _doctor_seen(self) -> None:
+        from sciatica_coach.services import safety_state
+
+        if self.doctor_assessment is not None and self.doctor_assessment.prompt:
+            safety_state.record_see_doctor_seen(self.ctx.repo, self.ctx.clock.now(), self.doctor_assessment)
+        self.ctx.sessions_changed.emit()  # Today hides the card; Progress lists the event
 
     def _show_pause(self, tier: Tier) -> None:
         """Why there are no reminders and no coaching today: the advice of the red-flag answer, and the number."""

@@ -37,6 +37,13 @@ off or for a dose step, so a decision is never asked about twice for the same se
    exercise: the one changed least recently, and of its two numbers the one furthest below its ceiling.
    Ceilings are the top of the guidance ranges (``DOSE_CEILINGS``), never beyond the catalogue bounds; an
    exercise without a ceiling is not stepped past its catalogue dose.
+5. **A next exercise** (checked before the dose step; ``NEXT_EXERCISES``): the double knee-to-chest in place
+   of the single one (the guidance: "single, later double"). The same evidence as a dose step (``DOSE_STEP_MIN_SESSIONS`` comfortable sessions
+   since the last decision, over at least ``DOSE_STEP_MIN_DAYS`` days), and in each of them the single hug
+   done in full (every repetition, not skipped, nothing spreading down). Never when the person avoids the
+   direction the next exercise moves the back, never when it is already in the routine, never again once
+   a next exercise was taken (whoever went back to one knee chose to), and not again for ``NEXT_EXERCISE_DECLINE_PAUSE_DAYS`` days
+   after "not now". Accepting swaps the one exercise for the other, at its catalogue dose.
 """
 
 from __future__ import annotations
@@ -102,6 +109,7 @@ DOSE_CEILINGS: Final[Mapping[str, tuple[int, int]]] = MappingProxyType(
     {
         "pelvic-tilt": (5, 10),
         "knee-to-chest": (30, 3),
+        "double-knee-to-chest": (30, 3),
         "prone-lying": (180, 1),
         "prone-on-elbows": (10, 10),
         "cat-camel": (2, 8),
@@ -116,6 +124,32 @@ DOSE_CEILINGS: Final[Mapping[str, tuple[int, int]]] = MappingProxyType(
         "ball-bridge": (5, 12),
         "ball-wall-squat": (10, 12),
     }
+)
+
+NEXT_EXERCISE_DECLINE_PAUSE_DAYS: Final = 14  # "not now" to a new exercise is not asked again for 2 weeks
+
+
+@dataclass(frozen=True, slots=True)
+class NextExercise:
+    """An exercise to offer in place of one done comfortably, with the words of the offer."""
+
+    done: str
+    offer: str
+    title: str  # N_()
+    question: str  # N_(), with {why}
+
+
+NEXT_EXERCISES: Final[tuple[NextExercise, ...]] = (
+    NextExercise(
+        "knee-to-chest",
+        "double-knee-to-chest",
+        N_("Try hugging both knees to your chest?"),
+        N_(
+            "{why} Would you like to try hugging both knees at once, in place of one at a time? It is the next "
+            "gentle step: a mild stretch, never forced. Only if it feels right: staying with one knee is fine "
+            "too, and you can go back to it at any time in Routine."
+        ),
+    ),
 )
 
 PHASE_NAMES: Final[Mapping[Phase, str]] = MappingProxyType(
@@ -135,6 +169,7 @@ class ChangeKind(StrEnum):
     HALVE_REPS = "halve-reps"
     ADD_REPS = "add-reps"
     ADD_HOLD = "add-hold"
+    NEXT_EXERCISE = "next-exercise"  # one exercise in place of another (the routine in new_routine)
 
 
 EASING_KINDS: Final = frozenset({ChangeKind.PHASE_DOWN, ChangeKind.HALVE_REPS})
@@ -163,7 +198,7 @@ class Proposal:
     from_phase: Phase
     to_phase: Phase
     changes: tuple[DoseChange, ...] = ()  # dose changes (HALVE_REPS, ADD_REPS, ADD_HOLD)
-    new_routine: Routine | None = None  # the whole new routine (PHASE_UP, PHASE_DOWN)
+    new_routine: Routine | None = None  # the whole new routine (PHASE_UP, PHASE_DOWN, NEXT_EXERCISE)
 
     @property
     def easing(self) -> bool:
@@ -192,7 +227,7 @@ class Decision:
             f"{change.new}"
             for change in self.changes
         ]
-        return "; ".join(parts) or self.title
+        return "; ".join(parts) or self.title.rstrip("?？ ")
 
 
 def decide(proposal: Proposal, accepted: bool, at: datetime) -> Decision:
@@ -390,7 +425,7 @@ def propose(
     if adherence is None:
         adherence = build_history(ordered, tz=tz, today=today)
     ctx = _Context(ordered, routine, catalogue, today, history, tz, adherence, avoid)
-    for rule in (_ease_off, _phase_up, _dose_step):
+    for rule in (_ease_off, _phase_up, _next_exercise, _dose_step):
         proposal = rule(ctx)
         if proposal is not None:
             log.info("progression proposal: %s (%s)", proposal.title, proposal.kind.value)
@@ -675,4 +710,57 @@ def _dose_step(ctx: _Context) -> Proposal | None:
         from_phase=ctx.routine.phase,
         to_phase=ctx.routine.phase,
         changes=(change,),
+    )
+
+
+def _next_exercise(ctx: _Context) -> Proposal | None:
+    fresh = ctx.since_last_decision()
+    if len(fresh) < DOSE_STEP_MIN_SESSIONS or not all(_comfortable(s) for s in fresh):
+        return None
+    days = {ctx.day(s) for s in fresh}
+    if (max(days) - min(days)).days + 1 < DOSE_STEP_MIN_DAYS:
+        return None
+    if any(d.accepted and d.kind is ChangeKind.NEXT_EXERCISE for d in ctx.history):
+        return None  # taken once: whoever went back chose to
+    declined = ctx.last_decline(ChangeKind.NEXT_EXERCISE)
+    if declined is not None and (ctx.today - declined).days < NEXT_EXERCISE_DECLINE_PAUSE_DAYS:
+        return None
+    present = {item.exercise_id for item in ctx.routine.items}
+    for step in NEXT_EXERCISES:
+        following = ctx.catalogue.exercises.get(step.offer)
+        if step.done not in present or step.offer in present or following is None:
+            continue
+        if ctx.avoid is not None and following.direction.includes(ctx.avoid):
+            continue
+        if all(_done_in_full(s, step.done) for s in fresh):
+            return _swap(ctx, step, len(fresh))
+    return None
+
+
+def _done_in_full(session: SessionRecord, exercise_id: str) -> bool:
+    records = [r for r in session.exercises if r.exercise_id == exercise_id]
+    return bool(records) and all(
+        not r.skipped and r.symptom is not SymptomChange.DOWN and r.reps_done >= r.reps_planned
+        for r in records
+    )
+
+
+def _swap(ctx: _Context, step: NextExercise, sessions: int) -> Proposal:
+    items = tuple(
+        ctx.catalogue.default_item(step.offer) if item.exercise_id == step.done else item
+        for item in ctx.routine.items
+    )
+    why = ngettext(
+        "You've done the {name} in full, comfortably, in your last {n} session.",
+        "You've done the {name} in full, comfortably, in your last {n} sessions.",
+        sessions,
+    ).format(name=ctx.name(step.done), n=sessions)
+    return Proposal(
+        kind=ChangeKind.NEXT_EXERCISE,
+        title=_(step.title),
+        reason=why,
+        question=_(step.question).format(why=why),
+        from_phase=ctx.routine.phase,
+        to_phase=ctx.routine.phase,
+        new_routine=Routine(ctx.routine.phase, items),
     )

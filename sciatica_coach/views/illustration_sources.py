@@ -1,4 +1,4 @@
-"""The source of the exercise drawings and the app icon: one posable figure, thirty poses, one icon.
+"""The source of the exercise drawings and the app icon: one posable figure, two poses per exercise, one icon.
 
 The SVG files under assets/ are generated from this module so that every drawing shares the same canvas,
 floor, body proportions and stroke widths. Change a pose here, then regenerate (and look at the result):
@@ -362,6 +362,37 @@ def knee_to_chest(hold: bool) -> Drawing:
     grip = lerp(SUPINE_HIP, knee, 0.8)
     d.limb(arm(SUPINE_SHOULDER, grip, 1))
     d.arrow((knee[0] + 40, knee[1] - 26), (knee[0] + 8, knee[1] - 52), (knee[0] - 30, knee[1] - 30))
+    return d
+
+
+DOUBLE_HUG_KNEE_DEG = (110.0, 130.0)  # near and far thigh: apart enough that both knees show
+DOUBLE_HUG_FAR_FOOT_DX = 10.0  # in the start drawing the far foot rests a little further along
+
+
+def double_knee_to_chest(hold: bool) -> Drawing:
+    """Both knees hugged: the far leg is drawn a little apart from the near one, so two knees and two hands
+    read at a glance (from the floor, two metres away), unlike the one-knee hug."""
+    d = Drawing(f"Both knees to chest: {'hold' if hold else 'start'}")
+    supine_base(d, arms=not hold)
+    if not hold:
+        # both legs will come up: both drawn in the accent, the far one a little further along
+        far_ankle = (BENT_KNEE_ANKLE[0] + DOUBLE_HUG_FAR_FOOT_DX, BENT_KNEE_ANKLE[1])
+        d.limb(bent_knee_leg(SUPINE_HIP, far_ankle), far=True, accent=True)
+        d.limb(bent_knee_leg(SUPINE_HIP), accent=True)
+        return d
+    near_deg, far_deg = DOUBLE_HUG_KNEE_DEG
+    knees = []
+    for angle, far in ((far_deg, True), (near_deg, False)):
+        knee = polar(SUPINE_HIP, angle, THIGH)
+        ankle = polar(knee, -6, SHIN)
+        d.limb([SUPINE_HIP, knee, ankle, polar(ankle, 80, FOOT)], far=far, accent=True)
+        knees.append(knee)
+    # one hand behind each knee: the far arm behind the legs, the near arm in front
+    far_knee, near_knee = knees
+    d.limb(arm(SUPINE_SHOULDER, lerp(SUPINE_HIP, far_knee, 0.8), 1), far=True)
+    d.limb(arm(SUPINE_SHOULDER, lerp(SUPINE_HIP, near_knee, 0.8), 1))
+    top = far_knee
+    d.arrow((top[0] + 40, top[1] - 26), (top[0] + 8, top[1] - 52), (top[0] - 30, top[1] - 30))
     return d
 
 
@@ -770,6 +801,7 @@ def ball_wall_squat(hold: bool) -> Drawing:
 POSES: dict[str, Callable[[bool], Drawing]] = {
     "pelvic-tilt": pelvic_tilt,
     "knee-to-chest": knee_to_chest,
+    "double-knee-to-chest": double_knee_to_chest,
     "prone-lying": prone_lying,
     "prone-on-elbows": prone_on_elbows,
     "cat-camel": cat_camel,

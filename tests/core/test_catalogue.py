@@ -35,7 +35,14 @@ from sciatica_coach.core.engine import planned_duration_s
 from sciatica_coach.core.model import Direction, Dose, ExerciseKind, Phase, Position, RoutineItem, SideMode
 
 EXPECTED_IDS = {
-    Phase.MOBILITY: ["pelvic-tilt", "knee-to-chest", "prone-lying", "prone-on-elbows", "cat-camel"],
+    Phase.MOBILITY: [
+        "pelvic-tilt",
+        "knee-to-chest",
+        "double-knee-to-chest",
+        "prone-lying",
+        "prone-on-elbows",
+        "cat-camel",
+    ],
     Phase.STRENGTH: ["prone-press-up", "nerve-glide", "figure-four", "bridge", "bird-dog", "dead-bug"],
     Phase.BALL: ["ball-pelvic-tilt", "ball-marching", "ball-bridge", "ball-wall-squat"],
 }
@@ -73,8 +80,8 @@ def test_default_path_is_the_bundled_file_and_is_cached() -> None:
     assert first == load_catalogue(SHIPPED)
 
 
-def test_fifteen_exercises_in_file_order_by_phase(catalogue: Catalogue) -> None:
-    assert len(catalogue.exercises) == 15
+def test_sixteen_exercises_in_file_order_by_phase(catalogue: Catalogue) -> None:
+    assert len(catalogue.exercises) == 16
     assert list(catalogue.exercises) == [i for ids in EXPECTED_IDS.values() for i in ids]
     for phase, ids in EXPECTED_IDS.items():
         assert [e.id for e in catalogue.by_phase(phase)] == ids
@@ -152,7 +159,7 @@ def test_safety_facts(catalogue: Catalogue) -> None:
     extension = {e.id for e in catalogue.exercises.values() if e.direction is Direction.EXTENSION}
     flexion = {e.id for e in catalogue.exercises.values() if e.direction is Direction.FLEXION}
     assert extension == {"prone-lying", "prone-on-elbows", "prone-press-up"}
-    assert flexion == {"pelvic-tilt", "knee-to-chest"}
+    assert flexion == {"pelvic-tilt", "knee-to-chest", "double-knee-to-chest"}
 
 
 def test_no_text_pushes_through_pain(catalogue: Catalogue) -> None:
@@ -185,7 +192,10 @@ def test_every_routine_refers_to_real_exercises_of_its_phase_or_earlier(catalogu
 
 def test_phase_1_routine_is_the_five_mobility_exercises(catalogue: Catalogue) -> None:
     routine = catalogue.default_routine(Phase.MOBILITY)
-    assert [i.exercise_id for i in routine.items] == EXPECTED_IDS[Phase.MOBILITY]
+    offered_later = "double-knee-to-chest"  # a suggested next step after the single hug, not a default
+    assert [i.exercise_id for i in routine.items] == [
+        i for i in EXPECTED_IDS[Phase.MOBILITY] if i != offered_later
+    ]
 
 
 def test_phase_1_routine_takes_8_to_12_minutes(catalogue: Catalogue) -> None:
@@ -394,7 +404,7 @@ BAD_VARIANTS: list[tuple[str, Mutation, list[str]]] = [
         _set("ball-bridge", "hold_illustration", "bridge-hold"),
         ['field "hold_illustration"'],
     ),
-    ("bad id", _set("bridge", "id", "Bridge Lift"), ["exercise #9", 'field "id"', "lower-case"]),
+    ("bad id", _set("bridge", "id", "Bridge Lift"), ["exercise #10", 'field "id"', "lower-case"]),
     (
         "unknown extra field (typo)",
         _set("bridge", "hold", 5),
@@ -404,7 +414,7 @@ BAD_VARIANTS: list[tuple[str, Mutation, list[str]]] = [
     (
         "duplicate id",
         _duplicate_bridge,
-        ["exercise #16", 'field "id" repeats "bridge", already used by exercise #9'],
+        ["exercise #17", 'field "id" repeats "bridge", already used by exercise #10'],
     ),
     (
         "unknown gentler id",
@@ -489,7 +499,7 @@ BAD_VARIANTS: list[tuple[str, Mutation, list[str]]] = [
     (
         "exercise not an object",
         lambda d: d["exercises"].append(3),
-        ["exercise #16: must be an object (got 3)"],
+        ["exercise #17: must be an object (got 3)"],
     ),
     (
         "unknown top-level field",

@@ -28,6 +28,7 @@ from sciatica_coach.views.illustrations import (
 EXERCISE_IDS = (
     "pelvic-tilt",
     "knee-to-chest",
+    "double-knee-to-chest",
     "prone-lying",
     "prone-on-elbows",
     "cat-camel",

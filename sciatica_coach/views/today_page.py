@@ -338,12 +338,16 @@ class TodayPage(Page):
 
     def _show_see_doctor(self) -> None:
         """The advice to see a doctor or physiotherapist when the pain is not getting better, or is worse."""
-        from sciatica_coach.core.not_improving import prompt_words
+        from sciatica_coach.core.not_improving import Verdict, prompt_words
         from sciatica_coach.services import safety_state
 
         self.doctor_assessment = safety_state.see_doctor_assessment(self.ctx.repo, self.ctx.clock.now())
         self.doctor_card.setVisible(self.doctor_assessment.prompt)
         if self.doctor_assessment.prompt:
+            worse = self.doctor_assessment.verdict is Verdict.WORSENING
+            self.doctor_card.setProperty("role", "banner" if worse else "card")  # a little firmer when worse
+            self.doctor_card.style().unpolish(self.doctor_card)
+            self.doctor_card.style().polish(self.doctor_card)
             place = safety_state.emergency_country(self.ctx.repo)
             words = prompt_words(self.doctor_assessment.verdict, place)
             self.doctor_heading.setText(words.heading)

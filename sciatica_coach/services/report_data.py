@@ -28,6 +28,7 @@ from sciatica_coach.core.adherence import (
     WeekRow,
     change_claim,
 )
+from sciatica_coach.core.affected_side import AffectedSide
 from sciatica_coach.core.clock import Clock, SystemClock
 from sciatica_coach.core.model import (
     ExerciseRecord,
@@ -43,6 +44,7 @@ from sciatica_coach.core.model import (
 from sciatica_coach.core.plan_history import ChangeKind, PlanChange
 from sciatica_coach.core.schedule import ReminderPlan
 from sciatica_coach.i18n import ENGLISH_MONTHS
+from sciatica_coach.services.affected_side import affected_side
 from sciatica_coach.services.plans import plan_history
 from sciatica_coach.services.progress_data import SafetyOverview, load_history, safety_overview
 from sciatica_coach.storage.repository import Repository
@@ -373,6 +375,11 @@ def _median_reach(values: Sequence[LegReach]) -> LegReach | None:
     return ordered[(len(ordered) - 1) // 2]
 
 
+# The report is in English for the clinician: the side as it reads in "Affected side: left".
+REPORT_SIDE_WORDS = {AffectedSide.LEFT: "left", AffectedSide.RIGHT: "right", AffectedSide.BOTH: "both",
+                     AffectedSide.NOT_SET: "not set"}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class ReportData:
     """Everything the report shows, gathered before drawing."""
@@ -398,6 +405,7 @@ class ReportData:
     stops: list[StopReason]
     flare_days: tuple[date, ...]
     changes: list[PlanChangeLine]
+    affected_side: str = "not set"  # which leg has the sciatica, as the person said in Settings
 
     @property
     def period_start(self) -> date:
@@ -512,6 +520,7 @@ def gather(
         stops=stop_reasons(sessions),
         flare_days=tuple(sorted(d for d in repo.excused_days() if start <= d <= today)),
         changes=plan_changes(repo, now, start),
+        affected_side=REPORT_SIDE_WORDS[affected_side(repo)],
     )
 
 

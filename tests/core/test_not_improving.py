@@ -96,6 +96,8 @@ def test_too_few_ratings_no_prompt() -> None:
     few_last = days_of(dict.fromkeys(range(7), 6) | {10: 6, 14: 6})  # only 2 days in the last 7
     assert on(14, few_last).verdict is Verdict.NONE
     assert on(14, {}).verdict is Verdict.NONE
+    three_each = days_of({0: 6, 2: 6, 4: 6, 8: 6, 11: 6, 14: 6})  # exactly 3 rated days in each week: enough
+    assert on(14, three_each).verdict is Verdict.NOT_IMPROVING
 
 
 def test_gaps_in_use() -> None:

@@ -199,6 +199,7 @@ class Proposal:
     to_phase: Phase
     changes: tuple[DoseChange, ...] = ()  # dose changes (HALVE_REPS, ADD_REPS, ADD_HOLD)
     new_routine: Routine | None = None  # the whole new routine (PHASE_UP, PHASE_DOWN, NEXT_EXERCISE)
+    swap: tuple[str, str] | None = None  # NEXT_EXERCISE: (the exercise done, the one in its place)
 
     @property
     def easing(self) -> bool:
@@ -217,17 +218,20 @@ class Decision:
     from_phase: Phase
     to_phase: Phase
     changes: tuple[DoseChange, ...] = ()
+    swap: tuple[str, str] | None = None  # NEXT_EXERCISE: (the exercise done, the one in its place)
 
     def describe(self) -> str:
         """One line for the history list, e.g. "Bridge: repetitions 5 -> 7"."""
         if self.kind in PHASE_KINDS:
             return f"Moved from phase {int(self.from_phase)} to phase {int(self.to_phase)}"
+        if self.swap is not None:
+            return f"{self.swap[1]} in place of {self.swap[0]}"
         parts = [
             f"{change.exercise_id}: {DOSE_FIELD_WORDS.get(change.field, change.field)} {change.old} -> "
             f"{change.new}"
             for change in self.changes
         ]
-        return "; ".join(parts) or self.title.rstrip("?？ ")
+        return "; ".join(parts) or self.title
 
 
 def decide(proposal: Proposal, accepted: bool, at: datetime) -> Decision:
@@ -240,6 +244,7 @@ def decide(proposal: Proposal, accepted: bool, at: datetime) -> Decision:
         from_phase=proposal.from_phase,
         to_phase=proposal.to_phase,
         changes=proposal.changes,
+        swap=proposal.swap,
     )
 
 
@@ -247,6 +252,7 @@ def decide(proposal: Proposal, accepted: bool, at: datetime) -> Decision:
 
 
 def decision_to_dict(decision: Decision) -> dict[str, Any]:
+    swap = {"swap": list(decision.swap)} if decision.swap is not None else {}
     return {
         "decided_at": decision.decided_at.isoformat(),
         "accepted": decision.accepted,
@@ -259,6 +265,7 @@ def decision_to_dict(decision: Decision) -> dict[str, Any]:
             {"exercise": c.exercise_id, "field": c.field, "old": c.old, "new": c.new}
             for c in decision.changes
         ],
+        **swap,
     }
 
 
@@ -272,6 +279,8 @@ def decision_from_dict(data: object) -> Decision:
             DoseChange(str(c["exercise"]), str(c["field"]), int(c["old"]), int(c["new"]))
             for c in data.get("changes", [])
         )
+        raw_swap = data.get("swap")
+        swap = None if raw_swap is None else (str(raw_swap[0]), str(raw_swap[1]))
         return Decision(
             decided_at=decided_at,
             accepted=bool(data["accepted"]),
@@ -281,8 +290,9 @@ def decision_from_dict(data: object) -> Decision:
             from_phase=Phase(int(data["from_phase"])),
             to_phase=Phase(int(data["to_phase"])),
             changes=changes,
+            swap=swap,
         )
-    except (KeyError, TypeError, ValueError) as err:
+    except (KeyError, IndexError, TypeError, ValueError) as err:
         raise ValueError(f"a damaged decision ({err})") from None
 
 
@@ -763,4 +773,5 @@ def _swap(ctx: _Context, step: NextExercise, sessions: int) -> Proposal:
         from_phase=ctx.routine.phase,
         to_phase=ctx.routine.phase,
         new_routine=Routine(ctx.routine.phase, items),
+        swap=(step.done, step.offer),
     )

@@ -131,6 +131,11 @@ class ChangesCard(RoutineCard):
             return _("Moved from phase {old} to phase {new}").format(
                 old=int(decision.from_phase), new=int(decision.to_phase)
             )
+        if decision.swap is not None:
+            old, new = (self.catalogue.exercises.get(i) for i in decision.swap)
+            return _("{new} in place of {old}").format(
+                new=new.name if new else decision.swap[1], old=old.name if old else decision.swap[0]
+            )
         words = {
             "reps": N_("{name}: repetitions {old} → {new}"),
             "hold_s": N_("{name}: hold (seconds) {old} → {new}"),

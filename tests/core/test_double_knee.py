@@ -284,7 +284,8 @@ def test_the_decision_is_kept_and_read_back(catalogue: Catalogue) -> None:
     assert proposal is not None
     decision = decide(proposal, True, at(0, 21))
     assert decision_from_dict(decision_to_dict(decision)) == decision
-    assert decision.describe() == "Try hugging both knees to your chest"
+    assert decision.swap == (SINGLE, DOUBLE)
+    assert decision.describe() == "double-knee-to-chest in place of knee-to-chest"
 
 
 def test_accepting_through_the_repository_swaps_and_asks_for_the_cautions(
@@ -325,6 +326,8 @@ def test_german_words_for_the_exercise_and_the_offer() -> None:
     proposal = run(german, routine, comfortable(routine))
     assert proposal is not None
     assert proposal.title == "Beide Knie zur Brust probieren?"
-    assert proposal.reason == "Sie haben „Knie zur Brust“ zuletzt 4-mal vollständig und beschwerdearm gemacht."
+    assert (
+        proposal.reason == "Sie haben „Knie zur Brust“ zuletzt 4-mal vollständig und beschwerdearm gemacht."
+    )
     assert "bei einem Knie zu bleiben" in proposal.question
     assert "{" not in proposal.question

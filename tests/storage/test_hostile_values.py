@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import re
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -226,6 +227,7 @@ NUMBERS = {
     "volume",
     "get_ready_s",
 }  # a finite number out of range reads as the nearest usable one
+CLOCK_TIME = "([01][0-9]|2[0-3]):[0-5][0-9]"  # "usually up by": a time of day as HH:MM
 USABLE: dict[str, Callable[[object], bool]] = {
     "theme": lambda v: v in ("system", "light", "dark") and isinstance(v, str),
     "text_scale": _whole(50, 300),
@@ -236,6 +238,8 @@ USABLE: dict[str, Callable[[object], bool]] = {
     "window_geometry": _text(10_000),
     "avoid_direction": lambda v: v in (None, "flexion", "extension") and not isinstance(v, bool),
     "country": _text(10),
+    "affected_side": lambda v: v in (None, "left", "right", "both") and not isinstance(v, bool),
+    "usually_up_by": lambda v: v is None or (isinstance(v, str) and bool(re.fullmatch(CLOCK_TIME, v))),
     **{key: lambda v: type(v) is bool for key in FLAGS},
 }
 

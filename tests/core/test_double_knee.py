@@ -331,3 +331,34 @@ def test_german_words_for_the_exercise_and_the_offer() -> None:
     )
     assert "bei einem Knie zu bleiben" in proposal.question
     assert "{" not in proposal.question
+
+
+def test_the_swap_and_its_decision_come_back_from_a_backup(catalogue: Catalogue, tmp_path: Path) -> None:
+    from sciatica_coach.services import plans, routines
+    from sciatica_coach.storage.backup import read_backup, restore, write_backup
+    from sciatica_coach.storage.repository import Repository
+    from tests.helpers import FakeClock
+
+    clock = FakeClock(datetime.combine(TODAY, time(21), tzinfo=TZ))
+    source, target = tmp_path / "source", tmp_path / "restored"
+    repo = Repository.open(source)
+    try:
+        routine = single_hug_routine(catalogue)
+        plans.save_routine(repo, routine)
+        repo.add_sessions(comfortable(routine))
+        proposal = routines.current_proposal(repo, catalogue, clock)
+        assert proposal is not None
+        swapped = routines.accept(repo, catalogue, clock, proposal)
+    finally:
+        repo.close()
+    write_backup(source, tmp_path / "backup.json", clock.now())
+    Repository.open(target).close()  # a new computer's own (empty) data folder
+    restore(target, read_backup(tmp_path / "backup.json"), clock.now())
+    restored = Repository.open(target)
+    try:
+        assert plans.active_routine(restored, catalogue) == swapped
+        (decision,) = routines.progression_history(restored)
+        assert decision.swap == (SINGLE, DOUBLE) and decision.accepted
+        assert routines.current_proposal(restored, catalogue, clock) is None  # not offered again
+    finally:
+        restored.close()

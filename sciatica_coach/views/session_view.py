@@ -479,6 +479,8 @@ class RunningPanel(QWidget):
             ),
             self.next_label: f"font-size: {unit * 2.6:.0f}px; color: {colors.muted};",
             self.time_left: f"font-size: {unit * 2.6:.0f}px; color: {colors.muted};",
+            # The quiet line (a service that is off, the nerve glide left out): readable from the mat too.
+            self.service_note: f"font-size: {unit * 2.6:.0f}px; color: {colors.muted};",
         }
         for widget, style in styles.items():
             widget.setStyleSheet(style)

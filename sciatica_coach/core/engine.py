@@ -446,7 +446,10 @@ def _step_cue(event: StepStarted, exercise_name: str, *, count_reps: bool, movem
         return _(MOVEMENT_SPOKEN[event.step])
     match event.step:
         case Step.GET_READY:
-            return _get_ready_cue(exercise_name, event.side)
+            item = event.status.item
+            return _get_ready_cue(
+                exercise_name, event.side, only=item is not None and item.only_side is not Side.NONE
+            )
         case Step.REST_REP:
             return _("Relax.")
         case Step.REST_SET:
@@ -476,9 +479,14 @@ def _hold_phrase(side: Side) -> str:
     return _("Hold.")
 
 
-def _get_ready_cue(exercise_name: str, side: Side) -> str:
-    """The exercise's name, and the side to start on for a one-sided exercise."""
+def _get_ready_cue(exercise_name: str, side: Side, *, only: bool = False) -> str:
+    """The exercise's name, and the side to start on for a one-sided exercise (`only`: the one side it is done
+    on, the person's affected side)."""
     text = _("{name}. Get ready.").format(name=exercise_name)
+    if only and side is Side.LEFT:
+        return f"{text} {_('Your left side only.')}"
+    if only and side is Side.RIGHT:
+        return f"{text} {_('Your right side only.')}"
     if side is Side.LEFT:
         return f"{text} {_('Start on your left side.')}"
     if side is Side.RIGHT:

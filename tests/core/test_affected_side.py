@@ -75,7 +75,9 @@ def _holds(item: RoutineItem) -> list[Side]:
     return [step.side for step in build_plan([item]) if step.step is Step.HOLD]
 
 
-@pytest.mark.parametrize(("affected", "side"), [(AffectedSide.LEFT, Side.LEFT), (AffectedSide.RIGHT, Side.RIGHT)])
+@pytest.mark.parametrize(
+    ("affected", "side"), [(AffectedSide.LEFT, Side.LEFT), (AffectedSide.RIGHT, Side.RIGHT)]
+)
 def test_the_engine_runs_the_affected_side_only(affected: AffectedSide, side: Side) -> None:
     item = fit_to_side(Routine(Phase.STRENGTH, (GLIDE,)), affected).items[0]
     plan = build_plan([item])
@@ -96,7 +98,7 @@ def test_the_spoken_cues_and_the_record_name_and_count_one_side() -> None:
     engine = SessionEngine(routine, clock)
     events = list(engine.start())
     spoken = [cue_text(e, "Seated nerve glide") for e in events if isinstance(e, StepStarted)]
-    assert any("right" in (words or "").lower() for words in spoken)
+    assert "Seated nerve glide. Get ready. Your right side only." in spoken
     for _ in range(200):
         clock.advance(1)
         events.extend(engine.tick())

@@ -62,14 +62,18 @@ def test_both_settings_are_saved_and_shown_again(qtbot: QtBot, data_dir: Path) -
 
 
 @pytest.mark.parametrize("stored", ["06:45", "12:05"])
-def test_a_stored_time_between_the_choices_is_shown_as_it_is(qtbot: QtBot, data_dir: Path, stored: str) -> None:
+def test_a_stored_time_between_the_choices_is_shown_as_it_is(
+    qtbot: QtBot, data_dir: Path, stored: str
+) -> None:
     repo = Repository.open(data_dir)
     repo.set_setting("usually_up_by", stored)
     with main_window(qtbot, repo) as window:
         assert settings_page(window).up_by.currentText() == stored
 
 
-@pytest.mark.parametrize(("stored", "kept"), [("sideways", None), ("25:00", None), (7, None), ("both", "both")])
+@pytest.mark.parametrize(
+    ("stored", "kept"), [("sideways", None), ("25:00", None), (7, None), ("both", "both")]
+)
 def test_hand_edited_values_read_as_not_set(data_dir: Path, stored: object, kept: object) -> None:
     repo = Repository.open(data_dir)
     repo.set_setting("affected_side", stored)
@@ -94,7 +98,9 @@ def test_the_settings_are_in_a_backup_and_come_back_with_it(data_dir: Path, tmp_
     assert back.setting("affected_side") == "right" and back.setting("usually_up_by") == "06:30"
 
 
-@pytest.mark.parametrize(("stored", "line"), [("left", "Affected side: left"), (None, "Affected side: not set")])
+@pytest.mark.parametrize(
+    ("stored", "line"), [("left", "Affected side: left"), (None, "Affected side: not set")]
+)
 def test_the_report_names_the_affected_side(data_dir: Path, stored: str | None, line: str) -> None:
     repo = Repository.open(data_dir)
     repo.set_setting("affected_side", stored)

@@ -2,10 +2,12 @@
 
 Two rules from the guidance, both plain Python:
 
-- An exercise meant for the leg with the sciatica (`AFFECTED_SIDE_ONLY`, the nerve glide) runs on that side
+- An exercise meant for the leg with the sciatica (catalogue field `affected_side_only`: the nerve glide) runs
+  on that side
   only once the person has said which leg it is: left → the left only, right → the right only, both → both
   sides as the catalogue says, not said yet → as the catalogue says (both sides, as before).
-- An exercise that is gentler on the nerve later in the day (`NOT_SOON_AFTER_WAKING`) is left out of a session
+- An exercise that is gentler on the nerve later in the day (catalogue field `not_soon_after_waking`) is left
+  out of a session
   that starts within `WAKING_WINDOW` of the person's usual time of getting up ("Usually up by"). Someone who
   is up by 07:00 may have got up earlier, so the window runs from two hours before that time to two hours
   after it. Without the setting the app does not guess a morning (a guess would drop the glide for a late
@@ -19,16 +21,16 @@ daylight-saving change in the window can only widen it.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from typing import Final
 
+from sciatica_coach.core.catalogue import Catalogue
 from sciatica_coach.core.model import Routine, RoutineItem, Side, SideMode
 from sciatica_coach.i18n import N_
 
-AFFECTED_SIDE_ONLY: Final[frozenset[str]] = frozenset({"nerve-glide"})
-NOT_SOON_AFTER_WAKING: Final[frozenset[str]] = frozenset({"nerve-glide"})
 WAKING_WINDOW: Final[timedelta] = timedelta(hours=2)
 
 LEFT_OUT_THIS_MORNING = N_(
@@ -82,13 +84,23 @@ def only_side(affected: AffectedSide) -> Side:
     return {AffectedSide.LEFT: Side.LEFT, AffectedSide.RIGHT: Side.RIGHT}.get(affected, Side.NONE)
 
 
-def fit_to_side(routine: Routine, affected: AffectedSide) -> Routine:
-    """`routine` with each affected-side exercise limited to the person's affected side (when one side)."""
+def affected_side_exercises(catalogue: Catalogue) -> frozenset[str]:
+    """The ids of the exercises done on the affected side only (catalogue field `affected_side_only`)."""
+    return frozenset(e.id for e in catalogue.exercises.values() if e.affected_side_only)
+
+
+def later_in_the_day_exercises(catalogue: Catalogue) -> frozenset[str]:
+    """The ids of the exercises kept out of the first hours after waking (`not_soon_after_waking`)."""
+    return frozenset(e.id for e in catalogue.exercises.values() if e.not_soon_after_waking)
+
+
+def fit_to_side(routine: Routine, affected: AffectedSide, affected_only: Collection[str]) -> Routine:
+    """`routine` with each exercise of `affected_only` limited to the person's affected side (when one)."""
     side = only_side(affected)
     if side is Side.NONE:
         return routine
     items = tuple(
-        replace(item, only_side=side) if _one_sided(item) and item.exercise_id in AFFECTED_SIDE_ONLY else item
+        replace(item, only_side=side) if _one_sided(item) and item.exercise_id in affected_only else item
         for item in routine.items
     )
     return replace(routine, items=items)
@@ -131,26 +143,26 @@ def soon_after_waking(now: datetime, up_by: time | None) -> bool:
 
 
 def leave_out_soon_after_waking(
-    routine: Routine, now: datetime, up_by: time | None
+    routine: Routine, now: datetime, up_by: time | None, later: Collection[str]
 ) -> tuple[Routine, tuple[str, ...]]:
-    """`routine` without the exercises kept for later in the day when `now` is soon after waking, and the ids
-    left out (empty when nothing was)."""
+    """`routine` without the exercises of `later` (kept for later in the day) when `now` is soon after
+    waking, and the ids left out (empty when nothing was)."""
     if not soon_after_waking(now, up_by):
         return routine, ()
-    left_out = tuple(item.exercise_id for item in routine.items if item.exercise_id in NOT_SOON_AFTER_WAKING)
+    left_out = tuple(item.exercise_id for item in routine.items if item.exercise_id in later)
     if not left_out:
         return routine, ()
-    kept = tuple(item for item in routine.items if item.exercise_id not in NOT_SOON_AFTER_WAKING)
+    kept = tuple(item for item in routine.items if item.exercise_id not in later)
     return replace(routine, items=kept), left_out
 
 
-def needs_up_by_question(routine: Routine, up_by: time | None) -> bool:
-    """Whether the routine holds an exercise kept from the early morning while "usually up by" is not set."""
-    return up_by is None and any(item.exercise_id in NOT_SOON_AFTER_WAKING for item in routine.items)
+def needs_up_by_question(routine: Routine, up_by: time | None, later: Collection[str]) -> bool:
+    """Whether the routine holds an exercise of `later` while "usually up by" is not set."""
+    return up_by is None and any(item.exercise_id in later for item in routine.items)
 
 
-def needs_side_question(routine: Routine, affected: AffectedSide) -> bool:
-    """Whether the routine holds an affected-side exercise while the side is not set yet."""
+def needs_side_question(routine: Routine, affected: AffectedSide, affected_only: Collection[str]) -> bool:
+    """Whether the routine holds an exercise of `affected_only` while the side is not set yet."""
     return affected is AffectedSide.NOT_SET and any(
-        item.exercise_id in AFFECTED_SIDE_ONLY and _one_sided(item) for item in routine.items
+        item.exercise_id in affected_only and _one_sided(item) for item in routine.items
     )

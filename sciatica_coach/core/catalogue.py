@@ -109,7 +109,12 @@ _EXERCISE_REQUIRED: Final[tuple[str, ...]] = (
     "start_illustration",
     "hold_illustration",
 )
-_EXERCISE_OPTIONAL: Final[tuple[str, ...]] = ("gentler", "kind")
+_EXERCISE_OPTIONAL: Final[tuple[str, ...]] = (
+    "gentler",
+    "kind",
+    "affected_side_only",
+    "not_soon_after_waking",
+)
 _TOP_LEVEL_FIELDS: Final[tuple[str, ...]] = ("version", "exercises", "routines")
 _ROUTINE_ITEM_FIELDS: Final[tuple[str, ...]] = ("exercise", *DOSE_FIELDS, "side_mode")
 
@@ -476,6 +481,12 @@ def _parse_exercise(obj: Mapping[str, object], where: str, problems: list[str]) 
     gentler = obj.get("gentler")
     if gentler is not None:
         gentler = fields.text_value(gentler, "gentler", NAME_MAX_CHARS)
+    affected_side_only = _optional_flag(fields, obj, "affected_side_only")
+    if affected_side_only and side_mode is SideMode.BOTH:
+        fields.note(
+            "affected_side_only", 'is only for a one-sided exercise (a "side_mode" other than "both")'
+        )
+    not_soon_after_waking = _optional_flag(fields, obj, "not_soon_after_waking")
 
     if len(problems) > before:
         return None
@@ -503,7 +514,18 @@ def _parse_exercise(obj: Mapping[str, object], where: str, problems: list[str]) 
         gentler=gentler,
         summary=summary,
         kind=kind,
+        affected_side_only=affected_side_only,
+        not_soon_after_waking=not_soon_after_waking,
     )
+
+
+def _optional_flag(fields: _Fields, obj: Mapping[str, object], name: str) -> bool:
+    """An optional true/false field (false when left out); anything else is noted as a problem."""
+    value = obj.get(name, False)
+    if not isinstance(value, bool):
+        fields.note(name, f"must be true or false (got {_describe(value)})")
+        return False
+    return value
 
 
 def _illustration(fields: _Fields, name: str, exercise_id: str | None, suffix: str) -> str | None:

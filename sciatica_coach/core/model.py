@@ -109,6 +109,8 @@ class Exercise:
     gentler: str | None = None  # the exercise to fall back to when this one sends symptoms down the leg
     summary: str = ""
     kind: ExerciseKind = ExerciseKind.HOLD
+    affected_side_only: bool = False  # done on the person's affected side only, once they have said which
+    not_soon_after_waking: bool = False  # left out of a session within two hours of getting up
 
     @property
     def is_movement(self) -> bool:

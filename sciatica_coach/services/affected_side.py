@@ -11,12 +11,15 @@ from sciatica_coach.core.affected_side import (
     SIDE_QUESTION,
     UP_BY_QUESTION,
     AffectedSide,
+    affected_side_exercises,
     fit_to_side,
+    later_in_the_day_exercises,
     leave_out_soon_after_waking,
     needs_side_question,
     needs_up_by_question,
     parse_up_by,
 )
+from sciatica_coach.core.catalogue import Catalogue
 from sciatica_coach.core.model import Routine
 from sciatica_coach.i18n import _
 from sciatica_coach.storage.repository import Repository
@@ -39,19 +42,28 @@ def up_by_setting(up_by: time | None) -> str | None:
     return None if up_by is None else up_by.strftime("%H:%M")
 
 
-def session_routine(repo: Repository, routine: Routine, now: datetime) -> tuple[Routine, str]:
+def session_routine(
+    repo: Repository, catalogue: Catalogue, routine: Routine, now: datetime
+) -> tuple[Routine, str]:
     """`routine` for a session starting at `now`: the nerve glide left out soon after getting up, and done on
     the affected side only; with the words that say what was left out ("" when nothing was)."""
-    kept, left_out = leave_out_soon_after_waking(routine, now, usually_up_by(repo))
+    later = later_in_the_day_exercises(catalogue)
+    kept, left_out = leave_out_soon_after_waking(routine, now, usually_up_by(repo), later)
     notice = _(LEFT_OUT_THIS_MORNING) if left_out else ""
-    return fit_to_side(kept, affected_side(repo)), notice
+    return fit_to_side(kept, affected_side(repo), affected_side_exercises(catalogue)), notice
 
 
-def questions(repo: Repository, routine: Routine) -> tuple[str, ...]:
+def questions(repo: Repository, catalogue: Catalogue, routine: Routine) -> tuple[str, ...]:
     """Gentle lines asking which leg it is and when the person usually gets up, each only while not set and
     the routine holds an exercise that uses it."""
     asked = (
-        (SIDE_QUESTION, needs_side_question(routine, affected_side(repo))),
-        (UP_BY_QUESTION, needs_up_by_question(routine, usually_up_by(repo))),
+        (
+            SIDE_QUESTION,
+            needs_side_question(routine, affected_side(repo), affected_side_exercises(catalogue)),
+        ),
+        (
+            UP_BY_QUESTION,
+            needs_up_by_question(routine, usually_up_by(repo), later_in_the_day_exercises(catalogue)),
+        ),
     )
     return tuple(_(words) for words, needed in asked if needed)

@@ -732,7 +732,7 @@ class StoredFacts:
 
     def routine_today(self, routine: Routine) -> Routine:
         today = cautions.without(routine, cautions.left_out_today(self.repo, self.clock.now().date()))
-        fitted, notice = affected_side.session_routine(self.repo, today, self.clock.now())
+        fitted, notice = affected_side.session_routine(self.repo, self.catalogue, today, self.clock.now())
         self.side_notice = notice or self.side_notice  # kept when asked again after the cautions
         return fitted
 
@@ -918,7 +918,7 @@ class SessionView(QWidget):
         self.runner.start()
         if note:
             self.running.cue.setText(note)
-        for words in (self.facts.side_notice, *affected_side.questions(self.ctx.repo, routine)):
+        for words in (self.facts.side_notice, *affected_side.questions(self.ctx.repo, self.catalogue, routine)):
             if words:
                 self.show_service_off(words)  # a quiet line that stays in view for the whole run
 

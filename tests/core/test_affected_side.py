@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from sciatica_coach.assets import asset_path
 from sciatica_coach.core.affected_side import (
     AffectedSide,
+    affected_side_exercises,
     fit_to_side,
+    later_in_the_day_exercises,
     leave_out_soon_after_waking,
     needs_side_question,
     needs_up_by_question,
     parse_up_by,
     soon_after_waking,
 )
+from sciatica_coach.core.catalogue import CatalogueError, load_catalogue, parse_catalogue
 from sciatica_coach.core.clock import ManualClock
 from sciatica_coach.core.engine import SessionEngine, Step, StepStarted, build_plan, cue_text
 from sciatica_coach.core.model import Dose, Phase, Routine, RoutineItem, Side, SideMode
@@ -25,6 +31,7 @@ GLIDE = RoutineItem("nerve-glide", Dose(3, 2, 1, 2, 30), SideMode.LEFT_THEN_RIGH
 FIGURE_FOUR = RoutineItem("figure-four", Dose(30, 2, 1, 10, 30), SideMode.LEFT_THEN_RIGHT)
 BRIDGE = RoutineItem("bridge", Dose(5, 2, 1, 5, 30), SideMode.BOTH)
 ROUTINE = Routine(Phase.STRENGTH, (FIGURE_FOUR, GLIDE, BRIDGE))
+GLIDE_ONLY = frozenset({"nerve-glide"})
 
 
 def at(hour: int, minute: int = 0, second: int = 0, day: int = 2, month: int = 3) -> datetime:
@@ -55,20 +62,22 @@ def test_usually_up_by_is_a_clock_time_or_not_set(text: object, up_by: time | No
 
 # ---- the affected side --------------------------------------------------------------------------------
 def test_one_side_limits_only_the_affected_side_exercise() -> None:
-    fitted = fit_to_side(ROUTINE, AffectedSide.LEFT)
+    fitted = fit_to_side(ROUTINE, AffectedSide.LEFT, GLIDE_ONLY)
     assert [item.only_side for item in fitted.items] == [Side.NONE, Side.LEFT, Side.NONE]
-    assert fit_to_side(ROUTINE, AffectedSide.RIGHT).items[1].only_side is Side.RIGHT
+    assert fit_to_side(ROUTINE, AffectedSide.RIGHT, GLIDE_ONLY).items[1].only_side is Side.RIGHT
 
 
 @pytest.mark.parametrize("side", [AffectedSide.BOTH, AffectedSide.NOT_SET])
 def test_both_or_not_set_leaves_the_routine_as_it_was(side: AffectedSide) -> None:
-    assert fit_to_side(ROUTINE, side) == ROUTINE
+    assert fit_to_side(ROUTINE, side, GLIDE_ONLY) == ROUTINE
 
 
 def test_the_side_question_is_only_asked_while_not_set_and_the_glide_is_there() -> None:
-    assert needs_side_question(ROUTINE, AffectedSide.NOT_SET)
-    assert not needs_side_question(ROUTINE, AffectedSide.BOTH)
-    assert not needs_side_question(Routine(Phase.STRENGTH, (FIGURE_FOUR, BRIDGE)), AffectedSide.NOT_SET)
+    assert needs_side_question(ROUTINE, AffectedSide.NOT_SET, GLIDE_ONLY)
+    assert not needs_side_question(ROUTINE, AffectedSide.BOTH, GLIDE_ONLY)
+    assert not needs_side_question(
+        Routine(Phase.STRENGTH, (FIGURE_FOUR, BRIDGE)), AffectedSide.NOT_SET, GLIDE_ONLY
+    )
 
 
 def _holds(item: RoutineItem) -> list[Side]:
@@ -79,7 +88,7 @@ def _holds(item: RoutineItem) -> list[Side]:
     ("affected", "side"), [(AffectedSide.LEFT, Side.LEFT), (AffectedSide.RIGHT, Side.RIGHT)]
 )
 def test_the_engine_runs_the_affected_side_only(affected: AffectedSide, side: Side) -> None:
-    item = fit_to_side(Routine(Phase.STRENGTH, (GLIDE,)), affected).items[0]
+    item = fit_to_side(Routine(Phase.STRENGTH, (GLIDE,)), affected, GLIDE_ONLY).items[0]
     plan = build_plan([item])
     assert _holds(item) == [side, side]
     assert Step.SWITCH_SIDE not in [step.step for step in plan]
@@ -87,13 +96,13 @@ def test_the_engine_runs_the_affected_side_only(affected: AffectedSide, side: Si
 
 
 def test_both_sides_run_as_before() -> None:
-    assert _holds(fit_to_side(Routine(Phase.STRENGTH, (GLIDE,)), AffectedSide.BOTH).items[0]) == [
+    assert _holds(fit_to_side(Routine(Phase.STRENGTH, (GLIDE,)), AffectedSide.BOTH, GLIDE_ONLY).items[0]) == [
         Side.LEFT, Side.LEFT, Side.RIGHT, Side.RIGHT,
     ]  # fmt: skip
 
 
 def test_the_spoken_cues_and_the_record_name_and_count_one_side() -> None:
-    routine = fit_to_side(Routine(Phase.STRENGTH, (GLIDE,)), AffectedSide.RIGHT)
+    routine = fit_to_side(Routine(Phase.STRENGTH, (GLIDE,)), AffectedSide.RIGHT, GLIDE_ONLY)
     clock = ManualClock(at(18))
     engine = SessionEngine(routine, clock)
     events = list(engine.start())
@@ -133,10 +142,10 @@ def test_exactly_two_hours_after_is_outside_and_one_second_before_is_inside() ->
 
 def test_not_set_leaves_the_glide_in_and_asks_instead() -> None:
     assert not soon_after_waking(at(8, 0), None)
-    assert leave_out_soon_after_waking(ROUTINE, at(8, 0), None) == (ROUTINE, ())
-    assert needs_up_by_question(ROUTINE, None)
-    assert not needs_up_by_question(ROUTINE, time(7, 0))
-    assert not needs_up_by_question(Routine(Phase.STRENGTH, (FIGURE_FOUR,)), None)
+    assert leave_out_soon_after_waking(ROUTINE, at(8, 0), None, GLIDE_ONLY) == (ROUTINE, ())
+    assert needs_up_by_question(ROUTINE, None, GLIDE_ONLY)
+    assert not needs_up_by_question(ROUTINE, time(7, 0), GLIDE_ONLY)
+    assert not needs_up_by_question(Routine(Phase.STRENGTH, (FIGURE_FOUR,)), None, GLIDE_ONLY)
 
 
 def test_a_window_that_crosses_midnight() -> None:
@@ -169,9 +178,44 @@ def test_a_manual_clock_stepping_past_the_boundary() -> None:
 
 
 def test_the_glide_is_left_out_soon_after_waking_and_kept_later() -> None:
-    routine, left_out = leave_out_soon_after_waking(ROUTINE, at(8, 0), time(7, 0))
+    routine, left_out = leave_out_soon_after_waking(ROUTINE, at(8, 0), time(7, 0), GLIDE_ONLY)
     assert left_out == ("nerve-glide",)
     assert [item.exercise_id for item in routine.items] == ["figure-four", "bridge"]
-    assert leave_out_soon_after_waking(ROUTINE, at(9, 0), time(7, 0)) == (ROUTINE, ())
+    assert leave_out_soon_after_waking(ROUTINE, at(9, 0), time(7, 0), GLIDE_ONLY) == (ROUTINE, ())
     without = Routine(Phase.STRENGTH, (FIGURE_FOUR,))
-    assert leave_out_soon_after_waking(without, at(8, 0), time(7, 0)) == (without, ())
+    assert leave_out_soon_after_waking(without, at(8, 0), time(7, 0), GLIDE_ONLY) == (without, ())
+
+
+# ---- the catalogue says which exercises ------------------------------------------------------------------
+def test_the_catalogue_marks_the_nerve_glide_and_nothing_else() -> None:
+    catalogue = load_catalogue()
+    assert affected_side_exercises(catalogue) == GLIDE_ONLY
+    assert later_in_the_day_exercises(catalogue) == GLIDE_ONLY
+
+
+def _catalogue_with(**glide_fields: object) -> dict[str, Any]:
+    raw: dict[str, Any] = json.loads(asset_path("catalogue.json").read_text(encoding="utf-8"))
+    glide = next(e for e in raw["exercises"] if e["id"] == "nerve-glide")
+    glide.update(glide_fields)
+    return raw
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ({"affected_side_only": "yes"}, 'field "affected_side_only" must be true or false'),
+        ({"not_soon_after_waking": 1}, 'field "not_soon_after_waking" must be true or false'),
+        ({"side_mode": "both"}, 'field "affected_side_only" is only for a one-sided exercise'),
+    ],
+)
+def test_the_catalogue_fields_are_checked(fields: dict[str, object], problem: str) -> None:
+    with pytest.raises(CatalogueError) as raised:
+        parse_catalogue(_catalogue_with(**fields))
+    assert any(problem in line for line in raised.value.problems)
+
+
+def test_left_out_the_fields_are_false() -> None:
+    raw = _catalogue_with()
+    glide = next(e for e in raw["exercises"] if e["id"] == "nerve-glide")
+    del glide["affected_side_only"], glide["not_soon_after_waking"]
+    assert affected_side_exercises(parse_catalogue(raw)) == frozenset()

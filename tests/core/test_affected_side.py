@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -219,3 +219,14 @@ def test_left_out_the_fields_are_false() -> None:
     glide = next(e for e in raw["exercises"] if e["id"] == "nerve-glide")
     del glide["affected_side_only"], glide["not_soon_after_waking"]
     assert affected_side_exercises(parse_catalogue(raw)) == frozenset()
+
+
+def test_a_manual_clock_stepping_through_the_spring_change() -> None:
+    """Up by 00:30 on the day the clocks go forward (01:00 GMT → 02:00 BST): the window closes two real
+    hours later, at 03:30 on the clock face, not at 02:30."""
+    clock = ManualClock(at(0, 30, day=29).astimezone(UTC))
+    clock.advance(2 * 3600 - 1)
+    assert clock.now().astimezone(LONDON).strftime("%H:%M:%S") == "03:29:59"
+    assert soon_after_waking(clock.now().astimezone(LONDON), time(0, 30))
+    clock.advance(1)
+    assert not soon_after_waking(clock.now().astimezone(LONDON), time(0, 30))

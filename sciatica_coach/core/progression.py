@@ -659,12 +659,19 @@ def _step_for(ctx: _Context, item: RoutineItem) -> DoseChange | None:
     return DoseChange(item.exercise_id, "hold_s", dose.hold_s, dose.hold_s + min(step, hold_gap))
 
 
-def _dose_step(ctx: _Context) -> Proposal | None:
+def _comfortable_run(ctx: _Context) -> list[SessionRecord]:
+    """The sessions since the last decision when they make a comfortable run (at least DOSE_STEP_MIN_SESSIONS,
+    every one comfortable, spread over DOSE_STEP_MIN_DAYS days or more); else an empty list."""
     fresh = ctx.since_last_decision()
     if len(fresh) < DOSE_STEP_MIN_SESSIONS or not all(_comfortable(s) for s in fresh):
-        return None
+        return []
     days = {ctx.day(s) for s in fresh}
-    if (max(days) - min(days)).days + 1 < DOSE_STEP_MIN_DAYS:
+    return fresh if (max(days) - min(days)).days + 1 >= DOSE_STEP_MIN_DAYS else []
+
+
+def _dose_step(ctx: _Context) -> Proposal | None:
+    fresh = _comfortable_run(ctx)
+    if not fresh:
         return None
     last_changed: dict[str, datetime] = {}
     for decision in ctx.history:
@@ -724,11 +731,8 @@ def _dose_step(ctx: _Context) -> Proposal | None:
 
 
 def _next_exercise(ctx: _Context) -> Proposal | None:
-    fresh = ctx.since_last_decision()
-    if len(fresh) < DOSE_STEP_MIN_SESSIONS or not all(_comfortable(s) for s in fresh):
-        return None
-    days = {ctx.day(s) for s in fresh}
-    if (max(days) - min(days)).days + 1 < DOSE_STEP_MIN_DAYS:
+    fresh = _comfortable_run(ctx)
+    if not fresh:
         return None
     if any(d.accepted and d.kind is ChangeKind.NEXT_EXERCISE for d in ctx.history):
         return None  # taken once: whoever went back chose to

@@ -918,7 +918,10 @@ class SessionView(QWidget):
         self.runner.start()
         if note:
             self.running.cue.setText(note)
-        for words in (self.facts.side_notice, *affected_side.questions(self.ctx.repo, self.catalogue, routine)):
+        for words in (
+            self.facts.side_notice,
+            *affected_side.questions(self.ctx.repo, self.catalogue, routine),
+        ):
             if words:
                 self.show_service_off(words)  # a quiet line that stays in view for the whole run
 

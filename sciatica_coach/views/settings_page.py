@@ -30,6 +30,7 @@ from sciatica_coach.core import emergency
 from sciatica_coach.core.affected_side import SIDE_WORDS
 from sciatica_coach.core.engine import FIRST_GET_READY_MAX_S, FIRST_GET_READY_MIN_S, clamp_first_get_ready_s
 from sciatica_coach.i18n import N_, _
+from sciatica_coach.platform.locale_support import clock_time
 from sciatica_coach.platform.worker_process import ServiceState
 from sciatica_coach.services import affected_side, safety_state
 from sciatica_coach.storage.backup import (
@@ -134,6 +135,14 @@ def stored_flag(value: object) -> bool:
     return bool(value)
 
 
+def narrow_form() -> QFormLayout:
+    """A form whose fields keep their own width and go under their label when the window is narrow."""
+    form = QFormLayout()
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    return form
+
+
 class SettingsPage(Page):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(_("Settings"), _("How Sciatica Coach looks and sounds."))
@@ -141,9 +150,7 @@ class SettingsPage(Page):
         settings = ctx.repo.settings()
 
         look, look_layout = card(_("Appearance"))
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow: the field goes under
+        form = narrow_form()
         self.theme = QComboBox()
         for key, text in THEMES:
             self.theme.addItem(_(text), key)
@@ -230,9 +237,7 @@ class SettingsPage(Page):
         ctx.services_changed.connect(self._show_service_states)
 
         session, session_layout = card(_("Session"))
-        ready_form = QFormLayout()
-        ready_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        ready_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow: the field goes under
+        ready_form = narrow_form()
         self.get_ready = QComboBox()
         stored_s = clamp_first_get_ready_s(settings["get_ready_s"])  # as the session uses it
         for seconds in sorted(
@@ -250,9 +255,7 @@ class SettingsPage(Page):
         session_layout.addWidget(
             label(_("Time to get into position on the mat before the first exercise."), "muted")
         )
-        side_form = QFormLayout()
-        side_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        side_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        side_form = narrow_form()
         self.affected_side = QComboBox()
         for side, words in SIDE_WORDS.items():
             self.affected_side.addItem(_(words), side.setting)
@@ -268,7 +271,7 @@ class SettingsPage(Page):
         self.up_by.addItem(_("Not set"), None)
         stored_up_by = affected_side.usually_up_by(ctx.repo)
         for moment in sorted({*affected_side.UP_BY_CHOICES, *([stored_up_by] if stored_up_by else [])}):
-            self.up_by.addItem(moment.strftime("%H:%M"), affected_side.up_by_setting(moment))
+            self.up_by.addItem(clock_time(moment), affected_side.up_by_setting(moment))
         self.up_by.setCurrentIndex(max(0, self.up_by.findData(affected_side.up_by_setting(stored_up_by))))
         self.up_by.setAccessibleName(_("Usually up by"))
         self.up_by.currentIndexChanged.connect(
@@ -288,9 +291,7 @@ class SettingsPage(Page):
         self.body.addWidget(session)
 
         safety, safety_layout = card(_("Safety"))
-        country_form = QFormLayout()
-        country_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        country_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow: the field goes under
+        country_form = narrow_form()
         self.country = QComboBox()
         for place in emergency.sorted_countries():
             self.country.addItem(f"{_(place.name)} ({place.number})", place.code)

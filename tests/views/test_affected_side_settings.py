@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from PySide6.QtCore import QLocale
 from pytestqt.qtbot import QtBot
 
 from sciatica_coach import i18n
@@ -16,6 +17,7 @@ from sciatica_coach.core.affected_side import LEFT_OUT_THIS_MORNING, SIDE_QUESTI
 from sciatica_coach.core.engine import Step, build_plan
 from sciatica_coach.core.model import Dose, Phase, Routine, RoutineItem, Side, SideMode
 from sciatica_coach.i18n import _
+from sciatica_coach.platform import locale_support
 from sciatica_coach.services.plans import save_routine
 from sciatica_coach.services.report_data import gather
 from sciatica_coach.storage.backup import read_backup, restore, write_backup
@@ -190,3 +192,17 @@ def test_the_words_are_in_german(window_at, repo) -> None:  # type: ignore[no-un
     assert view.running.service_note.text() == _(LEFT_OUT_THIS_MORNING) != LEFT_OUT_THIS_MORNING
     page = settings_page(view.window())  # type: ignore[arg-type]
     assert page.affected_side.itemText(1) == _("Left leg") != "Left leg"
+
+
+@pytest.mark.parametrize(
+    ("name", "seven_thirty"), [("en_US", "7:30\u202fAM"), ("de_DE", "07:30"), ("C", "07:30")]
+)
+def test_usually_up_by_is_written_as_the_locale_writes_times(
+    qtbot: QtBot, data_dir: Path, name: str, seven_thirty: str
+) -> None:
+    locale_support.reset_language()
+    QLocale.setDefault(QLocale(name))  # the autouse fresh_ui_state puts the system's back
+    with main_window(qtbot, Repository.open(data_dir)) as window:
+        page = settings_page(window)
+        shown = page.up_by.itemText(page.up_by.findData("07:30"))
+    assert shown.replace(" ", "\u202f") == seven_thirty.replace(" ", "\u202f")

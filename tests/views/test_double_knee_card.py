@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -14,34 +14,18 @@ from pytestqt.qtbot import QtBot
 
 from sciatica_coach import i18n
 from sciatica_coach.core.catalogue import load_catalogue
-from sciatica_coach.core.model import ExerciseRecord, Outcome, PainReport, Phase, Routine, SessionRecord
+from sciatica_coach.core.model import Phase
 from sciatica_coach.core.progression import ChangeKind
 from sciatica_coach.services import plans
 from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.routine_page import RoutinePage
 from tests.helpers import FakeClock, fake_services
+from tests.views.test_routine_page import comfortable_sessions
 
 TZ = ZoneInfo("Europe/London")
 TODAY = date(2026, 3, 16)
 SHOTS = os.environ.get("SCIATICA_COACH_SHOTS")  # a folder: save what the card looks like, to look at
-
-
-def comfortable_sessions(routine: Routine) -> list[SessionRecord]:
-    sessions = []
-    for n, days_ago in enumerate((2, 1, 1, 0)):
-        start = datetime.combine(TODAY - timedelta(days=days_ago), time(9 + 4 * n), tzinfo=TZ)
-        records = tuple(
-            ExerciseRecord(i.exercise_id, i.dose.reps, i.dose.reps, i.dose.sets, i.dose.sets, i.dose.hold_s)
-            for i in routine.items
-        )
-        sessions.append(
-            SessionRecord(
-                f"s{n}", start, start + timedelta(minutes=10), routine.phase, records, Outcome.COMPLETED,
-                PainReport(2, 1), PainReport(1, 1),
-            )
-        )  # fmt: skip
-    return sessions
 
 
 @pytest.mark.parametrize("language", ["en", "de"])

@@ -143,6 +143,20 @@ def narrow_form() -> QFormLayout:
     return form
 
 
+def setting_choice(
+    ctx: AppContext, key: str, choices: list[tuple[str, object]], current: object, name: str
+) -> QComboBox:
+    """A drop-down of (words, stored value) choices showing `current` (the first choice when it is not one of
+    them), saved to setting `key` as soon as the person picks another."""
+    box = QComboBox()
+    for words, value in choices:
+        box.addItem(words, value)
+    box.setCurrentIndex(max(0, box.findData(current)))
+    box.setAccessibleName(name)
+    box.currentIndexChanged.connect(lambda: ctx.set_setting(key, box.currentData()))
+    return box
+
+
 class SettingsPage(Page):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(_("Settings"), _("How Sciatica Coach looks and sounds."))
@@ -256,26 +270,22 @@ class SettingsPage(Page):
             label(_("Time to get into position on the mat before the first exercise."), "muted")
         )
         side_form = narrow_form()
-        self.affected_side = QComboBox()
-        for side, words in SIDE_WORDS.items():
-            self.affected_side.addItem(_(words), side.setting)
-        self.affected_side.setCurrentIndex(
-            max(0, self.affected_side.findData(affected_side.affected_side(ctx.repo).setting))
-        )
-        self.affected_side.setAccessibleName(_("Which leg has the sciatica?"))
-        self.affected_side.currentIndexChanged.connect(
-            lambda: ctx.set_setting(affected_side.SIDE_SETTING, self.affected_side.currentData())
+        self.affected_side = setting_choice(
+            ctx,
+            affected_side.SIDE_SETTING,
+            [(_(words), side.setting) for side, words in SIDE_WORDS.items()],
+            affected_side.affected_side(ctx.repo).setting,
+            _("Which leg has the sciatica?"),
         )
         side_form.addRow(_("Which leg has the sciatica?"), self.affected_side)
-        self.up_by = QComboBox()
-        self.up_by.addItem(_("Not set"), None)
         stored_up_by = affected_side.usually_up_by(ctx.repo)
-        for moment in sorted({*affected_side.UP_BY_CHOICES, *([stored_up_by] if stored_up_by else [])}):
-            self.up_by.addItem(clock_time(moment), affected_side.up_by_setting(moment))
-        self.up_by.setCurrentIndex(max(0, self.up_by.findData(affected_side.up_by_setting(stored_up_by))))
-        self.up_by.setAccessibleName(_("Usually up by"))
-        self.up_by.currentIndexChanged.connect(
-            lambda: ctx.set_setting(affected_side.UP_BY_SETTING, self.up_by.currentData())
+        moments = sorted({*affected_side.UP_BY_CHOICES, *([stored_up_by] if stored_up_by else [])})
+        self.up_by = setting_choice(
+            ctx,
+            affected_side.UP_BY_SETTING,
+            [(_("Not set"), None), *((clock_time(m), affected_side.up_by_setting(m)) for m in moments)],
+            affected_side.up_by_setting(stored_up_by),
+            _("Usually up by"),
         )
         side_form.addRow(_("Usually up by"), self.up_by)
         session_layout.addLayout(side_form)
@@ -292,15 +302,12 @@ class SettingsPage(Page):
 
         safety, safety_layout = card(_("Safety"))
         country_form = narrow_form()
-        self.country = QComboBox()
-        for place in emergency.sorted_countries():
-            self.country.addItem(f"{_(place.name)} ({place.number})", place.code)
-        self.country.setCurrentIndex(
-            max(0, self.country.findData(safety_state.emergency_country(ctx.repo).code))
-        )
-        self.country.setAccessibleName(_("Country, for the numbers to call"))
-        self.country.currentIndexChanged.connect(
-            lambda: ctx.set_setting(safety_state.COUNTRY_SETTING, self.country.currentData())
+        self.country = setting_choice(
+            ctx,
+            safety_state.COUNTRY_SETTING,
+            [(f"{_(place.name)} ({place.number})", place.code) for place in emergency.sorted_countries()],
+            safety_state.emergency_country(ctx.repo).code,
+            _("Country, for the numbers to call"),
         )
         country_form.addRow(_("Country"), self.country)
         safety_layout.addLayout(country_form)

@@ -170,6 +170,8 @@ class ChangeKind(StrEnum):
     ADD_REPS = "add-reps"
     ADD_HOLD = "add-hold"
     NEXT_EXERCISE = "next-exercise"  # one exercise in place of another (the routine in new_routine)
+    MAINTENANCE = "maintenance"  # keep the habit with a lighter routine (core/maintenance.py)
+    FULL_PLAN = "full-plan"  # from maintenance back to the full routine (core/maintenance.py)
 
 
 EASING_KINDS: Final = frozenset({ChangeKind.PHASE_DOWN, ChangeKind.HALVE_REPS})
@@ -200,6 +202,7 @@ class Proposal:
     changes: tuple[DoseChange, ...] = ()  # dose changes (HALVE_REPS, ADD_REPS, ADD_HOLD)
     new_routine: Routine | None = None  # the whole new routine (PHASE_UP, PHASE_DOWN, NEXT_EXERCISE)
     swap: tuple[str, str] | None = None  # NEXT_EXERCISE: (the exercise done, the one in its place)
+    weekly_target: int | None = None  # MAINTENANCE: sessions a week (the person's choice)
 
     @property
     def easing(self) -> bool:
@@ -219,6 +222,7 @@ class Decision:
     to_phase: Phase
     changes: tuple[DoseChange, ...] = ()
     swap: tuple[str, str] | None = None  # NEXT_EXERCISE: (the exercise done, the one in its place)
+    weekly_target: int | None = None  # MAINTENANCE: sessions a week (the person's choice)
 
     def describe(self) -> str:
         """One line for the history list, e.g. "Bridge: repetitions 5 -> 7"."""
@@ -245,6 +249,7 @@ def decide(proposal: Proposal, accepted: bool, at: datetime) -> Decision:
         to_phase=proposal.to_phase,
         changes=proposal.changes,
         swap=proposal.swap,
+        weekly_target=proposal.weekly_target,
     )
 
 
@@ -266,6 +271,7 @@ def decision_to_dict(decision: Decision) -> dict[str, Any]:
             for c in decision.changes
         ],
         **swap,
+        **({"weekly_target": decision.weekly_target} if decision.weekly_target is not None else {}),
     }
 
 
@@ -281,6 +287,8 @@ def decision_from_dict(data: object) -> Decision:
         )
         raw_swap = data.get("swap")
         swap = None if raw_swap is None else (str(raw_swap[0]), str(raw_swap[1]))
+        raw_target = data.get("weekly_target")
+        weekly_target = None if raw_target is None else int(raw_target)
         return Decision(
             decided_at=decided_at,
             accepted=bool(data["accepted"]),
@@ -291,6 +299,7 @@ def decision_from_dict(data: object) -> Decision:
             to_phase=Phase(int(data["to_phase"])),
             changes=changes,
             swap=swap,
+            weekly_target=weekly_target,
         )
     except (KeyError, IndexError, TypeError, ValueError) as err:
         raise ValueError(f"a damaged decision ({err})") from None

@@ -7,11 +7,12 @@ down the leg, today's dose, progression suggestions and prescription files. The 
 from __future__ import annotations
 
 import logging
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from enum import Enum
 from pathlib import Path
 
-from sciatica_coach.core import safety
+from sciatica_coach.core import maintenance, safety
 from sciatica_coach.core.catalogue import Catalogue
 from sciatica_coach.core.clock import Clock, SystemClock
 from sciatica_coach.core.model import Direction, Exercise, Routine, RoutineItem
@@ -21,6 +22,7 @@ from sciatica_coach.core.plan_history import (
 )
 from sciatica_coach.core.plausible import names
 from sciatica_coach.core.progression import (
+    ChangeKind,
     Decision,
     Proposal,
     decide,
@@ -29,7 +31,8 @@ from sciatica_coach.core.progression import (
     propose,
 )
 from sciatica_coach.core.progression import apply as apply_proposal
-from sciatica_coach.services.plans import active_routine, avoided_direction, save_routine
+from sciatica_coach.services import flare
+from sciatica_coach.services.plans import active_routine, avoided_direction, plan_history, save_routine
 from sciatica_coach.storage.repository import Repository  # the key's home is storage
 
 log = logging.getLogger(__name__)
@@ -132,16 +135,47 @@ def current_proposal(repo: Repository, catalogue: Catalogue, clock: Clock) -> Pr
 
     now = clock.now()
     assert now.tzinfo is not None
-    return propose(
-        repo.sessions(),
-        active_routine(repo, catalogue),
+    sessions, routine, history = repo.sessions(), active_routine(repo, catalogue), progression_history(repo)
+    avoid = avoided_direction(repo)
+    proposal = propose(
+        sessions,
+        routine,
         catalogue,
         now.date(),
-        progression_history(repo),
+        history,
         tz=now.tzinfo,
         adherence=load_history(repo, clock),
-        avoid=avoided_direction(repo),
+        avoid=avoid,
     )
+    period = maintenance.active(history, now.tzinfo)
+    if period is not None:  # keeping the habit: the way back first, then only easing off
+        full = full_routine(repo, clock, period)
+        back = maintenance.way_back(sessions, full, now.date(), history, tz=now.tzinfo)
+        if back is not None:
+            return back
+        return proposal if proposal is not None and proposal.easing else None
+    if proposal is None or proposal.kind in _SMALL_STEPS:  # keeping the habit outranks a small step
+        lighter = maintenance.offer(
+            sessions, routine, catalogue, now.date(), history, tz=now.tzinfo, avoid=avoid
+        )
+        if lighter is not None:
+            return lighter
+    return proposal
+
+
+_SMALL_STEPS = frozenset({ChangeKind.ADD_REPS, ChangeKind.ADD_HOLD, ChangeKind.NEXT_EXERCISE})
+
+
+def maintenance_period(repo: Repository, clock: Clock) -> maintenance.Period | None:
+    """The maintenance period going on now (the person chose to keep the habit), or None."""
+    tz = clock.now().tzinfo
+    assert tz is not None
+    return maintenance.active(progression_history(repo), tz)
+
+
+def full_routine(repo: Repository, clock: Clock, period: maintenance.Period) -> Routine:
+    """The routine in force on the day keeping the habit was chosen: the one to go back to."""
+    return plan_history(repo, clock.now()).routine_on(period.start - timedelta(days=1))
 
 
 def _record(repo: Repository, decision: Decision) -> None:
@@ -150,8 +184,15 @@ def _record(repo: Repository, decision: Decision) -> None:
     repo.set_state(HISTORY_KEY, entries[-MAX_HISTORY:])
 
 
-def accept(repo: Repository, catalogue: Catalogue, clock: Clock, proposal: Proposal) -> Routine:
-    """Apply the proposal to the active routine, save it, and note the decision. Returns the new routine."""
+def accept(
+    repo: Repository, catalogue: Catalogue, clock: Clock, proposal: Proposal, weekly_target: int | None = None
+) -> Routine:
+    """Apply the proposal to the active routine, save it, and note the decision. Returns the new routine.
+    For keeping the habit, ``weekly_target`` is the number of sessions a week the person chose."""
+    if weekly_target is not None:
+        if weekly_target not in maintenance.WEEKLY_TARGETS:
+            raise ValueError(f"a weekly target of {weekly_target} is not offered")
+        proposal = replace(proposal, weekly_target=weekly_target)
     routine = apply_proposal(proposal, active_routine(repo, catalogue))
     summary = proposal.title.rstrip("?？ ")
     save_routine(repo, routine, clock.now(), REASON_SUGGESTION.format(summary=summary))
@@ -201,6 +242,11 @@ def todays_routine(
 
 
 def routine_for_today(repo: Repository, catalogue: Catalogue, today: date) -> Routine:
-    """What the next session holds: the active routine without today's set-aside exercises."""
+    """What the next session holds: the active routine without today's set-aside exercises; during a flare,
+    the flare routine (services/flare.py) when it has any exercise."""
     avoid = avoided_direction(repo)
+    if flare.current_flare(repo) is not None:
+        gentle = flare.flare_routine(repo, catalogue)
+        if gentle.items:
+            return todays_routine(gentle, catalogue, stopped_today(repo, today), avoid)
     return todays_routine(active_routine(repo, catalogue), catalogue, stopped_today(repo, today), avoid)

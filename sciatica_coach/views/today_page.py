@@ -196,6 +196,12 @@ class TodayPage(Page):
         self.advice = label("", "muted")
         care_layout.addWidget(self.advice)
         self.body.addWidget(care_card)
+        # The weekly / two-weekly outcome check-in, when due (views/outcomes_page.py): offered, never in the way.
+        from sciatica_coach.views.outcomes_page import OutcomesCard
+
+        self.outcomes_card = OutcomesCard(ctx)
+        self.outcomes_card.hide()
+        self.body.addWidget(self.outcomes_card)
         self.body.addStretch(1)
 
         # After a red pain stop: one single-shot timer for the moment the wait ends, so the note changes then
@@ -233,6 +239,7 @@ class TodayPage(Page):
     def refresh(self) -> None:
         self._refresh_day()
         self._refresh_routine()
+        self.outcomes_card.refresh()
 
     def _refresh_day(self) -> None:
         """The top of the page: today's sessions, the reminder slots, and the flare-day switch."""

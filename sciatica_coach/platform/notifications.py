@@ -50,9 +50,10 @@ BALLOON_MS = 30_000
 NoticeWords = Callable[["Due"], tuple[str, str]]
 
 
-def notice_text(notice: Due, length_s: int | None = None) -> tuple[str, str]:
+def notice_text(notice: Due, length_s: int | None = None, flare: bool = False) -> tuple[str, str]:
     """The title and body a notice shows, in plain, unhurried words: the reminder's time as the person's
-    locale writes it, and (given `length_s`, see `session_length_s`) how long today's session takes."""
+    locale writes it, and (given `length_s`, see `session_length_s`) how long today's session takes. During a
+    flare (`flare`), an on-time notice asks only for a short, gentle session."""
     try:
         shown_time = clock_time(time.fromisoformat(notice.slot))
     except ValueError:
@@ -69,6 +70,10 @@ def notice_text(notice: Due, length_s: int | None = None) -> tuple[str, str]:
                 "little later, or skip it today."
             )
         return _("Your exercises are still there for today"), missed.format(time=shown_time)
+    if flare:
+        body = _("A short, gentle session at {time}, whenever you're ready. Moving a little helps during a flare; "
+                 "stop anything that makes your leg worse.").format(time=shown_time)  # fmt: skip
+        return _("Time for a short, gentle session"), body
     if length_s is None:
         body = _("Your {time} session, whenever you're ready.").format(time=shown_time)
     else:

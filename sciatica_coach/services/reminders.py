@@ -44,6 +44,7 @@ from sciatica_coach.core.schedule import (
 )
 from sciatica_coach.platform.notifications import notice_text
 from sciatica_coach.services import safety_state
+from sciatica_coach.services.flare import current_flare
 from sciatica_coach.services.plans import REMINDER_STATE_KEY, reminder_plan, save_reminder_plan
 from sciatica_coach.storage.repository import DataError, Repository
 
@@ -343,7 +344,7 @@ class ReminderService(QObject):
         except (DataError, ValueError, OSError):  # the notice shows even when the routine can't be read
             log.exception("Could not work out the session's length for a reminder")
             length_s = None
-        return notice_text(notice, length_s)
+        return notice_text(notice, length_s, flare=current_flare(self._repo) is not None)
 
     def _after_action(self, now: datetime) -> None:
         self._save(force=True)

@@ -12,7 +12,6 @@ from PySide6.QtCore import QEvent, QSize, QTimer
 from PySide6.QtGui import QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
-    QCheckBox,
     QGridLayout,
     QHBoxLayout,
     QPushButton,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sciatica_coach.core import flare as flare_rules
 from sciatica_coach.i18n import _, ngettext
 from sciatica_coach.platform.locale_support import about_minutes, clock_time, long_date, weekday_name
 from sciatica_coach.views.context import AppContext
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from sciatica_coach.core.progression import Proposal
     from sciatica_coach.core.red_flags import Tier
     from sciatica_coach.core.schedule import ReminderPlan
+    from sciatica_coach.views.maintenance_widgets import MaintenanceChoice
 
 # The page opens with its layout, date and Start button; what it says about today (sessions, reminders,
 # notes, the exercise list) is filled in just after the window first appears (AppContext.after_start), and
@@ -150,6 +151,27 @@ class TodayPage(Page):
         self.doctor_card.hide()
         self.body.addWidget(self.doctor_card)
 
+        # While a flare lasts (core/flare.py): keep moving gently, the shorter sessions, when to get help.
+        self.flare_card, flare_layout = card()
+        self.flare_heading = label("", "title")
+        self.flare_words = label(_(flare_rules.FLARE_KEEP_MOVING), "big")
+        self.flare_routine_note = label("")
+        self.flare_help = label(_(flare_rules.FLARE_SEEK_HELP) + " " + _(flare_rules.FLARE_PAINKILLERS))
+        self.flare_not_settling = label(_(flare_rules.FLARE_NOT_SETTLING), "big")
+        self.flare_offer_end = label(_(flare_rules.FLARE_OFFER_END), "big")
+        for widget in (self.flare_heading, self.flare_words, self.flare_routine_note, self.flare_not_settling,
+                       self.flare_help, self.flare_offer_end):  # fmt: skip
+            flare_layout.addWidget(widget)
+        flare_row = QHBoxLayout()
+        self.flare_end_button = QPushButton(_(flare_rules.FLARE_END_BUTTON))
+        self.flare_end_button.clicked.connect(self._end_flare)
+        flare_row.addWidget(self.flare_end_button)
+        flare_row.addStretch(1)
+        flare_layout.addLayout(flare_row)
+        self._not_settling_shown = False  # the once-per-flare prompt, kept on screen once shown
+        self.flare_card.hide()
+        self.body.addWidget(self.flare_card)
+
         self.proposal_card, proposal_layout = card()
         self.proposal_title = label("", "big")
         self.proposal_text = label("", "muted")
@@ -164,6 +186,8 @@ class TodayPage(Page):
         proposal_row.addWidget(self.decline_button)
         proposal_row.addStretch(1)
         proposal_layout.addLayout(proposal_row)
+        self._proposal_layout = proposal_layout
+        self.maintenance_choice: MaintenanceChoice | None = None  # made when keeping the habit is offered
         self.proposal: Proposal | None = None
         self.proposal_card.hide()  # until there is a suggestion to show
         self.body.addWidget(self.proposal_card)
@@ -178,10 +202,10 @@ class TodayPage(Page):
         self.body.addWidget(routine_card)
 
         care_card, care_layout = card(_("Looking after yourself"))
-        self._flare_text = _("Having a flare today? Mark it as a rest day (it won't break your streak)")
-        self.flare = QCheckBox(self._flare_text)  # in lines as the width needs: see fit_width
-        self.flare.setAccessibleName(_("Rest day for a flare"))
-        self.flare.toggled.connect(self._toggle_flare)
+        self._flare_text = _(flare_rules.FLARE_BUTTON)
+        self.flare = QPushButton(self._flare_text)  # in lines as the width needs: see fit_width
+        self.flare.setToolTip(_("Switch to short, gentle sessions until your flare settles"))
+        self.flare.clicked.connect(self._start_flare)
         care_layout.addWidget(self.flare)
         symptoms_row = QHBoxLayout()
         self.symptoms_button = QPushButton(_("I have new symptoms"))
@@ -245,12 +269,15 @@ class TodayPage(Page):
         """The top of the page: today's sessions, the reminder slots, and the flare-day switch."""
         from sciatica_coach.core.safety import SEE_GP_ADVICE
         from sciatica_coach.core.schedule import next_fire
+        from sciatica_coach.services import flare
         from sciatica_coach.services.plans import reminder_plan
         from sciatica_coach.services.progress_data import load_history
 
         self.advice.setText(_(SEE_GP_ADVICE))
         repo, now = self.ctx.repo, self.ctx.clock.now()
         today = now.date()
+        flare.record_flare_days(repo, today)  # before the day's figures, which count flare days as excused
+        in_flare = flare.current_flare(repo) is not None
         self.subtitle.setText(long_date(today))
         self.subtitle.show()
         plan = reminder_plan(repo)
@@ -261,7 +288,9 @@ class TodayPage(Page):
         # beyond them (two in one morning) does not tick the evening. Without reminders, the sessions done.
         target = len(states)
         done = sum(state == SLOT_DONE for state in states.values()) if target else cell.completed
-        if cell.excused:
+        if in_flare:
+            self.sessions_line.setText(_(flare_rules.FLARE_TODAY_LINE))
+        elif cell.excused:
             self.sessions_line.setText(
                 _("Today is a rest day. Be kind to yourself; gentle movement still helps.")
             )
@@ -307,15 +336,38 @@ class TodayPage(Page):
         if safety_state.coaching_paused_today(repo, today):
             extra = _("Reminders are paused.")
         self.slots_line.setText("   ".join(slots) + (f"     {extra}" if extra else ""))
-        self.flare.blockSignals(True)
-        self.flare.setChecked(cell.excused)
-        self.flare.blockSignals(False)
+        self._show_flare(today)
+
+    def _show_flare(self, today: date) -> None:
+        """The flare card while a flare lasts (and the button to mark one when not)."""
+        from sciatica_coach.services import flare
+
+        repo = self.ctx.repo
+        current = flare.current_flare(repo)
+        self.flare.setVisible(current is None)
+        self.flare_card.setVisible(current is not None)
+        if current is None:
+            self._not_settling_shown = False
+            return
+        self.flare_heading.setText(
+            f"{_(flare_rules.FLARE_TITLE)} · {_(flare_rules.FLARE_DAY).format(n=current.day_number(today))}"
+        )
+        has_routine = bool(flare.flare_routine(repo, self.catalogue).items)
+        self.flare_routine_note.setText(
+            _(flare_rules.FLARE_ROUTINE_NOTE if has_routine else flare_rules.FLARE_NO_EXERCISES)
+        )
+        if flare.take_not_settling_prompt(repo, today):
+            self._not_settling_shown = True
+        self.flare_not_settling.setVisible(self._not_settling_shown)
+        zone = self.ctx.clock.now().tzinfo
+        assert zone is not None
+        self.flare_offer_end.setVisible(flare.offer_end(repo, today, zone))
 
     def _refresh_routine(self) -> None:
         """Today's exercises, their length, gentle notes and any suggested change."""
         from sciatica_coach.core import safety
         from sciatica_coach.core.engine import planned_duration_s
-        from sciatica_coach.services import safety_state
+        from sciatica_coach.services import flare, safety_state
         from sciatica_coach.services.routines import stopped_today
 
         repo, today = self.ctx.repo, self.ctx.clock.now().date()
@@ -341,6 +393,8 @@ class TodayPage(Page):
         self.notes.setVisible(bool(notes))
         self._show_see_doctor()
         self._show_proposal()
+        if flare.current_flare(repo) is not None:  # no step up or down suggested during a flare
+            self.proposal_card.hide()
         self._fill_exercises(routine)
 
     def _show_see_doctor(self) -> None:
@@ -522,12 +576,28 @@ class TodayPage(Page):
             self.proposal_card.style().polish(self.proposal_card)
             self.proposal_title.setText(self.proposal.title)
             self.proposal_text.setText(self.proposal.question)
+        self._show_maintenance_choice()
+
+    def _show_maintenance_choice(self) -> None:
+        """Keeping the habit: the lighter routine and the 2-or-3-a-week choice under the question."""
+        from sciatica_coach.core.progression import ChangeKind
+
+        if self.maintenance_choice is None:
+            if self.proposal is None or self.proposal.kind is not ChangeKind.MAINTENANCE:
+                return
+            from sciatica_coach.views.maintenance_widgets import MaintenanceChoice
+
+            self.maintenance_choice = MaintenanceChoice(self.catalogue)
+            self._proposal_layout.insertWidget(2, self.maintenance_choice)
+        self.maintenance_choice.show_proposal(self.proposal)
 
     def _accept_proposal(self) -> None:
         from sciatica_coach.services.routines import accept
 
         if self.proposal is not None:
-            accept(self.ctx.repo, self.catalogue, self.ctx.clock, self.proposal)
+            choice = self.maintenance_choice
+            target = choice.weekly_target() if choice is not None else None
+            accept(self.ctx.repo, self.catalogue, self.ctx.clock, self.proposal, target)
             self.ctx.routine_changed.emit()
 
     def _decline_proposal(self) -> None:
@@ -537,8 +607,18 @@ class TodayPage(Page):
             decline(self.ctx.repo, self.ctx.clock, self.proposal)
             self.refresh()
 
-    def _toggle_flare(self, on: bool) -> None:
-        self.ctx.repo.set_excused(self.ctx.clock.now().date(), on)
+    def _start_flare(self) -> None:
+        from sciatica_coach.services import flare
+
+        flare.start_flare(self.ctx.repo, self.ctx.clock.now().date())
+        self.ctx.routine_changed.emit()  # the session, the reminders' words and Progress change with it
+        self.ctx.sessions_changed.emit()
+
+    def _end_flare(self) -> None:
+        from sciatica_coach.services import flare
+
+        flare.end_flare(self.ctx.repo)
+        self.ctx.routine_changed.emit()
         self.ctx.sessions_changed.emit()
 
     def _new_symptoms(self) -> None:

@@ -61,9 +61,9 @@ def test_done_sessions_notes_and_flare_day(qtbot: QtBot, data_dir: Path) -> None
     assert "half the usual repetitions" in notes, "amber pain after the last session is explained"
     assert "Knee to chest is set aside for today" in notes
     assert page.duration.text().endswith("4 exercises"), "its gentler exercise is already in the routine"
-    page.flare.setChecked(True)
+    page.flare.click()  # "My pain has flared up": a flare day, excused from the plan (tests/views/test_flare_plan.py)
     assert NOW.date() in repo.excused_days()
-    assert page.sessions_line.text().startswith("Today is a rest day")
+    assert page.sessions_line.text().startswith("Today is a flare day")
 
 
 def test_progression_card_accept_and_decline(qtbot: QtBot, data_dir: Path) -> None:

@@ -12,10 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
+from sciatica_coach.core import maintenance
 from sciatica_coach.core.adherence import AdherenceHistory, build_history
 from sciatica_coach.core.clock import Clock, SystemClock
 from sciatica_coach.core.model import Outcome, SafetyEvent, SafetyEventKind, SymptomChange
 from sciatica_coach.core.safety import session_reach_change
+from sciatica_coach.services.decisions import progression_history
 from sciatica_coach.services.plans import plan_history
 from sciatica_coach.storage.repository import Repository
 
@@ -29,14 +31,43 @@ def load_history(repo: Repository, clock: Clock | None = None, since: date | Non
     now = (clock or SystemClock()).now()
     assert now.tzinfo is not None
     history = plan_history(repo, now)
+    kept = maintenance.periods(progression_history(repo), now.tzinfo)
+
+    def target_for(day: date) -> int:  # keeping the habit is measured by the week (keeping_the_habit)
+        return 0 if any(period.covers(day) for period in kept) else history.target_for(day)
+
     return build_history(
         repo.sessions(since),
         tz=now.tzinfo,
         today=now.date(),
         excused=repo.excused_days(),
-        target_for=history.target_for,
+        target_for=target_for,
         plan_start=repo.plan_start(),
     )
+
+
+@dataclass(frozen=True)
+class KeepingTheHabit:
+    """A maintenance period (the person chose to keep the habit with a lighter routine) and its weeks, each
+    measured against the weekly target they chose, for Progress and the report."""
+
+    period: maintenance.Period
+    weeks: tuple[maintenance.MaintenanceWeek, ...]
+
+
+def keeping_the_habit(repo: Repository, clock: Clock | None = None) -> list[KeepingTheHabit]:
+    """Every maintenance period, oldest first, with its weeks up to today. In those days the day-by-day
+    figures have no target (as on a flare day): the week is what counts."""
+    now = (clock or SystemClock()).now()
+    assert now.tzinfo is not None
+    found = maintenance.periods(progression_history(repo), now.tzinfo)
+    if not found:
+        return []
+    sessions = repo.sessions(found[0].start - timedelta(days=1))
+    return [
+        KeepingTheHabit(period, tuple(maintenance.weeks(period, sessions, now.date(), now.tzinfo)))
+        for period in found
+    ]
 
 
 # Events that say a session stopped: a safety-stopped session with none of these is shown as a stop of its own.

@@ -26,19 +26,18 @@ from sciatica_coach.core.progression import (
     Decision,
     Proposal,
     decide,
-    decision_from_dict,
     decision_to_dict,
     propose,
 )
 from sciatica_coach.core.progression import apply as apply_proposal
 from sciatica_coach.services import flare
+from sciatica_coach.services.decisions import HISTORY_KEY, progression_history
 from sciatica_coach.services.plans import active_routine, avoided_direction, plan_history, save_routine
 from sciatica_coach.storage.repository import Repository  # the key's home is storage
 
 log = logging.getLogger(__name__)
 
 STOPPED_TODAY_KEY = "stopped_today"
-HISTORY_KEY = "progression_history"
 MAX_HISTORY = 500  # decisions kept; a few a week for years
 
 
@@ -114,18 +113,6 @@ def import_prescription(
 
 
 # --- progression --------------------------------------------------------------------------------------------
-
-
-def progression_history(repo: Repository) -> list[Decision]:
-    """Every accepted or declined proposal, oldest first (damaged entries are skipped with a log line)."""
-    raw = repo.state(HISTORY_KEY) or []
-    decisions = []
-    for entry in raw if isinstance(raw, list) else []:
-        try:
-            decisions.append(decision_from_dict(entry))
-        except ValueError as err:
-            log.warning("Skipping a damaged progression entry: %s", err)
-    return decisions
 
 
 def current_proposal(repo: Repository, catalogue: Catalogue, clock: Clock) -> Proposal | None:

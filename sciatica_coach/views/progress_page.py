@@ -35,12 +35,19 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from sciatica_coach.core import maintenance
 from sciatica_coach.core.adherence import AdherenceHistory, Summary, WeekRow
 from sciatica_coach.core.habit_stats import HabitStats, habit_stats
 from sciatica_coach.core.plan_history import PlanHistory
 from sciatica_coach.i18n import N_, _, ngettext
+from sciatica_coach.services import keeping_habit_text
 from sciatica_coach.services.plans import plan_history
-from sciatica_coach.services.progress_data import SafetyOverview, load_history, safety_overview
+from sciatica_coach.services.progress_data import (
+    SafetyOverview,
+    keeping_the_habit,
+    load_history,
+    safety_overview,
+)
 from sciatica_coach.services.progress_text import (
     DEFAULT_RANGE_WEEKS,
     RANGES_WEEKS,
@@ -144,6 +151,18 @@ class ProgressPage(Page):
         self._pain_frame = pain_frame
         self._place_headline_cards(len(self.headline_cards))
         self.body.addLayout(grid)
+
+        # ---- keeping the habit (the maintenance phase): measured by the week ----
+        self.habit_frame, habit_box = card(_("Keeping the habit"))
+        self.habit_text = label("")
+        self.habit_text.setAccessibleName(_("Keeping the habit"))
+        self.habit_weeks = label("")
+        self.habit_weeks.setAccessibleName(_("Keeping the habit, week by week"))
+        self.habit_reminders = label(keeping_habit_text.reminders_note(), "muted")
+        for widget in (self.habit_text, self.habit_weeks, self.habit_reminders):
+            habit_box.addWidget(widget)
+        self.habit_frame.setVisible(False)
+        self.body.addWidget(self.habit_frame)
 
         # ---- weekly chart ----
         chart_frame, chart_box = card(_("Sessions each week"))
@@ -434,7 +453,23 @@ class ProgressPage(Page):
         self.plans = plan_history(self.ctx.repo, self.ctx.clock.now())
         self._dirty = False
         self._render_headline(self.history.summary())
+        self._render_keeping_the_habit()
         self._render_range()
+
+    def _render_keeping_the_habit(self) -> None:
+        """While keeping the habit, "This week" is the week against the chosen target, in words."""
+        now = keeping_habit_text.current(keeping_the_habit(self.ctx.repo, self.ctx.clock))
+        self.habit_frame.setVisible(now is not None)
+        if now is None:
+            return
+        self.habit_text.setText(keeping_habit_text.headline(now))
+        self.habit_weeks.setText("\n".join(keeping_habit_text.week_lines(now)))
+        week = keeping_habit_text.this_week(now)
+        if week is not None:
+            figure = self.figures["this_week"]
+            figure.setText(_("{done} of {n}").format(done=week.completed, n=week.target))
+            self.figure_notes["this_week"].setText(_("sessions this week, keeping the habit"))
+            figure.setAccessibleDescription(maintenance.week_words(week))
 
     def set_range(self, weeks: int) -> None:
         if weeks not in RANGES_WEEKS:

@@ -11,12 +11,13 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QPushButton
 
 from sciatica_coach.core.catalogue import Catalogue
-from sciatica_coach.core.progression import PHASE_KINDS, Decision, Proposal
-from sciatica_coach.i18n import N_, _
+from sciatica_coach.core.progression import PHASE_KINDS, ChangeKind, Decision, Proposal
+from sciatica_coach.i18n import N_, _, ngettext
 from sciatica_coach.services import routines
 from sciatica_coach.services.progress_text import long_date
 from sciatica_coach.storage.repository import DataError
 from sciatica_coach.views.context import AppContext
+from sciatica_coach.views.maintenance_widgets import MaintenanceChoice
 from sciatica_coach.views.routine_widgets import FlipRows, RoutineCard
 from sciatica_coach.views.widgets import label
 
@@ -55,7 +56,8 @@ class SuggestionCard(RoutineCard):
         buttons.addWidget(self.accept_button)
         buttons.addWidget(self.decline_button)
         buttons.addStretch(1)
-        for widget in (self.title, self.text, self.note):
+        self.maintenance = MaintenanceChoice(catalogue)  # keeping the habit: lighter routine, 2 or 3 a week
+        for widget in (self.title, self.text, self.maintenance, self.note):
             self.box.addWidget(widget)
         self.box.addLayout(buttons)
         self.setVisible(False)
@@ -68,6 +70,7 @@ class SuggestionCard(RoutineCard):
             self._proposal = None
         proposal = self._proposal
         self.setVisible(proposal is not None)
+        self.maintenance.show_proposal(proposal)
         if proposal is None:
             return
         self.title.setText(proposal.title)
@@ -83,7 +86,8 @@ class SuggestionCard(RoutineCard):
         if self._proposal is None:
             return
         try:
-            routine = routines.accept(self.ctx.repo, self.catalogue, self.ctx.clock, self._proposal)
+            target = self.maintenance.weekly_target()
+            routine = routines.accept(self.ctx.repo, self.catalogue, self.ctx.clock, self._proposal, target)
         except DataError as err:
             self.save_failed.emit(str(err))
             return
@@ -127,6 +131,14 @@ class ChangesCard(RoutineCard):
         self.history_label.setText("\n".join(lines))
 
     def _describe(self, decision: Decision) -> str:
+        if decision.kind is ChangeKind.MAINTENANCE:
+            return ngettext(
+                "Keeping the habit with a lighter routine, {n} session a week",
+                "Keeping the habit with a lighter routine, {n} sessions a week",
+                decision.weekly_target or 0,
+            ).format(n=decision.weekly_target or 0)
+        if decision.kind is ChangeKind.FULL_PLAN:
+            return _("Back to the full routine")
         if decision.kind in PHASE_KINDS:
             return _("Moved from phase {old} to phase {new}").format(
                 old=int(decision.from_phase), new=int(decision.to_phase)

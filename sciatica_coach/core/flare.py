@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -35,6 +35,7 @@ LYING = (Position.SUPINE, Position.PRONE)
 DOSE_FRACTION = 0.5  # holds and repetitions halved during a flare
 MIN_HOLD_S = 3  # never shorter than this: a hold too short to settle into is not gentler
 MIN_REPS = 1
+STEPS_PAUSED_AFTER_FLARE_DAYS = 7  # no step up (more reps, a harder exercise) until a week after a flare day
 
 FLARE_BUTTON = N_("My pain has flared up")
 FLARE_END_BUTTON = N_("Feeling back to usual")
@@ -156,3 +157,9 @@ def worst_pain_by_day(reports: Sequence[tuple[date, int]]) -> dict[date, int]:
     for day, pain in reports:
         worst[day] = max(pain, worst.get(day, pain))
     return worst
+
+
+def steps_held_back(flare_days: Iterable[date], in_flare: bool, today: date) -> bool:
+    """Whether a step up must wait: during a flare, and for STEPS_PAUSED_AFTER_FLARE_DAYS after its last day.
+    Suggestions to ease off are never held back."""
+    return in_flare or any(0 <= (today - day).days < STEPS_PAUSED_AFTER_FLARE_DAYS for day in flare_days)

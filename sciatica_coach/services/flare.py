@@ -100,3 +100,8 @@ def avoided_directions(repo: Repository) -> frozenset[Direction]:
 
 def flare_routine(repo: Repository, catalogue: Catalogue) -> Routine:
     return rules.flare_routine(catalogue.exercises, avoided_directions(repo))
+
+
+def steps_held_back(repo: Repository, today: date) -> bool:
+    """No step up during a flare or in the week after one (core/flare.py); easing off is still suggested."""
+    return rules.steps_held_back(repo.excused_days(), current_flare(repo) is not None, today)

@@ -134,6 +134,8 @@ def current_proposal(repo: Repository, catalogue: Catalogue, clock: Clock) -> Pr
         adherence=load_history(repo, clock),
         avoid=avoid,
     )
+    if flare.steps_held_back(repo, now.date()):  # during a flare and a week after: easing off only
+        return proposal if proposal is not None and proposal.easing else None
     period = maintenance.active(history, now.tzinfo)
     if period is not None:  # keeping the habit: the way back first, then only easing off
         full = full_routine(repo, clock, period)

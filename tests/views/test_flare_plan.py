@@ -18,13 +18,14 @@ from sciatica_coach.core.model import Direction, PainReport
 from sciatica_coach.core.schedule import Due, DueKind
 from sciatica_coach.platform.notifications import notice_text
 from sciatica_coach.services import flare
-from sciatica_coach.services.plans import set_avoided_direction
+from sciatica_coach.services.plans import active_routine, set_avoided_direction
 from sciatica_coach.services.report_data import day_ranges, gather
-from sciatica_coach.services.routines import routine_for_today
+from sciatica_coach.services.routines import current_proposal, routine_for_today
 from sciatica_coach.storage.backup import read_backup, restore, write_backup
 from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.main_window import MainWindow
 from sciatica_coach.views.today_page import TodayPage
+from tests.core.test_progression import session
 from tests.helpers import FakeClock, main_window, session_record
 
 TZ = ZoneInfo("Europe/London")
@@ -167,3 +168,24 @@ def test_flare_card_in_german(qtbot: QtBot, data_dir: Path) -> None:
         assert page.flare_end_button.text() == "Es geht mir wieder wie sonst"
     title, _body = notice_text(Due("19:00", MONDAY.date(), MONDAY, DueKind.ON_TIME), None, flare=True)
     assert title == "Zeit für eine kurze, sanfte Einheit"
+
+
+def test_no_step_up_during_a_flare_or_the_week_after(data_dir: Path) -> None:
+    repo = Repository.open(data_dir)
+    catalogue = load_catalogue()
+    routine = active_routine(repo, catalogue)
+    for days_ago in (3, 2, 1):
+        for hour in (9, 18):
+            repo.save_session(session(routine, days_ago, hour, before=2))
+    clock = FakeClock(MONDAY)
+    step = current_proposal(repo, catalogue, clock)
+    assert step is not None and not step.easing, "comfortable sessions: a step up is suggested"
+    repo.add_excused_days({MONDAY.date() - timedelta(days=8)})
+    assert current_proposal(repo, catalogue, clock) == step, "a flare over a week ago no longer holds it back"
+    repo.add_excused_days({MONDAY.date() - timedelta(days=6)})
+    assert current_proposal(repo, catalogue, clock) is None, "a flare day six days ago: not yet"
+    repo.set_state("excused_days", [])
+    flare.start_flare(repo, MONDAY.date())
+    assert current_proposal(repo, catalogue, clock) is None, "during a flare"
+    assert rules.steps_held_back([], True, MONDAY.date())
+    assert not rules.steps_held_back([MONDAY.date() - timedelta(days=7)], False, MONDAY.date())

@@ -818,6 +818,219 @@ POSES: dict[str, Callable[[bool], Drawing]] = {
 }
 
 
+# --- the posture lessons (core/lessons.py, assets/lessons.json): one drawing each, "lesson-<id>" ----------
+# Same figure, floor and colours; the accent marks what the lesson is about (a cushion, the bent knees, the
+# screen at eye level). Furniture is drawn as props: plain strokes at reduced opacity.
+
+STANDING_ANKLE_Y = LYING_LIMB_Y - 3  # flat_foot_ankle's height
+
+
+def accent_cushion(d: Drawing, centre: Point, width: float = 14.0, height: float = 34.0) -> None:
+    """A small cushion or rolled towel behind the low back, drawn in the accent (it is what the lesson shows)."""
+    d.marks.append(
+        f'<rect x="{fmt(centre[0] - width / 2)}" y="{fmt(centre[1] - height / 2)}" width="{fmt(width)}" '
+        f'height="{fmt(height)}" rx="{fmt(width / 2)}" fill="{ACCENT}" fill-opacity="0.35" stroke="{ACCENT}" '
+        f'stroke-width="{fmt(PROP_W)}"/>'
+    )
+
+
+def seated_figure(d: Drawing, hip: Point, *, lean_deg: float = 92.0) -> tuple[Point, Point]:
+    """Sitting facing left: knees a little below the hips, feet flat under the knees. Returns (shoulder, knee)."""
+    shoulder = polar(hip, lean_deg, TORSO)
+    knee = polar(hip, 184, THIGH)
+    ankle = (knee[0] + 4, STANDING_ANKLE_Y)
+    d.limb([hip, (knee[0] + 6, knee[1]), (ankle[0] + 6, ankle[1]), polar(ankle, 180, FOOT)], far=True)
+    d.torso(hip, shoulder, (3.0, 0.0))
+    d.limb([hip, knee, ankle, polar(ankle, 180, FOOT)])
+    return shoulder, knee
+
+
+def lesson_sitting() -> Drawing:
+    d = Drawing("Sitting well on a chair")
+    d.chair(196, CHAIR_SEAT_Y + LIMB_W)
+    hip: Point = (238.0, CHAIR_SEAT_Y - 2)
+    shoulder, knee = seated_figure(d, hip)
+    d.head(shoulder, 92)
+    d.limb(arm(shoulder, lerp(hip, knee, 0.6), 1))
+    accent_cushion(d, (hip[0] + 17, hip[1] - 30))
+    return d
+
+
+def lesson_standing() -> Drawing:
+    d = Drawing("Standing tall and walking")
+    stride = 26.0
+    reach = THIGH + SHIN - 1
+    hip: Point = (210.0, STANDING_ANKLE_Y - math.sqrt(reach**2 - stride**2))
+    back, front = (hip[0] + stride, STANDING_ANKLE_Y), (hip[0] - stride, STANDING_ANKLE_Y)
+    d.limb(leg(hip, back, -1, 180), far=True)
+    shoulder = polar(hip, 90, TORSO)
+    d.torso(hip, shoulder)
+    d.head(shoulder, 90)
+    d.limb(arm(shoulder, polar(shoulder, 250, UPPER_ARM + FOREARM - 6), 1), far=True)
+    d.limb(leg(hip, front, -1, 180))
+    d.limb(arm(shoulder, polar(shoulder, 290, UPPER_ARM + FOREARM - 6), 1))
+    # stand tall: an arrow up beside the head; walking: an arrow along the floor ahead
+    d.arrow((shoulder[0] + 40, shoulder[1] + 6), (shoulder[0] + 44, shoulder[1] - 16), (shoulder[0] + 40, shoulder[1] - 44))
+    d.arrow((front[0] - 20, GROUND - 30), (front[0] - 46, GROUND - 36), (front[0] - 84, GROUND - 30))
+    return d
+
+
+def lesson_lifting() -> Drawing:
+    d = Drawing("Lifting with bent knees, the box held close")
+    ankle = flat_foot_ankle(226.0)
+    hip: Point = (262.0, GROUND - 80)
+    d.limb(leg(hip, (ankle[0] + 8, ankle[1]), -1, 180), far=True, accent=True)
+    shoulder = polar(hip, 118, TORSO)
+    # the box, close in front of the shins
+    box_w, box_h = 52.0, 44.0
+    box_x = ankle[0] - FOOT - 4 - box_w
+    box_top = GROUND - box_h - PROP_W / 2
+    d.torso(hip, shoulder, (2.0, 2.0))
+    d.head(shoulder, 128)
+    d.limb(leg(hip, ankle, -1, 180), accent=True)
+    d.props.append(
+        f'<rect x="{fmt(box_x)}" y="{fmt(box_top)}" width="{fmt(box_w)}" height="{fmt(box_h)}" rx="3" '
+        f"{d.prop_style()}/>"
+    )
+    d.limb(arm(shoulder, (box_x + box_w - 6, box_top + 12), 1))
+    d.arrow((box_x - 18, box_top + 30), (box_x - 24, box_top + 6), (box_x - 16, box_top - 26))
+    return d
+
+
+BED_TOP_Y = GROUND - 84.0  # the top of a mattress on a bed frame
+BED_EDGE_X = 150.0
+
+
+def bed(d: Drawing, left: float, right: float, top: float = BED_TOP_Y) -> None:
+    """A bed seen from the side: a mattress on a frame with short legs."""
+    d.props.append(
+        f'<rect x="{fmt(left)}" y="{fmt(top)}" width="{fmt(right - left)}" height="30" rx="8" {d.prop_style()}/>'
+    )
+    for x in (left + 8, right - 8):
+        d.props.append(f'<path d="{path_d([(x, top + 30), (x, GROUND)])}" {d.prop_style(filled=False, width=6)}/>')
+
+
+def lesson_bed() -> Drawing:
+    """The log roll, half-way: on the side, knees bent, the legs going over the edge as the arms push up."""
+    d = Drawing("Getting out of bed: the log roll")
+    bed(d, BED_EDGE_X, 380)
+    hip: Point = (BED_EDGE_X + 22, BED_TOP_Y - TORSO_W / 2 + 2)
+    shoulder = polar(hip, 48, TORSO)
+    knee = (hip[0] - THIGH + 8, hip[1] + 4)
+    ankle = polar(knee, 252, SHIN)
+    d.limb([hip, (knee[0] + 8, knee[1] - 4), polar((knee[0] + 8, knee[1] - 4), 256, SHIN), polar(polar((knee[0] + 8, knee[1] - 4), 256, SHIN), 180, FOOT)], far=True, accent=True)
+    d.torso(hip, shoulder, (0.0, -3.0))
+    d.head(shoulder, 60)
+    d.limb([hip, knee, ankle, polar(ankle, 180, FOOT)], accent=True)
+    # the near hand pushes on the mattress in front of the chest
+    d.limb(arm(shoulder, (hip[0] + 10, BED_TOP_Y - LIMB_W / 2), 1))
+    d.arrow((shoulder[0] + 30, shoulder[1] + 8), (shoulder[0] + 40, shoulder[1] - 20), (shoulder[0] + 16, shoulder[1] - 44))
+    d.arrow((knee[0] - 14, knee[1] - 22), (knee[0] - 40, knee[1] - 6), (knee[0] - 36, knee[1] + 34))
+    return d
+
+
+def lesson_sleeping() -> Drawing:
+    """On the side, seen from above the bed: knees bent, a pillow between the knees, the head on a pillow."""
+    d = Drawing("Sleeping on the side, a pillow between the knees")
+    top = GROUND - 40.0
+    bed(d, 30, 372, top)
+    lying = top - TORSO_W / 2
+    hip: Point = (200.0, lying)
+    shoulder: Point = (hip[0] - TORSO, lying)
+    head = polar(shoulder, 176, NECK)
+    pillow_h = 26.0
+    d.props.append(
+        f'<rect x="{fmt(head[0] - 40)}" y="{fmt(top - pillow_h)}" width="72" height="{fmt(pillow_h)}" rx="12" '
+        f"{d.prop_style()}/>"
+    )
+    head_y = top - pillow_h - HEAD_R + 4
+    shoulder = (shoulder[0], lying - 4)
+    d.torso(hip, shoulder, (0.0, 2.0))
+    d.head(shoulder, angle_of(shoulder, (head[0], head_y)))
+    # both legs bent forward at hip and knee, one above the other, the pillow between the knees
+    far_knee = polar(hip, 62, THIGH)
+    far_ankle = polar(far_knee, -22, SHIN)
+    d.limb([hip, far_knee, far_ankle, polar(far_ankle, -10, FOOT)], far=True)
+    near_knee = polar(hip, 30, THIGH)
+    near_ankle = polar(near_knee, -40, SHIN)
+    knee_mid = lerp(far_knee, near_knee, 0.5)
+    d.marks.append(
+        f'<ellipse cx="{fmt(knee_mid[0] + 2)}" cy="{fmt(knee_mid[1])}" rx="12" ry="26" '
+        f'transform="rotate(20 {fmt(knee_mid[0] + 2)} {fmt(knee_mid[1])})" fill="{ACCENT}" '
+        f'fill-opacity="0.35" stroke="{ACCENT}" stroke-width="{fmt(PROP_W)}"/>'
+    )
+    d.limb([hip, near_knee, near_ankle, polar(near_ankle, -10, FOOT)])
+    d.limb(arm(shoulder, (hip[0] - 14, lying - 6), -1))
+    return d
+
+
+def lesson_driving() -> Drawing:
+    d = Drawing("Driving: seat close, knees bent, low back supported")
+    seat_y = GROUND - 54.0
+    hip: Point = (262.0, seat_y - LIMB_W)
+    # the car seat: a low base tipped back a little, a tall backrest, a steering wheel on its column, a pedal
+    base = [(hip[0] - 54, seat_y - 4), (hip[0] + 22, seat_y + 6)]
+    rest = [(hip[0] + 22, seat_y + 6), polar((hip[0] + 22, seat_y + 6), 104, 120)]
+    for part in (base, rest):
+        d.props.append(f'<path d="{path_d(part)}" {d.prop_style(filled=False, width=12)}/>')
+    d.props.append(f'<path d="{path_d([(hip[0] - 10, seat_y + 6), (hip[0] - 10, GROUND)])}" '
+                   f"{d.prop_style(filled=False, width=6)}/>")
+    shoulder = polar(hip, 102, TORSO)
+    wheel_c: Point = (shoulder[0] - 66, shoulder[1] + 34)
+    wheel_a, wheel_b = polar(wheel_c, 72, 30), polar(wheel_c, 252, 30)
+    d.props.append(f'<path d="{path_d([wheel_a, wheel_b])}" {d.prop_style(filled=False, width=10)}/>')
+    d.props.append(f'<path d="{path_d([wheel_c, polar(wheel_c, 200, 70)])}" {d.prop_style(filled=False, width=6)}/>')
+    pedal = flat_foot_ankle(166.0)
+    d.limb(leg(hip, (pedal[0] + 10, pedal[1]), -1, 150), far=True)
+    d.torso(hip, shoulder, (3.0, 0.0))
+    d.head(shoulder, 96)
+    d.limb(leg(hip, pedal, -1, 150))
+    d.limb(arm(shoulder, lerp(wheel_a, wheel_b, 0.25), 1))
+    accent_cushion(d, (hip[0] + 20, hip[1] - 28))
+    return d
+
+
+def lesson_desk() -> Drawing:
+    d = Drawing("At a desk, the screen at eye level")
+    d.chair(210, CHAIR_SEAT_Y + LIMB_W)
+    hip: Point = (252.0, CHAIR_SEAT_Y - 2)
+    desk_top = CHAIR_SEAT_Y - 30
+    desk_left, desk_right = 40.0, 176.0
+    d.props.append(
+        f'<path d="{path_d([(desk_left, desk_top), (desk_right, desk_top)])}" {d.prop_style(filled=False, width=8)}/>'
+    )
+    for x in (desk_left + 6, desk_right - 6):
+        d.props.append(f'<path d="{path_d([(x, desk_top), (x, GROUND)])}" {d.prop_style(filled=False, width=6)}/>')
+    shoulder, _knee = seated_figure(d, hip)
+    eye = d.head(shoulder, 92)
+    # the screen: its middle level with the eyes, on a stand
+    screen_x = desk_left + 34
+    d.props.append(
+        f'<rect x="{fmt(screen_x - 6)}" y="{fmt(eye[1] - 30)}" width="12" height="60" rx="4" {d.prop_style()}/>'
+    )
+    d.props.append(f'<path d="{path_d([(screen_x + 6, eye[1] + 30), (screen_x + 6, desk_top)])}" '
+                   f"{d.prop_style(filled=False, width=6)}/>")
+    d.limb(arm(shoulder, (desk_right - 30, desk_top - LIMB_W / 2 - 2), 1))
+    accent_cushion(d, (hip[0] + 17, hip[1] - 30))
+    # the line of sight, level to the screen
+    d.marks.append(
+        f'<path d="{path_d([(eye[0] - HEAD_R - 8, eye[1]), (screen_x + 14, eye[1])])}" fill="none" '
+        f'stroke="{ACCENT}" stroke-width="{fmt(ARROW_W)}" stroke-dasharray="10 10"/>'
+    )
+    return d
+
+
+LESSON_DRAWINGS: dict[str, Callable[[], Drawing]] = {
+    "lesson-sitting": lesson_sitting,
+    "lesson-standing": lesson_standing,
+    "lesson-lifting": lesson_lifting,
+    "lesson-bed": lesson_bed,
+    "lesson-sleeping": lesson_sleeping,
+    "lesson-driving": lesson_driving,
+    "lesson-desk": lesson_desk,
+}
+
+
 # --- the app icon -----------------------------------------------------------------------------------------
 
 ICON_BACKGROUND = "#0b6b66"  # the calm teal of the light theme's accent
@@ -886,6 +1099,10 @@ def write_all(assets: Path) -> list[Path]:
             target = illustrations / f"{exercise_id}-{stage}.svg"
             target.write_text(pose(hold).svg(), encoding="utf-8")
             written.append(target)
+    for drawing_id, lesson_pose in LESSON_DRAWINGS.items():
+        target = illustrations / f"{drawing_id}.svg"
+        target.write_text(lesson_pose().svg(), encoding="utf-8")
+        written.append(target)
     icons = assets / "icons"
     icons.mkdir(parents=True, exist_ok=True)
     icon = icons / "sciatica-coach.svg"

@@ -76,6 +76,8 @@ def default_pages() -> list[PageSpec]:
                  lazy_page("reminders_page", "RemindersPage")),
         PageSpec("settings", _("Settings"), _("Sound, voice, appearance and safety notes"),
                  lazy_page("settings_page", "SettingsPage")),
+        PageSpec("learn", _("Learn"), _("Short lessons on sitting, lifting, sleeping and more"),
+                 lazy_page("learn_page", "LearnPage")),
     ]  # fmt: skip
 
 
@@ -234,6 +236,14 @@ class MainWindow(QMainWindow):
         widget = self.page(key)
         self.stack.setCurrentWidget(widget)
         self.nav_buttons[key].setChecked(True)
+
+    def open_lesson(self, lesson_id: str) -> None:
+        """Open one posture lesson on the Learn page (Today's tip)."""
+        self.go_to_page("learn")
+        if self.current_key() == "learn":  # not when a running session kept the window
+            opener = getattr(self.page("learn"), "open_lesson", None)  # the page is built lazily
+            if opener is not None:
+                opener(lesson_id)
 
     def go_to_page(self, key: str) -> None:
         """A page chosen with its shortcut (Ctrl+1…5) or the sidebar. While a session is open, the session

@@ -226,6 +226,11 @@ class TodayPage(Page):
         self.outcomes_card = OutcomesCard(ctx)
         self.outcomes_card.hide()
         self.body.addWidget(self.outcomes_card)
+        # One posture lesson a day in the first weeks (views/learn_page.py): a quiet card, never a popup.
+        from sciatica_coach.views.learn_page import LessonTipCard
+
+        self.lesson_tip = LessonTipCard(ctx)
+        self.body.addWidget(self.lesson_tip)
         self.body.addStretch(1)
 
         # After a red pain stop: one single-shot timer for the moment the wait ends, so the note changes then
@@ -264,6 +269,7 @@ class TodayPage(Page):
         self._refresh_day()
         self._refresh_routine()
         self.outcomes_card.refresh()
+        self.lesson_tip.refresh()
 
     def _refresh_day(self) -> None:
         """The top of the page: today's sessions, the reminder slots, and the flare-day switch."""

@@ -1,0 +1,208 @@
+"""Learn: the posture and body-mechanics lessons (sitting, standing, lifting, bed, sleep, driving, desk).
+
+A list of the lessons, each a large button; a lesson opens in place, one screen, with its drawing, its steps in
+large type and its "take care" line, readable from the floor. The lessons and their words come from
+:mod:`sciatica_coach.core.lessons`; which were opened is stored by :mod:`sciatica_coach.services.lessons`."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from sciatica_coach.core.lessons import READ_MINUTES, Lesson, LessonsError, app_lessons, translated
+from sciatica_coach.i18n import _
+from sciatica_coach.platform.locale_support import about_minutes
+from sciatica_coach.services import lessons as lesson_store
+from sciatica_coach.storage.repository import DataError
+from sciatica_coach.views.context import AppContext
+from sciatica_coach.views.illustrations import IllustrationWidget
+from sciatica_coach.views.widgets import Page, card, label
+
+log = logging.getLogger(__name__)
+
+LESSON_DRAWING_MIN_W = 320  # the drawing in a lesson: large enough to read from two metres
+LESSON_DRAWING_MAX_W = 520  # and no wider, so the steps beside it stay on the same screen
+
+
+def minutes_text() -> str:
+    return about_minutes(READ_MINUTES * 60)  # the same words as a session's length
+
+
+class LearnPage(Page):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(_("Learn"), _("Short lessons on moving well: sitting, lifting, sleeping and more"))
+        self.ctx = ctx
+        self.lesson_buttons: dict[str, QPushButton] = {}
+        self.current: Lesson | None = None
+        try:
+            self.lessons: tuple[Lesson, ...] = app_lessons()
+        except LessonsError as err:
+            log.error("The lessons could not be read: %s", err)
+            self.lessons = ()
+
+        # the list of lessons
+        self.list_card, list_layout = card()
+        if not self.lessons:
+            list_layout.addWidget(
+                label(_("The lessons could not be read. Reinstalling the app should fix this."), "big")
+            )
+        for lesson in self.lessons:
+            shown = translated(lesson)
+            button = QPushButton(f"{shown.title} · {minutes_text()}")
+            button.setProperty("role", "lesson")
+            button.setAccessibleName(shown.title)
+            button.setAccessibleDescription(_("Open the lesson ({minutes})").format(minutes=minutes_text()))
+            button.setStyleSheet("text-align: left;")
+            button.clicked.connect(lambda _=False, lesson_id=lesson.id: self.open_lesson(lesson_id))
+            list_layout.addWidget(button)
+            self.lesson_buttons[lesson.id] = button
+        self.body.addWidget(self.list_card)
+
+        # one lesson, full size
+        self.lesson_view = QWidget()
+        lesson_layout = QVBoxLayout(self.lesson_view)
+        lesson_layout.setContentsMargins(0, 0, 0, 0)
+        lesson_layout.setSpacing(14)
+        self.back_button = QPushButton(_("← All lessons"))
+        self.back_button.setAccessibleName(_("Back to all lessons"))
+        self.back_button.clicked.connect(self.show_list)
+        lesson_layout.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.lesson_title = label("", "title")
+        self.lesson_title.setAccessibleName("")
+        lesson_layout.addWidget(self.lesson_title)
+        # the drawing beside the words: both on one screen, the words large
+        row = QHBoxLayout()
+        row.setSpacing(24)
+        self.drawing = IllustrationWidget()
+        self.drawing.setMinimumSize(LESSON_DRAWING_MIN_W, round(LESSON_DRAWING_MIN_W * 3 / 4))
+        self.drawing.setMaximumWidth(LESSON_DRAWING_MAX_W)
+        row.addWidget(self.drawing, 1, Qt.AlignmentFlag.AlignTop)
+        words = QVBoxLayout()
+        words.setSpacing(14)
+        self.steps_label = label("", "big")
+        self.steps_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.steps_label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        words.addWidget(self.steps_label)
+        self.take_care_card, take_care_layout = card()
+        self.take_care_card.setProperty("role", "banner")
+        self.take_care_label = label("", "big")
+        take_care_layout.addWidget(self.take_care_label)
+        words.addWidget(self.take_care_card)
+        words.addStretch(1)
+        row.addLayout(words, 1)
+        lesson_layout.addLayout(row)
+        self.pain_note = label(
+            _("If anything here hurts, stop and change position. Never push through pain."), "muted"
+        )
+        lesson_layout.addWidget(self.pain_note)
+        self.lesson_view.hide()
+        self.body.addWidget(self.lesson_view)
+        self.body.addStretch(1)
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Escape),
+            self,
+            self.show_list,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
+        first = next(iter(self.lesson_buttons.values()), None)
+        self.initial_focus: QWidget = first if first is not None else self
+
+    def lesson_ids(self) -> list[str]:
+        return [lesson.id for lesson in self.lessons]
+
+    def open_lesson(self, lesson_id: str) -> None:
+        """Show one lesson full size and remember it was opened."""
+        lesson = next((item for item in self.lessons if item.id == lesson_id), None)
+        if lesson is None:
+            log.warning("No lesson %r", lesson_id)
+            return
+        self.current = lesson
+        shown = translated(lesson)
+        self.lesson_title.setText(shown.title)
+        self.setAccessibleName(shown.title)
+        self.drawing.set_illustration(lesson.drawing, description=shown.drawing_description)
+        self.steps_label.setText("\n\n".join(f"•  {step}" for step in shown.steps))
+        self.steps_label.setAccessibleName(" ".join(shown.steps))
+        if shown.take_care:
+            self.take_care_label.setText(_("Take care: {advice}").format(advice=shown.take_care))
+        self.take_care_card.setVisible(bool(shown.take_care))
+        self.list_card.hide()
+        self.title.hide()
+        self.subtitle.hide()
+        self.lesson_view.show()
+        self.back_button.setFocus()
+        self.verticalScrollBar().setValue(0)
+        try:
+            lesson_store.mark_opened(self.ctx.repo, lesson.id)
+        except DataError as err:
+            self.ctx.save_failed.emit(str(err))
+
+    def show_list(self) -> None:
+        opened = self.current.id if self.current else None
+        self.current = None
+        self.lesson_view.hide()
+        self.title.show()
+        self.subtitle.show()
+        self.list_card.show()
+        self.setAccessibleName(_("Learn"))
+        button = self.lesson_buttons.get(opened) if opened else None
+        if button is not None:
+            button.setFocus()
+
+
+class LessonTipCard(QFrame):
+    """Today's tip: in the first four weeks, one lesson not yet opened, a different one each day, with "Read
+    it" and a quiet "Not now" that hides it until tomorrow. A card on Today, never a popup."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setProperty("role", "card")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(22, 18, 22, 18)
+        self.text = label("", "big")
+        layout.addWidget(self.text)
+        row = QHBoxLayout()
+        self.read_button = QPushButton(_("Read it"))
+        self.read_button.clicked.connect(self.read)
+        self.not_now_button = QPushButton(_("Not now"))
+        self.not_now_button.setAccessibleName(_("Not now: hide today's tip until tomorrow"))
+        self.not_now_button.clicked.connect(self.not_now)
+        row.addWidget(self.read_button)
+        row.addWidget(self.not_now_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.lesson: Lesson | None = None
+        self.hide()
+
+    def refresh(self) -> None:
+        try:
+            self.lesson = lesson_store.todays_tip(self.ctx.repo, self.ctx.clock.now().date())
+        except (LessonsError, DataError) as err:
+            log.warning("No lesson tip today: %s", err)
+            self.lesson = None
+        if self.lesson is None:
+            self.hide()
+            return
+        title = translated(self.lesson).title
+        self.text.setText(_("Today's tip: {lesson} — {minutes}").format(lesson=title, minutes=minutes_text()))
+        self.read_button.setAccessibleName(_("Read today's tip: {lesson}").format(lesson=title))
+        self.show()
+
+    def read(self) -> None:
+        if self.lesson is None:
+            return
+        opener = getattr(self.window(), "open_lesson", None)
+        if opener is not None:
+            opener(self.lesson.id)
+        self.refresh()
+
+    def not_now(self) -> None:
+        try:
+            lesson_store.not_now(self.ctx.repo, self.ctx.clock.now().date())
+        except DataError as err:
+            self.ctx.save_failed.emit(str(err))
+        self.refresh()

@@ -8,9 +8,11 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from sciatica_coach.core import maintenance
-from sciatica_coach.i18n import _, ngettext
-from sciatica_coach.services.progress_data import KeepingTheHabit
+from sciatica_coach.core.clock import Clock
+from sciatica_coach.i18n import _, ngettext, source_language
+from sciatica_coach.services.progress_data import KeepingTheHabit, keeping_the_habit
 from sciatica_coach.services.progress_text import long_date
+from sciatica_coach.storage.repository import Repository
 
 
 def current(kept: Sequence[KeepingTheHabit]) -> KeepingTheHabit | None:
@@ -67,4 +69,18 @@ def period_line(kept: KeepingTheHabit) -> str:
     ).format(met=met, n=len(weeks))
     return _("Keeping the habit with a lighter routine {when}, {aim}; {reached}.").format(
         when=when, aim=aim, reached=reached
+    )
+
+
+def report_lines(repo: Repository, clock: Clock | None = None) -> tuple[str, ...]:
+    """The maintenance periods for the clinician report (in English, as the report is), one line each, and
+    how they are measured; nothing when the person never chose to keep the habit."""
+    with source_language():
+        lines = [period_line(kept) for kept in keeping_the_habit(repo, clock)]
+    if not lines:
+        return ()
+    return (
+        *lines,
+        "While keeping the habit, days have no day target (0 planned); each week is measured against the "
+        "weekly aim the person chose instead.",
     )

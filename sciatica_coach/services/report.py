@@ -39,6 +39,7 @@ from sciatica_coach import APP_NAME, __version__
 from sciatica_coach.core.adherence import WeekRow
 from sciatica_coach.core.clock import Clock
 from sciatica_coach.core.model import LegReach, Outcome, SafetyEvent, SafetyEventKind
+from sciatica_coach.core.outcomes import psfs_change, sbi_change
 from sciatica_coach.i18n import source_language
 from sciatica_coach.services.progress_data import SafetyOverview
 from sciatica_coach.services.progress_text import (
@@ -80,6 +81,7 @@ TABLE_PT = 7.5  # the detail tables' text size
 TABLE_ROW_PT = 11.0
 EVENT_TIME_WIDTH_PT = 112  # "Wed 30 Sep 2026, 19:47" and a gap
 EVENT_GAP_PT = 1.5
+OUTCOME_ROWS = 16  # the latest check-ins in the report's outcome table
 MIN_EVENTS_ROOM_PT = 100  # less room than this left for the safety events: they start a new page
 LABEL_EVERY_WEEK_UP_TO = 13  # longer periods label every 4th week (and the last) on the charts
 # Listed in the report however many events there are: a red-flag "yes", a doctor's clearance of one, and the
@@ -305,6 +307,7 @@ class _Drawer:
         self._stops(data)
         self._flares_and_red_flags(data)
         self._changes(data)
+        self._outcomes(data)
         self.heading("Safety events", 40)
         self._safety(data.safety)
         self._footer()
@@ -575,6 +578,7 @@ class _Drawer:
             f"“It hurts” pressed {plural(data.count(SafetyEventKind.IT_HURTS), 'time')}; leg symptoms "
             f"spread further down after an exercise {plural(spread, 'time')}.",
             f"Flare days (excused from the plan): {flare}." if flare else "No flare days.",
+            *data.keeping_the_habit,
             *self._see_doctor_glance(data),
         ]
 
@@ -738,6 +742,43 @@ class _Drawer:
                     self.text(cell, TABLE_PT, rect=QRectF(x + 2, self.y + 1, w - 5, height))
                     x += w
                 self.y += height + 1
+
+    def _outcomes(self, data: ReportData) -> None:
+        """The clinicians' measures by date: SBI totals, PSFS averages, sitting and walking tolerance, with what
+        is known of a meaningful change (core/outcomes.py; docs/safety.md, "Outcome measures")."""
+        self.heading("Outcome measures", 40)
+        checkins = list(data.outcomes)[-OUTCOME_ROWS:]
+        if not checkins:
+            self.text("No Sciatica Bothersomeness Index or Patient-Specific Functional Scale answers yet.", 8.5)
+            return
+        self.text("SBI: Sciatica Bothersomeness Index (Patrick et al. 1995), four items over the last week, 0–6 "
+                  "each, total 0–24, lower is better. PSFS: Patient-Specific Functional Scale (Stratford et al. "
+                  "1995), the person's own activities rated 0 (unable) to 10 (as before the problem), average; "
+                  "higher is better. Tolerance: the person's estimate of minutes before the leg complains.",
+                  7.5, color=INK.muted, gap=2)  # fmt: skip
+        columns = [Column("Date", 0.9, right=False), Column("SBI (0–24)", 0.8), Column("PSFS (0–10)", 0.8),
+                   Column("PSFS activities", 2.6, right=False), Column("Sitting", 0.65),
+                   Column("Walking", 0.65)]  # fmt: skip
+        rows = [
+            [short_date(c.day), "–" if c.sbi_total is None else str(c.sbi_total),
+             "–" if c.psfs_average is None else f"{c.psfs_average:.1f}",
+             "; ".join(f"{a.name} {a.rating}" for a in c.psfs or ()) or "–",
+             "–" if c.sitting_min is None else f"{c.sitting_min} min",
+             "–" if c.walking_min is None else f"{c.walking_min} min"]
+            for c in checkins
+        ]  # fmt: skip
+        self._table(columns, rows)
+        notes = ["PSFS: a change of about 2 points in the average (3 for a single activity) is usually taken as "
+                 "clinically meaningful (Stratford et al. 1995).",
+                 "SBI: no agreed minimal important change that we could confirm; read the trend over several "
+                 "weeks rather than a single week."]  # fmt: skip
+        psfs = psfs_change(list(data.outcomes))
+        sbi = sbi_change(list(data.outcomes))
+        if psfs is not None:
+            notes.insert(0, f"PSFS average: {psfs:+.1f} since the first rating.")
+        if sbi is not None:
+            notes.insert(0, f"SBI total: {sbi:+d} since the first answer.")
+        self.lines(notes, 8)
 
     def _safety(self, safety: SafetyOverview) -> None:
         """The period's safety events in a two-column list (when, what happened), oldest first, with the room

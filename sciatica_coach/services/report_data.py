@@ -41,9 +41,11 @@ from sciatica_coach.core.model import (
     SessionRecord,
     SymptomChange,
 )
+from sciatica_coach.core.outcomes import CheckIn
 from sciatica_coach.core.plan_history import ChangeKind, PlanChange
 from sciatica_coach.core.schedule import ReminderPlan
 from sciatica_coach.i18n import ENGLISH_MONTHS
+from sciatica_coach.services import keeping_habit_text, outcomes
 from sciatica_coach.services.affected_side import affected_side
 from sciatica_coach.services.plans import plan_history
 from sciatica_coach.services.progress_data import SafetyOverview, load_history, safety_overview
@@ -406,6 +408,8 @@ class ReportData:
     flare_days: tuple[date, ...]
     changes: list[PlanChangeLine]
     affected_side: str = "not set"  # which leg has the sciatica, as the person said in Settings
+    outcomes: tuple[CheckIn, ...] = ()  # the SBI / PSFS / sitting and walking check-ins up to the report's day
+    keeping_the_habit: tuple[str, ...] = ()  # the maintenance periods, one line each (keeping_habit_text)
 
     @property
     def period_start(self) -> date:
@@ -521,6 +525,8 @@ def gather(
         flare_days=tuple(sorted(d for d in repo.excused_days() if start <= d <= today)),
         changes=plan_changes(repo, now, start),
         affected_side=REPORT_SIDE_WORDS[affected_side(repo)],
+        outcomes=tuple(c for c in outcomes.load(repo).checkins if c.day <= today),
+        keeping_the_habit=keeping_habit_text.report_lines(repo, clock),
     )
 
 

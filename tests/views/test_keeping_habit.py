@@ -151,3 +151,25 @@ def test_keeping_the_habit_survives_a_backup(data_dir: Path, tmp_path: Path) -> 
     assert keeping_the_habit(repo, clock)[0].period == kept[0].period
     assert plans.active_routine(repo, catalogue) == maintenance.lighter_routine(full, catalogue)
     repo.close()
+
+
+def test_the_report_lists_the_maintenance_period_in_english(data_dir: Path) -> None:
+    from sciatica_coach.services.report_data import gather
+
+    i18n.set_language("de")  # the report is in English whatever the window's language
+    start_repo(data_dir)
+    clock = FakeClock(datetime.combine(TODAY, time(20), tzinfo=TZ))
+    catalogue = load_catalogue()
+    repo = Repository.open(data_dir)
+    assert gather(repo, clock).keeping_the_habit == ()
+    proposal = routines.current_proposal(repo, catalogue, clock)
+    assert proposal is not None
+    routines.accept(repo, catalogue, clock, proposal, weekly_target=3)
+    clock.advance(8 * 24 * 3600)
+    lines = gather(repo, clock).keeping_the_habit
+    assert lines[0] == (
+        "Keeping the habit with a lighter routine since Tue 16 Jun 2026, aiming for 3 sessions a week; "
+        "the aim was reached in 0 of 2 weeks."
+    )
+    assert "no day target" in lines[-1]
+    repo.close()

@@ -206,7 +206,10 @@ class TodayPage(Page):
         self.flare = QPushButton(self._flare_text)  # in lines as the width needs: see fit_width
         self.flare.setToolTip(_("Switch to short, gentle sessions until your flare settles"))
         self.flare.clicked.connect(self._start_flare)
-        care_layout.addWidget(self.flare)
+        flare_button_row = QHBoxLayout()
+        flare_button_row.addWidget(self.flare)
+        flare_button_row.addStretch(1)
+        care_layout.addLayout(flare_button_row)
         symptoms_row = QHBoxLayout()
         self.symptoms_button = QPushButton(_("I have new symptoms"))
         self.symptoms_button.setToolTip(

@@ -12,13 +12,18 @@ from datetime import date
 
 from sciatica_coach.core.outcomes import (
     OUTCOMES_KEY,
+    PSFS_MEANINGFUL_CHANGE,
     CheckIn,
     Due,
     checkin_to_dict,
     current_activities,
     due,
+    psfs_change,
     read_checkins,
+    sbi_change,
 )
+from sciatica_coach.i18n import _
+from sciatica_coach.platform.locale_support import decimal
 from sciatica_coach.storage.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -60,3 +65,44 @@ def due_today(repo: Repository, today: date) -> Due:
 
 def activities(repo: Repository) -> list[str]:
     return current_activities(load(repo).checkins)
+
+
+def change_notes(checkins: list[CheckIn]) -> list[str]:
+    """What the figures say so far, with what is known of a meaningful change (Progress and the report)."""
+    notes: list[str] = []
+    psfs = psfs_change(checkins)
+    if psfs is not None:
+        if psfs >= PSFS_MEANINGFUL_CHANGE:
+            notes.append(
+                _(
+                    "Your activities score has gone up by {n} points since you started: that is a change "
+                    "clinicians count as meaningful."
+                ).format(n=decimal(psfs))
+            )
+        elif psfs <= -PSFS_MEANINGFUL_CHANGE:
+            notes.append(
+                _(
+                    "Your activities score has gone down by {n} points since you started. It may be worth "
+                    "talking this over with your doctor or physiotherapist."
+                ).format(n=decimal(-psfs))
+            )
+        else:
+            notes.append(
+                _(
+                    "Your activities score has changed by {n} points since you started; clinicians look "
+                    "for about 2 points (3 for a single activity)."
+                ).format(n=decimal(psfs))
+            )
+    sbi = sbi_change(checkins)
+    if sbi is not None:
+        notes.append(
+            _(
+                "Your bothersomeness total has gone from {first} to {last} out of 24 (lower is better). "
+                "There is no agreed size of a meaningful change for this score; a change that lasts over "
+                "several weeks says more than a single week."
+            ).format(
+                first=next(c.sbi_total for c in checkins if c.sbi_total is not None),
+                last=next(c.sbi_total for c in reversed(checkins) if c.sbi_total is not None),
+            )
+        )
+    return notes

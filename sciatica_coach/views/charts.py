@@ -529,3 +529,77 @@ class HabitScoreChart(QWidget):
         QToolTip.showText(
             self.plot.mapToGlobal(self.plot.mapFromScene(pos)), self.tooltip_for(point), self.plot
         )
+
+
+OUTCOME_PANEL_HEIGHT_PX = 150  # each of the two outcome panels (SBI, PSFS), at 100 % text
+OUTCOME_SYMBOL_SIZE_PX = 12
+
+
+class OutcomeChart(QWidget):
+    """The clinicians' measures over time, each on its own scale: the SBI total (0–24, lower is better) and
+    the PSFS average (0–10, higher is better), a point for each check-in. The page gives the same numbers as
+    text beside it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.panels: dict[str, tuple[pg.PlotWidget, pg.PlotDataItem, float]] = {}
+        for key, name, top in (("sbi", _("Bothersomeness (0–24)"), 24.0), ("psfs", _("Activities (0–10)"), 10.0)):
+            plot = pg.PlotWidget()
+            plot.setFixedHeight(OUTCOME_PANEL_HEIGHT_PX)
+            plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            plot.setAccessibleName(name)
+            plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            item = plot.getPlotItem()
+            item.setMenuEnabled(False)
+            item.hideButtons()
+            item.vb.setMouseEnabled(x=False, y=False)
+            line = pg.PlotDataItem()
+            item.addItem(line)
+            plot.setProperty("title", name)
+            self.panels[key] = (plot, line, top)
+            layout.addWidget(plot)
+        self.start: date | None = None
+        self.days = 1
+        self.apply_colors(current_colors())
+
+    def set_points(self, sbi: Sequence[tuple[date, int]], psfs: Sequence[tuple[date, float]]) -> None:
+        days = [d for d, _v in (*sbi, *psfs)]
+        self.start = min(days) if days else None
+        self.days = max(1, (max(days) - min(days)).days + 1) if days else 1
+        for key, points in (("sbi", sbi), ("psfs", psfs)):
+            _plot, line, _top = self.panels[key]
+            if self.start is None or not points:
+                line.setData([], [])
+                continue
+            x = np.array([float((d - self.start).days) for d, _v in points], dtype=float)
+            y = np.array([float(v) for _d, v in points], dtype=float)
+            line.setData(x, y)
+        self.apply_colors(current_colors())
+
+    def apply_colors(self, c: Colors) -> None:
+        font = QFont(QApplication.font())
+        font.setPointSizeF(max(10.0, font.pointSizeF() * 0.95))
+        for key, (plot, line, top) in self.panels.items():
+            item = plot.getPlotItem()
+            plot.setBackground(c.surface)
+            for side in ("left", "bottom"):
+                axis = item.getAxis(side)
+                axis.setPen(pg.mkPen(c.border))
+                axis.setTextPen(pg.mkPen(c.text))
+                axis.setStyle(tickFont=font, tickTextOffset=TICK_TEXT_OFFSET_PX, tickLength=-6)
+            item.setTitle(plot.property("title"), color=c.text, size=f"{font.pointSizeF():.0f}pt")
+            item.showGrid(x=False, y=True, alpha=0.18)
+            color = c.accent if key == "psfs" else series_colors(c)["leg"]
+            line.setPen(pg.mkPen(color, width=LINE_WIDTH_PX))
+            line.setSymbol("o")
+            line.setSymbolSize(OUTCOME_SYMBOL_SIZE_PX)
+            line.setSymbolBrush(pg.mkBrush(color))
+            line.setSymbolPen(pg.mkPen(c.surface))
+            item.getAxis("left").setWidth(AXIS_WIDTH_PX)
+            item.getAxis("left").setTicks([[(float(v), str(v)) for v in range(0, int(top) + 1, 6 if top > 10
+                                                                                  else 2)], []])
+            item.vb.setRange(yRange=(0, top * 1.15), xRange=(-3.5, self.days + 2.5), padding=0)
+            if self.start is not None:
+                item.getAxis("bottom").setTicks([day_ticks(self.start, self.days, 1 + self.days // 70), []])

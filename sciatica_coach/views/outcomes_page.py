@@ -7,8 +7,11 @@ checks are in core/outcomes.py; this dialog only asks and passes the answers on 
 
 from __future__ import annotations
 
+from html import escape
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -35,10 +38,17 @@ from sciatica_coach.core.outcomes import (
     make_checkin,
 )
 from sciatica_coach.i18n import _
+from sciatica_coach.platform.locale_support import decimal, short_date
 from sciatica_coach.services import outcomes
 from sciatica_coach.storage.repository import DataError
 from sciatica_coach.views.context import AppContext
+from sciatica_coach.views.theme import current_colors
 from sciatica_coach.views.widgets import label
+
+if TYPE_CHECKING:
+    from sciatica_coach.views.charts import OutcomeChart
+
+SCALE_BUTTON_HEIGHT_PX = 60  # the 0-6 and 0-10 buttons: pressed from a mat, read from two metres
 
 
 class NumberScale(QWidget):
@@ -62,7 +72,12 @@ class NumberScale(QWidget):
             button.setAutoExclusive(True)
             button.setMinimumSize(52, 64)
             button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-            button.setStyleSheet("QPushButton { font-size: 18pt; } QPushButton:checked { font-weight: 700; }")
+            colors = current_colors()
+            button.setStyleSheet(
+                f"QPushButton {{ font-size: 18pt; min-height: {SCALE_BUTTON_HEIGHT_PX}px; }}"
+                f"QPushButton:checked {{ background: {colors.accent}; color: {colors.window};"
+                f" border-color: {colors.accent}; font-weight: 700; }}"
+            )
             button.setAccessibleName(
                 _("{question}: {value} out of {top}").format(question=name, value=value, top=top)
             )
@@ -103,7 +118,7 @@ class _Step(QWidget):
         super().__init__()
         self.box = QVBoxLayout(self)
         self.box.setSpacing(14)
-        self.box.addWidget(label(heading, "muted"))
+        self.box.addWidget(label(heading, "big"))
         self.question = label(question, "title")
         self.box.addWidget(self.question)
 
@@ -255,7 +270,7 @@ class OutcomesDialog(QDialog):
         self.message.hide()
         layout.addWidget(self.message)
         row = QHBoxLayout()
-        self.back_button = QPushButton(_("Back"))
+        self.back_button = QPushButton(_("Go back"))
         self.back_button.clicked.connect(self.go_back)
         self.later_button = QPushButton(_("Not now"))
         self.later_button.clicked.connect(self.reject)
@@ -381,5 +396,109 @@ class OutcomesCard(QFrame):
         self.dialog = OutcomesDialog(self.ctx, asked, self.window())
         self.dialog.saved.connect(self.refresh)
         self.dialog.saved.connect(self.ctx.sessions_changed.emit)  # Progress shows the new figures
+        self.dialog.open()
+        return self.dialog
+
+
+class OutcomesTrend(QFrame):
+    """Progress's card for the clinicians' measures: a chart of the SBI totals and PSFS averages, the same
+    figures as text, and what the change so far means. The chart is built when the card first shows."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setProperty("role", "card")
+        self.box = QVBoxLayout(self)
+        self.box.setContentsMargins(22, 18, 22, 18)
+        self.box.addWidget(label(_("How you are doing, the way clinicians measure it"), "big"))
+        self.figures = label("")
+        self.figures.setTextFormat(Qt.TextFormat.RichText)
+        self.figures.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.box.addWidget(self.figures)
+        self.notes = label("", "muted")
+        self.box.addWidget(self.notes)
+        row = QHBoxLayout()
+        self.answer_button = QPushButton(_("Answer the questions now"))
+        self.answer_button.clicked.connect(self.open_dialog)
+        row.addWidget(self.answer_button)
+        row.addStretch(1)
+        self.box.addLayout(row)
+        self.chart: OutcomeChart | None = None
+        self.dialog: OutcomesDialog | None = None
+        self.loaded = outcomes.Outcomes([], [])
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.chart is None and self.loaded.checkins:
+            self._build_chart()
+
+    def _build_chart(self) -> None:
+        from sciatica_coach.views.charts import OutcomeChart
+
+        self.chart = OutcomeChart()
+        self.box.insertWidget(1, self.chart)
+        self._draw()
+
+    def _draw(self) -> None:
+        if self.chart is None:
+            return
+        checkins = self.loaded.checkins
+        self.chart.set_points(
+            [(c.day, c.sbi_total) for c in checkins if c.sbi_total is not None],
+            [(c.day, c.psfs_average) for c in checkins if c.psfs_average is not None],
+        )
+
+    def recolor(self) -> None:
+        if self.chart is not None:
+            self.chart.apply_colors(current_colors())
+
+    def refresh(self) -> None:
+        self.loaded = outcomes.load(self.ctx.repo)
+        checkins = self.loaded.checkins
+        if not checkins:
+            self.figures.setText(
+                escape(
+                    _(
+                        "No check-ins yet. Once a week, Today offers a few short questions that physiotherapists use "
+                        "to follow recovery; the answers will show here as a trend."
+                    )
+                )
+            )
+        else:
+            head = [_("Date"), _("Bothersomeness (0–24)"), _("Activities (0–10)"), _("Sitting"), _("Walking")]
+            rows = "".join(
+                "<tr>"
+                + "".join(
+                    f"<td style='padding: 2px 14px 2px 0'>{escape(cell)}</td>"
+                    for cell in (
+                        short_date(c.day),
+                        "–" if c.sbi_total is None else str(c.sbi_total),
+                        "–" if c.psfs_average is None else decimal(c.psfs_average),
+                        "–" if c.sitting_min is None else _("{n} min").format(n=c.sitting_min),
+                        "–" if c.walking_min is None else _("{n} min").format(n=c.walking_min),
+                    )
+                )
+                + "</tr>"
+                for c in checkins[-8:]
+            )
+            header = "".join(f"<th align='left' style='padding-right: 14px'>{escape(h)}</th>" for h in head)
+            self.figures.setText(f"<table><tr>{header}</tr>{rows}</table>")
+        notes = outcomes.change_notes(checkins)
+        if self.loaded.problems:
+            notes.append(
+                _("Some saved check-ins could not be read and are left out here: {why}").format(
+                    why=" ".join(dict.fromkeys(self.loaded.problems))
+                )
+            )
+        self.notes.setText("\n".join(notes))
+        self.notes.setVisible(bool(notes))
+        if self.chart is None and checkins and self.isVisible():
+            self._build_chart()
+        self._draw()
+
+    def open_dialog(self) -> OutcomesDialog:
+        due = outcomes.due_today(self.ctx.repo, self.ctx.clock.now().date())
+        self.dialog = OutcomesDialog(self.ctx, due if due.any else Due(sbi=True, psfs=True), self.window())
+        self.dialog.saved.connect(self.ctx.sessions_changed.emit)
         self.dialog.open()
         return self.dialog

@@ -161,6 +161,13 @@ class ProgressPage(Page):
         self.habit_reminders = label(keeping_habit_text.reminders_note(), "muted")
         for widget in (self.habit_text, self.habit_weeks, self.habit_reminders):
             habit_box.addWidget(widget)
+        self.full_routine_button = QPushButton(_("Go back to my full routine"))
+        self.full_routine_button.setToolTip(_("Your full routine and your day-by-day figures come back."))
+        self.full_routine_button.clicked.connect(self._back_to_full_routine)
+        habit_row = QHBoxLayout()
+        habit_row.addWidget(self.full_routine_button)
+        habit_row.addStretch(1)
+        habit_box.addLayout(habit_row)
         self.habit_frame.setVisible(False)
         self.body.addWidget(self.habit_frame)
 
@@ -263,6 +270,12 @@ class ProgressPage(Page):
         self.score_table.setVisible(False)
         score_box.addWidget(self.score_table)
         self.body.addWidget(score_frame)
+
+        # ---- the clinicians' measures (SBI, PSFS, sitting and walking), beside pain and adherence ----
+        from sciatica_coach.views.outcomes_page import OutcomesTrend
+
+        self.outcomes_trend = OutcomesTrend(ctx)
+        self.body.addWidget(self.outcomes_trend)
 
         streaks_frame, streaks_box = card(_("Best streaks"))
         streaks_box.addWidget(
@@ -452,9 +465,22 @@ class ProgressPage(Page):
         self.history = load_history(self.ctx.repo, self.ctx.clock)
         self.plans = plan_history(self.ctx.repo, self.ctx.clock.now())
         self._dirty = False
+        self.outcomes_trend.refresh()
         self._render_headline(self.history.summary())
         self._render_keeping_the_habit()
         self._render_range()
+
+    def _back_to_full_routine(self) -> None:
+        from sciatica_coach.core.catalogue import load_catalogue
+        from sciatica_coach.services.routines import back_to_full_routine
+
+        try:
+            back_to_full_routine(self.ctx.repo, load_catalogue(), self.ctx.clock)
+        except DataError as err:
+            self.show_message(str(err), problem=True)
+            return
+        self.ctx.routine_changed.emit()
+        self.refresh()
 
     def _render_keeping_the_habit(self) -> None:
         """While keeping the habit, "This week" is the week against the chosen target, in words."""
@@ -700,6 +726,7 @@ class ProgressPage(Page):
             self._chart.apply_colors(current_colors())
         if self._score_chart is not None:
             self._score_chart.apply_colors(current_colors())
+        self.outcomes_trend.recolor()
         self.calendar.update()
 
     # ---- keep and share -----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from sciatica_coach.core.lessons import READ_MINUTES, Lesson, LessonsError, app_lessons, translated
@@ -101,14 +101,16 @@ class LearnPage(Page):
         self.lesson_view.hide()
         self.body.addWidget(self.lesson_view)
         self.body.addStretch(1)
-        QShortcut(
-            QKeySequence(Qt.Key.Key_Escape),
-            self,
-            self.show_list,
-            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
-        )
         first = next(iter(self.lesson_buttons.values()), None)
         self.initial_focus: QWidget = first if first is not None else self
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc in a lesson goes back to the list (the keys a focused child leaves unused come here)."""
+        if event.key() == Qt.Key.Key_Escape and self.current is not None:
+            self.show_list()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def lesson_ids(self) -> list[str]:
         return [lesson.id for lesson in self.lessons]

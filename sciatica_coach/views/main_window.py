@@ -1,4 +1,4 @@
-"""The main window: a sidebar of pages (Today, Progress, Routine, Reminders, Settings) and a page stack.
+"""The main window: a sidebar of pages (Today, Progress, Routine, Reminders, Settings, Learn) and a page stack.
 
 Pages are built the first time they are shown, so heavy ones (Progress loads pyqtgraph) cost nothing at start."""
 
@@ -246,7 +246,7 @@ class MainWindow(QMainWindow):
                 opener(lesson_id)
 
     def go_to_page(self, key: str) -> None:
-        """A page chosen with its shortcut (Ctrl+1…5) or the sidebar. While a session is open, the session
+        """A page chosen with its shortcut (Ctrl+1…6) or the sidebar. While a session is open, the session
         decides first: a running session asks "End the session now?" (like Esc) and stays, the pain check
         after it waits to be answered; a stage where nothing is under way (the guidance note, the safety
         questions, the pain check before) closes, and the page opens. Never a page over a half-shown session."""

@@ -27,7 +27,7 @@ def test_title_and_navigation(qtbot: QtBot, data_dir: Path) -> None:
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     assert window.windowTitle() == "Sciatica Coach"
-    assert list(window.nav_buttons) == ["today", "progress", "routine", "reminders", "settings"]
+    assert list(window.nav_buttons) == ["today", "progress", "routine", "reminders", "settings", "learn"]
     assert window.current_key() == "today"
     qtbot.mouseClick(window.nav_buttons["reminders"], Qt.MouseButton.LeftButton)
     assert window.current_key() == "reminders"

@@ -71,8 +71,14 @@ def notice_text(notice: Due, length_s: int | None = None, flare: bool = False) -
             )
         return _("Your exercises are still there for today"), missed.format(time=shown_time)
     if flare:
-        body = _("A short, gentle session at {time}, whenever you're ready. Moving a little helps during a flare; "
-                 "stop anything that makes your leg worse.").format(time=shown_time)  # fmt: skip
+        gentle = _("A short, gentle session at {time}, whenever you're ready.").format(time=shown_time)
+        if length_s is not None:
+            gentle = _("A short, gentle session at {time} — {length}, whenever you're ready.").format(
+                time=shown_time, length=about_minutes(length_s)
+            )
+        body = (
+            gentle + " " + _("Moving a little helps during a flare; stop anything that makes your leg worse.")
+        )
         return _("Time for a short, gentle session"), body
     if length_s is None:
         body = _("Your {time} session, whenever you're ready.").format(time=shown_time)

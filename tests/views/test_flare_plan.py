@@ -19,6 +19,7 @@ from sciatica_coach.core.schedule import Due, DueKind
 from sciatica_coach.platform.notifications import notice_text
 from sciatica_coach.services import flare
 from sciatica_coach.services.plans import active_routine, set_avoided_direction
+from sciatica_coach.services.reminders import ReminderService
 from sciatica_coach.services.report_data import day_ranges, gather
 from sciatica_coach.services.routines import current_proposal, routine_for_today
 from sciatica_coach.storage.backup import read_backup, restore, write_backup
@@ -27,6 +28,7 @@ from sciatica_coach.views.main_window import MainWindow
 from sciatica_coach.views.today_page import TodayPage
 from tests.core.test_progression import session
 from tests.helpers import FakeClock, main_window, session_record
+from tests.test_reminders_service import FakeTimer
 
 TZ = ZoneInfo("Europe/London")
 MONDAY = datetime(2026, 3, 16, 12, 0, tzinfo=TZ)
@@ -107,8 +109,16 @@ def test_reminders_during_a_flare_ask_for_a_short_gentle_session(data_dir: Path)
     due = Due("19:00", MONDAY.date(), MONDAY, DueKind.ON_TIME)
     title, body = notice_text(due, 600, flare=True)
     assert title == "Time for a short, gentle session" and "short, gentle session" in body
-    assert "about 10 minutes" not in body
+    assert "about 10 minutes" in body and "stop anything that makes your leg worse" in body
+    service = ReminderService(
+        repo, FakeClock(MONDAY), timer_factory=FakeTimer, zone_fingerprint=lambda: "London"
+    )
+    assert service.notice_words(due)[0] == "Time for your exercises"
     flare.start_flare(repo, MONDAY.date())
+    title, body = service.notice_words(due)
+    assert title == "Time for a short, gentle session" and "about 2 minutes" in body, (
+        "the flare routine's length"
+    )
     plan_before = repo.state("reminder_plan")
     flare.end_flare(repo)
     assert repo.state("reminder_plan") == plan_before, "the person's reminders are never deleted"

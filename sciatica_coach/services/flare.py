@@ -105,3 +105,10 @@ def flare_routine(repo: Repository, catalogue: Catalogue) -> Routine:
 def steps_held_back(repo: Repository, today: date) -> bool:
     """No step up during a flare or in the week after one (core/flare.py); easing off is still suggested."""
     return rules.steps_held_back(repo.excused_days(), current_flare(repo) is not None, today)
+
+
+def flare_days_so_far(repo: Repository, today: date) -> set[date]:
+    """The recorded flare days and those of the flare going on now (not yet recorded if the app was not
+    opened on them): what the report lists. Reads only, for a read-only data folder too."""
+    flare = current_flare(repo)
+    return repo.excused_days() | (set(flare.days(today)) if flare is not None else set())

@@ -45,7 +45,7 @@ from sciatica_coach.core.outcomes import CheckIn
 from sciatica_coach.core.plan_history import ChangeKind, PlanChange
 from sciatica_coach.core.schedule import ReminderPlan
 from sciatica_coach.i18n import ENGLISH_MONTHS
-from sciatica_coach.services import keeping_habit_text, outcomes
+from sciatica_coach.services import flare, keeping_habit_text, outcomes
 from sciatica_coach.services.affected_side import affected_side
 from sciatica_coach.services.plans import plan_history
 from sciatica_coach.services.progress_data import SafetyOverview, load_history, safety_overview
@@ -522,7 +522,7 @@ def gather(
         reach_after={reach: reach_after[reach] for reach in REACH_ORDER},
         exercises=exercise_figures((s for _, s in sessions), events),
         stops=stop_reasons(sessions),
-        flare_days=tuple(sorted(d for d in repo.excused_days() if start <= d <= today)),
+        flare_days=tuple(sorted(d for d in flare.flare_days_so_far(repo, today) if start <= d <= today)),
         changes=plan_changes(repo, now, start),
         affected_side=REPORT_SIDE_WORDS[affected_side(repo)],
         outcomes=tuple(c for c in outcomes.load(repo).checkins if c.day <= today),

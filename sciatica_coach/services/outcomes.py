@@ -75,8 +75,8 @@ def change_notes(checkins: list[CheckIn]) -> list[str]:
         if psfs >= PSFS_MEANINGFUL_CHANGE:
             notes.append(
                 _(
-                    "Your activities score has gone up by {n} points since you started: that is a change "
-                    "clinicians count as meaningful."
+                    "Your activities score has gone up by {n} points since you started: more than the 2 points "
+                    "clinicians look for as a real change."
                 ).format(n=decimal(psfs))
             )
         elif psfs <= -PSFS_MEANINGFUL_CHANGE:

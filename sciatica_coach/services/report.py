@@ -768,10 +768,12 @@ class _Drawer:
             for c in checkins
         ]  # fmt: skip
         self._table(columns, rows)
-        notes = ["PSFS: a change of about 2 points in the average (3 for a single activity) is usually taken as "
-                 "clinically meaningful (Stratford et al. 1995).",
-                 "SBI: no agreed minimal important change that we could confirm; read the trend over several "
-                 "weeks rather than a single week."]  # fmt: skip
+        notes = ["PSFS: about 2 points in the average (3 for a single activity) is the minimum detectable change "
+                 "(90% confidence) given with the published scale (Stratford et al. 1995), commonly used as the "
+                 "threshold for a real change.",
+                 "SBI: we could not confirm an agreed minimal important change; Haugen et al. 2011 proposed a total "
+                 "of 6.5 or less at 12 months as a cut-off for success. Read the trend over several weeks rather "
+                 "than a single week. Answers are self-reported at home, not taken in clinic."]  # fmt: skip
         psfs = psfs_change(list(data.outcomes))
         sbi = sbi_change(list(data.outcomes))
         if psfs is not None:

@@ -65,6 +65,7 @@ def test_progress_shows_the_figures_and_the_change(qtbot: QtBot, data_dir: Path)
         assert "17" in text and "7" in text and "10 min" in text  # SBI totals 17 → 7, sitting 10 min
         assert "2.5" in text or "2,5" in text  # PSFS average (the locale's decimal sign)
         assert "gone up by 3.0 points" in trend.notes.text() or "gone up by 3,0 points" in trend.notes.text()
+        assert "more than the 2 points" in trend.notes.text()
         assert "from 17 to 7 out of 24" in trend.notes.text()
         assert trend.chart is not None and trend.chart.isVisibleTo(trend)
 
@@ -103,4 +104,4 @@ def test_the_report_has_the_outcome_table(qtbot: QtBot, data_dir: Path, tmp_path
     assert "Putting on socks 6; Sitting 5" in text
     assert "SBI total: -10 since the first answer." in text
     assert "PSFS average: +3.0 since the first rating." in text
-    assert "about 2 points" in text
+    assert "about 2 points" in text and "Haugen et al. 2011" in text

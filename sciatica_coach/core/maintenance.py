@@ -279,6 +279,20 @@ def way_back(
     )
 
 
+def back_by_choice(full_routine: Routine) -> Proposal:
+    """The person's own choice to go back to ``full_routine`` (from Progress), at any time."""
+    why = _("You chose to go back to your full routine.")
+    return Proposal(
+        kind=ChangeKind.FULL_PLAN,
+        title=_("Back to the full routine"),
+        reason=why,
+        question=why,
+        from_phase=full_routine.phase,
+        to_phase=full_routine.phase,
+        new_routine=full_routine,
+    )
+
+
 # --- the weekly figures --------------------------------------------------------------------------------------
 
 

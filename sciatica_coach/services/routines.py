@@ -167,6 +167,15 @@ def full_routine(repo: Repository, clock: Clock, period: maintenance.Period) -> 
     return plan_history(repo, clock.now()).routine_on(period.start - timedelta(days=1))
 
 
+def back_to_full_routine(repo: Repository, catalogue: Catalogue, clock: Clock) -> Routine | None:
+    """End keeping the habit because the person chose to: the full routine is saved again (and the choice
+    recorded). None when they were not keeping the habit."""
+    period = maintenance_period(repo, clock)
+    if period is None:
+        return None
+    return accept(repo, catalogue, clock, maintenance.back_by_choice(full_routine(repo, clock, period)))
+
+
 def _record(repo: Repository, decision: Decision) -> None:
     raw = repo.state(HISTORY_KEY) or []
     entries = [*(raw if isinstance(raw, list) else []), decision_to_dict(decision)]

@@ -14,6 +14,7 @@ from sciatica_coach.core.catalogue import Catalogue
 from sciatica_coach.core.progression import PHASE_KINDS, ChangeKind, Decision, Proposal
 from sciatica_coach.i18n import N_, _, ngettext
 from sciatica_coach.services import routines
+from sciatica_coach.services.decisions import progression_history
 from sciatica_coach.services.progress_text import long_date
 from sciatica_coach.storage.repository import DataError
 from sciatica_coach.views.context import AppContext
@@ -115,7 +116,7 @@ class ChangesCard(RoutineCard):
         self.box.addWidget(self.history_label)
 
     def refresh(self) -> None:
-        accepted = [d for d in routines.progression_history(self.ctx.repo) if d.accepted]
+        accepted = [d for d in progression_history(self.ctx.repo) if d.accepted]
         if not accepted:
             self.history_label.setText(
                 _(

@@ -21,6 +21,7 @@ from sciatica_coach.core.catalogue import load_catalogue
 from sciatica_coach.core.model import Phase, Routine
 from sciatica_coach.core.progression import ChangeKind, Proposal
 from sciatica_coach.services import plans, routines
+from sciatica_coach.services.decisions import progression_history
 from sciatica_coach.services.progress_data import keeping_the_habit
 from sciatica_coach.storage.backup import read_backup, restore, write_backup
 from sciatica_coach.storage.repository import Repository
@@ -173,3 +174,30 @@ def test_the_report_lists_the_maintenance_period_in_english(data_dir: Path) -> N
     )
     assert "no day target" in lines[-1]
     repo.close()
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_progress_lets_the_person_go_back_to_the_full_routine_at_any_time(
+    qtbot: QtBot, data_dir: Path, language: str
+) -> None:
+    i18n.set_language(language)
+    full = start_repo(data_dir)
+    clock = FakeClock(datetime.combine(TODAY, time(20), tzinfo=TZ))
+    catalogue = load_catalogue()
+    repo = Repository.open(data_dir)
+    proposal = routines.current_proposal(repo, catalogue, clock)
+    assert proposal is not None
+    routines.accept(repo, catalogue, clock, proposal, weekly_target=3)
+    clock.advance(24 * 3600)
+    progress = ProgressPage(AppContext(repo, clock, fake_services()))
+    qtbot.addWidget(progress)
+    progress.show()
+    progress.refresh()
+    assert progress.habit_frame.isVisibleTo(progress)
+    assert progress.figures["this_week"].text() == {"en": "0 of 3", "de": "0 von 3"}[language]
+    with qtbot.waitSignal(progress.ctx.routine_changed, timeout=1000):
+        qtbot.mouseClick(progress.full_routine_button, Qt.MouseButton.LeftButton)
+    assert plans.active_routine(repo, catalogue) == full
+    assert routines.maintenance_period(repo, clock) is None
+    assert not progress.habit_frame.isVisibleTo(progress)
+    assert progression_history(repo)[-1].kind is ChangeKind.FULL_PLAN

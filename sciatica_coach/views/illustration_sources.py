@@ -948,19 +948,20 @@ def lesson_sleeping() -> Drawing:
     d.torso(hip, shoulder, (0.0, 2.0))
     d.head(shoulder, angle_of(shoulder, (head[0], head_y)))
     # both legs bent forward at hip and knee, one above the other, the pillow between the knees
-    far_knee = polar(hip, 62, THIGH)
-    far_ankle = polar(far_knee, -22, SHIN)
+    far_knee = polar(hip, 52, THIGH)
+    far_ankle = polar(far_knee, -20, SHIN)
     d.limb([hip, far_knee, far_ankle, polar(far_ankle, -10, FOOT)], far=True)
-    near_knee = polar(hip, 30, THIGH)
-    near_ankle = polar(near_knee, -40, SHIN)
+    near_knee = polar(hip, 24, THIGH)
+    near_ankle = polar(near_knee, -36, SHIN)
     knee_mid = lerp(far_knee, near_knee, 0.5)
     d.marks.append(
-        f'<ellipse cx="{fmt(knee_mid[0] + 2)}" cy="{fmt(knee_mid[1])}" rx="12" ry="26" '
-        f'transform="rotate(20 {fmt(knee_mid[0] + 2)} {fmt(knee_mid[1])})" fill="{ACCENT}" '
+        f'<ellipse cx="{fmt(knee_mid[0] + 2)}" cy="{fmt(knee_mid[1])}" rx="12" ry="22" '
+        f'transform="rotate(30 {fmt(knee_mid[0] + 2)} {fmt(knee_mid[1])})" fill="{ACCENT}" '
         f'fill-opacity="0.35" stroke="{ACCENT}" stroke-width="{fmt(PROP_W)}"/>'
     )
     d.limb([hip, near_knee, near_ankle, polar(near_ankle, -10, FOOT)])
-    d.limb(arm(shoulder, (hip[0] - 14, lying - 6), -1))
+    # the near arm rests along the body, the hand in front of the hip
+    d.limb(arm(shoulder, (hip[0] - 6, lying - 14), 1))
     return d
 
 

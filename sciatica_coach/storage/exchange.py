@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 from sciatica_coach import __version__
 from sciatica_coach.core.chosen_files import MB, ChosenFileError, TooLargeError, read_chosen_file, size_words
 from sciatica_coach.core.model import SafetyEvent, SessionRecord, SymptomChange
+from sciatica_coach.core.outcomes import OUTCOMES_KEY, CheckIn, checkin_to_dict, read_checkins
 from sciatica_coach.core.plan_history import (
     PLAN_HISTORY_KEY,
     REASON_FIRST_READ,
@@ -104,6 +105,7 @@ class ImportBundle:
     plan_start: date | None
     safety_events: tuple[SafetyEvent, ...] = ()
     plan_history: PlanHistory | None = None  # None when the file has none
+    outcomes: tuple[CheckIn, ...] = ()  # SBI / PSFS / sitting and walking check-ins (damaged ones left out)
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,7 @@ def export_json(repo: Repository, now: datetime) -> str:
         "sessions": [session_to_dict(s) for s in repo.sessions()],
         "safety_events": [event_to_dict(e) for e in repo.safety_events()],
         "plan_history": history_to_list(history_from_list(repo.state(PLAN_HISTORY_KEY))),
+        "outcome_checkins": [checkin_to_dict(c) for c in read_checkins(repo.state(OUTCOMES_KEY))[0]],
     }
     return _terminal_safe_json(json.dumps(payload, ensure_ascii=False, indent=1)) + "\n"
 
@@ -360,6 +363,7 @@ def parse_import(blob: bytes, source: str | None = None) -> ImportBundle:
         plan_start,
         tuple(events),
         history_from_list(data.get("plan_history")) or None,
+        tuple(read_checkins(data.get("outcome_checkins"))[0]),  # read tolerantly, like the plan history
     )
 
 
@@ -391,6 +395,7 @@ def apply_import(repo: Repository, bundle: ImportBundle) -> ImportResult:
                 repo.set_state("plan_start", bundle.plan_start.isoformat())
         if bundle.plan_history and not _has_own_plan_history(repo):
             repo.set_state(PLAN_HISTORY_KEY, history_to_list(bundle.plan_history))
+        _add_outcomes(repo, bundle.outcomes)
     except DataError as err:
         stored_ids = {s.id for s in repo.sessions()} & session_ids
         result = ImportResult(
@@ -400,6 +405,17 @@ def apply_import(repo: Repository, bundle: ImportBundle) -> ImportResult:
         )
         raise PartialImportError(str(err), result, len(session_ids - had_ids)) from None
     return ImportResult(added=added, already_there=len(bundle.sessions) - added, events_added=events_added)
+
+
+def _add_outcomes(repo: Repository, checkins: tuple[CheckIn, ...]) -> None:
+    """The bundle's check-ins on days the folder has none for: importing twice never doubles one, and a
+    day already answered here keeps this folder's answers. Stored entries are kept as they are."""
+    stored = repo.state(OUTCOMES_KEY)
+    stored = list(stored) if isinstance(stored, list) else []
+    days = {item.get("day") for item in stored if isinstance(item, dict)}
+    new = [checkin_to_dict(c) for c in checkins if c.day.isoformat() not in days]
+    if new:
+        repo.set_state(OUTCOMES_KEY, stored + new)
 
 
 def _stored_event_keys(repo: Repository, bundle: ImportBundle) -> set[tuple[str, str, str, str]]:

@@ -58,3 +58,25 @@ def test_a_broken_record_reads_as_a_plain_message(tmp_path: Path) -> None:
     outcomes.save(repo, make_checkin(date(2026, 3, 16), walking_min=30))
     assert "rubbish" in repo.state(OUTCOMES_KEY)
     assert outcomes.due_today(repo, date(2026, 3, 16)).sbi
+
+
+def test_the_history_export_carries_the_check_ins_and_importing_twice_never_doubles(tmp_path: Path) -> None:
+    from sciatica_coach.storage.exchange import apply_import, export_json, parse_import
+
+    source = Repository.open(tmp_path / "a")
+    first = make_checkin(date(2026, 3, 2), sbi=[4, 3, 2, 5], psfs=[{"name": "Walking", "rating": 3}])
+    outcomes.save(source, first)
+    source.set_state(OUTCOMES_KEY, [*source.state(OUTCOMES_KEY), {"day": "2026-03-09", "sbi": "broken"}])
+    blob = export_json(source, NOW).encode()
+    target = Repository.open(tmp_path / "b")
+    later = make_checkin(date(2026, 3, 16), walking_min=30)
+    outcomes.save(target, later)
+    apply_import(target, parse_import(blob))
+    assert outcomes.load(target).checkins == [first, later]  # the broken one is left out
+    apply_import(target, parse_import(blob))
+    assert len(target.state(OUTCOMES_KEY)) == 2  # importing twice never doubles
+    third = Repository.open(tmp_path / "c")
+    own = make_checkin(date(2026, 3, 2), sbi=[0, 0, 0, 0])  # the same day answered here: kept as it is
+    outcomes.save(third, own)
+    apply_import(third, parse_import(blob))
+    assert outcomes.load(third).checkins == [own]

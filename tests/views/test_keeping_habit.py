@@ -201,3 +201,30 @@ def test_progress_lets_the_person_go_back_to_the_full_routine_at_any_time(
     assert routines.maintenance_period(repo, clock) is None
     assert not progress.habit_frame.isVisibleTo(progress)
     assert progression_history(repo)[-1].kind is ChangeKind.FULL_PLAN
+
+
+def test_today_offers_it_in_the_main_window_with_the_weekly_choice(qtbot: QtBot, data_dir: Path) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from sciatica_coach.views.main_window import MainWindow
+    from sciatica_coach.views.today_page import TodayPage
+
+    full = start_repo(data_dir)
+    clock = FakeClock(datetime.combine(TODAY, time(20), tzinfo=TZ))
+    window = MainWindow(AppContext(Repository.open(data_dir), clock, fake_services()))
+    qtbot.addWidget(window)
+    window.show()
+    page = window.page("today")
+    assert isinstance(page, TodayPage)
+    QApplication.processEvents()
+    assert page.proposal is not None and page.proposal.kind is ChangeKind.MAINTENANCE
+    choice = page.maintenance_choice
+    assert choice is not None and choice.isVisibleTo(page)
+    assert load_catalogue().get("bridge").name in choice.routine_list.text()
+    qtbot.mouseClick(choice.target_buttons[2], Qt.MouseButton.LeftButton)
+    page.accept_button.click()
+    period = routines.maintenance_period(page.ctx.repo, clock)
+    assert period is not None and period.weekly_target == 2
+    assert plans.active_routine(page.ctx.repo, load_catalogue()) == maintenance.lighter_routine(
+        full, load_catalogue()
+    )

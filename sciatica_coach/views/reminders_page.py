@@ -164,6 +164,12 @@ class RemindersPage(Page):
                 "muted",
             )
         )
+        # Keeping the habit: the times stay (so the habit does), the words say 2-3 a week is the aim now.
+        self.habit_note = label("")
+        self.habit_note.setVisible(False)
+        times_layout.addWidget(self.habit_note)
+        self._show_habit_note()
+        ctx.routine_changed.connect(self._show_habit_note)
         self._rows_box = QVBoxLayout()
         self._rows_box.setSpacing(2)
         times_layout.addLayout(self._rows_box)
@@ -230,6 +236,16 @@ class RemindersPage(Page):
         self._update_add_button()
 
     # -- rows ----------------------------------------------------------------------------------------
+
+    def _show_habit_note(self) -> None:
+        from sciatica_coach.services import keeping_habit_text
+        from sciatica_coach.services.progress_data import keeping_the_habit
+
+        now = keeping_habit_text.current(keeping_the_habit(self.ctx.repo, self.ctx.clock))
+        self.habit_note.setVisible(now is not None)
+        if now is not None:
+            words = (keeping_habit_text.headline(now), keeping_habit_text.reminders_note())
+            self.habit_note.setText(" ".join(words))
 
     def _add_row(self, reminder: Reminder) -> ReminderRow:
         row = ReminderRow(reminder)

@@ -228,3 +228,27 @@ def test_today_offers_it_in_the_main_window_with_the_weekly_choice(qtbot: QtBot,
     assert plans.active_routine(page.ctx.repo, load_catalogue()) == maintenance.lighter_routine(
         full, load_catalogue()
     )
+
+
+def test_reminders_keep_their_times_and_say_two_or_three_a_week_is_the_aim(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    from sciatica_coach.core.schedule import plan_to_dict
+    from sciatica_coach.views.reminders_page import RemindersPage
+
+    start_repo(data_dir)
+    clock = FakeClock(datetime.combine(TODAY, time(20), tzinfo=TZ))
+    catalogue = load_catalogue()
+    repo = Repository.open(data_dir)
+    before = plan_to_dict(plans.reminder_plan(repo))
+    page = RemindersPage(AppContext(repo, clock, fake_services()))
+    qtbot.addWidget(page)
+    assert not page.habit_note.isVisibleTo(page)
+    proposal = routines.current_proposal(repo, catalogue, clock)
+    assert proposal is not None
+    routines.accept(repo, catalogue, clock, proposal, weekly_target=3)
+    page.ctx.routine_changed.emit()
+    assert page.habit_note.isVisibleTo(page)
+    assert "Two or three sessions a week is the aim now" in page.habit_note.text()
+    assert "aiming for 3 sessions a week" in page.habit_note.text()
+    assert plan_to_dict(plans.reminder_plan(repo)) == before  # the person's reminder times are kept

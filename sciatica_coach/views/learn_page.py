@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QKeyEvent, QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from sciatica_coach.core.lessons import READ_MINUTES, Lesson, LessonsError, app_lessons, translated
 from sciatica_coach.i18n import _
@@ -19,12 +19,14 @@ from sciatica_coach.services import lessons as lesson_store
 from sciatica_coach.storage.repository import DataError
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.illustrations import IllustrationWidget
-from sciatica_coach.views.widgets import Page, card, label
+from sciatica_coach.views.widgets import PAGE_MARGINS, Page, card, label
 
 log = logging.getLogger(__name__)
 
 LESSON_DRAWING_MIN_W = 320  # the drawing in a lesson: large enough to read from two metres
 LESSON_DRAWING_MAX_W = 520  # and no wider, so the steps beside it stay on the same screen
+LESSON_DRAWING_NARROW_W = 240  # the least it shrinks to in a small window, the words then under it
+READABLE_LINE_CHARS = 24  # the steps beside the drawing get at least this many characters a line
 
 
 def minutes_text() -> str:
@@ -74,10 +76,11 @@ class LearnPage(Page):
         self.lesson_title.setAccessibleName("")
         lesson_layout.addWidget(self.lesson_title)
         # the drawing beside the words: both on one screen, the words large
-        row = QHBoxLayout()
+        row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         row.setSpacing(24)
+        self.lesson_row = row  # the words go under the drawing when both don't fit side by side
         self.drawing = IllustrationWidget()
-        self.drawing.setMinimumSize(LESSON_DRAWING_MIN_W, round(LESSON_DRAWING_MIN_W * 3 / 4))
+        self.drawing.setMinimumSize(LESSON_DRAWING_NARROW_W, round(LESSON_DRAWING_NARROW_W * 3 / 4))
         self.drawing.setMaximumWidth(LESSON_DRAWING_MAX_W)
         row.addWidget(self.drawing, 1, Qt.AlignmentFlag.AlignTop)
         words = QVBoxLayout()
@@ -103,6 +106,18 @@ class LearnPage(Page):
         self.body.addStretch(1)
         first = next(iter(self.lesson_buttons.values()), None)
         self.initial_focus: QWidget = first if first is not None else self
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_width()
+
+    def fit_width(self) -> None:
+        """Drawing and words side by side when there is room for both, else the words under the drawing."""
+        words_w = self.steps_label.fontMetrics().averageCharWidth() * READABLE_LINE_CHARS
+        side_by_side = self.viewport().width() - 2 * PAGE_MARGINS[0] >= LESSON_DRAWING_MIN_W + 24 + words_w
+        wanted = QBoxLayout.Direction.LeftToRight if side_by_side else QBoxLayout.Direction.TopToBottom
+        if self.lesson_row.direction() != wanted:
+            self.lesson_row.setDirection(wanted)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Esc in a lesson goes back to the list (the keys a focused child leaves unused come here)."""

@@ -158,3 +158,20 @@ def test_learn_and_a_lesson_in_german(qtbot: QtBot, data_dir: Path) -> None:
         today = today_page(window)
         assert today.lesson_tip.text.text().startswith("Tipp für heute: ")
         assert today.lesson_tip.not_now_button.text() == "Jetzt nicht"
+
+
+def test_a_lesson_fits_a_small_window_with_large_text(qtbot: QtBot, data_dir: Path) -> None:
+    repo = Repository.open(data_dir)
+    repo.set_setting("text_scale", 150)
+    with main_window(qtbot, repo, FakeClock(START)) as window:
+        window.apply_appearance()
+        window.resize(1280, 800)
+        page = learn_page(window)
+        page.open_lesson("lifting")
+        QApplication.processEvents()
+        wide = page.lesson_row.direction()
+        window.resize(760, 540)  # the window's minimum size
+        QApplication.processEvents()
+        assert wide.name == "LeftToRight"  # drawing and words side by side when there is room
+        assert page.lesson_row.direction().name == "TopToBottom"  # else the words under the drawing
+        assert page.horizontalScrollBar().maximum() == 0  # nothing cut off at the side

@@ -169,6 +169,7 @@ class ProgressPage(Page):
         habit_row.addStretch(1)
         habit_box.addLayout(habit_row)
         self.habit_frame.setVisible(False)
+        self._keeping_the_habit = False
         self.body.addWidget(self.habit_frame)
 
         # ---- weekly chart ----
@@ -485,6 +486,7 @@ class ProgressPage(Page):
     def _render_keeping_the_habit(self) -> None:
         """While keeping the habit, "This week" is the week against the chosen target, in words."""
         now = keeping_habit_text.current(keeping_the_habit(self.ctx.repo, self.ctx.clock))
+        self._keeping_the_habit = now is not None
         self.habit_frame.setVisible(now is not None)
         if now is None:
             return
@@ -573,7 +575,13 @@ class ProgressPage(Page):
         self.rows = history.weekly_table(self.weeks)
         if self._chart is not None:
             self._chart.set_rows(self.rows, history.today)
-        self.chart_summary.setText(weeks_summary(self.rows, history.today))
+        summary = weeks_summary(self.rows, history.today)
+        if self._keeping_the_habit:  # the chart's planned numbers leave those days out: say so
+            summary += " " + _(
+                "While you keep the habit, days have no day target; each week is measured against the aim "
+                "you chose, under “Keeping the habit”."
+            )
+        self.chart_summary.setText(summary)
         self._fill_table()
         calendar_weeks = max(self.weeks, CALENDAR_MIN_WEEKS)
         today = history.today

@@ -108,6 +108,9 @@ def test_the_offer_the_weekly_choice_progress_and_the_way_back(
     assert progress.figures["this_week"].text() == {"en": "1 of 2", "de": "1 von 2"}[language]
     assert {"en": "1 of 2 this week", "de": "1 von 2 diese Woche"}[language] in progress.habit_weeks.text()
     assert progress.history is not None and progress.history.cell(clock.now().date()).target == 0
+    assert {"en": "under “Keeping the habit”", "de": "unter „Dranbleiben“"}[
+        language
+    ] in progress.chart_summary.text()
     shoot(progress, f"keeping-habit-progress-{language}.png")
 
     # Pain above 3 on two days: the full routine is offered back, kindly, and restored on yes.

@@ -922,8 +922,8 @@ def lesson_bed() -> Drawing:
     d.torso(hip, shoulder, (0.0, -3.0))
     d.head(shoulder, 60)
     d.limb([hip, knee, ankle, polar(ankle, 180, FOOT)], accent=True)
-    # the near hand pushes on the mattress in front of the chest
-    d.limb(arm(shoulder, (hip[0] + 10, BED_TOP_Y - LIMB_W / 2), 1))
+    # the near hand pushes on the mattress under the shoulder
+    d.limb(arm(shoulder, (shoulder[0] + 6, BED_TOP_Y - LIMB_W / 2), 1), accent=True)
     d.arrow((shoulder[0] + 30, shoulder[1] + 8), (shoulder[0] + 40, shoulder[1] - 20), (shoulder[0] + 16, shoulder[1] - 44))
     d.arrow((knee[0] - 14, knee[1] - 22), (knee[0] - 40, knee[1] - 6), (knee[0] - 36, knee[1] + 34))
     return d

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from sciatica_coach.views.charts import OutcomeChart
 
 SCALE_BUTTON_HEIGHT_PX = 60  # the 0-6 and 0-10 buttons: pressed from a mat, read from two metres
+MINUTES_STEP = 5  # the - and + buttons beside the sitting and walking minutes
 
 
 class NumberScale(QWidget):
@@ -152,6 +153,7 @@ class ToleranceStep(_Step):
         self.box.addWidget(
             label(_("A rough guess in minutes is fine. Leave 0 if you'd rather not say."), "big")
         )
+        self.steppers: dict[str, tuple[QPushButton, QPushButton]] = {}  # "−5" and "+5", by what they change
         self.sitting = self._minutes(_("Sitting"))
         self.walking = self._minutes(_("Walking"))
         self.box.addStretch(1)
@@ -165,7 +167,18 @@ class ToleranceStep(_Step):
         spin.setMinimumSize(180, 56)
         spin.setStyleSheet("QSpinBox { font-size: 18pt; }")
         spin.setAccessibleName(_("{what}, minutes").format(what=what))
+        less, more = QPushButton("−5"), QPushButton("+5")
+        for button, step, words in ((less, -MINUTES_STEP, _("{what}: 5 minutes less")),
+                                    (more, MINUTES_STEP, _("{what}: 5 minutes more"))):  # fmt: skip
+            button.setMinimumSize(72, SCALE_BUTTON_HEIGHT_PX)
+            button.setStyleSheet("QPushButton { font-size: 16pt; }")
+            button.setAccessibleName(words.format(what=what))
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys go to the number itself
+            button.clicked.connect(lambda _checked=False, s=step: spin.setValue(spin.value() + s))
+        row.addWidget(less)
         row.addWidget(spin)
+        row.addWidget(more)
+        self.steppers[what] = (less, more)
         self.box.addLayout(row)
         return spin
 
@@ -285,7 +298,7 @@ class OutcomesDialog(QDialog):
         self.next_button.setMinimumHeight(52)
         row.addWidget(self.next_button)
         layout.addLayout(row)
-        self.resize(860, 560)
+        self.resize(860, max(600, self.sizeHint().height()))  # the longest step, in its language, fits
         self._show_step(0)
 
     def step(self) -> _Step:
@@ -293,7 +306,12 @@ class OutcomesDialog(QDialog):
 
     def _show_step(self, index: int) -> None:
         self.stack.setCurrentIndex(index)
-        self.step().focus_target().setFocus()
+        target = self.step().focus_target()
+        target.setFocus(
+            Qt.FocusReason.TabFocusReason
+        )  # as by Tab: a number's text is selected, typing replaces it
+        if isinstance(target, QSpinBox):
+            target.selectAll()
         self._update()
 
     def _update(self, *_args: object) -> None:

@@ -14,17 +14,10 @@ from pytestqt.qtbot import QtBot
 from sciatica_coach.core.outcomes import make_checkin
 from sciatica_coach.services import outcomes
 from sciatica_coach.storage.repository import Repository
-from sciatica_coach.views.outcomes_page import OutcomesDialog
 from sciatica_coach.views.today_page import TodayPage
 from tests.helpers import FakeClock, main_window
 
 NOW = datetime(2026, 3, 16, 12, 0, tzinfo=ZoneInfo("Europe/London"))
-
-
-def _key(qtbot: QtBot, dialog: OutcomesDialog, text: str) -> None:
-    target = QApplication.focusWidget() or dialog
-    for char in text:
-        qtbot.keyClick(target, char)
 
 
 def test_answered_by_keys_from_today(qtbot: QtBot, data_dir: Path) -> None:
@@ -45,8 +38,10 @@ def test_answered_by_keys_from_today(qtbot: QtBot, data_dir: Path) -> None:
             qtbot.keyClick(step.focus_target(), Qt.Key.Key_Return)
         tolerance = dialog.step()
         assert tolerance is dialog.tolerance
-        dialog.tolerance.sitting.setValue(20)
-        dialog.tolerance.walking.setValue(15)
+        qtbot.keyClicks(dialog.tolerance.sitting, "20")  # digits typed into the focused number
+        _less, more = dialog.tolerance.steppers["Walking"]
+        for _press in range(3):
+            qtbot.mouseClick(more, Qt.MouseButton.LeftButton)  # the big +5 button, three times
         dialog.go_on()
         first = dialog.activity_steps[0]
         assert dialog.step() is first and dialog.next_button.isEnabled()  # an empty name skips

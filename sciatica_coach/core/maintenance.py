@@ -18,7 +18,7 @@ Rules (constants below):
   ``LOW_PAIN_MAX`` or below, and the last report above it (if any) was before that window; there is a report
   on the window's first day or earlier (so the low run truly spans two weeks) and at least
   ``MIN_REPORT_DAYS`` days with a report in it; no new numbness or weakness and nothing spreading further down in the
-  window; "Not now" pauses the offer for ``DECLINE_PAUSE_DAYS`` days.
+  window; "Not now", or going back to the full routine, pauses the offer for ``DECLINE_PAUSE_DAYS`` days.
 * **Way back** (:func:`way_back`): in maintenance, pain above ``BACK_PAIN_ABOVE`` on ``BACK_DAYS`` or more
   different days within the last ``BACK_WINDOW_DAYS`` days (only days since maintenance began, and since the
   last "Not now") -> offer the full routine again, never forced.
@@ -205,6 +205,11 @@ def offer(
     declined = _last_decline(history, ChangeKind.MAINTENANCE, tz)
     if declined is not None and (today - declined).days < DECLINE_PAUSE_DAYS:
         return None
+    went_back = [
+        _local_day(d.decided_at, tz) for d in history if d.accepted and d.kind is ChangeKind.FULL_PLAN
+    ]
+    if went_back and (today - max(went_back)).days < DECLINE_PAUSE_DAYS:
+        return None  # whoever went back to the full routine is not asked again straight away
     lighter = lighter_routine(routine, catalogue, avoid)
     if lighter is None or not low_for_two_weeks(sessions, today, tz):
         return None

@@ -44,6 +44,10 @@ off or for a dose step, so a decision is never asked about twice for the same se
    direction the next exercise moves the back, never when it is already in the routine, never again once
    a next exercise was taken (whoever went back to one knee chose to), and not again for ``NEXT_EXERCISE_DECLINE_PAUSE_DAYS`` days
    after "not now". Accepting swaps the one exercise for the other, at its catalogue dose.
+
+Keeping the habit (``MAINTENANCE``, and ``FULL_PLAN`` back from it) has its rules in
+:mod:`sciatica_coach.core.maintenance`; :func:`sciatica_coach.services.routines.current_proposal` weighs it
+against these (it outranks a small step; while it lasts, only easing off is suggested).
 """
 
 from __future__ import annotations

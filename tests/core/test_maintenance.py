@@ -169,8 +169,10 @@ def test_not_now_pauses_the_offer_for_two_weeks(catalogue: Catalogue, routine: R
 def test_not_offered_again_while_keeping_the_habit(catalogue: Catalogue, routine: Routine) -> None:
     sessions = low_days(routine, 40)
     assert offer(catalogue, routine, sessions, [accepted(ChangeKind.MAINTENANCE, 20, 2)]) is None
-    back = [accepted(ChangeKind.MAINTENANCE, 30, 2), accepted(ChangeKind.FULL_PLAN, 20)]
+    back = [accepted(ChangeKind.MAINTENANCE, 30, 2), accepted(ChangeKind.FULL_PLAN, 14)]
     assert offer(catalogue, routine, sessions, back) is not None
+    soon = [accepted(ChangeKind.MAINTENANCE, 30, 2), accepted(ChangeKind.FULL_PLAN, 13)]
+    assert offer(catalogue, routine, sessions, soon) is None  # not asked again straight after going back
 
 
 # --- the lighter routine -----------------------------------------------------------------------------------

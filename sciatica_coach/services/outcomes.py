@@ -28,6 +28,8 @@ from sciatica_coach.storage.repository import Repository
 
 log = logging.getLogger(__name__)
 
+LATER_KEY = "outcome_checkin_later"  # the ISO day the person said "Not now" to the check-in on Today
+
 
 @dataclass(frozen=True)
 class Outcomes:
@@ -61,6 +63,16 @@ def save(repo: Repository, checkin: CheckIn) -> None:
 
 def due_today(repo: Repository, today: date) -> Due:
     return due(load(repo).checkins, today)
+
+
+def offer_today(repo: Repository, today: date) -> bool:
+    """Whether Today offers the check-in: it is due, and the person hasn't said "Not now" today."""
+    return due_today(repo, today).any and repo.state(LATER_KEY) != today.isoformat()
+
+
+def later(repo: Repository, today: date) -> None:
+    """ "Not now": the check-in is offered again tomorrow."""
+    repo.set_state(LATER_KEY, today.isoformat())
 
 
 def activities(repo: Repository) -> list[str]:

@@ -383,6 +383,11 @@ class OutcomesCard(QFrame):
         self.button.setMinimumHeight(48)
         self.button.clicked.connect(self.open_dialog)
         row.addWidget(self.button)
+        self.later_button = QPushButton(_("Not now"))
+        self.later_button.setMinimumHeight(48)
+        self.later_button.setToolTip(_("Ask again tomorrow"))
+        self.later_button.clicked.connect(self.not_now)
+        row.addWidget(self.later_button)
         row.addStretch(1)
         layout.addLayout(row)
         self.dialog: OutcomesDialog | None = None
@@ -406,7 +411,14 @@ class OutcomesCard(QFrame):
                 "It's time to rate the activities you find hard again. About a minute, whenever suits you."
             )
         self.text.setText(words)
-        self.setVisible(self.due.any)
+        self.setVisible(outcomes.offer_today(self.ctx.repo, self.ctx.clock.now().date()))
+
+    def not_now(self) -> None:
+        try:
+            outcomes.later(self.ctx.repo, self.ctx.clock.now().date())
+        except DataError as err:
+            self.ctx.save_failed.emit(str(err))
+        self.refresh()
 
     def open_dialog(self) -> OutcomesDialog:
         self.refresh()

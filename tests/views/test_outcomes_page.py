@@ -66,6 +66,12 @@ def test_answered_by_keys_from_today(qtbot: QtBot, data_dir: Path) -> None:
         assert card.isVisibleTo(page) and card.due.sbi and not card.due.psfs
         again = card.open_dialog()
         assert again.activity_steps == [] and len(again.sbi_steps) == 4
+        again.reject()
+        qtbot.mouseClick(card.later_button, Qt.MouseButton.LeftButton)  # "Not now": not again today
+        assert not card.isVisibleTo(page)
+        clock.advance(timedelta(days=1).total_seconds())
+        page.refresh()
+        assert card.isVisibleTo(page)  # but offered again the next day
 
 
 def test_later_ratings_offer_the_same_activities(qtbot: QtBot, data_dir: Path) -> None:

@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QDialog,
     QFrame,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QStackedWidget,
@@ -52,6 +54,12 @@ SCALE_BUTTON_HEIGHT_PX = 60  # the 0-6 and 0-10 buttons: pressed from a mat, rea
 MINUTES_STEP = 5  # the - and + buttons beside the sitting and walking minutes
 
 
+def answer_pt(times: float) -> str:
+    """A font size for answers read from the floor: `times` the app's text size, so it follows the text-size
+    setting (a fixed size in points would not)."""
+    return f"{QApplication.font().pointSizeF() * times:.1f}pt"
+
+
 class NumberScale(QWidget):
     """0 to `top` as a row of big checkable buttons, with the meaning of each end beneath. Digit keys choose
     while the scale has the focus (for 10: press 1 then 0)."""
@@ -75,7 +83,7 @@ class NumberScale(QWidget):
             button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             colors = current_colors()
             button.setStyleSheet(
-                f"QPushButton {{ font-size: 18pt; min-height: {SCALE_BUTTON_HEIGHT_PX}px; }}"
+                f"QPushButton {{ font-size: {answer_pt(1.6)}; min-height: {SCALE_BUTTON_HEIGHT_PX}px; }}"
                 f"QPushButton:checked {{ background: {colors.accent}; color: {colors.window};"
                 f" border-color: {colors.accent}; font-weight: 700; }}"
             )
@@ -115,12 +123,14 @@ class NumberScale(QWidget):
 
 
 class _Step(QWidget):
-    def __init__(self, heading: str, question: str) -> None:
+    def __init__(self, heading: str, question: str, *, sentence: bool = False) -> None:
         super().__init__()
         self.box = QVBoxLayout(self)
         self.box.setSpacing(14)
-        self.box.addWidget(label(heading, "big"))
-        self.question = label(question, "title")
+        # A short name (an SBI item) is the title under its question; a whole sentence is the question itself,
+        # a size smaller, under a quieter heading.
+        self.box.addWidget(label(heading, "subtitle" if sentence else "big"))
+        self.question = label(question, "big" if sentence else "title")
         self.box.addWidget(self.question)
 
     def ready(self) -> bool:
@@ -149,9 +159,10 @@ class ToleranceStep(_Step):
         super().__init__(
             _("Sitting and walking"),
             _("How long can you usually sit, and walk, before your leg starts to complain?"),
+            sentence=True,
         )
         self.box.addWidget(
-            label(_("A rough guess in minutes is fine. Leave 0 if you'd rather not say."), "big")
+            label(_("A rough guess in minutes is fine. Leave 0 if you'd rather not say."), "subtitle")
         )
         self.steppers: dict[str, tuple[QPushButton, QPushButton]] = {}  # "−5" and "+5", by what they change
         self.sitting = self._minutes(_("Sitting"))
@@ -165,13 +176,13 @@ class ToleranceStep(_Step):
         spin.setRange(0, TOLERANCE_MAX_MIN)
         spin.setSuffix(" " + _("min"))
         spin.setMinimumSize(180, 56)
-        spin.setStyleSheet("QSpinBox { font-size: 18pt; }")
+        spin.setStyleSheet(f"QSpinBox {{ font-size: {answer_pt(1.6)}; }}")
         spin.setAccessibleName(_("{what}, minutes").format(what=what))
         less, more = QPushButton("−5"), QPushButton("+5")
         for button, step, words in ((less, -MINUTES_STEP, _("{what}: 5 minutes less")),
                                     (more, MINUTES_STEP, _("{what}: 5 minutes more"))):  # fmt: skip
             button.setMinimumSize(72, SCALE_BUTTON_HEIGHT_PX)
-            button.setStyleSheet("QPushButton { font-size: 16pt; }")
+            button.setStyleSheet(f"QPushButton {{ font-size: {answer_pt(1.4)}; }}")
             button.setAccessibleName(words.format(what=what))
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys go to the number itself
             button.clicked.connect(lambda _checked=False, s=step: spin.setValue(spin.value() + s))
@@ -196,12 +207,13 @@ class ActivityStep(_Step):
             _(
                 "Name an activity you find hard because of your back or leg, and how well you can do it today."
             ),
+            sentence=True,
         )
         self.name = QLineEdit(name)
         self.name.setMaxLength(ACTIVITY_LONGEST)
         self.name.setPlaceholderText(_("For example: putting on socks, sitting through a meal"))
         self.name.setMinimumHeight(52)
-        self.name.setStyleSheet("QLineEdit { font-size: 16pt; }")
+        self.name.setStyleSheet(f"QLineEdit {{ font-size: {answer_pt(1.4)}; }}")
         self.name.setAccessibleName(_("Activity {n}").format(n=number))
         self.box.addWidget(self.name)
         self.box.addWidget(
@@ -247,6 +259,7 @@ class OutcomesDialog(QDialog):
         )
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
+        self._steps: list[_Step] = []  # in the order of the stack's pages
         self.sbi_steps: list[ScaleStep] = []
         self.tolerance: ToleranceStep | None = None
         self.activity_steps: list[ActivityStep] = []
@@ -273,7 +286,13 @@ class OutcomesDialog(QDialog):
             *self.activity_steps,
         ]
         for each in steps:
-            self.stack.addWidget(each)
+            page = QScrollArea()  # large text or a small screen: the step scrolls instead of being cut off
+            page.setWidgetResizable(True)
+            page.setFrameShape(QFrame.Shape.NoFrame)
+            page.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # words wrap instead
+            page.setWidget(each)
+            self.stack.addWidget(page)
+            self._steps.append(each)
             if isinstance(each, ScaleStep):
                 each.scale.changed.connect(self._update)
             if isinstance(each, ActivityStep):
@@ -302,7 +321,7 @@ class OutcomesDialog(QDialog):
         self._show_step(0)
 
     def step(self) -> _Step:
-        return self.stack.currentWidget()  # type: ignore[return-value]
+        return self._steps[self.stack.currentIndex()]
 
     def _show_step(self, index: int) -> None:
         self.stack.setCurrentIndex(index)

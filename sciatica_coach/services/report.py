@@ -749,7 +749,9 @@ class _Drawer:
         self.heading("Outcome measures", 40)
         checkins = list(data.outcomes)[-OUTCOME_ROWS:]
         if not checkins:
-            self.text("No Sciatica Bothersomeness Index or Patient-Specific Functional Scale answers yet.", 8.5)
+            self.text(
+                "No Sciatica Bothersomeness Index or Patient-Specific Functional Scale answers yet.", 8.5
+            )
             return
         self.text("SBI: Sciatica Bothersomeness Index (Patrick et al. 1995), four items over the last week, 0–6 "
                   "each, total 0–24, lower is better. PSFS: Patient-Specific Functional Scale (Stratford et al. "

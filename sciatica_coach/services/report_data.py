@@ -408,7 +408,9 @@ class ReportData:
     flare_days: tuple[date, ...]
     changes: list[PlanChangeLine]
     affected_side: str = "not set"  # which leg has the sciatica, as the person said in Settings
-    outcomes: tuple[CheckIn, ...] = ()  # the SBI / PSFS / sitting and walking check-ins up to the report's day
+    outcomes: tuple[
+        CheckIn, ...
+    ] = ()  # the SBI / PSFS / sitting and walking check-ins up to the report's day
     keeping_the_habit: tuple[str, ...] = ()  # the maintenance periods, one line each (keeping_habit_text)
 
     @property

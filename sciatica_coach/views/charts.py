@@ -545,7 +545,10 @@ class OutcomeChart(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.panels: dict[str, tuple[pg.PlotWidget, pg.PlotDataItem, float]] = {}
-        for key, name, top in (("sbi", _("Bothersomeness (0–24)"), 24.0), ("psfs", _("Activities (0–10)"), 10.0)):
+        for key, name, top in (
+            ("sbi", _("Bothersomeness (0–24)"), 24.0),
+            ("psfs", _("Activities (0–10)"), 10.0),
+        ):
             plot = pg.PlotWidget()
             plot.setFixedHeight(OUTCOME_PANEL_HEIGHT_PX)
             plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -598,8 +601,9 @@ class OutcomeChart(QWidget):
             line.setSymbolBrush(pg.mkBrush(color))
             line.setSymbolPen(pg.mkPen(c.surface))
             item.getAxis("left").setWidth(AXIS_WIDTH_PX)
-            item.getAxis("left").setTicks([[(float(v), str(v)) for v in range(0, int(top) + 1, 6 if top > 10
-                                                                                  else 2)], []])
+            item.getAxis("left").setTicks(
+                [[(float(v), str(v)) for v in range(0, int(top) + 1, 6 if top > 10 else 2)], []]
+            )
             item.vb.setRange(yRange=(0, top * 1.15), xRange=(-3.5, self.days + 2.5), padding=0)
             if self.start is not None:
                 item.getAxis("bottom").setTicks([day_ticks(self.start, self.days, 1 + self.days // 70), []])

@@ -870,7 +870,11 @@ def lesson_standing() -> Drawing:
     d.limb(leg(hip, front, -1, 180))
     d.limb(arm(shoulder, polar(shoulder, 290, UPPER_ARM + FOREARM - 6), 1))
     # stand tall: an arrow up beside the head; walking: an arrow along the floor ahead
-    d.arrow((shoulder[0] + 40, shoulder[1] + 6), (shoulder[0] + 44, shoulder[1] - 16), (shoulder[0] + 40, shoulder[1] - 44))
+    d.arrow(
+        (shoulder[0] + 40, shoulder[1] + 6),
+        (shoulder[0] + 44, shoulder[1] - 16),
+        (shoulder[0] + 40, shoulder[1] - 44),
+    )
     d.arrow((front[0] - 20, GROUND - 30), (front[0] - 46, GROUND - 36), (front[0] - 84, GROUND - 30))
     return d
 
@@ -907,7 +911,9 @@ def bed(d: Drawing, left: float, right: float, top: float = BED_TOP_Y) -> None:
         f'<rect x="{fmt(left)}" y="{fmt(top)}" width="{fmt(right - left)}" height="30" rx="8" {d.prop_style()}/>'
     )
     for x in (left + 8, right - 8):
-        d.props.append(f'<path d="{path_d([(x, top + 30), (x, GROUND)])}" {d.prop_style(filled=False, width=6)}/>')
+        d.props.append(
+            f'<path d="{path_d([(x, top + 30), (x, GROUND)])}" {d.prop_style(filled=False, width=6)}/>'
+        )
 
 
 def lesson_bed() -> Drawing:
@@ -918,13 +924,26 @@ def lesson_bed() -> Drawing:
     shoulder = polar(hip, 48, TORSO)
     knee = (hip[0] - THIGH + 8, hip[1] + 4)
     ankle = polar(knee, 252, SHIN)
-    d.limb([hip, (knee[0] + 8, knee[1] - 4), polar((knee[0] + 8, knee[1] - 4), 256, SHIN), polar(polar((knee[0] + 8, knee[1] - 4), 256, SHIN), 180, FOOT)], far=True, accent=True)
+    d.limb(
+        [
+            hip,
+            (knee[0] + 8, knee[1] - 4),
+            polar((knee[0] + 8, knee[1] - 4), 256, SHIN),
+            polar(polar((knee[0] + 8, knee[1] - 4), 256, SHIN), 180, FOOT),
+        ],
+        far=True,
+        accent=True,
+    )
     d.torso(hip, shoulder, (0.0, -3.0))
     d.head(shoulder, 60)
     d.limb([hip, knee, ankle, polar(ankle, 180, FOOT)], accent=True)
     # the near hand pushes on the mattress under the shoulder
     d.limb(arm(shoulder, (shoulder[0] + 6, BED_TOP_Y - LIMB_W / 2), 1), accent=True)
-    d.arrow((shoulder[0] + 30, shoulder[1] + 8), (shoulder[0] + 40, shoulder[1] - 20), (shoulder[0] + 16, shoulder[1] - 44))
+    d.arrow(
+        (shoulder[0] + 30, shoulder[1] + 8),
+        (shoulder[0] + 40, shoulder[1] - 20),
+        (shoulder[0] + 16, shoulder[1] - 44),
+    )
     d.arrow((knee[0] - 14, knee[1] - 22), (knee[0] - 40, knee[1] - 6), (knee[0] - 36, knee[1] + 34))
     return d
 
@@ -974,13 +993,17 @@ def lesson_driving() -> Drawing:
     rest = [(hip[0] + 22, seat_y + 6), polar((hip[0] + 22, seat_y + 6), 104, 120)]
     for part in (base, rest):
         d.props.append(f'<path d="{path_d(part)}" {d.prop_style(filled=False, width=12)}/>')
-    d.props.append(f'<path d="{path_d([(hip[0] - 10, seat_y + 6), (hip[0] - 10, GROUND)])}" '
-                   f"{d.prop_style(filled=False, width=6)}/>")
+    d.props.append(
+        f'<path d="{path_d([(hip[0] - 10, seat_y + 6), (hip[0] - 10, GROUND)])}" '
+        f"{d.prop_style(filled=False, width=6)}/>"
+    )
     shoulder = polar(hip, 102, TORSO)
     wheel_c: Point = (shoulder[0] - 66, shoulder[1] + 34)
     wheel_a, wheel_b = polar(wheel_c, 72, 30), polar(wheel_c, 252, 30)
     d.props.append(f'<path d="{path_d([wheel_a, wheel_b])}" {d.prop_style(filled=False, width=10)}/>')
-    d.props.append(f'<path d="{path_d([wheel_c, polar(wheel_c, 200, 70)])}" {d.prop_style(filled=False, width=6)}/>')
+    d.props.append(
+        f'<path d="{path_d([wheel_c, polar(wheel_c, 200, 70)])}" {d.prop_style(filled=False, width=6)}/>'
+    )
     pedal = flat_foot_ankle(166.0)
     d.limb(leg(hip, (pedal[0] + 10, pedal[1]), -1, 150), far=True)
     d.torso(hip, shoulder, (3.0, 0.0))
@@ -1001,7 +1024,9 @@ def lesson_desk() -> Drawing:
         f'<path d="{path_d([(desk_left, desk_top), (desk_right, desk_top)])}" {d.prop_style(filled=False, width=8)}/>'
     )
     for x in (desk_left + 6, desk_right - 6):
-        d.props.append(f'<path d="{path_d([(x, desk_top), (x, GROUND)])}" {d.prop_style(filled=False, width=6)}/>')
+        d.props.append(
+            f'<path d="{path_d([(x, desk_top), (x, GROUND)])}" {d.prop_style(filled=False, width=6)}/>'
+        )
     shoulder, _knee = seated_figure(d, hip)
     eye = d.head(shoulder, 92)
     # the screen: its middle level with the eyes, on a stand
@@ -1009,8 +1034,10 @@ def lesson_desk() -> Drawing:
     d.props.append(
         f'<rect x="{fmt(screen_x - 6)}" y="{fmt(eye[1] - 30)}" width="12" height="60" rx="4" {d.prop_style()}/>'
     )
-    d.props.append(f'<path d="{path_d([(screen_x + 6, eye[1] + 30), (screen_x + 6, desk_top)])}" '
-                   f"{d.prop_style(filled=False, width=6)}/>")
+    d.props.append(
+        f'<path d="{path_d([(screen_x + 6, eye[1] + 30), (screen_x + 6, desk_top)])}" '
+        f"{d.prop_style(filled=False, width=6)}/>"
+    )
     d.limb(arm(shoulder, (desk_right - 30, desk_top - LIMB_W / 2 - 2), 1))
     accent_cushion(d, (hip[0] + 17, hip[1] - 30))
     # the line of sight, level to the screen

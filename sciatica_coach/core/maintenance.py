@@ -33,20 +33,26 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, timedelta, tzinfo
 from typing import Final
 
 from sciatica_coach.core.catalogue import Catalogue
 from sciatica_coach.core.model import (
     Direction,
     Outcome,
-    PainReport,
     Phase,
     Routine,
     SessionRecord,
     SymptomChange,
 )
-from sciatica_coach.core.progression import ChangeKind, Decision, Proposal
+from sciatica_coach.core.progression import (
+    ChangeKind,
+    Decision,
+    Proposal,
+    local_day,
+    pain_reports,
+    worst_pain,
+)
 from sciatica_coach.i18n import _, ngettext
 
 log = logging.getLogger(__name__)
@@ -96,20 +102,6 @@ class MaintenanceWeek:
         return self.completed >= self.target
 
 
-def _local_day(moment: datetime, tz: tzinfo) -> date:
-    if moment.utcoffset() is None:
-        return moment.date()
-    return moment.astimezone(tz).date()
-
-
-def _worst(report: PainReport) -> int:
-    return max(report.back, report.leg)
-
-
-def _reports(session: SessionRecord) -> list[PainReport]:
-    return [r for r in (session.pain_before, session.pain_after) if r is not None]
-
-
 # --- the state, read from the decisions ---------------------------------------------------------------------
 
 
@@ -120,7 +112,7 @@ def periods(history: Sequence[Decision], tz: tzinfo) -> list[Period]:
     found: list[Period] = []
     current: Period | None = None
     for decision in sorted((d for d in history if d.accepted), key=lambda d: d.decided_at):
-        day = _local_day(decision.decided_at, tz)
+        day = local_day(decision.decided_at, tz)
         if decision.kind is ChangeKind.MAINTENANCE and current is None:
             target = decision.weekly_target or DEFAULT_WEEKLY_TARGET
             current = Period(day + timedelta(days=1), None, target)
@@ -168,7 +160,7 @@ def lighter_routine(routine: Routine, catalogue: Catalogue, avoid: Direction | N
 
 
 def _last_decline(history: Sequence[Decision], kind: ChangeKind, tz: tzinfo) -> date | None:
-    days = [_local_day(d.decided_at, tz) for d in history if d.kind is kind and not d.accepted]
+    days = [local_day(d.decided_at, tz) for d in history if d.kind is kind and not d.accepted]
     return max(days) if days else None
 
 
@@ -176,15 +168,15 @@ def low_for_two_weeks(sessions: Sequence[SessionRecord], today: date, tz: tzinfo
     """Pain at 0-2 in every report of the last LOW_PAIN_DAYS days, reported over the whole span, on enough
     days, and no new numbness, weakness or spreading further down in it."""
     window_start = today - timedelta(days=LOW_PAIN_DAYS - 1)
-    dated = [(_local_day(s.started_at, tz), s) for s in sessions if _local_day(s.started_at, tz) <= today]
-    reported = [day for day, s in dated if _reports(s)]
+    dated = [(local_day(s.started_at, tz), s) for s in sessions if local_day(s.started_at, tz) <= today]
+    reported = [day for day, s in dated if pain_reports(s)]
     if not reported or min(reported) > window_start:
         return False  # the reports don't reach back two weeks
     window = [s for day, s in dated if day >= window_start]
-    reports = [r for s in window for r in _reports(s)]
+    reports = [r for s in window for r in pain_reports(s)]
     if len({day for day in reported if day >= window_start}) < MIN_REPORT_DAYS:
         return False
-    if any(_worst(r) > LOW_PAIN_MAX or r.new_numbness_or_weakness for r in reports):
+    if any(worst_pain(r) > LOW_PAIN_MAX or r.new_numbness_or_weakness for r in reports):
         return False
     return not any(e.symptom is SymptomChange.DOWN for s in window for e in s.exercises)
 
@@ -206,7 +198,7 @@ def offer(
     if declined is not None and (today - declined).days < DECLINE_PAUSE_DAYS:
         return None
     went_back = [
-        _local_day(d.decided_at, tz) for d in history if d.accepted and d.kind is ChangeKind.FULL_PLAN
+        local_day(d.decided_at, tz) for d in history if d.accepted and d.kind is ChangeKind.FULL_PLAN
     ]
     if went_back and (today - max(went_back)).days < DECLINE_PAUSE_DAYS:
         return None  # whoever went back to the full routine is not asked again straight away
@@ -237,10 +229,10 @@ def offer(
 def high_pain_days(sessions: Sequence[SessionRecord], first: date, today: date, tz: tzinfo) -> list[date]:
     """The local days from ``first`` to ``today`` with a pain report above BACK_PAIN_ABOVE, oldest first."""
     days = {
-        _local_day(s.started_at, tz)
+        local_day(s.started_at, tz)
         for s in sessions
-        if first <= _local_day(s.started_at, tz) <= today
-        and any(_worst(r) > BACK_PAIN_ABOVE for r in _reports(s))
+        if first <= local_day(s.started_at, tz) <= today
+        and any(worst_pain(r) > BACK_PAIN_ABOVE for r in pain_reports(s))
     }
     return sorted(days)
 
@@ -312,7 +304,7 @@ def weeks(
     done: dict[date, int] = {}
     for session in sessions:
         if session.outcome is Outcome.COMPLETED:
-            day = _local_day(session.started_at, tz)
+            day = local_day(session.started_at, tz)
             done[day] = done.get(day, 0) + 1
     found = []
     start = period.start

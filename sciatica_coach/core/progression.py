@@ -333,17 +333,17 @@ def apply(proposal: Proposal, routine: Routine) -> Routine:
 # --- Reading the sessions ------------------------------------------------------------------------------------
 
 
-def _local_day(moment: datetime, tz: tzinfo) -> date:
+def local_day(moment: datetime, tz: tzinfo) -> date:
     if moment.tzinfo is None or moment.utcoffset() is None:
         return moment.date()
     return moment.astimezone(tz).date()
 
 
-def _worst(report: PainReport) -> int:
+def worst_pain(report: PainReport) -> int:
     return max(report.back, report.leg)
 
 
-def _reports(session: SessionRecord) -> list[PainReport]:
+def pain_reports(session: SessionRecord) -> list[PainReport]:
     return [r for r in (session.pain_before, session.pain_after) if r is not None]
 
 
@@ -355,7 +355,7 @@ def _comfortable(session: SessionRecord) -> bool:
     """Completed, pain before known and green, pain after (if asked) green, nothing spreading down."""
     if session.outcome is not Outcome.COMPLETED or session.pain_before is None:
         return False
-    if any(pain_zone(r) is not Zone.GREEN for r in _reports(session)):
+    if any(pain_zone(r) is not Zone.GREEN for r in pain_reports(session)):
         return False
     return not _spread_down(session)
 
@@ -365,11 +365,11 @@ def flare_days(sessions: Sequence[SessionRecord], tz: tzinfo) -> list[date]:
     (pain that had not settled by the next morning)."""
     by_day: dict[date, list[PainReport]] = {}
     for session in sorted(sessions, key=lambda s: s.started_at):
-        by_day.setdefault(_local_day(session.started_at, tz), []).extend(_reports(session))
+        by_day.setdefault(local_day(session.started_at, tz), []).extend(pain_reports(session))
     flares = []
     for day, reports in sorted(by_day.items()):
         previous = by_day.get(day - timedelta(days=1))
-        if reports and previous and _worst(reports[0]) - _worst(previous[-1]) >= FLARE_RISE_POINTS:
+        if reports and previous and worst_pain(reports[0]) - worst_pain(previous[-1]) >= FLARE_RISE_POINTS:
             flares.append(day)
     return flares
 
@@ -386,7 +386,7 @@ class _Context:
     avoid: Direction | None
 
     def day(self, session: SessionRecord) -> date:
-        return _local_day(session.started_at, self.tz)
+        return local_day(session.started_at, self.tz)
 
     def since_last_decision(self) -> list[SessionRecord]:
         if not self.history:
@@ -514,7 +514,7 @@ def _ease_off(ctx: _Context) -> Proposal | None:
     all_ids = [item.exercise_id for item in ctx.routine.items]
     can_step_back = ctx.routine.phase > Phase.MOBILITY
 
-    red = any(pain_zone(r) is Zone.RED for s in recent for r in _reports(s))
+    red = any(pain_zone(r) is Zone.RED for s in recent for r in pain_reports(s))
     # A flare compares a morning with the day before, which may lie before the last decision: look at all
     # sessions, but count only flare days that brought new sessions.
     fresh_days = {ctx.day(s) for s in fresh}
@@ -542,7 +542,7 @@ def _ease_off(ctx: _Context) -> Proposal | None:
             return _step_back(ctx, why)
         return _halve(ctx, list(dict.fromkeys(spread)), why)
 
-    amber = sum(1 for s in recent if any(pain_zone(r) is Zone.AMBER for r in _reports(s)))
+    amber = sum(1 for s in recent if any(pain_zone(r) is Zone.AMBER for r in pain_reports(s)))
     if amber >= REPEATED_AMBER_SESSIONS:
         why = ngettext(
             "Your pain has been in the middle range (4 or 5 out of 10) in {n} recent session.",
@@ -558,9 +558,9 @@ def _settled(ctx: _Context, window_start: date) -> bool:
     spreading down in the last SPREAD_FREE_DAYS days."""
     window = [s for s in ctx.sessions if window_start <= ctx.day(s) <= ctx.today]
     before = [s.pain_before for s in window if s.pain_before is not None]
-    if len(before) < MIN_PAIN_REPORTS or any(_worst(r) > GREEN_MAX_PAIN for r in before):
+    if len(before) < MIN_PAIN_REPORTS or any(worst_pain(r) > GREEN_MAX_PAIN for r in before):
         return False
-    if any(r.new_numbness_or_weakness or pain_zone(r) is Zone.RED for s in window for r in _reports(s)):
+    if any(r.new_numbness_or_weakness or pain_zone(r) is Zone.RED for s in window for r in pain_reports(s)):
         return False
     if flare_days([s for s in ctx.sessions if ctx.day(s) >= window_start - timedelta(days=1)], ctx.tz):
         return False

@@ -109,6 +109,21 @@ class _Legend(QLabel):
         self.setAccessibleName(_("Chart key: {entries}").format(entries=", ".join(self.entries)))
 
 
+def still_panel(name: str, height: int) -> pg.PlotWidget:
+    """A chart panel of fixed height that stays still: no menu, buttons, dragging or zooming, and no keyboard
+    stop (nothing in it responds to keys, and its figures are in the text beside it, so Tab skips it)."""
+    plot = pg.PlotWidget()
+    plot.setFixedHeight(height)  # the page scrolls; the panels keep their proportions
+    plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    plot.setAccessibleName(name)
+    plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    item = plot.getPlotItem()
+    item.setMenuEnabled(False)
+    item.hideButtons()
+    item.vb.setMouseEnabled(x=False, y=False)
+    return plot
+
+
 class WeeklyChart(QWidget):
     """Completed and partial sessions per week as stacked bars with the target as a dashed step line; below,
     on the same weeks, mean back and leg pain (before exercise) as lines on their own 0–10 scale."""
@@ -157,17 +172,8 @@ class WeeklyChart(QWidget):
         self._so_far_wanted = False
 
     def _panel(self, name: str, height: int) -> pg.PlotWidget:
-        plot = pg.PlotWidget()
-        plot.setFixedHeight(height)  # the page scrolls; the panels keep their proportions
-        plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        plot.setAccessibleName(name)
-        # Nothing in the chart responds to keys, and its figures are in the text and table beside it: Tab
-        # skips it rather than stopping on an invisible focus.
-        plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        plot = still_panel(name, height)
         item = plot.getPlotItem()
-        item.setMenuEnabled(False)
-        item.hideButtons()
-        item.vb.setMouseEnabled(x=False, y=False)
         item.vb.setDefaultPadding(0.0)
         item.getAxis("left").setWidth(AXIS_WIDTH_PX)
         plot.scene().sigMouseMoved.connect(lambda pos, plot=plot: self._on_mouse_moved(plot, pos))
@@ -549,17 +555,9 @@ class OutcomeChart(QWidget):
             ("sbi", _("Bothersomeness (0–24)"), 24.0),
             ("psfs", _("Activities (0–10)"), 10.0),
         ):
-            plot = pg.PlotWidget()
-            plot.setFixedHeight(OUTCOME_PANEL_HEIGHT_PX)
-            plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            plot.setAccessibleName(name)
-            plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            item = plot.getPlotItem()
-            item.setMenuEnabled(False)
-            item.hideButtons()
-            item.vb.setMouseEnabled(x=False, y=False)
+            plot = still_panel(name, OUTCOME_PANEL_HEIGHT_PX)
             line = pg.PlotDataItem()
-            item.addItem(line)
+            plot.getPlotItem().addItem(line)
             plot.setProperty("title", name)
             self.panels[key] = (plot, line, top)
             layout.addWidget(plot)

@@ -15,7 +15,8 @@ Translations live in ``assets/translations/<lang>.json``::
 
 The catalogue overlay translates the exercise texts by exercise id and field (see
 ``core.catalogue.load_catalogue``). ``python -m sciatica_coach.i18n --extract [lang]`` lists every marked
-string and reports the ones a translation lacks (docs/translating.md).
+string and reports the ones a translation lacks (docs/translating.md). The posture lessons' words
+(``assets/lessons.json``, read at run time and shown with ``_()``) count as marked strings too.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ SOURCE_LANGUAGE = "en"
 SYSTEM = "system"  # the "language" setting's value for "follow the system"
 CATALOGUE_FIELDS = ("name", "summary", "steps", "feel", "stop_if", "cautions")
 MARKERS = ("_", "N_", "ngettext")
+LESSONS_FILE = "lessons.json"  # its words are message keys: core/lessons.py translates them with _()
+LESSON_TEXT_FIELDS = ("title", "steps", "take_care", "drawing_description")
 # Weekday (Monday first) and month abbreviations for English text. Never strftime's %a and %b: they follow the C
 # library's locale, which Qt sets to the system's when it starts (English text on a German system said "Mär").
 ENGLISH_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -218,6 +221,31 @@ def extract(root: Path) -> list[Marked]:
     return found
 
 
+def extract_lessons(path: Path) -> list[Marked]:
+    """Every text of the lessons file (title, steps, take care, drawing description), as marked strings
+    located by lesson and field ("assets/lessons.json:bed.steps 2"). A file that can't be read gives none:
+    the app's own check (core/lessons.py) reports it."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        log.warning("could not read %s for extraction", path)
+        return []
+    lessons = data.get("lessons") if isinstance(data, dict) else None
+    found: list[Marked] = []
+    for number, lesson in enumerate(lessons if isinstance(lessons, list) else [], start=1):
+        if not isinstance(lesson, dict):
+            continue
+        name = f"{path.parent.name}/{path.name}:{lesson.get('id', number)}"
+        for field_name in LESSON_TEXT_FIELDS:
+            value = lesson.get(field_name)
+            texts = value if isinstance(value, list) else [value]
+            for n, text in enumerate(texts, start=1):
+                if isinstance(text, str) and text.strip():
+                    where = f"{name}.{field_name}" + (f" {n}" if isinstance(value, list) else "")
+                    found.append(Marked(text.strip(), None, where))
+    return found
+
+
 def missing_translations(marked: Sequence[Marked], translation: Translation) -> list[Marked]:
     """The marked strings ``translation`` does not translate."""
     missing = []
@@ -251,9 +279,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("usage: python -m sciatica_coach.i18n --extract [LANG ...]", file=sys.stderr)
         return 2
     package = Path(__file__).resolve().parent
-    marked = extract(package)
+    marked = extract(package) + extract_lessons(asset_path(LESSONS_FILE))
     unique = {(m.text, m.plural) for m in marked}
-    print(f"{len(unique)} marked strings in {package.name}/")
+    print(f"{len(unique)} marked strings in {package.name}/ and {LESSONS_FILE}")
     languages = args[1:] or [code for code, _name in available_languages() if code != SOURCE_LANGUAGE]
     catalogue_ids = [
         e["id"] for e in json.loads(asset_path("catalogue.json").read_text("utf-8"))["exercises"]

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from sciatica_coach import i18n
+from sciatica_coach.assets import asset_path
 from sciatica_coach.core import catalogue as catalogue_module
 from sciatica_coach.core import safety
 from sciatica_coach.core.catalogue import load_catalogue
@@ -228,3 +229,16 @@ def test_routine_file_item_problems_follow_the_language() -> None:
     german = parse_routine_items(items, Phase.STRENGTH, load_catalogue(), "plan.json")[1]
     assert "unbekannte Übung „bridgee“" in german[0]
     assert "muss eine ganze Zahl von 1 bis 50 sein" in german[1]
+
+
+def test_extract_counts_the_lesson_texts_and_reports_a_missing_one() -> None:
+    """The lessons' words come from assets/lessons.json at run time: the extraction takes them from there, so
+    German has none unused, and a language without them is told which lesson and field."""
+    lessons = json.loads(asset_path("lessons.json").read_text("utf-8"))["lessons"]
+    first = lessons[0]
+    german = extract_command("--extract", "de")
+    assert f"unused: {first['title']!r}" not in german.stdout, german.stdout
+    assert f"unused: {first['steps'][0]!r}" not in german.stdout
+    finnish = extract_command("--extract", "fi")
+    assert f"assets/lessons.json:{first['id']}.title: {first['title']!r}" in finnish.stdout, finnish.stdout
+    assert f"assets/lessons.json:{first['id']}.steps 1: {first['steps'][0]!r}" in finnish.stdout

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from sciatica_coach.core import maintenance
 from sciatica_coach.core.adherence import (
     DEFAULT_TREND_WEEKS,
     AdherenceHistory,
@@ -41,12 +42,13 @@ from sciatica_coach.core.model import (
     SessionRecord,
     SymptomChange,
 )
-from sciatica_coach.core.outcomes import CheckIn
+from sciatica_coach.core.outcomes import PSFS_MAX_ACTIVITIES, SBI_ITEMS, CheckIn
 from sciatica_coach.core.plan_history import ChangeKind, PlanChange
 from sciatica_coach.core.schedule import ReminderPlan
 from sciatica_coach.i18n import ENGLISH_MONTHS
 from sciatica_coach.services import flare, keeping_habit_text, outcomes
 from sciatica_coach.services.affected_side import affected_side
+from sciatica_coach.services.decisions import progression_history
 from sciatica_coach.services.plans import plan_history
 from sciatica_coach.services.progress_data import SafetyOverview, load_history, safety_overview
 from sciatica_coach.storage.repository import Repository
@@ -549,8 +551,13 @@ LONG_CSV_COLUMNS = (
     "session_id", "date", "start_local", "slot", "phase", "outcome", "stop_reason", "exercise_id",
     "exercise_name", "reps_done", "reps_planned", "sets_done", "sets_planned", "skipped", "symptom_answer",
     "pain_before_back", "pain_before_leg", "pain_after_back", "pain_after_leg", "leg_reach_before",
-    "leg_reach_after", "day_target", "flare_day",
+    "leg_reach_after", "day_target", "flare_day", "maintenance_day", "weekly_aim", "record", "sbi_total",
+    "sbi_leg_pain", "sbi_numbness_tingling", "sbi_weakness", "sbi_sitting_pain", "psfs_average",
+    "psfs_activity_1", "psfs_rating_1", "psfs_activity_2", "psfs_rating_2", "psfs_activity_3", "psfs_rating_3",
+    "sitting_min", "walking_min",
 )  # fmt: skip
+SESSION_COLUMNS = LONG_CSV_COLUMNS.index("maintenance_day")  # the session cells, then the added columns
+CHECKIN_CELLS = len(LONG_CSV_COLUMNS) - LONG_CSV_COLUMNS.index("sbi_total")
 
 
 def long_csv(repo: Repository, clock: Clock | None = None, weeks: int = DEFAULT_REPORT_WEEKS) -> str:
@@ -561,13 +568,29 @@ def long_csv(repo: Repository, clock: Clock | None = None, weeks: int = DEFAULT_
     `date` is the local day the session started on; `day_target` the sessions planned that day (0 on a flare
     day or before the programme); `symptom_answer` is up, same, down or "unanswered" (done, not answered),
     empty when the exercise was skipped. Text cells are made safe for spreadsheets and terminals
-    (:func:`sciatica_coach.storage.exchange.spreadsheet_cell`)."""
+    (:func:`sciatica_coach.storage.exchange.spreadsheet_cell`).
+
+    One file, one header, so it opens as one sheet: `record` says what a row is. "session" rows come first,
+    as above; then one "check-in" row per outcome check-in up to today, oldest first (all of them, as the PDF's
+    changes are "since the first answer"), with the SBI total and its four items (0-6 each, in the order of
+    core.outcomes.SBI_ITEMS), the PSFS average and up to three activities with their ratings, and the sitting
+    and walking minutes; a measure not answered that day is empty. A check-in row has no session cells and
+    no day_target. `maintenance_day` is "yes" on a day of keeping the habit (a lighter routine, measured by
+    the week: day_target is 0 and `weekly_aim` holds the sessions a week the person chose), on either kind of
+    row. The added columns come after the old ones, so their places are unchanged."""
     from sciatica_coach.storage.exchange import spreadsheet_row
 
     clock = clock or SystemClock()
     now = clock.now()
     history = load_history(repo, clock)
     rows = history.weekly_table(max(1, weeks))
+    assert now.tzinfo is not None
+    kept = maintenance.periods(progression_history(repo), now.tzinfo)
+
+    def habit(day: date) -> list[Any]:  # maintenance_day, weekly_aim
+        period = next((p for p in kept if p.covers(day)), None)
+        return ["no", ""] if period is None else ["yes", period.weekly_target]
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(LONG_CSV_COLUMNS)
@@ -580,7 +603,7 @@ def long_csv(repo: Repository, clock: Clock | None = None, weeks: int = DEFAULT_
             "" if before is None else before.back, "" if before is None else before.leg,
             "" if after is None else after.back, "" if after is None else after.leg,
             "" if before is None else before.reach.value, "" if after is None else after.reach.value,
-            cell.target, "yes" if cell.excused else "no",
+            cell.target, "yes" if cell.excused else "no", *habit(day), "session", *[""] * CHECKIN_CELLS,
         ]  # fmt: skip
         if not s.exercises:
             writer.writerow(spreadsheet_row([*common, *[""] * 8, *pain]))
@@ -590,7 +613,30 @@ def long_csv(repo: Repository, clock: Clock | None = None, weeks: int = DEFAULT_
                 spreadsheet_row([*common, e.exercise_id, _exercise_title(e.exercise_id), e.reps_done,
                  e.reps_planned, e.sets_done, e.sets_planned, "yes" if e.skipped else "no", answer, *pain])
             )  # fmt: skip
+    for checkin in outcomes.load(repo).checkins:
+        if checkin.day <= history.today:
+            flare_day = "yes" if history.cell(checkin.day).excused else "no"
+            day_cells = ["", checkin.day.isoformat(), *[""] * (SESSION_COLUMNS - 3), flare_day]
+            writer.writerow(
+                spreadsheet_row([*day_cells, *habit(checkin.day), "check-in", *checkin_cells(checkin)])
+            )
     return out.getvalue()
+
+
+def checkin_cells(checkin: CheckIn) -> list[Any]:
+    """A check-in's cells in the long CSV, from `sbi_total` on (empty where not answered that day)."""
+    sbi = list(checkin.sbi) if checkin.sbi is not None else [""] * len(SBI_ITEMS)
+    activities: list[Any] = []
+    for activity in list(checkin.psfs or ())[:PSFS_MAX_ACTIVITIES]:
+        activities += [activity.name, activity.rating]
+    activities += [""] * (2 * PSFS_MAX_ACTIVITIES - len(activities))
+    average = checkin.psfs_average
+    return [
+        "" if checkin.sbi_total is None else checkin.sbi_total, *sbi,
+        "" if average is None else round(average, 2), *activities,
+        "" if checkin.sitting_min is None else checkin.sitting_min,
+        "" if checkin.walking_min is None else checkin.walking_min,
+    ]  # fmt: skip
 
 
 def _exercise_title(exercise_id: str) -> str:

@@ -13,8 +13,10 @@ from enum import Enum
 from pathlib import Path
 
 from sciatica_coach.core import maintenance, safety
+from sciatica_coach.core.affected_side import affected_side_exercises, fit_to_side
 from sciatica_coach.core.catalogue import Catalogue
 from sciatica_coach.core.clock import Clock, SystemClock
+from sciatica_coach.core.engine import planned_duration_s
 from sciatica_coach.core.model import Direction, Exercise, Routine, RoutineItem
 from sciatica_coach.core.plan_history import (
     REASON_PRESCRIPTION,
@@ -30,7 +32,7 @@ from sciatica_coach.core.progression import (
     propose,
 )
 from sciatica_coach.core.progression import apply as apply_proposal
-from sciatica_coach.services import flare
+from sciatica_coach.services import affected_side, flare
 from sciatica_coach.services.decisions import HISTORY_KEY, progression_history
 from sciatica_coach.services.plans import active_routine, avoided_direction, plan_history, save_routine
 from sciatica_coach.storage.repository import Repository  # the key's home is storage
@@ -47,6 +49,23 @@ def duration_words(seconds: int) -> str:
     if minutes == 0:
         return f"{secs} s"
     return f"{minutes} min {secs} s" if secs else f"{minutes} min"
+
+
+def on_the_affected_side(repo: Repository, catalogue: Catalogue, routine: Routine) -> Routine:
+    """`routine` as a session does it side-wise: an exercise for the leg with the sciatica (the nerve glide) on
+    that leg only, once the person has said which (the same `fit_to_side` the session uses)."""
+    return fit_to_side(routine, affected_side.affected_side(repo), affected_side_exercises(catalogue))
+
+
+def planned_length_s(repo: Repository, catalogue: Catalogue, routine: Routine) -> int:
+    """How long a session over the stored or edited `routine` takes: on the affected side only (as above) and
+    with the "get_ready_s" setting before the first exercise; 0 for an empty routine. Not shortened for the
+    nerve glide being left out soon after getting up: that depends on when the session starts, which a plan
+    shown beforehand does not know (the session says so when it happens)."""
+    if not routine.items:
+        return 0
+    fitted = on_the_affected_side(repo, catalogue, routine)
+    return planned_duration_s(fitted, first_get_ready_s=repo.setting("get_ready_s"))
 
 
 def avoided_items(routine: Routine, catalogue: Catalogue, avoid: Direction | None) -> list[str]:
@@ -241,10 +260,13 @@ def todays_routine(
 
 def routine_for_today(repo: Repository, catalogue: Catalogue, today: date) -> Routine:
     """What the next session holds: the active routine without today's set-aside exercises; during a flare,
-    the flare routine (services/flare.py) when it has any exercise."""
+    the flare routine (services/flare.py) when it has any exercise. The nerve glide is on the affected side
+    only (`on_the_affected_side`), so Today's list, its length and the reminder's length match the session."""
     avoid = avoided_direction(repo)
+    routine = active_routine(repo, catalogue)
     if flare.current_flare(repo) is not None:
         gentle = flare.flare_routine(repo, catalogue)
         if gentle.items:
-            return todays_routine(gentle, catalogue, stopped_today(repo, today), avoid)
-    return todays_routine(active_routine(repo, catalogue), catalogue, stopped_today(repo, today), avoid)
+            routine = gentle
+    todays = todays_routine(routine, catalogue, stopped_today(repo, today), avoid)
+    return on_the_affected_side(repo, catalogue, todays)

@@ -18,15 +18,15 @@ from PySide6.QtWidgets import (
 )
 
 from sciatica_coach.core.catalogue import Catalogue
-from sciatica_coach.core.engine import planned_duration_s
 from sciatica_coach.core.model import Phase, Routine, RoutineItem
 from sciatica_coach.core.progression import PHASE_NAMES
 from sciatica_coach.i18n import N_, _, ngettext
 from sciatica_coach.services import plans, routines
 from sciatica_coach.views.context import AppContext
+from sciatica_coach.views.dose_on_side import dose_on_side
 from sciatica_coach.views.routine_dose import DoseEditor
 from sciatica_coach.views.routine_widgets import ID_ROLE, THUMB_SIZE, FlipRows, RoutineCard, Thumbnails
-from sciatica_coach.views.widgets import dose_text, label
+from sciatica_coach.views.widgets import label
 
 UNSAVED_TEXT = N_("You have changes that aren't saved yet.")
 
@@ -105,6 +105,14 @@ class ExercisesCard(RoutineCard):
         reset_row.addWidget(self.reset_button)
         reset_row.addStretch(1)
         layout.addLayout(reset_row)
+        ctx.settings_changed.connect(self._settings_changed)
+
+    def _settings_changed(self) -> None:
+        """The leg with the sciatica or the get-ready time may have changed in Settings: the rows and the
+        session length say it anew (the draft stays as it is)."""
+        if self._items:
+            self.render_list(self.list.currentRow())
+        self._changed()
 
     def _build_list(self, rows: FlipRows) -> QVBoxLayout:
         left = QVBoxLayout()
@@ -167,8 +175,7 @@ class ExercisesCard(RoutineCard):
 
     def _changed(self) -> None:
         """Anything in the draft changed: the duration, the phase line, the buttons and the status."""
-        get_ready_s = self.ctx.repo.setting("get_ready_s")
-        seconds = planned_duration_s(self.draft(), first_get_ready_s=get_ready_s) if self._items else 0
+        seconds = routines.planned_length_s(self.ctx.repo, self.catalogue, self.draft())  # as the session
         self.duration_label.setText(
             _("About {duration} per session").format(duration=routines.duration_words(seconds))
         )
@@ -199,7 +206,8 @@ class ExercisesCard(RoutineCard):
     # ---- the list ---------------------------------------------------------------------------------------
     def _row_text(self, item: RoutineItem) -> str:
         exercise = self.catalogue.get(item.exercise_id)
-        return f"{exercise.name}\n{dose_text(item, short=True, moving=exercise.is_movement)}"
+        one = routines.on_the_affected_side(self.ctx.repo, self.catalogue, Routine(self._phase, (item,)))
+        return f"{exercise.name}\n{dose_on_side(one.items[0], short=True, moving=exercise.is_movement)}"
 
     def render_list(self, select: int = 0) -> None:
         self.list.blockSignals(True)

@@ -24,7 +24,7 @@ from sciatica_coach.i18n import _, ngettext
 from sciatica_coach.platform.locale_support import about_minutes, clock_time, long_date, weekday_name
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.theme import BASE_POINT_SIZE, card_room, fit_button_text
-from sciatica_coach.views.widgets import Page, card, dose_text, label, set_enter_button
+from sciatica_coach.views.widgets import Page, card, label, set_enter_button
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -375,14 +375,13 @@ class TodayPage(Page):
     def _refresh_routine(self) -> None:
         """Today's exercises, their length, gentle notes and any suggested change."""
         from sciatica_coach.core import safety
-        from sciatica_coach.core.engine import planned_duration_s
         from sciatica_coach.services import flare, safety_state
-        from sciatica_coach.services.routines import stopped_today
+        from sciatica_coach.services.routines import planned_length_s, stopped_today
 
         repo, today = self.ctx.repo, self.ctx.clock.now().date()
-        routine = self.routine_for_today()
+        routine = self.routine_for_today()  # the nerve glide on the affected leg only, as the session does it
         self.duration.setText(
-            f"{duration_text(planned_duration_s(routine, first_get_ready_s=repo.setting('get_ready_s')))} · "
+            f"{duration_text(planned_length_s(repo, self.catalogue, routine))} · "
             + ngettext("{n} exercise", "{n} exercises", len(routine.items)).format(n=len(routine.items))
         )
         notes = []
@@ -419,7 +418,7 @@ class TodayPage(Page):
             self.doctor_card.style().unpolish(self.doctor_card)
             self.doctor_card.style().polish(self.doctor_card)
             place = safety_state.emergency_country(self.ctx.repo)
-            words = prompt_words(self.doctor_assessment.verdict, place)
+            words = prompt_words(self.doctor_assessment.verdict, place, self.doctor_assessment.measures)
             self.doctor_heading.setText(words.heading)
             self.doctor_text.setText(words.body)
 
@@ -487,6 +486,7 @@ class TodayPage(Page):
             self.refresh()
 
     def _fill_exercises(self, routine: Routine) -> None:
+        from sciatica_coach.views.dose_on_side import dose_on_side
         from sciatica_coach.views.illustrations import IllustrationWidget, content_view_box
 
         while self.exercise_grid.count():
@@ -511,7 +511,7 @@ class TodayPage(Page):
             text_layout = QVBoxLayout(text)
             text_layout.setContentsMargins(0, 0, 0, 0)
             text_layout.addWidget(label(f"{n + 1}. {exercise.name}", "big"))
-            text_layout.addWidget(label(dose_text(item, moving=exercise.is_movement), "muted"))
+            text_layout.addWidget(label(dose_on_side(item, moving=exercise.is_movement), "muted"))
             text_layout.addWidget(label(exercise.summary, "muted"))
             self._exercise_rows.append((thumb, text))
         self.exercise_columns = 0  # placed by fit_width

@@ -23,7 +23,22 @@ early session followed by a long gap does not become the baseline). Once the per
 "not improving" again only after 28 days (4 weeks) of it, so the advice is repeated when it still holds but
 never nags; worsening in the new episode is said again after its first week (it is news).
 
-Qt-free and pure: the caller passes the sessions, the local time zone, today and the day of the last prompt.
+The weekly Sciatica Bothersomeness Index (SBI, 0-24, core/outcomes.py) counts too (the issue: "no meaningful
+improvement (pain or SBI), or with worsening"), first SBI total of the episode against the latest:
+
+* **Worsening**: a rise of SBI_WORSE_POINTS or more, once the two totals are a week or more apart, whatever
+  the pain says (the cautious side: a score that measures numbness and weakness too may rise while pain
+  does not).
+* **Not improving**: two totals 14 days or more apart (28 after a prompt), the later neither 30 % (the figure
+  used for pain) nor SBI_MEANINGFUL_POINTS below the first, and above SBI_SETTLED; it counts *only when the
+  pain agrees* (no part of the pain has improved meaningfully) *or there is no pain to compare*. There is
+  no agreed minimal important change for the SBI (docs/safety.md, "Outcome measures"), so a pain that has
+  clearly eased is not overruled by one questionnaire.
+
+Without check-ins the rule is the pain rule above, unchanged.
+
+Qt-free and pure: the caller passes the sessions, the local time zone, today, the day of the last prompt and
+the SBI totals by day.
 """
 
 from __future__ import annotations
@@ -46,6 +61,12 @@ MIN_DAYS_PER_WEEK = 3  # days with a rating needed in each week compared
 MEANINGFUL_POINTS = 2  # on the 0-10 scale
 MEANINGFUL_PERCENT = 30
 SETTLED_PAIN = 2  # a typical pain of 0-2 in the last week: no "not improving" prompt
+# The SBI (0-24) has no agreed meaningful change; these mirror the pain rule, each rounded the cautious way.
+SBI_MEANINGFUL_PERCENT = MEANINGFUL_PERCENT  # a fall of 30 % of the first total is an improvement
+SBI_MEANINGFUL_POINTS = 5  # or a fall of 5 (2 of 10 is a fifth of the pain scale: 4.8 of 24, rounded up)
+SBI_WORSE_POINTS = 4  # a rise of 4 or more is worsening (a sixth of the scale, below the pain rule's fifth)
+SBI_SETTLED = 4  # a last total of 0-4 (under a fifth of 24, as 0-2 of 10 is for pain): not "not improving"
+SBI_WORSE_AFTER_DAYS = WEEK_DAYS  # two weekly totals a week apart cover two different weeks
 
 
 class Verdict(StrEnum):
@@ -57,6 +78,16 @@ class Verdict(StrEnum):
 class Part(StrEnum):
     LEG = "leg"
     BACK = "back"
+
+
+class Measure(StrEnum):
+    """What a verdict rests on: the pain ratings, the SBI check-ins, or both."""
+
+    PAIN = "pain"
+    SBI = "sbi"
+
+
+PAIN_ONLY = frozenset({Measure.PAIN})
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,29 +113,77 @@ class PartChange:
 
 
 @dataclass(frozen=True, slots=True)
+class SbiChange:
+    """The first SBI total of the episode and the latest (0-24, lower is better), with their days."""
+
+    first_day: date
+    first: int
+    last_day: date
+    last: int
+
+    @property
+    def days_apart(self) -> int:
+        return (self.last_day - self.first_day).days
+
+    @property
+    def worse(self) -> bool:
+        return self.days_apart >= SBI_WORSE_AFTER_DAYS and self.last - self.first >= SBI_WORSE_POINTS
+
+    @property
+    def improved(self) -> bool:
+        drop = self.first - self.last
+        return drop >= SBI_MEANINGFUL_POINTS or (
+            self.first > 0 and drop * 100 >= self.first * SBI_MEANINGFUL_PERCENT
+        )
+
+    def stuck(self, needed_days: int) -> bool:
+        return self.days_apart >= needed_days and not self.improved and self.last > SBI_SETTLED
+
+
+def sbi_change(totals: Iterable[tuple[date, int]], today: date, last_prompt: date | None) -> SbiChange | None:
+    """The episode's first and latest SBI totals (days after `last_prompt`, up to today); None with fewer
+    than two days."""
+    by_day = dict(sorted(t for t in totals if t[0] <= today and (last_prompt is None or t[0] > last_prompt)))
+    if len(by_day) < 2:
+        return None
+    (first_day, first), *_middle, (last_day, last) = by_day.items()
+    return SbiChange(first_day, first, last_day, last)
+
+
+@dataclass(frozen=True, slots=True)
 class Assessment:
-    """Whether to suggest seeing a doctor now, and the figures behind it (for the report)."""
+    """Whether to suggest seeing a doctor now, what it rests on, and the figures behind it (for the report)."""
 
     verdict: Verdict
     first_week: tuple[date, date] | None = None
     last_week: tuple[date, date] | None = None
     changes: tuple[PartChange, ...] = ()
+    sbi: SbiChange | None = None
+    measures: frozenset[Measure] = PAIN_ONLY
 
     @property
     def prompt(self) -> bool:
         return self.verdict is not Verdict.NONE
 
     def detail(self) -> str:
-        """Plain English for the clinician report: the medians of each part, and the weeks compared."""
-        if self.first_week is None or self.last_week is None:
-            return ""
-        parts = "; ".join(
-            f"{change.part.value} pain {_num(change.first)} → {_num(change.last)}" for change in self.changes
-        )
-        return (
-            f"Median pain before sessions, {_span(self.first_week)} against {_span(self.last_week)}: {parts} "
-            "(0-10)."
-        )
+        """Plain English for the clinician report: the medians of each part and the weeks compared, and the
+        SBI totals compared when the verdict rests on them."""
+        lines = []
+        if self.first_week is not None and self.last_week is not None and self.changes:
+            parts = "; ".join(
+                f"{change.part.value} pain {_num(change.first)} → {_num(change.last)}"
+                for change in self.changes
+            )
+            lines.append(
+                f"Median pain before sessions, {_span(self.first_week)} against {_span(self.last_week)}: "
+                f"{parts} (0-10)."
+            )
+        if self.sbi is not None and Measure.SBI in self.measures:
+            lines.append(
+                f"Sciatica Bothersomeness Index {self.sbi.first} ({self.sbi.first_day.isoformat()}) → "
+                f"{self.sbi.last} ({self.sbi.last_day.isoformat()}) (0-24)."
+            )
+        return " ".join(lines)
 
 
 def _num(value: float) -> str:
@@ -139,9 +218,35 @@ def _typical(days: Mapping[date, DayPain], chosen: list[date], part: Part) -> fl
     return median(days[day][part] for day in chosen)
 
 
-def assess(days: Mapping[date, DayPain], today: date, last_prompt: date | None = None) -> Assessment:
-    """Whether to suggest seeing a doctor today, from each day's pain before sessions (`daily_pain`) and the
-    day the person last saw this suggestion (None: never)."""
+def assess(
+    days: Mapping[date, DayPain],
+    today: date,
+    last_prompt: date | None = None,
+    sbi: Iterable[tuple[date, int]] = (),
+) -> Assessment:
+    """Whether to suggest seeing a doctor today, from each day's pain before sessions (`daily_pain`), the
+    day the person last saw this suggestion (None: never) and the SBI totals by day (none: pain only)."""
+    pain = _assess_pain(days, today, last_prompt)
+    change = sbi_change(sbi, today, last_prompt)
+    if change is None:
+        return pain if pain.prompt else Assessment(Verdict.NONE)
+    needed = FIRST_CHECK_DAYS if last_prompt is None else REPEAT_CHECK_DAYS
+    pain_agrees = not any(part.improved for part in pain.changes)  # no pain to compare agrees too
+    if pain.verdict is Verdict.WORSENING or change.worse:
+        verdict = Verdict.WORSENING
+        by_pain, by_sbi = pain.verdict is Verdict.WORSENING, change.worse
+    elif pain.verdict is Verdict.NOT_IMPROVING or (change.stuck(needed) and pain_agrees):
+        verdict = Verdict.NOT_IMPROVING
+        by_pain, by_sbi = pain.prompt, change.stuck(needed) and pain_agrees
+    else:
+        return Assessment(Verdict.NONE)
+    measures = frozenset(m for m, yes in ((Measure.PAIN, by_pain), (Measure.SBI, by_sbi)) if yes)
+    return Assessment(verdict, pain.first_week, pain.last_week, pain.changes, change, measures)
+
+
+def _assess_pain(days: Mapping[date, DayPain], today: date, last_prompt: date | None) -> Assessment:
+    """The pain-only rule (see the module docstring). A NONE verdict still carries the weeks and medians
+    compared, when there are any, so the SBI rule can tell whether the pain agrees."""
     episode = sorted(day for day in days if day <= today and (last_prompt is None or day > last_prompt))
     start = next(
         (
@@ -168,7 +273,7 @@ def assess(days: Mapping[date, DayPain], today: date, last_prompt: date | None =
     elif (today - start).days >= needed and any(change.stuck for change in changes):
         verdict = Verdict.NOT_IMPROVING
     else:
-        return Assessment(Verdict.NONE)
+        verdict = Verdict.NONE
     return Assessment(verdict, (start, first_end), (last_start, today), changes)
 
 
@@ -196,6 +301,20 @@ _TEXTS = {
 }
 
 
+# When only the weekly check-ins show it (no pain ratings to compare, or the pain agrees without saying so
+# itself): the same advice, naming what was measured. The paragraphs after the first are the pain texts'.
+_SBI_FIRST = {
+    Verdict.NOT_IMPROVING: N_(
+        "Your weekly check-ins show that your sciatica is bothering you about as much as when you started "
+        "them. It's worth seeing your doctor or physiotherapist, so they can check the plan is right for you."
+    ),
+    Verdict.WORSENING: N_(
+        "Your weekly check-ins show that your sciatica is bothering you more than when you started them. "
+        "Please arrange to see your doctor or physiotherapist soon, so they can look at what is happening."
+    ),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Prompt:
     """The card's words, in the current language."""
@@ -205,10 +324,13 @@ class Prompt:
     body: str
 
 
-def prompt_words(verdict: Verdict, place: Country) -> Prompt:
-    """The heading and the paragraphs for a verdict, naming `place`'s non-emergency route. NONE: ValueError."""
+def prompt_words(verdict: Verdict, place: Country, measures: frozenset[Measure] = PAIN_ONLY) -> Prompt:
+    """The heading and the paragraphs for a verdict, naming `place`'s non-emergency route; `measures` is what
+    the verdict rests on (`Assessment.measures`): the pain is named when it is among them, otherwise the
+    weekly check-ins. NONE: ValueError."""
     if verdict is Verdict.NONE:
         raise ValueError("nothing to say when the pain is getting better")
     words = advice_words(place)
-    body = "\n\n".join(_(part).format(**words) for part in _TEXTS[verdict])
+    texts = _TEXTS[verdict] if Measure.PAIN in measures else (_SBI_FIRST[verdict], *_TEXTS[verdict][1:])
+    body = "\n\n".join(_(part).format(**words) for part in texts)
     return Prompt(verdict, _(_HEADINGS[verdict]), body)

@@ -24,6 +24,7 @@ from sciatica_coach.core.plausible import moment_from_text
 from sciatica_coach.core.red_flags import RedFlag, Tier
 from sciatica_coach.core.safety import RedStopState, last_red_stop
 from sciatica_coach.core.safety import red_stop_state as red_stop_rule
+from sciatica_coach.services import outcomes
 from sciatica_coach.storage.repository import Repository
 
 RED_FLAG_CHECKED_KEY = "red_flag_checked_at"
@@ -160,8 +161,9 @@ NOT_IMPROVING_LOOKBACK = timedelta(days=366)  # the pain history and the last pr
 
 
 def see_doctor_assessment(repo: Repository, now: datetime) -> not_improving.Assessment:
-    """Whether Today should suggest seeing a doctor or physiotherapist now: from the pain before sessions of
-    the last year, since the day after the person last pressed "Got it" on this advice."""
+    """Whether Today should suggest seeing a doctor or physiotherapist now: from the pain before sessions and
+    the weekly SBI check-ins of the last year, since the day after the person last pressed "Got it" on this
+    advice."""
     assert now.tzinfo is not None
     since = now.date() - NOT_IMPROVING_LOOKBACK
     prompts = [
@@ -170,13 +172,26 @@ def see_doctor_assessment(repo: Repository, now: datetime) -> not_improving.Asse
         if e.kind is SafetyEventKind.NOT_IMPROVING
     ]
     days = not_improving.daily_pain(repo.sessions(since), now.tzinfo)
-    return not_improving.assess(days, now.date(), max(prompts, default=None))
+    sbi = [
+        (c.day, c.sbi_total)
+        for c in outcomes.load(repo).checkins
+        if c.sbi_total is not None and c.day >= since
+    ]
+    return not_improving.assess(days, now.date(), max(prompts, default=None), sbi)
 
 
 _VERDICT_DETAIL = {
     not_improving.Verdict.NOT_IMPROVING: "Pain not easing.",
     not_improving.Verdict.WORSENING: "Pain getting worse.",
 }
+_SBI_VERDICT_DETAIL = {  # the verdict rests on the weekly check-ins only
+    not_improving.Verdict.NOT_IMPROVING: "Sciatica bothersomeness (SBI) not easing.",
+    not_improving.Verdict.WORSENING: "Sciatica bothersomeness (SBI) getting worse.",
+}
+
+
+def _verdict_words(assessment: not_improving.Assessment) -> dict[not_improving.Verdict, str]:
+    return _VERDICT_DETAIL if not_improving.Measure.PAIN in assessment.measures else _SBI_VERDICT_DETAIL
 
 
 def record_see_doctor_seen(
@@ -187,7 +202,7 @@ def record_see_doctor_seen(
     event = SafetyEvent(
         at=now,
         kind=SafetyEventKind.NOT_IMPROVING,
-        detail=f"{_VERDICT_DETAIL.get(assessment.verdict, '')} {assessment.detail()}".strip(),
+        detail=f"{_verdict_words(assessment).get(assessment.verdict, '')} {assessment.detail()}".strip(),
     )
     repo.add_safety_event(event)
     return event

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from sciatica_coach.core import maintenance
 from sciatica_coach.core.adherence import AdherenceHistory, Summary, WeekRow
+from sciatica_coach.core.affected_side import AffectedSide
 from sciatica_coach.core.habit_stats import HabitStats, habit_stats
 from sciatica_coach.core.plan_history import PlanHistory
 from sciatica_coach.i18n import N_, _, ngettext
@@ -91,6 +92,13 @@ TABLE_COLUMNS = (N_("Week of"), N_("Done"), N_("Partial"), N_("Planned"), N_("Ad
                  N_("Leg pain"), N_("Flare days"), N_("Safety stops"))  # fmt: skip
 FIGURE_SCALE = 1.9  # headline numbers, relative to the body text
 CALENDAR_MIN_WEEKS = 12  # the calendar shows at least this much, so a 4-week chart still has context
+# Which leg has the sciatica, as a line on Progress (a whole sentence for each, so translations keep word order).
+SIDE_LINES = {
+    AffectedSide.LEFT: N_("Leg with sciatica: left"),
+    AffectedSide.RIGHT: N_("Leg with sciatica: right"),
+    AffectedSide.BOTH: N_("Leg with sciatica: both"),
+    AffectedSide.NOT_SET: N_("Leg with sciatica: not set yet (you can say which in Settings)"),
+}
 SAFETY_EVENTS_SHOWN = 8  # the latest safety events listed; the report has all of them counted per week
 
 
@@ -313,6 +321,9 @@ class ProgressPage(Page):
 
         # ---- what happened for safety, in the weeks shown ----
         safety_frame, safety_box = card(_("What happened for your safety"))
+        self.side_line = label("")  # the leg with the sciatica, as in the report; not tied to the weeks shown
+        self.side_line.setAccessibleName(_("Leg with sciatica"))
+        safety_box.addWidget(self.side_line)
         self.safety_period = label("", "muted")
         self.safety_summary = label("")
         self.safety_summary.setAccessibleName(_("Safety in the weeks shown"))
@@ -376,6 +387,7 @@ class ProgressPage(Page):
         self.body.addStretch(1)
 
         ctx.sessions_changed.connect(self._on_sessions_changed)
+        ctx.settings_changed.connect(self._show_side)
         self.refresh()
 
     # ---- fitting the width ----------------------------------------------------------------------------
@@ -466,6 +478,7 @@ class ProgressPage(Page):
         self.history = load_history(self.ctx.repo, self.ctx.clock)
         self.plans = plan_history(self.ctx.repo, self.ctx.clock.now())
         self._dirty = False
+        self._show_side()
         self.outcomes_trend.refresh()
         self._render_headline(self.history.summary())
         self._render_keeping_the_habit()
@@ -643,6 +656,12 @@ class ProgressPage(Page):
     def _toggle_score_table(self, shown: bool) -> None:
         self.score_table.setVisible(shown)
         self.score_table_toggle.setText(_("Hide the table") if shown else _("Show the scores as a table"))
+
+    def _show_side(self) -> None:
+        """The leg with the sciatica, as the person said in Settings (the report names it too)."""
+        from sciatica_coach.services.affected_side import affected_side
+
+        self.side_line.setText(_(SIDE_LINES[affected_side(self.ctx.repo)]))
 
     def _render_safety(self, overview: SafetyOverview) -> None:
         """The weeks shown: red-flag checks, leg reach, after-exercise answers, then the latest events."""

@@ -258,15 +258,20 @@ def todays_routine(
     return Routine(routine.phase, tuple(items))
 
 
+def flare_routine_today(repo: Repository, catalogue: Catalogue) -> Routine | None:
+    """The flare routine (services/flare.py) while a flare lasts and it holds any exercise: what every session
+    does then (the session says so). None otherwise: no flare, or none of its exercises suits the person."""
+    if flare.current_flare(repo) is None:
+        return None
+    gentle = flare.flare_routine(repo, catalogue)
+    return gentle if gentle.items else None
+
+
 def routine_for_today(repo: Repository, catalogue: Catalogue, today: date) -> Routine:
     """What the next session holds: the active routine without today's set-aside exercises; during a flare,
-    the flare routine (services/flare.py) when it has any exercise. The nerve glide is on the affected side
+    the flare routine (`flare_routine_today`) when it has any exercise. The nerve glide is on the affected side
     only (`on_the_affected_side`), so Today's list, its length and the reminder's length match the session."""
     avoid = avoided_direction(repo)
-    routine = active_routine(repo, catalogue)
-    if flare.current_flare(repo) is not None:
-        gentle = flare.flare_routine(repo, catalogue)
-        if gentle.items:
-            routine = gentle
+    routine = flare_routine_today(repo, catalogue) or active_routine(repo, catalogue)
     todays = todays_routine(routine, catalogue, stopped_today(repo, today), avoid)
     return on_the_affected_side(repo, catalogue, todays)

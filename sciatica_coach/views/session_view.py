@@ -61,7 +61,7 @@ from sciatica_coach.i18n import N_, _, ngettext
 from sciatica_coach.platform.locale_support import clock_time
 from sciatica_coach.services import affected_side, cautions, safety_state
 from sciatica_coach.services.plans import avoided_direction, reminder_plan
-from sciatica_coach.services.routines import stop_for_today, substitute_for
+from sciatica_coach.services.routines import flare_routine_today, stop_for_today, substitute_for
 from sciatica_coach.views.cautions_page import CautionsPage
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.countdown import CountdownRing
@@ -918,7 +918,9 @@ class SessionView(QWidget):
         self.runner.start()
         if note:
             self.running.cue.setText(note)
+        in_flare = flare_routine_today(self.ctx.repo, self.catalogue) is not None
         for words in (
+            _("Flare plan: a short, gentle session.") if in_flare else "",
             self.facts.side_notice,
             *affected_side.questions(self.ctx.repo, self.catalogue, routine),
         ):

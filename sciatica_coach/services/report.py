@@ -33,6 +33,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPdfWriter,
     QPen,
+    QTextOption,
 )
 
 from sciatica_coach import APP_NAME, __version__
@@ -596,24 +597,47 @@ class _Drawer:
         self, columns: Sequence[Column], rows: Sequence[Sequence[str]], width: float = 1.0,
         shade: Sequence[bool] = (),
     ) -> None:  # fmt: skip
-        """A table at the cursor, its header repeated on a new page."""
+        """A table at the cursor, its header repeated on a new page. Text too long for its column (a column
+        of words, not of numbers, below the header) wraps at a space, or anywhere in a word longer than the
+        column, and its row grows to hold it."""
         total = self.page.width() * width
         widths = [c.width / sum(c.width for c in columns) * total for c in columns]
 
+        def option(column: Column, header: bool) -> QTextOption:
+            align = Qt.AlignmentFlag.AlignRight if column.right else Qt.AlignmentFlag.AlignLeft
+            text = QTextOption(align)
+            wraps = not column.right and not header
+            text.setWrapMode(
+                QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere if wraps else QTextOption.WrapMode.NoWrap
+            )
+            return text
+
+        body, head = [option(c, False) for c in columns], [option(c, True) for c in columns]
+
+        def heights(cells: Sequence[str], bold: bool) -> list[float]:
+            self.p.setFont(self.font(TABLE_PT, bold))
+            options = head if bold else body
+            return [self.p.boundingRect(QRectF(0, 0, w - 5, 10000), cell, o).height()
+                    for cell, w, o in zip(cells, widths, options, strict=True)]  # fmt: skip
+
+        def row_height(cells: Sequence[str], bold: bool) -> float:  # one line: TABLE_ROW_PT, as it was
+            self.p.setFont(self.font(TABLE_PT, bold))
+            line = self.p.boundingRect(QRectF(0, 0, 1000, 100), "Xg", body[0]).height()
+            return TABLE_ROW_PT + max(0.0, max(heights(cells, bold), default=0.0) - line)
+
         def row_line(cells: Sequence[str], bold: bool, fill: str | None) -> None:
+            height = row_height(cells, bold)
             if fill:
                 self.p.setPen(Qt.PenStyle.NoPen)
                 self.p.setBrush(QColor(fill))
-                self.p.drawRect(QRectF(self.page.left(), self.y, total, TABLE_ROW_PT))
+                self.p.drawRect(QRectF(self.page.left(), self.y, total, height))
             x = self.page.left()
-            self.p.setFont(self.font(TABLE_PT, bold))
             self.p.setPen(QColor(INK.text))
-            for cell, w, column in zip(cells, widths, columns, strict=True):
-                align = Qt.AlignmentFlag.AlignRight if column.right else Qt.AlignmentFlag.AlignLeft
-                self.p.drawText(QRectF(x + 2, self.y, w - 5, TABLE_ROW_PT),
-                                int(align | Qt.AlignmentFlag.AlignVCenter), cell)  # fmt: skip
+            options = head if bold else body
+            for cell, w, o, used in zip(cells, widths, options, heights(cells, bold), strict=True):
+                self.p.drawText(QRectF(x + 2, self.y + (height - used) / 2, w - 5, used), cell, o)
                 x += w
-            self.y += TABLE_ROW_PT
+            self.y += height
 
         def header() -> None:
             row_line([c.title for c in columns], True, None)
@@ -623,7 +647,7 @@ class _Drawer:
         self.need(TABLE_ROW_PT * 3)
         header()
         for index, cells in enumerate(rows):
-            if self.y + TABLE_ROW_PT > self.bottom:
+            if self.y + row_height(cells, False) > self.bottom:
                 self.next_page()
                 header()
             shaded = index < len(shade) and shade[index]

@@ -21,7 +21,11 @@ off or for a dose step, so a decision is never asked about twice for the same se
    * amber pain (4-5) in ``REPEATED_AMBER_SESSIONS`` or more sessions -> halve the repetitions of every
      exercise.
    A *next-morning flare* is a day whose first pain report (before its first session) is at least
-   ``FLARE_RISE_POINTS`` higher than the last report of the day before.
+   ``FLARE_RISE_POINTS`` higher than the last report of the day before. A day the person *marked* as a flare
+   ("My pain has flared up", ``marked_flares``) counts as a flare day too, sessions or not; the days of a
+   flare that was already going on at the last decision are not counted again (so a long flare, once
+   asked about, is not asked about every other day), unless that decision was not about easing off (a step
+   taken the morning the flare began).
 2. **Phase 1 -> 2**: on at least ``PHASE_UP_GOOD_DAYS`` of the last ``PHASE_UP_WINDOW_DAYS`` days adherence
    was at least ``GOOD_DAY_ADHERENCE_PCT`` % (from :class:`AdherenceHistory` day cells, the same numbers as
    Progress), at least ``MIN_PAIN_REPORTS`` pain reports before sessions in that window and all at 3 or
@@ -54,6 +58,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
@@ -384,6 +389,7 @@ class _Context:
     tz: tzinfo
     adherence: AdherenceHistory
     avoid: Direction | None
+    marked_flares: AbstractSet[date] = frozenset()  # days the person marked as a flare (services/flare.py)
 
     def day(self, session: SessionRecord) -> date:
         return local_day(session.started_at, self.tz)
@@ -438,16 +444,20 @@ def propose(
     tz: tzinfo,
     adherence: AdherenceHistory | None = None,
     avoid: Direction | None = None,
+    marked_flares: AbstractSet[date] = frozenset(),
 ) -> Proposal | None:
     """At most one suggested change (see the module docstring for the rules), or None.
 
     ``adherence`` should be the person's own history (their reminder plan and excused days, as on the
     Progress page); without it, the default plan of two sessions a day is assumed. ``avoid`` filters the
-    default routine offered with a phase change."""
+    default routine offered with a phase change. ``marked_flares`` are the days the person marked as a flare
+    (a reason to ease off)."""
     ordered = sorted(sessions, key=lambda s: s.started_at)
     if adherence is None:
         adherence = build_history(ordered, tz=tz, today=today)
-    ctx = _Context(ordered, routine, catalogue, today, history, tz, adherence, avoid)
+    ctx = _Context(
+        ordered, routine, catalogue, today, history, tz, adherence, avoid, frozenset(marked_flares)
+    )
     for rule in (_ease_off, _phase_up, _next_exercise, _dose_step):
         proposal = rule(ctx)
         if proposal is not None:
@@ -518,17 +528,19 @@ def _ease_off(ctx: _Context) -> Proposal | None:
     # A flare compares a morning with the day before, which may lie before the last decision: look at all
     # sessions, but count only flare days that brought new sessions.
     fresh_days = {ctx.day(s) for s in fresh}
-    flares = [
+    next_morning = {
         day
         for day in flare_days(ctx.within(ctx.sessions, FLARE_WINDOW_DAYS + 1), ctx.tz)
         if day in fresh_days and (ctx.today - day).days < FLARE_WINDOW_DAYS
-    ]
-    if red or len(flares) >= FLARE_DAYS_TO_STEP_BACK:
-        why = (
-            _("Your pain was high during a recent session.")
-            if red
-            else _("Your pain was worse the next morning on a couple of days recently.")
-        )
+    }
+    marked = _fresh_marked_flares(ctx)
+    if red or len(next_morning | marked) >= FLARE_DAYS_TO_STEP_BACK:
+        if red:
+            why = _("Your pain was high during a recent session.")
+        elif marked:
+            why = _("Your pain flared up recently.")
+        else:
+            why = _("Your pain was worse the next morning on a couple of days recently.")
         return _step_back(ctx, why) if can_step_back else _halve(ctx, all_ids, why)
 
     spread = [eid for s in recent for eid in _spread_down(s)]
@@ -551,6 +563,28 @@ def _ease_off(ctx: _Context) -> Proposal | None:
         ).format(n=amber)
         return _halve(ctx, all_ids, why)
     return None
+
+
+def _fresh_marked_flares(ctx: _Context) -> set[date]:
+    """The marked flare days of the last FLARE_WINDOW_DAYS that are new evidence: those of a flare (a run of
+    marked days) that began after the day of the last decision, or on that day when the decision was not
+    itself easing off."""
+    window = {day for day in ctx.marked_flares if 0 <= (ctx.today - day).days < FLARE_WINDOW_DAYS}
+    if not ctx.history:
+        return window
+    last = max(ctx.history, key=lambda d: d.decided_at)
+    last_day = local_day(last.decided_at, ctx.tz)
+
+    def began(day: date) -> date:
+        while day - timedelta(days=1) in ctx.marked_flares:
+            day -= timedelta(days=1)
+        return day
+
+    return {
+        day
+        for day in window
+        if began(day) > last_day or (began(day) == last_day and last.kind not in EASING_KINDS)
+    }
 
 
 def _settled(ctx: _Context, window_start: date) -> bool:

@@ -152,6 +152,7 @@ def current_proposal(repo: Repository, catalogue: Catalogue, clock: Clock) -> Pr
         tz=now.tzinfo,
         adherence=load_history(repo, clock),
         avoid=avoid,
+        marked_flares=flare.flare_days_so_far(repo, now.date()),  # marked flare days: a reason to ease off
     )
     if flare.steps_held_back(repo, now.date()):  # during a flare and a week after: easing off only
         return proposal if proposal is not None and proposal.easing else None

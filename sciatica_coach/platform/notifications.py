@@ -50,10 +50,17 @@ BALLOON_MS = 30_000
 NoticeWords = Callable[["Due"], tuple[str, str]]
 
 
-def notice_text(notice: Due, length_s: int | None = None, flare: bool = False) -> tuple[str, str]:
+def notice_text(
+    notice: Due,
+    length_s: int | None = None,
+    flare: bool = False,
+    keeping_habit: tuple[int, int] | None = None,
+) -> tuple[str, str]:
     """The title and body a notice shows, in plain, unhurried words: the reminder's time as the person's
     locale writes it, and (given `length_s`, see `session_length_s`) how long today's session takes. During a
-    flare (`flare`), an on-time notice asks only for a short, gentle session."""
+    flare (`flare`), an on-time notice asks only for a short, gentle session. While keeping the habit
+    (`keeping_habit`: sessions done this week and the weekly aim, see core/maintenance.py) it offers the
+    lighter routine, says two or three a week is the aim, and that letting this one pass is fine."""
     try:
         shown_time = clock_time(time.fromisoformat(notice.slot))
     except ValueError:
@@ -80,6 +87,17 @@ def notice_text(notice: Due, length_s: int | None = None, flare: bool = False) -
             gentle + " " + _("Moving a little helps during a flare; stop anything that makes your leg worse.")
         )
         return _("Time for a short, gentle session"), body
+    if keeping_habit is not None:
+        done, aim = keeping_habit
+        if length_s is None:
+            offer = _("Your lighter routine at {time}, if you'd like to do it today.").format(time=shown_time)
+        else:
+            offer = _("Your lighter routine at {time} — {length}, if you'd like to do it today.").format(
+                time=shown_time, length=about_minutes(length_s)
+            )
+        week = _("{done} of {n} so far this week.").format(done=done, n=aim)
+        aim_words = _("Two or three sessions a week is the aim now, so it's fine to let this one pass.")
+        return _("Time for your lighter routine"), f"{offer} {week} {aim_words}"
     if length_s is None:
         body = _("Your {time} session, whenever you're ready.").format(time=shown_time)
     else:

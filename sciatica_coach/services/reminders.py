@@ -45,7 +45,9 @@ from sciatica_coach.core.schedule import (
 from sciatica_coach.platform.notifications import notice_text
 from sciatica_coach.services import safety_state
 from sciatica_coach.services.flare import current_flare
+from sciatica_coach.services.keeping_habit_text import current
 from sciatica_coach.services.plans import REMINDER_STATE_KEY, reminder_plan, save_reminder_plan
+from sciatica_coach.services.progress_data import keeping_the_habit
 from sciatica_coach.storage.repository import DataError, Repository
 
 if TYPE_CHECKING:
@@ -344,7 +346,23 @@ class ReminderService(QObject):
         except (DataError, ValueError, OSError):  # the notice shows even when the routine can't be read
             log.exception("Could not work out the session's length for a reminder")
             length_s = None
-        return notice_text(notice, length_s, flare=current_flare(self._repo) is not None)
+        return notice_text(
+            notice, length_s, flare=current_flare(self._repo) is not None, keeping_habit=self._habit_week()
+        )
+
+    def _habit_week(self) -> tuple[int, int] | None:
+        """While keeping the habit: the sessions done this week (counted from the period's first day, as
+        Progress counts them) and the weekly aim the person chose; None otherwise."""
+        try:
+            kept = current(keeping_the_habit(self._repo, self._clock))
+        except (DataError, ValueError, OSError):  # the notice shows with the usual words
+            log.exception("Could not read keeping the habit for a reminder")
+            return None
+        if kept is None:
+            return None
+        today = self._clock.now().date()
+        week = kept.weeks[-1] if kept.weeks and kept.weeks[-1].end == today else None
+        return (0 if week is None else week.completed), kept.period.weekly_target
 
     def _after_action(self, now: datetime) -> None:
         self._save(force=True)

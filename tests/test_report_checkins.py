@@ -154,10 +154,10 @@ def test_a_notice_while_keeping_the_habit_speaks_of_the_lighter_routine() -> Non
     title, body = notice_text(DUE, 480, keeping_habit=(1, 3))
     assert title == "Time for your lighter routine"
     assert clock_time(time(19)) in body and "about 8 minutes" in body
-    assert "1 of 3 so far this week" in body
+    assert "This week so far: 1 of 3." in body
     assert "Two or three sessions a week is the aim now" in body and "let this one pass" in body
     _, without = notice_text(DUE, None, keeping_habit=(0, 2))
-    assert "0 of 2 so far this week" in without and "minutes" not in without
+    assert "This week so far: 0 of 2." in without and "minutes" not in without
     assert notice_text(DUE, 480)[0] == "Time for your exercises", "the usual words otherwise"
     flare_title, _ = notice_text(DUE, 480, flare=True, keeping_habit=(1, 3))
     assert flare_title == "Time for a short, gentle session", "a flare's gentler words come first"
@@ -179,6 +179,38 @@ def test_the_reminder_service_words_follow_keeping_the_habit(data_dir: Path, lan
     title, body = service.notice_words(DUE)
     lighter = {"en": "Time for your lighter routine", "de": "Zeit für Ihren leichteren Übungsplan"}
     assert title == lighter[language]
-    week = {"en": "1 of 2 so far this week", "de": "1 von 2 bisher diese Woche"}
+    week = {"en": "This week so far: 1 of 2.", "de": "Diese Woche bisher: 1 von 2."}
     assert week[language] in body and clock_time(time(19)) in body  # the time as the locale writes it
     assert repo.state("reminder_plan") == plan_before, "the person's times are kept"
+
+
+@pytest.mark.parametrize(("language", "theme"), [("en", "light"), ("de", "dark")])
+def test_the_window_banner_reads_the_lighter_routine_words(
+    qtbot: QtBot, data_dir: Path, language: str, theme: str
+) -> None:
+    """Where there is no tray and no notification server, the words show in a banner on the window."""
+    from PySide6.QtWidgets import QApplication
+
+    from sciatica_coach.platform.notifications import WindowNotifier
+    from tests.helpers import main_window
+
+    i18n.set_language(language)
+    repo = Repository.open(data_dir)
+    repo.set_setting("theme", theme)
+    keep_the_habit(repo, NOW - timedelta(days=3), weekly_target=3)
+    clock = FakeClock(NOW)
+    with main_window(qtbot, repo, clock) as window:
+        window.apply_appearance()
+        window.resize(1280, 800)
+        service = ReminderService(repo, clock, timer_factory=FakeTimer, zone_fingerprint=lambda: "London")
+        notifier = WindowNotifier(window)
+        notifier.set_words(service.notice_words)
+        notifier.notify(DUE)
+        QApplication.processEvents()
+        assert notifier.banner is not None and notifier.banner.isVisible()
+        text = notifier._text.text()
+        lighter = {"en": "Time for your lighter routine", "de": "Zeit für Ihren leichteren Übungsplan"}
+        assert lighter[language] in text
+        assert {"en": "This week so far: 0 of 3.", "de": "Diese Woche bisher: 0 von 3."}[language] in text
+        if SHOTS:
+            window.grab().save(str(Path(SHOTS) / f"banner-keeping-habit-{language}-{theme}.png"))

@@ -95,7 +95,7 @@ def notice_text(
             offer = _("Your lighter routine at {time} — {length}, if you'd like to do it today.").format(
                 time=shown_time, length=about_minutes(length_s)
             )
-        week = _("{done} of {n} so far this week.").format(done=done, n=aim)
+        week = _("This week so far: {done} of {target}.").format(done=done, target=aim)
         aim_words = _("Two or three sessions a week is the aim now, so it's fine to let this one pass.")
         return _("Time for your lighter routine"), f"{offer} {week} {aim_words}"
     if length_s is None:

@@ -10,7 +10,7 @@ import logging
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent, QResizeEvent
-from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QBoxLayout, QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from sciatica_coach.core.lessons import READ_MINUTES, Lesson, LessonsError, app_lessons, translated
 from sciatica_coach.i18n import _
@@ -19,6 +19,7 @@ from sciatica_coach.services import lessons as lesson_store
 from sciatica_coach.storage.repository import DataError
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.illustrations import IllustrationWidget
+from sciatica_coach.views.theme import Colors, blend, card_room, current_colors, fit_button_text
 from sciatica_coach.views.widgets import PAGE_MARGINS, Page, card, label
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,24 @@ LESSON_DRAWING_MIN_W = 320  # the drawing in a lesson: large enough to read from
 LESSON_DRAWING_MAX_W = 520  # and no wider, so the steps beside it stay on the same screen
 LESSON_DRAWING_NARROW_W = 240  # the least it shrinks to in a small window, the words then under it
 READABLE_LINE_CHARS = 24  # the steps beside the drawing get at least this many characters a line
+LESSON_TEXT_TIMES = 16 / 12  # the list's words: as large as a primary button's (16 pt at the base 12 pt)
+LESSON_TEXT_STEPS = (LESSON_TEXT_TIMES, 1.15, 1.0)  # smaller only while one long word alone is too wide
+
+
+def lesson_button_sheet(colors: Colors, app_point_size: float, times: float = LESSON_TEXT_TIMES) -> str:
+    """The style of a lesson button: `times` the app's text size (so it follows the text-size setting), bold,
+    left-aligned, with a border as wide with focus as without."""
+    size_pt = app_point_size * times
+    line_px = max(28.0, size_pt * 96 / 72 * 1.25)  # min-height: Qt sizes a styled button from it
+    focus_tint = blend(colors.accent, colors.surface, 0.16)
+    return (
+        f"QPushButton {{ text-align: left; font-size: {size_pt:.1f}pt; font-weight: 600; color: {colors.text};"
+        f" background: {colors.surface}; border: 3px solid {colors.border}; border-radius: 12px;"
+        f" padding: 12px 22px; min-height: {line_px:.0f}px; }}"
+        f"QPushButton:hover {{ border-color: {colors.accent}; }}"
+        f"QPushButton:focus {{ border-color: {colors.accent}; background: {focus_tint}; }}"
+        f"QPushButton:pressed {{ background: {focus_tint}; }}"
+    )
 
 
 def minutes_text() -> str:
@@ -38,6 +57,7 @@ class LearnPage(Page):
         super().__init__(_("Learn"), _("Short lessons on moving well: sitting, lifting, sleeping and more"))
         self.ctx = ctx
         self.lesson_buttons: dict[str, QPushButton] = {}
+        self._button_texts: dict[QPushButton, str] = {}  # a lesson button's words before they are fitted
         self.current: Lesson | None = None
         try:
             self.lessons: tuple[Lesson, ...] = app_lessons()
@@ -57,7 +77,7 @@ class LearnPage(Page):
             button.setProperty("role", "lesson")
             button.setAccessibleName(shown.title)
             button.setAccessibleDescription(_("Open the lesson ({minutes})").format(minutes=minutes_text()))
-            button.setStyleSheet("text-align: left;")
+            self._button_texts[button] = button.text()
             button.clicked.connect(lambda _=False, lesson_id=lesson.id: self.open_lesson(lesson_id))
             list_layout.addWidget(button)
             self.lesson_buttons[lesson.id] = button
@@ -106,6 +126,16 @@ class LearnPage(Page):
         self.body.addStretch(1)
         first = next(iter(self.lesson_buttons.values()), None)
         self.initial_focus: QWidget = first if first is not None else self
+        self._style_lesson_buttons()
+        ctx.appearance_changed.connect(self._style_lesson_buttons)  # light/dark or the text size changed
+
+    def _style_lesson_buttons(self) -> None:
+        """The lesson list in large type, as the app's primary buttons (read from a mat two metres away), but
+        quiet: the surface colour with a firm border. Focus shows as a thick accent border and a tint, the same
+        width as without focus, so the button never changes size."""
+        for button in self.lesson_buttons.values():
+            button.setProperty("text_times", None)  # styled anew in the colours and text size now in use
+        self.fit_width()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -118,6 +148,24 @@ class LearnPage(Page):
         wanted = QBoxLayout.Direction.LeftToRight if side_by_side else QBoxLayout.Direction.TopToBottom
         if self.lesson_row.direction() != wanted:
             self.lesson_row.setDirection(wanted)
+        room = card_room(self) - 2 * self.frameWidth()  # inside the page's own (focus) border too
+        for button in self._button_texts:
+            self._fit_lesson_button(button, room)
+
+    def _fit_lesson_button(self, button: QPushButton, room: int) -> None:
+        """The lesson's words on its button in as many lines as `room` px needs; in a smaller type only when
+        one word alone is wider (a long German word at large text in a small window): never a page too wide."""
+        text = self._button_texts[button]
+        for times in LESSON_TEXT_STEPS:
+            if button.property("text_times") != times:
+                button.setProperty("text_times", times)
+                button.setStyleSheet(
+                    lesson_button_sheet(current_colors(), QApplication.font().pointSizeF(), times)
+                )
+            button.ensurePolished()  # measured in its own large, bold type
+            fit_button_text(button, text, room)
+            if button.sizeHint().width() <= room:
+                return
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Esc in a lesson goes back to the list (the keys a focused child leaves unused come here)."""

@@ -4,7 +4,7 @@ report, and used by a session (the nerve glide on that leg only; left out soon a
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -18,6 +18,7 @@ from sciatica_coach.core.engine import Step, build_plan
 from sciatica_coach.core.model import Dose, Phase, Routine, RoutineItem, Side, SideMode
 from sciatica_coach.i18n import _
 from sciatica_coach.platform import locale_support
+from sciatica_coach.platform.locale_support import clock_time
 from sciatica_coach.services.plans import save_routine
 from sciatica_coach.services.report_data import gather
 from sciatica_coach.storage.backup import read_backup, restore, write_backup
@@ -60,7 +61,8 @@ def test_both_settings_are_saved_and_shown_again(qtbot: QtBot, data_dir: Path) -
         assert repo.setting("affected_side") == "left" and repo.setting("usually_up_by") == "07:30"
     with main_window(qtbot, Repository.open(data_dir)) as again:
         page = settings_page(again)
-        assert page.affected_side.currentText() == "Left leg" and page.up_by.currentText() == "07:30"
+        assert page.affected_side.currentText() == "Left leg"
+        assert page.up_by.currentText() == clock_time(time(7, 30))  # as the locale writes times
 
 
 @pytest.mark.parametrize("stored", ["06:45", "12:05"])
@@ -70,7 +72,11 @@ def test_a_stored_time_between_the_choices_is_shown_as_it_is(
     repo = Repository.open(data_dir)
     repo.set_setting("usually_up_by", stored)
     with main_window(qtbot, repo) as window:
-        assert settings_page(window).up_by.currentText() == stored
+        page = settings_page(window)
+        assert page.up_by.currentData() == stored
+        assert page.up_by.currentText() == clock_time(
+            time.fromisoformat(stored)
+        )  # as the locale writes times
 
 
 @pytest.mark.parametrize(

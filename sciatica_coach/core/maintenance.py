@@ -311,7 +311,7 @@ def weeks(
     while start <= last:
         end = min(start + timedelta(days=WEEK_DAYS - 1), last)
         completed = sum(n for day, n in done.items() if start <= day <= end)
-        in_progress = end == today and start + timedelta(days=WEEK_DAYS - 1) > today
+        in_progress = end == today and start + timedelta(days=WEEK_DAYS - 1) >= today
         found.append(MaintenanceWeek(start, end, completed, period.weekly_target, in_progress))
         start += timedelta(days=WEEK_DAYS)
     return found

@@ -45,7 +45,7 @@ from sciatica_coach.core.schedule import (
 from sciatica_coach.platform.notifications import notice_text
 from sciatica_coach.services import safety_state
 from sciatica_coach.services.flare import current_flare
-from sciatica_coach.services.keeping_habit_text import current
+from sciatica_coach.services.keeping_habit_text import current, this_week
 from sciatica_coach.services.plans import REMINDER_STATE_KEY, reminder_plan, save_reminder_plan
 from sciatica_coach.services.progress_data import keeping_the_habit
 from sciatica_coach.storage.repository import DataError, Repository
@@ -360,8 +360,7 @@ class ReminderService(QObject):
             return None
         if kept is None:
             return None
-        today = self._clock.now().date()
-        week = kept.weeks[-1] if kept.weeks and kept.weeks[-1].end == today else None
+        week = this_week(kept)
         return (0 if week is None else week.completed), kept.period.weekly_target
 
     def _after_action(self, now: datetime) -> None:

@@ -288,6 +288,15 @@ def test_weeks_count_completed_sessions_against_the_weekly_target(routine: Routi
     assert maintenance.week_words(weeks[0]) == "3 of 3 that week"
 
 
+@pytest.mark.parametrize("days_in", [0, 3, 6])
+def test_the_current_week_is_this_week_to_its_last_day(routine: Routine, days_in: int) -> None:
+    period = maintenance.Period(TODAY - timedelta(days=7 + days_in), None, 3)
+    weeks = maintenance.weeks(period, [session(routine, 0)], TODAY, TZ)
+    assert weeks[-1].start == TODAY - timedelta(days=days_in) and weeks[-1].end == TODAY
+    assert weeks[-1].in_progress and not weeks[0].in_progress
+    assert maintenance.week_words(weeks[-1]) == "1 of 3 this week"
+
+
 def test_weeks_stop_at_the_end_of_the_period(routine: Routine) -> None:
     period = maintenance.Period(TODAY - timedelta(days=20), TODAY - timedelta(days=10), 2)
     weeks = maintenance.weeks(period, [session(routine, 5)], TODAY, TZ)

@@ -356,8 +356,12 @@ _EVENT_SENTENCES: dict[SafetyEventKind, tuple[str, str]] = {
         N_("A new session was started on the day of a red pain stop, after the waiting time."),
     ),
     SafetyEventKind.NOT_IMPROVING: (
-        N_("Advised to see a doctor or physiotherapist, as the pain was not getting better (“Got it”)."),
-        N_("Advised to see a doctor or physiotherapist, as the pain was not getting better (“Got it”)."),
+        N_(
+            "Advised to see a doctor or physiotherapist, as the pain or the weekly check-ins were not getting better (“Got it”)."
+        ),
+        N_(
+            "Advised to see a doctor or physiotherapist, as the pain or the weekly check-ins were not getting better (“Got it”)."
+        ),
     ),
 }
 # What a "yes" to a red-flag question of each tier led to (core.red_flags.Tier names).

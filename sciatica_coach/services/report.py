@@ -590,7 +590,9 @@ class _Drawer:
         if not seen:
             return []
         days = ", ".join(short_date(e.at.date()) for e in seen)
-        return [f"Advised to see a doctor or physiotherapist as the pain was not getting better: {days}."]
+        return [
+            f"Advised to see a doctor or physiotherapist as the pain or the weekly check-ins were not getting better: {days}."
+        ]
 
     # ---- page 2 -------------------------------------------------------------------------------------
     def _table(

@@ -67,7 +67,10 @@ def test_card_shown_and_dismissed_once(qtbot: QtBot, data_dir: Path, tmp_path: P
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(render_report_pdf(repo, window.ctx.clock, weeks=4))
     text = _pdf_to_text(pdf)
-    assert "Advised to see a doctor or physiotherapist as the pain was not getting better: 16 Mar" in text
+    assert (
+        "Advised to see a doctor or physiotherapist as the pain or the weekly check-ins were not getting better: 16 Mar"
+        in text
+    )
     assert "Pain not easing. Median pain before sessions" in text
 
 

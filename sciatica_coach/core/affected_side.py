@@ -25,11 +25,13 @@ from collections.abc import Collection
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from sciatica_coach.core.catalogue import Catalogue
 from sciatica_coach.core.model import Routine, RoutineItem, Side, SideMode
 from sciatica_coach.i18n import N_
+
+if TYPE_CHECKING:  # the storage layer reads this module at start; the catalogue loads after first paint
+    from sciatica_coach.core.catalogue import Catalogue
 
 WAKING_WINDOW: Final[timedelta] = timedelta(hours=2)
 

@@ -18,7 +18,6 @@ from sciatica_coach.platform.locale_support import about_minutes
 from sciatica_coach.services import lessons as lesson_store
 from sciatica_coach.storage.repository import DataError
 from sciatica_coach.views.context import AppContext
-from sciatica_coach.views.illustrations import IllustrationWidget
 from sciatica_coach.views.theme import Colors, blend, card_room, current_colors, fit_button_text
 from sciatica_coach.views.widgets import PAGE_MARGINS, Page, card, label
 
@@ -99,6 +98,9 @@ class LearnPage(Page):
         row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         row.setSpacing(24)
         self.lesson_row = row  # the words go under the drawing when both don't fit side by side
+        # drawings (QtSvg) load with this page, not with Today's tip card, which is built before first paint
+        from sciatica_coach.views.illustrations import IllustrationWidget
+
         self.drawing = IllustrationWidget()
         self.drawing.setMinimumSize(LESSON_DRAWING_NARROW_W, round(LESSON_DRAWING_NARROW_W * 3 / 4))
         self.drawing.setMaximumWidth(LESSON_DRAWING_MAX_W)

@@ -11,7 +11,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
@@ -45,7 +45,7 @@ from sciatica_coach.services import outcomes
 from sciatica_coach.storage.repository import DataError
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.theme import current_colors
-from sciatica_coach.views.widgets import label
+from sciatica_coach.views.widgets import ButtonRows, label
 
 if TYPE_CHECKING:
     from sciatica_coach.views.charts import OutcomeChart
@@ -385,6 +385,9 @@ class OutcomesDialog(QDialog):
         self.accept()
 
 
+CARD_SIDE_MARGIN_PX = 22
+
+
 class OutcomesCard(QFrame):
     """Today's offer of the check-in when one is due: shown, never in the way of a session."""
 
@@ -393,24 +396,25 @@ class OutcomesCard(QFrame):
         self.ctx = ctx
         self.setProperty("role", "card")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(22, 18, 22, 18)
+        layout.setContentsMargins(CARD_SIDE_MARGIN_PX, 18, CARD_SIDE_MARGIN_PX, 18)
         layout.addWidget(label(_("How are things going?"), "big"))
         self.text = label("", "muted")
         layout.addWidget(self.text)
-        row = QHBoxLayout()
         self.button = QPushButton(_("Answer the questions"))
         self.button.setMinimumHeight(48)
         self.button.clicked.connect(self.open_dialog)
-        row.addWidget(self.button)
         self.later_button = QPushButton(_("Not now"))
         self.later_button.setMinimumHeight(48)
         self.later_button.setToolTip(_("Ask again tomorrow"))
         self.later_button.clicked.connect(self.not_now)
-        row.addWidget(self.later_button)
-        row.addStretch(1)
-        layout.addLayout(row)
+        self.buttons = ButtonRows((self.button, self.later_button))  # one under the other when too wide
+        layout.addWidget(self.buttons, 0, Qt.AlignmentFlag.AlignLeft)
         self.dialog: OutcomesDialog | None = None
         self.due = Due(sbi=False, psfs=False)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self.buttons.fit(event.size().width() - 2 * CARD_SIDE_MARGIN_PX)
+        super().resizeEvent(event)
 
     def refresh(self) -> None:
         self.due = outcomes.due_today(self.ctx.repo, self.ctx.clock.now().date())

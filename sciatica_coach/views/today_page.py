@@ -36,7 +36,9 @@ if TYPE_CHECKING:
     from sciatica_coach.core.progression import Proposal
     from sciatica_coach.core.red_flags import Tier
     from sciatica_coach.core.schedule import ReminderPlan
+    from sciatica_coach.views.learn_page import LessonTipCard
     from sciatica_coach.views.maintenance_widgets import MaintenanceChoice
+    from sciatica_coach.views.outcomes_page import OutcomesCard
 
 # The page opens with its layout, date and Start button; what it says about today (sessions, reminders,
 # notes, the exercise list) is filled in just after the window first appears (AppContext.after_start), and
@@ -223,17 +225,9 @@ class TodayPage(Page):
         self.advice = label("", "muted")
         care_layout.addWidget(self.advice)
         self.body.addWidget(care_card)
-        # The weekly / two-weekly outcome check-in, when due (views/outcomes_page.py): offered, never in the way.
-        from sciatica_coach.views.outcomes_page import OutcomesCard
-
-        self.outcomes_card = OutcomesCard(ctx)
-        self.outcomes_card.hide()
-        self.body.addWidget(self.outcomes_card)
-        # One posture lesson a day in the first weeks (views/learn_page.py): a quiet card, never a popup.
-        from sciatica_coach.views.learn_page import LessonTipCard
-
-        self.lesson_tip = LessonTipCard(ctx)
-        self.body.addWidget(self.lesson_tip)
+        # The check-in offer and the lesson tip come after the first paint (_add_later_cards).
+        self.outcomes_card: OutcomesCard | None = None
+        self.lesson_tip: LessonTipCard | None = None
         self.body.addStretch(1)
 
         # After a red pain stop: one single-shot timer for the moment the wait ends, so the note changes then
@@ -271,8 +265,25 @@ class TodayPage(Page):
     def refresh(self) -> None:
         self._refresh_day()
         self._refresh_routine()
-        self.outcomes_card.refresh()
-        self.lesson_tip.refresh()
+        outcomes_card, lesson_tip = self._add_later_cards()
+        outcomes_card.refresh()
+        lesson_tip.refresh()
+
+    def _add_later_cards(self) -> tuple[OutcomesCard, LessonTipCard]:
+        """The weekly / two-weekly outcome check-in when due (views/outcomes_page.py), and one posture lesson a
+        day in the first weeks (views/learn_page.py): quiet cards, never in the way. Made on the first refresh,
+        after the first paint, as their modules load Qt's enums."""
+        if self.outcomes_card is None or self.lesson_tip is None:
+            from sciatica_coach.views.learn_page import LessonTipCard
+            from sciatica_coach.views.outcomes_page import OutcomesCard
+
+            at = self.body.count() - 1  # before the closing stretch
+            self.outcomes_card = OutcomesCard(self.ctx)
+            self.outcomes_card.hide()
+            self.body.insertWidget(at, self.outcomes_card)
+            self.lesson_tip = LessonTipCard(self.ctx)
+            self.body.insertWidget(at + 1, self.lesson_tip)
+        return self.outcomes_card, self.lesson_tip
 
     def _refresh_day(self) -> None:
         """The top of the page: today's sessions, the reminder slots, and the flare-day switch."""

@@ -87,6 +87,8 @@ def test_later_ratings_offer_the_same_activities(qtbot: QtBot, data_dir: Path) -
     with main_window(qtbot, repo, FakeClock(NOW)) as window:
         page = window.page("today")
         assert isinstance(page, TodayPage)
+        QApplication.processEvents()  # the card is made just after the first paint
+        assert page.outcomes_card is not None
         dialog = page.outcomes_card.open_dialog()
         assert [s.name.text() for s in dialog.activity_steps] == ["Walking to the shop", "", ""]
         dialog.reject()

@@ -79,15 +79,18 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
 
     if action == "export" and args.output != "-":  # checked first: a refused -o reads nothing
         output_target(args.output, data_dir, force=args.force)
+    from sciatica_coach.services.routines import on_the_affected_side
+
     with open_repository(data_dir) as repo:
         routine = active_routine(repo, catalogue)
+        as_done = on_the_affected_side(repo, catalogue, routine)  # the nerve glide on the affected leg only
         get_ready_s = repo.setting("get_ready_s")
-    if action == "export":
+    if action == "export":  # the routine as stored: the file may go to another person
         write_output(dumps_prescription(routine), args.output, data_dir, force=args.force)
         if args.output not in (None, "-"):
             print(f"Saved your routine ({len(routine.items)} exercises) to {args.output}.")
         return 0
-    print(format_routine(routine, catalogue, first_get_ready_s=get_ready_s))
+    print(format_routine(as_done, catalogue, first_get_ready_s=get_ready_s))
     return 0
 
 
@@ -95,7 +98,7 @@ def format_routine(routine: Routine, catalogue: Catalogue, *, first_get_ready_s:
     """The routine as plain text: one line per exercise with its dose, then the total session length (with
     `first_get_ready_s`, the "get_ready_s" setting, before the first exercise)."""
     from sciatica_coach.core.engine import planned_duration_s
-    from sciatica_coach.core.model import SideMode
+    from sciatica_coach.core.model import Side, SideMode
     from sciatica_coach.services.routines import duration_words
 
     side_words = {
@@ -117,7 +120,10 @@ def format_routine(routine: Routine, catalogue: Catalogue, *, first_get_ready_s:
         rest = f"; rest {', '.join(rests)}" if rests else ""
         reps = f"{dose.reps} rep{'s' if dose.reps != 1 else ''}"
         name = catalogue.get(item.exercise_id).name.ljust(width)
-        lines.append(f"{number:>2}. {name}  {reps}{side_words[item.side_mode]}{sets}{hold}{rest}")
+        sides = side_words[item.side_mode]
+        if item.only_side is not Side.NONE and item.side_mode is not SideMode.BOTH:
+            sides = f" on the {item.only_side.value} side only"
+        lines.append(f"{number:>2}. {name}  {reps}{sides}{sets}{hold}{rest}")
     total = planned_duration_s(routine, first_get_ready_s=first_get_ready_s)
     lines.append(f"Total: about {duration_words(total)} per session.")
     return "\n".join(lines)

@@ -53,6 +53,28 @@ def test_show_honours_the_avoided_direction(data_dir: Path, capsys: pytest.Captu
     assert "Pelvic tilt" in out
 
 
+def test_show_does_the_nerve_glide_on_the_affected_leg_only(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    catalogue = load_catalogue()
+    repo = Repository.open(data_dir)
+    save_routine(repo, catalogue.default_routine(Phase.STRENGTH))  # phase 2 holds the nerve glide
+    assert cli(data_dir, "show") == 0
+    both = capsys.readouterr().out
+    repo.set_setting("affected_side", "left")
+    repo.close()
+    assert cli(data_dir, "show") == 0
+    left = capsys.readouterr().out
+    glide = catalogue.get("nerve-glide").name
+    assert any(glide in line and "each side" in line for line in both.splitlines())
+    assert any(glide in line and "on the left side only" in line for line in left.splitlines())
+    shorter = [line for line in (both, left) for line in line.splitlines() if line.startswith("Total")]
+    assert shorter[0] != shorter[1]  # the total counts one side
+    assert cli(data_dir, "export", "-o", "-") == 0
+    exported = capsys.readouterr().out  # the file keeps the routine as stored: it may go to someone else
+    assert exported.strip() == dumps_prescription(catalogue.default_routine(Phase.STRENGTH)).strip()
+
+
 def test_export_import_round_trip(data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     catalogue = load_catalogue()
     repo = Repository.open(data_dir)

@@ -133,10 +133,14 @@ class RoutineFilesCard(RoutineCard):
             self.show_message(str(err), error=True)
             return None
         current = plans.active_routine(self.ctx.repo, self.catalogue)
-        get_ready_s = self.ctx.repo.setting("get_ready_s")
+        repo = self.ctx.repo  # both lengths as this person's session would run (get-ready time, affected leg)
         dialog = ImportRoutineDialog(
-            routine_summary(current, self.catalogue, get_ready_s),
-            routine_summary(incoming, self.catalogue, get_ready_s),
+            routine_summary(
+                current, self.catalogue, routines.planned_length_s(repo, self.catalogue, current)
+            ),
+            routine_summary(
+                incoming, self.catalogue, routines.planned_length_s(repo, self.catalogue, incoming)
+            ),
             path.name,
             unsaved_changes=unsaved_changes,
             parent=self,

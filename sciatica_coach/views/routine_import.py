@@ -6,16 +6,15 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from sciatica_coach.core.catalogue import Catalogue
-from sciatica_coach.core.engine import planned_duration_s
 from sciatica_coach.core.model import Routine
 from sciatica_coach.i18n import _, ngettext
 from sciatica_coach.views.widgets import ReplaceDialog, dose_text, label
 
 
-def routine_summary(routine: Routine, catalogue: Catalogue, get_ready_s: int | None) -> list[str]:
-    """A routine in a few lines for the import question: phase, count and length, then each exercise."""
+def routine_summary(routine: Routine, catalogue: Catalogue, seconds: int) -> list[str]:
+    """A routine in a few lines for the import question: phase, count and length (`seconds`, as
+    routines.planned_length_s works it out for this person), then each exercise."""
     count = len(routine.items)
-    seconds = planned_duration_s(routine, first_get_ready_s=get_ready_s) if count else 0
     lines = [
         ngettext(
             "Phase {phase}, {n} exercise, about {minutes} min",

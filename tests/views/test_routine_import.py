@@ -100,3 +100,21 @@ def test_unsaved_changes_are_mentioned_before_an_import(qtbot: QtBot, data_dir: 
     assert warning in [w.text() for w in dialog.findChildren(type(page.file_message))]
     dialog.cancel_button.click()
     assert page.is_dirty()
+
+
+def test_the_files_length_is_the_session_this_person_would_do(
+    qtbot: QtBot, data_dir: Path, tmp_path: Path
+) -> None:
+    """With one leg set, the nerve glide in the file's routine counts on that leg only, as the session does."""
+    page = make_page(qtbot, data_dir)
+    catalogue = load_catalogue()
+    incoming = catalogue.default_routine(Phase.STRENGTH)
+    page.ctx.repo.set_setting("affected_side", "left")
+    one_leg = routines.planned_length_s(page.ctx.repo, catalogue, incoming)
+    page.ctx.repo.set_setting("affected_side", None)
+    assert one_leg < routines.planned_length_s(page.ctx.repo, catalogue, incoming)
+    page.ctx.repo.set_setting("affected_side", "left")
+    dialog = choose_file(qtbot, page, physio_file(tmp_path))
+    file_words = dialog.file_card.findChildren(type(page.file_message))[-1].text()
+    assert f"about {max(1, round(one_leg / 60))} min" in file_words
+    dialog.cancel_button.click()

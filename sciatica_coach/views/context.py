@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from sciatica_coach.platform.speech import Speech
     from sciatica_coach.platform.worker_process import ServiceState
     from sciatica_coach.services.reminders import ReminderService
+    from sciatica_coach.services.sitting_breaks import SittingBreakService
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,7 @@ class AppContext(QObject):
         self._speech: Speech | None = None
         self._screen: ScreenKeeper | None = None
         self.reminders: ReminderService | None = None  # set by app.install_reminders once they run
+        self.sitting_breaks: SittingBreakService | None = None  # set by the app once sitting breaks run
         self._told_off: set[str] = set()  # the services whose service_off has been emitted
         self._heard.connect(self._on_heard)
         # While the app starts, work the first picture doesn't need waits here until the window has appeared.

@@ -1059,6 +1059,65 @@ LESSON_DRAWINGS: dict[str, Callable[[], Drawing]] = {
 }
 
 
+# --- the sitting breaks (core/sitting.py Movement, views/break_card.py): one drawing each, "break-<movement>" --
+# Standing up from the desk: the same figure and floor; the accent marks the movement.
+
+WALK_STRIDE = 34.0  # half the distance between the feet, a brisk but easy step
+BACK_BEND_DEG = 68.0  # the torso's angle from the floor leaning back (90: upright; the figure faces left)
+
+
+def break_walk() -> Drawing:
+    d = Drawing("Sitting break: stand up and walk about")
+    reach = THIGH + SHIN - 1
+    hip: Point = (214.0, STANDING_ANKLE_Y - math.sqrt(reach**2 - WALK_STRIDE**2))
+    back, front = (hip[0] + WALK_STRIDE, STANDING_ANKLE_Y), (hip[0] - WALK_STRIDE, STANDING_ANKLE_Y)
+    d.limb(leg(hip, back, -1, 190), far=True, accent=True)
+    shoulder = polar(hip, 92, TORSO)
+    d.torso(hip, shoulder)
+    d.head(shoulder, 92)
+    # the arms swing against the legs: the far arm forward, the near arm back
+    d.limb(arm(shoulder, polar(shoulder, 240, UPPER_ARM + FOREARM - 8), 1), far=True)
+    d.limb(leg(hip, front, -1, 180), accent=True)
+    d.limb(arm(shoulder, polar(shoulder, 300, UPPER_ARM + FOREARM - 8), 1))
+    d.arrow((front[0] - 22, GROUND - 34), (front[0] - 52, GROUND - 42), (front[0] - 96, GROUND - 34))
+    return d
+
+
+def break_back_bends() -> Drawing:
+    d = Drawing("Sitting break: standing back bends, hands on the hips")
+    reach = THIGH + SHIN - 1
+    feet_x = 206.0
+    hip: Point = (feet_x - 12, STANDING_ANKLE_Y - math.sqrt(reach**2 - 12.0**2))  # the hips go forward a little
+    d.limb(leg(hip, (feet_x + 8, STANDING_ANKLE_Y), -1, 180), far=True)
+    shoulder = polar(hip, BACK_BEND_DEG, TORSO)
+    d.torso(hip, shoulder, (-5.0, 0.0), accent=True)
+    head = d.head(shoulder, BACK_BEND_DEG + 4)
+    d.limb(leg(hip, (feet_x, STANDING_ANKLE_Y), -1, 180))
+    # hands on the hips, just behind: the elbows point back
+    d.limb(arm(shoulder, (hip[0] + 10, hip[1] - 12), 1))
+    # leaning back gently: a short arrow behind the head
+    d.arrow(
+        (head[0] + 26, head[1] - 10), (head[0] + 52, head[1] - 6), (head[0] + 60, head[1] + 26), head=12
+    )
+    return d
+
+
+def break_posture_check() -> Drawing:
+    """Sitting back down well: the desk lesson's posture (feet flat, the low back supported, the screen at eye
+    level), so the break and the lesson show the same thing."""
+    d = lesson_desk()
+    d.title = "Sitting break: posture check at the desk"
+    return d
+
+
+BREAK_DRAWINGS: dict[str, Callable[[], Drawing]] = {  # keyed by core.sitting.Movement's values
+    "walk": break_walk,
+    "back-bends": break_back_bends,
+    "posture-check": break_posture_check,
+}
+BREAK_DRAWING_PREFIX = "break-"  # the drawing's id (and file name): "break-walk"
+
+
 # --- the app icon -----------------------------------------------------------------------------------------
 
 ICON_BACKGROUND = "#0b6b66"  # the calm teal of the light theme's accent
@@ -1118,7 +1177,7 @@ def write_icon_pngs(svg_path: Path, out_dir: Path) -> list[Path]:
 
 
 def write_all(assets: Path) -> list[Path]:
-    """Write every exercise SVG and the icon (SVG and PNGs) under the given assets folder."""
+    """Write every exercise, lesson and sitting-break SVG and the icon (SVG and PNGs) under the given assets folder."""
     written = []
     illustrations = assets / "illustrations"
     illustrations.mkdir(parents=True, exist_ok=True)
@@ -1130,6 +1189,10 @@ def write_all(assets: Path) -> list[Path]:
     for drawing_id, lesson_pose in LESSON_DRAWINGS.items():
         target = illustrations / f"{drawing_id}.svg"
         target.write_text(lesson_pose().svg(), encoding="utf-8")
+        written.append(target)
+    for movement, break_pose in BREAK_DRAWINGS.items():
+        target = illustrations / f"{BREAK_DRAWING_PREFIX}{movement}.svg"
+        target.write_text(break_pose().svg(), encoding="utf-8")
         written.append(target)
     icons = assets / "icons"
     icons.mkdir(parents=True, exist_ok=True)

@@ -17,6 +17,7 @@ from sciatica_coach.core.model import (
     SymptomChange,
 )
 from sciatica_coach.core.plausible import clean_text, plausible_moment, unwritable_part
+from sciatica_coach.core.sitting import BreakOutcome, Movement, SittingBreak
 from sciatica_coach.i18n import _
 
 # The longest values a real record has (this app writes far shorter ones); anything longer is set aside.
@@ -325,3 +326,40 @@ def event_from_dict(doc: object, where: str | None = None) -> SafetyEvent:
         session_id=_optional_text(doc, "session_id", where),
         flags=tuple(flags),
     )
+
+
+def sitting_break_to_dict(record: SittingBreak) -> dict[str, Any]:
+    return {"at": record.at.isoformat(), "outcome": record.outcome.value, "movement": record.movement.value}
+
+
+def sitting_break_key(record: SittingBreak) -> tuple[str, str, str]:
+    """What identifies an answer to a break card, so importing the same one twice adds it once."""
+    return (record.at.isoformat(), record.outcome.value, record.movement.value)
+
+
+def sitting_break_from_dict(doc: object, where: str | None = None) -> SittingBreak:
+    """One answer to a break card, or RecordError saying in plain words what is wrong with it."""
+    if where is None:
+        where = _("sitting break")
+    if not isinstance(doc, dict):
+        raise RecordError(_("{where}: should be an object").format(where=where))
+    _writable(doc, where)
+    outcome_text = _field(doc, "outcome", str, where)  # (its own RecordError, not reworded below)
+    movement_text = _field(doc, "movement", str, where)
+    try:
+        outcome = BreakOutcome(outcome_text)
+    except ValueError:
+        raise RecordError(
+            _("{where}: 'outcome' is not one of {values}").format(
+                where=where, values=[o.value for o in BreakOutcome]
+            )
+        ) from None
+    try:
+        movement = Movement(movement_text)
+    except ValueError:
+        raise RecordError(
+            _("{where}: 'movement' is not one of {values}").format(
+                where=where, values=[m.value for m in Movement]
+            )
+        ) from None
+    return SittingBreak(at=_time(doc, "at", where), outcome=outcome, movement=movement)

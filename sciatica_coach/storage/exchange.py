@@ -1,7 +1,9 @@
 """History export (JSON and CSV) and import (JSON), shared by the command line and the Progress page.
 
 The history is the sessions and the safety events (red-flag answers, "It hurts", stops, unanswered questions):
-the JSON backup carries both; CSV has a table for each (`export_csv`, `export_events_csv`).
+the JSON backup carries both; CSV has a table for each (`export_csv`, `export_events_csv`). The JSON export
+also carries the answers to sitting-break cards (taken or skipped; per day they are in the clinician's CSV,
+services/report_data.long_csv); importing adds those not already stored (same time, answer and movement).
 
 The whole file is checked before anything changes: every problem is listed, and only a clean file touches the
 data. Sessions are then written one year's file at a time, each atomically; if the computer stops part-way, the
@@ -40,6 +42,7 @@ from sciatica_coach.core.plan_history import (
 )
 from sciatica_coach.core.prescription import FORMAT_NAME as ROUTINE_FORMAT
 from sciatica_coach.core.safety import session_reach_change
+from sciatica_coach.core.sitting import SittingBreak
 from sciatica_coach.i18n import _, ngettext
 from sciatica_coach.storage.codec import (
     RecordError,
@@ -48,6 +51,9 @@ from sciatica_coach.storage.codec import (
     event_to_dict,
     session_from_dict,
     session_to_dict,
+    sitting_break_from_dict,
+    sitting_break_key,
+    sitting_break_to_dict,
 )
 from sciatica_coach.storage.repository import DataError, Repository
 
@@ -55,7 +61,7 @@ EXPORT_FORMAT = "sciatica-coach-history"
 EXPORT_VERSION = 1
 MAX_IMPORT_BYTES = 20 * MB  # ten years of twice-daily sessions is about 5 MB
 MAX_PROBLEMS_LISTED = 10
-_Record = TypeVar("_Record", SessionRecord, SafetyEvent)
+_Record = TypeVar("_Record", SessionRecord, SafetyEvent, SittingBreak)
 
 CSV_COLUMNS = [
     "id", "date", "start", "end", "minutes", "outcome", "reason", "slot", "phase",
@@ -106,6 +112,7 @@ class ImportBundle:
     safety_events: tuple[SafetyEvent, ...] = ()
     plan_history: PlanHistory | None = None  # None when the file has none
     outcomes: tuple[CheckIn, ...] = ()  # SBI / PSFS / sitting and walking check-ins (damaged ones left out)
+    sitting_breaks: tuple[SittingBreak, ...] = ()  # answers to sitting-break cards
 
 
 @dataclass(frozen=True)
@@ -113,6 +120,7 @@ class ImportResult:
     added: int
     already_there: int
     events_added: int = 0
+    breaks_added: int = 0  # answers to sitting-break cards
 
 
 def export_json(repo: Repository, now: datetime) -> str:
@@ -127,6 +135,7 @@ def export_json(repo: Repository, now: datetime) -> str:
         "safety_events": [event_to_dict(e) for e in repo.safety_events()],
         "plan_history": history_to_list(history_from_list(repo.state(PLAN_HISTORY_KEY))),
         "outcome_checkins": [checkin_to_dict(c) for c in read_checkins(repo.state(OUTCOMES_KEY))[0]],
+        "sitting_breaks": [sitting_break_to_dict(b) for b in repo.sitting_breaks()],
     }
     return _terminal_safe_json(json.dumps(payload, ensure_ascii=False, indent=1)) + "\n"
 
@@ -335,6 +344,13 @@ def parse_import(blob: bytes, source: str | None = None) -> ImportBundle:
         event_from_dict,
         problems,
     )
+    breaks = _read_records(
+        data.get("sitting_breaks", []),  # exports made before sitting breaks have none
+        _("the 'sitting_breaks' field should be a list"),
+        _("sitting break {n}"),
+        sitting_break_from_dict,
+        problems,
+    )
     excused: set[date] = set()
     excused_raw = data.get("excused_days", [])
     if not isinstance(excused_raw, list):
@@ -364,6 +380,7 @@ def parse_import(blob: bytes, source: str | None = None) -> ImportBundle:
         tuple(events),
         history_from_list(data.get("plan_history")) or None,
         tuple(read_checkins(data.get("outcome_checkins"))[0]),  # read tolerantly, like the plan history
+        tuple(breaks),
     )
 
 
@@ -384,9 +401,11 @@ def apply_import(repo: Repository, bundle: ImportBundle) -> ImportResult:
     session_ids = {s.id for s in bundle.sessions}
     had_ids = {s.id for s in repo.sessions()} & session_ids
     had_events = _stored_event_keys(repo, bundle)
+    had_breaks = _stored_break_keys(repo, bundle)
     try:
         added = repo.add_sessions(list(bundle.sessions))
         events_added = repo.add_safety_events(list(bundle.safety_events))
+        breaks_added = repo.add_sitting_breaks(list(bundle.sitting_breaks))
         if bundle.excused_days - repo.excused_days():
             repo.add_excused_days(bundle.excused_days)
         if bundle.plan_start is not None:
@@ -402,9 +421,15 @@ def apply_import(repo: Repository, bundle: ImportBundle) -> ImportResult:
             added=len(stored_ids - had_ids),
             already_there=len(had_ids),
             events_added=len(_stored_event_keys(repo, bundle) - had_events),
+            breaks_added=len(_stored_break_keys(repo, bundle) - had_breaks),
         )
         raise PartialImportError(str(err), result, len(session_ids - had_ids)) from None
-    return ImportResult(added=added, already_there=len(bundle.sessions) - added, events_added=events_added)
+    return ImportResult(
+        added=added,
+        already_there=len(bundle.sessions) - added,
+        events_added=events_added,
+        breaks_added=breaks_added,
+    )
 
 
 def _add_outcomes(repo: Repository, checkins: tuple[CheckIn, ...]) -> None:
@@ -421,3 +446,8 @@ def _add_outcomes(repo: Repository, checkins: tuple[CheckIn, ...]) -> None:
 def _stored_event_keys(repo: Repository, bundle: ImportBundle) -> set[tuple[str, str, str, str]]:
     wanted = {event_key(e) for e in bundle.safety_events}
     return {event_key(e) for e in repo.safety_events()} & wanted
+
+
+def _stored_break_keys(repo: Repository, bundle: ImportBundle) -> set[tuple[str, str, str]]:
+    wanted = {sitting_break_key(b) for b in bundle.sitting_breaks}
+    return {sitting_break_key(b) for b in repo.sitting_breaks()} & wanted

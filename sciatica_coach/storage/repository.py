@@ -36,6 +36,7 @@ from sciatica_coach.storage.migrations import SCHEMA_VERSION, known_version, mig
 
 if TYPE_CHECKING:
     from sciatica_coach.core.model import SafetyEvent, SessionRecord
+    from sciatica_coach.core.sitting import SittingBreak
 
 # The session codec (and the model behind it) is imported when the year files are checked, entry by entry, as
 # the folder opens (Repository._set_aside_bad_entries); the decoded records are kept for the pages.
@@ -45,6 +46,7 @@ log = logging.getLogger(__name__)
 DATA_FILE = "sciatica-coach.json"  # settings and state; sessions are in HISTORY_FOLDER, a file per year
 HISTORY_FOLDER = "history"
 EVENTS_TABLE = "safety_events"  # in each year's history file, beside "sessions"
+SITTING_BREAKS_TABLE = "sitting_breaks"  # the answers to sitting-break cards, a third table in the year file
 # State keys that more than one layer reads (the routine's and the reminders' owners, and backups).
 ROUTINE_KEY = "routine"
 REMINDER_PLAN_KEY = "reminder_plan"
@@ -67,6 +69,11 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "halfway_cue": False,  # the voice says "Halfway" in the middle of a long hold
     "affected_side": None,  # which leg has the sciatica: "left" | "right" | "both" | None (not said yet)
     "usually_up_by": None,  # "HH:MM", the person's usual time of getting up; None: not said
+    "sitting_breaks_on": False,  # sitting breaks (core/sitting.py): off until the person turns them on
+    "sitting_interval_min": 30,  # minutes of sitting at the computer before a break card (15-120)
+    "sitting_work_days": [0, 1, 2, 3, 4],  # the weekdays breaks are offered on (Monday is 0)
+    "sitting_work_start": "08:00",  # "HH:MM": breaks are offered from this time ...
+    "sitting_work_end": "18:00",  # ... up to this one (across midnight when earlier than the start)
 }
 
 
@@ -123,6 +130,20 @@ def _optional_moment(value: object) -> object:
     return _UNUSABLE
 
 
+def _weekdays(value: object) -> object:
+    """A list of distinct weekdays, 0 (Monday) to 6; an empty list is usable (no working days)."""
+    if not isinstance(value, list) or len(value) > 7:
+        return _UNUSABLE
+    if not all(isinstance(day, int) and not isinstance(day, bool) and 0 <= day <= 6 for day in value):
+        return _UNUSABLE
+    return value if len(set(value)) == len(value) else _UNUSABLE
+
+
+def _clock_time(value: object) -> object:
+    """An "HH:MM" time of day."""
+    return value if parse_up_by(value) is not None else _UNUSABLE
+
+
 SETTING_CHECKS: dict[str, Any] = {
     "theme": _choice("system", "light", "dark"),
     "text_scale": _whole(50, 300),
@@ -140,6 +161,11 @@ SETTING_CHECKS: dict[str, Any] = {
     "halfway_cue": _flag,
     "affected_side": _choice(None, "left", "right", "both"),
     "usually_up_by": lambda value: value if value is None or parse_up_by(value) is not None else _UNUSABLE,
+    "sitting_breaks_on": _flag,
+    "sitting_interval_min": _whole(15, 120),
+    "sitting_work_days": _weekdays,
+    "sitting_work_start": _clock_time,
+    "sitting_work_end": _clock_time,
 }
 
 
@@ -609,6 +635,7 @@ class Repository:
         self._years = years
         self._decoded: dict[int, dict[str, SessionRecord]] = {}  # decoded sessions by year, read on demand
         self._decoded_events: dict[int, list[SafetyEvent]] = {}  # decoded safety events by year, on demand
+        self._decoded_breaks: dict[int, list[SittingBreak]] = {}  # decoded sitting-break answers by year
         for year in years:
             self._can_rebuild(year)
 
@@ -709,17 +736,25 @@ class Repository:
         beside it, unchanged, and the entry leaves the live file, so the rest of the year stays in use and
         the notice names each entry. If no copy can be made (read-only folder), the entry stays in the file
         and is only skipped."""
+        from sciatica_coach.core.model import SafetyEvent as Event
         from sciatica_coach.core.model import SessionRecord as Session
-        from sciatica_coach.storage.codec import RecordError, event_from_dict, session_from_dict
+        from sciatica_coach.storage.codec import (
+            RecordError,
+            event_from_dict,
+            session_from_dict,
+            sitting_break_from_dict,
+        )
 
         for year, store in sorted(self._years.items()):
             raw = store.storage.read()
             sessions: dict[str, SessionRecord] = {}
             events: list[SafetyEvent] = []
+            breaks: list[SittingBreak] = []
             bad: list[tuple[str, str | None, str]] = []  # (table, document key or None for the table, why)
             tables = (
                 (_("sessions"), "sessions", session_from_dict),
                 (_("safety events"), EVENTS_TABLE, event_from_dict),
+                (_("sitting breaks"), SITTING_BREAKS_TABLE, sitting_break_from_dict),
             )
             for what, name, decode in tables:
                 table = raw.get(name, {})
@@ -740,10 +775,13 @@ class Repository:
                         continue
                     if isinstance(value, Session):
                         sessions[value.id] = value
-                    else:
+                    elif isinstance(value, Event):
                         events.append(value)
+                    else:
+                        breaks.append(value)
             self._decoded[year] = sessions
             self._decoded_events[year] = events
+            self._decoded_breaks[year] = breaks
             if not bad:
                 store.storage.release()  # the pages use the decoded records; TinyDB reads it back to save
                 continue
@@ -862,15 +900,17 @@ class Repository:
 
     def _can_rebuild(self, year: int) -> None:
         """Let the year's storage rebuild its data from the decoded records (see AtomicJSONStorage)."""
-        from sciatica_coach.storage.codec import event_to_dict, session_to_dict
+        from sciatica_coach.storage.codec import event_to_dict, session_to_dict, sitting_break_to_dict
 
         def rebuilt() -> dict[str, Any]:
             sessions = self._decoded.get(year, {}).values()
             events = self._decoded_events.get(year, [])
+            breaks = self._decoded_breaks.get(year, [])
             return {
                 **_empty_data(),
                 "sessions": {str(n): session_to_dict(r) for n, r in enumerate(sessions, 1)},
                 EVENTS_TABLE: {str(n): event_to_dict(e) for n, e in enumerate(events, 1)},
+                SITTING_BREAKS_TABLE: {str(n): sitting_break_to_dict(b) for n, b in enumerate(breaks, 1)},
             }
 
         self._years[year].storage.rebuild = rebuilt
@@ -999,6 +1039,66 @@ class Repository:
         out.sort(key=lambda e: e.at)
         return out
 
+    # ---- sitting breaks (the answers to break cards; core/sitting.py) ----------------------------------
+    def _breaks_of_year(self, year: int) -> list[SittingBreak]:
+        if year not in self._decoded_breaks:
+            from sciatica_coach.storage.codec import RecordError, sitting_break_from_dict
+
+            decoded: list[SittingBreak] = []
+            store = self._years.get(year)
+            for doc in store.table(SITTING_BREAKS_TABLE).all() if store is not None else ():
+                try:
+                    decoded.append(sitting_break_from_dict(doc))
+                except RecordError as err:
+                    log.warning("Skipping a damaged sitting break: %s", err)
+            self._decoded_breaks[year] = decoded
+        return self._decoded_breaks[year]
+
+    def add_sitting_break(self, record: SittingBreak) -> None:
+        """Keep one answer to a break card (taken or skipped) in its year's history file. The write is atomic;
+        a failed one raises DataError in plain words and leaves what was saved before as it was."""
+        self.add_sitting_breaks([record])
+
+    def add_sitting_breaks(self, records: list[SittingBreak]) -> int:
+        """Add many answers, one write per year, skipping any already stored (same time, outcome and
+        movement: importing a file twice doubles nothing). Returns how many were new."""
+        from sciatica_coach.storage.codec import sitting_break_key, sitting_break_to_dict
+
+        by_year: dict[int, list[SittingBreak]] = {}
+        known: set[tuple[str, str, str]] = set()
+        for record in records:
+            year = record.at.year
+            if year not in by_year:
+                by_year[year] = []
+                known.update(sitting_break_key(b) for b in self._breaks_of_year(year))
+            if sitting_break_key(record) not in known:
+                known.add(sitting_break_key(record))
+                by_year[year].append(record)
+        for year, new in sorted(by_year.items()):
+            if not new:
+                continue
+            store = self._year(year)
+            decoded = self._breaks_of_year(year)
+            store.write(
+                "save the sitting breaks",
+                store.table(SITTING_BREAKS_TABLE).insert_multiple,
+                [sitting_break_to_dict(b) for b in new],
+            )
+            decoded.extend(new)
+        return sum(len(new) for new in by_year.values())
+
+    def sitting_breaks(self, since: date | None = None) -> list[SittingBreak]:
+        """The stored answers to break cards (those on or after `since`, by their local date, if given),
+        oldest first. A damaged entry is skipped with a log line (and set aside as the folder opens)."""
+        out: list[SittingBreak] = []
+        for year in sorted(self._years):
+            if since is None or year >= since.year:
+                out.extend(self._breaks_of_year(year))
+        if since is not None:
+            out = [b for b in out if b.at.date() >= since]
+        out.sort(key=lambda b: b.at)
+        return out
+
     # ---- flare / excused days and the programme start ------------------------------------------------
     def excused_days(self) -> set[date]:
         days = set()
@@ -1087,6 +1187,16 @@ _WRITE_FAILURES: dict[str, tuple[str, str]] = {
         ),
         N_(
             "Sciatica Coach couldn't save what happened for your safety record in {folder} because {reason}. "
+            "What was saved before is safe; please free some space or fix the folder, then try again."
+        ),
+    ),
+    "save the sitting breaks": (
+        N_(
+            "Sciatica Coach couldn't save your sitting break in {folder} because the disk is full. "
+            "What was saved before is safe; please free some space or fix the folder, then try again."
+        ),
+        N_(
+            "Sciatica Coach couldn't save your sitting break in {folder} because {reason}. "
             "What was saved before is safe; please free some space or fix the folder, then try again."
         ),
     ),

@@ -26,7 +26,9 @@ from sciatica_coach.views.main_window import MainWindow, system_scheme_now
 from sciatica_coach.views.theme import SYSTEM_DARK_STATE, apply_theme, make_application
 
 if TYPE_CHECKING:
+    from sciatica_coach.core.sitting import Movement
     from sciatica_coach.services.reminders import ReminderService
+    from sciatica_coach.services.sitting_breaks import SittingBreakService
 
 log = logging.getLogger(__name__)
 
@@ -168,6 +170,48 @@ def install_reminders(app_or_window: QApplication | QWidget, ctx: AppContext) ->
     return service
 
 
+def install_sitting_breaks(ctx: AppContext) -> SittingBreakService:
+    """Create and start the sitting breaks (services/sitting_breaks.py), wired to the settings, the routine,
+    the guided session, the wake-from-sleep watch and the tray's pause action, after `install_reminders` (whose
+    tray and sleep watch it shares). Switched off, the service runs nothing at all. The break card is made
+    the first time a break falls due; it has no parent, so it shows while the window is minimized or closed to
+    the tray. Imported late: not needed to show the window."""
+    from sciatica_coach.services.sitting_breaks import SittingBreakService
+
+    service = SittingBreakService(ctx.repo, ctx.clock, parent=ctx)
+    ctx.sitting_breaks = service
+
+    def offer(movement: Movement) -> None:
+        if ctx.break_card is None:
+            from sciatica_coach.views.break_card import BreakCard
+
+            ctx.break_card = BreakCard(service)
+        ctx.break_card.offer(movement)  # type: ignore[attr-defined]
+
+    def withdraw() -> None:
+        if ctx.break_card is not None:
+            ctx.break_card.withdraw()  # type: ignore[attr-defined]
+
+    service.break_due.connect(offer)
+    service.break_withdrawn.connect(withdraw)
+    service.save_failed.connect(ctx.save_failed)
+    ctx.settings_changed.connect(service.settings_changed)
+    ctx.routine_changed.connect(service.settings_changed)
+    ctx.session_open_changed.connect(service.set_session_running)
+    reminders = ctx.reminders
+    if reminders is not None:
+        if reminders.sleep_watch is not None:
+            reminders.sleep_watch.resumed.connect(service.resumed)
+        if reminders.tray is not None:
+            reminders.tray.set_breaks(service)
+    app = QApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(service.stop)
+        app.aboutToQuit.connect(withdraw)
+    service.start()
+    return service
+
+
 def write_auto_backup(ctx: AppContext) -> None:
     """Today's automatic backup of everything (storage/backup.py: one a day, the newest 7 kept), run after the
     window's first paint. Only an opened data folder gets here, and not one where opening found a broken file
@@ -260,6 +304,7 @@ def run_gui(
         # Started at login: wait in the tray (or behind desktop notifications) and build the window only
         # when the person asks for it, so the app costs little memory all day.
         service = install_reminders(app, ctx)
+        install_sitting_breaks(ctx)
         service.open_requested.connect(lambda: main_window().bring_to_front())
         ctx.start_session_requested.connect(start_from_notice)
         if service.notifier.kind in NEEDS_A_WINDOW:  # nowhere else to show a reminder: keep a window
@@ -268,6 +313,7 @@ def run_gui(
         main_window().show()  # its Today page asks for its exercise list after the first paint
         QTimer.singleShot(START_WITHOUT_PAINT_MS, ctx, ctx.finish_start)  # nothing to do if painted by then
         ctx.after_start(lambda: install_reminders(main_window(), ctx), app)
+        ctx.after_start(lambda: install_sitting_breaks(ctx), app)
     # After the first paint, in this order (AppContext.after_start), unless started in the background:
     ctx.after_start(lambda: set_window_icon(app), app)
     ctx.after_start(instance.listen, instance)

@@ -308,6 +308,7 @@ def test_back_bends_only_for_a_routine_with_extension_not_avoided(repo) -> None:
     from sciatica_coach.core.catalogue import load_catalogue
     from sciatica_coach.core.model import Direction, Routine
     from sciatica_coach.core.model import Phase as ProgrammePhase
+    from sciatica_coach.services.flare import end_flare, start_flare
     from sciatica_coach.services.plans import save_routine, set_avoided_direction
 
     catalogue = load_catalogue()
@@ -316,6 +317,10 @@ def test_back_bends_only_for_a_routine_with_extension_not_avoided(repo) -> None:
     assert Movement.BACK_BENDS not in break_movements(repo)  # nothing shows that extension suits them
     items = (catalogue.default_item("prone-press-up"), catalogue.default_item("pelvic-tilt"))
     save_routine(repo, Routine(ProgrammePhase.MOBILITY, items))
+    assert Movement.BACK_BENDS in break_movements(repo)
+    start_flare(repo, MONDAY_9.date())
+    assert Movement.BACK_BENDS not in break_movements(repo)  # not during a flare
+    end_flare(repo)
     assert Movement.BACK_BENDS in break_movements(repo)
     set_avoided_direction(repo, Direction.EXTENSION)
     assert Movement.BACK_BENDS not in break_movements(repo)

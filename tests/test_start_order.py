@@ -62,6 +62,7 @@ sys.exit(code)
 # Not needed to paint the window; each is loaded just after.
 AFTER_FIRST_PAINT = [
     "sciatica_coach.services.reminders",  # the reminder service, tray and notifications
+    "sciatica_coach.services.sitting_breaks",  # the sitting breaks (off: nothing more runs)
     "sciatica_coach.core.schedule",  # today's reminder slots
     "sciatica_coach.core.adherence",  # today's sessions
     "sciatica_coach.core.catalogue",  # the exercise list
@@ -74,6 +75,8 @@ NEVER_AT_START = [
     "sciatica_coach.platform.sound",  # sound, speech and screen services load when a session starts
     "sciatica_coach.platform.speech",
     "pyqtgraph",  # with the Progress chart
+    "sciatica_coach.platform.idle",  # only while sitting breaks are on
+    "sciatica_coach.views.break_card",  # when the first sitting break falls due
 ]
 
 

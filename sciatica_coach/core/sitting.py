@@ -21,7 +21,6 @@ disk; the answers to break cards are stored by the service as `SittingBreak` rec
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -51,11 +50,14 @@ class Movement(StrEnum):
 MOVEMENT_SECONDS = {Movement.WALK: 60, Movement.BACK_BENDS: 30, Movement.POSTURE: 45}
 
 
-def extension_suits(routine_directions: Iterable[Direction], avoided: Direction | None) -> bool:
+def extension_suits(
+    routine_directions: Iterable[Direction], avoided: Direction | None, in_flare: bool = False
+) -> bool:
     """Whether standing back bends may be offered: the person's routine already has an exercise that bends
-    the back backwards (so extension has been found to suit them) and they have not said extension is the way
-    to avoid. Cautious: with no extension exercise in the routine, back bends are not offered at all."""
-    if avoided is Direction.EXTENSION:
+    the back backwards (so extension has been found to suit them), they have not said extension is the way
+    to avoid, and they are not in a flare. Cautious: with no extension exercise in the routine, back bends are
+    not offered at all (docs/safety.md, "Sitting breaks")."""
+    if avoided is Direction.EXTENSION or in_flare:
         return False
     return any(direction is Direction.EXTENSION for direction in routine_directions)
 
@@ -172,7 +174,8 @@ class SittingBreakScheduler:
     ) -> None:
         self._clock = clock
         self._settings = settings
-        self._turns = itertools.cycle(movements)
+        self._movements = tuple(movements) or (Movement.WALK,)
+        self._turn = 0  # how many cards have been offered: they take turns through the movements
         self._since: float | None = None  # monotonic start of this stretch of sitting; None: away
         self._postponed_until: float | None = None  # monotonic
         self._paused_until: datetime | None = None  # wall
@@ -199,7 +202,8 @@ class SittingBreakScheduler:
         self._settings = settings
 
     def set_movements(self, movements: Sequence[Movement]) -> None:
-        self._turns = itertools.cycle(movements)
+        """The movements that suit the person now (the turns go on where they were)."""
+        self._movements = tuple(movements) or (Movement.WALK,)
 
     # -- answers to the card ---------------------------------------------------------------------------------
 
@@ -315,7 +319,8 @@ class SittingBreakScheduler:
             return
         if mono - self._since >= self._settings.interval_min * 60:
             self._postponed_until = None
-            self._offered = next(self._turns)
+            self._offered = self._movements[self._turn % len(self._movements)]
+            self._turn += 1
 
     def _away(self) -> None:
         self._since = None

@@ -33,6 +33,7 @@ from sciatica_coach.core.sitting import (
     extension_suits,
     movements_for,
 )
+from sciatica_coach.services.flare import current_flare
 from sciatica_coach.services.plans import active_routine, avoided_direction
 from sciatica_coach.services.reminders import TimerFactory, qt_timer_factory
 from sciatica_coach.storage.repository import DataError, Repository
@@ -62,11 +63,12 @@ def break_settings(repo: Repository) -> BreakSettings:
 
 def break_movements(repo: Repository) -> tuple[Movement, ...]:
     """The movements cards take turns with: standing back bends only when the person's routine shows that
-    extension suits them and they have not said to avoid it (core.sitting.extension_suits)."""
+    extension suits them, they have not said to avoid it and no flare is going on (core.sitting.extension_suits)."""
     catalogue = load_catalogue()
     routine = active_routine(repo, catalogue)  # its exercises are all in the catalogue (routine_from_dict)
     directions = [catalogue.get(item.exercise_id).direction for item in routine.items]
-    return movements_for(extension_suits(directions, avoided_direction(repo)))
+    in_flare = current_flare(repo) is not None
+    return movements_for(extension_suits(directions, avoided_direction(repo), in_flare))
 
 
 def _idle_monitor(parent: QObject) -> IdleMonitor:
@@ -96,16 +98,16 @@ class SittingBreakService(QObject):
         repo: Repository,
         clock: Clock,
         *,
-        monitor_factory: Callable[[QObject], IdleMonitor] = _idle_monitor,
-        full_screen: Callable[[], bool] = _full_screen_now,
+        monitor_factory: Callable[[QObject], IdleMonitor] | None = None,
+        full_screen: Callable[[], bool] | None = None,
         timer_factory: TimerFactory | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._repo = repo
         self._scheduler = SittingBreakScheduler(break_settings(repo), clock, break_movements(repo))
-        self._monitor_factory = monitor_factory
-        self._full_screen = full_screen
+        self._monitor_factory = monitor_factory or _idle_monitor
+        self._full_screen = full_screen or _full_screen_now
         self._monitor: IdleMonitor | None = None
         self._timer = (timer_factory or qt_timer_factory(self))(self.look)
         self._session_running = False
@@ -255,7 +257,9 @@ class SittingBreakService(QObject):
         full_screen = False
         if self._scheduler.settings.on and self._shown.phase is Phase.SITTING:
             due_in = self._shown.due_in_s
-            full_screen = due_in is not None and due_in <= self._shown_age_s() and self._full_screen()
+            if due_in is not None and due_in <= self._shown_age_s():  # a card may fall due now
+                self._scheduler.set_movements(break_movements(self._repo))  # a flare may have begun
+                full_screen = self._full_screen()
         before = self._shown
         now = self._scheduler.observe(
             idle_s, locked, session_running=self._session_running, full_screen=full_screen

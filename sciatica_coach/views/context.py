@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
 from sciatica_coach.core.clock import Clock, SystemClock
 from sciatica_coach.storage.repository import DataError, Repository
@@ -66,6 +67,7 @@ class AppContext(QObject):
     appearance_changed = Signal()  # colours or text size applied anew (a setting, or the system's light/dark)
     routine_changed = Signal()
     start_session_requested = Signal()
+    session_open_changed = Signal(bool)  # a guided session opened (True) or closed (False) in the window
     save_failed = Signal(str)  # a plain-words message; the main window shows it
     # A platform service the person has switched on is missing, stopped answering or failed, and is off for
     # the run: plain words for the person. Emitted from a background thread (delivered queued to the window
@@ -94,6 +96,7 @@ class AppContext(QObject):
         self._screen: ScreenKeeper | None = None
         self.reminders: ReminderService | None = None  # set by app.install_reminders once they run
         self.sitting_breaks: SittingBreakService | None = None  # set by the app once sitting breaks run
+        self.break_card: QWidget | None = None  # the sitting-break card, made when the first break falls due
         self._told_off: set[str] = set()  # the services whose service_off has been emitted
         self._heard.connect(self._on_heard)
         # While the app starts, work the first picture doesn't need waits here until the window has appeared.

@@ -290,6 +290,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(view)
         self.sidebar.hide()
         self.session_view = view
+        self.ctx.session_open_changed.emit(True)
         view.begin()
 
     def close_session(self) -> None:
@@ -302,6 +303,7 @@ class MainWindow(QMainWindow):
         view.deleteLater()
         self.sidebar.show()
         self.show_page("today")
+        self.ctx.session_open_changed.emit(False)
 
     def _floor_mode(self, on: bool) -> None:
         if on:

@@ -247,6 +247,7 @@ def test_cards_take_turns_between_the_movements_that_suit() -> None:
 )
 def test_back_bends_only_when_extension_suits_the_person(directions, avoided, suits) -> None:  # type: ignore[no-untyped-def]
     assert extension_suits(directions, avoided) is suits
+    assert extension_suits(directions, avoided, in_flare=True) is False  # never during a flare
 
 
 def test_the_hours_pause_holds_cards_back_while_sitting_still_counts() -> None:

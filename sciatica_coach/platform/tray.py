@@ -1,11 +1,12 @@
-"""The tray icon: a menu to start a session, see the next reminder, open the window, pause for today or quit.
+"""The tray icon: a menu to start a session, see the next reminder, open the window, pause for today, pause
+sitting breaks for an hour (while they are on) or quit.
 
 Made only when the desktop has a system tray (`create_tray` returns None otherwise). When the window is
 closed while the tray icon is there, the app keeps running in the tray (`keeps_app_running`); the main window
 decides that and tells the person once (`explain_still_here`).
 
-The tray knows the reminders only through `TrayReminders`, the few things its menu needs: a platform adapter
-depends on nothing above it."""
+The tray knows the reminders only through `TrayReminders`, and the sitting breaks only through `TrayBreaks`,
+the few things its menu needs: a platform adapter depends on nothing above it."""
 
 from __future__ import annotations
 
@@ -47,6 +48,17 @@ class TrayReminders(Protocol):
     def resume_today(self) -> None: ...
 
 
+class TrayBreaks(Protocol):
+    """What the tray's menu needs of the sitting breaks (services.sitting_breaks.SittingBreakService has it)."""
+
+    status_changed: Any  # a Qt signal: breaks switched on or off, a pause started or ended
+
+    def breaks_on(self) -> bool: ...
+    def paused(self) -> bool: ...
+    def pause_for_hour(self) -> None: ...
+    def resume(self) -> None: ...
+
+
 class Tray(QObject):
     """The tray icon and its menu, kept in step with the reminder service's status."""
 
@@ -66,6 +78,9 @@ class Tray(QObject):
         self.menu.addSeparator()
         self.open_action = self._add(_("Open Sciatica Coach"), service.open_requested.emit)
         self.pause_action = self._add(_("Pause reminders for today"), self._toggle_pause)
+        self.breaks_action = self._add(_("Pause sitting breaks for an hour"), self._toggle_breaks)
+        self.breaks_action.setVisible(False)  # only while sitting breaks are on (set_breaks)
+        self._breaks: TrayBreaks | None = None
         self.menu.addSeparator()
         self.quit_action = self._add(_("Quit"), self.quit)
         self.icon.setContextMenu(self.menu)
@@ -77,6 +92,37 @@ class Tray(QObject):
     def set_window(self, window: QWidget) -> None:
         """The main window, once it exists (an app started in the background builds it when needed)."""
         self._window = window
+
+    def set_breaks(self, breaks: TrayBreaks) -> None:
+        """The sitting breaks, once they run: the menu offers an hour's pause (or Resume) while they are on."""
+        if self._breaks is not None:
+            self._breaks.status_changed.disconnect(self.refresh_breaks)
+        self._breaks = breaks
+        breaks.status_changed.connect(self.refresh_breaks)
+        self.refresh_breaks()
+
+    def refresh_breaks(self) -> None:
+        breaks = self._breaks
+        on = breaks is not None and breaks.breaks_on()
+        self.breaks_action.setVisible(on)
+        if breaks is not None and on:
+            paused = breaks.paused()
+            self.breaks_action.setText(
+                _("Resume sitting breaks") if paused else _("Pause sitting breaks for an hour")
+            )
+
+    def _toggle_breaks(self) -> None:
+        breaks = self._breaks
+        if breaks is None or not breaks.breaks_on():
+            return
+        try:
+            if breaks.paused():
+                breaks.resume()
+            else:
+                breaks.pause_for_hour()
+        except Exception:  # a menu entry must never take the app down; the menu shows what is true
+            log.exception("Could not pause or resume sitting breaks")
+        self.refresh_breaks()  # (the service says so too; the menu is right even if it doesn't)
 
     def _add(self, text: str, slot: object) -> QAction:
         action = QAction(text, self.menu)

@@ -170,7 +170,7 @@ def install_reminders(app_or_window: QApplication | QWidget, ctx: AppContext) ->
     return service
 
 
-def install_sitting_breaks(ctx: AppContext) -> SittingBreakService:
+def install_sitting_breaks(ctx: AppContext, window: QWidget | None = None) -> SittingBreakService:
     """Create and start the sitting breaks (services/sitting_breaks.py), wired to the settings, the routine,
     the guided session, the wake-from-sleep watch and the tray's pause action, after `install_reminders` (whose
     tray and sleep watch it shares). Switched off, the service runs nothing at all. The break card is made
@@ -185,12 +185,12 @@ def install_sitting_breaks(ctx: AppContext) -> SittingBreakService:
         if ctx.break_card is None:
             from sciatica_coach.views.break_card import BreakCard
 
-            ctx.break_card = BreakCard(service)
-        ctx.break_card.offer(movement)  # type: ignore[attr-defined]
+            ctx.break_card = BreakCard(service, ctx.clock, anchor=window)
+        ctx.break_card.offer(movement)
 
     def withdraw() -> None:
         if ctx.break_card is not None:
-            ctx.break_card.withdraw()  # type: ignore[attr-defined]
+            ctx.break_card.withdraw()
 
     service.break_due.connect(offer)
     service.break_withdrawn.connect(withdraw)
@@ -313,7 +313,7 @@ def run_gui(
         main_window().show()  # its Today page asks for its exercise list after the first paint
         QTimer.singleShot(START_WITHOUT_PAINT_MS, ctx, ctx.finish_start)  # nothing to do if painted by then
         ctx.after_start(lambda: install_reminders(main_window(), ctx), app)
-        ctx.after_start(lambda: install_sitting_breaks(ctx), app)
+        ctx.after_start(lambda: install_sitting_breaks(ctx, main_window()), app)
     # After the first paint, in this order (AppContext.after_start), unless started in the background:
     ctx.after_start(lambda: set_window_icon(app), app)
     ctx.after_start(instance.listen, instance)

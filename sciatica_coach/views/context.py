@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QWidget
 
 from sciatica_coach.core.clock import Clock, SystemClock
 from sciatica_coach.storage.repository import DataError, Repository
@@ -22,6 +21,7 @@ if TYPE_CHECKING:
     from sciatica_coach.platform.worker_process import ServiceState
     from sciatica_coach.services.reminders import ReminderService
     from sciatica_coach.services.sitting_breaks import SittingBreakService
+    from sciatica_coach.views.break_card import BreakCard
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ class AppContext(QObject):
         self._screen: ScreenKeeper | None = None
         self.reminders: ReminderService | None = None  # set by app.install_reminders once they run
         self.sitting_breaks: SittingBreakService | None = None  # set by the app once sitting breaks run
-        self.break_card: QWidget | None = None  # the sitting-break card, made when the first break falls due
+        self.break_card: BreakCard | None = None  # the sitting-break card, made when the first break falls due
         self._told_off: set[str] = set()  # the services whose service_off has been emitted
         self._heard.connect(self._on_heard)
         # While the app starts, work the first picture doesn't need waits here until the window has appeared.

@@ -17,11 +17,14 @@ from sciatica_coach.core.adherence import AdherenceHistory, build_history
 from sciatica_coach.core.clock import Clock, SystemClock
 from sciatica_coach.core.model import Outcome, SafetyEvent, SafetyEventKind, SymptomChange
 from sciatica_coach.core.safety import session_reach_change
+from sciatica_coach.core.sitting import DayBreaks, breaks_per_day
 from sciatica_coach.services.decisions import progression_history
 from sciatica_coach.services.plans import plan_history
 from sciatica_coach.storage.repository import Repository
 
 log = logging.getLogger(__name__)
+
+SITTING_CHART_WEEKS = 4  # Progress's sitting-breaks chart: this week and the three before it
 
 
 def load_history(repo: Repository, clock: Clock | None = None, since: date | None = None) -> AdherenceHistory:
@@ -134,4 +137,47 @@ def safety_overview(repo: Repository, start: date, end: date, tz: tzinfo | None 
         reach_less=tuple(d for d, change in changes if change is SymptomChange.UP),
         answers={change: answers[change] for change in SymptomChange},
         not_answered=not_answered,
+    )
+
+
+@dataclass(frozen=True)
+class SittingBreaksOverview:
+    """The answers to sitting-break cards for Progress: taken and skipped on each day from the Monday
+    `weeks` - 1 weeks before this week's up to today (a day belongs to the local date of the answer)."""
+
+    days: tuple[DayBreaks, ...]
+    today: date
+    ever: bool  # any answer stored at all, in any week
+    on: bool  # sitting breaks are turned on in Settings
+
+    @property
+    def first(self) -> date:
+        return self.days[0].day
+
+    @property
+    def taken(self) -> int:
+        return sum(d.taken for d in self.days)
+
+    @property
+    def skipped(self) -> int:
+        return sum(d.skipped for d in self.days)
+
+    def this_week(self) -> tuple[int, int]:
+        """(taken, skipped) from this week's Monday up to today."""
+        monday = self.today - timedelta(days=self.today.weekday())
+        week = [d for d in self.days if d.day >= monday]
+        return sum(d.taken for d in week), sum(d.skipped for d in week)
+
+
+def sitting_breaks_overview(
+    repo: Repository, clock: Clock | None = None, weeks: int = SITTING_CHART_WEEKS
+) -> SittingBreaksOverview:
+    today = (clock or SystemClock()).now().date()
+    first = today - timedelta(days=today.weekday()) - timedelta(weeks=max(1, weeks) - 1)
+    recent = repo.sitting_breaks(first)
+    return SittingBreaksOverview(
+        days=tuple(breaks_per_day(recent, first, today)),
+        today=today,
+        ever=bool(recent) or bool(repo.sitting_breaks()),
+        on=bool(repo.setting("sitting_breaks_on")),
     )

@@ -38,7 +38,7 @@ from sciatica_coach.i18n import (
 )
 
 if TYPE_CHECKING:
-    from sciatica_coach.services.progress_data import SafetyOverview
+    from sciatica_coach.services.progress_data import SafetyOverview, SittingBreaksOverview
 
 RANGES_WEEKS = (4, 12, 26, 52)
 DEFAULT_RANGE_WEEKS = 12
@@ -654,3 +654,33 @@ def missed_most_text(stats: HabitStats) -> str:
         _("Good to know, not a fault: a different reminder time may suit those days better (see Reminders).")
     )
     return "\n".join(lines)
+
+
+# ---- sitting breaks (Progress's small chart) ---------------------------------------------------------------
+
+
+def sitting_breaks_text(overview: SittingBreaksOverview) -> str:
+    """The line under the sitting-breaks chart: this week's breaks taken and skipped; before the first one,
+    where to turn them on (or, when they are on, that they will show here)."""
+    if not overview.ever:
+        if overview.on:
+            return _("No sitting breaks yet. They will show here after your first one.")
+        return _("No sitting breaks yet. Turn them on in Settings.")
+    taken, skipped = overview.this_week()
+    return ngettext(
+        "This week: {taken} break taken, {skipped} skipped.",
+        "This week: {taken} breaks taken, {skipped} skipped.",
+        taken,
+    ).format(taken=taken, skipped=skipped)
+
+
+def sitting_breaks_description(overview: SittingBreaksOverview) -> str:
+    """The chart's figures in words, for screen readers: the weeks shown, then this week."""
+    weeks = (overview.today - overview.first).days // 7 + 1
+    taken, skipped = overview.taken, overview.skipped
+    total = ngettext(
+        "Sitting breaks in the last {weeks} week: {taken} taken, {skipped} skipped.",
+        "Sitting breaks in the last {weeks} weeks: {taken} taken, {skipped} skipped.",
+        weeks,
+    ).format(weeks=weeks, taken=taken, skipped=skipped)
+    return f"{total} {sitting_breaks_text(overview)}"

@@ -25,9 +25,11 @@ from PySide6.QtWidgets import QApplication, QLabel, QSizePolicy, QToolTip, QVBox
 from sciatica_coach.core.adherence import WeekRow
 from sciatica_coach.core.habit_stats import ScorePoint
 from sciatica_coach.i18n import _
+from sciatica_coach.services.progress_data import SITTING_CHART_WEEKS, SittingBreaksOverview
 from sciatica_coach.services.progress_text import (
     score_tooltip,
     short_date,
+    sitting_breaks_description,
     week_tooltip,
     weeks_summary,
 )
@@ -605,3 +607,127 @@ class OutcomeChart(QWidget):
             item.vb.setRange(yRange=(0, top * 1.15), xRange=(-3.5, self.days + 2.5), padding=0)
             if self.start is not None:
                 item.getAxis("bottom").setTicks([day_ticks(self.start, self.days, 1 + self.days // 70), []])
+
+
+SITTING_CHART_HEIGHT_PX = 190  # the sitting-breaks chart, at 100 % text (taller when its axis title needs it)
+DAY_BAR_WIDTH = 0.7  # in days
+SKIPPED_OPACITY = 0.6  # skipped breaks: the muted text colour this strong over the card, quieter than taken
+
+
+def sitting_colors(c: Colors) -> dict[str, str]:
+    """Taken breaks in the theme's accent, skipped ones in a quieter grey that still stands out from the card."""
+    return {"taken": c.accent, "skipped": blend(c.muted, c.surface, SKIPPED_OPACITY)}
+
+
+class SittingBreaksChart(QWidget):
+    """Sitting breaks taken and skipped on each day of the last four weeks, as stacked bars (taken below, in
+    the accent colour; skipped above, quieter), dates at the Mondays. The page says the same figures in words
+    under it, and they are the chart's accessible description."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.overview: SittingBreaksOverview | None = None
+        self.days = SITTING_CHART_WEEKS * 7
+        self.plot = still_panel(_("Sitting breaks chart"), SITTING_CHART_HEIGHT_PX)
+        item = self.plot.getPlotItem()
+        item.vb.setDefaultPadding(0.0)
+        item.vb.sigResized.connect(self._update_ticks)
+        self.bars = {
+            key: pg.BarGraphItem(x=[0.0], height=[0.0], width=DAY_BAR_WIDTH) for key in ("taken", "skipped")
+        }
+        for bar in self.bars.values():
+            bar.setVisible(False)
+            item.addItem(bar)
+        self._top = 1
+        self.legend = _Legend()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(PANEL_GAP_PX)
+        layout.addWidget(self.plot)
+        layout.addWidget(self.legend)
+        self.apply_colors(current_colors())
+
+    def set_overview(self, overview: SittingBreaksOverview) -> None:
+        """Draw the days of `overview` (x = days since its first day; the last four whole weeks are shown)."""
+        self.overview = overview
+        days = overview.days
+        self.days = max(SITTING_CHART_WEEKS * 7, len(days))
+        self._top = max([1, *(d.taken + d.skipped for d in days)])
+        x = np.arange(len(days), dtype=float)
+        taken = np.array([d.taken for d in days], dtype=float)
+        skipped = np.array([d.skipped for d in days], dtype=float)
+        self.bars["taken"].setOpts(x=x, y0=np.zeros(len(days)), height=taken, width=DAY_BAR_WIDTH)
+        self.bars["skipped"].setOpts(x=x, y0=taken, height=skipped, width=DAY_BAR_WIDTH)
+        for key, values in (("taken", taken), ("skipped", skipped)):
+            self.bars[key].setVisible(bool(len(days)) and bool(values.any()))
+        self.plot.setAccessibleDescription(sitting_breaks_description(overview))
+        self.apply_colors(current_colors())
+
+    def figures(self, key: str) -> list[int]:
+        """The heights of the taken or skipped bars, a day each (for tests and the curious)."""
+        height = self.bars[key].opts.get("height")
+        return [] if height is None else [int(v) for v in height]
+
+    def _tick_font(self) -> QFont:
+        font = QFont(QApplication.font())
+        font.setPointSizeF(max(10.0, font.pointSizeF() * 0.95))
+        return font
+
+    def apply_colors(self, c: Colors) -> None:
+        """Colour the bars, axes and key anew and fit the text to the current text size (light/dark, text
+        size); the figures stay."""
+        item = self.plot.getPlotItem()
+        font = self._tick_font()
+        self.plot.setBackground(c.surface)
+        for side in ("left", "bottom"):
+            axis = item.getAxis(side)
+            axis.setPen(pg.mkPen(c.border))
+            axis.setTextPen(pg.mkPen(c.text))
+            axis.setStyle(tickFont=font, tickTextOffset=TICK_TEXT_OFFSET_PX, tickLength=-6)
+        item.showGrid(x=False, y=True, alpha=0.18)
+        item.setLabel(
+            "left", _("Breaks a day"), **{"color": c.text, "font-size": f"{font.pointSizeF():.0f}pt"}
+        )
+        metrics = QFontMetricsF(font)
+        bottom_px = math.ceil(metrics.height() + TICK_TEXT_OFFSET_PX + 2)
+        title = item.getAxis("left").label.boundingRect()
+        numbers_px = metrics.horizontalAdvance(str(max(10, self._top)))
+        item.getAxis("bottom").setHeight(bottom_px)
+        item.getAxis("left").setWidth(
+            max(AXIS_WIDTH_PX, math.ceil(title.height() - AXIS_LABEL_NUDGE_PX + AXIS_LABEL_GAP_PX + numbers_px
+                                         + TICK_TEXT_OFFSET_PX + 2))
+        )  # fmt: skip
+        self.plot.setFixedHeight(
+            max(SITTING_CHART_HEIGHT_PX, math.ceil(title.width() + 2 * AXIS_LABEL_PAD_PX + bottom_px))
+        )
+        colors = sitting_colors(c)
+        for key, bar in self.bars.items():
+            bar.setOpts(brush=pg.mkBrush(colors[key]), pen=pg.mkPen(c.surface, width=1))
+        self.legend.set_entries(
+            [("■", colors["taken"], _("Breaks taken")), ("■", colors["skipped"], _("Breaks skipped"))]
+        )
+        self._update_ticks()
+
+    def _update_ticks(self) -> None:
+        """Whole numbers up the side, as many as fit; dates at the Mondays along the bottom."""
+        item = self.plot.getPlotItem()
+        view = item.vb
+        metrics = QFontMetricsF(self._tick_font())
+        span = self._top * 1.15
+        height = view.height() or SITTING_CHART_HEIGHT_PX
+        every = max(1, value_step(self._top, height / span, metrics.height()) if self._top > 2 else 1)
+        item.getAxis("left").setTicks([[(float(v), str(v)) for v in range(every, self._top + 1, every)], []])
+        view.setRange(yRange=(0, span), padding=0)
+        if self.overview is None or not self.overview.days:
+            return
+        first = self.overview.first
+        ticks = day_ticks(first, self.days)
+        label_px = max(metrics.horizontalAdvance(text) for _x, text in ticks)
+        width = view.width() or self.plot.width()
+        right = max(0.6, (label_px / 2 + 2) / max(1e-6, width / (self.days + 1)))
+        view.setXRange(-0.6, self.days - 1 + right, padding=0)
+        px_per_week = 7 * width / (self.days - 0.4 + right)
+        step = tick_step(max(1, len(ticks)), px_per_week, label_px)
+        axis = item.getAxis("bottom")
+        axis.setTicks([day_ticks(first, self.days, step), []])
+        axis.setStyle(hideOverlappingLabels=math.ceil(label_px / 2))

@@ -48,6 +48,7 @@ from sciatica_coach.services.progress_data import (
     keeping_the_habit,
     load_history,
     safety_overview,
+    sitting_breaks_overview,
 )
 from sciatica_coach.services.progress_text import (
     DEFAULT_RANGE_WEEKS,
@@ -67,6 +68,7 @@ from sciatica_coach.services.progress_text import (
     score_explanation,
     score_summary,
     short_date,
+    sitting_breaks_text,
     streak_text,
     this_week_text,
     weeks_summary,
@@ -80,7 +82,7 @@ from sciatica_coach.views.theme import CARD_INSIDE_PX, card_room, current_colors
 from sciatica_coach.views.widgets import ButtonRows, Page, card, label
 
 if TYPE_CHECKING:
-    from sciatica_coach.views.charts import HabitScoreChart, WeeklyChart
+    from sciatica_coach.views.charts import HabitScoreChart, SittingBreaksChart, WeeklyChart
 
 CHART_SLOT_HEIGHT_PX = 474  # charts.CHART_HEIGHT_PX (not imported: that loads pyqtgraph), so nothing jumps
 SCORE_SLOT_HEIGHT_PX = 260  # charts.SCORE_CHART_HEIGHT_PX, for the same reason
@@ -286,6 +288,17 @@ class ProgressPage(Page):
         self.outcomes_trend = OutcomesTrend(ctx)
         self.body.addWidget(self.outcomes_trend)
 
+        # ---- sitting breaks: taken and skipped each day of the last four weeks (a chart once there are any) ----
+        sitting_frame, self._sitting_box = card(_("Sitting breaks"))
+        self._sitting_chart: SittingBreaksChart | None = (
+            None  # built after the page shows, once there are any
+        )
+        self.sitting_text = label("")
+        self.sitting_text.setAccessibleName(_("Sitting breaks"))
+        self.sitting_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._sitting_box.addWidget(self.sitting_text)
+        self.body.addWidget(sitting_frame)
+
         streaks_frame, streaks_box = card(_("Best streaks"))
         streaks_box.addWidget(
             label(_("Days in a row that met your plan. Flare days don't break a streak."), "muted")
@@ -441,10 +454,13 @@ class ProgressPage(Page):
     def showEvent(self, event: QShowEvent) -> None:
         if self._dirty:
             self.refresh()
+        else:
+            # answered break cards do not mark the page as changed: read them again
+            self._render_sitting(draw=self._chart is not None)
         super().showEvent(event)
         if self._chart is None:
             # cards, calendar and text first; the charts next
-            QTimer.singleShot(0, self, lambda: (self.chart, self.score_chart))
+            QTimer.singleShot(0, self, self._build_charts)
 
     @property
     def chart(self) -> WeeklyChart:
@@ -473,6 +489,31 @@ class ProgressPage(Page):
             self._draw_scores()
         return self._score_chart
 
+    def _build_charts(self) -> None:
+        self.chart  # noqa: B018 (built on first use)
+        self.score_chart  # noqa: B018
+        self._render_sitting(draw=True)
+
+    @property
+    def sitting_chart(self) -> SittingBreaksChart:
+        """The sitting-breaks chart, built on first use (it needs pyqtgraph), above the words."""
+        if self._sitting_chart is None:
+            from sciatica_coach.views.charts import SittingBreaksChart
+
+            self._sitting_chart = SittingBreaksChart()
+            self._sitting_box.insertWidget(self._sitting_box.indexOf(self.sitting_text), self._sitting_chart)
+        return self._sitting_chart
+
+    def _render_sitting(self, draw: bool = False) -> None:
+        """The line of words, and the chart once there has been a break (before the first one, only the line
+        saying where to turn them on). `draw`: build the chart if it is wanted (after the page first shows)."""
+        overview = sitting_breaks_overview(self.ctx.repo, self.ctx.clock)
+        self.sitting_text.setText(sitting_breaks_text(overview))
+        if overview.ever and (draw or self._sitting_chart is not None):
+            self.sitting_chart.set_overview(overview)
+        if self._sitting_chart is not None:
+            self._sitting_chart.setVisible(overview.ever)
+
     def refresh(self) -> None:
         """Reload the history from storage and redraw everything."""
         self.history = load_history(self.ctx.repo, self.ctx.clock)
@@ -483,6 +524,7 @@ class ProgressPage(Page):
         self._render_headline(self.history.summary())
         self._render_keeping_the_habit()
         self._render_range()
+        self._render_sitting(draw=self._chart is not None)
 
     def _back_to_full_routine(self) -> None:
         from sciatica_coach.core.catalogue import load_catalogue
@@ -753,6 +795,8 @@ class ProgressPage(Page):
             self._chart.apply_colors(current_colors())
         if self._score_chart is not None:
             self._score_chart.apply_colors(current_colors())
+        if self._sitting_chart is not None:
+            self._sitting_chart.apply_colors(current_colors())
         self.outcomes_trend.recolor()
         self.calendar.update()
 

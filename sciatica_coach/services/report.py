@@ -309,6 +309,7 @@ class _Drawer:
         self._flares_and_red_flags(data)
         self._changes(data)
         self._outcomes(data)
+        self._sitting_breaks(data)
         self.heading("Safety events", 40)
         self._safety(data.safety)
         self._footer()
@@ -809,6 +810,32 @@ class _Drawer:
         if sbi is not None:
             notes.insert(0, f"SBI total: {sbi:+d} since the first answer.")
         self.lines(notes, 8)
+
+    def _sitting_breaks(self, data: ReportData) -> None:
+        """Sitting breaks per week, beside the sitting tolerance above: how often the person got up when the
+        app's card asked, from the first week with an answer. Nothing when there were none in the period."""
+        weeks = list(data.sitting_breaks)
+        if not weeks:
+            return
+        first = next(i for i, w in enumerate(weeks) if w.taken or w.skipped)
+        shown = weeks[first:]
+        self.heading("Sitting breaks at the computer", TABLE_ROW_PT * (len(shown) + 3))
+        taken, skipped = sum(w.taken for w in weeks), sum(w.skipped for w in weeks)
+        share = f" ({fmt_pct(100 * taken / (taken + skipped))} taken)" if taken + skipped else ""
+        self.text(
+            "After a stretch of computer use the app offers a short break card (walk, posture check or back "
+            "bends); taken: the person got up and moved, skipped: they stayed seated. In the period: "
+            f"{plural(taken, 'break')} taken, {skipped} skipped{share}.",
+            7.5, color=INK.muted, gap=2,
+        )  # fmt: skip
+        rows = [
+            [f"{first + i + 1}" + ("*" if row.in_progress else ""), short_date(week.start), str(week.taken),
+             str(week.skipped)]
+            for i, (row, week) in enumerate(zip(data.rows[first:], shown, strict=True))
+        ]  # fmt: skip
+        columns = [Column("Week", 0.5), Column("From", 0.7, right=False), Column("Taken", 0.6),
+                   Column("Skipped", 0.7)]  # fmt: skip
+        self._table(columns, rows, width=0.42)
 
     def _safety(self, safety: SafetyOverview) -> None:
         """The period's safety events in a two-column list (when, what happened), oldest first, with the room

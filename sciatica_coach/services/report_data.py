@@ -45,6 +45,7 @@ from sciatica_coach.core.model import (
 from sciatica_coach.core.outcomes import PSFS_MAX_ACTIVITIES, SBI_ITEMS, CheckIn
 from sciatica_coach.core.plan_history import ChangeKind, PlanChange
 from sciatica_coach.core.schedule import ReminderPlan
+from sciatica_coach.core.sitting import DayBreaks, breaks_per_day
 from sciatica_coach.i18n import ENGLISH_MONTHS
 from sciatica_coach.services import flare, keeping_habit_text, outcomes
 from sciatica_coach.services.affected_side import affected_side
@@ -379,6 +380,29 @@ def _median_reach(values: Sequence[LegReach]) -> LegReach | None:
     return ordered[(len(ordered) - 1) // 2]
 
 
+@dataclass(frozen=True)
+class WeekBreaks:
+    """Sitting breaks in one week of the report: answers to the app's break cards, taken or skipped."""
+
+    start: date  # the week's Monday
+    taken: int
+    skipped: int
+
+
+def sitting_break_weeks(days: Sequence[DayBreaks], rows: Sequence[WeekRow]) -> tuple[WeekBreaks, ...]:
+    """Breaks taken and skipped in each week of `rows`, from `days` (core.sitting.breaks_per_day); none at all
+    when there were none in the period (the report then says nothing of them)."""
+    weeks = tuple(
+        WeekBreaks(
+            row.start,
+            sum(d.taken for d in days if row.start <= d.day <= row.end),
+            sum(d.skipped for d in days if row.start <= d.day <= row.end),
+        )
+        for row in rows
+    )
+    return weeks if any(w.taken or w.skipped for w in weeks) else ()
+
+
 # The report is in English for the clinician: the side as it reads in "Affected side: left".
 REPORT_SIDE_WORDS = {AffectedSide.LEFT: "left", AffectedSide.RIGHT: "right", AffectedSide.BOTH: "both",
                      AffectedSide.NOT_SET: "not set"}  # fmt: skip
@@ -414,6 +438,7 @@ class ReportData:
         CheckIn, ...
     ] = ()  # the SBI / PSFS / sitting and walking check-ins up to the report's day
     keeping_the_habit: tuple[str, ...] = ()  # the maintenance periods, one line each (keeping_habit_text)
+    sitting_breaks: tuple[WeekBreaks, ...] = ()  # per week of the period; empty when there were none
 
     @property
     def period_start(self) -> date:
@@ -506,6 +531,7 @@ def gather(
         for e in repo.safety_events(start - timedelta(days=1))
         if start <= e.at.astimezone(tz).date() <= today
     ]
+    break_days = breaks_per_day(repo.sitting_breaks(start), start, today)
     return ReportData(
         made_on=today,
         name=clean_name(name),
@@ -531,6 +557,7 @@ def gather(
         affected_side=REPORT_SIDE_WORDS[affected_side(repo)],
         outcomes=tuple(c for c in outcomes.load(repo).checkins if c.day <= today),
         keeping_the_habit=keeping_habit_text.report_lines(repo, clock),
+        sitting_breaks=sitting_break_weeks(break_days, rows),
     )
 
 
@@ -554,10 +581,11 @@ LONG_CSV_COLUMNS = (
     "leg_reach_after", "day_target", "flare_day", "maintenance_day", "weekly_aim", "record", "sbi_total",
     "sbi_leg_pain", "sbi_numbness_tingling", "sbi_weakness", "sbi_sitting_pain", "psfs_average",
     "psfs_activity_1", "psfs_rating_1", "psfs_activity_2", "psfs_rating_2", "psfs_activity_3", "psfs_rating_3",
-    "sitting_min", "walking_min",
+    "sitting_min", "walking_min", "breaks_taken", "breaks_skipped",
 )  # fmt: skip
 SESSION_COLUMNS = LONG_CSV_COLUMNS.index("maintenance_day")  # the session cells, then the added columns
-CHECKIN_CELLS = len(LONG_CSV_COLUMNS) - LONG_CSV_COLUMNS.index("sbi_total")
+CHECKIN_CELLS = LONG_CSV_COLUMNS.index("walking_min") + 1 - LONG_CSV_COLUMNS.index("sbi_total")
+BREAK_CELLS = len(LONG_CSV_COLUMNS) - LONG_CSV_COLUMNS.index("breaks_taken")
 
 
 def long_csv(repo: Repository, clock: Clock | None = None, weeks: int = DEFAULT_REPORT_WEEKS) -> str:
@@ -577,7 +605,9 @@ def long_csv(repo: Repository, clock: Clock | None = None, weeks: int = DEFAULT_
     and walking minutes; a measure not answered that day is empty. A check-in row has no session cells and
     no day_target. `maintenance_day` is "yes" on a day of keeping the habit (a lighter routine, measured by
     the week: day_target is 0 and `weekly_aim` holds the sessions a week the person chose), on either kind of
-    row. The added columns come after the old ones, so their places are unchanged."""
+    row. Last, one "sitting-breaks" row per day of the period on which the person answered a sitting-break
+    card, with `breaks_taken` and `breaks_skipped` (empty on the other kinds of row). The added columns come
+    after the old ones, so their places are unchanged."""
     from sciatica_coach.storage.exchange import spreadsheet_row
 
     clock = clock or SystemClock()
@@ -604,6 +634,7 @@ def long_csv(repo: Repository, clock: Clock | None = None, weeks: int = DEFAULT_
             "" if after is None else after.back, "" if after is None else after.leg,
             "" if before is None else before.reach.value, "" if after is None else after.reach.value,
             cell.target, "yes" if cell.excused else "no", *habit(day), "session", *[""] * CHECKIN_CELLS,
+            *[""] * BREAK_CELLS,
         ]  # fmt: skip
         if not s.exercises:
             writer.writerow(spreadsheet_row([*common, *[""] * 8, *pain]))
@@ -618,8 +649,24 @@ def long_csv(repo: Repository, clock: Clock | None = None, weeks: int = DEFAULT_
             flare_day = "yes" if history.cell(checkin.day).excused else "no"
             day_cells = ["", checkin.day.isoformat(), *[""] * (SESSION_COLUMNS - 3), flare_day]
             writer.writerow(
-                spreadsheet_row([*day_cells, *habit(checkin.day), "check-in", *checkin_cells(checkin)])
+                spreadsheet_row(
+                    [
+                        *day_cells,
+                        *habit(checkin.day),
+                        "check-in",
+                        *checkin_cells(checkin),
+                        *[""] * BREAK_CELLS,
+                    ]
+                )
             )
+    for breaks in breaks_per_day(repo.sitting_breaks(rows[0].start), rows[0].start, history.today):
+        if breaks.taken or breaks.skipped:
+            flare_day = "yes" if history.cell(breaks.day).excused else "no"
+            day_cells = ["", breaks.day.isoformat(), *[""] * (SESSION_COLUMNS - 3), flare_day]
+            writer.writerow(
+                spreadsheet_row([*day_cells, *habit(breaks.day), "sitting-breaks", *[""] * CHECKIN_CELLS,
+                                 breaks.taken, breaks.skipped])
+            )  # fmt: skip
     return out.getvalue()
 
 

@@ -1087,7 +1087,8 @@ def break_back_bends() -> Drawing:
     d = Drawing("Sitting break: standing back bends, hands on the hips")
     reach = THIGH + SHIN - 1
     feet_x = 206.0
-    hip: Point = (feet_x - 12, STANDING_ANKLE_Y - math.sqrt(reach**2 - 12.0**2))  # the hips go forward a little
+    # the hips go forward a little
+    hip: Point = (feet_x - 12, STANDING_ANKLE_Y - math.sqrt(reach**2 - 12.0**2))
     d.limb(leg(hip, (feet_x + 8, STANDING_ANKLE_Y), -1, 180), far=True)
     shoulder = polar(hip, BACK_BEND_DEG, TORSO)
     d.torso(hip, shoulder, (-5.0, 0.0), accent=True)
@@ -1096,9 +1097,7 @@ def break_back_bends() -> Drawing:
     # hands on the hips, just behind: the elbows point back
     d.limb(arm(shoulder, (hip[0] + 10, hip[1] - 12), 1))
     # leaning back gently: a short arrow behind the head
-    d.arrow(
-        (head[0] + 26, head[1] - 10), (head[0] + 52, head[1] - 6), (head[0] + 60, head[1] + 26), head=12
-    )
+    d.arrow((head[0] + 26, head[1] - 10), (head[0] + 52, head[1] - 6), (head[0] + 60, head[1] + 26), head=12)
     return d
 
 

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -50,8 +49,17 @@ from sciatica_coach.storage.repository import DataError
 from sciatica_coach.views.about import about_card, open_licences
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.safety_pages import GuidanceDialog
+from sciatica_coach.views.sitting_settings import SittingBreaksSection
 from sciatica_coach.views.theme import fit_button_text
-from sciatica_coach.views.widgets import PAGE_MARGINS, ButtonRows, Page, ReplaceDialog, card, label
+from sciatica_coach.views.widgets import (
+    PAGE_MARGINS,
+    ButtonRows,
+    Page,
+    ReplaceDialog,
+    card,
+    label,
+    narrow_form,
+)
 
 log = logging.getLogger(__name__)
 
@@ -133,14 +141,6 @@ def switch(text: str) -> QCheckBox:
 def stored_flag(value: object) -> bool:
     """A stored on/off setting as the session reads it (a hand-edited file may hold anything)."""
     return bool(value)
-
-
-def narrow_form() -> QFormLayout:
-    """A form whose fields keep their own width and go under their label when the window is narrow."""
-    form = QFormLayout()
-    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-    return form
 
 
 def setting_choice(
@@ -300,6 +300,9 @@ class SettingsPage(Page):
         )
         self.body.addWidget(session)
 
+        self.sitting = SittingBreaksSection(ctx)  # views/sitting_settings.py
+        self.body.addWidget(self.sitting)
+
         safety, safety_layout = card(_("Safety"))
         country_form = narrow_form()
         self.country = setting_choice(
@@ -381,6 +384,7 @@ class SettingsPage(Page):
         self._align_under_switches()
         self.ctx.check_services()
         self._show_service_states()
+        self.sitting.refresh()  # a pause may have started or ended since
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -411,6 +415,7 @@ class SettingsPage(Page):
             fit_button_text(button, button.accessibleName(), room)  # German at 200 %: in two lines
         self.safety_buttons.fit(room)
         self.data_buttons.fit(room)
+        self.sitting.fit(room)
 
     def _align_under_switches(self) -> None:
         """Indent each switch's state line and extras to where its words start, at any text size."""

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from sciatica_coach.views.learn_page import LessonTipCard
     from sciatica_coach.views.maintenance_widgets import MaintenanceChoice
     from sciatica_coach.views.outcomes_page import OutcomesCard
+    from sciatica_coach.views.sitting_intro import SittingIntroCard
 
 # The page opens with its layout, date and Start button; what it says about today (sessions, reminders,
 # notes, the exercise list) is filled in just after the window first appears (AppContext.after_start), and
@@ -228,6 +229,7 @@ class TodayPage(Page):
         # The check-in offer and the lesson tip come after the first paint (_add_later_cards).
         self.outcomes_card: OutcomesCard | None = None
         self.lesson_tip: LessonTipCard | None = None
+        self.sitting_intro: SittingIntroCard | None = None  # until sitting breaks are answered (refresh)
         self.body.addStretch(1)
 
         # After a red pain stop: one single-shot timer for the moment the wait ends, so the note changes then
@@ -268,6 +270,21 @@ class TodayPage(Page):
         outcomes_card, lesson_tip = self._add_later_cards()
         outcomes_card.refresh()
         lesson_tip.refresh()
+        intro = self._sitting_intro()
+        intro.refresh()
+        intro.fit(card_room(self))
+
+    def _sitting_intro(self) -> SittingIntroCard:
+        """The one-time introduction to sitting breaks (views/sitting_intro.py), above today's exercises until
+        the person answers it. Made on the first refresh, after the first paint, like the cards below."""
+        if self.sitting_intro is None:
+            from sciatica_coach.views.sitting_intro import SittingIntroCard
+
+            self.sitting_intro = SittingIntroCard(self.ctx)
+            exercises_card = self.exercise_grid.parentWidget()
+            assert exercises_card is not None
+            self.body.insertWidget(self.body.indexOf(exercises_card), self.sitting_intro)
+        return self.sitting_intro
 
     def _add_later_cards(self) -> tuple[OutcomesCard, LessonTipCard]:
         """The weekly / two-weekly outcome check-in when due (views/outcomes_page.py), and one posture lesson a
@@ -543,6 +560,8 @@ class TodayPage(Page):
         )
         self.duration.setWordWrap(not beside)  # one line beside the button; below it, as many as it needs
         fit_button_text(self.flare, self._flare_text, room)
+        if self.sitting_intro is not None:
+            self.sitting_intro.fit(room)  # its buttons in lines, one under the other, as the width needs
         spacing = self.exercise_grid.horizontalSpacing()
         # The words beside a drawing keep a readable line (and their longest word), not one word a line.
         line_px = self.fontMetrics().averageCharWidth() * READABLE_LINE_CHARS

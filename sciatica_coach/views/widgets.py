@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QObject, QSize
 from PySide6.QtWidgets import (
     QAbstractButton,
     QDialog,
+    QFormLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -47,6 +48,14 @@ def card(title: str | None = None) -> tuple[QFrame, QVBoxLayout]:
         heading.setAccessibleName(title)
         layout.addWidget(heading)
     return frame, layout
+
+
+def narrow_form() -> QFormLayout:
+    """A form whose fields keep their own width and go under their label when the window is narrow."""
+    form = QFormLayout()
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    return form
 
 
 class ButtonRows(QWidget):

@@ -221,11 +221,12 @@ def _moment(v: object) -> bool:
 
 
 # What the app can use for each setting, written out independently of the code under test.
-FLAGS = {"sound_on", "voice_on", "told_about_tray", "count_reps_aloud", "halfway_cue"}
+FLAGS = {"sound_on", "voice_on", "told_about_tray", "count_reps_aloud", "halfway_cue", "sitting_breaks_on"}
 NUMBERS = {
     "text_scale",
     "volume",
     "get_ready_s",
+    "sitting_interval_min",
 }  # a finite number out of range reads as the nearest usable one
 CLOCK_TIME = "([01][0-9]|2[0-3]):[0-5][0-9]"  # "usually up by": a time of day as HH:MM
 USABLE: dict[str, Callable[[object], bool]] = {
@@ -240,6 +241,12 @@ USABLE: dict[str, Callable[[object], bool]] = {
     "country": _text(10),
     "affected_side": lambda v: v in (None, "left", "right", "both") and not isinstance(v, bool),
     "usually_up_by": lambda v: v is None or (isinstance(v, str) and bool(re.fullmatch(CLOCK_TIME, v))),
+    "sitting_interval_min": _whole(15, 120),
+    "sitting_work_days": lambda v: (
+        isinstance(v, list) and all(type(d) is int and 0 <= d <= 6 for d in v) and len(set(v)) == len(v)
+    ),
+    "sitting_work_start": lambda v: isinstance(v, str) and bool(re.fullmatch(CLOCK_TIME, v)),
+    "sitting_work_end": lambda v: isinstance(v, str) and bool(re.fullmatch(CLOCK_TIME, v)),
     **{key: lambda v: type(v) is bool for key in FLAGS},
 }
 

@@ -198,7 +198,7 @@ class SittingBreaksSection(QFrame):
         edit.setLocale(app_locale())  # "AM"/"PM" in the app's language
         edit.setDisplayFormat(clock_pattern())  # 12 h or 24 h as the locale writes times
         edit.setTime(QTime(moment.hour, moment.minute))
-        edit.setWrapping(True)  # past 23:59 comes 00:00: every time of day can be reached both ways
+        edit.setWrapping(True)  # after hour 23 comes 0 (and after :59, :00): no dead end at midnight
         return edit
 
     # ---- the person's choices -------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ It says what sitting breaks are and why they may help, names the settings they w
 the working days and hours, as stored: the defaults unless changed in Settings), and offers "Turn on sitting
 breaks" or "Not now". Either answer is remembered (state `SITTING_INTRO_STATE`) and the card goes for good;
 the first also switches breaks on. Sitting breaks switched on in Settings first make the card unneeded: it
-is not shown then."""
+is not shown then, nor after they are switched off again."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from sciatica_coach.views.sitting_settings import (
     DAYS_SETTING,
     END_SETTING,
     INTERVAL_SETTING,
+    INTRO_STATE,
     ON_SETTING,
     START_SETTING,
     stored_time,
@@ -30,7 +31,7 @@ from sciatica_coach.views.widgets import ButtonRows, label
 
 log = logging.getLogger(__name__)
 
-SITTING_INTRO_STATE = "sitting_intro_answered"  # True once the person chose "Turn on" or "Not now"
+SITTING_INTRO_STATE = INTRO_STATE  # True once the person chose "Turn on" or "Not now" (or switched breaks on)
 CARD_MARGINS = (22, 18, 22, 18)  # as widgets.card
 
 

@@ -40,6 +40,9 @@ INTERVAL_SETTING = "sitting_interval_min"
 DAYS_SETTING = "sitting_work_days"
 START_SETTING = "sitting_work_start"
 END_SETTING = "sitting_work_end"
+INTRO_STATE = (
+    "sitting_intro_answered"  # True once Today's introduction is answered, or breaks were switched here
+)
 
 
 def stored_time(value: object, default: time) -> time:
@@ -203,6 +206,8 @@ class SittingBreaksSection(QFrame):
 
     # ---- the person's choices -------------------------------------------------------------------------------
     def _on_toggled(self, on: bool) -> None:
+        if on:  # found here: Today need not introduce them any more (nor again after switching them off)
+            self.ctx.repo.set_state(INTRO_STATE, True)
         self.ctx.set_setting(ON_SETTING, on)
 
     def _day_toggled(self, day: int, checked: bool) -> None:

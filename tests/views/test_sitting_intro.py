@@ -71,6 +71,22 @@ def test_not_shown_when_breaks_were_already_turned_on_in_settings(qtbot: QtBot, 
         assert not intro_of(window).isVisible()
 
 
+def test_breaks_found_in_settings_need_no_introduction_even_once_off_again(
+    qtbot: QtBot, data_dir: Path
+) -> None:
+    repo = Repository.open(data_dir)
+    with main_window(qtbot, repo) as window:
+        card = intro_of(window)
+        assert card.isVisible()
+        settings = window.page("settings")
+        settings.sitting.on.click()  # type: ignore[attr-defined]  # on
+        assert not card.isVisible()
+        settings.sitting.on.click()  # type: ignore[attr-defined]  # and off again
+        assert repo.setting("sitting_breaks_on") is False
+        intro_of(window)
+        assert not card.isVisible()
+
+
 def test_the_words_name_the_settings_breaks_start_with(data_dir: Path) -> None:
     repo = Repository.open(data_dir)
     why, what, when, care = intro_words(repo.settings())

@@ -35,5 +35,6 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
     print(
         f"Imported {result.added} session(s); {result.already_there} were already there. "
         f"Added {result.events_added} safety event(s)."
+        + (f" Added {result.breaks_added} sitting break(s)." if result.breaks_added else "")
     )
     return 0

@@ -888,6 +888,10 @@ class ProgressPage(Page):
             message += " " + ngettext(
                 "{n} safety event was added.", "{n} safety events were added.", result.events_added
             ).format(n=result.events_added)
+        if result.breaks_added:
+            message += " " + ngettext(
+                "{n} sitting break was added.", "{n} sitting breaks were added.", result.breaks_added
+            ).format(n=result.breaks_added)
         self.show_message(message)
         self.ctx.sessions_changed.emit()
         return True

@@ -355,3 +355,18 @@ def test_stored_settings_are_read_as_usable_values(
     reopened = Repository.open(data_dir)
     assert reopened.setting(key) == used
     assert reopened.settings()[key] == used
+
+
+def test_command_line_export_and_import_keep_the_answers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sciatica_coach.cli.main import main
+
+    history_with_breaks(tmp_path / "a").close()
+    out = tmp_path / "history.json"
+    assert main(["--data-dir", str(tmp_path / "a"), "export", "--format", "json", "-o", str(out)]) == 0
+    for _ in range(2):
+        assert main(["--data-dir", str(tmp_path / "b"), "import", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert printed.count("Added 3 sitting break(s).") == 1, "said once: the second import added none"
+    assert len(Repository.open(tmp_path / "b").sitting_breaks()) == 3

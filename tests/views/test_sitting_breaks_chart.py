@@ -163,3 +163,22 @@ def test_the_card_in_light_and_dark_english_and_german(
     shots = os.environ.get("SCIATICA_COACH_SHOTS")
     if shots:
         frame.grab().save(str(Path(shots) / f"sitting-breaks-{mode}-{language}-{scale}.png"))
+
+
+def test_importing_a_history_adds_the_breaks_and_says_so(
+    qtbot: QtBot, data_dir: Path, tmp_path: Path
+) -> None:
+    from sciatica_coach.storage.exchange import export_json
+
+    source = Repository.open(tmp_path / "other-computer")
+    _fill(source)
+    exported = tmp_path / "history.json"
+    exported.write_text(export_json(source, NOW), encoding="utf-8")
+    page = _page(qtbot, Repository.open(data_dir))
+    assert page.sitting_text.text() == "No sitting breaks yet. Turn them on in Settings."
+    assert page.import_from(exported)
+    assert "13 sitting breaks were added." in page.message.text()
+    assert page.sitting_text.text() == "This week: 6 breaks taken, 3 skipped."
+    assert page.import_from(exported)  # again: nothing doubled, nothing said of breaks
+    assert "sitting break" not in page.message.text()
+    assert len(page.ctx.repo.sitting_breaks()) == 13

@@ -590,7 +590,7 @@ def history_file(folder: Path, year: int) -> Path:
     """Sessions live in one file per year, so recording a session rewrites a year, not a decade. The year's
     safety events (red-flag answers, "It hurts", stops, unanswered questions) are a second table in the same
     file: they are history too, and adding a table needed no new schema version (older versions keep tables
-    they don't know)."""
+    they don't know). The answers to sitting-break cards are a third table, SITTING_BREAKS_TABLE, the same way."""
     return folder / HISTORY_FOLDER / f"sessions-{year}.json"
 
 

@@ -282,7 +282,7 @@ class SittingBreakScheduler:
             self._away()
         elif self._taking_until is None:
             self._count(mono, idle_s)
-            self._quiet = self._holding_reason(wall, full_screen)
+            self._quiet = self._holding_reason(full_screen)
             self._offer(mono)
         return self.status()
 
@@ -297,7 +297,7 @@ class SittingBreakScheduler:
             return Quiet.OUTSIDE_HOURS
         return None
 
-    def _holding_reason(self, wall: datetime, full_screen: bool) -> Quiet | None:
+    def _holding_reason(self, full_screen: bool) -> Quiet | None:
         if self._paused_until is not None:
             return Quiet.PAUSED
         if full_screen and self._offered is None:  # a card already on screen stays

@@ -18,6 +18,7 @@ from sciatica_coach.core.sitting import (
     MOVEMENT_SECONDS,
     NATURAL_BREAK_S,
     PAUSE_S,
+    SLEEP_GAP_S,
     BreakOutcome,
     BreakSettings,
     DayBreaks,
@@ -411,3 +412,108 @@ def test_whatever_happens_the_rules_hold(steps, interval: int) -> None:  # type:
         assert (status.movement is not None) == (status.phase in (Phase.DUE, Phase.TAKING))
         look = scheduler.next_look_s()
         assert look is not None and 1.0 <= look <= LONGEST_LOOK_S
+
+
+# --- edges found by mutation testing (benchmarks/mutation.py sitting) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("clock_time", "at_work"),
+    [(time(8, 0), True), (time(7, 59), False), (time(17, 59), True), (time(18, 0), False)],
+)
+def test_working_hours_include_the_start_and_not_the_end(clock_time: time, at_work: bool) -> None:
+    moment = datetime.combine(date(2026, 3, 2), clock_time, tzinfo=LONDON)
+    assert BreakSettings(on=True).at_work(moment) is at_work
+
+
+def test_a_span_across_midnight_starts_on_the_minute_and_belongs_to_the_day_it_starts() -> None:
+    sundays = BreakSettings(on=True, work_days=frozenset({6}), work_start=time(22), work_end=time(6))
+    assert sundays.at_work(datetime(2026, 3, 1, 22, 0, tzinfo=LONDON))  # Sunday 22:00
+    assert sundays.at_work(datetime(2026, 3, 2, 5, 0, tzinfo=LONDON))  # Monday 05:00: Sunday's night
+    assert not sundays.at_work(datetime(2026, 3, 1, 21, 59, tzinfo=LONDON))
+    whole_day = BreakSettings(on=True, work_days=frozenset({0}), work_start=time(9), work_end=time(9))
+    assert whole_day.at_work(datetime(2026, 3, 2, 3, 0, tzinfo=LONDON))
+    assert not whole_day.at_work(datetime(2026, 3, 3, 3, 0, tzinfo=LONDON))
+
+
+def test_switched_off_from_the_start_it_asks_for_no_looks() -> None:
+    scheduler, _ = make(BreakSettings())
+    assert scheduler.next_look_s() is None
+
+
+def test_the_movements_given_at_the_start_take_turns() -> None:
+    clock = TrueClock(MONDAY_9)
+    scheduler = SittingBreakScheduler(ON, clock, movements_for(True))
+    seen = []
+    for _ in range(3):
+        seen.append(work(scheduler, clock, 30).movement)
+        scheduler.skip()
+    assert seen == [Movement.WALK, Movement.BACK_BENDS, Movement.POSTURE]
+
+
+def test_input_from_before_a_break_closed_early_does_not_start_a_stretch() -> None:
+    scheduler, clock = make()
+    work(scheduler, clock, 30)
+    scheduler.take()
+    clock.advance(20)
+    scheduler.finished()  # "Done" pressed at the card, 20 s in
+    clock.advance(30)
+    assert scheduler.observe(40.0).phase is Phase.AWAY  # the last input was before the break ended
+    assert scheduler.observe(10.0).phase is Phase.SITTING
+
+
+def test_looks_while_paused_follow_the_end_of_the_pause() -> None:
+    scheduler, clock = make()
+    work(scheduler, clock, 10)
+    scheduler.pause_for_hour()
+    work(scheduler, clock, 55)
+    assert scheduler.next_look_s(pushes=True) == pytest.approx(5 * 60)
+
+
+def test_a_look_is_never_sooner_than_a_second() -> None:
+    scheduler, clock = make()
+    work(scheduler, clock, 30)
+    scheduler.take()
+    clock.advance(MOVEMENT_SECONDS[Movement.WALK] - 0.5)
+    assert scheduler.next_look_s() == 1.0
+    clock.advance(5)
+    assert scheduler.status().taking_left_s == 0  # never below zero, before the next look ends it
+
+
+def test_a_wall_clock_exactly_the_sleep_gap_ahead_is_not_yet_a_sleep() -> None:
+    scheduler, clock = make()
+    work(scheduler, clock, 25)
+    clock.sleep(SLEEP_GAP_S)
+    assert scheduler.observe(1.0).sitting_s > 24 * 60
+
+
+def test_the_pause_ends_in_the_persons_own_time_zone() -> None:
+    scheduler, _ = make(start=datetime(2026, 7, 6, 9, 0, tzinfo=LONDON))
+    scheduler.pause_for_hour()
+    until = scheduler.status().paused_until
+    assert until is not None and until.tzinfo is LONDON and (until.hour, until.minute) == (10, 0)
+
+
+def test_postponing_does_nothing_to_a_break_being_taken() -> None:
+    scheduler, clock = make()
+    work(scheduler, clock, 30)
+    scheduler.take()
+    scheduler.postpone(5)
+    status = scheduler.status()
+    assert (status.phase, status.movement) == (Phase.TAKING, Movement.WALK)
+
+
+def test_changing_the_interval_keeps_the_stretch_so_far() -> None:
+    scheduler, clock = make()
+    work(scheduler, clock, 20)
+    scheduler.set_settings(BreakSettings(on=True, interval_min=25))
+    status = scheduler.observe(1.0)
+    assert status.sitting_s > 19 * 60 and status.due_in_s is not None and status.due_in_s < 6 * 60
+
+
+def test_after_a_skip_the_new_stretch_starts_at_once() -> None:
+    scheduler, clock = make()
+    work(scheduler, clock, 30)
+    scheduler.skip()
+    status = scheduler.status()
+    assert (status.phase, status.sitting_s) == (Phase.SITTING, 0)

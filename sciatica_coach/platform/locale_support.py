@@ -103,9 +103,12 @@ def short_date(day: date) -> str:
 def clock_time(moment: time | datetime) -> str:
     """Hours and minutes, 12 h or 24 h as the locale does it. The one place a time of day is written for the
     person: every page, notice, tray entry and message uses it (never strftime's "%H:%M")."""
-    locale = app_locale()
-    pattern = _without_seconds(locale.timeFormat(QLocale.FormatType.ShortFormat))
-    return locale.toString(QTime(moment.hour, moment.minute), pattern or "HH:mm")
+    return app_locale().toString(QTime(moment.hour, moment.minute), clock_pattern())
+
+
+def clock_pattern() -> str:
+    """The Qt pattern `clock_time` writes with: the locale's short time without seconds (for a QTimeEdit too)."""
+    return _without_seconds(app_locale().timeFormat(QLocale.FormatType.ShortFormat)) or "HH:mm"
 
 
 def _without_seconds(pattern: str) -> str:

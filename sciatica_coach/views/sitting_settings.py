@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import time
 
-from PySide6.QtCore import QLocale, QTime
+from PySide6.QtCore import QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,8 +26,13 @@ from PySide6.QtWidgets import (
 from sciatica_coach.core.affected_side import parse_up_by
 from sciatica_coach.core.sitting import INTERVAL_RANGE_MIN, NATURAL_BREAK_S, BreakSettings
 from sciatica_coach.i18n import _, ngettext
-from sciatica_coach.platform import locale_support
-from sciatica_coach.platform.locale_support import app_locale, clock_time, week_order, weekday_name
+from sciatica_coach.platform.locale_support import (
+    app_locale,
+    clock_pattern,
+    clock_time,
+    week_order,
+    weekday_name,
+)
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.theme import fit_button_text
 from sciatica_coach.views.widgets import ButtonRows, label, narrow_form
@@ -53,12 +58,6 @@ def stored_time(value: object, default: time) -> time:
 def time_setting(moment: time) -> str:
     """The value stored for a working-hours time ("08:00")."""
     return f"{moment.hour:02d}:{moment.minute:02d}"
-
-
-def clock_pattern() -> str:
-    """The locale's own way of writing a time of day, without seconds (as `clock_time` writes it)."""
-    pattern = app_locale().timeFormat(QLocale.FormatType.ShortFormat)
-    return locale_support._without_seconds(pattern) or "HH:mm"  # (locale_support works it out)
 
 
 def hours_words(start: time, end: time) -> str:

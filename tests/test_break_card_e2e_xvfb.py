@@ -58,7 +58,7 @@ app.exec()
 """
 
 # The card over a fake service. Each call to the service is written to a file, one a line; once shown, the
-# card's window id and the middle of its "Take the break" button (screen pixels) go to stdout.
+# card's window id and the middle of its "Take the break" button (pixels from the card's top left) go to stdout.
 CARD_PROGRAM = """
 import sys
 from datetime import datetime, timezone
@@ -122,7 +122,7 @@ def show():
 
 
 def report():
-    centre = card.take_button.mapToGlobal(card.take_button.rect().center())
+    centre = card.take_button.mapTo(card, card.take_button.rect().center())
     print(f"shown {int(card.winId())} {centre.x()} {centre.y()}", flush=True)
 
 
@@ -281,7 +281,13 @@ def test_the_card_leaves_the_keyboard_where_the_person_types_and_takes_a_real_cl
     assert desktop.xdotool("getwindowfocus") == focus_before
     assert not calls.exists()  # the typing reached no button on the card
 
-    desktop.xdotool("mousemove", "--sync", x, y)
+    # where the card really is on the screen, as X says (a window manager may have placed it)
+    geometry = dict(
+        line.split("=", 1)
+        for line in desktop.xdotool("getwindowgeometry", "--shell", card_window).splitlines()
+    )
+    x_px, y_px = int(geometry["X"]) + int(x), int(geometry["Y"]) + int(y)
+    desktop.xdotool("mousemove", "--sync", str(x_px), str(y_px))
     desktop.xdotool("click", "1")
     desktop.wait_for(
         lambda: calls.is_file() and "take" in calls.read_text().split(), "the click to reach the card"

@@ -286,6 +286,9 @@ def test_the_card_leaves_the_keyboard_where_the_person_types_and_takes_a_real_cl
         line.split("=", 1)
         for line in desktop.xdotool("getwindowgeometry", "--shell", card_window).splitlines()
     )
+    right = SCREEN[0] - int(geometry["X"]) - int(geometry["WIDTH"])
+    bottom = SCREEN[1] - int(geometry["Y"]) - int(geometry["HEIGHT"])
+    assert 0 <= right <= 40 and 0 <= bottom <= 40, f"the card is not in the bottom right corner: {geometry}"
     x_px, y_px = int(geometry["X"]) + int(x), int(geometry["Y"]) + int(y)
     desktop.xdotool("mousemove", "--sync", str(x_px), str(y_px))
     desktop.xdotool("click", "1")

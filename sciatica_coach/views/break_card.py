@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer
-from PySide6.QtGui import QCursor, QGuiApplication, QKeyEvent, QScreen, QShowEvent
+from PySide6.QtGui import QCursor, QGuiApplication, QKeyEvent, QScreen
 from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QStackedLayout, QVBoxLayout, QWidget
 
 from sciatica_coach.core.clock import Clock
@@ -398,8 +398,4 @@ class BreakCard(QWidget):
             height = room_h
         self.setFixedSize(width, height)
         self.move(corner_position(available, (width, height)))
-        self.show()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        # never activateWindow() or raise_() here: the card must not take the keyboard
+        self.show()  # never activateWindow() or raise_() with it: the card must not take the keyboard

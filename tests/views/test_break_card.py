@@ -44,7 +44,7 @@ from sciatica_coach.views.break_card import (
     corner_position,
 )
 from sciatica_coach.views.illustrations import illustration_path, recolour, render_illustration
-from sciatica_coach.views.theme import apply_theme
+from sciatica_coach.views.theme import DARK, apply_theme
 
 SHOTS = os.environ.get("SCIATICA_COACH_SHOTS")
 MONDAY_MORNING = datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
@@ -343,6 +343,25 @@ def test_the_card_sits_in_the_bottom_right_corner_of_the_available_area(
     assert screen.contains(frame)
     assert screen.right() - frame.right() <= 40
     assert screen.bottom() - frame.bottom() <= 40
+
+
+def test_the_card_follows_the_text_size_and_the_theme(
+    qtbot: QtBot, qapp: QApplication, clock: ManualClock
+) -> None:
+    sizes = {}
+    for scale in (100, 150):
+        apply_theme(qapp, "dark", scale)
+        card = make_card(qtbot, FakeBreakService(clock), clock)
+        card.offer(Movement.WALK)
+        sizes[scale] = (
+            card.width(),
+            card.heading.fontInfo().pixelSize(),
+            card.take_button.fontInfo().pixelSize(),
+        )
+        assert DARK.surface in card.frame.styleSheet()
+        assert DARK.accent in card.frame.styleSheet()
+        card.withdraw()
+    assert all(big > small for small, big in zip(sizes[100], sizes[150], strict=True)), sizes
 
 
 # --- a service that hangs or fails ----------------------------------------------------------------------------

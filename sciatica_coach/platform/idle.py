@@ -71,8 +71,8 @@ class IdleMonitor(QObject):
     IdleReading(None, None) and the breaks count plain time.
 
     `observed(IdleReading)`: the answer to `ask()`, or pushed by the backend itself (a watch fired, the lock
-    changed). `lost(str)`: the backend stopped working (why); the owner switches to the fallback. A lost
-    monitor goes on answering `ask()` like the fallback."""
+    changed). `lost(str)`: the backend stopped working (why); the owner switches to the fallback. A lost or
+    closed monitor goes on answering `ask()` like the fallback (and a closed one is never `lost`)."""
 
     observed = Signal(object)  # IdleReading
     lost = Signal(str)
@@ -83,6 +83,12 @@ class IdleMonitor(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.failure: str | None = None  # why the backend was lost
+        self.closed = False
+
+    @property
+    def off(self) -> bool:
+        """Lost or closed: answers like the fallback from now on."""
+        return self.failure is not None or self.closed
 
     def ask(self) -> None:
         """Ask for a reading; `observed` answers from the event loop, never inside this call."""
@@ -94,13 +100,19 @@ class IdleMonitor(QObject):
 
     def close(self) -> None:
         """Let go of the backend (connections, watches). Safe to call more than once."""
+        if not self.off:
+            self._release()
+        self.closed = True
+
+    def _release(self) -> None:
+        """Backends: let go of connections and watches (once, when closed or lost)."""
 
     def _lose(self, why: str) -> None:
-        if self.failure is not None:
+        if self.off:
             return
         self.failure = why
         log.info("Idle time from %s stops (%s); breaks count plain time from now on", self.kind, why)
-        self.close()
+        self._release()
         self.lost.emit(why)
 
 
@@ -115,13 +127,13 @@ class _PolledMonitor(IdleMonitor):
         self._read = read
 
     def ask(self) -> None:
-        if self.failure is not None:
+        if self.off:
             super().ask()
             return
         QTimer.singleShot(0, self, self._answer)
 
     def _answer(self) -> None:
-        if self.failure is not None:
+        if self.off:
             self.observed.emit(UNKNOWN)
             return
         reading = self._read()
@@ -188,7 +200,7 @@ class _DBusMonitor(IdleMonitor):
     def _other_signal(self, interface: str, member: str, args: list[object]) -> None:
         pass
 
-    def close(self) -> None:
+    def _release(self) -> None:
         self._bus.close()
 
 
@@ -202,9 +214,9 @@ class MutterIdleMonitor(_DBusMonitor):
     service = MUTTER_SERVICE
 
     def __init__(self, bus: IdleBus, parent: QObject | None = None, timeout_ms: int = ASK_TIMEOUT_MS) -> None:
-        lock = GNOME_SCREENSAVER if bus.has_owner(GNOME_SCREENSAVER[0]) else None
-        super().__init__(bus, lock, timeout_ms, parent)
+        super().__init__(bus, GNOME_SCREENSAVER, timeout_ms, parent)
         self._watch_s: float | None = None
+        self._watch_number = 0  # counts watch() calls: an answer for an earlier one is removed, not kept
         self._idle_watch: int | None = None
         self._active_watch: int | None = None
         bus.listen(f"type='signal',interface='{MUTTER_INTERFACE}',member='WatchFired'")
@@ -216,7 +228,7 @@ class MutterIdleMonitor(_DBusMonitor):
                        on_reply=on_reply, on_error=self._lose if on_reply is not None else None)  # fmt: skip
 
     def ask(self) -> None:
-        if self.failure is not None:
+        if self.off:
             super().ask()
             return
         self._call("GetIdletime", [], self._idletime)
@@ -228,29 +240,36 @@ class MutterIdleMonitor(_DBusMonitor):
         self.observed.emit(IdleReading(int(args[0]) / MS_PER_S, self._locked))
 
     def watch(self, idle_after_s: float) -> None:
-        if self.failure is not None:
+        if self.off:
             return
         self._remove_watches()
+        self._watch_number += 1
         self._watch_s = idle_after_s
         interval_ms = max(1, round(idle_after_s * MS_PER_S))
-        self._call("AddIdleWatch", [(TYPE_UINT64, interval_ms)], self._idle_watch_added)
+        number = self._watch_number
+        self._call("AddIdleWatch", [(TYPE_UINT64, interval_ms)], lambda args: self._added(args, number, True))
 
-    def _idle_watch_added(self, args: Answer) -> None:
-        if args and isinstance(args[0], int) and not isinstance(args[0], bool):
+    def _added(self, args: Answer, number: int, idle: bool) -> None:
+        """A watch's id came back. If watch() was called again meanwhile, that watch is not wanted any more."""
+        if not args or not isinstance(args[0], int) or isinstance(args[0], bool):
+            self._lose("Mutter answered no watch id")
+            return
+        if number != self._watch_number or self.off:
+            self._call("RemoveWatch", [(TYPE_UINT32, args[0])], None)
+        elif idle:
             self._idle_watch = args[0]
-
-    def _active_watch_added(self, args: Answer) -> None:
-        if args and isinstance(args[0], int) and not isinstance(args[0], bool):
+        else:
             self._active_watch = args[0]
 
     def _other_signal(self, interface: str, member: str, args: list[object]) -> None:
-        if interface != MUTTER_INTERFACE or member != "WatchFired" or not args or self.failure is not None:
+        if interface != MUTTER_INTERFACE or member != "WatchFired" or not args or self.off:
             return
         fired = args[0]
         if fired == self._idle_watch and self._watch_s is not None:
             self.observed.emit(IdleReading(self._watch_s, self._locked))
             if self._active_watch is None:
-                self._call("AddUserActiveWatch", [], self._active_watch_added)
+                number = self._watch_number
+                self._call("AddUserActiveWatch", [], lambda args: self._added(args, number, False))
         elif fired == self._active_watch:
             self._active_watch = None  # Mutter removes a user-active watch once it has fired
             self.observed.emit(IdleReading(0.0, self._locked))
@@ -261,10 +280,10 @@ class MutterIdleMonitor(_DBusMonitor):
                 self._call("RemoveWatch", [(TYPE_UINT32, watch_id)], None)
         self._idle_watch = self._active_watch = None
 
-    def close(self) -> None:
-        if self._bus.connected and self.failure is None:
+    def _release(self) -> None:
+        if self._bus.connected and self.failure is None:  # closed while working: take our watches away
             self._remove_watches()
-        super().close()
+        super()._release()
 
 
 class FreedesktopIdleMonitor(_DBusMonitor):
@@ -282,7 +301,7 @@ class FreedesktopIdleMonitor(_DBusMonitor):
         self._paths = list(FREEDESKTOP_PATHS)
 
     def ask(self) -> None:
-        if self.failure is not None:
+        if self.off:
             super().ask()
             return
         self._bus.call(FREEDESKTOP_SERVICE, self._paths[0], FREEDESKTOP_INTERFACE, "GetSessionIdleTime",

@@ -182,6 +182,30 @@ def test_mutter_watches_report_idle_and_the_next_input_without_polling(qtbot, bu
         monitor.close()
 
 
+def test_a_watch_replaced_before_mutter_answered_is_removed_and_close_removes_ours(qtbot, bus) -> None:  # type: ignore[no-untyped-def]
+    service = fake(bus, "works", MUTTER_SERVICE)
+    monitor = MutterIdleMonitor(IdleBus())
+    readings, lost = collect(qtbot, monitor)
+    monitor.watch(10)
+    monitor.watch(20)  # before the first id came back
+    assert [service.line() for _ in range(2)] == ["AddIdleWatch 10000 -> 1", "AddIdleWatch 20000 -> 2"]
+    qtbot.waitUntil(lambda: not service.lines.empty(), timeout=5000)  # the answers reach the monitor
+    assert service.line() == "RemoveWatch 1"
+    service.tell("fire 1")
+    assert service.line() == "WatchFired 1"
+    service.tell("fire 2")
+    qtbot.waitUntil(lambda: bool(readings), timeout=5000)
+    assert readings == [IdleReading(20, None)]
+    assert service.line() == "WatchFired 2"
+    assert service.line() == "AddUserActiveWatch -> 3"
+    monitor.close()
+    assert sorted(service.line() for _ in range(2)) == ["RemoveWatch 2", "RemoveWatch 3"]
+    reading, took = ask(qtbot, monitor, readings)  # closed: answers like the fallback, and is never lost
+    assert reading == IdleReading(None, None) and took < 0.01 and not lost
+    qtbot.wait(50)
+    assert not lost
+
+
 def test_mutter_reads_the_lock_from_gnome_screensaver(qtbot, bus) -> None:  # type: ignore[no-untyped-def]
     service = fake(bus, "works", MUTTER_SERVICE, GNOME_SCREENSAVER)
     monitor = create_idle_monitor()

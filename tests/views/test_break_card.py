@@ -435,9 +435,11 @@ def test_every_break_word_has_a_german_translation() -> None:
     from sciatica_coach.i18n import load_translation
 
     messages = load_translation("de").messages
-    source = Path(sitting_words.__file__).read_text(encoding="utf-8") + Path(
-        BreakCard.__module__.replace(".", "/") + ".py"
-    ).read_text(encoding="utf-8")
+    from sciatica_coach.views import break_card
+
+    source = "".join(
+        Path(module.__file__).read_text(encoding="utf-8") for module in (sitting_words, break_card)
+    )
     marked = set(re.findall(r'N?_\(\s*"([^"]+)"\s*\)', source))
     assert len(marked) > 20
     assert sorted(marked - set(messages)) == []

@@ -438,7 +438,7 @@ def test_every_break_word_has_a_german_translation() -> None:
     from sciatica_coach.views import break_card
 
     source = "".join(
-        Path(module.__file__).read_text(encoding="utf-8") for module in (sitting_words, break_card)
+        Path(str(module.__file__)).read_text(encoding="utf-8") for module in (sitting_words, break_card)
     )
     marked = set(re.findall(r'N?_\(\s*"([^"]+)"\s*\)', source))
     assert len(marked) > 20

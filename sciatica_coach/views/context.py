@@ -96,7 +96,9 @@ class AppContext(QObject):
         self._screen: ScreenKeeper | None = None
         self.reminders: ReminderService | None = None  # set by app.install_reminders once they run
         self.sitting_breaks: SittingBreakService | None = None  # set by the app once sitting breaks run
-        self.break_card: BreakCard | None = None  # the sitting-break card, made when the first break falls due
+        self.break_card: BreakCard | None = (
+            None  # the sitting-break card, made when the first break falls due
+        )
         self._told_off: set[str] = set()  # the services whose service_off has been emitted
         self._heard.connect(self._on_heard)
         # While the app starts, work the first picture doesn't need waits here until the window has appeared.

@@ -1,6 +1,6 @@
 """Run every benchmark and print one line per figure: `<figure>: <value> <unit> (goal <goal>)`.
 
-    python benchmarks/run.py            # everything (about three minutes: it includes real-clock runs)
+    python benchmarks/run.py            # everything (about six minutes: it includes real-clock runs)
     python benchmarks/run.py --quick    # skip the slow real-clock measurements
 
 Each benchmark module in this folder has a `main(argv)`; this runs them one after another, each in its own
@@ -20,6 +20,12 @@ BENCHMARKS = [
     ("session_bench.py", [], ["--skip-real"]),
     ("progress_bench.py", [], []),
     ("idle_cpu.py", ["--seconds", "60"], ["--seconds", "10"]),
+    # sitting breaks on and off beside Safe Eyes on a private Xvfb (needs Xvfb, dbus-daemon; safeeyes, xdotool)
+    (
+        "idle_cpu.py",
+        ["--sitting-breaks", "--beside-safe-eyes", "--seconds", "120"],
+        ["--sitting-breaks", "--beside-safe-eyes", "--seconds", "10", "--active-seconds", "0"],
+    ),
     ("crash_bench.py", [], ["--kills", "100"]),
     ("speech_bench.py", [], ["--cues", "20"]),
 ]

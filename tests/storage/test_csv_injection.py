@@ -177,6 +177,9 @@ class _StubRepo:
     def excused_days(self) -> set[object]:
         return set()
 
+    def sitting_breaks(self, since: object = None) -> list[object]:
+        return []
+
     def state(self, key: str, default: Any = None) -> Any:
         return default
 

@@ -19,7 +19,7 @@ import pytest
 from PySide6.QtCore import QByteArray, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from sciatica_coach.core.clock import ManualClock
@@ -475,10 +475,18 @@ def test_every_movement_has_a_drawing() -> None:
     )  # facing left, the shoulders go back (right) of the hips: leaning back
 
 
-# --- pictures to look at ---------------------------------------------------------------------------------------
+# --- every state in every look (set SCIATICA_COACH_SHOTS to a folder to save the pictures) ---------------------
 
 
-@pytest.mark.skipif(not SHOTS, reason="set SCIATICA_COACH_SHOTS to a folder to save the pictures")
+def fully_shown(card: BreakCard, *widgets: QWidget) -> None:
+    """Each widget is shown and lies wholly inside the card (nothing cut off at the edge)."""
+    inside = card.rect()
+    for widget in widgets:
+        assert widget.isVisibleTo(card), widget.objectName() or widget.text()  # type: ignore[attr-defined]
+        top_left = widget.mapTo(card, widget.rect().topLeft())
+        assert inside.contains(QRect(top_left, widget.size())), widget.text()  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("language", ["en", "de"])
 @pytest.mark.parametrize("mode", ["light", "dark"])
 @pytest.mark.parametrize("scale", [100, 200])
@@ -489,10 +497,12 @@ def test_pictures(
     set_language(language)
     card = make_card(qtbot, FakeBreakService(clock, movement=Movement.BACK_BENDS), clock)
     card.offer(Movement.BACK_BENDS)
+    fully_shown(card, card.take_button, card.later_short_button, card.later_long_button, card.skip_button)
     shot(card, f"break-card-offer-{language}-{mode}-{scale}.png")
     card.take_button.click()
     clock.advance(12)
     card.refresh()
+    fully_shown(card, card.done_button)
     shot(card, f"break-card-countdown-{language}-{mode}-{scale}.png")
     clock.advance(MOVEMENT_SECONDS[Movement.BACK_BENDS])
     card.refresh()

@@ -170,10 +170,15 @@ class SittingBreakScheduler:
     """Counts time at the computer and says when a break card is due. See the module docstring."""
 
     def __init__(
-        self, settings: BreakSettings, clock: Clock, movements: Sequence[Movement] = movements_for(False)
+        self,
+        settings: BreakSettings,
+        clock: Clock,
+        movements: Sequence[Movement] = movements_for(False),
+        natural_break_s: float = NATURAL_BREAK_S,  # shorter only in tests against a real X server
     ) -> None:
         self._clock = clock
         self._settings = settings
+        self._natural_break_s = natural_break_s
         self._movements = tuple(movements) or (Movement.WALK,)
         self._turn = 0  # how many cards have been offered: they take turns through the movements
         self._since: float | None = None  # monotonic start of this stretch of sitting; None: away
@@ -305,7 +310,7 @@ class SittingBreakScheduler:
         return None
 
     def _count(self, mono: float, idle_s: float | None) -> None:
-        if idle_s is not None and idle_s >= NATURAL_BREAK_S:
+        if idle_s is not None and idle_s >= self._natural_break_s:
             self._away()
         elif self._since is None:
             last_input = mono - (idle_s or 0.0)
@@ -374,5 +379,5 @@ class SittingBreakScheduler:
             if status.phase is Phase.AWAY and self._quiet in (None, Quiet.LOCKED):
                 waits.append(LOOK_WHILE_AWAY_S)
             elif self._idle_s is not None and status.phase in (Phase.SITTING, Phase.DUE):
-                waits.append(NATURAL_BREAK_S - self._idle_s)
+                waits.append(self._natural_break_s - self._idle_s)
         return max(1.0, min(waits))

@@ -101,11 +101,15 @@ class SittingBreakService(QObject):
         monitor_factory: Callable[[QObject], IdleMonitor] | None = None,
         full_screen: Callable[[], bool] | None = None,
         timer_factory: TimerFactory | None = None,
+        natural_break_s: float = NATURAL_BREAK_S,  # shorter only in tests against a real X server
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._repo = repo
-        self._scheduler = SittingBreakScheduler(break_settings(repo), clock, break_movements(repo))
+        self._natural_break_s = natural_break_s
+        self._scheduler = SittingBreakScheduler(
+            break_settings(repo), clock, break_movements(repo), natural_break_s=natural_break_s
+        )
         self._monitor_factory = monitor_factory or _idle_monitor
         self._full_screen = full_screen or _full_screen_now
         self._monitor: IdleMonitor | None = None
@@ -227,7 +231,7 @@ class SittingBreakService(QObject):
         monitor.observed.connect(self._on_reading)
         monitor.lost.connect(self._on_lost)
         if monitor.pushes:
-            monitor.watch(NATURAL_BREAK_S)
+            monitor.watch(self._natural_break_s)
         self._monitor = monitor
         log.info("Sitting breaks count computer use through: %s", monitor.kind)
 

@@ -45,6 +45,7 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
         added = repo.add_sessions(list(demo.sessions))
         repo.add_safety_events(list(demo.safety_events))
         repo.add_excused_days(demo.excused_days)
+        repo.add_sitting_breaks(list(demo.sitting_breaks))
         start = repo.plan_start()
         if start is None or demo.plan_start < start:
             repo.set_state("plan_start", demo.plan_start.isoformat())

@@ -40,6 +40,7 @@ from sciatica_coach.core.model import (
     SymptomChange,
 )
 from sciatica_coach.core.safety import session_reach_change
+from sciatica_coach.core.sitting import BreakOutcome, SittingBreak, movements_for
 
 DEMO_ID_PREFIX = "demo-"
 DEFAULT_SEED = 7
@@ -77,6 +78,7 @@ class DemoHistory:
     flare: tuple[date, date] | None  # first and last excused day of the flare, inclusive
     safety_stop_day: date | None
     safety_events: tuple[SafetyEvent, ...] = ()  # oldest first
+    sitting_breaks: tuple[SittingBreak, ...] = ()  # the answers to sitting-break cards, oldest first
 
 
 def _clamp_pain(value: float) -> int:
@@ -170,7 +172,34 @@ def generate_demo_history(
         flare=span.flare,
         safety_stop_day=span.safety_day if any(s.outcome is Outcome.SAFETY_STOP for s in sessions) else None,
         safety_events=tuple(events),
+        sitting_breaks=_sitting_breaks(now, seed),
     )
+
+
+SITTING_BREAK_WEEKS = 4  # the demo has sitting breaks for its last four weeks (they were turned on then)
+WORK_HOURS = (9, 17)  # the demo person's working day: cards from 09:30 on, about every 40-70 minutes
+BREAK_TAKEN_CHANCE = 0.7
+
+
+def _sitting_breaks(now: datetime, seed: int) -> tuple[SittingBreak, ...]:
+    """Break answers on the working days of the last weeks up to `now`: a few a day, most taken. From a
+    stream of their own, so the sessions' story is the same with or without them."""
+    rng = random.Random(seed * 1000 + 21)
+    movements = movements_for(False)
+    answers: list[SittingBreak] = []
+    for back in range(SITTING_BREAK_WEEKS * 7 - 1, -1, -1):
+        day = now.date() - timedelta(days=back)
+        if day.weekday() >= 5:
+            continue
+        minute = (WORK_HOURS[0] * 60) + 30 + rng.randrange(0, 30)
+        while minute < WORK_HOURS[1] * 60:
+            at = datetime.combine(day, time(minute // 60, minute % 60), tzinfo=now.tzinfo)
+            if at > now:
+                break
+            outcome = BreakOutcome.TAKEN if rng.random() < BREAK_TAKEN_CHANCE else BreakOutcome.SKIPPED
+            answers.append(SittingBreak(at, outcome, movements[len(answers) % len(movements)]))
+            minute += rng.randrange(40, 71)
+    return tuple(answers)
 
 
 def _local_now(now: datetime, tz: tzinfo | None) -> datetime:

@@ -104,6 +104,10 @@ def _demo_folder(folder: Path, theme: str) -> None:
     repo.add_sessions(list(demo.sessions))
     repo.add_safety_events(list(demo.safety_events))
     repo.add_excused_days(demo.excused_days)
+    repo.add_sitting_breaks(list(demo.sitting_breaks))
+    repo.set_setting(
+        "sitting_breaks_on", True
+    )  # on for the last weeks of the story (Today's introduction answered)
     repo.set_state("plan_start", demo.plan_start.isoformat())
     repo.set_setting("theme", theme)
     repo.set_setting("told_about_tray", True)

@@ -150,3 +150,20 @@ def test_the_same_seed_makes_the_same_history_byte_for_byte(
     )
     assert len(demo.sessions) == count
     assert hashlib.sha256(_canonical(demo).encode()).hexdigest() == digest
+
+
+def test_the_last_four_weeks_have_sitting_breaks_on_working_days_most_taken() -> None:
+    from sciatica_coach.core.sitting import BreakOutcome, breaks_per_day
+
+    demo = generate_demo_history(12, NOW)
+    breaks = demo.sitting_breaks
+    assert breaks and all(b.at <= NOW for b in breaks) and list(breaks) == sorted(breaks, key=lambda b: b.at)
+    assert min(b.at for b in breaks).date() >= NOW.date() - timedelta(days=27)
+    assert {b.at.weekday() for b in breaks} <= {0, 1, 2, 3, 4}
+    assert all(9 <= b.at.hour < 17 for b in breaks)
+    taken = sum(b.outcome is BreakOutcome.TAKEN for b in breaks)
+    assert 0.5 < taken / len(breaks) < 0.9
+    days = breaks_per_day(breaks, NOW.date() - timedelta(days=27), NOW.date())
+    assert 3 <= max(d.taken + d.skipped for d in days) <= (17 * 60 - 9 * 60 - 30) // 40 + 1  # one per 40+ min
+    # a stream of their own: the sessions' story is the same as before they were added
+    assert generate_demo_history(12, NOW).sessions == demo.sessions

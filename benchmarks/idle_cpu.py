@@ -484,12 +484,12 @@ def side_by_side(seconds: float, settle_s: float, active_s: float, beside_safe_e
         else:
             print(f"  the app's idle backend: {backend}{'' if backend.startswith('X11') else ' (NOT X11)'}")
         if safe_eyes is not None:
-            seen = f"its smart pause saw the input {resumes} time(s)" if active_s > 0 else ""
+            seen = f"; its smart pause saw the input {resumes} time(s)" if active_s > 0 else ""
             if active_s > 0 and resumes == 0:
                 seen += " (NOT SEEN)"
             print(
                 f"  Safe Eyes {safe_eyes_version(safe_eyes)}: stock settings, breaks scheduled; its smart pause "
-                f"polls xprintidle every 2 s and pauses it after 5 s without input; {seen}"
+                f"polls xprintidle every 2 s and pauses it after 5 s without input{seen}"
             )
         print(
             "  the app with breaks on counts the person as sitting until 5 min without input (it looks again then;"

@@ -33,7 +33,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from sciatica_coach.platform import idle_native, idle_x11
-from sciatica_coach.platform.idle_dbus import TYPE_UINT32, TYPE_UINT64, Answer, IdleBus
+from sciatica_coach.platform.idle_dbus import IdleBus
+from sciatica_coach.platform.libdbus import TYPE_UINT32, TYPE_UINT64, Answer
 
 log = logging.getLogger(__name__)
 

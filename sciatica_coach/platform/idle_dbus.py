@@ -1,6 +1,6 @@
 """A private session-bus connection for the idle monitors: calls that never wait, and the signals they listen to.
 
-libdbus through ctypes, as platform/notifications.py does (the loader and the bus address are shared with it):
+libdbus through ctypes (platform/libdbus.py, shared with the notifications and the screen keeper):
 `call()` sends and returns at once; the answer comes back through a QSocketNotifier on the connection's socket
 (no polling) and goes to the caller's `on_reply`, or to `on_error` when it is an error or has not come within the
 call's timeout. Signals matching the rules given to `listen()` come out as `signal_received`. Only the
@@ -15,26 +15,22 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
-from sciatica_coach.platform.notifications import (
-    _ERROR_BYTES,
-    _ITER_BYTES,
-    _MESSAGE_TYPE_ERROR,
-    _MESSAGE_TYPE_METHOD_RETURN,
-    _MESSAGE_TYPE_SIGNAL,
-    _load_libdbus,
-    session_bus_address,
+from sciatica_coach.platform.libdbus import (
+    ITER_BYTES,
+    MESSAGE_TYPE_ERROR,
+    MESSAGE_TYPE_METHOD_RETURN,
+    MESSAGE_TYPE_SIGNAL,
+    TYPE_UINT64,
+    Answer,
+    open_private,
+    read_args,
 )
 
 log = logging.getLogger(__name__)
 
-TYPE_UINT32 = ord("u")
-TYPE_UINT64 = ord("t")
-TYPE_BOOLEAN = ord("b")
-TYPE_STRING = ord("s")
 BUS_NAME = "org.freedesktop.DBus"
 
 Arg = tuple[int, int]  # (D-Bus type code, value): only numbers are ever sent
-Answer = list[int | str | bool]
 OnReply = Callable[[Answer], None]
 OnError = Callable[[str], None]
 
@@ -50,29 +46,9 @@ class IdleBus(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._pending: dict[int, tuple[OnReply, OnError]] = {}
-        address = session_bus_address()
-        if address is None:
-            # without an address libdbus would "autolaunch" a bus of its own; we want the desktop's or none
-            raise OSError("there is no session bus")
-        lib = _load_libdbus()
-        if lib is None:
-            raise OSError("libdbus-1 is not available")
+        lib, conn = open_private()
         self._lib = lib
-        for getter in ("dbus_message_get_interface", "dbus_message_get_member"):
-            function = getattr(lib, getter)
-            function.restype, function.argtypes = ctypes.c_char_p, [ctypes.c_void_p]
-        error = ctypes.create_string_buffer(_ERROR_BYTES)
-        lib.dbus_error_init(error)
-        conn = lib.dbus_connection_open_private(address.encode(), error)
-        if not conn or lib.dbus_error_is_set(error):
-            lib.dbus_error_free(error)
-            raise OSError("could not connect to the session bus")
         self._conn: int | None = conn
-        lib.dbus_connection_set_exit_on_disconnect(conn, 0)
-        if not lib.dbus_bus_register(conn, error):
-            lib.dbus_error_free(error)
-            self.close()
-            raise OSError("the session bus did not accept us")
         fd = ctypes.c_int(-1)
         if not lib.dbus_connection_get_unix_fd(conn, ctypes.byref(fd)):
             self.close()
@@ -135,7 +111,7 @@ class IdleBus(QObject):
             wants_answer = on_reply is not None or on_error is not None
             if not wants_answer:
                 lib.dbus_message_set_no_reply(msg, 1)
-            it = ctypes.create_string_buffer(_ITER_BYTES)
+            it = ctypes.create_string_buffer(ITER_BYTES)
             lib.dbus_message_iter_init_append(msg, it)
             for kind, value in args:
                 number: Any = ctypes.c_uint64(value) if kind == TYPE_UINT64 else ctypes.c_uint32(value)
@@ -195,16 +171,16 @@ class IdleBus(QObject):
                 return
             try:
                 kind = lib.dbus_message_get_type(msg)
-                if kind in (_MESSAGE_TYPE_METHOD_RETURN, _MESSAGE_TYPE_ERROR):
+                if kind in (MESSAGE_TYPE_METHOD_RETURN, MESSAGE_TYPE_ERROR):
                     waiting = self._pending.pop(int(lib.dbus_message_get_reply_serial(msg)), None)
                     if waiting is None:
                         continue
-                    if kind == _MESSAGE_TYPE_ERROR:
+                    if kind == MESSAGE_TYPE_ERROR:
                         name = (lib.dbus_message_get_error_name(msg) or b"").decode(errors="replace")
                         waiting[1](f"the call was refused: {name}")
                     else:
                         waiting[0](read_args(lib, msg))
-                elif kind == _MESSAGE_TYPE_SIGNAL:
+                elif kind == MESSAGE_TYPE_SIGNAL:
                     interface = (lib.dbus_message_get_interface(msg) or b"").decode(errors="replace")
                     member = (lib.dbus_message_get_member(msg) or b"").decode(errors="replace")
                     if interface == "org.freedesktop.DBus.Local" and member == "Disconnected":
@@ -217,30 +193,3 @@ class IdleBus(QObject):
 
 def _ignore(_value: object) -> None:
     pass
-
-
-def read_args(lib: Any, msg: int) -> Answer:
-    """The leading uint32, uint64, boolean and string arguments of a message (all the idle services send)."""
-    it = ctypes.create_string_buffer(_ITER_BYTES)
-    out: Answer = []
-    if not lib.dbus_message_iter_init(msg, it):
-        return out
-    while True:
-        kind = lib.dbus_message_iter_get_arg_type(it)
-        if kind in (TYPE_UINT32, TYPE_BOOLEAN):
-            number = ctypes.c_uint32()
-            lib.dbus_message_iter_get_basic(it, ctypes.byref(number))
-            out.append(bool(number.value) if kind == TYPE_BOOLEAN else number.value)
-        elif kind == TYPE_UINT64:
-            wide = ctypes.c_uint64()
-            lib.dbus_message_iter_get_basic(it, ctypes.byref(wide))
-            out.append(wide.value)
-        elif kind == TYPE_STRING:
-            text = ctypes.c_char_p()
-            lib.dbus_message_iter_get_basic(it, ctypes.byref(text))
-            out.append((text.value or b"").decode("utf-8", errors="replace"))
-        else:
-            break
-        if not lib.dbus_message_iter_next(it):
-            break
-    return out

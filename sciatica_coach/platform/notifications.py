@@ -26,6 +26,7 @@ from PySide6.QtCore import QObject, QSocketNotifier, Qt, QTimer, Signal
 
 from sciatica_coach.core.schedule import DueKind
 from sciatica_coach.i18n import N_, _
+from sciatica_coach.platform import libdbus
 from sciatica_coach.platform.locale_support import about_minutes, clock_time
 
 if TYPE_CHECKING:
@@ -161,85 +162,6 @@ class TrayNotifier(Notifier):
 # --------------------------------------------------------------------------------------------------
 # Desktop notifications over D-Bus (libdbus through ctypes)
 
-_TYPE_STRING = ord("s")
-_TYPE_UINT32 = ord("u")
-_TYPE_INT32 = ord("i")
-_TYPE_ARRAY = ord("a")
-_MESSAGE_TYPE_METHOD_RETURN = 2
-_MESSAGE_TYPE_ERROR = 3
-_MESSAGE_TYPE_SIGNAL = 4
-_ITER_BYTES = 128  # sizeof(DBusMessageIter) is 72 on 64-bit; leave room
-_ERROR_BYTES = 64  # sizeof(DBusError) is 32 on 64-bit
-
-
-def session_bus_address() -> str | None:
-    """The desktop's session bus: $DBUS_SESSION_BUS_ADDRESS, else $XDG_RUNTIME_DIR/bus; None without one."""
-    address = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
-    if address:
-        return address
-    runtime = os.environ.get("XDG_RUNTIME_DIR")
-    if runtime and os.path.exists(os.path.join(runtime, "bus")):
-        return f"unix:path={os.path.join(runtime, 'bus')}"
-    return None
-
-
-def _load_libdbus() -> Any | None:
-    lib: ctypes.CDLL | None
-    try:  # by its soname on Linux; find_library runs ldconfig (slow, and memory), so only if that fails
-        lib = ctypes.CDLL("libdbus-1.so.3")
-    except OSError:
-        from ctypes.util import find_library
-
-        name = find_library("dbus-1")
-        try:
-            lib = ctypes.CDLL(name) if name else None
-        except OSError:
-            lib = None
-    if lib is None:
-        return None
-    vp, cp, i, u = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.c_uint
-    signatures: dict[str, tuple[Any, list[Any]]] = {
-        "dbus_error_init": (None, [vp]),
-        "dbus_error_free": (None, [vp]),
-        "dbus_error_is_set": (u, [vp]),
-        "dbus_connection_open_private": (vp, [cp, vp]),
-        "dbus_bus_register": (u, [vp, vp]),
-        "dbus_connection_set_exit_on_disconnect": (None, [vp, u]),
-        "dbus_connection_close": (None, [vp]),
-        "dbus_connection_unref": (None, [vp]),
-        "dbus_connection_get_unix_fd": (u, [vp, ctypes.POINTER(i)]),
-        "dbus_connection_read_write": (u, [vp, i]),
-        "dbus_connection_pop_message": (vp, [vp]),
-        "dbus_connection_send_with_reply_and_block": (vp, [vp, vp, i, vp]),
-        "dbus_connection_flush": (None, [vp]),
-        "dbus_bus_add_match": (None, [vp, cp, vp]),
-        "dbus_bus_name_has_owner": (u, [vp, cp, vp]),
-        "dbus_message_new_method_call": (vp, [cp, cp, cp, cp]),
-        "dbus_message_unref": (None, [vp]),
-        "dbus_message_set_no_reply": (None, [vp, u]),
-        "dbus_message_get_type": (i, [vp]),
-        "dbus_message_get_reply_serial": (u, [vp]),
-        "dbus_message_get_error_name": (cp, [vp]),
-        "dbus_connection_send": (u, [vp, vp, ctypes.POINTER(ctypes.c_uint32)]),
-        "dbus_message_is_signal": (u, [vp, cp, cp]),
-        "dbus_message_iter_init_append": (None, [vp, vp]),
-        "dbus_message_iter_append_basic": (u, [vp, i, vp]),
-        "dbus_message_iter_open_container": (u, [vp, i, cp, vp]),
-        "dbus_message_iter_close_container": (u, [vp, vp]),
-        "dbus_message_iter_init": (u, [vp, vp]),
-        "dbus_message_iter_get_arg_type": (i, [vp]),
-        "dbus_message_iter_get_basic": (None, [vp, vp]),
-        "dbus_message_iter_next": (u, [vp]),
-    }
-    try:
-        for fn_name, (restype, argtypes) in signatures.items():
-            fn = getattr(lib, fn_name)
-            fn.restype = restype
-            fn.argtypes = argtypes
-    except AttributeError:
-        return None
-    return lib
-
 
 class DBusNotifications(QObject):
     """A private session-bus connection for org.freedesktop.Notifications: `notify(...)` and the
@@ -257,28 +179,11 @@ class DBusNotifications(QObject):
         super().__init__(parent)
         self._call_timeout_ms = call_timeout_ms
         self._waiting: set[int] = set()  # serials of Notify calls not answered yet
-        address = session_bus_address()
-        if address is None:
-            # without an address libdbus would "autolaunch" a bus of its own; we want the desktop's or none
-            raise OSError("no session bus")
-        lib = _load_libdbus()
-        if lib is None:
-            raise OSError("libdbus-1 is not available")
+        lib, conn = libdbus.open_private()
         self._lib = lib
-        error = ctypes.create_string_buffer(_ERROR_BYTES)
-        lib.dbus_error_init(error)
-        # The address is read here each time: libdbus's own dbus_bus_get* remember the first one they saw
-        conn = lib.dbus_connection_open_private(address.encode(), error)
-        if not conn or lib.dbus_error_is_set(error):
-            lib.dbus_error_free(error)
-            raise OSError("could not connect to the session bus")
-        if not lib.dbus_bus_register(conn, error):
-            lib.dbus_error_free(error)
-            lib.dbus_connection_close(conn)
-            lib.dbus_connection_unref(conn)
-            raise OSError("the session bus did not accept us")
         self._conn: int | None = conn
-        lib.dbus_connection_set_exit_on_disconnect(conn, 0)
+        error = ctypes.create_string_buffer(libdbus.ERROR_BYTES)
+        lib.dbus_error_init(error)
         if not lib.dbus_bus_name_has_owner(conn, NOTIFY_SERVICE.encode(), None):
             self.close()
             raise OSError("no notification server on the session bus")
@@ -315,32 +220,32 @@ class DBusNotifications(QObject):
         if not msg:
             raise OSError("out of memory")
         try:
-            it = ctypes.create_string_buffer(_ITER_BYTES)
+            it = ctypes.create_string_buffer(libdbus.ITER_BYTES)
             lib.dbus_message_iter_init_append(msg, it)
             keep: list[Any] = []  # the C strings must live until the message is sent
 
             def string(text: str, target: Any = it) -> None:
                 value = ctypes.c_char_p(text.encode("utf-8"))
                 keep.append(value)
-                lib.dbus_message_iter_append_basic(target, _TYPE_STRING, ctypes.byref(value))
+                lib.dbus_message_iter_append_basic(target, libdbus.TYPE_STRING, ctypes.byref(value))
 
             string(APP_LABEL)
             replaces = ctypes.c_uint32(replaces_id)
-            lib.dbus_message_iter_append_basic(it, _TYPE_UINT32, ctypes.byref(replaces))
+            lib.dbus_message_iter_append_basic(it, libdbus.TYPE_UINT32, ctypes.byref(replaces))
             string(ICON_NAME)
             string(title)
             string(body)
-            sub = ctypes.create_string_buffer(_ITER_BYTES)
-            lib.dbus_message_iter_open_container(it, _TYPE_ARRAY, b"s", sub)
+            sub = ctypes.create_string_buffer(libdbus.ITER_BYTES)
+            lib.dbus_message_iter_open_container(it, libdbus.TYPE_ARRAY, b"s", sub)
             for key, label in actions:
                 string(key, sub)
                 string(label, sub)
             lib.dbus_message_iter_close_container(it, sub)
-            hints = ctypes.create_string_buffer(_ITER_BYTES)
-            lib.dbus_message_iter_open_container(it, _TYPE_ARRAY, b"{sv}", hints)
+            hints = ctypes.create_string_buffer(libdbus.ITER_BYTES)
+            lib.dbus_message_iter_open_container(it, libdbus.TYPE_ARRAY, b"{sv}", hints)
             lib.dbus_message_iter_close_container(it, hints)
             timeout = ctypes.c_int32(timeout_ms)
-            lib.dbus_message_iter_append_basic(it, _TYPE_INT32, ctypes.byref(timeout))
+            lib.dbus_message_iter_append_basic(it, libdbus.TYPE_INT32, ctypes.byref(timeout))
             serial = ctypes.c_uint32(0)
             if not lib.dbus_connection_send(conn, msg, ctypes.byref(serial)):
                 raise OSError("out of memory")
@@ -364,10 +269,10 @@ class DBusNotifications(QObject):
             raise OSError("out of memory")
         try:
             lib.dbus_message_set_no_reply(msg, 1)
-            it = ctypes.create_string_buffer(_ITER_BYTES)
+            it = ctypes.create_string_buffer(libdbus.ITER_BYTES)
             lib.dbus_message_iter_init_append(msg, it)
             number = ctypes.c_uint32(notification_id)
-            lib.dbus_message_iter_append_basic(it, _TYPE_UINT32, ctypes.byref(number))
+            lib.dbus_message_iter_append_basic(it, libdbus.TYPE_UINT32, ctypes.byref(number))
             if not lib.dbus_connection_send(conn, msg, None):
                 raise OSError("out of memory")
             lib.dbus_connection_flush(conn)
@@ -404,10 +309,10 @@ class DBusNotifications(QObject):
                 return
             try:
                 kind = lib.dbus_message_get_type(msg)
-                if kind in (_MESSAGE_TYPE_METHOD_RETURN, _MESSAGE_TYPE_ERROR):
+                if kind in (libdbus.MESSAGE_TYPE_METHOD_RETURN, libdbus.MESSAGE_TYPE_ERROR):
                     self._answered(msg, kind)
                     continue
-                if kind != _MESSAGE_TYPE_SIGNAL:
+                if kind != libdbus.MESSAGE_TYPE_SIGNAL:
                     continue
                 if lib.dbus_message_is_signal(msg, NOTIFY_INTERFACE.encode(), b"ActionInvoked"):
                     args = self._read_args(msg)
@@ -425,35 +330,15 @@ class DBusNotifications(QObject):
         if serial not in self._waiting:
             return
         self._waiting.discard(serial)
-        if kind == _MESSAGE_TYPE_ERROR:
+        if kind == libdbus.MESSAGE_TYPE_ERROR:
             name = (self._lib.dbus_message_get_error_name(msg) or b"").decode(errors="replace")
             self.failed.emit(f"the notification was refused: {name}")
             return
         args = self._read_args(msg)
         self.shown.emit(int(args[0]) if args and isinstance(args[0], int) else 0)
 
-    def _read_args(self, msg: int) -> list[int | str]:
-        """The leading uint32 and string arguments of a message (all we ever read)."""
-        lib = self._lib
-        it = ctypes.create_string_buffer(_ITER_BYTES)
-        out: list[int | str] = []
-        if not lib.dbus_message_iter_init(msg, it):
-            return out
-        while True:
-            kind = lib.dbus_message_iter_get_arg_type(it)
-            if kind == _TYPE_UINT32:
-                number = ctypes.c_uint32()
-                lib.dbus_message_iter_get_basic(it, ctypes.byref(number))
-                out.append(number.value)
-            elif kind == _TYPE_STRING:
-                text = ctypes.c_char_p()
-                lib.dbus_message_iter_get_basic(it, ctypes.byref(text))
-                out.append((text.value or b"").decode("utf-8", errors="replace"))
-            else:
-                break
-            if not lib.dbus_message_iter_next(it):
-                break
-        return out
+    def _read_args(self, msg: int) -> libdbus.Answer:
+        return libdbus.read_args(self._lib, msg)
 
 
 class DBusNotifier(Notifier):

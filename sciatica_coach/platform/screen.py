@@ -108,28 +108,11 @@ class _PrivateBus:
     """A private, blocking session-bus connection (only ever used from the keeper's thread)."""
 
     def __init__(self) -> None:
-        from sciatica_coach.platform import notifications as dbus
+        from sciatica_coach.platform import libdbus
 
-        self._dbus = dbus
-        address = dbus.session_bus_address()
-        if address is None:
-            raise OSError("there is no session bus")
-        lib = dbus._load_libdbus()
-        if lib is None:
-            raise OSError("libdbus-1 is not available")
-        self._lib = lib
-        error = ctypes.create_string_buffer(dbus._ERROR_BYTES)
-        lib.dbus_error_init(error)
-        conn = lib.dbus_connection_open_private(address.encode(), error)
-        if not conn or lib.dbus_error_is_set(error):
-            lib.dbus_error_free(error)
-            raise OSError("could not connect to the session bus")
+        self._dbus = libdbus
+        self._lib, conn = libdbus.open_private()
         self._conn: int | None = conn
-        lib.dbus_connection_set_exit_on_disconnect(conn, 0)
-        if not lib.dbus_bus_register(conn, error):
-            lib.dbus_error_free(error)
-            self.close()
-            raise OSError("the session bus did not accept us")
 
     def call(self, method: str, args: list[str | int], timeout_ms: int) -> list[int | str]:
         """Call a ScreenSaver method and wait for its answer; OSError when there is none or it is an error."""
@@ -142,21 +125,21 @@ class _PrivateBus:
         )
         if not msg or conn is None:
             raise OSError("out of memory")
-        error = ctypes.create_string_buffer(dbus._ERROR_BYTES)
+        error = ctypes.create_string_buffer(dbus.ERROR_BYTES)
         lib.dbus_error_init(error)
         try:
-            it = ctypes.create_string_buffer(dbus._ITER_BYTES)
+            it = ctypes.create_string_buffer(dbus.ITER_BYTES)
             lib.dbus_message_iter_init_append(msg, it)
             keep: list[Any] = []
             for arg in args:
                 if isinstance(arg, _Uint32):
                     number = ctypes.c_uint32(arg)
                     keep.append(number)
-                    lib.dbus_message_iter_append_basic(it, dbus._TYPE_UINT32, ctypes.byref(number))
+                    lib.dbus_message_iter_append_basic(it, dbus.TYPE_UINT32, ctypes.byref(number))
                 else:
                     text = ctypes.c_char_p(str(arg).encode("utf-8"))
                     keep.append(text)
-                    lib.dbus_message_iter_append_basic(it, dbus._TYPE_STRING, ctypes.byref(text))
+                    lib.dbus_message_iter_append_basic(it, dbus.TYPE_STRING, ctypes.byref(text))
             reply = lib.dbus_connection_send_with_reply_and_block(conn, msg, timeout_ms, error)
         finally:
             lib.dbus_message_unref(msg)
@@ -167,7 +150,9 @@ class _PrivateBus:
                 raise OSError(f"the screen saver service did not answer within {timeout_ms} ms")
             raise OSError(f"no screen saver service answered {method} ({name.decode(errors='replace')})")
         try:
-            return _read_args(lib, reply)
+            return [
+                arg for arg in dbus.read_args(lib, reply)[:1] if isinstance(arg, int)
+            ]  # the cookie, if any
         finally:
             lib.dbus_message_unref(reply)
 
@@ -176,18 +161,6 @@ class _PrivateBus:
             self._lib.dbus_connection_close(self._conn)
             self._lib.dbus_connection_unref(self._conn)
             self._conn = None
-
-
-def _read_args(lib: Any, msg: int) -> list[int | str]:
-    from sciatica_coach.platform import notifications as dbus
-
-    it = ctypes.create_string_buffer(dbus._ITER_BYTES)
-    out: list[int | str] = []
-    if lib.dbus_message_iter_init(msg, it) and lib.dbus_message_iter_get_arg_type(it) == dbus._TYPE_UINT32:
-        number = ctypes.c_uint32()
-        lib.dbus_message_iter_get_basic(it, ctypes.byref(number))
-        out.append(number.value)
-    return out
 
 
 class WindowsScreenKeeper:  # pragma: no cover - Windows only

@@ -111,6 +111,40 @@ class _Legend(QLabel):
         self.setAccessibleName(_("Chart key: {entries}").format(entries=", ".join(self.entries)))
 
 
+def tick_font() -> QFont:
+    """The charts' numbers and dates: a little smaller than the text, never below 10 pt."""
+    font = QFont(QApplication.font())
+    font.setPointSizeF(max(10.0, font.pointSizeF() * 0.95))
+    return font
+
+
+def style_small_chart(
+    plot: pg.PlotWidget, c: Colors, label: str, widest_number: str, least_height_px: int
+) -> None:
+    """What the small one-panel charts (habit score, sitting breaks) share: the background, the axes and grid in
+    the theme's colours, the side label, and axes and a height that fit the current text size."""
+    item = plot.getPlotItem()
+    font = tick_font()
+    plot.setBackground(c.surface)
+    for side in ("left", "bottom"):
+        axis = item.getAxis(side)
+        axis.setPen(pg.mkPen(c.border))
+        axis.setTextPen(pg.mkPen(c.text))
+        axis.setStyle(tickFont=font, tickTextOffset=TICK_TEXT_OFFSET_PX, tickLength=-6)
+    item.showGrid(x=False, y=True, alpha=0.18)
+    item.setLabel("left", label, **{"color": c.text, "font-size": f"{font.pointSizeF():.0f}pt"})
+    metrics = QFontMetricsF(font)
+    bottom_px = math.ceil(metrics.height() + TICK_TEXT_OFFSET_PX + 2)
+    title = item.getAxis("left").label.boundingRect()
+    numbers_px = metrics.horizontalAdvance(widest_number)
+    item.getAxis("bottom").setHeight(bottom_px)
+    item.getAxis("left").setWidth(
+        max(AXIS_WIDTH_PX, math.ceil(title.height() - AXIS_LABEL_NUDGE_PX + AXIS_LABEL_GAP_PX + numbers_px
+                                     + TICK_TEXT_OFFSET_PX + 2))
+    )  # fmt: skip
+    plot.setFixedHeight(max(least_height_px, math.ceil(title.width() + 2 * AXIS_LABEL_PAD_PX + bottom_px)))
+
+
 def still_panel(name: str, height: int) -> pg.PlotWidget:
     """A chart panel of fixed height that stays still: no menu, buttons, dragging or zooming, and no keyboard
     stop (nothing in it responds to keys, and its figures are in the text beside it, so Tab skips it)."""
@@ -215,9 +249,7 @@ class WeeklyChart(QWidget):
         )
 
     def _tick_font(self) -> QFont:
-        font = QFont(QApplication.font())
-        font.setPointSizeF(max(10.0, font.pointSizeF() * 0.95))
-        return font
+        return tick_font()
 
     def _fit_axes(self, font: QFont) -> None:
         """Axes and panels as large as their text needs at the current text size: the dates' axis as high as
@@ -454,37 +486,14 @@ class HabitScoreChart(QWidget):
         return float((point.day - self.start).days)
 
     def _tick_font(self) -> QFont:
-        font = QFont(QApplication.font())
-        font.setPointSizeF(max(10.0, font.pointSizeF() * 0.95))
-        return font
+        return tick_font()
 
     def apply_colors(self, c: Colors) -> None:
         """Colour the existing line, fill, axes and text anew and fit the text to the current text size; the
         scores stay where they are. Called for new scores and when light/dark or the text size changes."""
         item = self.plot.getPlotItem()
-        font = self._tick_font()
-        self.plot.setBackground(c.surface)
-        for side in ("left", "bottom"):
-            axis = item.getAxis(side)
-            axis.setPen(pg.mkPen(c.border))
-            axis.setTextPen(pg.mkPen(c.text))
-            axis.setStyle(tickFont=font, tickTextOffset=TICK_TEXT_OFFSET_PX, tickLength=-6)
-        item.showGrid(x=False, y=True, alpha=0.18)
-        item.setLabel(
-            "left", _("Habit score"), **{"color": c.text, "font-size": f"{font.pointSizeF():.0f}pt"}
-        )
-        metrics = QFontMetricsF(font)
-        bottom_px = math.ceil(metrics.height() + TICK_TEXT_OFFSET_PX + 2)
-        title = item.getAxis("left").label.boundingRect()
-        numbers_px = metrics.horizontalAdvance(_("{percent}%").format(percent=100))
-        item.getAxis("bottom").setHeight(bottom_px)
-        item.getAxis("left").setWidth(
-            max(AXIS_WIDTH_PX, math.ceil(title.height() - AXIS_LABEL_NUDGE_PX + AXIS_LABEL_GAP_PX + numbers_px
-                                         + TICK_TEXT_OFFSET_PX + 2))
-        )  # fmt: skip
-        self.plot.setFixedHeight(
-            max(SCORE_CHART_HEIGHT_PX, math.ceil(title.width() + 2 * AXIS_LABEL_PAD_PX + bottom_px))
-        )
+        hundred = _("{percent}%").format(percent=100)
+        style_small_chart(self.plot, c, _("Habit score"), hundred, SCORE_CHART_HEIGHT_PX)
         item.getAxis("left").setTicks(
             [[(float(v), _("{percent}%").format(percent=v)) for v in SCORE_TICKS_PCT], []]
         )
@@ -669,37 +678,12 @@ class SittingBreaksChart(QWidget):
         return [] if height is None else [int(v) for v in height]
 
     def _tick_font(self) -> QFont:
-        font = QFont(QApplication.font())
-        font.setPointSizeF(max(10.0, font.pointSizeF() * 0.95))
-        return font
+        return tick_font()
 
     def apply_colors(self, c: Colors) -> None:
         """Colour the bars, axes and key anew and fit the text to the current text size (light/dark, text
         size); the figures stay."""
-        item = self.plot.getPlotItem()
-        font = self._tick_font()
-        self.plot.setBackground(c.surface)
-        for side in ("left", "bottom"):
-            axis = item.getAxis(side)
-            axis.setPen(pg.mkPen(c.border))
-            axis.setTextPen(pg.mkPen(c.text))
-            axis.setStyle(tickFont=font, tickTextOffset=TICK_TEXT_OFFSET_PX, tickLength=-6)
-        item.showGrid(x=False, y=True, alpha=0.18)
-        item.setLabel(
-            "left", _("Breaks a day"), **{"color": c.text, "font-size": f"{font.pointSizeF():.0f}pt"}
-        )
-        metrics = QFontMetricsF(font)
-        bottom_px = math.ceil(metrics.height() + TICK_TEXT_OFFSET_PX + 2)
-        title = item.getAxis("left").label.boundingRect()
-        numbers_px = metrics.horizontalAdvance(str(max(10, self._top)))
-        item.getAxis("bottom").setHeight(bottom_px)
-        item.getAxis("left").setWidth(
-            max(AXIS_WIDTH_PX, math.ceil(title.height() - AXIS_LABEL_NUDGE_PX + AXIS_LABEL_GAP_PX + numbers_px
-                                         + TICK_TEXT_OFFSET_PX + 2))
-        )  # fmt: skip
-        self.plot.setFixedHeight(
-            max(SITTING_CHART_HEIGHT_PX, math.ceil(title.width() + 2 * AXIS_LABEL_PAD_PX + bottom_px))
-        )
+        style_small_chart(self.plot, c, _("Breaks a day"), str(max(10, self._top)), SITTING_CHART_HEIGHT_PX)
         colors = sitting_colors(c)
         for key, bar in self.bars.items():
             bar.setOpts(brush=pg.mkBrush(colors[key]), pen=pg.mkPen(c.surface, width=1))

@@ -118,13 +118,9 @@ def tick_font() -> QFont:
     return font
 
 
-def style_small_chart(
-    plot: pg.PlotWidget, c: Colors, label: str, widest_number: str, least_height_px: int
-) -> None:
-    """What the small one-panel charts (habit score, sitting breaks) share: the background, the axes and grid in
-    the theme's colours, the side label, and axes and a height that fit the current text size."""
+def color_axes(plot: pg.PlotWidget, c: Colors, font: QFont) -> None:
+    """A panel's background, axes and grid in the theme's colours, with its numbers in `font`."""
     item = plot.getPlotItem()
-    font = tick_font()
     plot.setBackground(c.surface)
     for side in ("left", "bottom"):
         axis = item.getAxis(side)
@@ -132,6 +128,16 @@ def style_small_chart(
         axis.setTextPen(pg.mkPen(c.text))
         axis.setStyle(tickFont=font, tickTextOffset=TICK_TEXT_OFFSET_PX, tickLength=-6)
     item.showGrid(x=False, y=True, alpha=0.18)
+
+
+def style_small_chart(
+    plot: pg.PlotWidget, c: Colors, label: str, widest_number: str, least_height_px: int
+) -> None:
+    """What the small one-panel charts (habit score, sitting breaks) share: the background, the axes and grid in
+    the theme's colours, the side label, and axes and a height that fit the current text size."""
+    item = plot.getPlotItem()
+    font = tick_font()
+    color_axes(plot, c, font)
     item.setLabel("left", label, **{"color": c.text, "font-size": f"{font.pointSizeF():.0f}pt"})
     metrics = QFontMetricsF(font)
     bottom_px = math.ceil(metrics.height() + TICK_TEXT_OFFSET_PX + 2)
@@ -348,13 +354,7 @@ class WeeklyChart(QWidget):
         font = self._tick_font()
         label_style = {"color": c.text, "font-size": f"{font.pointSizeF():.0f}pt"}
         for plot in (self.plot, self.pain_plot):
-            plot.setBackground(c.surface)
-            for side in ("left", "bottom"):
-                axis = plot.getPlotItem().getAxis(side)
-                axis.setPen(pg.mkPen(c.border))
-                axis.setTextPen(pg.mkPen(c.text))
-                axis.setStyle(tickFont=font, tickTextOffset=TICK_TEXT_OFFSET_PX, tickLength=-6)
-            plot.getPlotItem().showGrid(x=False, y=True, alpha=0.18)
+            color_axes(plot, c, font)
         item.setLabel("left", _("Sessions a week"), **label_style)
         pain_item.setLabel("left", _("Pain (0–10)"), **label_style)
         self._fit_axes(font)
@@ -595,14 +595,8 @@ class OutcomeChart(QWidget):
         font.setPointSizeF(max(10.0, font.pointSizeF() * 0.95))
         for key, (plot, line, top) in self.panels.items():
             item = plot.getPlotItem()
-            plot.setBackground(c.surface)
-            for side in ("left", "bottom"):
-                axis = item.getAxis(side)
-                axis.setPen(pg.mkPen(c.border))
-                axis.setTextPen(pg.mkPen(c.text))
-                axis.setStyle(tickFont=font, tickTextOffset=TICK_TEXT_OFFSET_PX, tickLength=-6)
+            color_axes(plot, c, font)
             item.setTitle(plot.property("title"), color=c.text, size=f"{font.pointSizeF():.0f}pt")
-            item.showGrid(x=False, y=True, alpha=0.18)
             color = c.accent if key == "psfs" else series_colors(c)["leg"]
             line.setPen(pg.mkPen(color, width=LINE_WIDTH_PX))
             line.setSymbol("o")

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,9 +37,9 @@ def read_line(stream, seconds: float = 10.0) -> str:  # type: ignore[no-untyped-
     return str(stream.readline().strip())
 
 
-@pytest.fixture
-def bus(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[subprocess.Popen[str]]]:
-    """A private session bus for this test; the processes list takes the fake services to stop after."""
+@contextmanager
+def private_session_bus(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[subprocess.Popen[str]]]:
+    """A private session bus (DBUS_SESSION_BUS_ADDRESS set); the list takes the fake services to stop after."""
     daemon = subprocess.Popen(
         ["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"],
         stdout=subprocess.PIPE,
@@ -56,6 +57,13 @@ def bus(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[subprocess.Popen[str]]
             for stream in (process.stdin, process.stdout):
                 if stream is not None:
                     stream.close()
+
+
+@pytest.fixture
+def bus(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[subprocess.Popen[str]]]:
+    """A private session bus for this test; the processes list takes the fake services to stop after."""
+    with private_session_bus(monkeypatch) as started:
+        yield started
 
 
 def service(

@@ -25,7 +25,7 @@ from sciatica_coach.platform.idle import (
     create_idle_monitor,
 )
 from sciatica_coach.platform.idle_dbus import IdleBus
-from tests.platform.test_dbus_services import read_line, timed
+from tests.platform.test_dbus_services import private_session_bus, timed
 
 FAKE = Path(__file__).with_name("fake_idle_service.py")
 GNOME_SCREENSAVER = "org.gnome.ScreenSaver"
@@ -42,23 +42,8 @@ def bus(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[subprocess.Popen[str]]
     the fake services to stop after."""
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
-    daemon = subprocess.Popen(
-        ["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    started = [daemon]
-    try:
-        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", read_line(daemon.stdout))
+    with private_session_bus(monkeypatch) as started:
         yield started
-    finally:
-        for process in reversed(started):
-            process.kill()
-            process.wait()
-            for stream in (process.stdin, process.stdout):
-                if stream is not None:
-                    stream.close()
 
 
 class Fake:

@@ -131,6 +131,17 @@ class BreakSettings:
             return moment.weekday() in self.work_days
         return clock < end and (moment.weekday() - 1) % 7 in self.work_days
 
+    def next_start(self, after: datetime) -> datetime | None:
+        """The next moment after `after` (aware local time) when the working hours begin; None with no
+        working days."""
+        for ahead in range(8):
+            day = after.date() + timedelta(days=ahead)
+            if day.weekday() in self.work_days:
+                start = datetime.combine(day, self.work_start, tzinfo=after.tzinfo)
+                if start.timestamp() > after.timestamp():
+                    return start
+        return None
+
 
 class Quiet(StrEnum):
     """Why no card is shown now. The first four end the stretch of sitting; the last two only hold the card back."""
@@ -375,6 +386,8 @@ class SittingBreakScheduler:
             waits.append(self._paused_until.timestamp() - wall.timestamp())
         if self._quiet is Quiet.FULL_SCREEN:
             waits.append(HOLD_BACK_LOOK_S)
+        if self._quiet is Quiet.OUTSIDE_HOURS and (start := self._settings.next_start(wall)) is not None:
+            waits.append(start.timestamp() - wall.timestamp())  # count from the first minute of work
         if not pushes:
             if status.phase is Phase.AWAY and self._quiet in (None, Quiet.LOCKED):
                 waits.append(LOOK_WHILE_AWAY_S)

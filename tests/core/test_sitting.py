@@ -517,3 +517,26 @@ def test_after_a_skip_the_new_stretch_starts_at_once() -> None:
     scheduler.skip()
     status = scheduler.status()
     assert (status.phase, status.sitting_s) == (Phase.SITTING, 0)
+
+
+def test_outside_working_hours_the_next_look_is_when_they_begin() -> None:
+    scheduler, clock = make(start=datetime(2026, 3, 2, 7, 50, tzinfo=LONDON))
+    assert scheduler.observe(1.0).quiet is Quiet.OUTSIDE_HOURS
+    assert scheduler.next_look_s() == 10 * 60  # at 08:00, not up to a quarter of an hour later
+    clock.advance(10 * 60)
+    assert scheduler.observe(1.0).phase is Phase.SITTING
+
+
+@pytest.mark.parametrize(
+    ("after", "start"),
+    [
+        (datetime(2026, 3, 2, 7, 0), datetime(2026, 3, 2, 8, 0)),  # Monday morning: today
+        (datetime(2026, 3, 2, 8, 0), datetime(2026, 3, 3, 8, 0)),  # on the minute: the next day's
+        (datetime(2026, 3, 6, 19, 0), datetime(2026, 3, 9, 8, 0)),  # Friday evening: Monday
+        (datetime(2026, 3, 28, 12, 0), datetime(2026, 3, 30, 8, 0)),  # across the spring change
+    ],
+)
+def test_the_next_start_of_work(after: datetime, start: datetime) -> None:
+    found = BreakSettings(on=True).next_start(after.replace(tzinfo=LONDON))
+    assert found == start.replace(tzinfo=LONDON)
+    assert BreakSettings(on=True, work_days=frozenset()).next_start(after.replace(tzinfo=LONDON)) is None

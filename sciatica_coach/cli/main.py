@@ -76,6 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from sciatica_coach.platform.worker import main as platform_worker
 
         return platform_worker(arguments[1:])
+    if arguments[:1] == ["--check-recogniser"]:  # the bundle's smoke tests: PocketSphinx and its model work
+        from sciatica_coach.cli.check_recogniser import main as check_recogniser
+
+        return check_recogniser(arguments[1:])
     args = build_parser(arguments).parse_args(arguments)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"

@@ -127,7 +127,7 @@ VOCABULARIES = {"en": ENGLISH}  # no German recogniser model can be had yet: see
 
 def vocabulary_for(language: str) -> Vocabulary:
     """The vocabulary for a language code ("de_DE" or "de"); English where there is none for it yet."""
-    return VOCABULARIES.get(language.split("_")[0].lower(), ENGLISH)
+    return VOCABULARIES.get(language.split("_", maxsplit=1)[0].lower(), ENGLISH)
 
 
 # ---- the pain check by voice ---------------------------------------------------------------------------

@@ -173,6 +173,8 @@ class WorkerProcess:
                 self._cond.notify_all()
             if started:
                 self._tell(self.on_ready)
+            if word not in ("ready", "ok", "missing", "off"):
+                self._other_answer(word, rest)
             if word == "missing":
                 self._fail(self.missing_notice, f"this computer has none ({rest})", ServiceState.MISSING)
                 return
@@ -180,6 +182,9 @@ class WorkerProcess:
                 self._fail(self.failed_notice, f"the engine cannot work here ({rest})", ServiceState.FAILED)
                 return
         self._fail(self.failed_notice, "the worker ended", ServiceState.FAILED)
+
+    def _other_answer(self, word: str, rest: str) -> None:
+        """A line the worker sent of its own accord (the listening worker's "heard ..."): ignored here."""
 
     def _send(self) -> None:
         if not self._wait_for(lambda: self._ready, self._start_timeout):

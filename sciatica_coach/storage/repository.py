@@ -58,6 +58,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "language": "system",
     "sound_on": True,
     "voice_on": True,
+    "voice_commands_on": False,  # listening for "pause", "next", a pain number... (opt-in: the microphone)
     "volume": 80,  # percent
     "disclaimer_accepted_at": None,  # ISO time the user acknowledged the guidance note
     "window_geometry": None,  # base64 of QWidget.saveGeometry()
@@ -150,6 +151,7 @@ SETTING_CHECKS: dict[str, Any] = {
     "language": _text_of(35, optional=False),
     "sound_on": _flag,
     "voice_on": _flag,
+    "voice_commands_on": _flag,
     "volume": _whole(0, 100),
     "disclaimer_accepted_at": _optional_moment,
     "window_geometry": _text_of(10_000),

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from sciatica_coach.platform.worker_process import ServiceState
     from sciatica_coach.services.reminders import ReminderService
     from sciatica_coach.services.sitting_breaks import SittingBreakService
+    from sciatica_coach.services.voice_control import Listener, VoiceControl
     from sciatica_coach.views.break_card import BreakCard
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,18 @@ def create_speech(volume: int) -> Speech:
     return create_speech(app_locale().name(), volume)
 
 
+def create_listener(
+    language: str,
+    *,
+    on_heard: Callable[[str, str], None] | None = None,
+    on_failure: Callable[[str], None] | None = None,
+) -> Listener:
+    """The listening worker for voice commands (microphone and recogniser in their own process)."""
+    from sciatica_coach.platform.listener import create_listener
+
+    return create_listener(language, on_heard=on_heard, on_failure=on_failure)
+
+
 def create_screen_keeper() -> ScreenKeeper:
     from sciatica_coach.platform.screen import create_screen_keeper
 
@@ -57,6 +70,7 @@ class ServiceFactories:
     sound: Callable[[int], Sound] = create_sound
     speech: Callable[[int], Speech] = create_speech
     screen: Callable[[], ScreenKeeper] = create_screen_keeper
+    listener: Callable[..., Listener] = create_listener
 
 
 class AppContext(QObject):
@@ -94,6 +108,7 @@ class AppContext(QObject):
         self._sound: Sound | None = None
         self._speech: Speech | None = None
         self._screen: ScreenKeeper | None = None
+        self._voice: VoiceControl | None = None
         self.reminders: ReminderService | None = None  # set by app.install_reminders once they run
         self.sitting_breaks: SittingBreakService | None = None  # set by the app once sitting breaks run
         self.break_card: BreakCard | None = (
@@ -135,6 +150,24 @@ class AppContext(QObject):
             self._speech = self._factories.speech(self.repo.setting("volume"))
             self._watch("speech", self._speech)
         return self._speech
+
+    @property
+    def voice(self) -> VoiceControl | None:
+        """Voice commands, while the person has them switched on (Settings); made on first use."""
+        if not self.repo.setting("voice_commands_on"):
+            return None
+        if self._voice is None:
+            from sciatica_coach.platform.locale_support import app_locale
+            from sciatica_coach.services.voice_control import VoiceControl
+
+            self._voice = VoiceControl(self._factories.listener, app_locale().name(), self)
+        return self._voice
+
+    def say(self, text: str) -> None:
+        """Speak `text` with the app's voice; voice commands don't take it for a command."""
+        if self._voice is not None:
+            self._voice.speaking(text)
+        self.speech.say(text)
 
     @property
     def screen(self) -> ScreenKeeper:
@@ -195,7 +228,7 @@ class AppContext(QObject):
 
     def close_services(self) -> None:
         """At quit: end the services' background workers without waiting for them (they may be hung)."""
-        for service in (self._speech, self._sound):
+        for service in (self._speech, self._sound, self._voice):
             close = getattr(service, "close", None)
             if callable(close):
                 close()

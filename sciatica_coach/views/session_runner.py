@@ -189,7 +189,7 @@ class SessionRunner(QObject):
         if settings["voice_on"]:
             phrase = self._phrase(events, bool(settings["count_reps_aloud"]), bool(settings["halfway_cue"]))
             if phrase:
-                self.ctx.speech.say(phrase)
+                self.ctx.say(phrase)
 
     def _phrase(self, events: list[Event], count_reps: bool = False, halfway: bool = False) -> str | None:
         """The one phrase worth saying for this batch: the newest step change wins over a countdown.

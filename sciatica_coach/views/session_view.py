@@ -998,7 +998,7 @@ class SessionView(QWidget):
         if runner is None or symptom.exercise_index is None or not self.ctx.repo.settings()["voice_on"]:
             return
         name = self.catalogue.get(runner.engine.routine.items[symptom.exercise_index].exercise_id).name
-        self.ctx.speech.say(_(SPOKEN_QUESTION).format(name=name))
+        self.ctx.say(_(SPOKEN_QUESTION).format(name=name))
 
     def _fit_question(self, on: bool) -> None:
         """While the question (or the advice after "further down") waits, it takes the room of the drawing,

@@ -468,7 +468,7 @@ class SettingsPage(Page):
         if self.sound_on.isChecked():
             self.ctx.sound.play("hold-start")
         if self.voice_on.isChecked():
-            self.ctx.speech.say(_("Hold. Three, two, one. Relax."))
+            self.ctx.say(_("Hold. Three, two, one. Relax."))
         self._test_asked = True
         self._show_test_result()
 

@@ -147,12 +147,14 @@ def test_runtime_notices_name_every_dependency_with_its_licence_text() -> None:
         "pyqtgraph",
         "numpy",
         "tinydb",
+        "pocketsphinx",
         "Python",
     )
     for name in names:  # each in the contents, whichever spelling its wheel's metadata uses
         assert re.search(rf"^ +\d+\. {name} \S+: ", text, re.MULTILINE | re.IGNORECASE), name
     assert "GNU LESSER GENERAL PUBLIC LICENSE" in text  # the Qt wheels' licence, which they don't carry
     assert "OpenBLAS" in text  # numpy's LICENSE.txt carries its bundled libraries' notices
+    assert "Alpha Cephei" in text  # the recogniser's US English model, README in the model's folder
     assert licences.NO_TEXT not in text
     assert GPL3_TITLE in licences.app_licence_text()
 
@@ -217,3 +219,27 @@ def test_an_entry_without_licence_text_does_not_count() -> None:
     bare = licences.Component("libbar1", "1.0", "unknown", "Debian package", files=("libbar.so.1",))
     text = licences.format_notices([replace(with_text, files=("libfoo.so.1",)), bare], "Test.")
     assert notices.attributed_files(text) == {"libfoo.so.1"}
+
+
+def test_pocketsphinx_is_named_with_its_licence_and_its_models() -> None:
+    """The recogniser (issue 22): its LICENSE from the .dist-info and the acoustic model's README from the
+    model's folder (the model is Alpha Cephei's, not CMU's), under a precise licence, in a bundle too."""
+    import pocketsphinx
+
+    extension = next(Path(pocketsphinx.__file__).parent.glob("_pocketsphinx*"))
+    readme = Path(pocketsphinx.get_model_path()) / "en-us" / "en-us" / "README"
+    binaries = [(f"pocketsphinx/{extension.name}", str(extension), "EXTENSION")]
+    components, unattributed = notices.bundle_components(
+        binaries, [("pocketsphinx/model/en-us/en-us/README", str(readme), "DATA")]
+    )
+    (entry,) = [c for c in components if licences.canonical(c.name) == "pocketsphinx"]
+    assert unattributed == []
+    assert entry.licence == "BSD-2-Clause AND BSD-3-Clause AND MIT"
+    assert entry.files == (f"pocketsphinx/{extension.name}",)
+    titles = {t.title: t.text for t in entry.texts}
+    assert "Carnegie Mellon University" in titles["LICENSE"] and "WebRTC" in titles["LICENSE"]
+    (model,) = [text for title, text in titles.items() if "acoustic model" in title]
+    assert "Alpha Cephei" in model and "Redistribution and use" in model
+    assert any("CMU Pronouncing Dictionary" in " ".join(note.split()) for note in entry.notes)
+    text = licences.format_notices(components, "Test.")
+    assert f"pocketsphinx/{extension.name}" in notices.attributed_files(text)

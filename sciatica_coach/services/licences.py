@@ -28,7 +28,15 @@ LICENSE_FILE = "LICENSE"
 NOTICES_FILE = "THIRD-PARTY-NOTICES.txt"
 LICENCES_FOLDER = "licences"  # in assets/: texts the wheels leave out
 # The Python distributions the app runs on (its dependencies in pyproject.toml, the Qt ones split as installed).
-RUNTIME_DISTRIBUTIONS = ("PySide6-Essentials", "PySide6-Addons", "shiboken6", "pyqtgraph", "numpy", "tinydb")
+RUNTIME_DISTRIBUTIONS = (
+    "PySide6-Essentials",
+    "PySide6-Addons",
+    "shiboken6",
+    "pyqtgraph",
+    "numpy",
+    "tinydb",
+    "pocketsphinx",
+)
 FILES_HEADING = "Files in this bundle:"  # packaging/notices.py reads the lists under it back
 NO_TEXT = "(No licence text was found on the machine that built this.)"  # its files count as unattributed
 RULE = "=" * 78
@@ -53,6 +61,14 @@ FFMPEG_NOTE = (
     "libavutil, libswresample, libswscale), built by the Qt Company under the GNU LGPL version 2.1 or later\n"
     "(text below). FFmpeg's source code: https://ffmpeg.org/download.html"
 )
+POCKETSPHINX_NOTE = (
+    "PocketSphinx recognises the spoken commands, on this computer. Its LICENSE below covers CMU's code\n"
+    "(BSD-2-Clause) and the code it includes: WebRTC's voice-activity detector (BSD-3-Clause), the Python\n"
+    "WebRTC VAD code and the JSON parser jsmn (MIT), json-builder (BSD-2-Clause). It ships the US English acoustic\n"
+    "model by Alpha Cephei Inc. under a BSD-2-Clause licence (the model's README, below) and the CMU\n"
+    "Pronouncing Dictionary (cmudict-en-us.dict) by Carnegie Mellon University under a BSD-2-Clause licence."
+)
+POCKETSPHINX_MODEL_README = "pocketsphinx/model/en-us/en-us/README"
 ICU_NOTE = (
     "The Qt wheel (PySide6-Essentials) also carries ICU's libraries (libicuuc, libicui18n, libicudata)\n"
     "under the ICU licence (text below)."
@@ -82,12 +98,16 @@ class Component:
 
 @dataclass(frozen=True)
 class Extra:
-    """A note and texts a distribution's wheel lacks (files in assets/licences/). With `only_with`, only when a
-    bundle holds such a file of it (the bundle leaves FFmpeg out); run from the wheel, always."""
+    """A note and texts a distribution's wheel lacks (files in assets/licences/), or carries outside its
+    .dist-info (`own_texts`: a file of the distribution, as its RECORD names it). With `only_with`, only when a
+    bundle holds such a file of it (the bundle leaves FFmpeg out); run from the wheel, always. `licence`
+    replaces a licence the metadata names only vaguely ("BSD License")."""
 
     note: str = ""
     texts: tuple[tuple[str, str], ...] = field(default=())  # (title, file in assets/licences/)
     only_with: str = ""  # part of a file name, e.g. "libavcodec"
+    own_texts: tuple[tuple[str, str], ...] = field(default=())  # (title, file of the distribution)
+    licence: str = ""
 
 
 _QT = Extra(texts=(("GNU Lesser General Public License, version 3", "LGPL-3.0.txt"),))
@@ -102,6 +122,13 @@ EXTRAS: dict[str, tuple[Extra, ...]] = {
         ),
     ),
     "shiboken6": (_QT,),
+    "pocketsphinx": (
+        Extra(
+            POCKETSPHINX_NOTE,
+            own_texts=(("US English acoustic model (Alpha Cephei Inc.): README", POCKETSPHINX_MODEL_README),),
+            licence="BSD-2-Clause AND BSD-3-Clause AND MIT",
+        ),
+    ),
 }
 
 
@@ -202,10 +229,17 @@ def distribution_component(dist: metadata.Distribution, files: Iterable[str] = (
                 texts.append(LicenceText(title, text))
             else:
                 log.warning("%s is missing from assets/%s", file_name, LICENCES_FOLDER)
+        for title, own_file in extra.own_texts:
+            text = _read(Path(str(dist.locate_file(own_file))))
+            if text:
+                texts.append(LicenceText(title, text))
+            else:
+                log.warning("%s is missing from the installed %s", own_file, name)
+    licence = next((extra.licence for extra in extras if extra.licence), "") or _licence_name(dist.metadata)
     return Component(
         name=name,
         version=dist.version,
-        licence=_licence_name(dist.metadata),
+        licence=licence,
         origin="Python distribution (wheel)",
         texts=tuple(texts),
         notes=tuple(extra.note for extra in extras if extra.note),

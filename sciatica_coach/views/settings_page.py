@@ -51,6 +51,7 @@ from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.safety_pages import GuidanceDialog
 from sciatica_coach.views.sitting_settings import SittingBreaksSection
 from sciatica_coach.views.theme import fit_button_text
+from sciatica_coach.views.voice_settings import VoiceCommandsSection
 from sciatica_coach.views.widgets import (
     PAGE_MARGINS,
     ButtonRows,
@@ -249,6 +250,8 @@ class SettingsPage(Page):
         self.body.addWidget(sound)
         self._voice_toggled(self.voice_on.isChecked(), save=False)
         ctx.services_changed.connect(self._show_service_states)
+        self.voice_commands = VoiceCommandsSection(ctx)  # views/voice_settings.py
+        self.body.addWidget(self.voice_commands)
 
         session, session_layout = card(_("Session"))
         ready_form = narrow_form()
@@ -416,6 +419,7 @@ class SettingsPage(Page):
         self.safety_buttons.fit(room)
         self.data_buttons.fit(room)
         self.sitting.fit(room)
+        self.voice_commands.fit(room)
 
     def _align_under_switches(self) -> None:
         """Indent each switch's state line and extras to where its words start, at any text size."""

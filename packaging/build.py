@@ -12,6 +12,7 @@ The bundle is built from packaging/sciatica-coach.spec into dist/ (work files in
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib.util
 import os
 import re
@@ -27,6 +28,7 @@ SPEC = PACKAGING_DIR / "sciatica-coach.spec"
 DIST_DIR = ROOT / "dist"
 WORK_DIR = ROOT / "build" / "pyinstaller"
 BUNDLE_NAME = "sciatica-coach"
+CONTENTS_DIR = "_internal"  # PyInstaller's folder beside the executable
 PYINSTALLER_REQUIREMENT = "pyinstaller>=6.10"
 LARGEST_SHOWN = 15
 MB = 1024 * 1024
@@ -75,8 +77,9 @@ def components(bundle: Path) -> list[tuple[int, str]]:
 
 def check_contents(bundle: Path) -> list[str]:
     """Problems with what the bundle holds: a required Qt plugin missing, an unwanted Qt module present, a
-    symlink to something that is not there (a pruned library), or Qt catalogues other than the ones the
-    app's languages load (or one of those missing)."""
+    symlink to something that is not there (a pruned library), Qt catalogues other than the ones the
+    app's languages load (or one of those missing), or the recogniser's model incomplete or with the parts
+    it never uses."""
     sys.path[:0] = [str(PACKAGING_DIR), str(ROOT)]
     from bundle_contents import FORBIDDEN_IN_BUNDLE, REQUIRED_PLUGINS_BY_PLATFORM
 
@@ -98,7 +101,36 @@ def check_contents(bundle: Path) -> list[str]:
             problems.extend(
                 f"unwanted Qt part in the bundle: {name}" for part in FORBIDDEN_IN_BUNDLE if part in base
             )
-    return problems
+    return problems + recogniser_problems(files)
+
+
+def recogniser_problems(files: list[str]) -> list[str]:
+    """The recogniser's model files missing from the bundle's contents (paths relative to the bundle), or
+    what it never uses there: the word language model, sounddevice and cffi."""
+    from bundle_contents import REQUIRED_IN_BUNDLE, UNWANTED_FILES
+
+    inside = {name.split("/", 1)[1] for name in files if name.startswith(f"{CONTENTS_DIR}/")}
+    problems = [
+        f"the recogniser needs {name}, which is missing" for name in REQUIRED_IN_BUNDLE if name not in inside
+    ]
+    return problems + [
+        f"unused by the app, so not wanted in the bundle: {name}"
+        for name in sorted(inside)
+        if name.startswith(UNWANTED_FILES)
+    ]
+
+
+def module_problems(work_dir: Path) -> list[str]:
+    """Python modules in the bundle's PYZ archive that the app never imports (bundle_contents.UNWANTED_MODULES),
+    read from PyInstaller's table of it in the work folder; none when that table is not there."""
+    from bundle_contents import UNWANTED_MODULES
+
+    table = work_dir / BUNDLE_NAME / "PYZ-00.toc"
+    if not table.is_file():
+        return []
+    entries = ast.literal_eval(table.read_text(encoding="utf-8"))[1]
+    names = sorted({entry[0] for entry in entries if entry[0].split(".", 1)[0] in UNWANTED_MODULES})
+    return [f"Python module the app never imports in the bundle: {name}" for name in names]
 
 
 def dangling_symlinks(bundle: Path) -> list[tuple[str, str]]:
@@ -227,14 +259,18 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--out", type=Path, help="build into OUT/dist, with work files in OUT/work")
     parser.add_argument("--deb", action="store_true", help="also make a Debian package (packaging/deb.py)")
     args = parser.parse_args(argv)
-    bundle = build(args.out / "dist", args.out / "work") if args.out else build()
+    work_dir = args.out / "work" if args.out else WORK_DIR
+    bundle = build(args.out / "dist", work_dir) if args.out else build()
     report_size(bundle)
-    problems = check_contents(bundle)
+    problems = check_contents(bundle) + module_problems(work_dir)
     for problem in problems:
         print(f"build.py: {problem}", file=sys.stderr)
     if problems:
         return 1
-    print("Contents check passed: required Qt plugins present, excluded Qt modules absent.")
+    print(
+        "Contents check passed: required Qt plugins present, excluded Qt modules absent, every shared library"
+        " in the notices, the recogniser's model complete without its word language model."
+    )
     if args.smoke:
         smoke = [sys.executable, str(PACKAGING_DIR / "smoke_test.py"), str(executable(bundle))]
         if status := subprocess.call(smoke, cwd=ROOT):

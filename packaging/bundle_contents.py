@@ -20,6 +20,7 @@ HIDDEN_IMPORTS = (
     "PySide6.QtDBus",  # platform/screen.py (screen lock)
     "PySide6.QtNetwork",  # platform/single_instance.py: QLocalServer on Windows (a named pipe elsewhere)
     "pyqtgraph",  # views/charts.py, Progress page
+    "pocketsphinx",  # platform/recogniser.py, voice commands (its model: RECOGNISER_MODEL below)
 )
 
 # Qt for Python modules the app never imports. PyInstaller's PySide6 and pyqtgraph hooks would otherwise
@@ -104,7 +105,36 @@ EXCLUDED_PYTHON_MODULES = (
     "ssl",
     "_ssl",
     "_hashlib",
+    # pocketsphinx depends on sounddevice (and so cffi) for its LiveSpeech class only; the app hears the
+    # microphone through Qt Multimedia (platform/listener.py) and imports neither
+    "sounddevice",
+    "_sounddevice",
+    "_sounddevice_data",
+    "cffi",
+    "_cffi_backend",
+    "pycparser",
 )
+
+# PocketSphinx's US English model (its wheel's pocketsphinx/model/en-us/), which PyInstaller does not collect
+# by itself (there is no hook for pocketsphinx): the acoustic model folder, the pronunciation dictionary and
+# the small phone language model go into the bundle. The 27 MB word language model en-us.lm.bin stays out:
+# the app decodes against a grammar of the few phrases a screen listens for (platform/recogniser.py), never
+# against that language model.
+RECOGNISER_MODEL = "pocketsphinx/model"
+RECOGNISER_MODEL_LEFT_OUT = ("pocketsphinx/model/en-us/en-us.lm.bin", "pocketsphinx/model/CMakeLists.txt")
+# What the recogniser loads (platform/recogniser.find_model) and the model's licence (its README), checked
+# in the bundle by packaging/build.py; the smoke test decodes a spoken command with them.
+REQUIRED_IN_BUNDLE = (
+    "pocketsphinx/model/en-us/en-us/mdef",
+    "pocketsphinx/model/en-us/en-us/means",
+    "pocketsphinx/model/en-us/en-us/README",
+    "pocketsphinx/model/en-us/cmudict-en-us.dict",
+    "pocketsphinx/model/en-us/en-us-phone.lm.bin",
+)
+# Files (by the start of their path in the bundle) and Python modules (in its PYZ archive) that must not be in
+# the bundle (checked by packaging/build.py after building).
+UNWANTED_FILES = (*RECOGNISER_MODEL_LEFT_OUT, "_cffi_backend", "_sounddevice_data/")
+UNWANTED_MODULES = ("sounddevice", "_sounddevice", "cffi", "pycparser")
 
 # Qt plugins (paths below PySide6/Qt/plugins) dropped after PyInstaller's Qt hooks collected them; the
 # libraries only they linked against are pruned too. Kept: platforms xcb, wayland, offscreen, minimal
@@ -276,6 +306,8 @@ def wanted(dest: str) -> bool:
     """Whether a file PyInstaller collected (by its path inside the bundle) belongs in the bundle."""
     dest = normalised(dest)
     if "/plugins/" in dest and dest.split("/plugins/", 1)[1].startswith(EXCLUDED_PLUGINS):
+        return False
+    if dest in RECOGNISER_MODEL_LEFT_OUT:
         return False
     base = dest.rsplit("/", 1)[-1]
     if "/" not in dest and base.lower().startswith(EXCLUDED_LIBRARIES):

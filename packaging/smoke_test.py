@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Smoke test for the built bundle: it answers --version, starts offscreen, opens its data and window, and stops;
-the line "Start at login" writes for it starts it too.
+the line "Start at login" writes for it starts it too; its offline recogniser hears a spoken "pause".
 
     python packaging/smoke_test.py [dist/sciatica-coach/sciatica-coach]
 
@@ -17,6 +17,11 @@ German, the bundle's own translations/qtbase_de.qm; in English, none. So the che
 find and load the catalogue, without a diagnostic switch in the app. That the catalogue turns "Cancel" into
 "Abbrechen" is checked on the build machine by tests/test_bundle.py.
 
+The recogniser: the bundle has no Python to run a script with, so its hidden `--check-recogniser` option
+(sciatica_coach/cli/check_recogniser.py) loads PocketSphinx and the US English model from the bundle and
+decodes two seconds of silence (nothing heard, no error) and "pause" spoken by espeak-ng and resampled to
+16 kHz by sox (heard as "pause"); without espeak-ng or sox here, only the silence is checked.
+
 Only the standard library is used, plus the source tree's packaging/bundle_contents.py (and the Qt-free
 sciatica_coach.i18n) for the list of the app's languages.
 Exit code 0 when every check passed, 1 otherwise."""
@@ -26,6 +31,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -47,6 +53,22 @@ SETTLE_S = 3.0
 STOP_TIMEOUT_S = 15.0
 COMMAND_TIMEOUT_S = 60.0
 POLL_S = 0.1
+SPOKEN_COMMAND = "pause"  # decoded as itself by every espeak-ng English voice at 120 to 175 words a minute
+RECOGNISER_FLAG = "--check-recogniser"
+
+
+def speak_to_wav(text: str, path: Path) -> bool:
+    """`text` spoken by espeak-ng (US English) into `path` as 16 kHz mono 16-bit, the recogniser's input;
+    False when espeak-ng or sox is missing here."""
+    espeak, sox = shutil.which("espeak-ng"), shutil.which("sox")
+    if espeak is None or sox is None:
+        return False
+    raw = path.with_suffix(".espeak.wav")
+    subprocess.run([espeak, "-v", "en-us", "-s", "140", "-w", str(raw), text], check=True, timeout=60)
+    convert = [sox, str(raw), "-r", "16000", "-c", "1", "-b", "16", "-e", "signed-integer", str(path)]
+    subprocess.run(convert, check=True, timeout=60)
+    raw.unlink()
+    return True
 
 
 def source_version() -> str:
@@ -87,6 +109,29 @@ class Smoke:
             f"--version prints '{expected}' ({time.monotonic() - started:.1f} s)",
             f"exit {result.returncode}, stdout {result.stdout!r}, stderr {result.stderr[-500:]!r}",
         )
+
+    def recogniser(self, env: dict[str, str], folder: Path) -> None:
+        """The bundle's PocketSphinx and model: silence gives nothing, a spoken command is heard."""
+        bundle = str(self.executable.parent)
+        runs: list[tuple[str, list[str], list[str]]] = [("two seconds of silence: nothing heard", [], [])]
+        wav = folder / f"{SPOKEN_COMMAND}.wav"
+        if speak_to_wav(SPOKEN_COMMAND, wav):
+            runs.append((f'"{SPOKEN_COMMAND}" spoken by espeak-ng: heard', [str(wav)], [SPOKEN_COMMAND]))
+        else:
+            print(f'skip  the recogniser on "{SPOKEN_COMMAND}" spoken (no espeak-ng or sox here)')
+        for what, args, expected in runs:
+            started = time.monotonic()
+            result = self.run([RECOGNISER_FLAG, *args], env)
+            try:
+                report = json.loads(result.stdout.strip().splitlines()[-1])
+            except (ValueError, IndexError):
+                report = {}
+            model = str(report.get("model") or "")
+            self.check(
+                result.returncode == 0 and model.startswith(bundle) and report.get("heard") == expected,
+                f"the bundle's recogniser and model, {what} ({time.monotonic() - started:.1f} s)",
+                f"exit {result.returncode}, stdout {result.stdout[-300:]!r}, stderr {result.stderr[-500:]!r}",
+            )
 
     def window(self, env: dict[str, str], data_dir: Path, log_path: Path) -> None:
         data_file = data_dir / DATA_FILE
@@ -241,6 +286,7 @@ def main(argv: list[str]) -> int:
         runtime_dir.mkdir(mode=0o700)
         env = smoke.env(runtime_dir)
         smoke.version(env)
+        smoke.recogniser(env, Path(tmp))
         smoke.window(env, Path(tmp) / "data", Path(tmp) / "app.log")
         smoke.login_start(env, Path(tmp) / "login data")
         for language in ("en", *app_languages()):

@@ -206,3 +206,72 @@ def test_the_glibc_floor_is_the_newest_glibc_version_a_binary_asks_for(tmp_path:
     assert binary == "_internal/python3"
     running = tuple(int(part) for part in os.confstr("CS_GNU_LIBC_VERSION").split()[1].split("."))  # type: ignore[union-attr]
     assert (2, 2) <= version <= running
+
+
+def _recogniser(problems: list[str]) -> list[str]:
+    return [problem for problem in problems if "recogniser" in problem or "not wanted" in problem]
+
+
+def _lay_model(bundle: Path) -> None:
+    for name in bundle_contents.REQUIRED_IN_BUNDLE:
+        path = bundle / build.CONTENTS_DIR / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"")
+
+
+def test_the_recogniser_model_goes_in_without_the_word_language_model() -> None:
+    """Every file of the installed model the spec collects is kept but the 27 MB word language model (and a
+    build file); everything the recogniser loads is among the kept ones."""
+    pocketsphinx = pytest.importorskip("pocketsphinx")
+    package = Path(pocketsphinx.__file__).parent
+    installed = sorted(
+        path.relative_to(package.parent).as_posix()
+        for path in (package / "model").rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    )
+    kept = [name for name in installed if bundle_contents.wanted(name)]
+    left_out = sorted(set(installed) - set(kept))
+    assert left_out == sorted(bundle_contents.RECOGNISER_MODEL_LEFT_OUT)
+    assert set(bundle_contents.REQUIRED_IN_BUNDLE) <= set(kept)
+    assert "pocketsphinx/model/en-us/en-us-phone.lm.bin" in kept  # the small phone model stays
+    assert bundle_contents.wanted("pocketsphinx\\model\\en-us\\en-us\\mdef")  # as Windows names it
+    assert not bundle_contents.wanted("pocketsphinx\\model\\en-us\\en-us.lm.bin")
+
+
+def test_a_missing_or_oversized_recogniser_model_fails_the_check(fake_bundle: Path) -> None:
+    problems = _recogniser(build.check_contents(fake_bundle))
+    assert problems == [
+        f"the recogniser needs {name}, which is missing" for name in bundle_contents.REQUIRED_IN_BUNDLE
+    ]
+    _lay_model(fake_bundle)
+    assert _recogniser(build.check_contents(fake_bundle)) == []
+    internal = fake_bundle / build.CONTENTS_DIR
+    (internal / "pocketsphinx/model/en-us/en-us.lm.bin").write_bytes(b"")
+    (internal / "_cffi_backend.cpython-311-x86_64-linux-gnu.so").write_bytes(b"")
+    assert _recogniser(build.check_contents(fake_bundle)) == [
+        "unused by the app, so not wanted in the bundle: _cffi_backend.cpython-311-x86_64-linux-gnu.so",
+        "unused by the app, so not wanted in the bundle: pocketsphinx/model/en-us/en-us.lm.bin",
+    ]
+
+
+def test_sounddevice_and_cffi_in_the_python_archive_fail_the_check(tmp_path: Path) -> None:
+    """PyInstaller's table of the PYZ archive (work folder) names every bundled module; the ones pocketsphinx
+    pulls in for its LiveSpeech class only must not be among them."""
+    table = tmp_path / build.BUNDLE_NAME / "PYZ-00.toc"
+    table.parent.mkdir()
+    entries = [
+        ("pocketsphinx", "/site/pocketsphinx/__init__.py", "PYMODULE"),
+        ("sciatica_coach.platform.recogniser", "/src/recogniser.py", "PYMODULE"),
+    ]
+    table.write_text(repr(("/w/PYZ-00.pyz", entries)), encoding="utf-8")
+    assert build.module_problems(tmp_path) == []
+    entries += [
+        ("sounddevice", "/site/sounddevice.py", "PYMODULE"),
+        ("cffi.api", "/site/cffi/api.py", "PYMODULE"),
+    ]
+    table.write_text(repr(("/w/PYZ-00.pyz", entries)), encoding="utf-8")
+    assert build.module_problems(tmp_path) == [
+        "Python module the app never imports in the bundle: cffi.api",
+        "Python module the app never imports in the bundle: sounddevice",
+    ]
+    assert build.module_problems(tmp_path / "no build here") == []

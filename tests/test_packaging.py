@@ -296,8 +296,9 @@ def test_ico_and_icns_wrap_the_icon_pngs(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_bundle_exclusions_leave_everything_the_app_imports(tmp_path: Path) -> None:
-    """Import every sciatica_coach module and draw a pyqtgraph plot with the excluded modules unimportable,
-    as they are inside the PyInstaller bundle (pyqtgraph, for one, needs QtOpenGL at import time)."""
+    """Import every sciatica_coach module, decode with the recogniser and draw a pyqtgraph plot with the
+    excluded modules unimportable, as they are inside the PyInstaller bundle (pyqtgraph, for one, needs
+    QtOpenGL at import time)."""
     blocked = [*bundle_contents.EXCLUDED_QT_MODULES, *bundle_contents.EXCLUDED_PYTHON_MODULES]
     script = textwrap.dedent(
         f"""
@@ -319,6 +320,9 @@ def test_bundle_exclusions_leave_everything_the_app_imports(tmp_path: Path) -> N
                 importlib.import_module(module.name)
         for name in {list(bundle_contents.HIDDEN_IMPORTS)!r}:
             importlib.import_module(name)
+        # the recogniser decodes without sounddevice and cffi (pocketsphinx depends on them, the bundle not)
+        from sciatica_coach.cli.check_recogniser import main as check_recogniser
+        assert check_recogniser([]) == 0
         import pyqtgraph
         plot = pyqtgraph.PlotWidget()
         plot.plot([1, 2, 3], [3, 1, 2])

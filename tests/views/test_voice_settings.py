@@ -16,6 +16,7 @@ import pytest
 
 from sciatica_coach import i18n
 from sciatica_coach.core.voice import ENGLISH, Asking
+from sciatica_coach.platform import locale_support
 from sciatica_coach.platform.listener import NullListener, create_listener
 from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.context import AppContext, ServiceFactories
@@ -23,6 +24,7 @@ from sciatica_coach.views.main_window import MainWindow
 from sciatica_coach.views.settings_page import SettingsPage
 from sciatica_coach.views.voice_settings import TRY_LISTEN_MS, VoiceCommandsSection, what_can_be_said
 from tests.helpers import FakeClock, FakeScreenKeeper, FakeSound, FakeSpeech
+from tests.views.walk import make_window, settle, themed_app  # noqa: F401 - a fixture
 from tests.voice_audio import require_tools
 
 if TYPE_CHECKING:
@@ -310,3 +312,31 @@ def test_try_it_with_the_real_worker_hears_a_spoken_pause(
         assert not section.trying
     finally:
         section.ctx.close_services()
+
+
+# ---- fitting the page --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.usefixtures("themed_app")
+def test_fits_settings_at_200_percent_in_the_smallest_window(
+    qtbot: QtBot, data_dir: Path, language: str
+) -> None:
+    """The switch's words go in lines and the rest wraps: nothing of the card is out of sight to the right."""
+    from PySide6.QtWidgets import QCheckBox, QWidget
+
+    locale_support.apply_language(language)
+    window, _clock = make_window(qtbot, data_dir, (1024, 700))
+    window.ctx.set_setting("voice_commands_on", True)
+    window.ctx.set_setting("text_scale", 200)
+    window.show_page("settings")
+    page = window.page("settings")
+    assert isinstance(page, SettingsPage)
+    for _round in range(3):  # a new layout reaches the scroll area a few event-loop rounds later
+        settle()
+    section = page.voice_commands
+    assert section.isVisible() and section.on.text().count("\n") >= (1 if language == "de" else 0)
+    assert page.horizontalScrollBar().maximum() == 0
+    right, body = page.viewport().width(), page.widget()
+    assert body is not None
+    for child in (section, *section.findChildren(QCheckBox), *section.findChildren(QWidget)):
+        if child.isVisible():
+            assert child.mapTo(body, child.rect().topRight()).x() <= right, child

@@ -52,6 +52,11 @@ def phrases(vocabulary: Vocabulary, *commands: Command) -> str:
     return ", ".join(" / ".join(group) for group in groups.values())
 
 
+def first_phrase(vocabulary: Vocabulary, command: Command) -> str:
+    """The first way of saying `command` ("pause")."""
+    return next(words for words, heard in vocabulary.phrases.items() if heard.command is command)
+
+
 def what_can_be_said(vocabulary: Vocabulary) -> list[str]:
     """A line for each kind of moment in a session and what can be said then."""
     numbers = sorted(
@@ -120,7 +125,7 @@ class VoiceCommandsSection(QFrame):
         self.privacy.setAccessibleName(self.privacy.text())
         layout.addWidget(self.privacy)
 
-        vocabulary = vocabulary_for(app_locale().name())
+        self.vocabulary = vocabulary = vocabulary_for(app_locale().name())
         lines = what_can_be_said(vocabulary)
         self.phrases = label(_("What you can say:") + "".join(f"\n•  {line}" for line in lines))
         self.phrases.setAccessibleName(_("What you can say:") + " " + " ".join(lines))
@@ -184,7 +189,10 @@ class VoiceCommandsSection(QFrame):
         self.trying = True
         self.result.hide()
         self.try_hint.setText(
-            _("Listening… Say {phrase}, or another word from the list.").format(phrase=quoted("pause"))
+            _("Listening… Say {first} or {second}.").format(
+                first=quoted(first_phrase(self.vocabulary, Command.PAUSE)),
+                second=quoted(first_phrase(self.vocabulary, Command.NEXT)),
+            )
         )
         self.try_hint.show()
         self.try_button.setEnabled(False)

@@ -4,7 +4,7 @@ the real main window over a test's data, with the steps that take a session past
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -100,15 +100,71 @@ class FakeScreenKeeper:
         self.awake = False
 
 
+class FakeListener:
+    """The listening worker as the app sees it: `hear` is the worker telling a phrase it recognised.
+    Modes: "works"; "hangs" (takes every request, never hears anything, never fails); "fails" (says at once, as
+    a worker without a microphone does, that listening is off)."""
+
+    FAILURE = "No microphone was found, so voice commands are off."
+
+    def __init__(self, mode: str = "works") -> None:
+        self.mode = mode
+        self.available = mode != "fails"
+        self.failure: str | None = None
+        self.on_heard: Callable[[str, str], None] | None = None
+        self.on_failure: Callable[[str], None] | None = None
+        self.asked: list[str] = []  # "listen session", "quiet", "mute 2.3"
+        self.closed = False
+
+    def __call__(self, language: str, *, on_heard=None, on_failure=None, **_more):  # type: ignore[no-untyped-def]
+        """As a ServiceFactories.listener: hands out this fake."""
+        self.language, self.on_heard, self.on_failure = language, on_heard, on_failure
+        if self.mode == "fails":
+            self.failure = self.FAILURE
+            if on_failure is not None:
+                on_failure(self.FAILURE)
+        return self
+
+    def listen(self, asking) -> None:  # type: ignore[no-untyped-def]
+        self.asked.append(f"listen {asking.value}")
+
+    def quiet(self) -> None:
+        self.asked.append("quiet")
+
+    def mute(self, seconds: float) -> None:
+        self.asked.append(f"mute {seconds:g}")
+
+    def close(self) -> None:
+        self.closed = True
+
+    @property
+    def asking(self) -> str | None:
+        """What the app listens for now (None: not listening)."""
+        last = self.asked_listening[-1] if self.asked_listening else "quiet"
+        return None if last == "quiet" else last.removeprefix("listen ")
+
+    @property
+    def asked_listening(self) -> list[str]:
+        return [line for line in self.asked if not line.startswith("mute")]
+
+    def hear(self, words: str) -> None:
+        """The worker recognised `words` on the screen it listens for (nothing while it hangs or is off)."""
+        if self.mode == "works" and self.on_heard is not None and self.asking is not None:
+            self.on_heard(self.asking, words)
+
+
 def fake_services():  # type: ignore[no-untyped-def]
     """ServiceFactories that hand out recording fakes; the fakes are reachable as attributes."""
     from sciatica_coach.views.context import ServiceFactories
 
-    sound, speech, screen = FakeSound(), FakeSpeech(), FakeScreenKeeper()
-    factories = ServiceFactories(sound=lambda _v: sound, speech=lambda _v: speech, screen=lambda: screen)
+    sound, speech, screen, listener = FakeSound(), FakeSpeech(), FakeScreenKeeper(), FakeListener()
+    factories = ServiceFactories(
+        sound=lambda _v: sound, speech=lambda _v: speech, screen=lambda: screen, listener=listener
+    )
     factories.fake_sound = sound  # type: ignore[attr-defined]
     factories.fake_speech = speech  # type: ignore[attr-defined]
     factories.fake_screen = screen  # type: ignore[attr-defined]
+    factories.fake_listener = listener  # type: ignore[attr-defined]
     return factories
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sciatica_coach.core.model import LegReach, PainReport, SymptomChange
+from sciatica_coach.i18n import N_
 
 
 class Asking(StrEnum):
@@ -237,3 +238,42 @@ class Confirm:
 
 
 FINAL_COMMANDS = frozenset({Command.END})  # asked again before they are carried out
+
+
+# ---- what the app says back -------------------------------------------------------------------------------
+# A reply to each command, so a person on the floor knows they were heard. While spoken cues are on, the
+# session's own cue answers the commands that change it ("Paused.", the next exercise's name).
+REPLIES = {
+    Command.PAUSE: N_("Paused."),
+    Command.CONTINUE: N_("Carrying on."),
+    Command.NEXT: N_("Next."),
+    Command.BACK: N_("Going back."),
+    Command.END: N_("Session ended. Take it easy."),
+    Command.HURTS: N_(
+        "Stop and rest. Ease out of the position slowly. When you are ready, say next to skip this "
+        "exercise, or end to stop for today."
+    ),
+    Command.YES: N_("Yes."),
+    Command.NO: N_("No."),
+    Command.TREND: N_("Thank you."),
+}
+CONFIRM_END = N_("End the session now? Say yes to end, or no to carry on.")
+PAIN_PROMPTS = {
+    PainStep.BACK: N_("How is your back pain right now? Say a number from zero to ten."),
+    PainStep.LEG: N_("And your leg pain right now, from zero to ten?"),
+    PainStep.REACH: N_(
+        "How far down the leg do your symptoms reach? Say none, buttock, thigh, knee, calf or foot."
+    ),
+    PainStep.NUMBNESS: N_("Do you have new numbness or weakness in your leg or foot? Say yes or no."),
+    PainStep.CONFIRM: N_(
+        "Back pain {back}, leg pain {leg}, symptoms reach: {reach}, {numbness}. "
+        "Say yes to go on, or no to answer again."
+    ),
+}
+NUMBNESS_WORDS = {True: N_("new numbness or weakness"), False: N_("no new numbness or weakness")}
+RED_FLAG_PROMPT = N_("{question} Say yes or no.")
+RED_FLAGS_CONFIRM = N_("Say yes to go on, or no to go through the questions again.")
+SPOKEN_QUESTION_BY_VOICE = N_(
+    "How are your leg symptoms after {name}? Say up if they moved up towards your back, same if they are "
+    "about the same, or down if they spread further down your leg."
+)

@@ -128,11 +128,12 @@ class ListenerEngine:
     engine_name = "pocketsphinx"
 
     def __init__(self, language: str, clock: Callable[[], float] = time.monotonic) -> None:
+        vocabulary = vocabulary_for(language)  # English words where the language has none yet
         try:
-            model = find_model(language.split("_", maxsplit=1)[0] or "en")
+            model = find_model(vocabulary.language)
         except ModelMissingError as err:
             raise ServiceMissingError(str(err)) from err
-        self.listening = Listening(Recogniser(model, vocabulary_for(language)))
+        self.listening = Listening(Recogniser(model, vocabulary))
         self._clock = clock
         self._deaf_until = 0.0
         self.open = False
@@ -223,24 +224,31 @@ class MicrophoneListener(ListenerEngine):
 
 
 class WavListener(ListenerEngine):
-    """Tests and checks: WAV files (16 kHz mono 16-bit) instead of the microphone; each "listen" feeds the next
-    file whole, at once, after a short stretch of silence (so a phrase from the screen before has ended)."""
+    """Tests and checks: WAV files (16 kHz mono 16-bit) instead of the microphone. Each "listen" feeds the next
+    file whole, at once; a file given as `ASKING=PATH` (e.g. `number=three.wav`) waits for a "listen" for that
+    screen, so a test can say the right thing at the right moment of a real session."""
 
     def __init__(self, language: str, paths: Sequence[str]) -> None:
         super().__init__(language)
-        self._waiting: list[bytes] = []
-        for path in paths:
+        self._waiting: list[tuple[str | None, bytes]] = []
+        for given in paths:
+            asking, sep, path = given.partition("=")
+            if not sep or asking not in {a.value for a in Asking}:
+                asking, path = "", given
             with wave.open(path, "rb") as wav:
                 if (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) != (
                     SAMPLE_RATE, 1, SAMPLE_BYTES,
                 ):  # fmt: skip
                     raise ValueError(f"{path} is not 16 kHz mono 16-bit")
-                self._waiting.append(wav.readframes(wav.getnframes()))
+                self._waiting.append((asking or None, wav.readframes(wav.getnframes())))
 
     def listen(self, asking: str) -> None:
         super().listen(asking)
-        if self._waiting:
-            self._sound(self._waiting.pop(0))
+        for index, (wanted, audio) in enumerate(self._waiting):
+            if wanted in (None, asking):
+                del self._waiting[index]
+                self._sound(audio)
+                return
 
     def _open(self) -> None:
         pass

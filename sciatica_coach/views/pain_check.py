@@ -191,6 +191,25 @@ class PainCheck(QWidget):
     def set_reach(self, reach: LegReach) -> None:
         self.reach_group.button(list(LegReach).index(reach)).click()
 
+    def report_reach(self) -> LegReach | None:
+        """How far down the leg, as chosen so far (None before a choice)."""
+        checked = self.reach_group.checkedId()
+        return None if checked < 0 else list(LegReach)[checked]
+
+    def clear(self) -> None:
+        """Nothing chosen (answering again by voice after "no" to the summary)."""
+        for group in (self.back.group, self.leg.group, self.reach_group):
+            group.setExclusive(False)
+            for button in group.buttons():
+                button.setAutoExclusive(False)
+                button.setChecked(False)
+                button.setAutoExclusive(True)
+            group.setExclusive(True)
+        for scale in (self.back, self.leg):
+            scale.zone_label.setText("")
+        self.numbness.setChecked(False)
+        self._update()
+
     def _submit(self) -> None:
         report = self.report()
         if report is not None:

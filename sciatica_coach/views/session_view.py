@@ -57,6 +57,7 @@ from sciatica_coach.core.model import (
 from sciatica_coach.core.safety import RedStopState
 from sciatica_coach.core.schedule import slot_for
 from sciatica_coach.core.session_flow import Next, SessionFlow, Stage
+from sciatica_coach.core.voice import SPOKEN_QUESTION_BY_VOICE
 from sciatica_coach.i18n import N_, _, ngettext
 from sciatica_coach.platform.locale_support import clock_time
 from sciatica_coach.services import affected_side, cautions, safety_state
@@ -69,6 +70,7 @@ from sciatica_coach.views.illustrations import IllustrationWidget, content_view_
 from sciatica_coach.views.pain_check import PainCheck
 from sciatica_coach.views.safety_pages import GuidancePage, RedFlagPage, TriagePage
 from sciatica_coach.views.session_runner import SessionRunner
+from sciatica_coach.views.session_voice import SessionVoice
 from sciatica_coach.views.theme import FLOOR_COLORS, current_colors
 from sciatica_coach.views.widgets import ButtonRows, label, set_enter_button
 
@@ -843,6 +845,9 @@ class SessionView(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.setEnabled(False)
             self._shortcuts.append(shortcut)
+        # Voice commands, while switched on in Settings (views.session_voice): the same actions as the keys.
+        self.voice_commands = SessionVoice(self, ctx.voice) if ctx.voice is not None else None
+        self.closed.connect(self._stop_listening)
 
     # ---- stages: the flow (core.session_flow) decides, the view stores what it says and shows the page ----
     def begin(self) -> None:
@@ -991,14 +996,28 @@ class SessionView(QWidget):
         elif status.step is Step.HOLD and not symptom.holding and not symptom.isHidden():
             symptom.done()  # the word about the answer has been seen; the next hold has begun
         self._fit_question(symptom.asking or symptom.holding)
+        self._listen()
+
+    def _listen(self) -> None:
+        """Voice commands listen for what the stage now asks (see views.session_voice)."""
+        if self.voice_commands is not None:
+            self.voice_commands.refresh()
+
+    def _stop_listening(self) -> None:
+        if self.voice_commands is not None:
+            self.voice_commands.stop()
 
     def _say_question(self) -> None:
-        """Say the waiting question aloud (when spoken cues are on): it interrupts the cue about what's next."""
+        """Say the waiting question aloud (when spoken cues or voice commands are on): it interrupts the cue
+        about what's next. With voice commands, it says the words to answer with instead of the keys."""
         symptom, runner = self.running.symptom, self.runner
-        if runner is None or symptom.exercise_index is None or not self.ctx.repo.settings()["voice_on"]:
+        by_voice = self.voice_commands is not None and self.voice_commands.voice.listening
+        if runner is None or symptom.exercise_index is None:
+            return
+        if not (by_voice or self.ctx.repo.settings()["voice_on"]):
             return
         name = self.catalogue.get(runner.engine.routine.items[symptom.exercise_index].exercise_id).name
-        self.ctx.say(_(SPOKEN_QUESTION).format(name=name))
+        self.ctx.say(_(SPOKEN_QUESTION_BY_VOICE if by_voice else SPOKEN_QUESTION).format(name=name))
 
     def _fit_question(self, on: bool) -> None:
         """While the question (or the advice after "further down") waits, it takes the room of the drawing,
@@ -1169,12 +1188,14 @@ class SessionView(QWidget):
         self.running.confirm.show()
         self.running.fit_card()  # the question card, if shown, makes room for the banner
         self.running.confirm_end.setFocus()
+        self._listen()
 
     def cancel_end(self) -> None:
         self.running.confirm.hide()
         self.running.fit_card()
         if self.runner is not None and not self.flow.held_by_hurts:
             self.runner.resume()
+        self._listen()
 
     def end_now(self) -> None:
         if self.runner is None:

@@ -67,6 +67,7 @@ from sciatica_coach.views.cautions_page import CautionsPage
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.countdown import CountdownRing
 from sciatica_coach.views.illustrations import IllustrationWidget, content_view_box
+from sciatica_coach.views.listening_mark import ListeningMark
 from sciatica_coach.views.pain_check import PainCheck
 from sciatica_coach.views.safety_pages import GuidancePage, RedFlagPage, TriagePage
 from sciatica_coach.views.session_runner import SessionRunner
@@ -845,8 +846,17 @@ class SessionView(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.setEnabled(False)
             self._shortcuts.append(shortcut)
-        # Voice commands, while switched on in Settings (views.session_voice): the same actions as the keys.
+        # Voice commands, while switched on in Settings (views.session_voice): the same actions as the keys,
+        # with a "Listening" mark above every stage while the microphone is open.
         self.voice_commands = SessionVoice(self, ctx.voice) if ctx.voice is not None else None
+        self.listening_mark = ListeningMark()
+        if ctx.voice is not None:
+            self.listening_mark.set_voice(ctx.voice)
+            mark_row = QHBoxLayout()
+            mark_row.setContentsMargins(28, 8, 28, 0)
+            mark_row.addStretch(1)
+            mark_row.addWidget(self.listening_mark)
+            layout.insertLayout(0, mark_row)
         self.closed.connect(self._stop_listening)
 
     # ---- stages: the flow (core.session_flow) decides, the view stores what it says and shows the page ----
@@ -1226,6 +1236,7 @@ class SessionView(QWidget):
     def set_floor_mode(self, on: bool) -> None:
         self._floor_mode = on
         self.running.set_floor_mode(on)
+        self.listening_mark.set_colors(FLOOR_COLORS if on else None)
         self.setProperty("floor", on)
         self.floor_mode_changed.emit(on)
 

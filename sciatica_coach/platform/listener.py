@@ -247,8 +247,15 @@ class WavListener(ListenerEngine):
         for index, (wanted, audio) in enumerate(self._waiting):
             if wanted in (None, asking):
                 del self._waiting[index]
-                self._sound(audio)
+                self._feed_soon(audio)
                 return
+
+    def _feed_soon(self, audio: bytes) -> None:
+        """Feed from the event loop, after "listen" has been answered (a long file takes a while to decode,
+        as a microphone's sound would over its own time)."""
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, lambda: self._sound(audio))
 
     def _open(self) -> None:
         pass

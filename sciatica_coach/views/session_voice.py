@@ -166,7 +166,7 @@ class SessionVoice(QObject):
             _(PAIN_PROMPTS[PainStep.CONFIRM]).format(
                 back=pain.back,
                 leg=pain.leg,
-                reach=_(REACH_WORDS[pain.reach]).lower(),
+                reach=_(REACH_WORDS[pain.reach]),
                 numbness=_(NUMBNESS_WORDS[bool(pain.numbness)]),
             )
         )

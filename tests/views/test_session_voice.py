@@ -117,7 +117,7 @@ def test_the_pain_check_is_asked_aloud_and_answered_by_voice(by_voice) -> None: 
     # Shown on screen as it is said, and read back before anything is sent on.
     assert (view.before.back.value(), view.before.leg.value()) == (3, 2)
     assert view.before.report_reach() is LegReach.THIGH
-    assert "Back pain 3, leg pain 2, symptoms reach: thigh, no new numbness" in said(services)[-1]
+    assert "Back pain 3, leg pain 2, symptoms reach: Thigh, no new numbness" in said(services)[-1]
     assert view.stack.currentWidget() is view.before  # not before a yes
     say(services, "yes")
     assert view.stack.currentWidget() is view.running
@@ -134,7 +134,7 @@ def test_no_to_the_summary_asks_again_and_hands_and_voice_mix(by_voice) -> None:
     view.before.back.set_value(5)  # by hand on screen: the voice moves on to the leg
     assert "leg pain" in said(services)[-1]
     say(services, "four", "knee", "yes")  # new numbness: the safety flow takes it from here
-    assert "Back pain 5, leg pain 4, symptoms reach: knee, new numbness or weakness" in said(services)[-1]
+    assert "Back pain 5, leg pain 4, symptoms reach: Knee, new numbness or weakness" in said(services)[-1]
     say(services, "yes")
     assert safety_events(window, SafetyEventKind.NEW_NUMBNESS)  # kept, and the safety flow goes on from here
 

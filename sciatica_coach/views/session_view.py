@@ -851,6 +851,9 @@ class SessionView(QWidget):
         self.voice_commands = SessionVoice(self, ctx.voice) if ctx.voice is not None else None
         self.listening_mark = ListeningMark()
         if ctx.voice is not None:
+            ctx.voice.unavailable.connect(self.show_service_off)  # no microphone: said once, keys carry on
+            if ctx.voice.failure:
+                self.show_service_off(ctx.voice.failure)
             self.listening_mark.set_voice(ctx.voice)
             mark_row = QHBoxLayout()
             mark_row.setContentsMargins(28, 8, 28, 0)

@@ -264,6 +264,7 @@ def test_a_hung_or_failing_listener_leaves_the_keys(qtbot: QtBot, data_dir: Path
         assert window.ctx.voice is not None
         if mode == "fails":
             assert window.ctx.voice.failure == FakeListener.FAILURE and not window.ctx.voice.listening
+            assert FakeListener.FAILURE in view.running.service_note.text()  # said in the session too
         say(services, "no")  # nothing comes through
         assert view.red_flags.answers() is None
         for flag_id in view.red_flags.groups:

@@ -24,16 +24,19 @@ What it does, timed step by step:
    - NumPy 2.x calls `ucrtbase.crealf`, unimplemented in Wine 8 (the import aborts): NumPy 1.26.4 is used,
      the lowest version pyproject allows. The other packages are the versions of the Python running this.
 3. The gates: Python runs; Qt draws text offscreen; `--version`; Start at login writes and removes the
-   HKCU Run value; tests/core pass (except KNOWN_CORE_GAPS, each a real Windows difference); the app
+   HKCU Run value; tests/core pass (except KNOWN_CORE_GAPS, each a real Windows difference); the offline
+   recogniser (PocketSphinx's Windows wheel and its model) hears "pause" spoken by espeak-ng and nothing in
+   silence (`--check-recogniser`, as packaging/smoke_test.py does); the app
    starts offscreen with a fresh data folder, writes its data file and keeps running for APP_RUN_S.
    A Python traceback in the app's output fails the check unless KNOWN_APP_GAPS names it.
    With --bundle: PyInstaller, run by the Windows Python, builds packaging/sciatica-coach.spec; the console
-   executable answers --version and the windowed one starts as above."""
+   executable answers --version, its recogniser hears as above, and the windowed one starts as above."""
 
 from __future__ import annotations
 
 import argparse
 import importlib.metadata
+import json
 import os
 import shutil
 import signal
@@ -59,6 +62,7 @@ PINNED_FROM_HERE = (
     "shiboken6",
     "pyqtgraph",
     "tinydb",
+    "pocketsphinx",  # its win_amd64 wheel carries the extension and the US English model
     "pytest",
     "pytest-qt",
     "hypothesis",
@@ -349,6 +353,33 @@ class Check:
         self.gate(rc == 0 and "enabled: False" in out, "Start at login off removes it", out)
         self.timed("Start at login (Run key)", started)
 
+    def check_recogniser(self, program: Sequence[str], what: str, cwd: Path | None = None) -> None:
+        """`program --check-recogniser`: silence gives nothing, "pause" spoken by espeak-ng is heard (when
+        espeak-ng and sox are here to speak it), from the model beside `program`."""
+        sys.path.insert(0, str(ROOT / "packaging"))  # the smoke test's words and sound, run from the repo
+        from smoke_test import RECOGNISER_FLAG, SPOKEN_COMMAND, speak_to_wav
+
+        started = time.monotonic()
+        runs: list[tuple[str, list[str], list[str]]] = [("silence: nothing heard", [], [])]
+        wav = self.work / f"{SPOKEN_COMMAND}.wav"
+        if wav.is_file() or speak_to_wav(SPOKEN_COMMAND, wav):
+            runs.append((f'"{SPOKEN_COMMAND}" spoken: heard', [_windows_path(wav)], [SPOKEN_COMMAND]))
+        for label, args, expected in runs:
+            rc, out = self.wine([*program, RECOGNISER_FLAG, *args], cwd=cwd)
+            report = {}
+            for line in reversed(out.strip().splitlines()):
+                try:
+                    report = json.loads(line)
+                    break
+                except ValueError:
+                    continue
+            self.gate(
+                rc == 0 and bool(report.get("model")) and report.get("heard") == expected,
+                f"{what}: the recogniser, {label} ({report.get('heard')})",
+                out,
+            )
+        self.timed(f"{what}: recogniser", started)
+
     def run_tests(self, paths: Sequence[str], gate: bool) -> None:
         started = time.monotonic()
         deselect = [
@@ -441,6 +472,7 @@ class Check:
         self.notes.append(f"Windows bundle: {_megabytes(folder)} MB")
         rc, out = self.wine([str(folder / "sciatica-coach-cli.exe"), "--version"], cwd=folder)
         self.gate(rc == 0 and out.startswith("sciatica-coach "), f"bundle cli --version: {out.strip()}", out)
+        self.check_recogniser([str(folder / "sciatica-coach-cli.exe")], "the bundle", cwd=folder)
         self.check_app_start([str(folder / "sciatica-coach.exe")], "the windowed bundle")
 
 
@@ -503,6 +535,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         check.check_python_and_qt()
         check.check_autostart()
         check.run_tests(["tests/core"], gate=True)
+        check.check_recogniser(
+            [str(check.python_dir / "python.exe"), "-m", "sciatica_coach"], "Windows Python"
+        )
         if args.storage:
             check.run_tests(["tests/storage"], gate=False)
         check.check_app_start()

@@ -50,6 +50,7 @@ class VoiceControl(QObject):
 
     heard = Signal(object)  # Heard
     listening_changed = Signal(bool)  # the "listening" mark
+    asking_changed = Signal(object)  # Asking | None: what the screen in view now listens for
     unavailable = Signal(str)  # plain words, once: no microphone, no recogniser, it stopped answering
     _from_worker = Signal(str, str)  # (asking, words) from the worker's reader thread
     _worker_off = Signal(str)
@@ -83,6 +84,7 @@ class VoiceControl(QObject):
             return
         was_listening = self.listening
         self.asking = asking
+        self.asking_changed.emit(asking)
         listener = self._ensure_listener()
         if self.failure is None:
             listener.listen(asking)
@@ -94,6 +96,7 @@ class VoiceControl(QObject):
         if self.asking is None:
             return
         self.asking = None
+        self.asking_changed.emit(None)
         if self._listener is not None:
             self._listener.quiet()
         self.listening_changed.emit(False)

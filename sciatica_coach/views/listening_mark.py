@@ -13,12 +13,20 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from sciatica_coach.i18n import _
+from sciatica_coach.core.voice import Asking
+from sciatica_coach.i18n import N_, _
 from sciatica_coach.views.theme import Colors, current_colors
 
 if TYPE_CHECKING:
     from sciatica_coach.services.voice_control import VoiceControl
 
+# What to say, beside the word, where it is not on the buttons in view (the pain checks, the questions).
+HINTS = {
+    Asking.NUMBER: N_("Listening: say a number, 0 to 10"),
+    Asking.REACH: N_("Listening: none, buttock, thigh, knee, calf or foot"),
+    Asking.YES_NO: N_("Listening: say yes or no"),
+    Asking.TREND: N_("Listening: say up, same or down"),
+}
 TEXT_SCALE = 1.4  # the word, against the widget's own font, until the session sets a size (set_text_px)
 PAD_X_EM = 0.7  # the pill's ends, in heights of the text
 PAD_Y_EM = 0.3
@@ -34,6 +42,7 @@ class ListeningMark(QWidget):
         self._voice: VoiceControl | None = None
         self._colors: Colors | None = None
         self._text_px: int | None = None
+        self._room: int | None = None  # the width it may take (fit)
         self.text = _("Listening")
         self.setAccessibleName(_("Listening for voice commands"))
         self.setAccessibleDescription(_("Say a command, such as “pause” or “next”."))
@@ -47,13 +56,30 @@ class ListeningMark(QWidget):
             return
         if self._voice is not None:
             self._voice.listening_changed.disconnect(self._listening_changed)
+            self._voice.asking_changed.disconnect(self._show_hint)
         self._voice = voice
         policy = self.sizePolicy()
         policy.setRetainSizeWhenHidden(voice is not None)  # the top bar doesn't jump each time it shows
         self.setSizePolicy(policy)
         if voice is not None:
             voice.listening_changed.connect(self._listening_changed)
+            voice.asking_changed.connect(self._show_hint)
+        self._show_hint()
         self.setVisible(voice is not None and voice.listening)
+
+    def fit(self, room: int) -> None:
+        """Take at most `room` pixels across: the hint gives way to the plain word where it doesn't fit."""
+        self._room = room
+        self._show_hint()
+
+    def _show_hint(self, *_asking: object) -> None:
+        asking = self._voice.asking if self._voice is not None else None
+        hint = HINTS.get(asking) if asking is not None else None
+        self.text = _(hint) if hint else _("Listening")
+        if self._room is not None and self.sizeHint().width() > self._room:
+            self.text = _("Listening")
+        self.updateGeometry()
+        self.update()
 
     def set_colors(self, colors: Colors | None) -> None:
         """Fixed colours (floor mode), or None to follow the theme."""

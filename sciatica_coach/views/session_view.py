@@ -863,6 +863,10 @@ class SessionView(QWidget):
         self.closed.connect(self._stop_listening)
 
     # ---- stages: the flow (core.session_flow) decides, the view stores what it says and shows the page ----
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.listening_mark.fit(event.size().width() - 56)  # the row's margins
+
     def begin(self) -> None:
         """Show the first stage that applies: the guidance note, the red-flag check, then the pain check."""
         self._show(self.flow.begin())

@@ -337,3 +337,19 @@ def test_symptom_words_cover_every_answer() -> None:
     assert trends - {None} == set(SymptomChange)
     reaches = {ENGLISH.phrases[words].reach for words in ENGLISH.listens_for(Asking.REACH)}
     assert reaches - {None} == set(LegReach)
+
+
+def test_the_listening_mark_says_what_to_say_where_it_fits(by_voice) -> None:  # type: ignore[no-untyped-def]
+    window, _clock, services = by_voice
+    view = past_flags_by_voice(window, services)
+    mark = view.listening_mark
+    assert mark.isVisible() and mark.text == "Listening: say a number, 0 to 10"
+    say(services, "three", "two")
+    assert mark.text == "Listening: none, buttock, thigh, knee, calf or foot"
+    mark.fit(200)  # a narrow window: the plain word, never a cut-off hint
+    assert mark.text == "Listening" and mark.sizeHint().width() <= 200
+    mark.fit(2000)
+    say(services, "none", "no", "yes")
+    assert view.stack.currentWidget() is view.running and mark.text == "Listening"  # the buttons say the rest
+    view.closed.emit()
+    assert not mark.isVisible()

@@ -5,7 +5,9 @@ that nothing it installed is left. For CI, as root, on Debian 12 (it really inst
     python3 packaging/deb_check.py dist/sciatica-coach_0.1.0-1_amd64.deb [--screenshot shot.png]
 
 1. `apt-get install -y ./DEB`: apt resolves the Depends that packaging/deb.py computed.
-2. `sciatica-coach --version` from PATH (the /usr/bin launcher) prints the package's version.
+2. `sciatica-coach --version` from PATH (the /usr/bin launcher) prints the package's version, and
+   `sciatica-coach --check-recogniser` loads PocketSphinx and its model from /opt/sciatica-coach and hears
+   nothing in silence (the smoke test also decodes a spoken command with the same bundle).
 3. The desktop file is in /usr/share/applications and passes desktop-file-validate; its Icon resolves in
    /usr/share/icons/hicolor/*/apps/; the program of every Exec and TryExec line is on PATH; the metainfo is in
    /usr/share/metainfo.
@@ -308,6 +310,15 @@ def main(argv: list[str]) -> int:
             upstream = version.rsplit("-", 1)[0]
             checks.check(done.returncode == 0 and upstream in done.stdout, f"{shutil.which(COMMAND)} --version",
                          (done.stdout + done.stderr).strip())  # fmt: skip
+            heard = subprocess.run([COMMAND, "--check-recogniser"], capture_output=True, text=True,
+                                   timeout=STOP_TIMEOUT_S)  # fmt: skip
+            checks.check(
+                heard.returncode == 0
+                and f'"model": "{INSTALL_DIR}/' in heard.stdout
+                and '"heard": []' in heard.stdout,
+                f"{shutil.which(COMMAND)} --check-recogniser: the model from {INSTALL_DIR}, nothing in silence",
+                (heard.stdout + heard.stderr).strip()[-1000:],
+            )
             desktop_checks(checks, listed)
             shot = args.screenshot.resolve() if args.screenshot else work / "window.png"
             shown = window_checks(checks, work, shot)

@@ -83,9 +83,11 @@ class SpokenSound:
             else:
                 command = [FLITE, "-voice", voice.name, "-t", text, "-o", str(wav)]
             subprocess.run(command, check=True, capture_output=True, timeout=60)
-            subprocess.run([SOX, "-R", str(wav), *TO_PCM, str(path)], check=True, capture_output=True, timeout=60)
+            subprocess.run(
+                [SOX, "-R", str(wav), *TO_PCM, str(path)], check=True, capture_output=True, timeout=60
+            )
             wav.unlink()
-        return np.fromfile(path, dtype="<i2")
+        return trimmed(np.fromfile(path, dtype="<i2"))
 
     def noise(self, seconds: float, colour: str = "pinknoise", seed: int = 0) -> np.ndarray:
         """`seconds` of sox's pink (or "whitenoise") noise at full scale; a different `seed` gives other noise."""
@@ -94,12 +96,29 @@ class SpokenSound:
             # sox -R seeds its generator with a fixed number: the offset into a longer stretch varies the seed
             total = seconds + seed * 0.37
             subprocess.run(
-                [SOX, "-R", "-n", *TO_PCM, str(path), "synth", f"{total:.3f}", colour, "trim", f"{seed * 0.37:.3f}"],
+                [
+                    SOX,
+                    "-R",
+                    "-n",
+                    *TO_PCM,
+                    str(path),
+                    "synth",
+                    f"{total:.3f}",
+                    colour,
+                    "trim",
+                    f"{seed * 0.37:.3f}",
+                ],
                 check=True,
                 capture_output=True,
                 timeout=120,
             )
         return np.fromfile(path, dtype="<i2")
+
+
+def trimmed(clip: np.ndarray, quiet: int = 64) -> np.ndarray:
+    """`clip` without the near-silence the speech engines leave before and after the words."""
+    loud = np.flatnonzero(np.abs(clip.astype(np.int32)) > quiet)
+    return clip[loud[0] : loud[-1] + 1] if len(loud) else clip[:0]
 
 
 def silence(seconds: float) -> np.ndarray:

@@ -136,7 +136,7 @@ def test_hands_and_voice_mixed() -> None:
     check.hear(heard("yes"))
     assert check.report() == PainReport(back=4, leg=6, reach=LegReach.THIGH, new_numbness_or_weakness=True)
     check.set_leg(2)  # after the yes the answer is kept as confirmed
-    assert check.step is PainStep.DONE
+    assert step_of(check) is PainStep.DONE
 
 
 @given(st.lists(st.one_of(st.sampled_from(ALL_HEARD), st.tuples(st.sampled_from(("back", "leg", "reach")),

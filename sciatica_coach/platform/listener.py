@@ -47,6 +47,10 @@ LISTEN_MISSING = N_(
     "No microphone was found, so voice commands are off. Everything works with the buttons and keys."
 )
 NO_MODEL = N_("Voice commands are off: the speech recogniser is not installed. Use the buttons or keys.")
+# An open microphone sends sound every few tens of milliseconds, silence included. None for this long: it has
+# gone (the sound server ended or the device was pulled out; Qt reports no error for either).
+MICROPHONE_SILENT_S = 5.0
+MICROPHONE_CHECK_MS = 1000  # how often the worker looks whether sound still comes while it is open
 
 
 class NullListener:
@@ -196,8 +200,12 @@ class MicrophoneListener(ListenerEngine):
         self._format.setSampleFormat(QAudioFormat.SampleFormat.Int16)
         self._source: Any = None
         self._io: Any = None
+        self._watchdog: Any = None
+        self._sound_at = 0.0  # when the open microphone last sent sound (or was opened)
+        self._gone = ""  # why the microphone is known to have gone
 
     def _open(self) -> None:
+        from PySide6.QtCore import QTimer
         from PySide6.QtMultimedia import QAudioSource
 
         self._source = QAudioSource(self._device, self._format)
@@ -205,19 +213,36 @@ class MicrophoneListener(ListenerEngine):
         if self._io is None:
             raise RuntimeError("the microphone could not be opened")
         self._io.readyRead.connect(self._read)
+        self._sound_at = self._clock()
+        self._watchdog = QTimer()
+        self._watchdog.setInterval(MICROPHONE_CHECK_MS)
+        self._watchdog.timeout.connect(self._check_sound)
+        self._watchdog.start()
 
     def _read(self) -> None:
         if self._io is not None:
             self._sound(bytes(self._io.readAll().data()))
+            self._sound_at = self._clock()  # after decoding: a slow decode is no silence of the microphone
+
+    def _check_sound(self) -> None:
+        """No sound for a while from a microphone that is open: it has gone. Tell the app (it switches listening
+        off) rather than show "listening" while hearing nothing."""
+        if self.open and not self._gone and self._clock() - self._sound_at > MICROPHONE_SILENT_S:
+            self._gone = f"the microphone sent no sound for {MICROPHONE_SILENT_S:g} s"
+            self.tell(f"off {self._gone}")
 
     def _close(self) -> None:
+        if self._watchdog is not None:
+            self._watchdog.stop()
         if self._source is not None:
             self._source.stop()
-        self._source = self._io = None
+        self._source = self._io = self._watchdog = None
 
     def problem(self) -> str:
         from PySide6.QtMultimedia import QtAudio
 
+        if self._gone:
+            return self._gone
         if self._source is not None and self._source.error() != QtAudio.Error.NoError:
             return f"the microphone reported {self._source.error().name}"
         return ""

@@ -241,10 +241,14 @@ def real(made: list[ListenProcess], folder: Path, *words: str) -> Made:
 
 
 def ask(made: Made, asking: Asking, count: int) -> list[tuple[str, str]]:
-    """Listen on `asking` (request number `count` to this worker) and wait for its answer: what it heard."""
+    """A screen that listens on `asking` (request number `count` to this worker) and then goes (`count` + 1):
+    what was heard meanwhile. The worker feeds a WAV file after answering its "listen", within the same turn of
+    its event loop, so all it heard has been told by the time the "quiet" after it is answered."""
     before = len(made.heard)
     made.listener.listen(asking)
     wait_for(lambda: made.answered(count) or made.told != [], REAL_WORKER_S)
+    made.listener.quiet()
+    wait_for(lambda: made.answered(count + 1) or made.told != [], REAL_WORKER_S)
     assert made.told == [], made.told
     return made.heard[before:]
 
@@ -253,7 +257,7 @@ def ask(made: Made, asking: Asking, count: int) -> list[tuple[str, str]]:
 def test_the_real_worker_hears_each_screens_phrase(listeners, tmp_path) -> None:  # type: ignore[no-untyped-def]
     made = real(listeners, tmp_path, "pause", "three")
     assert ask(made, Asking.SESSION, 1) == [("session", "pause")]
-    assert ask(made, Asking.NUMBER, 2) == [("number", "three")]
+    assert ask(made, Asking.NUMBER, 3) == [("number", "three")]
     assert made.listener.state is ServiceState.WORKING and made.listener.engine_name == "pocketsphinx"
 
 
@@ -261,8 +265,8 @@ def test_the_real_worker_hears_each_screens_phrase(listeners, tmp_path) -> None:
 def test_the_real_worker_is_deaf_while_the_app_speaks(listeners, tmp_path) -> None:  # type: ignore[no-untyped-def]
     made = real(listeners, tmp_path, "pause", "pause")
     assert ask(made, Asking.SESSION, 1) == [("session", "pause")], "heard when not muted"
-    made.listener.mute(5)  # the app says "Paused." (request 2) ...
-    assert ask(made, Asking.SESSION, 3) == [], "its own words, or anything said meanwhile, are no command"
+    made.listener.mute(5)  # the app says "Paused." (request 3) ...
+    assert ask(made, Asking.SESSION, 4) == [], "its own words, or anything said meanwhile, are no command"
 
 
 @pytest.mark.slow
@@ -275,4 +279,4 @@ def test_the_real_worker_is_deaf_while_the_app_speaks(listeners, tmp_path) -> No
 def test_a_phrase_not_listened_for_on_the_screen_is_not_heard(listeners, tmp_path) -> None:  # type: ignore[no-untyped-def]
     made = real(listeners, tmp_path, "three", "pause")
     assert ask(made, Asking.SESSION, 1) == [], "a number means nothing while an exercise runs"
-    assert ask(made, Asking.NUMBER, 2) == [], "nor 'pause' while a pain number is asked for"
+    assert ask(made, Asking.NUMBER, 3) == [], "nor 'pause' while a pain number is asked for"

@@ -21,7 +21,14 @@ from pathlib import Path
 import pytest
 
 from sciatica_coach.core.voice import Asking
-from sciatica_coach.platform.listener import LISTEN_HUNG, LISTEN_MISSING, ListenProcess, create_listener
+from sciatica_coach.platform.listener import (
+    LISTEN_FAILED,
+    LISTEN_HUNG,
+    LISTEN_MISSING,
+    MICROPHONE_SILENT_S,
+    ListenProcess,
+    create_listener,
+)
 from sciatica_coach.platform.worker_process import START_TIMEOUT_S, ServiceState, worker_command
 from tests import pulse_server
 from tests.platform.test_worker_process import silent_sound_server, wait_for  # noqa: F401 (a fixture, used by name)
@@ -235,3 +242,19 @@ def test_a_sound_server_that_never_answers_switches_listening_off() -> None:
         listener.close()
     assert told == [LISTEN_HUNG] and listener.state is ServiceState.HUNG
     assert longest < 0.05, f"a call blocked for {longest * 1000:.0f} ms"
+
+
+def test_a_microphone_that_goes_away_while_listening_switches_listening_off(server) -> None:  # type: ignore[no-untyped-def]
+    # Qt reports no error when the sound server ends under an open QAudioSource: the sound just stops coming.
+    told: list[str] = []
+    listener = create_listener("en_US", on_failure=told.append)
+    assert isinstance(listener, ListenProcess)
+    try:
+        wait_for(lambda: listener.state is not ServiceState.CHECKING, START_TIMEOUT_S)
+        listener.listen(Asking.SESSION)
+        wait_for(lambda: server.recording_streams() == 1)
+        server.stop()  # the sound server ends: restarted, crashed, or the USB microphone was pulled out
+        wait_for(lambda: told != [], MICROPHONE_SILENT_S + HEAR_S)
+    finally:
+        listener.close()
+    assert told == [LISTEN_FAILED] and listener.state is ServiceState.FAILED

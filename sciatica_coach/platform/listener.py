@@ -239,11 +239,10 @@ class MicrophoneListener(ListenerEngine):
         self._source = self._io = self._watchdog = None
 
     def problem(self) -> str:
-        from PySide6.QtMultimedia import QtAudio
-
         if self._gone:
             return self._gone
-        if self._source is not None and self._source.error() != QtAudio.Error.NoError:
+        # By name: the enum is QtAudio.Error from PySide6 6.9 and QAudio.Error before (6.8 is supported)
+        if self._source is not None and self._source.error().name != "NoError":
             return f"the microphone reported {self._source.error().name}"
         return ""
 

@@ -848,7 +848,7 @@ class SessionView(QWidget):
             self._shortcuts.append(shortcut)
         # Voice commands, while switched on in Settings (views.session_voice): the same actions as the keys,
         # with a "Listening" mark above every stage while the microphone is open.
-        self.voice_commands = SessionVoice(self, ctx.voice) if ctx.voice is not None else None
+        self.voice_commands = SessionVoice(self, ctx.voice, self) if ctx.voice is not None else None
         self.listening_mark = ListeningMark()
         if ctx.voice is not None:
             ctx.voice.unavailable.connect(self.show_service_off)  # no microphone: said once, keys carry on
@@ -1000,7 +1000,7 @@ class SessionView(QWidget):
             if not symptom.asking or symptom.exercise_index != index:
                 finished = self.runner.engine.routine.items[index]
                 symptom.ask(index, self.catalogue.get(finished.exercise_id).name)
-                self._say_question()
+                self.say_question()
             # The title names the exercise asked about, not the one coming next (it read "Pelvic tilt" over a
             # question about Knee to chest).
             asked = self.runner.engine.routine.items[index]
@@ -1024,7 +1024,7 @@ class SessionView(QWidget):
         if self.voice_commands is not None:
             self.voice_commands.stop()
 
-    def _say_question(self) -> None:
+    def say_question(self) -> None:
         """Say the waiting question aloud (when spoken cues or voice commands are on): it interrupts the cue
         about what's next. With voice commands, it says the words to answer with instead of the keys."""
         symptom, runner = self.running.symptom, self.runner
@@ -1173,7 +1173,7 @@ class SessionView(QWidget):
             self.carry_on()
             return
         if self.running.symptom.asking:
-            self._say_question()  # only an answer carries on: say again what it asks
+            self.say_question()  # only an answer carries on: say again what it asks
             return
         if self.runner.status().paused:
             self.flow.carried_on()  # "it hurts" has eased
@@ -1181,7 +1181,7 @@ class SessionView(QWidget):
 
     def skip(self) -> None:
         if self.running.symptom.asking:
-            self._say_question()
+            self.say_question()
         elif self.runner is not None and not self.running.confirm.isVisible():
             self.runner.skip()
 
@@ -1233,7 +1233,7 @@ class SessionView(QWidget):
         if self.running.confirm.isVisible():
             self.end_now()
         elif self.running.symptom.asking:
-            self._say_question()
+            self.say_question()
 
     def _answer_key(self, position: int) -> None:
         symptom = self.running.symptom

@@ -9,9 +9,10 @@ never answered by voice: the app stops listening there."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QStackedWidget
 
 from sciatica_coach.core.voice import (
     CONFIRM_END,
@@ -32,14 +33,45 @@ from sciatica_coach.views.safety_pages import RedFlagQuestion
 
 if TYPE_CHECKING:
     from sciatica_coach.services.voice_control import VoiceControl
-    from sciatica_coach.views.session_view import SessionView
+    from sciatica_coach.views.context import AppContext
+    from sciatica_coach.views.safety_pages import RedFlagPage
+    from sciatica_coach.views.session_runner import SessionRunner
+
+
+class SessionScreen(Protocol):
+    """What voice commands use of the session view (views.session_view.SessionView): its stages and the
+    actions its buttons and keys already have."""
+
+    @property
+    def ctx(self) -> AppContext: ...
+    @property
+    def stack(self) -> QStackedWidget: ...
+    @property
+    def running(self) -> Any: ...  # the RunningPanel: confirm, symptom, cue, step_word
+    @property
+    def runner(self) -> SessionRunner | None: ...
+    @property
+    def before(self) -> PainCheck: ...
+    @property
+    def after(self) -> PainCheck: ...
+    @property
+    def red_flags(self) -> RedFlagPage: ...
+
+    def toggle_pause(self) -> None: ...
+    def skip(self) -> None: ...
+    def back(self) -> None: ...
+    def hurts(self) -> None: ...
+    def ask_end(self) -> None: ...
+    def cancel_end(self) -> None: ...
+    def end_now(self) -> None: ...
+    def say_question(self) -> None: ...
 
 
 class SessionVoice(QObject):
-    """Listens for the stage in view of one SessionView and carries out what is heard."""
+    """Listens for the stage in view of one session view and carries out what is heard."""
 
-    def __init__(self, view: SessionView, voice: VoiceControl) -> None:
-        super().__init__(view)
+    def __init__(self, view: SessionScreen, voice: VoiceControl, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.view, self.voice = view, voice
         self.pain: PainByVoice | None = None  # the pain check being answered, before or after
         self._pain_page: PainCheck | None = None
@@ -60,7 +92,7 @@ class SessionVoice(QObject):
         if page is view.running:
             if view.runner is None or view.runner.started_at is None:
                 return None  # not yet: a "pause" before the start would be undone by it
-            running = view.running
+            running: Any = view.running
             if running.confirm.isVisible():
                 return Asking.YES_NO
             if running.symptom.asking:
@@ -127,7 +159,7 @@ class SessionVoice(QObject):
                 self._say(_(REPLIES[Command.TREND]))
                 running.symptom.answered.emit(heard.trend)
             elif command is Command.REPEAT:
-                view._say_question()
+                view.say_question()
             return
         paused = view.runner.status().paused
         pausing = command is Command.PAUSE and not paused

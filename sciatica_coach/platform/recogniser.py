@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import math
 import os
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from sciatica_coach.core.voice import Asking, Heard, Vocabulary
 
@@ -30,7 +33,12 @@ START_FRAMES = 3  # a phrase starts when 3 of the last 5 frames are speech ...
 START_WINDOW = 5
 BEFORE_FRAMES = 10  # ... and keeps the 0.3 s before that (the first sound is often quiet)
 END_FRAMES = 12  # it ends after 0.36 s without speech
-LONGEST_COMMAND_S = 2.0  # anything longer is other talk, not a command: dropped without decoding
+LONGEST_COMMAND_S = 1.6  # anything longer is other talk, not a command: dropped without decoding
+VAD_MODE = 0  # PocketSphinx's voice-activity detector, 0 (lets most through) to 3 (the most strict)
+# Steady noise (a fan, traffic) is "speech" to that detector and would make one endless phrase: a frame counts
+# only when it is also this much louder than the noise floor, which follows the quietest recent frames.
+ABOVE_FLOOR_DB = 4.0
+FLOOR_RISE_DB_PER_S = 3.0  # how fast the floor follows the noise getting louder
 
 
 class ModelMissingError(RuntimeError):
@@ -46,17 +54,20 @@ class SpeechModel:
     dictionary: str  # a file
 
 
-def find_model(language: str = "en") -> SpeechModel:
+def find_model(language: str = "en", models: str | None = None) -> SpeechModel:
     """The model that recognises `language`; raises ModelMissingError when there is none here.
 
-    Only US English comes with PocketSphinx; no German model can be had from the package registries."""
+    `models` is the folder holding the models (PocketSphinx's own when None). Only US English comes with
+    PocketSphinx; no German model can be had from the package registries (docs/voice.md)."""
     if importlib.util.find_spec("pocketsphinx") is None:
         raise ModelMissingError("PocketSphinx is not installed")
     if language != "en":
         raise ModelMissingError(f"there is no recogniser model for '{language}'")
-    from pocketsphinx import get_model_path
+    if models is None:
+        from pocketsphinx import get_model_path
 
-    root = os.path.join(get_model_path(), "en-us")
+        models = get_model_path()
+    root = os.path.join(models, "en-us")
     model = SpeechModel("en", os.path.join(root, "en-us"), os.path.join(root, "cmudict-en-us.dict"))
     for path in (os.path.join(model.acoustic, "mdef"), model.dictionary):
         if not os.path.isfile(path):
@@ -81,7 +92,7 @@ class Phrase:
 class Segmenter:
     """Cuts a stream of sound into phrases with PocketSphinx's voice-activity detector."""
 
-    def __init__(self, vad_mode: int = 0) -> None:
+    def __init__(self, vad_mode: int = VAD_MODE) -> None:
         from pocketsphinx import Vad
 
         self._vad = Vad(vad_mode, SAMPLE_RATE, FRAME_S)
@@ -92,6 +103,8 @@ class Segmenter:
         self._recent: deque[bool] = deque(maxlen=START_WINDOW)
         self._phrase: list[bytes] | None = None
         self._quiet = 0
+        self._floor_db: float | None = None
+        self._rise_db = FLOOR_RISE_DB_PER_S * FRAME_S
 
     def feed(self, audio: bytes) -> Iterator[Phrase]:
         """Take more sound; yield each phrase that ended in it."""
@@ -111,9 +124,17 @@ class Segmenter:
         self._phrase = None
         self._quiet = 0
 
+    def _above_floor(self, frame: bytes) -> bool:
+        samples = np.frombuffer(frame, dtype="<i2").astype(np.float64)
+        level_db = 10 * math.log10(float(np.mean(samples**2)) + 1.0)
+        floor = self._floor_db
+        floor = level_db if floor is None or level_db < floor else floor + self._rise_db
+        self._floor_db = floor
+        return level_db >= floor + ABOVE_FLOOR_DB
+
     def _frame(self, frame: bytes) -> Phrase | None:
         self._frames_seen += 1
-        speech = bool(self._vad.is_speech(frame))
+        speech = bool(self._vad.is_speech(frame)) and self._above_floor(frame)
         self._recent.append(speech)
         if self._phrase is None:
             self._before.append(frame)
@@ -174,7 +195,7 @@ class Listening:
 
     def __init__(self, recogniser: Recogniser, asking: Asking = Asking.SESSION) -> None:
         self.recogniser = recogniser
-        self.segmenter = Segmenter()
+        self.segmenter = Segmenter(VAD_MODE)
         self.asking = asking
 
     def feed(self, audio: bytes) -> Iterator[Result]:

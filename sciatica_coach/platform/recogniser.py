@@ -34,6 +34,9 @@ START_WINDOW = 5
 BEFORE_FRAMES = 10  # ... and keeps the 0.3 s before that (the first sound is often quiet)
 END_FRAMES = 12  # it ends after 0.36 s without speech
 LONGEST_COMMAND_S = 1.6  # anything longer is other talk, not a command: dropped without decoding
+# A command is said on its own: a phrase that follows the one before after less quiet than this is part of
+# other talk (a sentence going on after a pause for breath) and is dropped without decoding.
+QUIET_BEFORE_COMMAND_S = 0.6
 VAD_MODE = 0  # PocketSphinx's voice-activity detector, 0 (lets most through) to 3 (the most strict)
 # Steady noise (a fan, traffic) is "speech" to that detector and would make one endless phrase: a frame counts
 # only when it is also this much louder than the noise floor, which follows the quietest recent frames.
@@ -83,6 +86,7 @@ class Phrase:
 
     audio: bytes
     end_s: float
+    quiet_before_s: float = float("inf")  # how long it was quiet before it began (since the last phrase)
 
     @property
     def seconds(self) -> float:
@@ -104,6 +108,8 @@ class Segmenter:
         self._phrase: list[bytes] | None = None
         self._quiet = 0
         self._floor_db: float | None = None
+        self._last_speech = -(10**9)  # the frame where the phrase before ended (none yet: long ago)
+        self._began = 0
         self._rise_db = FLOOR_RISE_DB_PER_S * FRAME_S
 
     def feed(self, audio: bytes) -> Iterator[Phrase]:
@@ -139,6 +145,7 @@ class Segmenter:
         if self._phrase is None:
             self._before.append(frame)
             if sum(self._recent) >= START_FRAMES:
+                self._began = self._frames_seen - len(self._before)
                 self._phrase, self._quiet = list(self._before), 0
                 self._before.clear()
             return None
@@ -148,7 +155,9 @@ class Segmenter:
             return None
         audio, self._phrase = b"".join(self._phrase), None
         self._recent.clear()
-        return Phrase(audio, self._frames_seen * FRAME_S)
+        quiet_before_s = max(0, self._began - self._last_speech) * FRAME_S
+        self._last_speech = self._frames_seen - END_FRAMES
+        return Phrase(audio, self._frames_seen * FRAME_S, quiet_before_s)
 
 
 class Recogniser:
@@ -201,7 +210,7 @@ class Listening:
     def feed(self, audio: bytes) -> Iterator[Result]:
         for phrase in self.segmenter.feed(audio):
             heard = None
-            if phrase.seconds <= LONGEST_COMMAND_S:
+            if phrase.seconds <= LONGEST_COMMAND_S and phrase.quiet_before_s >= QUIET_BEFORE_COMMAND_S:
                 heard = self.recogniser.decode(phrase.audio, self.asking)
             yield Result(heard, phrase.end_s, phrase.seconds, self.asking)
 

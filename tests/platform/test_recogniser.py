@@ -178,3 +178,15 @@ def test_commands_in_loud_steady_noise_are_still_cut_out(sound: SpokenSound, rec
     results = feed(Listening(recogniser, Asking.SESSION), pcm)
     assert max(result.seconds for result in results) <= LONGEST_COMMAND_S
     assert len(words(results)) >= 2
+
+
+def test_a_command_word_straight_after_talk_is_not_taken(sound: SpokenSound, recogniser: Recogniser) -> None:
+    """ "Pause" a breath after a sentence is part of the talk; said after a real pause it is a command."""
+    talk, command = (
+        sound.say("I walked to the shops on Tuesday and back again", RELIABLE),
+        sound.say("pause", RELIABLE),
+    )
+    for gap_s, expected in ((0.4, []), (1.5, ["pause"])):
+        made = stream([np.concatenate([talk, silence(gap_s), command])])
+        pcm = with_noise(made.pcm, sound.noise(made.seconds, seed=6), made.level, QUIET_ROOM_SNR_DB)
+        assert words(feed(Listening(recogniser, Asking.SESSION), pcm)) == expected, gap_s

@@ -4,9 +4,10 @@ No Qt here, and no microphone: `Listening` takes bytes from any source (the micr
 worker, a WAV file in tests and the benchmark) and gives back what was said, phrase by phrase. Nothing is
 stored or sent anywhere: sound lives in memory for the length of one phrase.
 
-How: a voice-activity detector cuts the sound into phrases (`Segmenter`); a phrase that is too long to be a
-command is other talk and is dropped unheard; a short one is decoded against a grammar of exactly the phrases
-the screen listens for (core.voice), and kept only when the decoder reached the end of one of them.
+How: a voice-activity detector, together with a noise floor, cuts the sound into phrases (`Segmenter`); a
+phrase that is too long to be a command, or that follows the one before without a real pause, is other talk
+and is dropped unheard; the rest is decoded against a grammar of exactly the phrases the screen listens for
+(core.voice), and kept only when the decoder reached the end of one of them. Figures: docs/voice.md.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ from sciatica_coach.platform.locale_support import (
 )
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.theme import fit_button_text
-from sciatica_coach.views.widgets import ButtonRows, label, narrow_form
+from sciatica_coach.views.widgets import ButtonRows, card_layout, label, narrow_form
 
 log = logging.getLogger(__name__)
 
@@ -95,13 +95,7 @@ class SittingBreaksSection(QFrame):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setProperty("role", "card")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(22, 18, 22, 18)
-        layout.setSpacing(10)
-        heading = label(_("Sitting breaks"), "big")
-        heading.setAccessibleName(heading.text())
-        layout.addWidget(heading)
+        layout = card_layout(self, _("Sitting breaks"))
         layout.addWidget(
             label(
                 _(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QHideEvent
-from PySide6.QtWidgets import QCheckBox, QFrame, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QFrame, QPushButton, QWidget
 
 from sciatica_coach import i18n
 from sciatica_coach.core.voice import Asking, Command, Heard, Vocabulary, vocabulary_for
@@ -24,7 +24,7 @@ from sciatica_coach.i18n import _
 from sciatica_coach.platform.locale_support import app_locale
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.theme import fit_button_text
-from sciatica_coach.views.widgets import label
+from sciatica_coach.views.widgets import card_layout, label
 
 if TYPE_CHECKING:  # the service is imported when voice commands are first used (AppContext.voice)
     from sciatica_coach.services.voice_control import VoiceControl
@@ -94,13 +94,7 @@ class VoiceCommandsSection(QFrame):
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setProperty("role", "card")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(22, 18, 22, 18)
-        layout.setSpacing(10)
-        heading = label(_("Voice commands"), "big")
-        heading.setAccessibleName(heading.text())
-        layout.addWidget(heading)
+        layout = card_layout(self, _("Voice commands"))
         layout.addWidget(
             label(
                 _(

@@ -39,15 +39,20 @@ def label(text: str, role: str | None = None, *, wrap: bool = True) -> QLabel:
 
 def card(title: str | None = None) -> tuple[QFrame, QVBoxLayout]:
     frame = QFrame()
-    frame.setProperty("role", "card")
-    layout = QVBoxLayout(frame)
+    return frame, card_layout(frame, title)
+
+
+def card_layout(widget: QWidget, title: str | None = None) -> QVBoxLayout:
+    """Make `widget` a card (the theme's rounded panel) with its heading; returns the layout to fill."""
+    widget.setProperty("role", "card")
+    layout = QVBoxLayout(widget)
     layout.setContentsMargins(22, 18, 22, 18)
     layout.setSpacing(10)
     if title:
         heading = label(title, "big")
         heading.setAccessibleName(title)
         layout.addWidget(heading)
-    return frame, layout
+    return layout
 
 
 def narrow_form() -> QFormLayout:

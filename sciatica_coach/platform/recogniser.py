@@ -12,16 +12,16 @@ and is dropped unheard; the rest is decoded against a grammar of exactly the phr
 
 from __future__ import annotations
 
+import array
 import importlib.util
 import logging
 import math
 import os
+import sys
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-
-import numpy as np
 
 from sciatica_coach.core.voice import Asking, Heard, Vocabulary
 
@@ -132,8 +132,10 @@ class Segmenter:
         self._quiet = 0
 
     def _above_floor(self, frame: bytes) -> bool:
-        samples = np.frombuffer(frame, dtype="<i2").astype(np.float64)
-        level_db = 10 * math.log10(float(np.mean(samples**2)) + 1.0)
+        samples = array.array("h", frame)  # 16-bit little-endian (numpy is left out: not needed at start)
+        if sys.byteorder == "big":
+            samples.byteswap()
+        level_db = 10 * math.log10(sum(x * x for x in samples) / max(1, len(samples)) + 1.0)
         floor = self._floor_db
         floor = level_db if floor is None or level_db < floor else floor + self._rise_db
         self._floor_db = floor

@@ -70,5 +70,16 @@ def main(argv: Sequence[str]) -> int:
         "heard": [result.heard.words if result.heard else None for result in results],
         "phrases_s": [round(result.seconds, 2) for result in results],
     }
+    # The same frozen run also proves numpy loads (the Progress charts need it): a stripped copy of the
+    # OpenBLAS that numpy's wheel vendors did not, and nothing else in the smoke test imports numpy.
+    try:
+        import numpy
+
+        report["numpy"] = numpy.__version__
+    except ImportError as err:
+        report["numpy"] = None
+        report["problem"] = f"numpy does not load: {str(err).strip().splitlines()[-1]}"
+        print(json.dumps(report))
+        return 1
     print(json.dumps(report))
     return 0

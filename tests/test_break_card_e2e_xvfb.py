@@ -216,15 +216,29 @@ def desktop(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Desktop]
         desk = Desktop(desktop_env, tmp_path)
         try:
             if request.param == "openbox":
-                wm = subprocess.Popen(
-                    ["openbox", "--sm-disable"], env=desktop_env,
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
-                )  # fmt: skip
-                desk.started.append(wm)
-                desk.wait_for(lambda: _wm_running(desktop_env), "openbox to manage the screen")
+                _start_openbox(desk, desktop_env)
             yield desk
         finally:
             desk.stop_all()
+
+
+def _start_openbox(desk: Desktop, env: dict[str, str]) -> None:
+    """Start openbox and wait until it manages the screen; once more if it ended at once (seen once in CI
+    under load, with nothing said: its errors now go where a failure shows them)."""
+    for attempt in range(2):
+        with (desk.work / f"openbox-{attempt}.err").open("w") as errors:
+            wm = subprocess.Popen(
+                ["openbox", "--sm-disable"], env=env, stdout=subprocess.DEVNULL, stderr=errors, text=True
+            )
+        desk.started.append(wm)
+        deadline = time.monotonic() + WAIT_S
+        while time.monotonic() < deadline and wm.poll() is None:
+            if _wm_running(env):
+                return
+            time.sleep(POLL_S)
+        if wm.poll() is None:
+            break  # running but not managing the screen: starting it again would not help
+    desk.wait_for(lambda: _wm_running(env), "openbox to manage the screen")
 
 
 def _wm_running(env: dict[str, str]) -> bool:

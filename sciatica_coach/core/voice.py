@@ -6,7 +6,7 @@ means nothing while a pain number is asked for, and a number means nothing while
 it accurate and keeps other talk in the room from turning into commands.
 
 `PainByVoice` walks a person through the pain check by voice (back, leg, how far down, new numbness), and
-asks for a yes before it sends the answers; `Confirm` does the same for final commands ("End").
+asks for a yes before it sends the answers. "End" is asked again by the session itself (views.session_voice).
 """
 
 from __future__ import annotations
@@ -222,22 +222,6 @@ class PainByVoice:
         return PainReport(
             back=self.back, leg=self.leg, reach=self.reach, new_numbness_or_weakness=bool(self.numbness)
         )
-
-
-class Confirm:
-    """A final command ("End") waits for a spoken yes or no; anything else leaves it waiting."""
-
-    def __init__(self, command: Command) -> None:
-        self.command = command
-        self.answer: bool | None = None
-
-    def hear(self, heard: Heard) -> bool | None:
-        if heard.command in (Command.YES, Command.NO):
-            self.answer = heard.command is Command.YES
-        return self.answer
-
-
-FINAL_COMMANDS = frozenset({Command.END})  # asked again before they are carried out
 
 
 # ---- what the app says back -------------------------------------------------------------------------------

@@ -11,10 +11,8 @@ from hypothesis import strategies as st
 from sciatica_coach.core.model import LegReach, PainReport, SymptomChange
 from sciatica_coach.core.voice import (
     ENGLISH,
-    FINAL_COMMANDS,
     Asking,
     Command,
-    Confirm,
     Heard,
     PainByVoice,
     PainStep,
@@ -60,7 +58,6 @@ def test_the_issue_s_phrases_mean_what_they_say() -> None:
     assert [heard(n).number for n in ("zero", "five", "ten")] == [0, 5, 10]
     assert heard("calf").reach is LegReach.CALF
     assert heard("down").trend is SymptomChange.DOWN
-    assert {Command.END} == FINAL_COMMANDS
 
 
 @pytest.mark.parametrize("spoken", ["  Go   ON ", "go on", "GO ON"])
@@ -162,11 +159,3 @@ def test_pain_by_voice_never_reports_before_a_yes_at_confirm(steps: list[Heard |
         # each question listens only for its own kind of answer
         if check.asking is not None:
             assert check.asking in (Asking.NUMBER, Asking.REACH, Asking.YES_NO)
-
-
-def test_confirm_waits_for_yes_or_no() -> None:
-    confirm = Confirm(Command.END)
-    assert confirm.hear(heard("next")) is None
-    assert confirm.hear(heard("five")) is None
-    assert confirm.hear(heard("yes")) is True
-    assert Confirm(Command.END).hear(heard("no")) is False

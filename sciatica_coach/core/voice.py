@@ -11,7 +11,7 @@ asks for a yes before it sends the answers. "End" is asked again by the session 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from sciatica_coach.core.model import LegReach, PainReport, SymptomChange
@@ -66,6 +66,9 @@ class Vocabulary:
 
     language: str  # "en"
     phrases: dict[str, Heard]
+    # Ways of saying a word that the recogniser's dictionary lacks, in its model's phone set: the word, then
+    # each way, phones separated by spaces.
+    pronunciations: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def listens_for(self, asking: Asking) -> tuple[str, ...]:
         """The phrases recognised while `asking` is on screen, in a stable order."""
@@ -122,6 +125,9 @@ ENGLISH = Vocabulary(
         "calf": Heard(Command.REACH, "calf", reach=LegReach.CALF),
         "foot": Heard(Command.REACH, "foot", reach=LegReach.FOOT),
     },
+    # PocketSphinx's dictionary is American: "calf" as said in Britain (with the vowel of "father") was heard
+    # as "thigh" by the British voices.
+    pronunciations={"calf": ("K AA F",)},
 )
 VOCABULARIES = {"en": ENGLISH}  # no German recogniser model can be had yet: see docs/voice.md
 

@@ -172,9 +172,19 @@ class Recogniser:
         self.vocabulary = vocabulary
         config = Config(hmm=model.acoustic, dict=model.dictionary, lm=None, loglevel="FATAL", topn=16)
         self._decoder: Any = Decoder(config)
+        for word, ways in vocabulary.pronunciations.items():
+            for phones in ways:
+                self._add_way(word, phones)
         for asking in Asking:
             self._decoder.add_jsgf_string(asking.value, vocabulary.grammar(asking))
         self._active: Asking | None = None
+
+    def _add_way(self, word: str, phones: str) -> None:
+        """One more way of saying `word`, as the dictionary's next alternative ("calf(2)")."""
+        number = 2
+        while self._decoder.lookup_word(f"{word}({number})") is not None:
+            number += 1
+        self._decoder.add_word(f"{word}({number})", phones, False)
 
     def decode(self, audio: bytes, asking: Asking) -> Heard | None:
         """What the phrase says among those listened for while `asking`; None when it is none of them."""

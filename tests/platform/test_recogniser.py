@@ -8,6 +8,7 @@ rate measured there, so it still fails when recognition gets much worse."""
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import shutil
 from collections.abc import Iterable
@@ -27,7 +28,7 @@ from sciatica_coach.platform.recogniser import (
     Result,
     find_model,
 )
-from tests.voice_audio import SpokenSound, espeak, require_tools, silence, stream, with_noise
+from tests.voice_audio import SpokenSound, Voice, espeak, require_tools, silence, stream, with_noise
 
 RELIABLE = espeak("en-us", 140)
 HARDER = espeak("en-gb-scotland+m3", 190)
@@ -88,6 +89,24 @@ def test_a_whole_screen_in_noise_by_a_harder_voice(
     assert right >= 0.6 * len(phrases), heard
     assert len(heard) <= len(phrases)
     assert set(heard) <= set(phrases)
+
+
+@pytest.mark.parametrize("voice", [espeak("en-gb-x-gbcwmd", 140), espeak("en-gb-x-gbcwmd", 165)])
+def test_calf_said_the_british_way_is_heard(sound: SpokenSound, recogniser: Recogniser, voice: Voice) -> None:
+    """The dictionary says "calf" the American way only; these voices say it as in "father" and were heard as
+    "thigh" without the vocabulary's extra way of saying it."""
+    made = stream([sound.say("calf", voice)])
+    pcm = with_noise(made.pcm, sound.noise(made.seconds), made.level, QUIET_ROOM_SNR_DB)
+    assert words(feed(Listening(recogniser, Asking.REACH), pcm)) == ["calf"]
+
+
+def test_an_extra_way_of_saying_a_word_keeps_the_dictionary_s_own() -> None:
+    """ "zero" has two ways in the dictionary already: a third is added after them, none is replaced."""
+    vocabulary = dataclasses.replace(ENGLISH, pronunciations={"zero": ("Z EH R OW",), "calf": ("K AA F",)})
+    decoder = Recogniser(find_model(), vocabulary)._decoder
+    ways = [decoder.lookup_word(f"zero({n})") for n in (2, 3)]
+    assert [decoder.lookup_word("zero"), *ways] == ["Z IH R OW", "Z IY R OW", "Z EH R OW"]
+    assert decoder.lookup_word("calf(2)") == "K AA F"
 
 
 def test_long_talk_is_dropped_unheard(sound: SpokenSound, recogniser: Recogniser) -> None:

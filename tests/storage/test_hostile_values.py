@@ -221,7 +221,15 @@ def _moment(v: object) -> bool:
 
 
 # What the app can use for each setting, written out independently of the code under test.
-FLAGS = {"sound_on", "voice_on", "voice_commands_on", "told_about_tray", "count_reps_aloud", "halfway_cue", "sitting_breaks_on"}
+FLAGS = {
+    "sound_on",
+    "voice_on",
+    "voice_commands_on",
+    "told_about_tray",
+    "count_reps_aloud",
+    "halfway_cue",
+    "sitting_breaks_on",
+}
 NUMBERS = {
     "text_scale",
     "volume",

@@ -122,12 +122,15 @@ class TorsoShape:
     hip: Point
     shoulder: Point
     bulge: Point  # how the curve's middle moves off the straight hip-shoulder line (screen units)
+    accent: bool = False
+    accent_pelvis: bool = False
 
 
 @dataclass(frozen=True)
 class HeadShape:
     shoulder: Point
     angle_deg: float  # the neck's direction (0 = right, 90 = up)
+    accent: bool = False
 
 
 @dataclass
@@ -165,7 +168,7 @@ class Drawing:
         """A thick curved stroke from hip to shoulder; bulge moves the curve's middle (screen units).
 
         accent_pelvis paints the lower 40% (the pelvis and low back) in the accent colour."""
-        self.torsos.append(TorsoShape(hip, shoulder, bulge))
+        self.torsos.append(TorsoShape(hip, shoulder, bulge, accent, accent_pelvis))
         mid = lerp(hip, shoulder, 0.5)
         control = (mid[0] + 2 * bulge[0], mid[1] + 2 * bulge[1])  # a quadratic reaches half its control
         width = fmt(TORSO_W)
@@ -185,7 +188,7 @@ class Drawing:
 
     def head(self, shoulder: Point, angle_deg: float, *, accent: bool = False) -> Point:
         """Neck and head from the shoulder at angle_deg; returns the head's centre."""
-        self.heads.append(HeadShape(shoulder, angle_deg))
+        self.heads.append(HeadShape(shoulder, angle_deg, accent))
         centre = polar(shoulder, angle_deg, NECK)
         colour = ACCENT if accent else INK
         self.body.append(

@@ -1,0 +1,154 @@
+"""The exercise figure between its two poses: every in-between pose made by turning joints, not by morphing
+shapes. Qt-free: it builds a `Drawing` (illustration_sources) that the illustration widget paints like any
+other.
+
+`between(start, hold, t)` takes the two drawings of an exercise (as the pose source draws them) and the share
+of the way from the start pose (t = 0) to the hold pose (t = 1), from core.motion. Each limb is its chain of
+bones: the root joint moves in a straight line (or with the hip or shoulder it hangs from), the first bone
+turns through the smaller angle from its start direction to its hold direction, each joint after it bends
+steadily from its start bend to its hold bend, and every bone keeps its length (or, drawn end-on in one
+pose, changes it steadily). So an in-between joint angle always lies
+between the two poses' angles, and a knee that is fine in both poses is fine in between. Limbs hang from the
+torso: a limb whose root is the hip or shoulder in both poses goes where the moving hip or shoulder goes. A
+hand or foot that rests in the same place in both poses (the hands of a press-up, the feet of a bridge)
+stays planted, and the elbow or knee bends to reach it.
+
+Two drawings can be blended when they show the same body parts in the same order (`can_blend`); the props
+(ball, chair, mat) must not change between the poses. Otherwise the figure shows the nearer pose. The
+arrows and marks belong to the still poses and show only there.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from sciatica_coach.views.illustration_sources import (
+    Drawing,
+    HeadShape,
+    LimbShape,
+    Point,
+    TorsoShape,
+    angle_of,
+    distance,
+    lerp,
+    polar,
+    two_bone,
+)
+
+SAME_JOINT = 1.0  # canvas units: a limb's root this close to the hip or shoulder hangs from it
+PLANTED = 2.0  # canvas units: a hand or foot this close to where it is in the other pose stays put
+
+
+def can_blend(start: Drawing, hold: Drawing) -> bool:
+    """Whether the two poses show the same body parts, in the same order, with the same props."""
+    return (
+        [(len(limb.points), limb.far) for limb in start.limbs]
+        == [(len(limb.points), limb.far) for limb in hold.limbs]
+        and len(start.torsos) == len(hold.torsos)
+        and len(start.heads) == len(hold.heads)
+        and start.props == hold.props
+    )
+
+
+def turn(a_deg: float, b_deg: float, t: float) -> float:
+    """The direction `t` of the way from a to b, turning through the smaller angle."""
+    delta = (b_deg - a_deg + 180.0) % 360.0 - 180.0
+    return a_deg + delta * t
+
+
+def chain(points: Sequence[Point], other: Sequence[Point], t: float, root: Point) -> tuple[Point, ...]:
+    """A chain of bones from `root`: the first bone turns `t` of the way from its direction in `points` to
+    that in `other` (the smaller way round), and each joint after it bends `t` of the way from its bend in
+    `points` to its bend in `other`, so no joint ever bends past either pose. A bone drawn shorter in one pose
+    (seen end-on) changes its length steadily between the two."""
+    direction = turn(angle_of(points[0], points[1]), angle_of(other[0], other[1]), t)
+    turns = [0.0] + [a + (b - a) * t for a, b in zip(bends(points), bends(other), strict=True)]
+    joints = [root]
+    for index, bend in enumerate(turns):
+        direction += bend
+        length = _mix(distance(points[index], points[index + 1]), distance(other[index], other[index + 1]), t)
+        joints.append(polar(joints[-1], direction, length))
+    return tuple(joints)
+
+
+def _mix(a: float, b: float, t: float) -> float:
+    return a + (b - a) * t
+
+
+def bends(points: Sequence[Point]) -> list[float]:
+    """The bend at each inner joint of a chain, in degrees (0 = straight, -180..180), signed by its way."""
+    return [
+        (angle_of(points[i], points[i + 1]) - angle_of(points[i - 1], points[i]) + 180.0) % 360.0 - 180.0
+        for i in range(1, len(points) - 1)
+    ]
+
+
+def _torso(a: TorsoShape, b: TorsoShape, t: float) -> TorsoShape:
+    hip = lerp(a.hip, b.hip, t)
+    _, shoulder = chain((a.hip, a.shoulder), (b.hip, b.shoulder), t, hip)
+    moving = a if t < 0.5 else b
+    return TorsoShape(hip, shoulder, lerp(a.bulge, b.bulge, t), moving.accent, moving.accent_pelvis)
+
+
+def _root(a: Point, b: Point, t: float, joints: Sequence[tuple[Point, Point, Point]]) -> Point:
+    """Where a limb's root goes: with the hip or shoulder it hangs from in both poses, or in a straight line."""
+    for start_joint, hold_joint, now in joints:
+        if distance(a, start_joint) <= SAME_JOINT and distance(b, hold_joint) <= SAME_JOINT:
+            return now
+    return lerp(a, b, t)
+
+
+def between(start: Drawing, hold: Drawing, t: float) -> Drawing:
+    """The pose `t` of the way from `start` to `hold` (0 and 1 give the drawings themselves)."""
+    if t <= 0.0 or (not can_blend(start, hold) and t < 0.5):
+        return start
+    if t >= 1.0 or not can_blend(start, hold):
+        return hold
+    drawing = Drawing(hold.title)
+    drawing.props = list(start.props)
+    joints: list[tuple[Point, Point, Point]] = []
+    for a, b in zip(start.torsos, hold.torsos, strict=True):
+        torso = _torso(a, b, t)
+        drawing.torso(
+            torso.hip, torso.shoulder, torso.bulge, accent=torso.accent, accent_pelvis=torso.accent_pelvis
+        )
+        joints += [(a.hip, b.hip, torso.hip), (a.shoulder, b.shoulder, torso.shoulder)]
+    for a_head, b_head in zip(start.heads, hold.heads, strict=True):
+        shoulder = _root(a_head.shoulder, b_head.shoulder, t, joints)
+        head = HeadShape(shoulder, turn(a_head.angle_deg, b_head.angle_deg, t), b_head.accent)
+        drawing.head(head.shoulder, head.angle_deg, accent=head.accent)
+    for a_limb, b_limb in zip(start.limbs, hold.limbs, strict=True):
+        root = _root(a_limb.points[0], b_limb.points[0], t, joints)
+        points = chain(a_limb.points, b_limb.points, t, root)
+        points = planted(a_limb.points, b_limb.points, points)
+        drawing.limb(points, far=b_limb.far, accent=a_limb.accent or b_limb.accent)
+    return drawing
+
+
+def planted(a: Sequence[Point], b: Sequence[Point], points: tuple[Point, ...]) -> tuple[Point, ...]:
+    """A hand (the wrist) or foot (the ankle) that rests in the same place in both poses stays there all
+    through the move: the elbow or knee is placed to reach it, bending the way it bends in `points`."""
+    end = 2  # the wrist of an arm, the ankle of a leg
+    if distance(a[end], b[end]) > PLANTED:
+        return points
+    first, second = distance(points[0], points[1]), distance(points[1], points[2])
+    fixed = lerp(a[end], b[end], 0.5)
+    options = [two_bone(points[0], fixed, first, second, bend) for bend in (1, -1)]
+    joint, reached = min(options, key=lambda option: distance(option[0], points[1]))
+    toe = tuple(
+        polar(reached, angle_of(points[2], points[3]), distance(points[2], points[3])) for _ in points[3:]
+    )
+    return (points[0], joint, reached, *toe)
+
+
+def limb_angles(limb: LimbShape) -> list[float]:
+    """The bend at each inner joint of a limb, in degrees (0 = straight), signed by the way it bends."""
+    return bends(limb.points)
+
+
+def lowest_point(drawing: Drawing) -> float:
+    """The lowest y any joint of the body reaches, counting the limbs' thickness (screen y points down)."""
+    ys = [y for limb in drawing.limbs for _, y in limb.points]
+    ys += [y for torso in drawing.torsos for y in (torso.hip[1], torso.shoulder[1])]
+    return max(ys) if ys else -math.inf

@@ -205,8 +205,10 @@ class Drawing:
         fill = f'fill="{INK}" fill-opacity="{PROP_FILL_OPACITY}"' if filled else 'fill="none"'
         return f'{fill} stroke="{INK}" stroke-opacity="{PROP_STROKE_OPACITY}" stroke-width="{fmt(width)}"'
 
-    def ball(self, centre_x: float, *, r: float = BALL_R) -> Point:
-        cy = GROUND - r - PROP_W / 2
+    def ball(self, centre_x: float, *, centre_y: float | None = None) -> Point:
+        """The one exercise ball (BALL_R), resting on the floor unless centre_y lifts it (held against a wall)."""
+        r = BALL_R
+        cy = GROUND - r - PROP_W / 2 if centre_y is None else centre_y
         self.props.append(f'<circle cx="{fmt(centre_x)}" cy="{fmt(cy)}" r="{fmt(r)}" {self.prop_style()}/>')
         # one seam line so it reads as a ball, not a plate
         a, b = polar((centre_x, cy), 200, r * 0.62), polar((centre_x, cy), 340, r * 0.62)
@@ -687,7 +689,6 @@ def dead_bug(hold: bool) -> Drawing:
 
 # Sitting on the ball, facing left.
 SIT_BALL_X = 236.0
-SIT_BALL_R = 37.0
 
 
 TUCK = "tuck"  # the pelvis tucked under, low back rounded: the ball rolls forward
@@ -703,8 +704,8 @@ def on_ball(
     leg_accent: bool = False,
 ) -> None:
     roll = {TUCK: -6.0, ARCH: 6.0}.get(pelvis, 0.0)
-    ball = d.ball(SIT_BALL_X + roll, r=SIT_BALL_R)
-    hip: Point = (SIT_BALL_X + roll / 3, ball[1] - SIT_BALL_R - TORSO_W / 2 + 4)
+    ball = d.ball(SIT_BALL_X + roll)
+    hip: Point = (SIT_BALL_X + roll / 3, ball[1] - BALL_R - TORSO_W / 2 + 4)
     if pelvis == TUCK:
         shoulder = polar(hip, 98, TORSO - 2)
         d.torso(hip, shoulder, (6.0, 0.0), accent_pelvis=True)
@@ -752,52 +753,116 @@ def ball_marching(hold: bool) -> Drawing:
     return d
 
 
+CALF_ON_BALL = BALL_R + PROP_W / 2 + LIMB_W / 2  # from the ball's centre to a shin lying on it
+BALL_BRIDGE_X = 318.0
+BALL_BRIDGE_CALF_AT = 0.75  # where along the shin (from the knee) it rests on the ball: near the heel
+
+
+def calf_on_ball(hip: Point, ball: Point) -> list[Point] | None:
+    """A leg from hip whose shin lies on top of the ball (tangent to it), touching at about mid-calf.
+
+    Tries every touching point over the top of the ball and keeps the one whose contact is nearest
+    BALL_BRIDGE_CALF_AT of the shin; None if the thigh cannot reach."""
+    best: tuple[float, list[Point]] | None = None
+    for tenth in range(300, 1500):
+        at_deg = tenth / 10
+        touch = polar(ball, at_deg, CALF_ON_BALL)
+        a = math.radians(at_deg)
+        down_shin = (math.sin(a), math.cos(a))  # the tangent there, pointing away from the body
+        w = (touch[0] - hip[0], touch[1] - hip[1])
+        wu = w[0] * down_shin[0] + w[1] * down_shin[1]
+        disc = wu * wu - (w[0] ** 2 + w[1] ** 2) + THIGH**2
+        if disc < 0:
+            continue
+        for s_knee in (wu - math.sqrt(disc), wu + math.sqrt(disc)):
+            if not 0.25 * SHIN <= s_knee <= 0.9 * SHIN:
+                continue
+            knee = (touch[0] - s_knee * down_shin[0], touch[1] - s_knee * down_shin[1])
+            if knee[1] > hip[1]:
+                continue  # the knee never drops below the hip here
+            ankle = (knee[0] + SHIN * down_shin[0], knee[1] + SHIN * down_shin[1])
+            toe = polar(ankle, angle_of(knee, ankle) + 80, FOOT)
+            err = abs(s_knee - BALL_BRIDGE_CALF_AT * SHIN)
+            if best is None or err < best[0]:
+                best = (err, [hip, knee, ankle, toe])
+    return None if best is None else best[1]
+
+
 def ball_bridge(hold: bool) -> Drawing:
+    """The calves rest on top of the ball in both drawings; in the hold the hips lift until shoulder, hip
+    and knee make one line (the back level, not arched)."""
     d = Drawing(f"Bridge with calves on the ball: {'hold' if hold else 'start'}")
-    ball = d.ball(318)
-    calf_rest = polar(ball, 112, BALL_R + LIMB_W / 2 + PROP_W / 2)
+    ball = d.ball(BALL_BRIDGE_X)
     shoulder = SUPINE_SHOULDER
     if hold:
-        hip = polar(shoulder, 20, TORSO)
-        ankle_target = polar(ball, 70, BALL_R + LIMB_W / 2 + PROP_W / 2)
-        limb = leg(hip, ankle_target, -1, 75)
+        found: tuple[float, Point, list[Point]] | None = None
+        for tenth in range(0, 400):
+            hip = polar(shoulder, tenth / 10, TORSO)
+            limb = calf_on_ball(hip, ball)
+            if limb is None:
+                continue
+            err = abs(angle_of(shoulder, hip) - angle_of(hip, limb[1]))
+            if found is None or err < found[0]:
+                found = (err, hip, limb)
+        assert found is not None
+        _err, hip, leg_points = found
         d.torso(hip, shoulder, accent_pelvis=True)
         d.arrow((hip[0], hip[1] - 16), (hip[0] - 2, hip[1] - 32), (hip[0], hip[1] - 50), head=12)
     else:
         hip = SUPINE_HIP
-        limb = leg(hip, polar(calf_rest, 10, 26), -1, 70)
+        start_leg = calf_on_ball(hip, ball)
+        assert start_leg is not None
+        leg_points = start_leg
         d.torso(hip, shoulder, (10.0, 0.0), accent_pelvis=True)
     d.head(shoulder, SUPINE_HEAD_DEG)
     d.limb(arm(shoulder, (shoulder[0] + 2 * TORSO, LYING_LIMB_Y), -1))  # straight along the floor
-    d.limb(limb)
+    d.limb(leg_points)
     return d
 
 
+WALL_SQUAT_WALL_X = 318.0
+WALL_SQUAT_FEET_FORWARD = 36.0  # the ankles this far in front of the hips ("walk your feet forward")
+WALL_SQUAT_START_KNEE_DEG = 172.0  # standing, knees soft
+WALL_SQUAT_HOLD_KNEE_DEG = 140.0  # "bend your knees a little": about 40 degrees of bend, never 90
+WALL_SQUAT_LEAN_DEG = 92.0  # the torso's angle from the floor, upright against the ball
+WALL_SQUAT_BALL_AT = 0.35  # where along the back (from the hip) the ball sits when standing
+
+
+def hip_height_for_knee(knee_deg: float, forward: float) -> float:
+    """How high the hip is above the ankle when the knee is at knee_deg and the ankle `forward` ahead."""
+    reach = math.sqrt(THIGH**2 + SHIN**2 - 2 * THIGH * SHIN * math.cos(math.radians(knee_deg)))
+    return math.sqrt(reach**2 - forward**2)
+
+
 def ball_wall_squat(hold: bool) -> Drawing:
+    """The ball sits between the low back and the wall, touching both; the feet stay put while the knees bend
+    a little and the back rolls down the ball (which rolls half as far, as a ball between two surfaces does)."""
     d = Drawing(f"Wall squat with a ball: {'hold' if hold else 'start'}")
-    wall_x = 290.0
-    d.wall(wall_x)
-    r = 34.0
-    if hold:
-        # thighs near level, shins upright: the knees stay behind the toes
-        hip = (wall_x - 2 * r - 14, GROUND - SHIN - 16)
-        ankle = flat_foot_ankle(hip[0] - THIGH + 4)
-    else:
-        ankle = flat_foot_ankle(wall_x - 2 * r - 30)
-        hip = (ankle[0] + 2, ankle[1] - math.sqrt((THIGH + SHIN - 0.5) ** 2 - 4))
-    limb = leg(hip, ankle, -1, 180)
-    shoulder = polar(hip, 93, TORSO)
-    # the ball sits between the low back and the wall
-    back = lerp(hip, shoulder, 0.3)
-    centre = (wall_x - r - PROP_W / 2, back[1])
-    d.props.append(f'<circle cx="{fmt(centre[0])}" cy="{fmt(centre[1])}" r="{fmt(r)}" {d.prop_style()}/>')
-    d.torso(hip, shoulder, (2.0, 0.0))
+    d.wall(WALL_SQUAT_WALL_X)
+    ball_x = WALL_SQUAT_WALL_X - BALL_R - PROP_W / 2
+    back_to_ball = BALL_R + PROP_W / 2 + TORSO_W / 2
+    # the hip sits where an upright back touches the ball
+    lean = math.radians(WALL_SQUAT_LEAN_DEG)
+    hip_x = ball_x - back_to_ball / math.sin(lean) - WALL_SQUAT_BALL_AT * TORSO * math.cos(lean)
+    ankle_x = hip_x - WALL_SQUAT_FEET_FORWARD
+    ankle_y = flat_foot_ankle(ankle_x)[1]
+    standing_hip_y = ankle_y - hip_height_for_knee(WALL_SQUAT_START_KNEE_DEG, WALL_SQUAT_FEET_FORWARD)
+    hip_y = ankle_y - hip_height_for_knee(
+        WALL_SQUAT_HOLD_KNEE_DEG if hold else WALL_SQUAT_START_KNEE_DEG, WALL_SQUAT_FEET_FORWARD
+    )
+    hip = (hip_x, hip_y)
+    shoulder = polar(hip, WALL_SQUAT_LEAN_DEG, TORSO)
+    standing_touch = polar((hip_x, standing_hip_y), WALL_SQUAT_LEAN_DEG, WALL_SQUAT_BALL_AT * TORSO)
+    ball_y = standing_touch[1] + (hip_y - standing_hip_y) / 2
+    d.ball(ball_x, centre_y=ball_y)
+    limb = leg(hip, (ankle_x, ankle_y), -1, 180)
+    d.torso(hip, shoulder)
     d.head(shoulder, 92)
     d.limb(limb, accent=True)
     # arms reach forward a little, for balance
-    d.limb(arm(shoulder, polar(shoulder, 258 if not hold else 200, UPPER_ARM + FOREARM - 4), 1))
+    d.limb(arm(shoulder, polar(shoulder, 258 if not hold else 215, UPPER_ARM + FOREARM - 4), 1))
     if hold:
-        d.arrow((hip[0] - 26, hip[1] - 56), (hip[0] - 29, hip[1] - 34), (hip[0] - 26, hip[1] - 12), head=12)
+        d.arrow((hip[0] - 30, hip[1] - 52), (hip[0] - 33, hip[1] - 32), (hip[0] - 30, hip[1] - 12), head=12)
     return d
 
 

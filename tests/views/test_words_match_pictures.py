@@ -215,3 +215,64 @@ def test_a_movement_shows_each_direction_with_its_own_drawing() -> None:
     assert back.lines == ("Bend the knee back down as you look down.",)
     assert not mismatches(out.text, drawing_for(glide, out.pose))
     assert not mismatches(back.text, drawing_for(glide, back.pose))
+
+
+# --- the clinical review (issue 23, point 3): each drawing checked against what its words and the reviewer ask
+
+
+def balls(drawing: Drawing) -> list[tuple[Point, float]]:
+    """Every ball the drawing shows (a prop circle that carries a seam): (centre, radius)."""
+    found = []
+    for element in drawing.props:
+        match = re.match(r'<circle cx="([-\d.]+)" cy="([-\d.]+)" r="([-\d.]+)"', element)
+        if match:
+            found.append(((float(match[1]), float(match[2])), float(match[3])))
+    return found
+
+
+def distance_to_segment(p: Point, a: Point, b: Point) -> tuple[float, float]:
+    """The distance from p to the segment a-b, and where along it (0 at a, 1 at b) the nearest point lies."""
+    ab = (b[0] - a[0], b[1] - a[1])
+    t = ((p[0] - a[0]) * ab[0] + (p[1] - a[1]) * ab[1]) / (ab[0] ** 2 + ab[1] ** 2)
+    t = max(0.0, min(1.0, t))
+    nearest = (a[0] + t * ab[0], a[1] + t * ab[1])
+    return math.hypot(p[0] - nearest[0], p[1] - nearest[1]), t
+
+
+BALL_EXERCISES = ("ball-pelvic-tilt", "ball-marching", "ball-bridge", "ball-wall-squat")
+
+
+@pytest.mark.parametrize("exercise_id", BALL_EXERCISES)
+@pytest.mark.parametrize("hold", [False, True], ids=["start", "hold"])
+def test_every_ball_drawing_shows_the_one_ball_size(exercise_id: str, hold: bool) -> None:
+    shown = balls(src.POSES[exercise_id](hold))
+    assert len(shown) == 1
+    assert shown[0][1] == src.BALL_R
+
+
+@pytest.mark.parametrize("hold", [False, True], ids=["start", "hold"])
+def test_wall_squat_ball_touches_the_back(hold: bool) -> None:
+    drawing = src.POSES["ball-wall-squat"](hold)
+    (centre, radius), torso = balls(drawing)[0], drawing.torsos[0]
+    gap, along = distance_to_segment(centre, torso.hip, torso.shoulder)
+    touching = radius + src.PROP_W / 2 + src.TORSO_W / 2
+    assert abs(gap - touching) < 3, (gap, touching)
+    assert 0.1 < along < 0.7  # against the low and middle back, not past the hip or the shoulder
+
+
+def test_wall_squat_hold_is_a_small_knee_bend() -> None:
+    """'Bend your knees a little', 'Only a small knee bend': about 40 degrees of bend, far from a 90-degree squat."""
+    hold = Figure(src.POSES["ball-wall-squat"](True))
+    assert 125 <= hold.knee_angle() <= 155
+    start = Figure(src.POSES["ball-wall-squat"](False))
+    assert start.knee_angle() > 160  # standing
+
+
+@pytest.mark.parametrize("hold", [False, True], ids=["start", "hold"])
+def test_ball_bridge_calves_rest_on_the_ball(hold: bool) -> None:
+    drawing = src.POSES["ball-bridge"](hold)
+    (centre, radius) = balls(drawing)[0]
+    _hip, knee, ankle, _toe = Figure(drawing).moving_leg.points
+    gap, along = distance_to_segment(centre, knee, ankle)
+    assert abs(gap - (radius + src.PROP_W / 2 + src.LIMB_W / 2)) < 2, gap
+    assert 0.3 < along < 0.95  # the calf, not the knee or the foot

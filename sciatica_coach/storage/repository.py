@@ -68,6 +68,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "get_ready_s": 15,  # seconds to get into position before the first exercise of a session (5-60)
     "count_reps_aloud": False,  # the voice says which repetition a hold is ("Three of ten")
     "halfway_cue": False,  # the voice says "Halfway" in the middle of a long hold
+    "still_pictures": False,  # reduced motion: the exercise figure never moves, two still pictures instead
     "affected_side": None,  # which leg has the sciatica: "left" | "right" | "both" | None (not said yet)
     "usually_up_by": None,  # "HH:MM", the person's usual time of getting up; None: not said
     "sitting_breaks_on": False,  # sitting breaks (core/sitting.py): off until the person turns them on
@@ -161,6 +162,7 @@ SETTING_CHECKS: dict[str, Any] = {
     "get_ready_s": _whole(5, 60),
     "count_reps_aloud": _flag,
     "halfway_cue": _flag,
+    "still_pictures": _flag,
     "affected_side": _choice(None, "left", "right", "both"),
     "usually_up_by": lambda value: value if value is None or parse_up_by(value) is not None else _UNUSABLE,
     "sitting_breaks_on": _flag,

@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import cache
 
 from sciatica_coach.views.illustration_sources import (
+    POSES,
     Drawing,
     HeadShape,
     LimbShape,
@@ -152,3 +154,21 @@ def lowest_point(drawing: Drawing) -> float:
     ys = [y for limb in drawing.limbs for _, y in limb.points]
     ys += [y for torso in drawing.torsos for y in (torso.hip[1], torso.shoulder[1])]
     return max(ys) if ys else -math.inf
+
+
+@cache
+def _poses(name: str) -> tuple[Drawing, Drawing]:
+    pose = POSES[name]
+    return pose(False), pose(True)
+
+
+def frame_svg(start_id: str, hold_id: str, t: float) -> str | None:
+    """The SVG of the figure `t` of the way between an exercise's two drawings ("bridge-start" and
+    "bridge-hold"); None when they are not the two poses of one exercise or cannot be blended."""
+    name = start_id.removesuffix("-start")
+    if start_id != f"{name}-start" or hold_id != f"{name}-hold" or name not in POSES:
+        return None
+    start, hold = _poses(name)
+    if not can_blend(start, hold):
+        return None
+    return between(start, hold, t).svg()

@@ -65,10 +65,13 @@ def fitted_rect(bounds: QSize, aspect: float) -> QRectF:
 
 
 def _renderer(illustration_id: str, ink: QColor, accent: QColor) -> QSvgRenderer:
-    text = recolour(illustration_source(illustration_id), ink, accent)
-    renderer = QSvgRenderer(QByteArray(text.encode("utf-8")))
+    return _text_renderer(illustration_source(illustration_id), ink, accent, illustration_id)
+
+
+def _text_renderer(svg_text: str, ink: QColor, accent: QColor, name: str) -> QSvgRenderer:
+    renderer = QSvgRenderer(QByteArray(recolour(svg_text, ink, accent).encode("utf-8")))
     if not renderer.isValid():
-        raise ValueError(f"the drawing {illustration_id!r} is not a valid SVG")
+        raise ValueError(f"the drawing {name!r} is not a valid SVG")
     renderer.setAspectRatioMode(Qt.AspectRatioMode.KeepAspectRatio)
     return renderer
 
@@ -85,7 +88,18 @@ def paint_illustration(
 ) -> None:
     """Paint a drawing into target (aspect kept, centred), optionally mirrored left to right.
     `view_box` shows only that part of the drawing (see `content_view_box`)."""
-    renderer = _renderer(illustration_id, ink, accent)
+    paint_svg(painter, target, _renderer(illustration_id, ink, accent), mirrored=mirrored, view_box=view_box)
+
+
+def paint_svg(
+    painter: QPainter,
+    target: QRectF,
+    renderer: QSvgRenderer,
+    *,
+    mirrored: bool = False,
+    view_box: QRectF | None = None,
+) -> None:
+    """Paint a drawing's renderer into target: the one way every drawing, still or moving, is painted."""
     if view_box is not None and not view_box.isEmpty():
         renderer.setViewBox(view_box)
     view = renderer.viewBoxF()
@@ -109,23 +123,22 @@ def render_illustration(
     *,
     mirrored: bool = False,
     view_box: QRectF | None = None,
+    svg_text: str | None = None,
 ) -> QImage:
-    """The drawing on a transparent image of `size`, aspect kept and centred."""
+    """The drawing on a transparent image of `size`, aspect kept and centred. `svg_text` is a drawing made
+    on the fly (a moving figure's frame) shown instead of the file `illustration_id` names."""
     image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent)
     if size.isEmpty():
         return image
+    if svg_text is None:
+        renderer = _renderer(illustration_id, ink, accent)
+    else:
+        renderer = _text_renderer(svg_text, ink, accent, illustration_id)
     painter = QPainter(image)
     try:
-        paint_illustration(
-            painter,
-            QRectF(0, 0, size.width(), size.height()),
-            illustration_id,
-            ink,
-            accent,
-            mirrored=mirrored,
-            view_box=view_box,
-        )
+        target = QRectF(0, 0, size.width(), size.height())
+        paint_svg(painter, target, renderer, mirrored=mirrored, view_box=view_box)
     finally:
         painter.end()
     return image
@@ -188,6 +201,7 @@ class IllustrationWidget(QWidget):
     ) -> None:
         super().__init__(parent)
         self._illustration_id: str | None = None
+        self._frame: tuple[float, str] | None = None  # a moving figure's in-between pose: (t, its SVG text)
         self._mirrored = False
         self._view_box: QRectF | None = None
         self._accent = QColor(accent) if accent is not None else None
@@ -223,10 +237,38 @@ class IllustrationWidget(QWidget):
         self._illustration_id = illustration_id
         self._mirrored = mirrored
         self._view_box = view_box
+        if self._frame is not None and illustration_id is None:
+            self._frame = None
         self.setAccessibleName(_("Exercise illustration") if illustration_id else "")
         self.setAccessibleDescription(description)
         self.setToolTip(description)
         self._invalidate()
+
+    def set_pose(
+        self,
+        start_id: str,
+        hold_id: str,
+        t: float,
+        *,
+        mirrored: bool = False,
+        description: str = "",
+        view_box: QRectF | None = None,
+    ) -> None:
+        """Show the figure `t` of the way from the drawing `start_id` (0) to `hold_id` (1): the still drawing
+        at either end, an in-between pose made by turning its joints (views/figure_motion) in between."""
+        from sciatica_coach.views.figure_motion import frame_svg
+
+        svg = frame_svg(start_id, hold_id, t) if 0.0 < t < 1.0 else None
+        frame = None if svg is None else (t, svg)
+        shown = start_id if t < 0.5 else hold_id
+        if frame != self._frame:
+            self._frame = frame
+            self._invalidate()
+        self.set_illustration(shown, mirrored=mirrored, description=description, view_box=view_box)
+
+    def moving_pose(self) -> float | None:
+        """How far between its two drawings the figure shown is (0..1), or None for a still drawing."""
+        return self._frame[0] if self._frame is not None else None
 
     def set_accent(self, accent: QColor | None) -> None:
         """A fixed accent colour, or None to follow the palette's Highlight."""
@@ -289,6 +331,7 @@ class IllustrationWidget(QWidget):
                     self.accent_color(),
                     mirrored=self._mirrored,
                     view_box=self._view_box,
+                    svg_text=self._frame[1] if self._frame is not None else None,
                 )
             except (IllustrationNotFoundError, ValueError):
                 log.warning("cannot show the drawing %r", self._illustration_id, exc_info=True)

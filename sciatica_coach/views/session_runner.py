@@ -37,12 +37,14 @@ from sciatica_coach.core.model import (
     SessionRecord,
     SymptomChange,
 )
+from sciatica_coach.core.motion import moving
 from sciatica_coach.core.session_flow import answer_event
 from sciatica_coach.views.context import AppContext
 
 log = logging.getLogger(__name__)
 
 REPAINT_INTERVAL_MS = 200
+FRAME_INTERVAL_MS = 33  # about 30 frames a second, only while the exercise figure moves (core/motion.py)
 CHECKPOINT_REASON = "The session stopped before the end (Sciatica Coach was closed or the computer stopped)."
 SPOKEN_COUNTDOWN_STEPS = (Step.HOLD, Step.GET_READY)
 AFTER_HOLD_STEPS = (Step.REST_REP, Step.REST_SET, Step.SWITCH_SIDE, Step.NEXT_EXERCISE, Step.DONE)
@@ -150,6 +152,18 @@ class SessionRunner(QObject):
     def status(self) -> SessionStatus:
         return self.engine.status()
 
+    @property
+    def still_pictures(self) -> bool:
+        """Reduced motion (the "still_pictures" setting): the figure never moves."""
+        return bool(self.ctx.repo.setting("still_pictures"))
+
+    def figure_moves(self, status: SessionStatus) -> bool:
+        """Whether the exercise figure is moving now, and so the timer ticks at the frame rate."""
+        if status.item is None:
+            return False
+        kind = self.catalogue.get(status.item.exercise_id).kind
+        return moving(status, kind, reduced=self.still_pictures)
+
     def exercise_name(self, exercise_id: str | None) -> str:
         if exercise_id is None:
             return ""
@@ -164,6 +178,9 @@ class SessionRunner(QObject):
             self._record_answers(events)
             self.events.emit(events)
         status = self.engine.status()
+        interval = FRAME_INTERVAL_MS if self.figure_moves(status) else REPAINT_INTERVAL_MS
+        if self.timer.interval() != interval:
+            self.timer.setInterval(interval)
         self.status_changed.emit(status)
         if any(isinstance(e, SessionFinished) for e in events):
             self.timer.stop()

@@ -54,6 +54,7 @@ from sciatica_coach.core.model import (
     Side,
     SymptomChange,
 )
+from sciatica_coach.core.motion import blend
 from sciatica_coach.core.safety import RedStopState
 from sciatica_coach.core.schedule import slot_for
 from sciatica_coach.core.session_flow import Next, SessionFlow, Stage
@@ -549,7 +550,7 @@ class RunningPanel(QWidget):
         height = layout.totalHeightForWidth(width)
         return height if height >= 0 else layout.totalSizeHint().height()
 
-    def show_status(self, status: SessionStatus, catalogue: Catalogue) -> None:
+    def show_status(self, status: SessionStatus, catalogue: Catalogue, *, still: bool = False) -> None:
         if status.item is None:
             self.step_word.setText(_(STEP_WORDS[Step.DONE]))
             self.side_word.hide()
@@ -581,10 +582,15 @@ class RunningPanel(QWidget):
         counters = f"{rep_text}   {set_text}" if status.sets > 1 else rep_text
         self.counters.setText(counters if status.rep else "")
         illustration = cue.illustration
+        # The figure moves from the start pose into the hold and back in time with the steps (core/motion.py),
+        # or shows the step's still picture with reduced motion.
+        pose = float(illustration == exercise.hold_illustration) if still else blend(status, exercise.kind)
         if status.paused and status.pause_reason is PauseReason.HURTS:
-            illustration = exercise.start_illustration  # "ease out of the position": rest, not the hold
-        self.picture.set_illustration(
-            illustration,
+            pose = 0.0  # "ease out of the position": rest, not the hold
+        self.picture.set_pose(
+            exercise.start_illustration,
+            exercise.hold_illustration,
+            pose,
             mirrored=status.side is Side.RIGHT,
             description=f"{exercise.name}: {exercise.summary}",
             view_box=content_view_box((exercise.start_illustration, exercise.hold_illustration)),
@@ -992,7 +998,8 @@ class SessionView(QWidget):
         note.show()
 
     def _on_status(self, status: SessionStatus) -> None:
-        self.running.show_status(status, self.catalogue)
+        still = self.runner is not None and self.runner.still_pictures
+        self.running.show_status(status, self.catalogue, still=still)
         self._announce(status)
         symptom = self.running.symptom
         index = status.awaiting_answer  # the session waits for this answer (or an explicit skip)

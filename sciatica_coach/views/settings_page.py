@@ -193,6 +193,10 @@ class SettingsPage(Page):
         self.language.currentIndexChanged.connect(self._language_changed)
         form.addRow(_("Language"), self.language)
         look_layout.addLayout(form)
+        self.still_pictures = switch(_("Keep the exercise pictures still (no moving figure)"))
+        self.still_pictures.setChecked(stored_flag(settings["still_pictures"]))
+        self.still_pictures.toggled.connect(lambda on: ctx.set_setting("still_pictures", on))
+        look_layout.addWidget(self.still_pictures)
         self.language_note = label("", "muted")
         self.language_note.hide()
         look_layout.addWidget(self.language_note)
@@ -408,6 +412,7 @@ class SettingsPage(Page):
         room = self.viewport().width() - PAGE_MARGINS[0] - PAGE_MARGINS[2] - margins.left() - margins.right()
         room -= 2 * CARD_BORDER_PX
         for box, indent in (
+            (self.still_pictures, 0),
             (self.sound_on, 0),
             (self.voice_on, 0),
             (self.count_reps, self._indent),

@@ -229,6 +229,7 @@ FLAGS = {
     "count_reps_aloud",
     "halfway_cue",
     "sitting_breaks_on",
+    "still_pictures",
 }
 NUMBERS = {
     "text_scale",

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from sciatica_coach.core.engine import PauseReason, Step
-from sciatica_coach.core.model import Dose, Phase, Routine, RoutineItem, SideMode, SymptomChange
+from sciatica_coach.core.model import Dose, ExerciseKind, Phase, Routine, RoutineItem, SideMode, SymptomChange
+from sciatica_coach.core.motion import move_seconds
 from sciatica_coach.services.plans import save_routine
 from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.context import AppContext
@@ -137,8 +138,10 @@ def test_it_hurts_shows_the_resting_pose_and_the_keys_to_skip_or_end(
     clock = window.ctx.clock
     assert isinstance(clock, FakeClock)
     while runner.status().step is not Step.HOLD:
-        clock.advance(1)
+        clock.advance(0.25)
         runner.tick()
+    clock.advance(move_seconds(Step.HOLD, 2, ExerciseKind.HOLD))  # the figure has moved into the 2 s hold
+    runner.tick()
     exercise = view.catalogue.get("pelvic-tilt")
     assert view.running.picture.illustration_id() == exercise.hold_illustration
     view.setFocus()

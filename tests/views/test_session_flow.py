@@ -100,6 +100,7 @@ def start_after_checks(window: MainWindow, back: int, leg: int) -> SessionView:
 
 def test_whole_session_by_keyboard_is_recorded(qtbot: QtBot, setup) -> None:  # type: ignore[no-untyped-def]
     window, clock, services = setup
+    window.ctx.set_setting("still_pictures", True)  # reduced motion: the step's still picture at once
     qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     view = view_of(window)
     assert window.current_key() == "session"

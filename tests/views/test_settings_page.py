@@ -322,6 +322,14 @@ def test_session_settings_are_saved(qtbot: QtBot, data_dir: Path) -> None:
     assert page.count_reps.isEnabled()
 
 
+def test_still_pictures_is_off_at_first_and_saved(qtbot: QtBot, data_dir: Path) -> None:
+    """Reduced motion: the exercise figure moves unless the person keeps the pictures still (issue 23)."""
+    window, page, _sound, _speech = settings_window(qtbot, data_dir)
+    assert not page.still_pictures.isChecked() and window.ctx.repo.setting("still_pictures") is False
+    page.still_pictures.setChecked(True)
+    assert window.ctx.repo.setting("still_pictures") is True
+
+
 @pytest.mark.parametrize(
     ("stored", "shown"),
     [(2, 5), (500, 60), (-10, 5), (12.6, 13), ("twenty", 15), (None, 15), (True, 15), ([30], 15), (20, 20)],

@@ -265,14 +265,19 @@ class Drawing:
             f'stroke-width="2" stroke-linejoin="round"/>'
         )
 
-    def breath_marks(self, centre: Point) -> None:
-        """Three widening arcs rising from a point on the back: slow, relaxed breathing."""
-        for radius in (12.0, 22.0, 32.0):
-            a, b = polar(centre, 125, radius), polar(centre, 55, radius)
-            self.marks.append(
-                f'<path d="M{fmt(a[0])} {fmt(a[1])} A{fmt(radius)} {fmt(radius)} 0 0 1 {fmt(b[0])} {fmt(b[1])}" '
-                f'fill="none" stroke="{ACCENT}" stroke-width="{fmt(ARROW_W)}"/>'
-            )
+    def calm_mark(self, centre: Point, width: float = 64.0, height: float = 7.0) -> None:
+        """One slow, level wave above the body: rest and breathe calmly (the mark of staying still).
+
+        A single wave, not widening arcs, which read as a Wi-Fi or sound symbol."""
+        left = centre[0] - width / 2
+        quarter = width / 4
+        d = f"M{fmt(left)} {fmt(centre[1])}"
+        for i in range(4):
+            # alternate humps: up, down, up, down (smooth quadratic joins)
+            control = (left + quarter * (i + 0.5), centre[1] + (-2 if i % 2 == 0 else 2) * height)
+            end = (left + quarter * (i + 1), centre[1])
+            d += f" Q{fmt(control[0])} {fmt(control[1])} {fmt(end[0])} {fmt(end[1])}"
+        self.marks.append(f'<path d="{d}" fill="none" stroke="{ACCENT}" stroke-width="{fmt(ARROW_W)}"/>')
 
     # --- output --------------------------------------------------------------------------------------------
     def svg(self) -> str:
@@ -419,11 +424,12 @@ def prone_lying(hold: bool) -> Drawing:
     shoulder = PRONE_SHOULDER
     d.torso(hip, shoulder, (0.0, 1.0))
     prone_legs(d, hip)
-    # arms resting by the sides, head turned to one side on the floor
-    d.limb(arm(shoulder, polar(shoulder, angle_of(shoulder, hip) - 3, 2 * TORSO), -1))
+    # the arm rests by the side on the floor, the hand beside the hip (in front of the pillow, so it shows);
+    # the head turned to one side on the floor
+    d.limb(arm(shoulder, (hip[0] - 4, LYING_LIMB_Y), -1))
     d.head(shoulder, 174)
     if hold:
-        d.breath_marks((lerp(hip, shoulder, 0.5)[0], hip[1] - 22))
+        d.calm_mark((lerp(hip, shoulder, 0.5)[0], hip[1] - 34))
     return d
 
 
@@ -449,6 +455,9 @@ def prone_on_elbows(hold: bool) -> Drawing:
     return d
 
 
+PRESS_UP_CURVE_LOW = 30.0  # how far ahead of the hip the torso's curve still runs along the floor
+
+
 def prone_press_up(hold: bool) -> Drawing:
     d = Drawing(f"Press-up lying face down: {'hold' if hold else 'start'}")
     hip = PRONE_HIP
@@ -464,7 +473,11 @@ def prone_press_up(hold: bool) -> Drawing:
     shoulder = polar(hip, 142, TORSO - 2)
     drop = LYING_LIMB_Y - shoulder[1]
     hand = (shoulder[0] - math.sqrt((UPPER_ARM + FOREARM) ** 2 - drop**2), LYING_LIMB_Y)
-    d.torso(hip, shoulder, (6.0, 7.0), accent=True)
+    # the curve sits low: the pelvis stays along the floor and the low back bends up from it, hollow on the
+    # back's side (the belly side bulges toward the floor)
+    control = (hip[0] - PRESS_UP_CURVE_LOW, hip[1] - 2)
+    mid = lerp(hip, shoulder, 0.5)
+    d.torso(hip, shoulder, ((control[0] - mid[0]) / 2, (control[1] - mid[1]) / 2), accent=True)
     d.head(shoulder, 118)
     d.limb([shoulder, lerp(shoulder, hand, UPPER_ARM / (UPPER_ARM + FOREARM)), hand])
     mid = lerp(hip, shoulder, 0.55)
@@ -554,21 +567,30 @@ def bird_dog(hold: bool) -> Drawing:
 CHAIR_SEAT_Y = GROUND - THIGH + 2 - 8
 
 
+CHAIR_SEAT_W = 6.0  # the seat's stroke width (Drawing.chair)
+# The glide's seat: low enough that, with the thigh resting level on it, the foot of the bent leg is flat on
+# the floor with the shin upright.
+GLIDE_SEAT_TOP = flat_foot_ankle(0)[1] - SHIN + LIMB_W / 2
+GLIDE_SHIN_DEG = 268.0  # the bent leg's shin, from the knee: nearly upright, the foot under the knee
+GLIDE_OUT_SHIN_DEG = 192.0  # the straightened leg's shin: not quite straight (never held straight)
+
+
 def nerve_glide(hold: bool) -> Drawing:
     """A to-and-fro slider: the hold drawing is the move out (knee straight, looking up), the start drawing
-    the other end (knee bent, looking down)."""
+    the other end (knee bent, looking down). Both thighs rest on the seat; the bent leg's foot is flat."""
     d = Drawing(f"Seated nerve glide: {'hold' if hold else 'start'}")
-    d.chair(196, CHAIR_SEAT_Y + LIMB_W)
-    hip: Point = (236.0, CHAIR_SEAT_Y - 2)
+    d.chair(196, GLIDE_SEAT_TOP + CHAIR_SEAT_W / 2)
+    hip: Point = (236.0, GLIDE_SEAT_TOP - LIMB_W / 2)
     shoulder = polar(hip, 96, TORSO)
     d.torso(hip, shoulder, (3.0, 0.0))
-    knee = (hip[0] - THIGH, hip[1])
+    knee = (hip[0] - THIGH, hip[1])  # the thigh lies level on the seat
     # the far leg stays bent, foot flat on the floor
-    far_ankle = (knee[0] + 4, GROUND - LIMB_W / 2 - 3)
-    d.limb([hip, knee, far_ankle, polar(far_ankle, 180, FOOT)], far=True)
+    far_knee = (knee[0] + 4, knee[1])
+    far_ankle = polar(far_knee, GLIDE_SHIN_DEG, SHIN)
+    d.limb([hip, far_knee, far_ankle, polar(far_ankle, 180, FOOT)], far=True)
     if hold:
         d.head(shoulder, 84)
-        ankle = polar(knee, 192, SHIN)
+        ankle = polar(knee, GLIDE_OUT_SHIN_DEG, SHIN)
         d.limb([hip, knee, ankle, polar(ankle, 98, FOOT)], accent=True)
         d.arrow((knee[0] - 10, knee[1] + 46), (knee[0] - 44, knee[1] + 40), (knee[0] - 54, knee[1] + 18))
         d.arrow(
@@ -579,7 +601,7 @@ def nerve_glide(hold: bool) -> Drawing:
         )
     else:
         d.head(shoulder, 128)
-        ankle = polar(knee, 262, SHIN)
+        ankle = polar(knee, GLIDE_SHIN_DEG, SHIN)
         d.limb([hip, knee, ankle, polar(ankle, 180, FOOT)], accent=True)
     # hands resting on the thighs
     d.limb(arm(shoulder, lerp(hip, knee, 0.6), 1))

@@ -148,7 +148,7 @@ def session_cues(exercise: Exercise, side_mode: SideMode) -> list[tuple[Step, Po
     """Every timed step of a session of this exercise alone (plus a preview of it), with its cue."""
     item = load_catalogue().default_item(exercise.id)
     plan = build_plan([item.__class__(exercise.id, item.dose, side_mode), item])
-    shown = []
+    shown: list[tuple[Step, Pose, tuple[str, ...]]] = []
     for planned in plan:
         if planned.step is Step.DONE:
             continue
@@ -276,3 +276,81 @@ def test_ball_bridge_calves_rest_on_the_ball(hold: bool) -> None:
     gap, along = distance_to_segment(centre, knee, ankle)
     assert abs(gap - (radius + src.PROP_W / 2 + src.LIMB_W / 2)) < 2, gap
     assert 0.3 < along < 0.95  # the calf, not the knee or the foot
+
+
+def chair_seat(drawing: Drawing) -> tuple[float, float, float]:
+    """The chair's seat (the first level stroke among the props): its left x, right x, and top y."""
+    for element in drawing.props:
+        match = re.search(r'd="M([-\d.]+) ([-\d.]+) L([-\d.]+) ([-\d.]+)".*stroke-width="([\d.]+)"', element)
+        if match and match[2] == match[4]:
+            return float(match[1]), float(match[3]), float(match[2]) - float(match[5]) / 2
+    raise AssertionError("no chair seat drawn")
+
+
+@pytest.mark.parametrize("hold", [False, True], ids=["start", "hold"])
+def test_nerve_glide_thighs_rest_on_the_seat(hold: bool) -> None:
+    drawing = src.POSES["nerve-glide"](hold)
+    left, right, top = chair_seat(drawing)
+    for leg in Figure(drawing).legs:
+        hip, knee = leg.points[0], leg.points[1]
+        # the thigh's underside over the seat, at the hip and at the seat's front edge
+        for x in (hip[0], max(left, knee[0])):
+            t = (x - hip[0]) / (knee[0] - hip[0])
+            underside = hip[1] + t * (knee[1] - hip[1]) + src.LIMB_W / 2
+            assert abs(underside - top) < 1.5, (x, underside, top)
+        assert left <= hip[0] <= right
+
+
+def test_nerve_glide_starts_with_the_foot_on_the_floor() -> None:
+    start = Figure(src.POSES["nerve-glide"](False))
+    for leg in start.legs:
+        assert Figure.foot_height(leg) < 4
+        _hip, knee, ankle, _toe = leg.points
+        assert abs(distance_of(knee, ankle) - src.SHIN) < 0.5  # a real shin, not stretched to reach the floor
+
+
+def distance_of(a: Point, b: Point) -> float:
+    return math.hypot(b[0] - a[0], b[1] - a[1])
+
+
+@pytest.mark.parametrize("hold", [False, True], ids=["start", "hold"])
+def test_lying_face_down_arms_rest_by_the_sides(hold: bool) -> None:
+    """'Lie face down, arms by your sides': the hand lies on the floor beside the hip, not above the head and
+    not hidden inside the body."""
+    drawing = src.POSES["prone-lying"](hold)
+    torso = drawing.torsos[0]
+    arms = [limb for limb in drawing.limbs if not limb.is_leg]
+    assert arms
+    for limb in arms:
+        wrist = limb.points[-1]
+        assert abs(wrist[0] - torso.hip[0]) < src.TORSO / 4  # beside the hip
+        assert abs(wrist[1] - src.LYING_LIMB_Y) < 2  # resting on the floor
+
+
+def test_lying_face_down_relax_mark_is_not_widening_arcs() -> None:
+    """The reviewer read three concentric arcs as a Wi-Fi sign: the calm mark is a single stroke with no arcs."""
+    marks = src.POSES["prone-lying"](True).marks
+    assert len(marks) == 1
+    assert not re.search(r"\bA[-\d]", marks[0])
+
+
+def belly_side_bulge(torso: src.TorsoShape) -> float:
+    """How far the middle of the back's curve moves toward the floor side of the hip-shoulder line (a prone
+    figure's belly side); positive = the low back is hollow (an extension curve)."""
+    dx, dy = torso.shoulder[0] - torso.hip[0], torso.shoulder[1] - torso.hip[1]
+    length = math.hypot(dx, dy)
+    normal = (-dy / length, dx / length)  # perpendicular to the back
+    if normal[1] < 0:
+        normal = (-normal[0], -normal[1])  # the one pointing down, toward the floor
+    return torso.bulge[0] * normal[0] + torso.bulge[1] * normal[1]
+
+
+def test_press_up_hold_curves_the_low_back() -> None:
+    torso = src.POSES["prone-press-up"](True).torsos[0]
+    assert belly_side_bulge(torso) > 5
+    # the bend is in the low back: the curve's control point lies nearer the hip than the shoulder
+    control = (
+        (torso.hip[0] + torso.shoulder[0]) / 2 + 2 * torso.bulge[0],
+        (torso.hip[1] + torso.shoulder[1]) / 2 + 2 * torso.bulge[1],
+    )
+    assert distance_of(control, torso.hip) < distance_of(control, torso.shoulder)

@@ -44,7 +44,7 @@ from sciatica_coach.views.context import AppContext
 log = logging.getLogger(__name__)
 
 REPAINT_INTERVAL_MS = 200
-FRAME_INTERVAL_MS = 33  # about 30 frames a second, only while the exercise figure moves (core/motion.py)
+FRAME_INTERVAL_MS = 30  # the session view repaints the moving figure 33 times a second (core/motion.py)
 CHECKPOINT_REASON = "The session stopped before the end (Sciatica Coach was closed or the computer stopped)."
 SPOKEN_COUNTDOWN_STEPS = (Step.HOLD, Step.GET_READY)
 AFTER_HOLD_STEPS = (Step.REST_REP, Step.REST_SET, Step.SWITCH_SIDE, Step.NEXT_EXERCISE, Step.DONE)
@@ -158,7 +158,7 @@ class SessionRunner(QObject):
         return bool(self.ctx.repo.setting("still_pictures"))
 
     def figure_moves(self, status: SessionStatus) -> bool:
-        """Whether the exercise figure is moving now, and so the timer ticks at the frame rate."""
+        """Whether the exercise figure is moving now (the session view then repaints it frame by frame)."""
         if status.item is None:
             return False
         kind = self.catalogue.get(status.item.exercise_id).kind
@@ -178,9 +178,6 @@ class SessionRunner(QObject):
             self._record_answers(events)
             self.events.emit(events)
         status = self.engine.status()
-        interval = FRAME_INTERVAL_MS if self.figure_moves(status) else REPAINT_INTERVAL_MS
-        if self.timer.interval() != interval:
-            self.timer.setInterval(interval)
         self.status_changed.emit(status)
         if any(isinstance(e, SessionFinished) for e in events):
             self.timer.stop()

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleAnnouncementEvent,
@@ -71,7 +71,7 @@ from sciatica_coach.views.illustrations import IllustrationWidget, content_view_
 from sciatica_coach.views.listening_mark import ListeningMark
 from sciatica_coach.views.pain_check import PainCheck
 from sciatica_coach.views.safety_pages import GuidancePage, RedFlagPage, TriagePage
-from sciatica_coach.views.session_runner import SessionRunner
+from sciatica_coach.views.session_runner import FRAME_INTERVAL_MS, SessionRunner
 from sciatica_coach.views.session_voice import SessionVoice
 from sciatica_coach.views.theme import FLOOR_COLORS, current_colors
 from sciatica_coach.views.widgets import ButtonRows, label, set_enter_button
@@ -550,6 +550,28 @@ class RunningPanel(QWidget):
         height = layout.totalHeightForWidth(width)
         return height if height >= 0 else layout.totalSizeHint().height()
 
+    def show_figure(self, status: SessionStatus, catalogue: Catalogue, *, still: bool = False) -> None:
+        """The exercise figure, moving from the start pose into the hold and back in time with the steps
+        (core/motion.py), or the step's still picture with reduced motion (`still`). Called on each frame
+        while the figure moves, so it touches nothing else."""
+        if status.item is None:
+            return
+        exercise = catalogue.get(status.item.exercise_id)
+        cue = cue_for(exercise, status.step, status.side, set_no=status.set_no, sets=status.sets)
+        pose = (
+            float(cue.illustration == exercise.hold_illustration) if still else blend(status, exercise.kind)
+        )
+        if status.paused and status.pause_reason is PauseReason.HURTS:
+            pose = 0.0  # "ease out of the position": rest, not the hold
+        self.picture.set_pose(
+            exercise.start_illustration,
+            exercise.hold_illustration,
+            pose,
+            mirrored=status.side is Side.RIGHT,
+            description=f"{exercise.name}: {exercise.summary}",
+            view_box=content_view_box((exercise.start_illustration, exercise.hold_illustration)),
+        )
+
     def show_status(self, status: SessionStatus, catalogue: Catalogue, *, still: bool = False) -> None:
         if status.item is None:
             self.step_word.setText(_(STEP_WORDS[Step.DONE]))
@@ -581,20 +603,7 @@ class RunningPanel(QWidget):
         # "Set 1 of 1" says nothing: leaving it out keeps the counters on one line (German too, in floor mode).
         counters = f"{rep_text}   {set_text}" if status.sets > 1 else rep_text
         self.counters.setText(counters if status.rep else "")
-        illustration = cue.illustration
-        # The figure moves from the start pose into the hold and back in time with the steps (core/motion.py),
-        # or shows the step's still picture with reduced motion.
-        pose = float(illustration == exercise.hold_illustration) if still else blend(status, exercise.kind)
-        if status.paused and status.pause_reason is PauseReason.HURTS:
-            pose = 0.0  # "ease out of the position": rest, not the hold
-        self.picture.set_pose(
-            exercise.start_illustration,
-            exercise.hold_illustration,
-            pose,
-            mirrored=status.side is Side.RIGHT,
-            description=f"{exercise.name}: {exercise.summary}",
-            view_box=content_view_box((exercise.start_illustration, exercise.hold_illustration)),
-        )
+        self.show_figure(status, catalogue, still=still)
         paused_text = PAUSE_TEXT.get(status.pause_reason) if status.paused and status.pause_reason else None
         self.cue.setText(_(paused_text) if paused_text else cue.text)
         self.stop_rule.setText(exercise.stop_if)
@@ -767,6 +776,12 @@ class SessionView(QWidget):
         self.ctx = ctx
         self.catalogue = catalogue
         self.runner: SessionRunner | None = None
+        # While the exercise figure moves, this repaints it (and nothing else) about 30 times a second; it
+        # stops as soon as the figure stands still, so a hold costs no more than the countdown's repaint.
+        self.frames = QTimer(self)
+        self.frames.setInterval(FRAME_INTERVAL_MS)
+        self.frames.setTimerType(Qt.TimerType.PreciseTimer)  # a coarse timer slips below 30 frames a second
+        self.frames.timeout.connect(self._next_frame)
         self.pain_after: PainReport | None = None
         self._announced: Announced | None = None
         self.announcements: list[str] = []  # what screen readers were told, newest last (kept short)
@@ -997,9 +1012,24 @@ class SessionView(QWidget):
             note.setText("\n".join(filter(None, (note.text(), words))))
         note.show()
 
+    def _next_frame(self) -> None:
+        runner = self.runner
+        if runner is None:
+            self.frames.stop()
+            return
+        status = runner.status()
+        self.running.show_figure(status, self.catalogue, still=runner.still_pictures)
+        if not runner.figure_moves(status):
+            self.frames.stop()
+
     def _on_status(self, status: SessionStatus) -> None:
-        still = self.runner is not None and self.runner.still_pictures
+        runner = self.runner
+        still = runner is not None and runner.still_pictures
         self.running.show_status(status, self.catalogue, still=still)
+        if runner is not None and runner.figure_moves(status):
+            self.frames.start()
+        else:
+            self.frames.stop()
         self._announce(status)
         symptom = self.running.symptom
         index = status.awaiting_answer  # the session waits for this answer (or an explicit skip)

@@ -1,6 +1,6 @@
 """The exercise figure moving in a real session (core/motion.py, views/figure_motion.py, the session view):
-it moves into the hold as the hold begins, stands still through it, moves back in the rest, and the repaint
-timer runs at the frame rate only while it moves. Reduced motion keeps the still pictures. The fake clock
+it moves into the hold as the hold begins, stands still through it, moves back in the rest, and the frame
+timer runs only while it moves (the countdown's own repaint stays at its slow pace). Reduced motion keeps the still pictures. The fake clock
 moves; nothing sleeps."""
 
 from __future__ import annotations
@@ -61,17 +61,18 @@ def advance(runner: SessionRunner, clock: FakeClock, seconds: float) -> None:
 def test_the_figure_moves_into_the_hold_holds_still_and_moves_back(window: MainWindow) -> None:
     view, runner, clock = running(window)
     picture = view.running.picture
-    assert picture.illustration_id() == "bridge-start" and runner.timer.interval() == REPAINT_INTERVAL_MS
+    assert picture.illustration_id() == "bridge-start" and not view.frames.isActive()
     until(runner, clock, Step.HOLD)
     advance(runner, clock, MOVE_IN_S / 2)
     assert picture.moving_pose() is not None and 0.0 < picture.moving_pose() < 1.0  # type: ignore[operator]
-    assert runner.timer.interval() == FRAME_INTERVAL_MS  # about 30 frames a second while it moves
+    assert view.frames.isActive() and view.frames.interval() == FRAME_INTERVAL_MS  # ~30 frames a second
+    assert runner.timer.interval() == REPAINT_INTERVAL_MS  # the countdown's repaint never speeds up
     before = picture.grab().toImage()
     advance(runner, clock, MOVE_IN_S / 4)
     assert picture.grab().toImage() != before  # a new frame painted
     advance(runner, clock, MOVE_IN_S)
     assert picture.moving_pose() is None and picture.illustration_id() == "bridge-hold"
-    assert runner.timer.interval() == REPAINT_INTERVAL_MS  # still: back to the slow repaint
+    assert not view.frames.isActive()  # still: no frame timer
     until(runner, clock, Step.REST_REP)
     advance(runner, clock, MOVE_OUT_S / 2)
     assert 0.0 < picture.moving_pose() < 1.0  # type: ignore[operator]
@@ -88,7 +89,7 @@ def test_pause_stops_the_frames_and_the_figure(qtbot: QtBot, window: MainWindow)
     qtbot.keyClick(view, Qt.Key.Key_Space)
     advance(runner, clock, 30)
     assert view.running.picture.moving_pose() == pose
-    assert runner.timer.interval() == REPAINT_INTERVAL_MS
+    assert not view.frames.isActive()
 
 
 def test_it_hurts_shows_the_start_pose_at_once(qtbot: QtBot, window: MainWindow) -> None:
@@ -108,7 +109,25 @@ def test_reduced_motion_shows_the_still_pictures_and_never_ticks_faster(window: 
     advance(runner, clock, 0.25)
     assert view.running.picture.illustration_id() == "bridge-hold"
     assert view.running.picture.moving_pose() is None
-    assert runner.timer.interval() == REPAINT_INTERVAL_MS
+    assert not view.frames.isActive()
+
+
+def test_the_frame_timer_paints_the_figure_between_the_countdown_s_repaints(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """The frames come from the view's own timer, reading the engine's snapshot: no runner tick needed."""
+    view, runner, clock = running(window)
+    runner.timer.stop()  # only the frame timer runs now
+    until(runner, clock, Step.HOLD)
+    clock.advance(MOVE_IN_S / 4)
+    runner.tick()
+    first = view.running.picture.moving_pose()
+    clock.advance(MOVE_IN_S / 4)
+    qtbot.waitUntil(lambda: view.running.picture.moving_pose() != first, timeout=2000)
+    assert first is not None and view.running.picture.moving_pose() > first  # type: ignore[operator]
+    clock.advance(MOVE_IN_S)
+    qtbot.waitUntil(lambda: not view.frames.isActive(), timeout=2000)
+    assert view.running.picture.illustration_id() == "bridge-hold"
 
 
 def test_focus_moving_about_the_screen_never_starts_the_figure(qtbot: QtBot, window: MainWindow) -> None:
@@ -119,4 +138,4 @@ def test_focus_moving_about_the_screen_never_starts_the_figure(qtbot: QtBot, win
     picture = view.running.picture
     for _ in range(6):
         qtbot.keyClick(view.focusWidget() or view, Qt.Key.Key_Tab)
-        assert picture.moving_pose() is None and runner.timer.interval() == REPAINT_INTERVAL_MS
+        assert picture.moving_pose() is None and not view.frames.isActive()

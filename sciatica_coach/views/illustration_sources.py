@@ -147,6 +147,7 @@ class Drawing:
     limbs: list[LimbShape] = field(default_factory=list)
     torsos: list[TorsoShape] = field(default_factory=list)
     heads: list[HeadShape] = field(default_factory=list)
+    ghosts: list[TorsoShape] = field(default_factory=list)  # the other end of a movement, drawn faint
 
     # --- the figure --------------------------------------------------------------------------------------
     def limb(self, points: Sequence[Point], *, far: bool = False, accent: bool = False) -> None:
@@ -180,6 +181,15 @@ class Drawing:
             self.body.append(self._curve(hip, q0, split, ACCENT, width))
         else:
             self.body.append(self._curve(hip, control, shoulder, ACCENT if accent else INK, width))
+
+    def ghost_torso(self, hip: Point, shoulder: Point, bulge: Point) -> None:
+        """The back at the other end of a to-and-fro movement: the accent, faint, behind the body. Not part of
+        the figure (torsos), so a moving figure ignores it."""
+        self.ghosts.append(TorsoShape(hip, shoulder, bulge, accent=True))
+        mid = lerp(hip, shoulder, 0.5)
+        control = (mid[0] + 2 * bulge[0], mid[1] + 2 * bulge[1])
+        faint = self._curve(hip, control, shoulder, ACCENT, fmt(TORSO_W))
+        self.far.append(faint.replace("/>", f' stroke-opacity="{FAR_OPACITY}"/>'))
 
     @staticmethod
     def _curve(a: Point, c: Point, b: Point, colour: str, width: str) -> str:
@@ -521,20 +531,26 @@ def fours_base(
     return shoulder
 
 
+CAT_CAMEL_ROUND = -16.0  # the back's curve rounded up (screen y: negative is up)
+CAT_CAMEL_DIP = 14.0  # and dipped
+
+
 def cat_camel(hold: bool) -> Drawing:
-    """A to-and-fro movement: the hold drawing is the move out (back rounded up), the start drawing the
-    other end it comes back to (back dipped)."""
-    d = Drawing(f"Cat and camel: {'back rounded up' if hold else 'back dipped'}")
+    """A to-and-fro movement from a neutral, flat back on all fours. The hold drawing is the move out (back
+    rounded up); the start drawing is the neutral back with the other end, the dip, shown faint behind it with
+    its arrow, because the session shows the start drawing for the way back ("let your back dip gently")."""
+    d = Drawing(f"Cat and camel: {'back rounded up' if hold else 'flat back, then dipped'}")
     if not hold:
-        shoulder = fours_base(d, bulge=(0.0, 12.0), head_deg=165, torso_accent=True)
+        shoulder = fours_base(d, head_deg=185)
+        d.ghost_torso(FOURS_HIP, shoulder, (0.0, CAT_CAMEL_DIP))
         d.arrow(
-            (FOURS_HIP[0] - 48, shoulder[1] - 26),
-            (FOURS_HIP[0] - 50, shoulder[1] - 2),
-            (FOURS_HIP[0] - 50, shoulder[1] + 10),
+            (FOURS_HIP[0] - 44, shoulder[1] - 40),
+            (FOURS_HIP[0] - 46, shoulder[1] - 30),
+            (FOURS_HIP[0] - 46, shoulder[1] - 14),
             head=12,
         )
     else:
-        shoulder = fours_base(d, bulge=(0.0, -16.0), head_deg=222, torso_accent=True)
+        shoulder = fours_base(d, bulge=(0.0, CAT_CAMEL_ROUND), head_deg=222, torso_accent=True)
         d.arrow(
             (FOURS_HIP[0] - 48, shoulder[1] - 10),
             (FOURS_HIP[0] - 50, shoulder[1] - 34),
@@ -613,20 +629,23 @@ def rotate(point: Point, centre: Point, degrees: float) -> Point:
     return polar(centre, angle_of(centre, point) + degrees, distance(centre, point))
 
 
-FIGURE_FOUR_LIFT_DEG = 55.0  # how far both legs turn toward the chest in the hold
+FIGURE_FOUR_LIFT_DEG = 35.0  # how far both legs turn toward the chest in the hold: a mild stretch
 
 
 def figure_four(hold: bool) -> Drawing:
+    """The "4": the supporting leg bent with its foot flat; the crossed leg's ankle rests on top of the
+    supporting knee, its shin lying across it and its knee up above the hip (turned out toward the viewer)."""
     d = Drawing(f"Figure-four stretch: {'hold' if hold else 'start'}")
     hip = SUPINE_HIP
     supine_base(d, arms=not hold)
     support = bent_knee_leg(hip)
     knee = support[1]
-    # the crossed leg makes the "4": its knee falls out to the side, its shin lies across the other knee
-    cross_knee = polar(hip, 12, THIGH)
-    rest = (knee[0] - 10, knee[1] - LIMB_W + 1)
-    toe = polar(rest, angle_of(cross_knee, rest) + 15, FOOT)
-    crossed = [hip, cross_knee, rest, toe]
+    rest = (knee[0] + 8, knee[1] - LIMB_W)  # the crossed ankle, just over the top of the supporting knee
+    cross_knee, ankle = min(
+        (two_bone(hip, rest, THIGH, SHIN, bend) for bend in (1, -1)), key=lambda pair: pair[0][1]
+    )  # the knee up, not down through the floor
+    toe = polar(ankle, angle_of(cross_knee, ankle) + 10, FOOT)
+    crossed = [hip, cross_knee, ankle, toe]
     if hold:
         # both legs turn together toward the chest, the supporting foot leaves the floor
         support = [rotate(p, hip, FIGURE_FOUR_LIFT_DEG) for p in support]
@@ -637,10 +656,8 @@ def figure_four(hold: bool) -> Drawing:
     if hold:
         grip = lerp(hip, knee, 0.7)
         d.limb(arm(SUPINE_SHOULDER, grip, -1))
-        ankle = support[2]
-        d.arrow(
-            (ankle[0] + 22, ankle[1] + 14), (ankle[0] + 14, ankle[1] - 30), (ankle[0] - 26, ankle[1] - 36)
-        )
+        foot = support[2]
+        d.arrow((foot[0] + 22, foot[1] + 14), (foot[0] + 14, foot[1] - 30), (foot[0] - 26, foot[1] - 36))
     return d
 
 
@@ -676,7 +693,11 @@ def bridge(hold: bool) -> Drawing:
     return d
 
 
-DEAD_BUG_HIP: Point = SUPINE_HIP
+# The beginner range ("go only as far as your back stays flat"): the leg lowers part way with the knee still
+# bent and the heel well off the floor; the arm goes back only part way over the head.
+DEAD_BUG_THIGH_DEG = 50.0  # the lowered thigh's angle above the floor (90: the table-top start)
+DEAD_BUG_KNEE_DEG = 125.0  # the lowered leg's knee, still bent
+DEAD_BUG_ARM_DEG = 145.0  # the lowered arm's angle (90: pointing at the ceiling, 180: flat past the head)
 
 
 def dead_bug(hold: bool) -> Drawing:
@@ -695,16 +716,16 @@ def dead_bug(hold: bool) -> Drawing:
         return d
     d.limb(table_leg, far=True)
     d.limb(up_arm)
-    # the near leg reaches out long and low; the far arm reaches back past the head
-    low_knee = polar(hip, 14, THIGH)
-    low_ankle = polar(low_knee, 12, SHIN)
+    # the near leg lowers part way, the knee still bent; the far arm reaches back part way
+    low_knee = polar(hip, DEAD_BUG_THIGH_DEG, THIGH)
+    low_ankle = polar(low_knee, DEAD_BUG_THIGH_DEG - (180 - DEAD_BUG_KNEE_DEG), SHIN)
     d.limb([hip, low_knee, low_ankle, polar(low_ankle, 70, FOOT)], accent=True)
-    reach = polar(shoulder, 160, UPPER_ARM + FOREARM)
+    reach = polar(shoulder, DEAD_BUG_ARM_DEG, UPPER_ARM + FOREARM)
     d.limb([shoulder, lerp(shoulder, reach, 0.5), reach], far=True, accent=True)
     d.arrow(
         (ankle[0] + 18, ankle[1] - 4),
-        (low_ankle[0] + 8, ankle[1] - 6),
-        (low_ankle[0] + 12, low_ankle[1] - 18),
+        (low_ankle[0] + 22, ankle[1] + 4),
+        (low_ankle[0] + 18, low_ankle[1] - 14),
     )
     return d
 

@@ -101,7 +101,12 @@ LEXICON = (
         lambda f: f.torso.bulge[0] < -2,
     ),
     Check(r"\bround your back up\b", "the back is rounded up", lambda f: f.torso.bulge[1] < -5),
-    Check(r"\bback dip\b|\bdip gently\b", "the back dips down", lambda f: f.torso.bulge[1] > 5),
+    Check(
+        r"\bback dip\b|\bdip gently\b",
+        "the back dips down",
+        # the back itself, or the movement's other end drawn faint behind it (cat and camel's start drawing)
+        lambda f: any(t.bulge[1] > 5 for t in (f.torso, *f.drawing.ghosts)),
+    ),
     Check(
         r"\blift your hips\b",
         "the hips are lifted off the floor",
@@ -354,3 +359,40 @@ def test_press_up_hold_curves_the_low_back() -> None:
         (torso.hip[1] + torso.shoulder[1]) / 2 + 2 * torso.bulge[1],
     )
     assert distance_of(control, torso.hip) < distance_of(control, torso.shoulder)
+
+
+def test_cat_camel_starts_from_a_flat_back_and_shows_both_ends() -> None:
+    start, hold = src.POSES["cat-camel"](False), src.POSES["cat-camel"](True)
+    assert abs(start.torsos[0].bulge[1]) < 3 and abs(start.torsos[0].bulge[0]) < 3  # neutral: a flat back
+    assert hold.torsos[0].bulge[1] < -5  # one end: rounded up
+    assert [ghost.bulge[1] > 5 for ghost in start.ghosts] == [True]  # the other end: dipped, drawn faint
+    assert len(start.torsos) == 1  # the faint end is not a second figure
+
+
+def test_figure_four_start_reads_as_a_four() -> None:
+    """'Cross one ankle over the other knee': the crossed leg's ankle rests on the supporting knee, and its knee
+    stands up off the floor (drawn flat along the floor it did not read as crossed)."""
+    for hold in (False, True):
+        figure = Figure(src.POSES["figure-four"](hold))
+        crossed = next(leg for leg in figure.legs if leg.accent)
+        support = next(leg for leg in figure.legs if not leg.accent)
+        assert distance_of(crossed.points[2], support.points[1]) < src.LIMB_W + 4
+        assert crossed.points[1][1] < crossed.points[0][1] - src.THIGH / 2
+    start = Figure(src.POSES["figure-four"](False))
+    support = next(leg for leg in start.legs if not leg.accent)
+    assert Figure.foot_height(support) < 6  # "knees bent", the supporting foot on the floor
+
+
+def test_dead_bug_hold_shows_the_beginner_range() -> None:
+    """'Go only as far as your back stays flat': the lowered leg keeps its knee bent and its heel well off the
+    floor, and the arm goes back only part way; the low back stays down (no arch)."""
+    drawing = src.POSES["dead-bug"](True)
+    figure = Figure(drawing)
+    hip, knee, _ankle, _toe = figure.moving_leg.points
+    thigh_above_floor = math.degrees(math.atan2(hip[1] - knee[1], knee[0] - hip[0]))
+    assert 35 <= thigh_above_floor <= 70
+    assert figure.knee_angle() < 150
+    assert Figure.foot_height(figure.moving_leg) > src.SHIN / 2
+    arm = next(limb for limb in drawing.limbs if not limb.is_leg and limb.accent)
+    assert src.LYING_LIMB_Y - arm.points[-1][1] > 20  # the hand stays well above the floor
+    assert figure.torso.bulge[1] >= 0  # the back not arched off the floor

@@ -436,7 +436,10 @@ def prone_lying(hold: bool) -> Drawing:
     prone_legs(d, hip)
     # the arm rests by the side on the floor, the hand beside the hip (in front of the pillow, so it shows);
     # the head turned to one side on the floor
-    d.limb(arm(shoulder, (hip[0] - 4, LYING_LIMB_Y), -1))
+    drop = LYING_LIMB_Y - shoulder[1]
+    # nearly straight, so the elbow never dips into the floor
+    reach = math.sqrt((UPPER_ARM + FOREARM - 0.5) ** 2 - drop**2)
+    d.limb(arm(shoulder, (shoulder[0] + reach, LYING_LIMB_Y), 1))
     d.head(shoulder, 174)
     if hold:
         d.calm_mark((lerp(hip, shoulder, 0.5)[0], hip[1] - 34))

@@ -13,8 +13,9 @@ torso: a limb whose root is the hip or shoulder in both poses goes where the mov
 hand or foot that rests in the same place in both poses (the hands of a press-up, the feet of a bridge)
 stays planted, and the elbow or knee bends to reach it.
 
-Two drawings can be blended when they show the same body parts in the same order (`can_blend`); the props
-(ball, chair, mat) must not change between the poses. Otherwise the figure shows the nearer pose. The
+Two drawings can be blended when every limb of one has its counterpart in the other (`limb_pairs`: a limb
+hidden behind its twin in one pose comes out of it) and the props (ball, chair, mat) are the same in both.
+Otherwise the figure shows the nearer pose. The
 arrows and marks belong to the still poses and show only there.
 """
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from functools import cache
+from itertools import permutations
 
 from sciatica_coach.views.illustration_sources import (
     POSES,
@@ -42,11 +44,46 @@ SAME_JOINT = 1.0  # canvas units: a limb's root this close to the hip or shoulde
 PLANTED = 2.0  # canvas units: a hand or foot this close to where it is in the other pose stays put
 
 
+def limb_pairs(start: Drawing, hold: Drawing) -> list[tuple[LimbShape, LimbShape]] | None:
+    """Each limb of the pose that shows more limbs, with its counterpart in the other (start limb first);
+    None when some limb has none. A pose may hide a limb behind its twin (both knees drawn as one): the hidden
+    one comes out of its twin. Limbs pair with the nearest limb of their kind (leg with leg, arm with arm)."""
+    if [(len(a.points), a.far) for a in start.limbs] == [(len(b.points), b.far) for b in hold.limbs]:
+        return list(zip(start.limbs, hold.limbs, strict=True))
+    rich, poor = (hold, start) if len(hold.limbs) >= len(start.limbs) else (start, hold)
+    if len(rich.limbs) == len(poor.limbs):
+        return _one_to_one(start, hold)
+    pairs = []
+    for limb in rich.limbs:
+        twins = [other for other in poor.limbs if len(other.points) == len(limb.points)]
+        if not twins:
+            return None
+        twin = min(twins, key=lambda other: _apart(limb, other))
+        pairs.append((twin, limb) if rich is hold else (limb, twin))
+    return pairs
+
+
+def _apart(a: LimbShape, b: LimbShape) -> float:
+    return sum(distance(p, q) for p, q in zip(a.points, b.points, strict=True))
+
+
+def _one_to_one(start: Drawing, hold: Drawing) -> list[tuple[LimbShape, LimbShape]] | None:
+    """The same limbs drawn in another order: the pairing that moves the joints least."""
+    best: tuple[float, list[tuple[LimbShape, LimbShape]]] | None = None
+    for order in permutations(hold.limbs):
+        if any(len(a.points) != len(b.points) for a, b in zip(start.limbs, order, strict=True)):
+            continue
+        pairs = list(zip(start.limbs, order, strict=True))
+        cost = sum(_apart(a, b) for a, b in pairs)
+        if best is None or cost < best[0]:
+            best = (cost, pairs)
+    return None if best is None else best[1]
+
+
 def can_blend(start: Drawing, hold: Drawing) -> bool:
-    """Whether the two poses show the same body parts, in the same order, with the same props."""
+    """Whether the two poses show the same body (every limb with a counterpart) and the same props."""
     return (
-        [(len(limb.points), limb.far) for limb in start.limbs]
-        == [(len(limb.points), limb.far) for limb in hold.limbs]
+        limb_pairs(start, hold) is not None
         and len(start.torsos) == len(hold.torsos)
         and len(start.heads) == len(hold.heads)
         and start.props == hold.props
@@ -120,11 +157,13 @@ def between(start: Drawing, hold: Drawing, t: float) -> Drawing:
         shoulder = _root(a_head.shoulder, b_head.shoulder, t, joints)
         head = HeadShape(shoulder, turn(a_head.angle_deg, b_head.angle_deg, t), b_head.accent)
         drawing.head(head.shoulder, head.angle_deg, accent=head.accent)
-    for a_limb, b_limb in zip(start.limbs, hold.limbs, strict=True):
+    richer = hold if len(hold.limbs) >= len(start.limbs) else start
+    for a_limb, b_limb in limb_pairs(start, hold) or []:
         root = _root(a_limb.points[0], b_limb.points[0], t, joints)
         points = chain(a_limb.points, b_limb.points, t, root)
         points = planted(a_limb.points, b_limb.points, points)
-        drawing.limb(points, far=b_limb.far, accent=a_limb.accent or b_limb.accent)
+        shown = b_limb if richer is hold else a_limb
+        drawing.limb(points, far=shown.far, accent=a_limb.accent or b_limb.accent)
     return drawing
 
 

@@ -148,6 +148,7 @@ class Drawing:
     torsos: list[TorsoShape] = field(default_factory=list)
     heads: list[HeadShape] = field(default_factory=list)
     ghosts: list[TorsoShape] = field(default_factory=list)  # the other end of a movement, drawn faint
+    balls: list[Point] = field(default_factory=list)  # the centre of each ball drawn (a moving figure rolls it)
 
     # --- the figure --------------------------------------------------------------------------------------
     def limb(self, points: Sequence[Point], *, far: bool = False, accent: bool = False) -> None:
@@ -219,6 +220,7 @@ class Drawing:
         """The one exercise ball (BALL_R), resting on the floor unless centre_y lifts it (held against a wall)."""
         r = BALL_R
         cy = GROUND - r - PROP_W / 2 if centre_y is None else centre_y
+        self.balls.append((centre_x, cy))
         self.props.append(f'<circle cx="{fmt(centre_x)}" cy="{fmt(cy)}" r="{fmt(r)}" {self.prop_style()}/>')
         # one seam line so it reads as a ball, not a plate
         a, b = polar((centre_x, cy), 200, r * 0.62), polar((centre_x, cy), 340, r * 0.62)

@@ -14,8 +14,9 @@ hand or foot that rests in the same place in both poses (the hands of a press-up
 stays planted, and the elbow or knee bends to reach it.
 
 Two drawings can be blended when every limb of one has its counterpart in the other (`limb_pairs`: a limb
-hidden behind its twin in one pose comes out of it) and the props (ball, chair, mat) are the same in both.
-Otherwise the figure shows the nearer pose. The
+hidden behind its twin in one pose comes out of it) and the props (chair, wall, pillow) are the same in both;
+a ball rolls from where it is in one pose to where it is in the other. Otherwise the figure shows the nearer
+pose. The
 arrows and marks belong to the still poses and show only there.
 """
 
@@ -81,13 +82,41 @@ def _one_to_one(start: Drawing, hold: Drawing) -> list[tuple[LimbShape, LimbShap
 
 
 def can_blend(start: Drawing, hold: Drawing) -> bool:
-    """Whether the two poses show the same body (every limb with a counterpart) and the same props."""
+    """Whether the two poses show the same body (every limb with a counterpart) and the same props, but for
+    where a ball has rolled."""
     return (
         limb_pairs(start, hold) is not None
         and len(start.torsos) == len(hold.torsos)
         and len(start.heads) == len(hold.heads)
-        and start.props == hold.props
+        and len(start.balls) == len(hold.balls)
+        and _fixed_props(start) == _fixed_props(hold)
     )
+
+
+def _ball_props(centres: Sequence[Point]) -> list[str]:
+    """The drawing of balls at `centres`, as Drawing.ball draws them."""
+    balls = Drawing("")
+    for x, y in centres:
+        balls.ball(x, centre_y=y)
+    return balls.props
+
+
+def _fixed_props(drawing: Drawing) -> list[str]:
+    """The props that do not move: everything but the balls."""
+    rolling = set(_ball_props(drawing.balls))
+    return [prop for prop in drawing.props if prop not in rolling]
+
+
+def _roll_props(drawing: Drawing, start: Drawing, hold: Drawing, t: float) -> None:
+    """Give `drawing` the props `t` of the way: the fixed ones as they are (in their painting order), each
+    ball rolled part of the way."""
+    rolling = set(_ball_props(start.balls))
+    first_ball = next((i for i, prop in enumerate(start.props) if prop in rolling), len(start.props))
+    drawing.props = [prop for prop in start.props[:first_ball] if prop not in rolling]
+    for a, b in zip(start.balls, hold.balls, strict=True):
+        x, y = lerp(a, b, t)
+        drawing.ball(x, centre_y=y)
+    drawing.props += [prop for prop in start.props[first_ball:] if prop not in rolling]
 
 
 def turn(a_deg: float, b_deg: float, t: float) -> float:
@@ -145,7 +174,7 @@ def between(start: Drawing, hold: Drawing, t: float) -> Drawing:
     if t >= 1.0 or not can_blend(start, hold):
         return hold
     drawing = Drawing(hold.title)
-    drawing.props = list(start.props)
+    _roll_props(drawing, start, hold, t)
     joints: list[tuple[Point, Point, Point]] = []
     for a, b in zip(start.torsos, hold.torsos, strict=True):
         torso = _torso(a, b, t)

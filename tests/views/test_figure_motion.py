@@ -19,12 +19,11 @@ from sciatica_coach.views.figure_motion import (
     lowest_point,
     turn,
 )
-from sciatica_coach.views.illustration_sources import GROUND, POSES, Drawing, LimbShape
+from sciatica_coach.views.illustration_sources import BALL_R, GROUND, POSES, Drawing, LimbShape
 
 FRAMES = [i / 60 for i in range(61)]  # two seconds of a move at 30 frames a second
 BLENDED = sorted(name for name, pose in POSES.items() if can_blend(pose(False), pose(True)))
-# The ball rolls between the poses: props are not blended yet, so these show the nearer still pose (issue 23).
-NOT_YET_BLENDED = {"ball-pelvic-tilt", "ball-wall-squat"}
+NOT_YET_BLENDED: set[str] = set()  # every exercise moves
 
 
 def test_turning_takes_the_shorter_way_round() -> None:
@@ -63,11 +62,23 @@ def test_a_limb_hidden_behind_its_twin_comes_out_of_it() -> None:
     assert all(len(a.points) == len(b.points) for a, b in pairs)
 
 
-@pytest.mark.parametrize("name", sorted(NOT_YET_BLENDED))
-def test_an_exercise_not_yet_blended_shows_the_nearer_still_pose(name: str) -> None:
-    start, hold = POSES[name](False), POSES[name](True)
+def test_poses_that_do_not_match_show_the_nearer_still_pose() -> None:
+    start, hold = POSES["bridge"](False), POSES["ball-bridge"](True)  # another body, other props
+    assert not can_blend(start, hold)
     assert between(start, hold, 0.3) is start
     assert between(start, hold, 0.7) is hold
+
+
+@pytest.mark.parametrize("name", ["ball-pelvic-tilt", "ball-wall-squat"])
+def test_a_ball_rolls_between_its_places_and_stays_one_ball(name: str) -> None:
+    start, hold = POSES[name](False), POSES[name](True)
+    assert start.balls != hold.balls  # it rolls in this exercise
+    for t in FRAMES[1:-1]:
+        frame = between(start, hold, t)
+        (centre,) = frame.balls
+        (a,), (b,) = start.balls, hold.balls
+        assert distance(centre, a) + distance(centre, b) == pytest.approx(distance(a, b), abs=1e-6)
+        assert sum("<circle" in prop for prop in frame.props) == 1
 
 
 @pytest.mark.parametrize("name", BLENDED)
@@ -118,6 +129,20 @@ def test_no_frame_goes_through_the_floor(name: str) -> None:
     start, hold, frames = frames_of(name)
     floor = max(lowest_point(start), lowest_point(hold), GROUND)
     assert max(lowest_point(frame) for frame in frames) <= floor + 0.5, name
+
+
+def into_ball(frame: Drawing) -> float:
+    """How far the deepest joint of the body sits inside a ball (0 when none is)."""
+    joints = [p for limb in frame.limbs for p in limb.points]
+    joints += [p for torso in frame.torsos for p in (torso.hip, torso.shoulder)]
+    return max((BALL_R - distance(j, c) for c in frame.balls for j in joints), default=0.0)
+
+
+@pytest.mark.parametrize("name", [name for name in BLENDED if POSES[name](False).balls])
+def test_no_frame_sinks_into_the_ball(name: str) -> None:
+    start, hold, frames = frames_of(name)
+    deepest = max(into_ball(start), into_ball(hold), 0.0)
+    assert max(into_ball(frame) for frame in frames) <= deepest + 1.0, name
 
 
 @pytest.mark.parametrize("name", BLENDED)

@@ -6,6 +6,8 @@ The card keeps the draft and says `changed` after every change to it; storing it
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -27,6 +29,9 @@ from sciatica_coach.views.dose_on_side import dose_on_side
 from sciatica_coach.views.routine_dose import DoseEditor
 from sciatica_coach.views.routine_widgets import ID_ROLE, THUMB_SIZE, FlipRows, RoutineCard, Thumbnails
 from sciatica_coach.views.widgets import label
+
+if TYPE_CHECKING:
+    from sciatica_coach.views.exercise_details import ExerciseDetails
 
 UNSAVED_TEXT = N_("You have changes that aren't saved yet.")
 
@@ -144,11 +149,27 @@ class ExercisesCard(RoutineCard):
         self.remove_button = QPushButton(_("Remove"))
         self.remove_button.setToolTip(_("Take the selected exercise out of your routine (Delete)"))
         self.remove_button.clicked.connect(self.remove_selected)
-        for button in (self.up_button, self.down_button, self.remove_button):
+        self.details_button = QPushButton(_("How to do it"))
+        self.details_button.setToolTip(
+            _("The selected exercise: every step with its picture, what to feel and when to stop")
+        )
+        self.details_button.clicked.connect(self.show_details)
+        self.list.itemDoubleClicked.connect(lambda _item: self.show_details())
+        for button in (self.up_button, self.down_button, self.remove_button, self.details_button):
             moves.addWidget(button)
         moves.addStretch(1)
         left.addLayout(moves)
         return left
+
+    def show_details(self) -> ExerciseDetails | None:
+        """Open the selected exercise's own page (views/exercise_details.py), with its dose in the draft."""
+        from sciatica_coach.views.exercise_details import open_exercise_details
+
+        row = self.list.currentRow()
+        if not 0 <= row < len(self._items):
+            return None
+        item = self._items[row]
+        return open_exercise_details(self.ctx, self.catalogue.get(item.exercise_id), item, self)
 
     # ---- the draft -------------------------------------------------------------------------------------
     def draft(self) -> Routine:
@@ -200,6 +221,7 @@ class ExercisesCard(RoutineCard):
         self.up_button.setEnabled(has and row > 0)
         self.down_button.setEnabled(has and row < len(self._items) - 1)
         self.remove_button.setEnabled(has and routines.can_remove(self.draft()))
+        self.details_button.setEnabled(has)
         self.save_button.setEnabled(self._dirty and bool(self._items))
         self.revert_button.setEnabled(self._dirty)
 

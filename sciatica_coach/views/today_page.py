@@ -31,11 +31,12 @@ if TYPE_CHECKING:
     from datetime import date, tzinfo
 
     from sciatica_coach.core.catalogue import Catalogue
-    from sciatica_coach.core.model import Routine, SessionRecord
+    from sciatica_coach.core.model import Exercise, Routine, RoutineItem, SessionRecord
     from sciatica_coach.core.not_improving import Assessment
     from sciatica_coach.core.progression import Proposal
     from sciatica_coach.core.red_flags import Tier
     from sciatica_coach.core.schedule import ReminderPlan
+    from sciatica_coach.views.exercise_details import ExerciseDetails
     from sciatica_coach.views.learn_page import LessonTipCard
     from sciatica_coach.views.maintenance_widgets import MaintenanceChoice
     from sciatica_coach.views.outcomes_page import OutcomesCard
@@ -514,6 +515,8 @@ class TodayPage(Page):
             self.refresh()
 
     def _fill_exercises(self, routine: Routine) -> None:
+        from PySide6.QtCore import Qt
+
         from sciatica_coach.views.dose_on_side import dose_on_side
         from sciatica_coach.views.illustrations import IllustrationWidget, content_view_box
 
@@ -541,9 +544,20 @@ class TodayPage(Page):
             text_layout.addWidget(label(f"{n + 1}. {exercise.name}", "big"))
             text_layout.addWidget(label(dose_on_side(item, moving=exercise.is_movement), "muted"))
             text_layout.addWidget(label(exercise.summary, "muted"))
+            how = QPushButton(_("How to do it"))  # the exercise's own page (views/exercise_details.py)
+            how.setAccessibleName(_("How to do {name}").format(name=exercise.name))
+            how.setToolTip(_("Every step with its picture, what to feel and when to stop"))
+            how.clicked.connect(lambda _=False, e=exercise, i=item: self.show_details(e, i))
+            text_layout.addWidget(how, 0, Qt.AlignmentFlag.AlignLeft)
             self._exercise_rows.append((thumb, text))
         self.exercise_columns = 0  # placed by fit_width
         self.fit_width()
+
+    def show_details(self, exercise: Exercise, item: RoutineItem | None = None) -> ExerciseDetails:
+        """Open the exercise's own page: a looping preview, every step with its picture, the stop rule."""
+        from sciatica_coach.views.exercise_details import open_exercise_details
+
+        return open_exercise_details(self.ctx, exercise, item, self)
 
     # ---- fitting the width ------------------------------------------------------------------------------
     def fit_width(self) -> None:

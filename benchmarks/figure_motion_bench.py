@@ -79,7 +79,7 @@ def session_cpu(hold_s: int) -> None:
     from sciatica_coach.storage.repository import Repository
     from sciatica_coach.views.context import AppContext
     from sciatica_coach.views.main_window import MainWindow
-    from tests.helpers import answer_pain, fake_services, session_past_red_flags
+    from tests.helpers import fake_services, session_running
 
     app = QApplication.instance()
     with tempfile.TemporaryDirectory() as folder:
@@ -92,11 +92,7 @@ def session_cpu(hold_s: int) -> None:
         window = MainWindow(AppContext(repo, SystemClock(), fake_services()))
         window.resize(1280, 800)
         window.show()
-        view = session_past_red_flags(window)
-        answer_pain(view.before, 2, 2)
-        view.before.continue_button.click()
-        if view.stack.currentWidget() is view.cautions:
-            view.cautions.read_button.click()
+        view = session_running(window)
         runner = view.runner
         assert runner is not None and app is not None
         deadline = time.monotonic() + 120

@@ -20,6 +20,7 @@ from sciatica_coach.core.model import (
     Outcome,
     PainReport,
     Phase,
+    Routine,
     SessionRecord,
     SymptomChange,
 )
@@ -215,6 +216,19 @@ def main_window(
         window.session_view.runner.timer.stop()
 
 
+@contextmanager
+def window_with_routine(qtbot: QtBot, data_dir: Path, routine: Routine) -> Iterator[MainWindow]:
+    """The real main window over a fresh data folder whose routine is `routine` (country: GB)."""
+    from sciatica_coach.services.plans import save_routine
+    from sciatica_coach.storage.repository import Repository
+
+    repo = Repository.open(data_dir)
+    save_routine(repo, routine)
+    repo.set_setting("country", "GB")
+    with main_window(qtbot, repo) as window:
+        yield window
+
+
 def session_past_guidance(window: MainWindow) -> SessionView:
     """Start a session and accept the guidance note if it is shown."""
     window.start_session()
@@ -238,6 +252,18 @@ def session_past_red_flags(window: MainWindow) -> SessionView:
     view = session_past_guidance(window)
     if view.stack.currentWidget() is view.red_flags:
         answer_red_flags(view)
+    return view
+
+
+def session_running(window: MainWindow) -> SessionView:
+    """Start a session and get past every opening check (all "no", pain 2 and 2, cautions read): the
+    exercises are running."""
+    view = session_past_red_flags(window)
+    answer_pain(view.before, 2, 2)
+    view.before.continue_button.click()
+    if view.stack.currentWidget() is view.cautions:
+        view.cautions.read_button.click()
+    assert view.runner is not None
     return view
 
 

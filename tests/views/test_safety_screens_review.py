@@ -22,12 +22,11 @@ from sciatica_coach.views.session_runner import SessionRunner
 from sciatica_coach.views.session_view import SessionView
 from tests.helpers import (
     FakeClock,
-    answer_pain,
     answer_red_flags,
     fake_services,
-    main_window,
     session_past_guidance,
-    session_past_red_flags,
+    session_running,
+    window_with_routine,
 )
 
 ONE = Routine(Phase.MOBILITY, (RoutineItem("pelvic-tilt", Dose(2, 1, 1, 1, 0), SideMode.BOTH),))
@@ -35,21 +34,14 @@ ONE = Routine(Phase.MOBILITY, (RoutineItem("pelvic-tilt", Dose(2, 1, 1, 1, 0), S
 
 @pytest.fixture
 def window(qtbot: QtBot, data_dir: Path) -> Iterator[MainWindow]:
-    repo = Repository.open(data_dir)
-    save_routine(repo, ONE)
-    repo.set_setting("country", "GB")
-    with main_window(qtbot, repo) as main:
+    with window_with_routine(qtbot, data_dir, ONE) as main:
         yield main
 
 
 def running_session(window: MainWindow) -> tuple[SessionView, SessionRunner]:
     """Past the opening checks (all "no", pain 2 and 2, cautions read) to the running session, its repaint
     timer stopped so the test moves the clock."""
-    view = session_past_red_flags(window)
-    answer_pain(view.before, 2, 2)
-    view.before.continue_button.click()
-    if view.stack.currentWidget() is view.cautions:
-        view.cautions.read_button.click()
+    view = session_running(window)
     runner = view.runner
     assert runner is not None
     runner.timer.stop()

@@ -15,31 +15,22 @@ from pytestqt.qtbot import QtBot
 from sciatica_coach.core.engine import Step
 from sciatica_coach.core.model import Dose, Phase, Routine, RoutineItem, SideMode
 from sciatica_coach.core.motion import MOVE_IN_S, MOVE_OUT_S
-from sciatica_coach.services.plans import save_routine
-from sciatica_coach.storage.repository import Repository
 from sciatica_coach.views.main_window import MainWindow
 from sciatica_coach.views.session_runner import FRAME_INTERVAL_MS, REPAINT_INTERVAL_MS, SessionRunner
 from sciatica_coach.views.session_view import SessionView
-from tests.helpers import FakeClock, answer_pain, main_window, session_past_red_flags
+from tests.helpers import FakeClock, session_running, window_with_routine
 
 BRIDGE = Routine(Phase.STRENGTH, (RoutineItem("bridge", Dose(8, 2, 1, 5, 0), SideMode.BOTH),))
 
 
 @pytest.fixture
 def window(qtbot: QtBot, data_dir: Path) -> Iterator[MainWindow]:
-    repo = Repository.open(data_dir)
-    save_routine(repo, BRIDGE)
-    repo.set_setting("country", "GB")
-    with main_window(qtbot, repo) as main:
+    with window_with_routine(qtbot, data_dir, BRIDGE) as main:
         yield main
 
 
 def running(window: MainWindow) -> tuple[SessionView, SessionRunner, FakeClock]:
-    view = session_past_red_flags(window)
-    answer_pain(view.before, 2, 2)
-    view.before.continue_button.click()
-    if view.stack.currentWidget() is view.cautions:
-        view.cautions.read_button.click()
+    view = session_running(window)
     runner = view.runner
     assert runner is not None
     clock = window.ctx.clock

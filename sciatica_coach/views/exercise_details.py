@@ -37,7 +37,7 @@ from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.dose_on_side import dose_on_side
 from sciatica_coach.views.illustrations import IllustrationWidget, content_view_box
 from sciatica_coach.views.session_runner import FRAME_INTERVAL_MS
-from sciatica_coach.views.theme import current_colors
+from sciatica_coach.views.theme import BASE_POINT_SIZE, current_colors
 from sciatica_coach.views.widgets import card, label
 
 log = logging.getLogger(__name__)
@@ -48,14 +48,15 @@ log = logging.getLogger(__name__)
 PREVIEW_HOLD_S = 3 * MOVE_IN_S  # 2 s moving in, 4 s still in the hold
 PREVIEW_REST_S = 2 * MOVE_OUT_S  # 2 s moving back, 2 s resting
 GLIDE_FALLBACK_S = 3.0  # a glide's way out or back when its dose gives no time for it
-PREVIEW_SIZE_PX = (560, 420)  # the preview's largest size: readable from the mat
+PREVIEW_SIZE_PX = (720, 540)  # the preview's largest size: readable from the mat
 PREVIEW_MIN_PX = (400, 300)
 FACTS_LINE_CHARS = 24  # the stop rule beside the preview keeps at least this many characters a line
-STEP_THUMB_PX = (176, 132)  # a step's own picture
+STEP_THUMB_PX = (176, 132)  # a step's own picture, at the usual text size
+STEP_THUMB_GROWTH_MAX = 1.5  # with larger text it grows too, up to this much
 WIDTH_PX = 980
 MIN_HEIGHT_PX = 520
 TITLE_PT_FACTOR = 2.0  # the name and the stop rule: twice the body text, as large as the session's words
-STOP_RULE_PT_FACTOR = 1.4
+STOP_RULE_PT_FACTOR = 1.6
 
 STEP_PICTURE_NAMES = {
     Moment.SETUP: N_("Start position"),
@@ -98,7 +99,7 @@ class StepRow(QWidget):
             description=_(STEP_PICTURE_NAMES[moment]),
             view_box=content_view_box((exercise.start_illustration, exercise.hold_illustration)),
         )
-        self.picture.setFixedSize(*STEP_THUMB_PX)
+        self.fit_picture()
         self.picture.setAccessibleName(_(STEP_PICTURE_NAMES[moment]))
         self.words = label(f"{number}. {text}", "big")
         self.words.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
@@ -107,6 +108,11 @@ class StepRow(QWidget):
         row.setSpacing(16)
         row.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(self.words, 1)
+
+    def fit_picture(self) -> None:
+        """Larger text, a larger picture (up to STEP_THUMB_GROWTH_MAX), as Today's drawings grow."""
+        factor = min(STEP_THUMB_GROWTH_MAX, max(1.0, self.font().pointSizeF() / BASE_POINT_SIZE))
+        self.picture.setFixedSize(round(STEP_THUMB_PX[0] * factor), round(STEP_THUMB_PX[1] * factor))
 
 
 class ExerciseDetails(QDialog):
@@ -247,29 +253,34 @@ class ExerciseDetails(QDialog):
             _("One repetition of {name}, shown again and again").format(name=exercise.name)
         )
         self.still_pictures: list[IllustrationWidget] = []
+        row.addStretch(1)
+        if not self.still:
+            row.addWidget(self.preview, 8)
+            row.addStretch(1)
+            return row
+        self.preview.hide()
         for drawing, name in (
             (exercise.start_illustration, STEP_PICTURE_NAMES[Moment.SETUP]),
             (exercise.hold_illustration, STEP_PICTURE_NAMES[Moment.HOLD]),
-        ):
+        ):  # reduced motion: the two poses, still, each named beneath it
             still = IllustrationWidget()
             still.set_illustration(drawing, description=_(name), view_box=box)
             still.setAccessibleName(_(name))
-            still.setMinimumSize(PREVIEW_MIN_PX[0] * 3 // 4, PREVIEW_MIN_PX[1] * 3 // 4)
+            still.setMinimumSize(PREVIEW_MIN_PX[0] // 2, PREVIEW_MIN_PX[1] // 2)
             still.setMaximumSize(*PREVIEW_SIZE_PX)
             self.still_pictures.append(still)
-        row.addStretch(1)
-        if self.still:
-            for still in self.still_pictures:
-                row.addWidget(still, 4)
-            self.preview.hide()
-        else:
-            row.addWidget(self.preview, 8)
-            for still in self.still_pictures:
-                still.hide()
+            column = QVBoxLayout()
+            column.addWidget(still, 1)
+            caption = label(_(name), "muted")
+            caption.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            column.addWidget(caption)
+            row.addLayout(column, 4)
         row.addStretch(1)
         return row
 
     def _restyle(self) -> None:
+        for row in self.step_rows:
+            row.fit_picture()
         colors = current_colors()
         base = self.font().pointSizeF()
         self.name.setStyleSheet(f"font-size: {base * TITLE_PT_FACTOR:.1f}pt; font-weight: 700;")
@@ -295,6 +306,11 @@ class ExerciseDetails(QDialog):
             description=f"{exercise.name}: {exercise.summary}",
             view_box=content_view_box((exercise.start_illustration, exercise.hold_illustration)),
         )
+
+    def show_at(self, elapsed_s: float) -> None:
+        """Paint the preview `elapsed_s` into its loop (for a still picture of it: the screenshots)."""
+        self._started_at = self.ctx.clock.monotonic() - elapsed_s
+        self.next_frame()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -5,7 +5,8 @@ of one whole session, for reviewing the session screens as a person on the floor
                                                [--set views|session|all]
 
 The views: Today, a session mid-hold, floor mode, the red-flag (urgent care) screen, Progress (26 weeks of
-demo history), Reminders, the routine editor and Settings at 1280×800 into `<view>-<light|dark>.png`, plus
+demo history), Reminders, the routine editor, Settings and an exercise's own page (Today's "How to do
+it") at 1280×800 into `<view>-<light|dark>.png`, plus
 `today.png`, `session.png` and `progress.png` (light copies, which the metainfo points at).
 
 The session set (`session/NN-<stage>-<light|dark>.png`, in the order a person meets them; SESSION_STAGES):
@@ -53,7 +54,9 @@ PROGRESS_SCROLL_MARGIN_PX = 16
 HOLD_SECONDS_SHOWN = 3  # how far into the hold the "mid-hold" picture is taken
 MAX_SESSION_STEPS_S = 600
 THEMES = ("light", "dark")
-VIEWS = ("today", "session", "floor", "red-flag", "progress", "reminders", "routine", "settings")
+VIEWS = (
+    "today", "session", "floor", "red-flag", "progress", "reminders", "routine", "settings", "exercise-details",
+)  # fmt: skip
 METAINFO_COPIES = ("today", "session", "progress")  # light copies under their bare names
 SETS = ("views", "session", "all")
 SESSION_FOLDER = "session"
@@ -165,6 +168,32 @@ class Renderer:
         self.window.show_page(key)
         return self.save(key)
 
+    def exercise_details(self) -> Path:
+        """The second exercise of today's routine on its own page (Today's "How to do it"), its preview a
+        second into the move, at the window's size."""
+        from sciatica_coach.core.motion import MOVE_IN_S
+        from sciatica_coach.views.today_page import TodayPage
+
+        self.window.show_page("today")
+        self.settle()
+        page = self.window.page("today")
+        assert isinstance(page, TodayPage)
+        items = page.routine_for_today().items
+        item = items[min(1, len(items) - 1)]
+        dialog = page.show_details(page.catalogue.get(item.exercise_id), item)
+        try:
+            dialog.resize(*SIZE)
+            self.settle()
+            dialog.show_at(MOVE_IN_S / 2)
+            path = self.out / f"exercise-details-{self.theme}.png"
+            if not dialog.grab().save(str(path), "PNG"):
+                raise OSError(f"could not write {path}")
+            log.info("wrote %s", path)
+        finally:
+            dialog.close()
+            self.settle()
+        return path
+
     def progress(self) -> Path:
         """Progress over 26 weeks, scrolled so the weekly chart is whole (the cards above are in Today's
         spirit; the chart is what the picture is for)."""
@@ -258,6 +287,7 @@ def render_theme(work: Path, out: Path, theme: str) -> list[Path]:
     try:
         for key in ("today", "routine", "reminders", "settings"):
             written.append(r.page(key))
+        written.append(r.exercise_details())
         written.append(r.progress())
         r.session_to_mid_hold()
         written.append(r.save("session"))

@@ -13,6 +13,7 @@ All figures face left; the renderer mirrors them for the other side."""
 from __future__ import annotations
 
 import argparse
+import itertools
 import logging
 import math
 import os
@@ -45,6 +46,24 @@ FOOT = 18.0
 TORSO_W = 20.0
 LIMB_W = 9.0
 FAR_OPACITY = 0.45  # limbs on the far side of the body
+
+# The body's thickness: half-widths (canvas units) at each joint. Limbs taper from the trunk outward (the
+# thigh is thicker than the shin, the upper arm than the forearm). LIMB_W and TORSO_W above stay the widths
+# the poses are placed by (what rests on the floor, a seat or a ball).
+HIP_R = 10.0
+KNEE_R = 6.6
+ANKLE_R = 4.5
+HEEL_BACK = 3.0  # how far the heel reaches behind the ankle, along the foot
+TOE_R = 3.0
+SHOULDER_R = 7.2
+ELBOW_R = 5.4
+WRIST_R = 4.0
+HAND_R = 5.6  # the hand: a small rounded shape just past the wrist
+HAND_REACH = 5.0  # from the wrist to the hand's centre
+NECK_R = 5.5
+TORSO_PROFILE = ((0.0, 11.0), (0.4, 10.0), (0.78, 11.5), (1.0, 10.0))  # (share hip->shoulder, half-width)
+TORSO_SAMPLES = 8
+ARC_STEP = 2.0  # canvas units between the points of a rounded outline
 PROP_STROKE_OPACITY = 0.5
 PROP_FILL_OPACITY = 0.14
 PROP_W = 4.0
@@ -104,6 +123,81 @@ def path_d(points: Sequence[Point]) -> str:
     return f"M{fmt(head[0])} {fmt(head[1])}" + "".join(f" L{fmt(x)} {fmt(y)}" for x, y in rest)
 
 
+# --- the body's outline: tapered tubes ----------------------------------------------------------------------
+
+
+def capsule(a: Point, ra: float, b: Point, rb: float) -> list[Point]:
+    """The outline of the hull of two circles (a bone from one joint to the next, as thick as ra and rb at its
+    ends), always wound the same way, so a path of several of them fills as their union."""
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    d = math.hypot(dx, dy)
+    if d <= abs(ra - rb) + 1e-6:  # one circle holds the other
+        centre, r = (a, ra) if ra >= rb else (b, rb)
+        return _arc(centre, r, 0.0, 2 * math.pi)
+    theta = math.atan2(dy, dx)
+    alpha = math.acos((ra - rb) / d)  # from the bone's direction to where the outline leaves each circle
+    return _arc(a, ra, theta + alpha, theta + 2 * math.pi - alpha) + _arc(b, rb, theta - alpha, theta + alpha)
+
+
+def _arc(centre: Point, r: float, start: float, stop: float) -> list[Point]:
+    """Points along a circle from angle start to stop (radians, screen axes), about ARC_STEP_PX apart."""
+    steps = max(2, math.ceil((stop - start) * r / ARC_STEP))
+    step = (stop - start) / steps
+    cx, cy = centre
+    return [
+        (cx + r * math.cos(start + i * step), cy + r * math.sin(start + i * step)) for i in range(steps + 1)
+    ]
+
+
+def tube_d(centres: Sequence[Point], radii: Sequence[float]) -> str:
+    """Path data for a tube through centres, as thick as radii there, with round ends and joints: one capsule
+    per segment, all wound alike, so the filled path (nonzero) is their union."""
+    parts = []
+    for i in range(len(centres) - 1):
+        outline = capsule(centres[i], radii[i], centres[i + 1], radii[i + 1])
+        parts.append(path_d(outline) + " Z")
+    return " ".join(parts)
+
+
+def quad_point(a: Point, c: Point, b: Point, t: float) -> Point:
+    return lerp(lerp(a, c, t), lerp(c, b, t), t)
+
+
+def torso_half_width(t: float) -> float:
+    """The trunk's half-width `t` of the way from the hip to the shoulder (TORSO_PROFILE, linear between)."""
+    for (t0, r0), (t1, r1) in itertools.pairwise(TORSO_PROFILE):
+        if t <= t1:
+            return r0 + (r1 - r0) * (t - t0) / (t1 - t0)
+    return TORSO_PROFILE[-1][1]
+
+
+def limb_outline(points: Sequence[Point]) -> str:
+    """Path data for a limb with body. A leg (hip, knee, ankle, toe): a thigh tapering to the knee, a shin to
+    the ankle, a foot from heel to toe. An arm (shoulder, elbow, wrist): an upper arm, a forearm and a hand
+    just past the wrist (laid flat when it rests on the floor)."""
+    if len(points) == 4:
+        hip, knee, ankle, toe = points
+        heel = polar(ankle, angle_of(toe, ankle), HEEL_BACK)
+        return " ".join(
+            (
+                tube_d([hip, knee, ankle], [HIP_R, KNEE_R, ANKLE_R]),
+                tube_d([heel, toe], [ANKLE_R + 0.4, TOE_R]),
+            )
+        )
+    shoulder, elbow, wrist = points[:3]
+    direction = angle_of(elbow, wrist)
+    hand = polar(wrist, direction, HAND_REACH)
+    if hand[1] + HAND_R > GROUND:  # a hand on the floor lies flat on it, fingers forward
+        forward = -1.0 if math.cos(math.radians(direction)) <= 0.2 else 1.0
+        hand = (wrist[0] + forward * HAND_REACH, GROUND - HAND_R)
+    return " ".join(
+        (
+            tube_d([shoulder, elbow, wrist], [SHOULDER_R, ELBOW_R, WRIST_R]),
+            tube_d([wrist, hand], [WRIST_R, HAND_R]),
+        )
+    )
+
+
 @dataclass(frozen=True)
 class LimbShape:
     """A drawn limb's joints (a leg: hip, knee, ankle, toe; an arm: shoulder, elbow, wrist)."""
@@ -148,14 +242,19 @@ class Drawing:
     torsos: list[TorsoShape] = field(default_factory=list)
     heads: list[HeadShape] = field(default_factory=list)
     ghosts: list[TorsoShape] = field(default_factory=list)  # the other end of a movement, drawn faint
-    balls: list[Point] = field(default_factory=list)  # the centre of each ball drawn (a moving figure rolls it)
+    balls: list[Point] = field(
+        default_factory=list
+    )  # the centre of each ball drawn (a moving figure rolls it)
 
     # --- the figure --------------------------------------------------------------------------------------
     def limb(self, points: Sequence[Point], *, far: bool = False, accent: bool = False) -> None:
+        """A limb with body: tapered bones with rounded joints, a foot (legs) or a hand (arms), one filled
+        outline so a far limb's lighter paint stays even where its parts overlap."""
         self.limbs.append(LimbShape(tuple(points), far, accent))
         colour = ACCENT if accent else INK
-        opacity = f' stroke-opacity="{FAR_OPACITY}"' if far else ""
-        element = f'<path d="{path_d(points)}" fill="none" stroke="{colour}" stroke-width="{fmt(LIMB_W)}"{opacity}/>'
+        opacity = f' fill-opacity="{FAR_OPACITY}"' if far else ""
+        outline = limb_outline(points)
+        element = f'<path d="{outline}" fill="{colour}"{opacity} stroke="none"/>'
         (self.far if far else self.near).append(element)
 
     def torso(
@@ -173,15 +272,12 @@ class Drawing:
         self.torsos.append(TorsoShape(hip, shoulder, bulge, accent, accent_pelvis))
         mid = lerp(hip, shoulder, 0.5)
         control = (mid[0] + 2 * bulge[0], mid[1] + 2 * bulge[1])  # a quadratic reaches half its control
-        width = fmt(TORSO_W)
         if accent_pelvis:
-            t = 0.4
-            q0, q1 = lerp(hip, control, t), lerp(control, shoulder, t)
-            split = lerp(q0, q1, t)
-            self.body.append(self._curve(split, q1, shoulder, INK, width))
-            self.body.append(self._curve(hip, q0, split, ACCENT, width))
+            split = 0.4
+            self.body.append(self._trunk(hip, control, shoulder, INK, split, 1.0))
+            self.body.append(self._trunk(hip, control, shoulder, ACCENT, 0.0, split))
         else:
-            self.body.append(self._curve(hip, control, shoulder, ACCENT if accent else INK, width))
+            self.body.append(self._trunk(hip, control, shoulder, ACCENT if accent else INK, 0.0, 1.0))
 
     def ghost_torso(self, hip: Point, shoulder: Point, bulge: Point) -> None:
         """The back at the other end of a to-and-fro movement: the accent, faint, behind the body. Not part of
@@ -189,23 +285,25 @@ class Drawing:
         self.ghosts.append(TorsoShape(hip, shoulder, bulge, accent=True))
         mid = lerp(hip, shoulder, 0.5)
         control = (mid[0] + 2 * bulge[0], mid[1] + 2 * bulge[1])
-        faint = self._curve(hip, control, shoulder, ACCENT, fmt(TORSO_W))
-        self.far.append(faint.replace("/>", f' stroke-opacity="{FAR_OPACITY}"/>'))
+        faint = self._trunk(hip, control, shoulder, ACCENT, 0.0, 1.0)
+        self.far.append(faint.replace("/>", f' fill-opacity="{FAR_OPACITY}"/>'))
 
     @staticmethod
-    def _curve(a: Point, c: Point, b: Point, colour: str, width: str) -> str:
-        d = f"M{fmt(a[0])} {fmt(a[1])} Q{fmt(c[0])} {fmt(c[1])} {fmt(b[0])} {fmt(b[1])}"
-        return f'<path d="{d}" fill="none" stroke="{colour}" stroke-width="{width}"/>'
+    def _trunk(a: Point, c: Point, b: Point, colour: str, t0: float, t1: float) -> str:
+        """The trunk from t0 to t1 of the way along the curve a-(c)-b: pelvis, waist, chest, shoulders."""
+        steps = max(2, round(TORSO_SAMPLES * (t1 - t0)))
+        ts = [t0 + (t1 - t0) * i / steps for i in range(steps + 1)]
+        centres = [quad_point(a, c, b, t) for t in ts]
+        radii = [torso_half_width(t) for t in ts]
+        return f'<path d="{tube_d(centres, radii)}" fill="{colour}" stroke="none"/>'
 
     def head(self, shoulder: Point, angle_deg: float, *, accent: bool = False) -> Point:
         """Neck and head from the shoulder at angle_deg; returns the head's centre."""
         self.heads.append(HeadShape(shoulder, angle_deg, accent))
         centre = polar(shoulder, angle_deg, NECK)
         colour = ACCENT if accent else INK
-        self.body.append(
-            f'<path d="{path_d([shoulder, centre])}" fill="none" stroke="{colour}" '
-            f'stroke-width="{fmt(LIMB_W + 2)}"/>'
-        )
+        neck = tube_d([shoulder, lerp(shoulder, centre, 0.7)], [NECK_R + 1.5, NECK_R])
+        self.body.append(f'<path d="{neck}" fill="{colour}" stroke="none"/>')
         self.body.append(
             f'<circle cx="{fmt(centre[0])}" cy="{fmt(centre[1])}" r="{fmt(HEAD_R)}" fill="{colour}" stroke="none"/>'
         )

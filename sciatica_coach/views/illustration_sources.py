@@ -45,20 +45,20 @@ SHIN = 58.0
 FOOT = 18.0
 TORSO_W = 20.0
 LIMB_W = 9.0
-FAR_OPACITY = 0.45  # limbs on the far side of the body
+FAR_OPACITY = 0.5  # limbs on the far side of the body: still 3:1 on a light card, plainly lighter than near ones
 
 # The body's thickness: half-widths (canvas units) at each joint. Limbs taper from the trunk outward (the
 # thigh is thicker than the shin, the upper arm than the forearm). LIMB_W and TORSO_W above stay the widths
 # the poses are placed by (what rests on the floor, a seat or a ball).
-HIP_R = 10.0
-KNEE_R = 6.6
-ANKLE_R = 4.5
+HIP_R = 11.0
+KNEE_R = 7.2
+ANKLE_R = 4.8
 HEEL_BACK = 3.0  # how far the heel reaches behind the ankle, along the foot
-TOE_R = 3.0
-SHOULDER_R = 7.2
-ELBOW_R = 5.4
-WRIST_R = 4.0
-HAND_R = 5.6  # the hand: a small rounded shape just past the wrist
+TOE_R = 3.4
+SHOULDER_R = 7.6
+ELBOW_R = 5.8
+WRIST_R = 4.4
+HAND_R = 6.0  # the hand: a small rounded shape just past the wrist
 HAND_REACH = 5.0  # from the wrist to the hand's centre
 NECK_R = 5.5
 TORSO_PROFILE = ((0.0, 11.0), (0.4, 10.0), (0.78, 11.5), (1.0, 10.0))  # (share hip->shoulder, half-width)

@@ -3,6 +3,7 @@ recolours; the widget follows its palette; the contact sheet and the icon are pr
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from sciatica_coach.assets import asset_path
 from sciatica_coach.core.catalogue import load_catalogue
-from sciatica_coach.views import contact_sheet, illustration_sources
+from sciatica_coach.views import contact_sheet, illustration_sources, theme
 from sciatica_coach.views.illustrations import (
     ACCENT_TOKEN,
     IllustrationNotFoundError,
@@ -265,3 +266,168 @@ def test_icon_pngs_can_be_regenerated(qapp: QApplication, tmp_path: Path) -> Non
     assert asset_path("icons", "sciatica-coach.svg").read_text(encoding="utf-8") == svg.read_text(
         encoding="utf-8"
     )
+
+
+# --- the figure has body (issue 23.2) ------------------------------------------------------------------------
+
+CANVAS_SCALE = 2  # figure tests paint the 400 x 300 canvas at twice its size: 2 px per canvas unit
+
+
+def paint_drawing(drawing: illustration_sources.Drawing, ink: QColor = INK) -> QImage:
+    """A drawing painted on its own (no cropping), 2 px per canvas unit, on a transparent image."""
+    size = QSize(400 * CANVAS_SCALE, 300 * CANVAS_SCALE)
+    return render_illustration("figure-test", size, ink, ACCENT, svg_text=drawing.svg())
+
+
+def alpha_at(image: QImage, x: float, y: float) -> int:
+    return image.pixelColor(round(x * CANVAS_SCALE), round(y * CANVAS_SCALE)).alpha()
+
+
+def thickness_across(image: QImage, x: float, y: float, *, vertical: bool = True) -> float:
+    """How thick the ink is (canvas units) across the point (x, y): the run of inked pixels through it."""
+    cx, cy = round(x * CANVAS_SCALE), round(y * CANVAS_SCALE)
+    step = (0, 1) if vertical else (1, 0)
+    run = 0
+    for sign in (1, -1):
+        px, py = cx, cy
+        while (
+            0 <= px < image.width() and 0 <= py < image.height() and image.pixelColor(px, py).alpha() >= 128
+        ):
+            run += 1
+            px, py = px + sign * step[0], py + sign * step[1]
+    return (run - 1) / CANVAS_SCALE
+
+
+def lone_limb(points: list[tuple[float, float]], *, far: bool = False) -> QImage:
+    drawing = illustration_sources.Drawing("a limb")
+    drawing.limb(points, far=far)
+    return paint_drawing(drawing)
+
+
+def test_a_thigh_is_thicker_than_its_shin_and_an_upper_arm_than_its_forearm(qapp: QApplication) -> None:
+    src = illustration_sources
+    hip, knee, ankle = (80.0, 120.0), (80.0 + src.THIGH, 120.0), (80.0 + src.THIGH + src.SHIN, 120.0)
+    leg = lone_limb([hip, knee, ankle, (ankle[0], 120.0 - src.FOOT)])
+    thigh = thickness_across(leg, *lerp2(hip, knee, 0.5))
+    shin = thickness_across(leg, *lerp2(knee, ankle, 0.5))
+    assert thigh > shin + 3, (thigh, shin)
+    assert shin > src.LIMB_W  # no part of the leg is a stick
+    shoulder, elbow, wrist = (
+        (80.0, 60.0),
+        (80.0 + src.UPPER_ARM, 60.0),
+        (80.0 + src.UPPER_ARM + src.FOREARM, 60.0),
+    )
+    arm = lone_limb([shoulder, elbow, wrist])
+    upper = thickness_across(arm, *lerp2(shoulder, elbow, 0.5))
+    fore = thickness_across(arm, *lerp2(elbow, wrist, 0.5))
+    assert upper > fore + 1.5, (upper, fore)
+    assert fore >= src.LIMB_W
+
+
+def lerp2(a: tuple[float, float], b: tuple[float, float], t: float) -> tuple[float, float]:
+    return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+
+
+def test_a_leg_ends_in_a_foot_with_a_heel_and_an_arm_in_a_hand(qapp: QApplication) -> None:
+    src = illustration_sources
+    # a standing leg, the foot pointing left: the heel shows behind the ankle
+    ankle = (200.0, 200.0)
+    leg = lone_limb(
+        [(200.0, 200.0 - src.THIGH - src.SHIN), (200.0, 200.0 - src.SHIN), ankle, (200.0 - src.FOOT, 200.0)]
+    )
+    assert (
+        alpha_at(leg, ankle[0] + src.LIMB_W / 2 + 2, ankle[1]) > 128
+    )  # past where a stick's round end stops
+    assert thickness_across(leg, ankle[0] - src.FOOT / 2, ankle[1]) > 5  # the foot has a body of its own
+    # an arm reaching left: a hand past the wrist, wider than the wrist
+    wrist = (100.0, 150.0)
+    arm = lone_limb([(wrist[0] + src.UPPER_ARM + src.FOREARM, 150.0), (wrist[0] + src.FOREARM, 150.0), wrist])
+    hand = (wrist[0] - src.HAND_REACH, wrist[1])
+    assert alpha_at(arm, hand[0] - src.LIMB_W / 2, hand[1]) > 128
+    assert thickness_across(arm, *hand) > thickness_across(arm, wrist[0] + 4, wrist[1]) + 1.5
+
+
+def test_a_hand_on_the_floor_rests_on_it(qapp: QApplication) -> None:
+    src = illustration_sources
+    wrist = (150.0, src.LYING_LIMB_Y)
+    arm = lone_limb([(150.0, wrist[1] - src.UPPER_ARM - src.FOREARM), (150.0, wrist[1] - src.FOREARM), wrist])
+    below_floor = [alpha_at(arm, x, src.FLOOR_Y + src.FLOOR_W / 2 + 1) for x in range(130, 171)]
+    assert max(below_floor) < 64  # nothing pokes through the floor line
+
+
+def test_a_far_limb_is_one_evenly_lighter_shape_and_a_near_one_solid(qapp: QApplication) -> None:
+    src = illustration_sources
+    hip, knee, ankle = (
+        (120.0, 150.0),
+        (170.0, 113.0),
+        (216.0, 150.0),
+    )  # bent: thigh and shin overlap at the knee
+    toe = (216.0 + src.FOOT, 150.0)
+    far = lone_limb([hip, knee, ankle, toe], far=True)
+    expected = round(255 * src.FAR_OPACITY)
+    for point in (lerp2(hip, knee, 0.5), knee, lerp2(knee, ankle, 0.5), lerp2(ankle, toe, 0.5)):
+        assert abs(alpha_at(far, *point) - expected) <= 3, point  # no darker seams where the parts overlap
+    near = lone_limb([hip, knee, ankle, toe])
+    assert alpha_at(near, *knee) == 255
+
+
+def figure_only(drawing: illustration_sources.Drawing) -> illustration_sources.Drawing:
+    drawing.props, drawing.marks = [], []
+    return drawing
+
+
+THUMB_150 = QSize(150, 112)
+
+
+def inked(image: QImage) -> int:
+    alpha = image.convertToFormat(QImage.Format.Format_Alpha8)
+    data = bytes(alpha.constBits())[: alpha.bytesPerLine() * alpha.height()]
+    stride = alpha.bytesPerLine()
+    return sum(
+        sum(1 for b in data[y * stride : y * stride + alpha.width()] if b >= 128)
+        for y in range(alpha.height())
+    )
+
+
+@pytest.mark.parametrize("illustration_id", ILLUSTRATION_IDS)
+def test_the_figure_has_body_in_a_150px_thumbnail(qapp: QApplication, illustration_id: str) -> None:
+    """The body's ink over the length of its bones: its mean thickness, seen at thumbnail size. A stick figure
+    (9-unit limbs, a 20-unit trunk) measures 8.4 to 15 units; the figure with body at least 10 everywhere."""
+    exercise, stage = illustration_id.rsplit("-", 1)
+    drawing = figure_only(illustration_sources.POSES[exercise](stage == "hold"))
+    scale = THUMB_150.width() / 400
+    black = QColor("black")
+    body = inked(render_illustration("t", THUMB_150, black, black, svg_text=drawing.svg()))
+    floor = inked(
+        render_illustration("t", THUMB_150, black, black, svg_text=illustration_sources.Drawing("").svg())
+    )
+    bones = sum(
+        illustration_sources.distance(a, b)
+        for limb in drawing.limbs
+        for a, b in itertools.pairwise(limb.points)
+    ) + sum(illustration_sources.distance(t.hip, t.shoulder) for t in drawing.torsos)
+    mean_thickness = (body - floor) / scale**2 / bones
+    assert mean_thickness >= 10.0, f"{illustration_id}: {mean_thickness:.1f} canvas units"
+
+
+@pytest.mark.parametrize(
+    "colors", [theme.LIGHT, theme.DARK, theme.FLOOR_COLORS], ids=["light", "dark", "floor"]
+)
+def test_near_and_far_limbs_read_and_differ_in_every_theme(colors: theme.Colors) -> None:
+    """Far limbs are the ink at FAR_OPACITY over the card: still readable (3:1), and plainly lighter than the
+    near limbs (a contrast of at least 2.5 between the two)."""
+    far = theme.blend(colors.text, colors.surface, illustration_sources.FAR_OPACITY)
+    assert contrast(far, colors.surface) >= 3.0, far
+    assert contrast(colors.text, far) >= 2.5, far
+    assert contrast(colors.text, colors.surface) >= 7.0
+
+
+def contrast(a: str, b: str) -> float:
+    def luminance(hex_colour: str) -> float:
+        colour = QColor(hex_colour)
+        channels = [colour.redF(), colour.greenF(), colour.blueF()]
+        r, g, b_ = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b_
+
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)

@@ -1,10 +1,15 @@
 """The source of the exercise drawings and the app icon: one posable figure, two poses per exercise, one icon.
 
 The SVG files under assets/ are generated from this module so that every drawing shares the same canvas,
-floor, body proportions and stroke widths. Change a pose here, then regenerate (and look at the result):
+floor, body proportions and thicknesses. Change a pose here, then regenerate (and look at the result):
 
     python -m sciatica_coach.views.illustration_sources
     python -m sciatica_coach.views.contact_sheet -o docs/illustrations.png
+
+The body has thickness: each bone is a filled outline tapering from the trunk outward (the hull of two
+circles, one at each joint), with a foot from heel to toe, a hand just past the wrist, a neck, and a trunk
+wider at the pelvis and chest; far limbs are one such shape at FAR_OPACITY. Only the painting has body: the
+joints the poses place (`Drawing.limbs`, `torsos`, `heads`) are what the moving figure and the tests read.
 
 Colours: the body and floor use `currentColor`, props use `currentColor` at reduced opacity, and the moving
 part plus its direction arrow use the one accent `#d9480f`. The renderer swaps both for palette colours.
@@ -45,7 +50,7 @@ SHIN = 58.0
 FOOT = 18.0
 TORSO_W = 20.0
 LIMB_W = 9.0
-FAR_OPACITY = 0.5  # limbs on the far side of the body: still 3:1 on a light card, plainly lighter than near ones
+FAR_OPACITY = 0.5  # far-side limbs: still 3:1 on a light card, plainly lighter than near ones
 
 # The body's thickness: half-widths (canvas units) at each joint. Limbs taper from the trunk outward (the
 # thigh is thicker than the shin, the upper arm than the forearm). LIMB_W and TORSO_W above stay the widths

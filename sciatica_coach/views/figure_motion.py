@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from itertools import permutations
 
 from sciatica_coach.views.illustration_sources import (
@@ -230,13 +230,29 @@ def _poses(name: str) -> tuple[Drawing, Drawing]:
     return pose(False), pose(True)
 
 
+FRAME_STEPS = 60  # in-between poses per move: a 2 s move at 30 frames a second shows each of them once
+
+
 def frame_svg(start_id: str, hold_id: str, t: float) -> str | None:
     """The SVG of the figure `t` of the way between an exercise's two drawings ("bridge-start" and
-    "bridge-hold"); None when they are not the two poses of one exercise or cannot be blended."""
+    "bridge-hold"), `t` rounded to one of FRAME_STEPS poses, each made once and kept; None when the two are
+    not the poses of one exercise or cannot be blended."""
+    return _frame_svg(start_id, hold_id, round(min(1.0, max(0.0, t)) * FRAME_STEPS))
+
+
+@lru_cache(maxsize=4 * (FRAME_STEPS + 1))  # the poses of the exercise in view and the next few
+def _frame_svg(start_id: str, hold_id: str, step: int) -> str | None:
     name = start_id.removesuffix("-start")
     if start_id != f"{name}-start" or hold_id != f"{name}-hold" or name not in POSES:
         return None
     start, hold = _poses(name)
     if not can_blend(start, hold):
         return None
-    return between(start, hold, t).svg()
+    return between(start, hold, step / FRAME_STEPS).svg()
+
+
+def prepare(start_id: str, hold_id: str) -> None:
+    """Make every in-between pose of an exercise ahead of its first move (while the figure stands still:
+    getting ready, the preview), so each moving frame only paints."""
+    for step in range(1, FRAME_STEPS):
+        _frame_svg(start_id, hold_id, step)

@@ -256,10 +256,10 @@ class IllustrationWidget(QWidget):
     ) -> None:
         """Show the figure `t` of the way from the drawing `start_id` (0) to `hold_id` (1): the still drawing
         at either end, an in-between pose made by turning its joints (views/figure_motion) in between."""
-        from sciatica_coach.views.figure_motion import frame_svg
+        from sciatica_coach.views.figure_motion import FRAME_STEPS, frame_svg
 
         svg = frame_svg(start_id, hold_id, t) if 0.0 < t < 1.0 else None
-        frame = None if svg is None else (t, svg)
+        frame = None if svg is None else (round(t * FRAME_STEPS) / FRAME_STEPS, svg)
         shown = start_id if t < 0.5 else hold_id
         if frame != self._frame:
             self._frame = frame

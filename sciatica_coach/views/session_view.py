@@ -67,6 +67,7 @@ from sciatica_coach.services.routines import flare_routine_today, stop_for_today
 from sciatica_coach.views.cautions_page import CautionsPage
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.countdown import CountdownRing
+from sciatica_coach.views.figure_motion import prepare
 from sciatica_coach.views.illustrations import IllustrationWidget, content_view_box
 from sciatica_coach.views.listening_mark import ListeningMark
 from sciatica_coach.views.pain_check import PainCheck
@@ -563,6 +564,8 @@ class RunningPanel(QWidget):
         )
         if status.paused and status.pause_reason is PauseReason.HURTS:
             pose = 0.0  # "ease out of the position": rest, not the hold
+        if not still and status.step in (Step.GET_READY, Step.NEXT_EXERCISE):
+            prepare(exercise.start_illustration, exercise.hold_illustration)  # once: the poses are kept
         self.picture.set_pose(
             exercise.start_illustration,
             exercise.hold_illustration,

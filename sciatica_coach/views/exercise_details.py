@@ -7,7 +7,7 @@ nothing (no default button).
 
 The preview is the session's own movement (core/motion.py `blend_at`): into the hold over MOVE_IN_S, still a
 short while, back over MOVE_OUT_S, a short rest, and again; a glide goes to and fro at its dose's tempo. Its
-frame timer runs only while the dialog is shown, and the time comes from the app's clock (`ctx.clock`), so
+frame timer runs only while the dialog is shown and the figure moves, and the time comes from the app's clock (`ctx.clock`), so
 a test moves the preview by advancing its ManualClock. With reduced motion ("still_pictures") nothing moves:
 the start and hold pictures stand side by side and no timer runs."""
 
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from sciatica_coach.core.engine import Step
 from sciatica_coach.core.model import Exercise, ExerciseKind, Moment, RoutineItem
-from sciatica_coach.core.motion import MOVE_IN_S, MOVE_OUT_S, blend_at
+from sciatica_coach.core.motion import MOVE_IN_S, MOVE_OUT_S, blend_at, move_seconds
 from sciatica_coach.i18n import N_, _
 from sciatica_coach.views.context import AppContext
 from sciatica_coach.views.dose_on_side import dose_on_side
@@ -85,6 +85,19 @@ def preview_pose(elapsed_s: float, hold_s: float, rest_s: float, kind: ExerciseK
     return blend_at(Step.REST_REP, into - hold_s, rest_s, kind)
 
 
+def still_for(elapsed_s: float, hold_s: float, rest_s: float, kind: ExerciseKind) -> float:
+    """How long the preview's figure stands still from `elapsed_s` into its loop (0 while it moves)."""
+    cycle_s = hold_s + rest_s
+    if cycle_s <= 0:
+        return 0.0
+    into = elapsed_s % cycle_s
+    if into < hold_s:
+        moving_until, still_until = move_seconds(Step.HOLD, hold_s, kind), hold_s
+    else:
+        moving_until, still_until = hold_s + move_seconds(Step.REST_REP, rest_s, kind), cycle_s
+    return 0.0 if into < moving_until else still_until - into
+
+
 class StepRow(QWidget):
     """One step: its own small picture (the start drawing for getting ready and coming back, the hold drawing
     for the hold) beside its words."""
@@ -120,7 +133,11 @@ class ExerciseDetails(QDialog):
     without it, the catalogue's usual dose."""
 
     def __init__(
-        self, ctx: AppContext, exercise: Exercise, item: RoutineItem | None = None, parent: QWidget | None = None
+        self,
+        ctx: AppContext,
+        exercise: Exercise,
+        item: RoutineItem | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx, self.exercise = ctx, exercise
@@ -216,6 +233,11 @@ class ExerciseDetails(QDialog):
         self.frames.setInterval(FRAME_INTERVAL_MS)
         self.frames.setTimerType(Qt.TimerType.PreciseTimer)
         self.frames.timeout.connect(self.next_frame)
+        # While the figure stands still (the hold, the rest) no frame timer runs: this one wakes it for the
+        # next move.
+        self.wake = QTimer(self)
+        self.wake.setSingleShot(True)
+        self.wake.timeout.connect(self._move_again)
         ctx.appearance_changed.connect(self._restyle)
         self._restyle()
         ctx.appearance_changed.connect(self._fit_width)
@@ -234,7 +256,9 @@ class ExerciseDetails(QDialog):
         room = self.scroll_area.viewport().width()
         words_px = self.fontMetrics().averageCharWidth() * FACTS_LINE_CHARS
         beside = PREVIEW_MIN_PX[0] + self.top.spacing() + words_px <= room
-        self.top.setDirection(QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom)
+        self.top.setDirection(
+            QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
+        )
 
     def _build_preview(self) -> QHBoxLayout:
         """The moving figure, or with reduced motion the start and hold pictures side by side."""
@@ -306,6 +330,18 @@ class ExerciseDetails(QDialog):
             description=f"{exercise.name}: {exercise.summary}",
             view_box=content_view_box((exercise.start_illustration, exercise.hold_illustration)),
         )
+        if self._started_at is None or not self.frames.isActive():
+            return
+        elapsed = self.ctx.clock.monotonic() - self._started_at
+        still_s = still_for(elapsed, self._hold_s, self._rest_s, exercise.kind)
+        if still_s * 1000 > FRAME_INTERVAL_MS:
+            self.frames.stop()
+            self.wake.start(round(still_s * 1000))
+
+    def _move_again(self) -> None:
+        if self.isVisible():
+            self.frames.start()
+            self.next_frame()
 
     def show_at(self, elapsed_s: float) -> None:
         """Paint the preview `elapsed_s` into its loop (for a still picture of it: the screenshots)."""
@@ -322,6 +358,7 @@ class ExerciseDetails(QDialog):
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.frames.stop()
+        self.wake.stop()
         super().hideEvent(event)
 
 
@@ -334,4 +371,3 @@ def open_exercise_details(
     dialog.show()
     dialog.close_button.setFocus()
     return dialog
-

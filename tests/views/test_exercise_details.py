@@ -140,6 +140,23 @@ def test_the_preview_loops_one_repetition_as_the_clock_moves(qtbot: QtBot, data_
     assert p5 == pytest.approx(p1)  # and again
 
 
+def test_no_frame_timer_while_the_preview_stands_still(qtbot: QtBot, data_dir: Path) -> None:
+    """Held in the hold pose, the figure needs no frames: a single wake-up brings the timer back for the move
+    back, when the still part is over."""
+    clock = FakeClock()
+    dialog = open_chosen(qtbot, data_dir, clock)
+    clock.advance(MOVE_IN_S + 0.5)  # in the hold, still
+    dialog.frames.timeout.emit()
+    assert not dialog.frames.isActive()
+    assert dialog.wake.isActive()
+    assert dialog.wake.interval() == pytest.approx(1000 * (PREVIEW_HOLD_S - MOVE_IN_S - 0.5), abs=2)
+    clock.advance(PREVIEW_HOLD_S - MOVE_IN_S - 0.5 + 0.1)  # the move back has begun
+    dialog.wake.timeout.emit()
+    assert dialog.frames.isActive() and dialog.preview.moving_pose() is not None
+    dialog.hide()
+    assert not dialog.frames.isActive() and not dialog.wake.isActive()
+
+
 def test_preview_pose_goes_0_to_1_to_0() -> None:
     hold, rest = PREVIEW_HOLD_S, PREVIEW_REST_S
     poses = [preview_pose(t / 10, hold, rest, ExerciseKind.HOLD) for t in range(int((hold + rest) * 10) + 1)]

@@ -576,6 +576,9 @@ def prone_on_elbows(hold: bool) -> Drawing:
 PRESS_UP_CURVE_LOW = 30.0  # how far ahead of the hip the torso's curve still runs along the floor
 
 
+PRESS_UP_TRUNK_DEG = 130  # the trunk's angle at the hold: with the hands put, the elbows stay a little bent
+
+
 def prone_press_up(hold: bool) -> Drawing:
     d = Drawing(f"Press-up lying face down: {'hold' if hold else 'start'}")
     hip = PRONE_HIP
@@ -587,17 +590,17 @@ def prone_press_up(hold: bool) -> Drawing:
         d.head(shoulder, 172)
         d.limb([shoulder, (shoulder[0] + 22, shoulder[1] - 36), (shoulder[0] + 2, LYING_LIMB_Y)])
         return d
-    # arms straightened, hips stay down: the upper body arches up from the hips
-    shoulder = polar(hip, 142, TORSO - 2)
-    drop = LYING_LIMB_Y - shoulder[1]
-    hand = (shoulder[0] - math.sqrt((UPPER_ARM + FOREARM) ** 2 - drop**2), LYING_LIMB_Y)
+    # the chest pushed up, hips down, the hands still where they were placed (under where the shoulders lay):
+    # a good way up with the elbows still a little bent, not the locked-straight end of the range
+    shoulder = polar(hip, PRESS_UP_TRUNK_DEG, TORSO - 2)
+    hand = (PRONE_SHOULDER[0] + 2, LYING_LIMB_Y)
     # the curve sits low: the pelvis stays along the floor and the low back bends up from it, hollow on the
     # back's side (the belly side bulges toward the floor)
     control = (hip[0] - PRESS_UP_CURVE_LOW, hip[1] - 2)
     mid = lerp(hip, shoulder, 0.5)
     d.torso(hip, shoulder, ((control[0] - mid[0]) / 2, (control[1] - mid[1]) / 2), accent=True)
     d.head(shoulder, 118)
-    d.limb([shoulder, lerp(shoulder, hand, UPPER_ARM / (UPPER_ARM + FOREARM)), hand])
+    d.limb(arm(shoulder, hand, 1))
     mid = lerp(hip, shoulder, 0.55)
     d.arrow((mid[0] + 14, mid[1] - 12), (mid[0] - 2, mid[1] - 36), (mid[0] - 30, mid[1] - 46), head=12)
     return d

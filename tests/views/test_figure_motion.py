@@ -168,3 +168,13 @@ def test_a_frame_is_a_drawing_qt_can_paint(qapp: QApplication, name: str) -> Non
     assert QSvgRenderer(QByteArray(frame.svg().encode())).isValid()
     assert frame.marks == []  # arrows belong to the still poses
     assert any(limb.accent for limb in frame.limbs) == any(limb.accent for limb in hold.limbs + start.limbs)
+
+
+def test_the_press_up_s_hands_stay_where_they_were_put() -> None:
+    """ "Hands flat under your shoulders", then push the chest up: the hands never leave the floor."""
+    start, hold, frames = frames_of("prone-press-up")
+    hand = start.limbs[-1].points[-1]
+    assert distance(hold.limbs[-1].points[-1], hand) < 1.0
+    assert abs(hand[0] - start.torsos[0].shoulder[0]) < 5.0  # under where the shoulders lay
+    for frame in frames:
+        assert distance(frame.limbs[-1].points[-1], hand) < 1.0

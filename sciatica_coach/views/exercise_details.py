@@ -20,11 +20,9 @@ from PySide6.QtGui import QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QDialog,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -38,7 +36,7 @@ from sciatica_coach.views.dose_on_side import dose_on_side
 from sciatica_coach.views.illustrations import IllustrationWidget, content_view_box
 from sciatica_coach.views.session_runner import FRAME_INTERVAL_MS
 from sciatica_coach.views.theme import BASE_POINT_SIZE, current_colors
-from sciatica_coach.views.widgets import card, label
+from sciatica_coach.views.widgets import card, label, wrapping_scroll
 
 log = logging.getLogger(__name__)
 
@@ -209,11 +207,7 @@ class ExerciseDetails(QDialog):
         )
         words.addStretch(1)
 
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the words wrap instead
-        scroll.setWidget(body)
+        scroll = wrapping_scroll(body)
         self.scroll_area = scroll
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 20)

@@ -140,14 +140,9 @@ class ReplaceDialog(QDialog):
     def finish(self, confirm: str) -> QPushButton:
         """The scrolling words, Cancel (the default) and the `confirm` button, at a height that fits the
         screen. Returns the confirm button."""
-        from PySide6.QtCore import Qt
 
         self.words.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the words wrap instead
-        scroll.setWidget(self.body)
+        scroll = wrapping_scroll(self.body)
         self.body.setAutoFillBackground(False)
         scroll.viewport().setAutoFillBackground(False)
         layout = QVBoxLayout(self)
@@ -265,3 +260,15 @@ def dose_text(item: RoutineItem, *, short: bool = False, moving: bool = False) -
     if show_hold:
         return _("{reps}, {hold}").format(reps=reps, hold=hold)
     return reps
+
+
+def wrapping_scroll(body: QWidget) -> QScrollArea:
+    """A frameless scroll area around `body` whose words wrap: it scrolls down, never sideways."""
+    from PySide6.QtCore import Qt
+
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the words wrap instead
+    scroll.setWidget(body)
+    return scroll
